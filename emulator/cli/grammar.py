@@ -1,0 +1,169 @@
+"""The command grammar as data: each command family declares `Command` rows; this file only
+describes what a row is. The engine (parser.py) turns the rows into a tree, and the session
+hands a matched row's handler a `Call`.
+
+Syntax strings use a small notation so that a row reads like the manual's syntax line:
+    word            a keyword (abbreviable, completed by Tab, listed by `?`)
+    <name>          a parameter; its type is `Command.params[name]`
+    [ ... ]         an optional group (expanded into the rows with and without it)
+    {a|b|c}         a choice of keywords; the chosen keyword is in `Call.args[first word]`
+                    unless the group is named: {name: a|b}
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from emulator.cli.context import Call
+
+
+class Level(IntEnum):
+    OPERATOR = 1
+    MANAGER = 2
+
+
+class ModeKind(Enum):
+    EXEC = "exec"
+    CONFIG = "config"
+    VLAN = "vlan"
+    INTERFACE = "eth"
+
+
+class Where(Enum):
+    """Where a row is accepted. EXEC rows work in every mode (a ProCurve runs `show` from
+    config contexts too); CONFIG rows in config and in every context; context rows only
+    inside their context."""
+
+    EXEC = "exec"
+    CONFIG = "config"
+    VLAN = "vlan"
+    INTERFACE = "eth"
+
+
+class ParamType(Protocol):
+    """A typed parameter: `placeholder` is what `?` shows, `parse` raises ValueError."""
+
+    @property
+    def placeholder(self) -> str: ...
+
+    def parse(self, token: str) -> object: ...
+
+
+@dataclass(frozen=True)
+class IntRange:
+    low: int
+    high: int
+    label: str = ""
+
+    @property
+    def placeholder(self) -> str:
+        return self.label or f"<{self.low}-{self.high}>"
+
+    def parse(self, token: str) -> object:
+        if not token.isdigit() or not self.low <= int(token) <= self.high:
+            raise ValueError(token)
+        return int(token)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Any single token (quoted tokens may contain spaces)."""
+
+    label: str = "ASCII-STR"
+    max_length: int = 255
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> object:
+        if len(token) > self.max_length:
+            raise ValueError(token)
+        return token
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A token matching a regular expression (port lists, image names ...)."""
+
+    label: str
+    regex: str
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> object:
+        if not re.fullmatch(self.regex, token, re.IGNORECASE):
+            raise ValueError(token)
+        return token
+
+
+@dataclass(frozen=True)
+class IpAddress:
+    label: str = "IP-ADDR"
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> object:
+        try:
+            return ipaddress.IPv4Address(token)
+        except ValueError as exc:
+            raise ValueError(token) from exc
+
+
+@dataclass(frozen=True)
+class IpInterface:
+    """`10.0.0.1/24` (the mask form `10.0.0.1 255.255.255.0` is two tokens: see rows)."""
+
+    label: str = "IP-ADDR/MASK-LENGTH"
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> object:
+        if "/" not in token:
+            raise ValueError(token)
+        try:
+            return ipaddress.IPv4Interface(token)
+        except ValueError as exc:
+            raise ValueError(token) from exc
+
+
+PORT_LIST = Pattern("[ethernet] PORT-LIST", r"[a-l]\d{1,2}(-[a-l]\d{1,2})?(,[a-l]\d{1,2}(-[a-l]\d{1,2})?)*")
+VLAN_ID = IntRange(1, 4094, "VLAN-ID")
+
+
+Output = str | None
+Handler = Callable[["Call"], Output | Awaitable[Output]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One grammar row.
+
+    `run` handles the plain form; `negate` (if given) handles the `no ...` form. `enters`
+    marks a row that opens a context (`vlan 10`, `interface A1`): the rest of the line, if
+    any, is then parsed as a command inside that context without leaving the current mode.
+    `help` maps a keyword of this row to its `?` text (keywords not listed take the shared
+    text from the family's HELP table, then the engine's default).
+    """
+
+    syntax: str
+    run: Handler | None
+    where: Where = Where.EXEC
+    level: Level = Level.OPERATOR
+    params: dict[str, ParamType] = field(default_factory=dict)
+    help: dict[str, str] = field(default_factory=dict)
+    negate: Handler | None = None
+    enters: ModeKind | None = None
+    hidden: bool = False

@@ -1,0 +1,184 @@
+"""The live switch as the active management module sees it: running config, startup config on
+flash, credentials, the event log and the module's view of the fabric (port state, MAC, ARP and
+LLDP tables). The CLI (and later SNMP) read and change this one object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from emulator.config.model import SwitchConfig
+from emulator.config.parse import LineError, parse_config
+from emulator.config.render import render_config
+from emulator.events import EventLog
+from emulator.flash import Flash
+from emulator.hardware import Inventory
+from emulator.timing import Timing
+
+PASSWORDS_FILE = "passwords.json"
+DEFAULT_CREDENTIALS = {"manager": ("manager", "manager"), "operator": ("operator", "operator")}
+
+
+@dataclass
+class PortCounters:
+    rx_bytes: int = 0
+    tx_bytes: int = 0
+    rx_unicast: int = 0
+    tx_unicast: int = 0
+    rx_bcast: int = 0
+    tx_bcast: int = 0
+    rx_mcast: int = 0
+    tx_mcast: int = 0
+    rx_drops: int = 0
+    tx_drops: int = 0
+    rx_errors: int = 0
+    tx_errors: int = 0
+
+
+@dataclass
+class PortState:
+    """What the fabric reports of a port: carrier, its back-end (if wired) and counters."""
+
+    link_up: bool = False
+    backend: str | None = None
+    counters: PortCounters = field(default_factory=PortCounters)
+
+
+@dataclass(frozen=True)
+class MacEntry:
+    mac: str
+    port: str
+    vlan: int
+
+
+@dataclass(frozen=True)
+class ArpEntry:
+    ip: str
+    mac: str
+    port: str
+    dynamic: bool = True
+
+
+@dataclass(frozen=True)
+class LldpNeighbor:
+    local_port: str
+    chassis_id: str
+    port_id: str
+    port_descr: str
+    sys_name: str
+    sys_descr: str = ""
+
+
+class Credentials:
+    """Manager and operator accounts, kept in the security files of the module's flash.
+
+    Like the real switch, a password change is stored at once (it is not part of the running
+    config that `write memory` saves); the config only says `password manager` is set.
+    """
+
+    def __init__(self, flash: Flash) -> None:
+        self.flash = flash
+        stored = flash.read_security(PASSWORDS_FILE)
+        if stored is None:
+            stored = {}
+            for level, (user, secret) in DEFAULT_CREDENTIALS.items():
+                stored[level] = self._record(user, secret)
+            flash.write_security(PASSWORDS_FILE, stored)
+        self.accounts: dict[str, dict[str, str]] = stored
+
+    @staticmethod
+    def _record(user: str, secret: str) -> dict[str, str]:
+        salt = os.urandom(8).hex()
+        digest = hashlib.sha256((salt + secret).encode()).hexdigest()
+        return {"user": user, "salt": salt, "sha256": digest}
+
+    def set(self, level: str, user: str, secret: str) -> None:
+        self.accounts[level] = self._record(user, secret)
+        self.flash.write_security(PASSWORDS_FILE, self.accounts)
+
+    def clear(self, level: str) -> None:
+        self.accounts.pop(level, None)
+        self.flash.write_security(PASSWORDS_FILE, self.accounts)
+
+    def username(self, level: str) -> str | None:
+        record = self.accounts.get(level)
+        return record["user"] if record else None
+
+    def check(self, user: str, secret: str) -> str | None:
+        """The level (`manager`/`operator`) these credentials log in at, or None."""
+        for level in ("manager", "operator"):
+            record = self.accounts.get(level)
+            if record is None or record["user"] != user:
+                continue
+            digest = hashlib.sha256((record["salt"] + secret).encode()).hexdigest()
+            if hmac.compare_digest(digest, record["sha256"]):
+                return level
+        return None
+
+    def levels(self) -> set[str]:
+        return set(self.accounts)
+
+
+@dataclass
+class Device:
+    inventory: Inventory
+    flash: Flash
+    timing: Timing
+    running: SwitchConfig
+    credentials: Credentials
+    events: EventLog
+    slot: str = "MM1"
+    boot_time: float = field(default_factory=time.monotonic)
+    ports: dict[str, PortState] = field(default_factory=dict)
+    mac_table: list[MacEntry] = field(default_factory=list)
+    arp_table: list[ArpEntry] = field(default_factory=list)
+    lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
+    on_saved: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Called after `write memory` (the redundancy sync to the standby hooks in here)."""
+
+    @classmethod
+    def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
+             slot: str = "MM1") -> tuple[Device, list[LineError]]:
+        """Read the startup config from flash (or the factory default) the way the switch boots:
+        lines it cannot accept are reported and skipped, never fatal."""
+        credentials = Credentials(flash)
+        text = flash.read_startup()
+        if text is None:
+            running, errors = SwitchConfig.factory(inventory), []
+        else:
+            result = parse_config(text, inventory)
+            running, errors = result.config, result.errors
+        running.passwords = credentials.levels()
+        device = cls(inventory, flash, timing, running, credentials, events, slot)
+        device.ports = {p: PortState() for p in inventory.ports()}
+        return device, errors
+
+    def uptime(self) -> float:
+        return time.monotonic() - self.boot_time
+
+    def running_text(self) -> str:
+        return render_config(self.running)
+
+    def startup_text(self) -> str | None:
+        return self.flash.read_startup()
+
+    def unsaved(self) -> bool:
+        startup = self.startup_text()
+        if startup is None:
+            return self.running_text() != render_config(SwitchConfig.factory(self.inventory))
+        return self.running_text() != startup
+
+    async def write_memory(self) -> None:
+        self.flash.write_startup(self.running_text())
+        for hook in self.on_saved:
+            await hook()
+
+    async def erase_startup(self) -> None:
+        self.flash.erase_startup()
+        for hook in self.on_saved:
+            await hook()

@@ -1,0 +1,79 @@
+"""The event log: what `show log` prints, in the real line format.
+
+`<sev> MM/DD/YY HH:MM:SS <5-digit id> <subsystem>: <text>`. Event ids are vendor facts kept
+in EVENT_IDS; a message whose subsystem is not listed gets the generic id.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Final
+
+
+class Severity(Enum):
+    INFO = "I"
+    WARNING = "W"
+    MAJOR = "M"
+    ERROR = "E"
+    DEBUG = "D"
+
+
+EVENT_IDS: Final[dict[str, int]] = {
+    "system": 61,
+    "chassis": 344,
+    "mgr": 1,
+    "ports": 76,
+    "vlan": 77,
+    "ssh": 637,
+    "telnet": 23,
+    "snmp": 128,
+    "config": 2097,
+    "update": 151,
+}
+GENERIC_EVENT_ID: Final = 1
+
+LOG_HEADER: Final = (
+    " Keys:   W=Warning   I=Information\n"
+    "         M=Major     D=Debug E=Error\n"
+    "----  Event Log listing: Events Since Boot  ----"
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    when: float
+    severity: Severity
+    subsystem: str
+    text: str
+
+    def line(self) -> str:
+        stamp = time.strftime("%m/%d/%y %H:%M:%S", time.localtime(self.when))
+        event_id = EVENT_IDS.get(self.subsystem, GENERIC_EVENT_ID)
+        return f"{self.severity.value} {stamp} {event_id:05d} {self.subsystem}: {self.text}"
+
+
+class EventLog:
+    """Bounded in-memory log; listeners (stderr, later syslog and SNMP traps) see each event."""
+
+    def __init__(self, capacity: int = 1000, echo: bool = False) -> None:
+        self.capacity = capacity
+        self.events: list[Event] = []
+        self.listeners: list[Callable[[Event], None]] = []
+        if echo:
+            self.listeners.append(lambda e: print(e.line(), file=sys.stderr, flush=True))
+
+    def log(self, subsystem: str, text: str, severity: Severity = Severity.INFO) -> Event:
+        event = Event(time.time(), severity, subsystem, text)
+        self.events.append(event)
+        del self.events[: -self.capacity]
+        for listener in self.listeners:
+            listener(event)
+        return event
+
+    def render(self, newest_first: bool = False) -> str:
+        events = reversed(self.events) if newest_first else iter(self.events)
+        return "\n".join([LOG_HEADER, *(e.line() for e in events)])

@@ -1,0 +1,211 @@
+"""The 8212zl hardware catalog: chassis, module types, slots, port names and ifIndex.
+
+Vendor facts live here as data so that show commands, the config model and (later) the
+SNMP agent all agree on one set of numbers. Everything that turns a port name into a
+number or a port list into text goes through this module: there is exactly one port-list
+parser and one ifIndex rule in the product.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+CHASSIS_PRODUCT: Final = "J8715A"
+CHASSIS_NAME: Final = "8212zl"
+PRODUCT_LINE: Final = "HP J8715A Switch 8212zl"
+SOFTWARE_REVISION: Final = "K.15.16.0008"
+ROM_VERSION: Final = "K.15.30"
+IMAGE_STAMP: Final = ("/ws/swbuildm/rel_tacoma_qaoff/code/build/btm(swbuildm_rel_tacoma_qaoff_rel_tacoma)",
+                      "Apr 21 2014 16:29:50")
+IMAGE_BUILD: Final = "1323"
+DEFAULT_HOSTNAME: Final = "HP-8212zl"
+MEMORY_TOTAL: Final = 128_380_928
+MAX_VLANS: Final = 256
+PORTS_PER_SLOT_INDEX: Final = 24
+"""ifIndex stride per slot: a zl slot always takes 24 indexes, whatever the module holds."""
+
+SLOTS: Final = tuple("ABCDEFGHIJKL")
+MANAGEMENT_SLOTS: Final = ("MM1", "MM2")
+
+
+@dataclass(frozen=True)
+class ModuleType:
+    """One interface-module product; `port_types` gives the `show interfaces brief` Type per port."""
+
+    product: str
+    description: str
+    port_types: tuple[str, ...]
+
+    @property
+    def config_name(self) -> str:
+        """The lower-case product number used in `module A type j8702a`."""
+        return self.product.lower()
+
+
+def _ports(kind: str, count: int) -> tuple[str, ...]:
+    return (kind,) * count
+
+
+MODULE_TYPES: Final[dict[str, ModuleType]] = {
+    m.product: m
+    for m in (
+        ModuleType("J8702A", "HP J8702A 24p Gig-T zl Module", _ports("100/1000T", 24)),
+        ModuleType("J9550A", "HP J9550A 24p Gig-T v2 zl Module", _ports("100/1000T", 24)),
+        ModuleType("J9534A", "HP J9534A 24p Gig-T PoE+ v2 zl Module", _ports("100/1000T", 24)),
+        ModuleType("J8706A", "HP J8706A 24p SFP zl Module", _ports("", 24)),
+        ModuleType(
+            "J8705A",
+            "HP J8705A 20p Gig-T + 4p mini-GBIC zl Module",
+            _ports("100/1000T", 20) + _ports("", 4),
+        ),
+        ModuleType("J8707A", "HP J8707A 4p 10-GbE X2 zl Module", _ports("10GbE-GEN", 4)),
+        ModuleType("J8708A", "HP J8708A 4p 10-GbE CX4 zl Module", _ports("10GbE-CX4", 4)),
+    )
+}
+
+MANAGEMENT_MODULE: Final = ("J9092A", "HP J9092A Management Module 8200zl")
+FABRIC_MODULE: Final = ("J9093A", "HP J9093A Fabric Module 8200zl")
+SYSTEM_SUPPORT_MODULE: Final = ("J9095A", "HP J9095A System Support Module 8200zl")
+
+DEFAULT_MODULES: Final = {"A": "J8702A", "B": "J8702A"}
+
+_PORT_RE: Final = re.compile(r"^([A-La-l])(\d{1,2})$")
+
+
+class PortListError(ValueError):
+    """A port or port list the chassis cannot name; `token` is what the CLI reports."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def module_type_for_config(name: str) -> ModuleType | None:
+    """Look up `j8702a` (as written in config) or `J8702A`."""
+    return MODULE_TYPES.get(name.upper())
+
+
+@dataclass
+class Inventory:
+    """What is plugged into this chassis: interface modules per slot, base MAC, serials.
+
+    Stored in chassis.json; the config's `module X type` lines must agree with it the way
+    a real switch's config must agree with its hardware.
+    """
+
+    modules: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODULES))
+    base_mac: str = "001871-c30000"
+    serial: str = "SG749HB0MK"
+    module_serials: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def generate(cls, seed: str) -> Inventory:
+        """A new chassis with a stable base MAC and serials derived from `seed`."""
+        rng = random.Random(seed)
+        mac = f"001871-{rng.randrange(0x1000000):06x}"
+        serial = f"SG{rng.randrange(700, 999)}{rng.choice('ABCDEFGH')}{rng.randrange(10000, 99999)}"
+        slots = list(DEFAULT_MODULES) + list(MANAGEMENT_SLOTS) + ["FM1", "FM2", "SSM"]
+        serials = {s: f"SG{rng.randrange(700, 999)}ZL{rng.randrange(1000, 9999)}" for s in slots}
+        return cls(dict(DEFAULT_MODULES), mac, serial, serials)
+
+    def ports(self) -> list[str]:
+        """Every port name in slot order: A1..A24, B1..."""
+        names: list[str] = []
+        for slot in SLOTS:
+            product = self.modules.get(slot)
+            if product is None:
+                continue
+            names.extend(f"{slot}{n}" for n in range(1, len(MODULE_TYPES[product].port_types) + 1))
+        return names
+
+    def port_type(self, port: str) -> str:
+        slot, number = split_port(port)
+        return MODULE_TYPES[self.modules[slot]].port_types[number - 1]
+
+    def has_port(self, port: str) -> bool:
+        try:
+            slot, number = split_port(port)
+        except PortListError:
+            return False
+        product = self.modules.get(slot)
+        return product is not None and number <= len(MODULE_TYPES[product].port_types)
+
+
+def split_port(name: str) -> tuple[str, int]:
+    """`a7` -> ("A", 7); raises PortListError for anything that is not a zl port name."""
+    match = _PORT_RE.match(name)
+    if not match or int(match.group(2)) == 0:
+        raise PortListError(name)
+    return match.group(1).upper(), int(match.group(2))
+
+
+def if_index(port: str) -> int:
+    """ifIndex of a port: (slot-1)*24 + port, whatever the module's port count."""
+    slot, number = split_port(port)
+    return SLOTS.index(slot) * PORTS_PER_SLOT_INDEX + number
+
+
+def port_sort_key(port: str) -> int:
+    return if_index(port)
+
+
+def parse_port_list(text: str, inventory: Inventory | None = None) -> list[str]:
+    """Parse `A1-A4,B2` into port names in chassis order, without duplicates.
+
+    With an inventory, ports that are not installed are refused the way the switch
+    refuses them (PortListError naming the bad element).
+    """
+    ports: set[str] = set()
+    for element in text.split(","):
+        if not element:
+            raise PortListError(text)
+        first, sep, last = element.partition("-")
+        slot_a, a = split_port(first)
+        if sep:
+            slot_b, b = split_port(last)
+            if slot_a != slot_b or b < a:
+                raise PortListError(element)
+            names = [f"{slot_a}{n}" for n in range(a, b + 1)]
+        else:
+            names = [f"{slot_a}{a}"]
+        if inventory is not None:
+            for name in names:
+                if not inventory.has_port(name):
+                    raise PortListError(name)
+        ports.update(names)
+    return sorted(ports, key=port_sort_key)
+
+
+def format_port_list(ports: list[str] | set[str] | tuple[str, ...]) -> str:
+    """The inverse of parse_port_list: `A1-A4,B2`, ranges per slot as the switch prints them."""
+    out: list[str] = []
+    run: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if run:
+            (slot, a), (_, b) = run[0], run[-1]
+            out.append(f"{slot}{a}" if a == b else f"{slot}{a}-{slot}{b}")
+            run.clear()
+
+    for port in sorted(set(ports), key=port_sort_key):
+        slot, number = split_port(port)
+        if run and (run[-1][0] != slot or run[-1][1] + 1 != number):
+            flush()
+        run.append((slot, number))
+    flush()
+    return ",".join(out)
+
+
+def format_mac(mac: bytes | str) -> str:
+    """The one MAC formatter: `001871-c3f2ff`, from raw bytes or any hex spelling."""
+    raw = mac.hex() if isinstance(mac, bytes) else re.sub(r"[^0-9a-fA-F]", "", mac).lower()
+    if len(raw) != 12:
+        raise ValueError(f"not a MAC address: {mac!r}")
+    return f"{raw[:6]}-{raw[6:]}"
+
+
+def mac_bytes(mac: str) -> bytes:
+    return bytes.fromhex(re.sub(r"[^0-9a-fA-F]", "", mac))

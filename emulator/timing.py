@@ -1,0 +1,35 @@
+"""Every timer of the product, one table per profile: nothing sleeps on a literal.
+
+`fast` is for tests, `lab` the default, `real` adds the real chassis' boot and selftest
+durations so that rehearsals feel like the box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class Timing:
+    selftest: float
+    """Seconds a management module spends in selftest before the election."""
+    boot: float
+    """Seconds from the end of selftest to serving the CLI on the active module."""
+    heartbeat_interval: float
+    heartbeat_misses: int
+    module_reset: float
+    """Seconds the interface modules stay down during a reset."""
+    mac_age: int
+    """MAC age time in seconds (`show system`, `mac-age-time`)."""
+    restart_backoff: float
+    """Seconds before the chassis restarts a module process that died."""
+    login_timeout: float
+    """Seconds a connection may take to authenticate."""
+
+
+PROFILES: Final[dict[str, Timing]] = {
+    "fast": Timing(0.0, 0.0, 0.1, 5, 0.05, 300, 0.05, 30.0),
+    "lab": Timing(0.2, 0.3, 0.3, 4, 0.5, 300, 0.5, 60.0),
+    "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 300, 5.0, 120.0),
+}

@@ -167,3 +167,7 @@ class Command:
     negate: Handler | None = None
     enters: ModeKind | None = None
     hidden: bool = False
+
+
+class CliError(Exception):
+    """A refusal printed to the user as-is (the switch's own error text); the session goes on."""

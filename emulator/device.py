@@ -140,6 +140,8 @@ class Device:
     lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
     on_saved: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called after `write memory` (the redundancy sync to the standby hooks in here)."""
+    on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    """Called when a command reboots the switch; the module process wires its restart here."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
@@ -182,3 +184,8 @@ class Device:
         self.flash.erase_startup()
         for hook in self.on_saved:
             await hook()
+
+    async def reboot(self, reason: str) -> None:
+        self.events.log("system", f"Reboot requested: {reason}")
+        for hook in self.on_reboot:
+            await hook(reason)

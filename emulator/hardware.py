@@ -209,3 +209,28 @@ def format_mac(mac: bytes | str) -> str:
 
 def mac_bytes(mac: str) -> bytes:
     return bytes.fromhex(re.sub(r"[^0-9a-fA-F]", "", mac))
+
+LOGIN_BANNER: Final = f"""
+{PRODUCT_LINE}
+Software revision {SOFTWARE_REVISION}
+
+Copyright (C) 1991-2014 Hewlett-Packard Development Company, L.P.
+
+                   RESTRICTED RIGHTS LEGEND
+ Confidential computer software. Valid license from HP required for possession,
+ use or copying. Consistent with FAR 12.211 and 12.212, Commercial Computer
+ Software, Computer Software Documentation, and Technical Data for Commercial
+ Items are licensed to the U.S. Government under vendor's standard commercial
+ license.
+                   HEWLETT-PACKARD DEVELOPMENT COMPANY, L.P.
+                   20555 State Highway 249, Houston, TX 77070
+
+We'd like to keep you up to date about:
+  * Software feature updates
+  * New product announcements
+  * Special events
+
+Please register your products now at:  www.ProCurve.com
+
+"""
+"""What the switch paints after login, before `Press any key to continue`."""

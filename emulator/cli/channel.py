@@ -20,6 +20,10 @@ class Peer:
     through the CLI's own Username:/Password: prompts."""
     level: str | None = None
     """`manager` or `operator` for an authenticated user."""
+    command: str | None = None
+    """An SSH exec request (`ssh switch 'show version'`): run it and end, no banner."""
+    pty: bool = True
+    """False when the client asked for no terminal: plain text, no VT100 paint."""
 
 
 class Channel(Protocol):

@@ -7,14 +7,51 @@ enforces (one untagged VLAN per port, VLAN 1 cannot be deleted, ...).
 
 from __future__ import annotations
 
+import copy
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Final
 
-from emulator.hardware import DEFAULT_HOSTNAME, DEFAULT_MODULES, Inventory
+from emulator.hardware import (
+    DEFAULT_HOSTNAME,
+    DEFAULT_MODULES,
+    MAX_VLANS,
+    Inventory,
+    PortListError,
+    split_port,
+)
 
 DEFAULT_VLAN_ID = 1
 DEFAULT_VLAN_NAME = "DEFAULT_VLAN"
+MIN_VID: Final = 1
+MAX_VID: Final = 4094
+PASSWORD_LEVELS: Final = ("manager", "operator")
+"""Password levels in the order the config lists them."""
+
+TEXT_LIMITS: Final = {
+    "hostname": 32,
+    "vlan name": 32,
+    "port name": 64,
+    "community": 32,
+    "contact": 255,
+    "location": 255,
+}
+"""Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
+the others as documented for the 5400zl/8200zl family)."""
+
+# The switch's refusals. The real K.15 wording is known for `Invalid input:`; the others are
+# modelled on the K.15 message style, since the captures we have never show them.
+INVALID_INPUT: Final = "Invalid input: {token}"
+PORT_NOT_PRESENT: Final = "Module not present for port or invalid port: {port}"
+TOO_LONG: Final = "String too long. Maximum length is {limit}."
+EMPTY_STRING: Final = "Incomplete input: {token}"
+VLAN_LIMIT: Final = "The maximum number of VLANs ({limit}) has already been reached."
+VLAN_MISSING: Final = "VLAN {vid} does not exist."
+DEFAULT_VLAN_DELETE: Final = "The default VLAN cannot be deleted."
+VLAN_NAME_IN_USE: Final = 'The VLAN name "{name}" is already in use.'
+MANUAL_IP_INCOMPLETE: Final = "Incomplete input: address"
 
 
 class ConfigError(ValueError):
@@ -87,12 +124,189 @@ class SwitchConfig:
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
         """The factory-default config of a chassis with this hardware (`erase startup-config`)."""
-        ports = set(inventory.ports())
+        config = cls.blank(inventory)
+        config.community_set(Community("public", CommunityAccess.MANAGER, restricted=False))
+        return config
+
+    @classmethod
+    def blank(cls, inventory: Inventory) -> SwitchConfig:
+        """What a config file is applied on top of: the default VLAN always exists and holds
+        every installed port, so a file that never mentions `vlan 1` still yields it."""
         default_vlan = Vlan(
-            DEFAULT_VLAN_ID, DEFAULT_VLAN_NAME, untagged=ports, ip=VlanIp(IpMode.DHCP)
+            DEFAULT_VLAN_ID,
+            DEFAULT_VLAN_NAME,
+            untagged=set(inventory.ports()),
+            ip=VlanIp(IpMode.DHCP),
         )
-        return cls(
-            modules=dict(inventory.modules),
-            vlans={DEFAULT_VLAN_ID: default_vlan},
-            communities=[Community("public", CommunityAccess.MANAGER, restricted=False)],
+        return cls(modules=dict(inventory.modules), vlans={DEFAULT_VLAN_ID: default_vlan})
+
+    def copy(self) -> SwitchConfig:
+        """Independent of the original, so a candidate change can be built and thrown away."""
+        return copy.deepcopy(self)
+
+    # --- ports -----------------------------------------------------------------------------
+
+    def ports(self) -> list[str]:
+        """Every port of the configured modules, in chassis order."""
+        return Inventory(modules=self.modules).ports()
+
+    def check_ports(self, ports: Iterable[str]) -> list[str]:
+        """Refuse the whole list if any port is not on a configured module, so a change that
+        names a bad port changes nothing (the CLI rejects the command as a whole)."""
+        hardware = Inventory(modules=self.modules)
+        checked = list(ports)
+        for port in checked:
+            try:
+                split_port(port)
+            except PortListError as exc:
+                raise ConfigError(INVALID_INPUT.format(token=exc.token)) from None
+            if not hardware.has_port(port):
+                raise ConfigError(PORT_NOT_PRESENT.format(port=port))
+        return checked
+
+    def port(self, name: str) -> Interface:
+        self.check_ports([name])
+        return self.interfaces.setdefault(name, Interface(name))
+
+    def port_set_name(self, port: str, name: str | None) -> None:
+        """An empty name clears it, as `no name` does."""
+        if name:
+            _check_text("port name", name)
+        self.port(port).name = name or None
+        self._drop_if_default(port)
+
+    def port_set_enabled(self, port: str, enabled: bool) -> None:
+        self.port(port).enabled = enabled
+        self._drop_if_default(port)
+
+    def _drop_if_default(self, port: str) -> None:
+        if self.interfaces[port].is_default():
+            del self.interfaces[port]
+
+    def pvid(self, port: str) -> int | None:
+        """The VLAN untagged frames on this port belong to; None for a tagged-only port."""
+        return next((v.vid for v in self.vlans.values() if port in v.untagged), None)
+
+    def port_vlans(self, port: str) -> list[tuple[int, bool]]:
+        """(vid, tagged) for every VLAN the port is a member of, by vid."""
+        return sorted(
+            (v.vid, port in v.tagged)
+            for v in self.vlans.values()
+            if port in v.untagged or port in v.tagged
         )
+
+    # --- VLANs -----------------------------------------------------------------------------
+
+    def vlan(self, vid: int) -> Vlan:
+        try:
+            return self.vlans[vid]
+        except KeyError:
+            raise ConfigError(VLAN_MISSING.format(vid=vid)) from None
+
+    def vlan_create(self, vid: int) -> Vlan:
+        """Like `vlan N` in the CLI: an existing VLAN is simply returned."""
+        if vid in self.vlans:
+            return self.vlans[vid]
+        if not MIN_VID <= vid <= MAX_VID:
+            raise ConfigError(INVALID_INPUT.format(token=vid))
+        if len(self.vlans) >= MAX_VLANS:
+            raise ConfigError(VLAN_LIMIT.format(limit=MAX_VLANS))
+        name = Vlan.default_name(vid)
+        self._check_vlan_name_free(vid, name)
+        self.vlans[vid] = Vlan(vid, name)
+        return self.vlans[vid]
+
+    def vlan_delete(self, vid: int) -> None:
+        """Ports left without an untagged VLAN fall back to the default VLAN, as on the switch,
+        so deleting a VLAN never strands an access port."""
+        if vid == DEFAULT_VLAN_ID:
+            raise ConfigError(DEFAULT_VLAN_DELETE)
+        released = self.vlan(vid).untagged
+        del self.vlans[vid]
+        self.vlan_add_ports(DEFAULT_VLAN_ID, sorted(released), tagged=False)
+
+    def vlan_set_name(self, vid: int, name: str) -> None:
+        vlan = self.vlan(vid)
+        _check_text("vlan name", name)
+        self._check_vlan_name_free(vid, name)
+        vlan.name = name
+
+    def _check_vlan_name_free(self, vid: int, name: str) -> None:
+        if any(v.name == name and v.vid != vid for v in self.vlans.values()):
+            raise ConfigError(VLAN_NAME_IN_USE.format(name=name))
+
+    def vlan_add_ports(self, vid: int, ports: Iterable[str], tagged: bool) -> None:
+        """A port is untagged in at most one VLAN and is either tagged or untagged in each, so
+        an untagged add moves the port and a tagged add converts it."""
+        vlan = self.vlan(vid)
+        added = set(self.check_ports(ports))
+        if tagged:
+            vlan.untagged -= added
+            vlan.tagged |= added
+            return
+        for other in self.vlans.values():
+            other.untagged -= added
+        vlan.tagged -= added
+        vlan.untagged |= added
+
+    def vlan_remove_ports(self, vid: int, ports: Iterable[str], tagged: bool) -> None:
+        """Removing a port that is not a member is accepted silently, as `no untagged` is."""
+        vlan = self.vlan(vid)
+        removed = set(self.check_ports(ports))
+        if tagged:
+            vlan.tagged -= removed
+        else:
+            vlan.untagged -= removed
+
+    def vlan_set_ip(self, vid: int, ip: VlanIp) -> None:
+        vlan = self.vlan(vid)
+        if ip.mode is IpMode.MANUAL and ip.interface is None:
+            raise ConfigError(MANUAL_IP_INCOMPLETE)
+        vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
+
+    # --- system and SNMP -------------------------------------------------------------------
+
+    def set_hostname(self, name: str) -> None:
+        _check_text("hostname", name)
+        self.hostname = name
+
+    def set_contact(self, text: str) -> None:
+        """An empty contact is the unset default (no config line)."""
+        if text:
+            _check_text("contact", text)
+        self.snmp_contact = text
+
+    def set_location(self, text: str) -> None:
+        """An empty location is the unset default (no config line)."""
+        if text:
+            _check_text("location", text)
+        self.snmp_location = text
+
+    def set_default_gateway(self, addr: ipaddress.IPv4Address | None) -> None:
+        self.default_gateway = addr
+
+    def community_set(self, community: Community) -> None:
+        """Redefining a community changes its access in place, keeping its position."""
+        _check_text("community", community.name)
+        for index, existing in enumerate(self.communities):
+            if existing.name == community.name:
+                self.communities[index] = community
+                return
+        self.communities.append(community)
+
+    def community_remove(self, name: str) -> None:
+        self.communities = [c for c in self.communities if c.name != name]
+
+    def password_set(self, level: str) -> None:
+        """Only records that the level has a password; the secret lives in the security files."""
+        if level not in PASSWORD_LEVELS:
+            raise ConfigError(INVALID_INPUT.format(token=level))
+        self.passwords.add(level)
+
+
+def _check_text(kind: str, value: str) -> None:
+    if not value:
+        raise ConfigError(EMPTY_STRING.format(token=kind.split()[-1]))
+    limit = TEXT_LIMITS[kind]
+    if len(value) > limit:
+        raise ConfigError(TOO_LONG.format(limit=limit))

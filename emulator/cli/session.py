@@ -1,0 +1,321 @@
+"""One CLI session (SSH, telnet or console): the login dance, the line editor, `?` and Tab,
+paging, and running matched rows. It reads keys from a `Channel` and writes the ProCurve
+byte stream back; it is the only place that does terminal I/O for commands.
+
+Back-pressure: every write is followed by `drain()`, so a client that never reads stalls
+this session only, with bounded memory.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Final
+
+from emulator.cli.channel import Channel, Peer
+from emulator.cli.context import CONFIG, EXEC, Call, Mode
+from emulator.cli.grammar import CliError, Level, ModeKind, Output
+from emulator.cli.parser import CommandTable, HelpLine, Match, ParseError, tokenize
+from emulator.cli.terminal import CRLF, Terminal, crlf
+from emulator.hardware import LOGIN_BANNER
+
+if TYPE_CHECKING:
+    from emulator.device import Device
+
+MAX_LINE: Final = 1024
+"""Characters the line editor keeps; the rest of an over-long line is dropped, not stored."""
+LOGIN_ATTEMPTS: Final = 3
+HISTORY: Final = 32
+CTRL_C, BS, TAB, LF, CR, ESC, DEL = 0x03, 0x08, 0x09, 0x0A, 0x0D, 0x1B, 0x7F
+CTRL_U: Final = 0x15
+
+
+class HangUp(Exception):
+    """The peer went away, or the session is over (logout)."""
+
+
+class CliSession:
+    def __init__(self, device: Device, table: CommandTable, channel: Channel, peer: Peer) -> None:
+        self.device = device
+        self.table = table
+        self.channel = channel
+        self.peer = peer
+        self.term = Terminal(channel.width or 80, channel.height or 24, peer.pty)
+        self._level = Level.MANAGER if peer.level == "manager" else Level.OPERATOR
+        self._modes: list[Mode] = [EXEC]
+        self._paging = True
+        self._page_length: int | None = None
+        self._pending = bytearray()
+        self._after_cr = False
+        self._closing = False
+        self._history: list[str] = []
+
+    # -- SessionControl ---------------------------------------------------------------------
+
+    @property
+    def level(self) -> Level:
+        return self._level
+
+    @property
+    def mode(self) -> Mode:
+        return self._modes[-1]
+
+    @property
+    def transport(self) -> str:
+        return self.peer.transport
+
+    def set_level(self, level: Level) -> None:
+        self._level = level
+        if level is Level.OPERATOR:
+            self._modes = [EXEC]
+
+    def enter(self, mode: Mode) -> None:
+        if mode.kind is ModeKind.CONFIG:
+            self._modes = [EXEC, CONFIG]
+        elif mode.kind is ModeKind.EXEC:
+            self._modes = [EXEC]
+        else:
+            self._modes = [EXEC, CONFIG, mode]
+
+    def exit_mode(self) -> None:
+        if len(self._modes) > 1:
+            self._modes.pop()
+
+    def end(self) -> None:
+        self._modes = [EXEC]
+
+    def set_paging(self, on: bool) -> None:
+        self._paging = on
+
+    def set_terminal(self, *, width: int | None = None, length: int | None = None) -> None:
+        if width is not None:
+            self.term.width = width
+        if length is not None:
+            self._page_length = length
+
+    async def confirm(self, question: str) -> bool:
+        await self._write(question)
+        while True:
+            key = await self._key()
+            if key in b"yY":
+                await self._write(chr(key))
+                return True
+            if key in b"nN" or key == CTRL_C:
+                await self._write("n" if key != CTRL_C else "")
+                return False
+
+    async def ask(self, prompt: str, *, echo: bool = True) -> str:
+        await self._write(prompt)
+        return await self._read_line(prompt, echo=echo, editing=False)
+
+    async def emit(self, text: str) -> None:
+        await self._write(CRLF + crlf(text))
+
+    def hang_up(self) -> None:
+        self._closing = True
+
+    # -- the session --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            if self.peer.command is not None:
+                await self._run_line(self.peer.command)
+                await self._write(CRLF)
+                return
+            await self._write(crlf(LOGIN_BANNER) + self.term.any_key())
+            await self._key()
+            if self.peer.transport != "ssh" and not await self._login():
+                return
+            await self._write(self.term.setup())
+            while not self._closing:
+                line = await self._read_line(self._prompt())
+                await self._run_line(line)
+        except HangUp:
+            pass
+
+    def _prompt(self) -> str:
+        return self.mode.prompt(self.device.running.hostname, self._level)
+
+    async def _login(self) -> bool:
+        """Telnet and console log in at the CLI: `Username:`/`Password:` as the switch asks."""
+        credentials = self.device.credentials
+        if not credentials.levels():
+            self._level = Level.MANAGER
+            return True
+        for _ in range(LOGIN_ATTEMPTS):
+            user = await self.ask(CRLF + "Username: ")
+            secret = await self.ask(CRLF + "Password: ", echo=False)
+            level = credentials.check(user, secret)
+            if level is not None:
+                self._level = Level.MANAGER if level == "manager" else Level.OPERATOR
+                return True
+            await self._write(CRLF + "Invalid password")
+        return False
+
+    async def _run_line(self, line: str) -> None:
+        tokens = tokenize(line)
+        if not tokens:
+            return
+        self._history.append(line)
+        del self._history[:-HISTORY]
+        try:
+            match = self.table.match(tokens, self.mode.kind, self._level)
+            await self._run_match(match)
+        except (ParseError, CliError) as error:
+            await self._show(str(error))
+
+    async def _run_match(self, match: Match) -> None:
+        saved = list(self._modes)
+        await self._show(await self._call(match))
+        if not match.rest:
+            return
+        try:
+            inner = self.table.match(list(match.rest), self.mode.kind, self._level)
+            await self._show(await self._call(inner))
+        finally:
+            self._modes = saved
+
+    async def _call(self, match: Match) -> Output:
+        handler = match.command.negate if match.negated else match.command.run
+        assert handler is not None, "the parser only matches rows with a handler"
+        call = Call(self.device, self, match.args, match.words, match.negated)
+        result = handler(call)
+        if inspect.isawaitable(result):
+            awaited: Awaitable[Output] = result
+            return await awaited
+        return result
+
+    # -- output -------------------------------------------------------------------------------
+
+    async def _write(self, text: str) -> None:
+        if text:
+            self.channel.write(text.encode("utf-8", "replace"))
+            await self.channel.drain()
+
+    async def _show(self, text: Output) -> None:
+        """Command output, paged at the terminal length unless `no page`."""
+        if not text:
+            return
+        lines = crlf(text).split(CRLF)
+        page = (self._page_length or self.term.height) - 1
+        if not self._paging or not self.term.vt100 or len(lines) <= page:
+            await self._write(CRLF + CRLF.join(lines))
+            return
+        shown, budget, lead = 0, page, CRLF
+        while shown < len(lines):
+            chunk = lines[shown:shown + budget]
+            await self._write(lead + CRLF.join(chunk))
+            shown += len(chunk)
+            if shown >= len(lines):
+                return
+            await self._write(CRLF + self.term.pager())
+            key = await self._key()
+            await self._write(self.term.erase_line())
+            if key in (CTRL_C, ord("q"), ord("Q")):
+                return
+            # the erased pager row takes the next line, so no leading line break
+            budget, lead = (1 if key in (CR, LF) else page), ""
+
+    # -- input --------------------------------------------------------------------------------
+
+    async def _key(self) -> int:
+        while True:
+            while not self._pending:
+                data = await self.channel.read()
+                if not data:
+                    raise HangUp
+                self._pending += data
+            key = self._pending.pop(0)
+            if key == LF and self._after_cr:
+                self._after_cr = False
+                continue
+            self._after_cr = key == CR
+            return key
+
+    async def _escape(self) -> bytes:
+        """Read the rest of an ESC sequence (arrows, a terminal's answers) so none of it lands
+        in the line."""
+        first = await self._key()
+        if first != ord("["):
+            return bytes([first])
+        body = bytearray()
+        while True:
+            key = await self._key()
+            body.append(key)
+            if 0x40 <= key <= 0x7E or len(body) > 16:
+                return bytes(body)
+
+    async def _read_line(self, prompt: str, *, echo: bool = True, editing: bool = True) -> str:
+        if editing:
+            await self._write(self.term.prompt(prompt))
+        line: list[str] = []
+        recall = len(self._history)
+        while True:
+            key = await self._key()
+            if key in (CR, LF):
+                return "".join(line)
+            if key == 0 or not editing and key == TAB:
+                continue
+            if key in (BS, DEL):
+                if line:
+                    line.pop()
+                    if echo:
+                        await self._write(self.term.backspace())
+            elif key == CTRL_C:
+                if not editing:
+                    return ""
+                line.clear()
+                await self._write(self.term.prompt(prompt))
+            elif key == CTRL_U:
+                await self._write(self.term.backspace() * len(line) if echo else "")
+                line.clear()
+            elif key == ESC:
+                sequence = await self._escape()
+                if editing and sequence in (b"A", b"B") and self._history:
+                    recall = max(0, recall - 1) if sequence == b"A" else min(
+                        len(self._history), recall + 1)
+                    text = self._history[recall] if recall < len(self._history) else ""
+                    await self._write(self.term.backspace() * len(line) + text)
+                    line = list(text)
+            elif editing and key == ord("?") and line.count('"') % 2 == 0:
+                await self._help("".join(line), prompt)
+            elif editing and key == TAB:
+                line = list(await self._complete("".join(line), prompt))
+            elif 0x20 <= key < 0x7F and len(line) < MAX_LINE:
+                line.append(chr(key))
+                if echo:
+                    await self._write(chr(key))
+
+    def _split_partial(self, text: str) -> tuple[list[str], str]:
+        tokens = tokenize(text)
+        if text and not text[-1].isspace() and tokens:
+            return tokens[:-1], tokens[-1]
+        return tokens, ""
+
+    async def _help(self, text: str, prompt: str) -> None:
+        tokens, partial = self._split_partial(text)
+        try:
+            lines = self.table.help(tokens, partial, self.mode.kind, self._level)
+            listing = CRLF.join(_help_line(line) for line in lines)
+        except ParseError as error:
+            listing = str(error)
+        await self._write(CRLF + listing + self.term.prompt(prompt, text))
+
+    async def _complete(self, text: str, prompt: str) -> str:
+        tokens, partial = self._split_partial(text)
+        try:
+            words = self.table.complete(tokens, partial, self.mode.kind, self._level)
+        except ParseError:
+            words = []
+        if len(words) == 1:
+            addition = words[0][len(partial):] + " "
+            await self._write(addition)
+            return text + addition
+        if words:
+            listing = CRLF.join(f" {word}" for word in words)
+            await self._write(CRLF + listing + self.term.prompt(prompt, text))
+        return text
+
+
+def _help_line(line: HelpLine) -> str:
+    return f" {line.word:<22}{line.text}".rstrip()

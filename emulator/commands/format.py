@@ -1,0 +1,68 @@
+"""Helpers every command family shares, kept in one place so that the families print numbers,
+`label : value` blocks and port-list refusals the same way the switch does everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from emulator.cli.grammar import CliError
+from emulator.config.model import ConfigError
+from emulator.hardware import PortListError, parse_port_list
+
+if TYPE_CHECKING:
+    from emulator.device import Device
+
+SHOW_HELP: Final = "Display switch operation information."
+"""`show` appears in most families; its `?` text must read the same in all of them."""
+
+BAD_PORT: Final = "Module not present for port or invalid port: {token}"
+
+
+def thousands(number: int) -> str:
+    """Counters and byte sizes print with thousands commas (`128,380,928`)."""
+    return f"{number:,}"
+
+
+def yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A ProCurve `label : value` block: labels padded to `width`, then ` : `; an optional
+    right-hand pair starts at column `right_at` with its value padded to `right_value_width`
+    (the real screens keep that padding, parsers accept it)."""
+
+    indent: int
+    width: int
+    right_at: int = 0
+    right_value_width: int = 0
+
+    def line(self, label: str, value: str = "", right: tuple[str, str] | None = None) -> str:
+        left = " " * self.indent + (f"{label:<{self.width}} : {value}" if label else "")
+        if right is None:
+            return left
+        right_label, right_value = right
+        return (f"{left:<{self.right_at}}{right_label:<{self.width}} : "
+                f"{right_value:<{self.right_value_width}}")
+
+
+def parse_ports(text: str, device: Device) -> list[str]:
+    """A port list the chassis can name, or the switch's refusal of the first bad element."""
+    try:
+        return parse_port_list(text, device.inventory)
+    except PortListError as exc:
+        raise CliError(BAD_PORT.format(token=exc.token)) from exc
+
+
+@contextmanager
+def refused() -> Iterator[None]:
+    """The config model speaks the switch's error texts; the CLI prints them as they are."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc

@@ -1,0 +1,148 @@
+"""Session and flash commands: privilege (`enable`), modes (`configure`, `exit`, `end`),
+`logout`, paging and terminal size, `write memory`, `erase startup-config`, passwords."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from emulator.cli.context import CONFIG, EXEC, Call
+from emulator.cli.grammar import CliError, Command, IntRange, Level, Text, Where
+
+LOG_OUT: Final = "Do you want to log out [y/n]? "
+SAVE: Final = "Do you want to save current configuration [y/n]? "
+ERASE: Final = "Configuration will be deleted and device rebooted, continue [y/n]? "
+INVALID_PASSWORD: Final = "Invalid password"
+PASSWORD_MISMATCH: Final = "Password mismatch. Try again."
+LEVEL_NAMES: Final = {"manager": "Manager", "operator": "Operator"}
+
+HELP: Final = {
+    "enable": "Enter the Manager Exec context.",
+    "configure": "Enter the Configuration context.",
+    "terminal": "Configure terminal settings.",
+    "exit": "Return to the previous context or terminate current console/telnet session.",
+    "end": "Return to the Manager Exec context.",
+    "logout": "Terminate this console/telnet session.",
+    "page": "Toggle paging mode.",
+    "length": "Set number of lines displayed on the console/telnet screen.",
+    "width": "Set number of columns displayed on the console/telnet screen.",
+    "write": "View or save the running configuration of the switch.",
+    "memory": "Save the running configuration to flash.",
+    "erase": "Erase stored configuration or software image.",
+    "startup-config": "Erase the startup configuration file.",
+    "password": "Set or clear the local password/username for a given access level.",
+    "manager": "Configure access to the manager level.",
+    "operator": "Configure access to the operator level.",
+    "all": "Configure access to the manager and operator levels.",
+    "user-name": "Set username for the specified user category.",
+    "plaintext": "Configure the password in plain text.",
+}
+
+
+async def enable(call: Call) -> None:
+    """Operator -> manager: the switch asks Username/Password when a manager account exists."""
+    session, credentials = call.session, call.device.credentials
+    if session.level is Level.MANAGER:
+        return
+    if "manager" in credentials.levels():
+        user = await session.ask("\r\nUsername: ")
+        secret = await session.ask("\r\nPassword: ", echo=False)
+        if credentials.check(user, secret) != "manager":
+            raise CliError(INVALID_PASSWORD)
+    session.set_level(Level.MANAGER)
+
+
+def configure(call: Call) -> None:
+    call.session.enter(CONFIG)
+
+
+async def log_out(call: Call) -> None:
+    """The real order: log-out question first, then (only if unsaved) the save question."""
+    session = call.session
+    if not await session.confirm("\r\n" + LOG_OUT):
+        return
+    if session.level is Level.MANAGER and call.device.unsaved() and await session.confirm(
+            "\r\n" + SAVE):
+        await call.device.write_memory()
+    session.hang_up()
+
+
+async def exit_(call: Call) -> None:
+    if call.session.mode == EXEC:
+        await log_out(call)
+    else:
+        call.session.exit_mode()
+
+
+def end(call: Call) -> None:
+    call.session.end()
+
+
+def page(call: Call) -> None:
+    call.session.set_paging(not call.negated)
+
+
+def terminal_length(call: Call) -> None:
+    length = call.args["lines"]
+    assert isinstance(length, int)
+    call.session.set_terminal(length=length)
+
+
+def terminal_width(call: Call) -> None:
+    width = call.args["columns"]
+    assert isinstance(width, int)
+    call.session.set_terminal(width=width)
+
+
+async def write_memory(call: Call) -> None:
+    await call.device.write_memory()
+
+
+async def erase_startup(call: Call) -> None:
+    """The switch reboots into its factory default after erasing."""
+    if await call.session.confirm("\r\n" + ERASE):
+        await call.device.erase_startup()
+        await call.device.reboot("erase startup-config")
+
+
+async def password(call: Call) -> None:
+    level = str(call.args["level"])
+    device, session = call.device, call.session
+    user = str(call.args.get("user", device.credentials.username(level) or level))
+    secret = call.args.get("secret")
+    if secret is None:
+        name = LEVEL_NAMES[level]
+        first = await session.ask(f"\r\nNew password for {name}: ", echo=False)
+        second = await session.ask(f"\r\nPlease retype new password for {name}: ", echo=False)
+        if first != second:
+            raise CliError(PASSWORD_MISMATCH)
+        secret = first
+    device.credentials.set(level, user, str(secret))
+    device.running.passwords = device.credentials.levels()
+
+
+def no_password(call: Call) -> None:
+    device = call.device
+    levels = ("manager", "operator") if call.args["level"] == "all" else (str(call.args["level"]),)
+    for level in levels:
+        device.credentials.clear(level)
+    device.running.passwords = device.credentials.levels()
+
+
+ROWS: Final = (
+    Command("enable", enable),
+    Command("configure [terminal]", configure, level=Level.MANAGER,
+            help={"terminal": "Enter the Configuration context."}),
+    Command("exit", exit_),
+    Command("end", end, where=Where.CONFIG, level=Level.MANAGER),
+    Command("logout", log_out),
+    Command("page", page, level=Level.MANAGER, negate=page),
+    Command("terminal length <lines>", terminal_length, params={"lines": IntRange(2, 1000)}),
+    Command("terminal width <columns>", terminal_width, params={"columns": IntRange(1, 1920)}),
+    Command("write memory", write_memory, level=Level.MANAGER),
+    Command("erase startup-config", erase_startup, level=Level.MANAGER),
+    Command("password {level: manager|operator} [user-name <user>] [plaintext <secret>]",
+            password, where=Where.CONFIG, level=Level.MANAGER,
+            params={"user": Text("ASCII-STR", 64), "secret": Text("ASCII-STR", 64)}),
+    Command("password {level: manager|operator|all}", None, where=Where.CONFIG,
+            level=Level.MANAGER, negate=no_password),
+)

@@ -1,0 +1,122 @@
+"""SwitchConfig -> the text of `show running-config` and of the startup config on flash.
+
+The text is byte-for-byte what the parser reads back, and it follows the K.15 layout that
+tools such as napalm-procurve and oxidized diff and scrape: header comments, global lines,
+`interface` blocks, SNMP, `vlan` blocks, then the password markers. Only non-default settings
+appear, as on the switch.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from emulator.config.model import (
+    DEFAULT_VLAN_ID,
+    PASSWORD_LEVELS,
+    Community,
+    CommunityAccess,
+    Interface,
+    IpMode,
+    SwitchConfig,
+    Vlan,
+    VlanIp,
+)
+from emulator.hardware import (
+    CHASSIS_PRODUCT,
+    MODULE_TYPES,
+    SOFTWARE_REVISION,
+    format_port_list,
+    port_sort_key,
+)
+
+INDENT: Final = "   "
+CONFIG_VERSION_STAMP: Final = "06:17.ff.3f.ef:e7"
+"""The `; Ver #` line: the config-format version K.15.16 writes, not a checksum of the text."""
+
+COMMUNITY_DEFAULT_ACCESS: Final = CommunityAccess.MANAGER
+COMMUNITY_DEFAULT_RESTRICTED: Final = True
+"""The config text omits `manager` and `restricted`: the factory community (manager,
+unrestricted) is written `snmp-server community "public" unrestricted` on real switches, and an
+operator community always carries the word `operator`. The parser reads missing words back as
+these defaults."""
+
+RESTRICTION_WORDS: Final = {True: "restricted", False: "unrestricted"}
+IP_MODE_WORDS: Final = {IpMode.DHCP: "dhcp-bootp"}
+
+
+def quote(text: str) -> str:
+    """ProCurve writes every user string double-quoted, even single words."""
+    return f'"{text}"'
+
+
+def render_config(cfg: SwitchConfig) -> str:
+    lines = [
+        f"; {CHASSIS_PRODUCT} Configuration Editor; Created on release #{SOFTWARE_REVISION}",
+        f"; Ver #{CONFIG_VERSION_STAMP}",
+        f"hostname {quote(cfg.hostname)}",
+    ]
+    lines += [
+        f"module {slot} type {MODULE_TYPES[product].config_name}"
+        for slot, product in sorted(cfg.modules.items())
+    ]
+    if cfg.default_gateway is not None:
+        lines.append(f"ip default-gateway {cfg.default_gateway}")
+    for port in sorted(cfg.interfaces, key=port_sort_key):
+        interface = cfg.interfaces[port]
+        if not interface.is_default():
+            lines += _block(f"interface {port}", _interface_body(interface))
+    lines += [_community_line(c) for c in cfg.communities]
+    if cfg.snmp_contact:
+        lines.append(f"snmp-server contact {quote(cfg.snmp_contact)}")
+    if cfg.snmp_location:
+        lines.append(f"snmp-server location {quote(cfg.snmp_location)}")
+    for vid in sorted(cfg.vlans):
+        lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
+    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
+    return "\n".join(lines) + "\n"
+
+
+def _block(header: str, body: list[str]) -> list[str]:
+    return [header, *(INDENT + line for line in body), INDENT + "exit"]
+
+
+def _interface_body(interface: Interface) -> list[str]:
+    """`disable` precedes `name`, the order real K.15 configs show."""
+    body = [] if interface.enabled else ["disable"]
+    if interface.name is not None:
+        body.append(f"name {quote(interface.name)}")
+    return body
+
+
+def _community_line(community: Community) -> str:
+    words = ["snmp-server", "community", quote(community.name)]
+    if community.access is not COMMUNITY_DEFAULT_ACCESS:
+        words.append(community.access.value)
+    if community.restricted is not COMMUNITY_DEFAULT_RESTRICTED:
+        words.append(RESTRICTION_WORDS[community.restricted])
+    return " ".join(words)
+
+
+def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
+    """The default VLAN also lists, as `no untagged`, every port that is not a member of it:
+    the switch writes this whenever a port has left VLAN 1 (moved untagged to another VLAN,
+    made tagged-only elsewhere, or removed outright)."""
+    body = [f"name {quote(vlan.name)}"]
+    if vlan.vid == DEFAULT_VLAN_ID:
+        outside = set(cfg.ports()) - vlan.untagged - vlan.tagged
+        if outside:
+            body.append(f"no untagged {format_port_list(outside)}")
+    if vlan.untagged:
+        body.append(f"untagged {format_port_list(vlan.untagged)}")
+    if vlan.tagged:
+        body.append(f"tagged {format_port_list(vlan.tagged)}")
+    body.append(_ip_line(vlan.ip))
+    return body
+
+
+def _ip_line(ip: VlanIp) -> str:
+    if ip.mode is IpMode.MANUAL and ip.interface is not None:
+        return f"ip address {ip.interface.ip} {ip.interface.netmask}"
+    if ip.mode in IP_MODE_WORDS:
+        return f"ip address {IP_MODE_WORDS[ip.mode]}"
+    return "no ip address"

@@ -1,0 +1,363 @@
+"""The backplane's wires: Unix-socket messages between the chassis, the fabric and the modules.
+
+A frame is a 4-byte big-endian length and a JSON object naming its message type. Listening
+sockets and the console relay travel beside a frame as SCM_RIGHTS file descriptors, so that a
+module which is granted mastership serves the very sockets the chassis bound (clients queued in
+the backlog while a module rebooted are not lost). Every message the processes exchange is one
+of the dataclasses below: a new conversation means a new named type here, never a loose dict.
+Standard library only, so that the chassis and `procurve-emu status` stay cheap to start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import struct
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, ClassVar, Final, TypeVar
+
+HEADER: Final = struct.Struct(">I")
+MAX_FRAME: Final = 4 * 1024 * 1024
+"""A peer that announces more than this is not one of ours; the link is dropped."""
+MAX_FDS: Final = 16
+RECV_CHUNK: Final = 65536
+UNIX_PATH_MAX: Final = 107
+"""sun_path holds 108 bytes with the NUL; longer paths go through /proc/self/fd (see below)."""
+
+
+class IpcError(Exception):
+    """The peer sent something that is not a frame of this protocol, or hung up mid-frame."""
+
+
+class Message:
+    """Base of every message; `kind` is the name on the wire."""
+
+    kind: ClassVar[str] = ""
+
+
+_REGISTRY: dict[str, type[Message]] = {}
+
+
+M = TypeVar("M", bound=Message)
+
+
+def message(cls: type[M]) -> type[M]:
+    """Register a message dataclass under its wire name."""
+    cls.kind = cls.__name__
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+# --- module <-> chassis -------------------------------------------------------------------
+
+
+@message
+@dataclass
+class Hello(Message):
+    """A child process is up; a module says so after its selftest."""
+
+    slot: str
+    pid: int
+    selftest_passed: bool = True
+
+
+@message
+@dataclass
+class Grant(Message):
+    """The chassis makes a module active: the attached fds are the sockets named in `sockets`,
+    in order (`ssh`, `telnet`, `snmp`, `console`). `startup_config` and `hostname` are the
+    first-boot seeds from the command line; the module applies them only when its flash holds
+    no startup config yet."""
+
+    role: str
+    sockets: list[str] = field(default_factory=list)
+    startup_config: str | None = None
+    hostname: str | None = None
+
+
+@message
+@dataclass
+class Ready(Message):
+    """The active module serves its CLI; `hostname` and `password_hint` feed the
+    how-to-connect line the chassis prints."""
+
+    slot: str
+    hostname: str
+    manager_user: str | None = None
+    password_hint: str | None = None
+
+
+# --- chassis <-> fabric -------------------------------------------------------------------
+
+
+@message
+@dataclass
+class PortsRequest(Message):
+    """Ask the fabric for its ports."""
+
+
+@message
+@dataclass
+class PortReport(Message):
+    port: str
+    backend: str
+    link_up: bool = False
+
+
+@message
+@dataclass
+class PortsReply(Message):
+    ports: list[PortReport] = field(default_factory=list)
+
+
+# --- `procurve-emu status` <-> chassis ----------------------------------------------------
+
+
+@message
+@dataclass
+class StatusRequest(Message):
+    pass
+
+
+@message
+@dataclass
+class StatusReply(Message):
+    status: dict[str, Any] = field(default_factory=dict)
+
+
+@message
+@dataclass
+class Failure(Message):
+    """A request the receiver could not serve; `reason` is one line for a human."""
+
+    reason: str
+
+
+def encode(msg: Message) -> bytes:
+    body = {"type": msg.kind, **asdict(msg)}  # type: ignore[call-overload]
+    data = json.dumps(body, separators=(",", ":")).encode()
+    return HEADER.pack(len(data)) + data
+
+
+def decode(data: bytes) -> Message:
+    try:
+        body = json.loads(data)
+        cls = _REGISTRY[body.pop("type")]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IpcError(f"not a message: {data[:80]!r}") from exc
+    if cls is PortsReply:
+        body["ports"] = [PortReport(**p) for p in body.get("ports", [])]
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    try:
+        return cls(**{k: v for k, v in body.items() if k in names})
+    except TypeError as exc:
+        raise IpcError(f"bad {cls.kind}: {exc}") from exc
+
+
+class _Framer:
+    """Splits a byte stream into frames and pairs each frame with the fds that came before it.
+
+    The kernel delivers SCM_RIGHTS with the first byte of the sendmsg() that carried them, so
+    fds are always in hand by the time their frame is complete; a message takes them in order.
+    """
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.fds: list[int] = []
+
+    def feed(self, data: bytes, fds: list[int]) -> None:
+        self.buffer += data
+        self.fds.extend(fds)
+
+    def next(self) -> Message | None:
+        if len(self.buffer) < HEADER.size:
+            return None
+        (length,) = HEADER.unpack_from(self.buffer)
+        if length > MAX_FRAME:
+            raise IpcError(f"frame of {length} bytes")
+        if len(self.buffer) < HEADER.size + length:
+            return None
+        data = bytes(self.buffer[HEADER.size : HEADER.size + length])
+        del self.buffer[: HEADER.size + length]
+        return decode(data)
+
+    def take_fds(self, count: int) -> list[int]:
+        if count > len(self.fds):
+            raise IpcError(f"message expects {count} fds, {len(self.fds)} arrived")
+        taken, self.fds = self.fds[:count], self.fds[count:]
+        return taken
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds.clear()
+
+
+def fd_count(msg: Message) -> int:
+    """How many fds travel with `msg` (only a Grant carries any)."""
+    return len(msg.sockets) if isinstance(msg, Grant) else 0
+
+
+class Link:
+    """One end of an IPC connection, used from an asyncio loop.
+
+    asyncio's streams cannot carry fds, so the link waits for readiness with add_reader and
+    calls recv_fds/sendmsg on the non-blocking socket itself.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        sock.setblocking(False)
+        self.sock = sock
+        self._framer = _Framer()
+        self._send_lock = asyncio.Lock()
+
+    async def _ready(self, writing: bool) -> None:
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        fd = self.sock.fileno()
+
+        def wake() -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        (loop.add_writer if writing else loop.add_reader)(fd, wake)
+        try:
+            await waiter
+        finally:
+            (loop.remove_writer if writing else loop.remove_reader)(fd)
+
+    async def recv(self) -> tuple[Message, list[socket.socket]]:
+        """The next message and the sockets that came with it; EOFError when the peer is gone."""
+        while True:
+            msg = self._framer.next()
+            if msg is not None:
+                fds = self._framer.take_fds(fd_count(msg))
+                return msg, [socket.socket(fileno=fd) for fd in fds]
+            try:
+                data, fds, _flags, _addr = socket.recv_fds(self.sock, RECV_CHUNK, MAX_FDS)
+            except (BlockingIOError, InterruptedError):
+                await self._ready(writing=False)
+                continue
+            except ConnectionError as exc:
+                raise EOFError(str(exc)) from exc
+            self._framer.feed(data, fds)
+            if not data:
+                raise EOFError("peer closed the link")
+
+    async def send(self, msg: Message, socks: list[socket.socket] | None = None) -> None:
+        frame = encode(msg)
+        fds = [s.fileno() for s in socks or []]
+        if len(fds) != fd_count(msg):
+            raise ValueError(f"{msg.kind} names {fd_count(msg)} sockets, {len(fds)} given")
+        loop = asyncio.get_running_loop()
+        async with self._send_lock:
+            try:
+                while True:
+                    try:
+                        sent = _send_frame(self.sock, frame, fds)
+                        break
+                    except (BlockingIOError, InterruptedError):
+                        await self._ready(writing=True)
+                if sent < len(frame):
+                    await loop.sock_sendall(self.sock, frame[sent:])
+            except (BrokenPipeError, ConnectionError) as exc:
+                raise EOFError(str(exc)) from exc
+
+    def close(self) -> None:
+        self._framer.close()
+        self.sock.close()
+
+
+# --- blocking helpers: `procurve-emu status` and tests ------------------------------------
+
+
+def _send_frame(sock: socket.socket, frame: bytes, fds: list[int]) -> int:
+    """The first send of a frame: it carries the fds, so they arrive with the frame's first byte."""
+    return socket.send_fds(sock, [frame], fds) if fds else sock.send(frame)
+
+
+def send_blocking(
+    sock: socket.socket, msg: Message, socks: list[socket.socket] | None = None
+) -> None:
+    frame = encode(msg)
+    sent = _send_frame(sock, frame, [s.fileno() for s in socks or []])
+    if sent < len(frame):
+        sock.sendall(frame[sent:])
+
+
+def recv_blocking(sock: socket.socket) -> tuple[Message, list[socket.socket]]:
+    framer = _Framer()
+    while True:
+        msg = framer.next()
+        if msg is not None:
+            socks = [socket.socket(fileno=fd) for fd in framer.take_fds(fd_count(msg))]
+            framer.close()
+            return msg, socks
+        data, fds, _flags, _addr = socket.recv_fds(sock, RECV_CHUNK, MAX_FDS)
+        framer.feed(data, fds)
+        if not data:
+            framer.close()
+            raise EOFError("peer closed the link")
+
+
+def _sun_path(path: Path) -> tuple[str, int | None]:
+    """A name bind/connect accept for `path`: itself, or via an open fd of its directory when
+    the absolute path is longer than sun_path (deep pytest or container data dirs)."""
+    text = str(path)
+    if len(os.fsencode(text)) <= UNIX_PATH_MAX:
+        return text, None
+    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    return f"/proc/self/fd/{dir_fd}/{path.name}", dir_fd
+
+
+def bind_unix(path: Path) -> socket.socket:
+    """A listening Unix socket at `path`, replacing a stale one left by a killed chassis."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    name, dir_fd = _sun_path(path)
+    try:
+        path.unlink(missing_ok=True)
+        sock.bind(name)
+        os.chmod(path, 0o600)
+        sock.listen(16)
+    except OSError:
+        sock.close()
+        raise
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    return sock
+
+
+def connect_unix(path: Path, timeout: float | None = None) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    name, dir_fd = _sun_path(path)
+    try:
+        sock.connect(name)
+    except OSError:
+        sock.close()
+        raise
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    return sock
+
+
+def request(path: Path, msg: Message, timeout: float | None = None) -> Message:
+    """One request/reply on a control socket (what `procurve-emu status` does)."""
+    with connect_unix(path, timeout) as sock:
+        send_blocking(sock, msg)
+        reply, socks = recv_blocking(sock)
+        for s in socks:
+            s.close()
+        return reply
+
+
+def pair() -> tuple[socket.socket, socket.socket]:
+    """A connected pair for a parent and the child it spawns (the child's end is inheritable)."""
+    parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    child.set_inheritable(True)
+    return parent, child

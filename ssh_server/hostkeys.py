@@ -1,0 +1,48 @@
+"""SSH host keys kept in a management module's flash.
+
+Clients pin the host key in known_hosts, so the switch must present the same keys after every
+restart, as a real switch does once `crypto key generate ssh` has run. We keep two types:
+ECDSA P-256 for modern clients, and RSA-2048 because that is what a K.15 ProCurve offers and
+what old clients and netmiko scripts pinned against real switches expect; asyncssh signs with
+it as `ssh-rsa` as well as `rsa-sha2-*`, so even SHA-1-only clients get in.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import asyncssh
+
+from emulator.flash import atomic_write
+
+log = logging.getLogger(__name__)
+
+KEY_FILES: dict[str, tuple[str, int | None]] = {
+    "ssh_host_ecdsa_key": ("ecdsa-sha2-nistp256", None),
+    "ssh_host_rsa_key": ("ssh-rsa", 2048),
+}
+"""File name in the security folder -> (asyncssh algorithm, key size)."""
+
+
+def load_or_create_host_keys(security_dir: Path) -> list[asyncssh.SSHKey]:
+    """The host keys in `security_dir`, generating any that are missing or unreadable.
+
+    An unreadable key is replaced rather than fatal: a switch that cannot boot because of a
+    damaged key file is worse than one whose clients see a changed host key.
+    """
+    return [_load_or_create(security_dir / name, alg, size) for name, (alg, size) in
+            KEY_FILES.items()]
+
+
+def _load_or_create(path: Path, alg: str, size: int | None) -> asyncssh.SSHKey:
+    try:
+        return asyncssh.read_private_key(path)
+    except FileNotFoundError:
+        pass
+    except (asyncssh.KeyImportError, OSError) as exc:
+        log.warning("replacing unreadable host key %s: %s", path, exc)
+    key = (asyncssh.generate_private_key(alg, key_size=size) if size
+           else asyncssh.generate_private_key(alg))
+    atomic_write(path, key.export_private_key("openssh"), 0o600)
+    return key

@@ -1,0 +1,242 @@
+"""SSH access to the CLI, as a ProCurve offers it: password login, one raw byte stream per
+session, and nothing else (no public keys, no keyboard-interactive, no forwarding, no SFTP).
+
+The session is a raw VT100 byte stream because the CLI draws its own prompts and echo:
+asyncssh's line editor and text decoding are off, so what the CLI writes is exactly what the
+client receives and bad UTF-8 from a client cannot raise.
+
+Neither asyncssh nor a lab client limits anything, so the server does: connections that have
+not logged in yet are capped (extra ones are dropped as soon as they connect, as OpenSSH's
+MaxStartups would) and so are logged-in connections, each of which may hold one session at a
+time, as on a real switch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Callable
+
+import asyncssh
+
+from emulator.cli.channel import Peer, SessionHandler
+
+log = logging.getLogger(__name__)
+
+Authenticator = Callable[[str, str], str | None]
+"""(username, password) -> the privilege level ("manager"/"operator"), or None to refuse."""
+
+DEFAULT_WIDTH = 80
+DEFAULT_HEIGHT = 24
+"""What a session without a pty, or whose client reported 0x0, gets: a ProCurve's default."""
+
+READ_SIZE = 4096
+WINDOW = 256 * 1024
+"""Receive window per session: how much input a client can push before the CLI reads it. It
+bounds input memory per session; a CLI needs far less than asyncssh's 2 MiB default."""
+
+
+class SshChannel:
+    """One SSH session as the `Channel` the CLI runs on.
+
+    Besides the protocol, it tells the CLI how the client started the session: `command` is
+    the command of an exec request (`ssh switch 'show version'`), None for a shell, and
+    `terminal` is the pty's terminal type, None when the client asked for no pty.
+    """
+
+    def __init__(self, stdin: asyncssh.SSHReader[bytes], stdout: asyncssh.SSHWriter[bytes]):
+        chan = stdout.channel
+        assert isinstance(chan, asyncssh.SSHServerChannel)
+        self._chan: asyncssh.SSHServerChannel[bytes] = chan
+        self._stdin = stdin
+        self._stdout = stdout
+        width, height, _, _ = chan.get_terminal_size()
+        self.width = width or DEFAULT_WIDTH
+        self.height = height or DEFAULT_HEIGHT
+        self.command: str | None = chan.get_command()
+        self.terminal: str | None = chan.get_terminal_type()
+
+    async def read(self) -> bytes:
+        """asyncssh reports window changes, breaks and signals as exceptions out of the read;
+        the CLI only wants bytes, so those are absorbed here (the size lands in width/height,
+        break and signals are ignored as on the switch)."""
+        while True:
+            try:
+                return await self._stdin.read(READ_SIZE)
+            except asyncssh.TerminalSizeChanged as change:
+                self.width = change.width or self.width
+                self.height = change.height or self.height
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                continue
+            except (asyncssh.DisconnectError, OSError):
+                return b""
+
+    def write(self, data: bytes) -> None:
+        """Output to a client that has gone is dropped: the CLI learns of the end from read()
+        and should not need an error path for every write."""
+        with contextlib.suppress(BrokenPipeError):
+            self._stdout.write(data)
+
+    async def drain(self) -> None:
+        with contextlib.suppress(asyncssh.DisconnectError, OSError):
+            await self._stdout.drain()
+
+    def close(self) -> None:
+        """End the session with exit status 0 (asyncssh sends it after the pending output), so
+        OpenSSH prints everything and exits successfully."""
+        self._chan.exit(0)
+
+
+class _Registry:
+    """What every connection of one server shares: the limits and the live connections and
+    sessions, so the handle can drop them all and wait for them."""
+
+    def __init__(self, max_unauthenticated: int, max_sessions: int) -> None:
+        self.max_unauthenticated = max_unauthenticated
+        self.max_sessions = max_sessions
+        self.unauthenticated = 0
+        self.authenticated = 0
+        self.connections: set[asyncssh.SSHServerConnection] = set()
+        self.sessions: set[asyncio.Task[None]] = set()
+
+
+class _Connection(asyncssh.SSHServer):
+    """asyncssh's per-connection callbacks: admission, password check, session start."""
+
+    def __init__(self, registry: _Registry, authenticate: Authenticator,
+                 handler: SessionHandler) -> None:
+        self._registry = registry
+        self._authenticate = authenticate
+        self._handler = handler
+        self._conn: asyncssh.SSHServerConnection | None = None
+        self._authenticated = False
+        self._level: str | None = None
+        self._in_session = False
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        if self._registry.unauthenticated >= self._registry.max_unauthenticated:
+            # asyncssh sends its version line right after this callback; abort after that.
+            asyncio.get_running_loop().call_soon(conn.abort)
+            return
+        self._conn = conn
+        self._registry.unauthenticated += 1
+        self._registry.connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._conn is None:
+            return
+        self._registry.connections.discard(self._conn)
+        if self._authenticated:
+            self._registry.authenticated -= 1
+        else:
+            self._registry.unauthenticated -= 1
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        self._level = self._authenticate(username, password)
+        return self._level is not None
+
+    def auth_completed(self) -> None:
+        assert self._conn is not None
+        self._authenticated = True
+        self._registry.unauthenticated -= 1
+        self._registry.authenticated += 1
+        if self._registry.authenticated > self._registry.max_sessions:
+            conn = self._conn
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "Too many sessions")
+
+    def session_requested(self) -> Callable[..., object] | bool:
+        if self._in_session:
+            return False
+        self._in_session = True
+        return self._run_session
+
+    async def _run_session(self, stdin: asyncssh.SSHReader[bytes],
+                           stdout: asyncssh.SSHWriter[bytes],
+                           _stderr: asyncssh.SSHWriter[bytes]) -> None:
+        assert self._conn is not None
+        task = asyncio.current_task()
+        assert task is not None
+        self._registry.sessions.add(task)
+        channel = SshChannel(stdin, stdout)
+        peer = Peer("ssh", self._conn.get_extra_info("peername")[0],
+                    self._conn.get_extra_info("username"), self._level)
+        try:
+            await self._handler(channel, peer)
+        except Exception:
+            log.exception("SSH session from %s failed", peer.address)
+        finally:
+            channel.close()
+            self._in_session = False
+            self._registry.sessions.discard(task)
+
+
+class SSHServerHandle:
+    """A running SSH server: stop listening, drop sessions, wait for the end."""
+
+    def __init__(self, acceptor: asyncssh.SSHAcceptor, registry: _Registry) -> None:
+        self._acceptor = acceptor
+        self._registry = registry
+
+    def close_connections(self) -> None:
+        """Drop every connection at once, as a management-module switchover does: clients see
+        the TCP connection reset, the CLI sessions see the end of input."""
+        for conn in list(self._registry.connections):
+            conn.abort()
+
+    def close(self) -> None:
+        """Stop listening (closing the socket handed in) and drop every connection."""
+        self._acceptor.close()
+        self.close_connections()
+
+    async def wait_closed(self) -> None:
+        """Wait for the listener and for every session handler to return."""
+        await self._acceptor.wait_closed()
+        if self._registry.sessions:
+            await asyncio.wait(set(self._registry.sessions))
+
+
+async def start_ssh_server(
+    sock: socket.socket,
+    host_keys: list[asyncssh.SSHKey],
+    authenticate: Authenticator,
+    handler: SessionHandler,
+    *,
+    login_timeout: float,
+    max_unauthenticated: int = 16,
+    max_sessions: int = 64,
+    server_version: str = "Mocana SSH 6.3",
+) -> SSHServerHandle:
+    """Serve SSH on `sock`, an already bound and listening TCP socket the server now owns.
+
+    `server_version` is what a K.15 ProCurve announces (`SSH-2.0-Mocana SSH 6.3`); scripts
+    sometimes look at it. `login_timeout` drops connections that have not logged in by then,
+    which together with `max_unauthenticated` keeps idle or stalled clients from locking
+    everyone out for long.
+    """
+    registry = _Registry(max_unauthenticated, max_sessions)
+    acceptor = await asyncssh.listen(
+        sock=sock,
+        config=None,
+        server_factory=lambda: _Connection(registry, authenticate, handler),
+        server_host_keys=host_keys,
+        server_version=server_version,
+        login_timeout=login_timeout,
+        password_auth=True,
+        kbdint_auth=False,
+        public_key_auth=False,
+        allow_pty=True,
+        agent_forwarding=False,
+        line_editor=False,
+        encoding=None,
+        window=WINDOW,
+    )
+    return SSHServerHandle(acceptor, registry)

@@ -141,6 +141,9 @@ class Device:
     on_saved: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called after `write memory` (the redundancy sync to the standby hooks in here)."""
     on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    booted_text: str = ""
+    """The running config as booted: what "unsaved" compares with while flash has no startup
+    config (a new or erased switch)."""
     """Called when a command reboots the switch; the module process wires its restart here."""
 
     @classmethod
@@ -158,6 +161,7 @@ class Device:
         running.passwords = credentials.levels()
         device = cls(inventory, flash, timing, running, credentials, events, slot)
         device.ports = {p: PortState() for p in inventory.ports()}
+        device.booted_text = device.running_text()
         return device, errors
 
     def uptime(self) -> float:
@@ -171,9 +175,7 @@ class Device:
 
     def unsaved(self) -> bool:
         startup = self.startup_text()
-        if startup is None:
-            return self.running_text() != render_config(SwitchConfig.factory(self.inventory))
-        return self.running_text() != startup
+        return self.running_text() != (self.booted_text if startup is None else startup)
 
     async def write_memory(self) -> None:
         self.flash.write_startup(self.running_text())

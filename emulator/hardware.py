@@ -234,3 +234,10 @@ Please register your products now at:  www.ProCurve.com
 
 """
 """What the switch paints after login, before `Press any key to continue`."""
+
+SYS_DESCR: Final = (
+    f"HP J8715A ProCurve Switch 8212zl, revision {SOFTWARE_REVISION}, ROM {ROM_VERSION} "
+    "(/ws/swbuildm/rel_tacoma_qaoff/code/build/btm(swbuildm_rel_tacoma_qaoff_rel_tacoma))"
+)
+"""sysDescr.0 and the LLDP system description; napalm's model is the text before ", "."""
+SYS_OBJECT_ID: Final = "1.3.6.1.4.1.11.2.3.7.11.72"

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import asyncssh
 
@@ -39,12 +39,7 @@ bounds input memory per session; a CLI needs far less than asyncssh's 2 MiB defa
 
 
 class SshChannel:
-    """One SSH session as the `Channel` the CLI runs on.
-
-    Besides the protocol, it tells the CLI how the client started the session: `command` is
-    the command of an exec request (`ssh switch 'show version'`), None for a shell, and
-    `terminal` is the pty's terminal type, None when the client asked for no pty.
-    """
+    """One SSH session as the `Channel` the CLI runs on."""
 
     def __init__(self, stdin: asyncssh.SSHReader[bytes], stdout: asyncssh.SSHWriter[bytes]):
         chan = stdout.channel
@@ -55,8 +50,13 @@ class SshChannel:
         width, height, _, _ = chan.get_terminal_size()
         self.width = width or DEFAULT_WIDTH
         self.height = height or DEFAULT_HEIGHT
-        self.command: str | None = chan.get_command()
-        self.terminal: str | None = chan.get_terminal_type()
+
+    def peer(self, username: str, level: str | None) -> Peer:
+        """Who is on this session and how the client started it: an exec request carries a
+        command, and a client may ask for no pty (then the CLI sends plain text)."""
+        chan = self._chan
+        return Peer("ssh", chan.get_extra_info("peername")[0], username, level,
+                    command=chan.get_command(), pty=chan.get_terminal_type() is not None)
 
     async def read(self) -> bytes:
         """asyncssh reports window changes, breaks and signals as exceptions out of the read;
@@ -153,7 +153,12 @@ class _Connection(asyncssh.SSHServer):
             asyncio.get_running_loop().call_soon(
                 conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "Too many sessions")
 
-    def session_requested(self) -> Callable[..., object] | bool:
+    def session_requested(
+        self,
+    ) -> Callable[[asyncssh.SSHReader[bytes], asyncssh.SSHWriter[bytes],
+                   asyncssh.SSHWriter[bytes]], Awaitable[None]] | bool:
+        """One session per connection, as on the switch: that keeps the session count bounded
+        by the connection count."""
         if self._in_session:
             return False
         self._in_session = True
@@ -167,8 +172,7 @@ class _Connection(asyncssh.SSHServer):
         assert task is not None
         self._registry.sessions.add(task)
         channel = SshChannel(stdin, stdout)
-        peer = Peer("ssh", self._conn.get_extra_info("peername")[0],
-                    self._conn.get_extra_info("username"), self._level)
+        peer = channel.peer(self._conn.get_extra_info("username"), self._level)
         try:
             await self._handler(channel, peer)
         except Exception:

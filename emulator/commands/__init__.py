@@ -1,41 +1,36 @@
 """Command families: each module declares its grammar rows (`ROWS`) and keyword help
 (`HELP`); `command_table()` assembles them into the one table every session shares.
-A new family is one new module added to FAMILIES."""
+A new family is one new module named in FAMILIES."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from importlib import import_module
+from typing import Final
 
+from emulator.cli.grammar import Command
 from emulator.cli.parser import CommandTable
-from emulator.commands import (
-    ip,
-    lldp,
-    mac_address,
-    management,
-    running_config,
-    show_interfaces,
-    show_system,
-    snmp_server,
-    vlan,
-)
 
-FAMILIES: tuple[ModuleType, ...] = (
-    management,
-    running_config,
-    show_system,
-    show_interfaces,
-    vlan,
-    mac_address,
-    ip,
-    lldp,
-    snmp_server,
+FAMILIES: Final = (
+    "management",
+    "mib",
+    "running_config",
+    "show_system",
+    "show_interfaces",
+    "vlan",
+    "mac_address",
+    "ip",
+    "lldp",
+    "snmp_server",
 )
 
 
 def command_table() -> CommandTable:
-    rows = [row for family in FAMILIES for row in family.ROWS]
+    """Built once per module process; importing a single family does not pull in the rest."""
+    rows: list[Command] = []
     help_texts: dict[str, str] = {}
-    for family in FAMILIES:
+    for name in FAMILIES:
+        family = import_module(f"{__name__}.{name}")
+        rows.extend(family.ROWS)
         for word, text in getattr(family, "HELP", {}).items():
             help_texts.setdefault(word, text)
     return CommandTable(rows, help_texts)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import CliError
-from emulator.config.model import ConfigError
+from emulator.config.model import PORT_NOT_PRESENT, ConfigError
 from emulator.hardware import PortListError, parse_port_list
 
 if TYPE_CHECKING:
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 SHOW_HELP: Final = "Display switch operation information."
 """`show` appears in most families; its `?` text must read the same in all of them."""
-
-BAD_PORT: Final = "Module not present for port or invalid port: {token}"
 
 
 def thousands(number: int) -> str:
@@ -56,7 +54,7 @@ def parse_ports(text: str, device: Device) -> list[str]:
     try:
         return parse_port_list(text, device.inventory)
     except PortListError as exc:
-        raise CliError(BAD_PORT.format(token=exc.token)) from exc
+        raise CliError(PORT_NOT_PRESENT.format(port=exc.token)) from exc
 
 
 @contextmanager

@@ -211,9 +211,7 @@ class SwitchConfig:
             raise ConfigError(INVALID_INPUT.format(token=vid))
         if len(self.vlans) >= MAX_VLANS:
             raise ConfigError(VLAN_LIMIT.format(limit=MAX_VLANS))
-        name = Vlan.default_name(vid)
-        self._check_vlan_name_free(vid, name)
-        self.vlans[vid] = Vlan(vid, name)
+        self.vlans[vid] = Vlan(vid, Vlan.default_name(vid))
         return self.vlans[vid]
 
     def vlan_delete(self, vid: int) -> None:
@@ -226,14 +224,18 @@ class SwitchConfig:
         self.vlan_add_ports(DEFAULT_VLAN_ID, sorted(released), tagged=False)
 
     def vlan_set_name(self, vid: int, name: str) -> None:
+        """Names are unique, except that a `VLAN<n>` default (given to every new VLAN other
+        than VLAN 1) does not hold its name against a chosen one. Without that exception a saved
+        config could fail to load: the file creates VLANs in id order, so a default name can
+        appear before or after the VLAN that chose the same name."""
         vlan = self.vlan(vid)
         _check_text("vlan name", name)
-        self._check_vlan_name_free(vid, name)
-        vlan.name = name
-
-    def _check_vlan_name_free(self, vid: int, name: str) -> None:
-        if any(v.name == name and v.vid != vid for v in self.vlans.values()):
+        if _holds_name(vid, name) and any(
+            other.vid != vid and other.name == name and _holds_name(other.vid, other.name)
+            for other in self.vlans.values()
+        ):
             raise ConfigError(VLAN_NAME_IN_USE.format(name=name))
+        vlan.name = name
 
     def vlan_add_ports(self, vid: int, ports: Iterable[str], tagged: bool) -> None:
         """A port is untagged in at most one VLAN and is either tagged or untagged in each, so
@@ -302,6 +304,10 @@ class SwitchConfig:
         if level not in PASSWORD_LEVELS:
             raise ConfigError(INVALID_INPUT.format(token=level))
         self.passwords.add(level)
+
+
+def _holds_name(vid: int, name: str) -> bool:
+    return vid == DEFAULT_VLAN_ID or name != Vlan.default_name(vid)
 
 
 def _check_text(kind: str, value: str) -> None:

@@ -1,0 +1,171 @@
+"""`show ip`, `show arp`, `ip default-gateway` and `ping`.
+
+ntc's show_ip template records one row per VLAN; napalm's get_arp_table wants exactly four
+tokens per ARP row; napalm's ping reads `is alive` / `Request timed out.` lines and the summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from typing import TYPE_CHECKING, Final, cast
+
+from emulator.cli.grammar import Command, IntRange, IpAddress, Level, Where
+from emulator.commands.format import SHOW_HELP, Fields, refused
+from emulator.config.model import IpMode, Vlan
+from emulator.hardware import format_mac
+
+if TYPE_CHECKING:
+    from emulator.cli.context import Call
+    from emulator.device import Device
+
+IP_FIELDS: Final = Fields(indent=2, width=15)
+DEFAULT_TTL: Final = 64
+ARP_AGE_MINUTES: Final = 20
+IP_CONFIG: Final = {IpMode.DISABLED: "Disabled", IpMode.DHCP: "DHCP/Bootp", IpMode.MANUAL: "Manual"}
+PROXY_ARP: Final = ("No", "No")
+"""(Std, Local) proxy ARP of a VLAN that has an address; neither is configurable yet."""
+IP_HEADER: Final = (
+    f"{'':<23}|{'':<44}Proxy ARP \n"
+    "  VLAN                 | IP Config  IP Address      Subnet Mask     Std  Local\n"
+    "  -------------------- + ---------- --------------- --------------- ----------"
+)
+ARP_HEADER: Final = (
+    "  IP Address      MAC Address       Type    Port\n"
+    "  --------------- ----------------- ------- ----"
+)
+
+PING_REPETITIONS: Final = 1
+PING_TIMEOUT: Final = 5
+SELF_RTT_MS: Final = 1
+TIMED_OUT: Final = "Request timed out."
+
+
+def _vlan_row(vlan: Vlan) -> str:
+    """An address-less VLAN shows its IP Config and nothing after it."""
+    interface = vlan.ip.interface
+    if interface is None:
+        return f"  {vlan.name:<20} | {IP_CONFIG[vlan.ip.mode]} "
+    std, local = PROXY_ARP
+    return (f"  {vlan.name:<20} | {IP_CONFIG[vlan.ip.mode]:<10} {interface.ip!s:<15} "
+            f"{interface.netmask!s:<15} {std:>3}  {local:>4}")
+
+
+def render_ip(device: Device) -> str:
+    config = device.running
+    gateway = config.default_gateway
+    return "\n".join([
+        "",
+        " Internet (IP) Service",
+        "",
+        "  IP Routing : Disabled",
+        "",
+        *([IP_FIELDS.line("Default Gateway", f"{gateway!s:<15}")] if gateway else []),
+        IP_FIELDS.line("Default TTL", f"{DEFAULT_TTL:<5}"),
+        IP_FIELDS.line("Arp Age", f"{ARP_AGE_MINUTES:<4}"),
+        IP_FIELDS.line("Domain Suffix", f"{'':<30}"),
+        IP_FIELDS.line("DNS server", f"{'':<40}"),
+        "",
+        IP_HEADER,
+        *(_vlan_row(config.vlans[vid]) for vid in sorted(config.vlans)),
+    ])
+
+
+def render_arp(device: Device) -> str:
+    return "\n".join([
+        "",
+        " IP ARP table",
+        "",
+        ARP_HEADER,
+        *(f"  {e.ip:<15} {format_mac(e.mac):<17} {'dynamic' if e.dynamic else 'static':<7} "
+          f"{e.port:<4}" for e in device.arp_table),
+    ])
+
+
+def show_ip(call: Call) -> str:
+    return render_ip(call.device)
+
+
+def show_arp(call: Call) -> str:
+    return render_arp(call.device)
+
+
+def set_gateway(call: Call) -> None:
+    with refused():
+        call.device.running.set_default_gateway(
+            cast(ipaddress.IPv4Address, call.args["ip-addr"]))
+
+
+def clear_gateway(call: Call) -> None:
+    with refused():
+        call.device.running.set_default_gateway(None)
+
+
+async def answer(device: Device, target: ipaddress.IPv4Address, timeout: int) -> int | None:
+    """Who answers a ping, and after how many ms; None after `timeout` seconds of silence.
+
+    Only the switch's own addresses answer until the data plane exists: that issue replaces
+    this function and nothing else.
+    """
+    own = {v.ip.interface.ip for v in device.running.vlans.values() if v.ip.interface}
+    if target in own:
+        return SELF_RTT_MS
+    await asyncio.sleep(timeout)
+    return None
+
+
+def ping_summary(sent: int, rtts: list[int]) -> str:
+    lost = 100 * (sent - len(rtts)) // sent
+    lines = [f"{sent} packets transmitted, {len(rtts)} packets received, {lost}% packet loss"]
+    if rtts:
+        lines.append(f"round-trip (ms) min/avg/max = "
+                     f"{min(rtts)}/{sum(rtts) // len(rtts)}/{max(rtts)}")
+    return "\n".join(lines)
+
+
+async def ping(call: Call) -> str | None:
+    """One line per probe as it completes; repeated pings end with the summary."""
+    target = cast(ipaddress.IPv4Address, call.args["ip-addr"])
+    count = cast(int, call.args.get("repetitions", PING_REPETITIONS))
+    timeout = cast(int, call.args.get("timeout", PING_TIMEOUT))
+    rtts: list[int] = []
+    for iteration in range(1, count + 1):
+        rtt = await answer(call.device, target, timeout)
+        if rtt is None:
+            line = TIMED_OUT
+        else:
+            rtts.append(rtt)
+            where = f", iteration {iteration}" if count > 1 else ""
+            line = f"{target} is alive{where}, time = {rtt} ms"
+        await call.session.emit(line)
+    return ping_summary(count, rtts) if count > 1 else None
+
+
+HELP: Final = {
+    "show": SHOW_HELP,
+    "ip": "Show IP-related configuration and status information.",
+    "arp": "Show IP ARP table.",
+    "default-gateway": "Configure the IPv4 default gateway address, which will be used when "
+                       "routing is not enabled on the switch.",
+    "ip-addr": "IPv4 address.",
+    "ping": "Send IPv4 ping request(s) to a device on the network.",
+    "repetitions": "Number of times to send ping; the default value is 1.",
+    "timeout": "Seconds within which a response is required before the test is considered "
+               "as failed; the default value is 5.",
+    "data-size": "Size of data to send; the default size is 0.",
+}
+CONFIG_HELP: Final = {**HELP, "ip": "Configure IP parameters."}
+
+ROWS: tuple[Command, ...] = (
+    Command("show ip", show_ip, help=HELP),
+    Command("show arp", show_arp, help=HELP),
+    Command("ip default-gateway <ip-addr>", set_gateway, where=Where.CONFIG,
+            level=Level.MANAGER, params={"ip-addr": IpAddress()}, help=CONFIG_HELP),
+    Command("ip default-gateway", None, where=Where.CONFIG, level=Level.MANAGER,
+            negate=clear_gateway, help=CONFIG_HELP),
+    Command("ping <ip-addr> [repetitions <repetitions>] [timeout <timeout>] "
+            "[data-size <data-size>]", ping,
+            params={"ip-addr": IpAddress(), "repetitions": IntRange(1, 10000),
+                    "timeout": IntRange(1, 60), "data-size": IntRange(0, 65471)},
+            help=HELP),
+)

@@ -1,0 +1,175 @@
+"""`show lldp info remote-device [<port-list>]` and `show lldp info local-device`.
+
+Long values are cut to the field with `...` as the switch does; napalm then asks the detail
+screen (and the MIB) for the whole value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final
+
+from emulator import hardware
+from emulator.cli.grammar import PORT_LIST, Command
+from emulator.commands.format import SHOW_HELP, Fields, parse_ports
+from emulator.hardware import if_index, mac_bytes
+
+if TYPE_CHECKING:
+    from emulator.cli.context import Call
+    from emulator.device import Device, LldpNeighbor
+
+ELLIPSIS: Final = "..."
+DETAIL_VALUE_WIDTH: Final = 60
+LOCAL_DESCR_WIDTH: Final = 55
+REMOTE_WIDTHS: Final = {"chassis": 18, "port": 18, "descr": 9, "name": 18}
+REMOTE_HEADER: Final = (
+    "  LocalPort | ChassisId          PortId             PortDescr SysName\n"
+    "  --------- + ------------------ ------------------ --------- ------------------"
+)
+DETAIL_SEPARATOR: Final = "-" * 78
+LOCAL_PORTS_HEADER: Final = (
+    "  Port     PortType PortId   PortDesc\n"
+    "  -------- -------- -------- --------"
+)
+CAPABILITIES_SUPPORTED: Final = "bridge, router"
+CAPABILITIES_ENABLED: Final = "bridge"
+"""IP routing is not offered yet, so the switch only bridges."""
+
+DETAIL_FIELDS: Final = Fields(indent=2, width=12)
+CAPABILITY_FIELDS: Final = Fields(indent=2, width=30)
+ADDRESS_FIELDS: Final = Fields(indent=5, width=7)
+LOCAL_FIELDS: Final = Fields(indent=2, width=12)
+
+_MAC_RE: Final = re.compile(r"[0-9a-f]{2}([-:. ]?[0-9a-f]{2}){5}|[0-9a-f]{6}-[0-9a-f]{6}", re.I)
+
+
+def cut(value: str, width: int) -> str:
+    """A value longer than its field is cut so that it ends in `...` within the field."""
+    return value if len(value) <= width else value[: width - len(ELLIPSIS)] + ELLIPSIS
+
+
+def is_mac(value: str) -> bool:
+    return _MAC_RE.fullmatch(value) is not None
+
+
+def lldp_id(value: str) -> str:
+    """Chassis and port ids that are MACs print as six spaced bytes (`00 18 71 c3 00 00`)."""
+    return " ".join(f"{b:02x}" for b in mac_bytes(value)) if is_mac(value) else value
+
+
+def chassis_type(neighbor: LldpNeighbor) -> str:
+    return "mac-address" if is_mac(neighbor.chassis_id) else "local"
+
+
+def port_type(neighbor: LldpNeighbor) -> str:
+    if is_mac(neighbor.port_id):
+        return "mac-address"
+    return "local" if neighbor.port_id.isdigit() else "interface-name"
+
+
+def _remote_row(n: LldpNeighbor) -> str:
+    w = REMOTE_WIDTHS
+    return (f"  {n.local_port:<9} | {cut(lldp_id(n.chassis_id), w['chassis']):<{w['chassis']}} "
+            f"{cut(lldp_id(n.port_id), w['port']):<{w['port']}} "
+            f"{cut(n.port_descr, w['descr']):<{w['descr']}} "
+            f"{cut(n.sys_name, w['name'])}").rstrip()
+
+
+def render_remote(device: Device) -> str:
+    return "\n".join([
+        "",
+        " LLDP Remote Devices Information",
+        "",
+        REMOTE_HEADER,
+        *(_remote_row(n) for n in device.lldp_neighbors),
+    ])
+
+
+def _detail_block(n: LldpNeighbor) -> list[str]:
+    f = DETAIL_FIELDS
+    return [
+        f.line("Local Port", n.local_port),
+        f.line("ChassisType", chassis_type(n)),
+        f.line("ChassisId", lldp_id(n.chassis_id)),
+        f.line("PortType", port_type(n)),
+        f.line("PortId", cut(lldp_id(n.port_id), DETAIL_VALUE_WIDTH)),
+        f.line("SysName", cut(n.sys_name, DETAIL_VALUE_WIDTH)),
+        f.line("System Descr", cut(n.sys_descr, DETAIL_VALUE_WIDTH)),
+        f.line("PortDescr", cut(n.port_descr, DETAIL_VALUE_WIDTH)),
+        f.line("Pvid"),
+        "",
+        CAPABILITY_FIELDS.line("System Capabilities Supported"),
+        CAPABILITY_FIELDS.line("System Capabilities Enabled"),
+        "",
+        "  Remote Management Address",
+        "",
+    ]
+
+
+def render_remote_detail(device: Device, ports: list[str]) -> str:
+    """One block per neighbor on the ports, blocks parted by a dashed line."""
+    wanted = set(ports)
+    blocks = [_detail_block(n) for n in device.lldp_neighbors if n.local_port in wanted]
+    lines = ["", " LLDP Remote Device Information Detail", ""]
+    for index, block in enumerate(blocks):
+        lines += ([DETAIL_SEPARATOR] if index else []) + block
+    return "\n".join(lines)
+
+
+def management_address(device: Device) -> str | None:
+    """The address LLDP advertises: the lowest VLAN's IPv4 address, if any VLAN has one."""
+    vlans = device.running.vlans
+    addresses = (vlans[vid].ip.interface for vid in sorted(vlans))
+    return next((str(a.ip) for a in addresses if a is not None), None)
+
+
+def render_local(device: Device) -> str:
+    f = LOCAL_FIELDS
+    address = management_address(device)
+    return "\n".join([
+        "",
+        " LLDP Local Device Information",
+        "",
+        f.line("Chassis Type", "mac-address"),
+        f.line("Chassis Id", lldp_id(device.inventory.base_mac)),
+        f.line("System Name", device.running.hostname),
+        f"  System Description : {cut(hardware.SYS_DESCR, LOCAL_DESCR_WIDTH)}",
+        f"  System Capabilities Supported: {CAPABILITIES_SUPPORTED}",
+        f"  System Capabilities Enabled: {CAPABILITIES_ENABLED}",
+        "",
+        "  Management Address  :",
+        *([ "     Type: ipv4", f"     Address: {address}"] if address else []),
+        "",
+        " LLDP Port Information",
+        "",
+        LOCAL_PORTS_HEADER,
+        *(f"  {p:<8} {'local':<8} {if_index(p):<8} {p}" for p in device.inventory.ports()),
+    ])
+
+
+def show_remote(call: Call) -> str:
+    text = call.args.get("port-list")
+    if text is None:
+        return render_remote(call.device)
+    return render_remote_detail(call.device, parse_ports(str(text), call.device))
+
+
+def show_local(call: Call) -> str:
+    return render_local(call.device)
+
+
+HELP: Final = {
+    "show": SHOW_HELP,
+    "lldp": "Show LLDP information.",
+    "info": "Show LLDP information about the remote or local device.",
+    "remote-device": "Show LLDP remote device information.",
+    "local-device": "Show LLDP local device information.",
+    "ethernet": "Show the remote devices seen on these ports in detail.",
+    "port-list": "Show the remote devices seen on these ports in detail.",
+}
+
+ROWS: tuple[Command, ...] = (
+    Command("show lldp info remote-device [[ethernet] <port-list>]", show_remote,
+            params={"port-list": PORT_LIST}, help=HELP),
+    Command("show lldp info local-device", show_local, help=HELP),
+)

@@ -1,0 +1,212 @@
+"""`show interfaces` (counters, brief, per-port detail) and the `interface` context: port names
+and enable/disable. napalm's get_facts takes its interface list from the brief screen and
+`_parse_interface_details` reads the detail screen as `label : value` pairs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from emulator.cli.context import Mode
+from emulator.cli.grammar import PORT_LIST, Command, Level, ModeKind, Text, Where
+from emulator.commands.format import SHOW_HELP, Fields, parse_ports, refused, thousands, yes_no
+from emulator.config.model import Interface
+from emulator.hardware import format_mac, format_port_list, if_index, mac_bytes
+
+if TYPE_CHECKING:
+    from emulator.cli.context import Call
+    from emulator.device import Device
+
+PORT_MODES: Final[dict[str, tuple[str, str, str]]] = {
+    "100/1000T": ("1000FDx", "MDIX", "Auto"),
+    "10GbE-GEN": ("10GigFD", "NA", "NA"),
+    "10GbE-CX4": ("10GigFD", "NA", "NA"),
+    "": (".", "", ""),
+}
+"""Port type -> (Mode, MDI when up, MDI when down); "" is an empty transceiver slot."""
+INTRUSION_ALERT: Final = "No"
+FLOW_CONTROL: Final = "off"
+BCAST_LIMIT: Final = 0
+
+PORT_WIDTH: Final = 5
+TYPE_WIDTH: Final = 9
+BRIEF_TITLE: Final = " Status and Counters - Port Status"
+COUNTERS_TITLE: Final = " Status and Counters - Port Counters"
+COUNTERS_HEADER: Final = (
+    f"{'':<65}Flow Bcast\n"
+    "  Port         Total Bytes    Total Frames   Errors Rx Drops Tx  Ctrl Limit\n"
+    "  ------------ -------------- -------------- --------- --------- ---- -----"
+)
+
+HEAD_FIELDS: Final = Fields(indent=2, width=16)
+COUNT_FIELDS: Final = Fields(indent=3, width=15, right_at=40)
+
+
+def settings(device: Device, port: str) -> Interface:
+    """A port's config without adding it to the config (ports at defaults have no entry)."""
+    return device.running.interfaces.get(port) or Interface(port)
+
+
+def port_up(device: Device, port: str) -> bool:
+    """What `Status` shows: carrier from the fabric, and the port not disabled."""
+    return device.ports[port].link_up and settings(device, port).enabled
+
+
+def port_mac(device: Device, port: str) -> str:
+    """Each port's own MAC: the base MAC plus its ifIndex, as on the real chassis."""
+    base = int.from_bytes(mac_bytes(device.inventory.base_mac), "big")
+    return format_mac((base + if_index(port)).to_bytes(6, "big"))
+
+
+def _brief_row(device: Device, port: str, port_width: int) -> str:
+    kind = device.inventory.port_type(port)
+    mode, mdi_up, mdi_down = PORT_MODES[kind]
+    up = port_up(device, port)
+    enabled = settings(device, port).enabled
+    return (f"  {port:<{port_width}} {kind:<{TYPE_WIDTH}} | {INTRUSION_ALERT:<9} "
+            f"{yes_no(enabled):<7} {'Up' if up else 'Down':<6} {mode:<10} "
+            f"{mdi_up if up else mdi_down:<4} {FLOW_CONTROL:<4} {BCAST_LIMIT}")
+
+
+def render_brief(device: Device, ports: list[str] | None = None) -> str:
+    """The port column widens for long port names, as the real screen does for trunks."""
+    ports = device.inventory.ports() if ports is None else ports
+    width = max([PORT_WIDTH, *(len(p) for p in ports)])
+    lead = " " * (2 + width + 1 + TYPE_WIDTH + 1)
+    return "\n".join([
+        "",
+        BRIEF_TITLE,
+        "",
+        f"{lead}| Intrusion                           MDI  Flow Bcast",
+        f"  {'Port':<{width}} {'Type':<{TYPE_WIDTH}} | Alert     Enabled Status Mode       "
+        "Mode Ctrl Limit",
+        f"  {'-' * width} {'-' * TYPE_WIDTH} + --------- ------- ------ ---------- ---- ---- -----",
+        *(_brief_row(device, port, width) for port in ports),
+    ])
+
+
+def render_counters(device: Device) -> str:
+    rows = []
+    for port in device.inventory.ports():
+        c = device.ports[port].counters
+        frames = (c.rx_unicast + c.tx_unicast + c.rx_bcast + c.tx_bcast
+                  + c.rx_mcast + c.tx_mcast)
+        rows.append(f"  {port:<12} {thousands(c.rx_bytes + c.tx_bytes):<14} {frames:<14} "
+                    f"{thousands(c.rx_errors):<9} {thousands(c.tx_drops):<9} "
+                    f"{FLOW_CONTROL:<4} {BCAST_LIMIT}")
+    return "\n".join([COUNTERS_TITLE, "", COUNTERS_HEADER, *rows])
+
+
+def render_port_detail(device: Device, port: str) -> str:
+    config = settings(device, port)
+    c = device.ports[port].counters
+    f = COUNT_FIELDS
+
+    def pair(left: str, lvalue: int, right: str, rvalue: int) -> str:
+        return f.line(left, thousands(lvalue), (right, thousands(rvalue)))
+
+    return "\n".join([
+        "",
+        f" Status and Counters - Port Counters for port {port}",
+        "",
+        f"  {'Name':<4}  : {config.name or ''}",
+        HEAD_FIELDS.line("MAC Address", port_mac(device, port)),
+        HEAD_FIELDS.line("Link Status", "Up" if port_up(device, port) else "Down"),
+        HEAD_FIELDS.line("Port Enabled", yes_no(config.enabled)),
+        "  Totals (Since boot or last clear) :",
+        pair("Bytes Rx", c.rx_bytes, "Bytes Tx", c.tx_bytes),
+        pair("Unicast Rx", c.rx_unicast, "Unicast Tx", c.tx_unicast),
+        pair("Bcast/Mcast Rx", c.rx_bcast + c.rx_mcast, "Bcast/Mcast Tx", c.tx_bcast + c.tx_mcast),
+        "  Errors (Since boot or last clear) :",
+        pair("FCS Rx", 0, "Drops Tx", c.tx_drops),
+        pair("Alignment Rx", 0, "Collisions Tx", 0),
+        pair("Runts Rx", 0, "Late Colln Tx", 0),
+        pair("Giants Rx", 0, "Excessive Colln", 0),
+        pair("Total Rx Errors", c.rx_errors, "Deferred Tx", 0),
+        "  Others (Since boot or last clear) :",
+        pair("Discard Rx", c.rx_drops, "Out Queue Len", 0),
+        f.line("Unknown Protos", "0"),
+        "  Rates (5 minute weighted average) :",
+        pair("Total Rx  (bps)", 0, "Total Tx  (bps)", 0),
+        pair("Unicast Rx (Pkts/sec)", 0, "Unicast Tx (Pkts/sec)", 0),
+        pair("B/Mcast Rx (Pkts/sec)", 0, "B/Mcast Tx (Pkts/sec)", 0),
+        f.line("Utilization Rx", f"{0:>5} %", ("Utilization Tx", f"{0:>5} %")),
+    ])
+
+
+def show_interfaces(call: Call) -> str:
+    text = call.args.get("port-list")
+    if text is None:
+        return render_counters(call.device)
+    ports = parse_ports(str(text), call.device)
+    return "\n".join(render_port_detail(call.device, port) for port in ports)
+
+
+def show_brief(call: Call) -> str:
+    text = call.args.get("port-list")
+    ports = None if text is None else parse_ports(str(text), call.device)
+    return render_brief(call.device, ports)
+
+
+def enter_interface(call: Call) -> None:
+    ports = parse_ports(str(call.args["port-list"]), call.device)
+    call.session.enter(Mode(ModeKind.INTERFACE, format_port_list(ports)))
+
+
+def context_ports(call: Call) -> list[str]:
+    """The ports of the `interface` context the command runs in (`eth-A1-A4`)."""
+    return parse_ports(str(call.session.mode.value), call.device)
+
+
+def set_name(call: Call) -> None:
+    with refused():
+        for port in context_ports(call):
+            call.device.running.port_set_name(port, str(call.args["port-name"]))
+
+
+def clear_name(call: Call) -> None:
+    with refused():
+        for port in context_ports(call):
+            call.device.running.port_set_name(port, None)
+
+
+def enable(call: Call) -> None:
+    with refused():
+        for port in context_ports(call):
+            call.device.running.port_set_enabled(port, True)
+
+
+def disable(call: Call) -> None:
+    with refused():
+        for port in context_ports(call):
+            call.device.running.port_set_enabled(port, False)
+
+
+HELP: Final = {
+    "show": SHOW_HELP,
+    "interfaces": "Show port information.",
+    "brief": "Show the port operational parameters.",
+    "ethernet": "Show/configure ports by their port-list.",
+    "interface": "Enter the Interface Configuration Level, or execute one command for that level.",
+    "name": "Set/unset a name for the port(s).",
+    "port-name": "The port name.",
+    "enable": "Enable port(s).",
+    "disable": "Disable port(s).",
+}
+
+ROWS: tuple[Command, ...] = (
+    Command("show interfaces", show_interfaces, help=HELP),
+    Command("show interfaces brief [<port-list>]", show_brief,
+            params={"port-list": PORT_LIST}, help=HELP),
+    Command("show interfaces [ethernet] <port-list>", show_interfaces,
+            params={"port-list": PORT_LIST}, help=HELP),
+    Command("interface [ethernet] <port-list>", enter_interface, where=Where.CONFIG,
+            level=Level.MANAGER, params={"port-list": PORT_LIST}, help=HELP,
+            enters=ModeKind.INTERFACE),
+    Command("name <port-name>", set_name, where=Where.INTERFACE, level=Level.MANAGER,
+            params={"port-name": Text()}, help=HELP),
+    Command("name", None, where=Where.INTERFACE, level=Level.MANAGER, negate=clear_name,
+            help=HELP),
+    Command("enable", enable, where=Where.INTERFACE, level=Level.MANAGER, help=HELP),
+    Command("disable", disable, where=Where.INTERFACE, level=Level.MANAGER, help=HELP),
+)

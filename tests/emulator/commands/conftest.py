@@ -1,0 +1,195 @@
+"""Fixtures for the command families: a booted device and a small CLI that runs lines through
+the families' own grammar rows (the real parser), without a transport or a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from napalm_procurve.procurve import ProcurveDriver
+from ntc_templates.parse import parse_output
+
+from emulator.cli.context import CONFIG, EXEC, Call, Mode
+from emulator.cli.grammar import CliError, Command, Level, ModeKind, Output
+from emulator.cli.parser import CommandTable, ParseError, tokenize
+from emulator.commands import (
+    ip,
+    lldp,
+    mac_address,
+    running_config,
+    show_interfaces,
+    show_system,
+    snmp_server,
+    vlan,
+)
+from emulator.device import Device
+from emulator.events import EventLog
+from emulator.flash import Flash
+from emulator.hardware import Inventory
+from emulator.timing import PROFILES
+
+FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server,
+            running_config)
+
+
+class FakeSession:
+    """Records what a handler asks of the session; modes work as in the real session."""
+
+    def __init__(self) -> None:
+        self.modes: list[Mode] = [EXEC]
+        self.emitted: list[str] = []
+        self._level = Level.MANAGER
+
+    @property
+    def level(self) -> Level:
+        return self._level
+
+    @property
+    def mode(self) -> Mode:
+        return self.modes[-1]
+
+    @property
+    def transport(self) -> str:
+        return "ssh"
+
+    def set_level(self, level: Level) -> None:
+        self._level = level
+
+    def enter(self, mode: Mode) -> None:
+        if mode.kind is ModeKind.EXEC:
+            self.modes = [EXEC]
+        elif mode.kind is ModeKind.CONFIG:
+            self.modes = [EXEC, CONFIG]
+        else:
+            self.modes = [EXEC, CONFIG, mode]
+
+    def exit_mode(self) -> None:
+        self.modes.pop()
+
+    def end(self) -> None:
+        self.modes = [EXEC]
+
+    def set_paging(self, on: bool) -> None:
+        pass
+
+    def set_terminal(self, *, width: int | None = None, length: int | None = None) -> None:
+        pass
+
+    async def confirm(self, question: str) -> bool:
+        return True
+
+    async def ask(self, prompt: str, *, echo: bool = True) -> str:
+        return ""
+
+    async def emit(self, text: str) -> None:
+        self.emitted.append(text)
+
+    def hang_up(self) -> None:
+        pass
+
+
+class Cli:
+    """Runs a line the way the session does: parse, call, and for a context-entering row with
+    more words, run them inside the context and come back."""
+
+    def __init__(self, device: Device) -> None:
+        self.device = device
+        self.session = FakeSession()
+        rows: list[Command] = [row for family in FAMILIES for row in family.ROWS]
+        help_texts: dict[str, str] = {}
+        for family in FAMILIES:
+            for word, text in family.HELP.items():
+                help_texts.setdefault(word, text)
+        self.table = CommandTable(rows, help_texts)
+
+    def __call__(self, line: str) -> str:
+        """The output text, the emitted progress lines first; an error's text as the output."""
+        self.session.emitted.clear()
+        try:
+            match = self.table.match(tokenize(line), self.session.mode.kind, self.session.level)
+            saved = list(self.session.modes)
+            out = [self._call(match.command.negate if match.negated else match.command.run,
+                              match.args, match.words, match.negated)]
+            if match.rest:
+                inner = self.table.match(list(match.rest), self.session.mode.kind,
+                                         self.session.level)
+                out.append(self._call(inner.command.negate if inner.negated else
+                                      inner.command.run, inner.args, inner.words,
+                                      inner.negated))
+                self.session.modes = saved
+        except (ParseError, CliError) as error:
+            return str(error)
+        return "\n".join([*self.session.emitted, *(o for o in out if o)])
+
+    def _call(self, handler: object, args: dict[str, object], words: tuple[str, ...],
+              negated: bool) -> Output:
+        assert callable(handler)
+        result = handler(Call(self.device, self.session, args, words, negated))
+        if inspect.isawaitable(result):
+            awaited: Awaitable[Output] = result
+            return asyncio.run(_wait(awaited))
+        assert result is None or isinstance(result, str)
+        return result
+
+
+async def _wait(awaitable: Awaitable[Output]) -> Output:
+    return await awaitable
+
+
+class NetmikoStub:
+    """What napalm-procurve's driver calls on its netmiko connection, answered by the CLI;
+    `canned` answers commands of families outside this package (getMIB)."""
+
+    def __init__(self, cli: Cli, canned: dict[str, str] | None = None) -> None:
+        self.cli = cli
+        self.canned = canned or {}
+        self.sent: list[str] = []
+
+    def send_command(self, command: str) -> str:
+        self.sent.append(command)
+        return self.canned.get(command) or self.cli(command)
+
+
+@pytest.fixture
+def device(tmp_path: Path) -> Device:
+    flash = Flash(tmp_path / "mm1")
+    flash.format()
+    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog())
+    assert errors == []
+    return booted
+
+
+@pytest.fixture
+def cli(device: Device) -> Cli:
+    return Cli(device)
+
+
+NapalmFactory = Callable[..., ProcurveDriver]
+NtcParse = Callable[[str, str], list[dict[str, str]]]
+
+
+@pytest.fixture
+def napalm(cli: Cli) -> NapalmFactory:
+    """napalm-procurve's own driver, its netmiko connection replaced by the CLI."""
+
+    def make(canned: dict[str, str] | None = None) -> ProcurveDriver:
+        driver = ProcurveDriver("emulated", "manager", "manager")
+        driver.device = NetmikoStub(cli, canned)
+        return driver
+
+    return make
+
+
+@pytest.fixture
+def ntc() -> NtcParse:
+    """ntc-templates' parser for the hp_procurve platform, as automation tools call it."""
+
+    def parse(command: str, text: str) -> list[dict[str, str]]:
+        records: list[dict[str, str]] = parse_output(platform="hp_procurve", command=command,
+                                                     data=text)
+        return records
+
+    return parse

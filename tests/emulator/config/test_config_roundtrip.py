@@ -1,0 +1,108 @@
+"""Any config the model can hold survives being written and read back unchanged."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emulator.config.model import (
+    PASSWORD_LEVELS,
+    Community,
+    CommunityAccess,
+    ConfigError,
+    IpMode,
+    SwitchConfig,
+    VlanIp,
+)
+from emulator.config.parse import parse_config
+from emulator.config.render import render_config
+from emulator.hardware import MODULE_TYPES, SLOTS, Inventory
+
+TEXT = st.text(
+    alphabet=st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"'),
+    max_size=40,
+)
+VIDS = st.sampled_from([1, 2, 10, 20, 4094])
+VLAN_IPS = st.one_of(
+    st.just(VlanIp()),
+    st.just(VlanIp(IpMode.DHCP)),
+    st.builds(
+        lambda addr, length: VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface(f"{addr}/{length}")),
+        st.ip_addresses(v=4),
+        st.integers(1, 32),
+    ),
+)
+COMMUNITIES = st.builds(
+    Community, st.sampled_from(["public", "private", "ro", "lab net"]),
+    st.sampled_from(CommunityAccess), st.booleans(),
+)
+MODULES = st.dictionaries(st.sampled_from(SLOTS), st.sampled_from(sorted(MODULE_TYPES)),
+                          max_size=4)
+
+Change = Callable[[SwitchConfig], object]
+
+
+def changes(ports: list[str]) -> st.SearchStrategy[Change]:
+    """Changes as a CLI user would make them; some are refused, which must leave a valid config."""
+    port = st.sampled_from(ports) if ports else st.just("A1")
+    port_sets = st.lists(port, max_size=6)
+
+    def in_vlan(vid: int, change: Change) -> Change:
+        """As `vlan N <statement>` does, the VLAN is created first."""
+
+        def apply(cfg: SwitchConfig) -> None:
+            cfg.vlan_create(vid)
+            change(cfg)
+
+        return apply
+
+    def add(vid: int, chosen: list[str], tagged: bool) -> Change:
+        return in_vlan(vid, lambda c: c.vlan_add_ports(vid, chosen, tagged))
+
+    def remove(vid: int, chosen: list[str], tagged: bool) -> Change:
+        return in_vlan(vid, lambda c: c.vlan_remove_ports(vid, chosen, tagged))
+
+    def name(vid: int, text: str) -> Change:
+        return in_vlan(vid, lambda c: c.vlan_set_name(vid, text))
+
+    def ip(vid: int, value: VlanIp) -> Change:
+        return in_vlan(vid, lambda c: c.vlan_set_ip(vid, value))
+
+    def community(value: Community) -> Change:
+        return lambda c: c.community_set(value)
+
+    return st.one_of(
+        TEXT.map(lambda t: lambda c: c.set_hostname(t)),
+        VIDS.map(lambda v: lambda c: c.vlan_delete(v)),
+        st.builds(name, VIDS, TEXT | st.sampled_from(["VLAN2", "VLAN20", "DEFAULT_VLAN"])),
+        st.builds(add, VIDS, port_sets, st.booleans()),
+        st.builds(remove, VIDS, port_sets, st.booleans()),
+        st.builds(ip, VIDS, VLAN_IPS),
+        st.tuples(port, st.none() | TEXT).map(lambda a: lambda c: c.port_set_name(*a)),
+        st.tuples(port, st.booleans()).map(lambda a: lambda c: c.port_set_enabled(*a)),
+        COMMUNITIES.map(community),
+        st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
+        TEXT.map(lambda t: lambda c: c.set_contact(t)),
+        TEXT.map(lambda t: lambda c: c.set_location(t)),
+        (st.none() | st.ip_addresses(v=4)).map(lambda a: lambda c: c.set_default_gateway(a)),
+        st.sampled_from(PASSWORD_LEVELS).map(lambda lv: lambda c: c.password_set(lv)),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), MODULES)
+def test_render_parse_render_is_stable(data: st.DataObject, modules: dict[str, str]) -> None:
+    inventory = Inventory(modules=modules)
+    cfg = SwitchConfig.factory(inventory)
+    for change in data.draw(st.lists(changes(inventory.ports()), max_size=40)):
+        with contextlib.suppress(ConfigError):
+            change(cfg)
+    text = render_config(cfg)
+    result = parse_config(text, inventory)
+    assert result.errors == []
+    assert render_config(result.config) == text
+    assert result.config.passwords == cfg.passwords

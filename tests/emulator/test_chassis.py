@@ -1,0 +1,244 @@
+"""The process tree of a real `procurve-emu run`: status, restarts, shutdown, first boot."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+import psutil  # type: ignore[import-untyped]
+import pytest
+
+# The harness lives with the end-to-end tests (tests/e2e/conftest.py), where automation
+# authors find it; load it under its own name so its fixtures serve these tests too.
+_spec = importlib.util.spec_from_file_location(
+    "procurve_e2e_harness", Path(__file__).resolve().parents[1] / "e2e" / "conftest.py"
+)
+assert _spec is not None and _spec.loader is not None
+harness = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = harness
+_spec.loader.exec_module(harness)
+chassis_factory = harness.chassis_factory
+chassis = harness.chassis
+ChassisFactory = harness.ChassisFactory
+RunningChassis = harness.RunningChassis
+
+pytestmark = pytest.mark.e2e
+
+LOGIN_DEADLINE = 20.0
+
+
+def tree(pid: int) -> list[psutil.Process]:
+    children: list[psutil.Process] = psutil.Process(pid).children(recursive=True)
+    return children
+
+
+async def _ssh_prompt(host: str, port: int, user: str, password: str) -> str:
+    """Log in like a human with a pty and return what the switch shows up to its prompt."""
+    async with asyncssh.connect(
+        host, port, username=user, password=password, known_hosts=None,
+        preferred_auth="password,keyboard-interactive",
+    ) as conn:
+        process = await conn.create_process(term_type="vt100", encoding=None)
+        seen = b""
+        while not seen.rstrip().endswith(b"#"):
+            chunk = await process.stdout.read(4096)
+            if not chunk:
+                break
+            seen += chunk
+            if b"any key" in chunk:
+                process.stdin.write(b"\r")
+        process.close()
+        return seen.decode(errors="replace")
+
+
+def ssh_prompt(chassis: Any) -> str:
+    user, password = chassis.credentials
+    return asyncio.run(asyncio.wait_for(
+        _ssh_prompt(chassis.host, chassis.ssh_port, user, password), LOGIN_DEADLINE
+    ))
+
+
+def test_status_shape(chassis: Any) -> None:
+    status = chassis.status()
+    assert set(status) == {"chassis", "fabric", "modules", "ports"}
+    assert status["chassis"]["pid"] == chassis.pid
+    assert status["chassis"]["ssh_port"] == chassis.ssh_port > 0
+    assert status["chassis"]["telnet_port"] == chassis.telnet_port > 0
+    assert status["chassis"]["snmp_port"] > 0
+    assert status["chassis"]["active"] == "MM1"
+    mm1, mm2 = status["modules"]
+    assert mm1["slot"] == "MM1" and mm1["role"] == "active" and mm1["ready"] is True
+    assert mm1["pid"] in {p.pid for p in tree(chassis.pid)}
+    assert mm2 == {"slot": "MM2", "role": "offline", "pid": None, "ready": False,
+                   "restarts": 0}
+    assert status["fabric"]["pid"] in {p.pid for p in tree(chassis.pid)}
+    assert status["ports"] == []
+
+
+def test_status_command_prints_json(chassis: Any) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator.main", "status", "--data-dir", str(chassis.data_dir)],
+        cwd=harness.REPO, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["chassis"]["pid"] == chassis.pid
+
+
+def test_ready_line_and_login_prompt(chassis: Any) -> None:
+    assert (f"HP-8212zl ready: ssh -p {chassis.ssh_port} manager@127.0.0.1 "
+            f"(password manager), telnet 127.0.0.1 {chassis.telnet_port}") in chassis.stderr()
+    assert "HP-8212zl#" in ssh_prompt(chassis)
+
+
+def test_data_dir_is_prepared(chassis: Any) -> None:
+    data = chassis.data_dir
+    assert (data / "chassis.json").is_file()
+    for slot in ("mm1", "mm2"):
+        assert (data / slot / "images.json").is_file()
+        assert (data / slot / "security").is_dir()
+    assert list((data / "mm1" / "security").glob("ssh_host_*_key"))
+
+
+def test_ports_are_reported_from_the_fabric(chassis_factory: Any) -> None:
+    running = chassis_factory.start(
+        "--port", "b2=udp:40000:127.0.0.1:40001",
+        env={"PROCURVE_PORTS": "A1=tap:ignored"},  # flags win
+    )
+    assert running.status()["ports"] == [
+        {"port": "B2", "backend": "udp:40000:127.0.0.1:40001", "link_up": False}
+    ]
+
+
+def test_environment_configures_a_real_run(chassis_factory: Any) -> None:
+    running = chassis_factory.start(env={"PROCURVE_HOSTNAME": "core-1",
+                                         "PROCURVE_PORTS": "A1=tap:lab1 A2=tap:lab2"})
+    assert [p["port"] for p in running.status()["ports"]] == ["A1", "A2"]
+    assert "core-1 ready:" in running.stderr()
+
+
+def test_sigterm_stops_every_child(chassis: Any) -> None:
+    children = tree(chassis.pid)
+    assert len(children) == 2  # fabric and MM1
+    assert chassis.stop() == 0
+    _gone, alive = psutil.wait_procs(children, timeout=harness.STOP_DEADLINE)
+    assert not alive
+    assert not (chassis.data_dir / "control.sock").exists()
+
+
+def test_sigint_stops_too(chassis: Any) -> None:
+    children = tree(chassis.pid)
+    chassis.process.send_signal(signal.SIGINT)
+    assert chassis.process.wait(timeout=harness.STOP_DEADLINE) == 0
+    chassis.stopped = True
+    _, alive = psutil.wait_procs(children, timeout=harness.STOP_DEADLINE)
+    assert not alive
+
+
+def test_killed_chassis_leaves_no_orphans(chassis: Any) -> None:
+    """SIGKILL (containerlab's stop) cannot be caught: the children notice the backplane is
+    gone (their IPC link closes) and exit by themselves."""
+    children = tree(chassis.pid)
+    chassis.process.kill()
+    chassis.process.wait(timeout=harness.STOP_DEADLINE)
+    chassis.stopped = True
+    _, alive = psutil.wait_procs(children, timeout=harness.STOP_DEADLINE)
+    assert not alive, alive
+
+
+def test_killed_module_is_restarted_and_serves_again(chassis: Any) -> None:
+    before = chassis.module("MM1")
+    fabric_pid = chassis.status()["fabric"]["pid"]
+    os.kill(before["pid"], signal.SIGKILL)
+
+    def new_ready(status: dict[str, Any]) -> dict[str, Any] | None:
+        mm1 = status["modules"][0]
+        fresh = mm1["pid"] not in (None, before["pid"]) and mm1["ready"]
+        return mm1 if fresh and mm1["role"] == "active" else None
+
+    after = chassis.wait_until("a new MM1", new_ready)
+    assert after["restarts"] == before["restarts"] + 1
+    assert chassis.status()["fabric"]["pid"] == fabric_pid  # the ports survive a module crash
+    assert "MM1 stopped (killed by SIGKILL); restarting it" in chassis.stderr()
+    assert "HP-8212zl#" in ssh_prompt(chassis)
+
+
+def test_startup_config_errors_are_reported_at_boot(chassis_factory: Any, tmp_path: Path) -> None:
+    config = tmp_path / "startup.cfg"
+    config.write_text('hostname "edge"\nfrobnicate the switch\nvlan 1\n   name "DEFAULT_VLAN"\n'
+                      "   exit\n")
+    running = chassis_factory.start("--startup-config", str(config))
+    lines = [line for line in running.stderr().splitlines() if "startup-config line" in line]
+    assert len(lines) == 1, running.stderr()
+    assert lines[0].startswith("procurve-emu: MM1: startup-config line 2: ")
+    assert "frobnicate" in lines[0]
+    assert "edge ready:" in running.stderr()
+
+
+def test_startup_config_and_hostname_apply_on_first_boot_only(
+    chassis_factory: Any, tmp_path: Path
+) -> None:
+    running = chassis_factory.start("--hostname", "first")
+    startup = running.data_dir / "mm1" / "config" / "startup"
+    assert 'hostname "first"' in startup.read_text()
+    config = tmp_path / "other.cfg"
+    config.write_text('hostname "second"\n')
+    assert running.stop() == 0
+    again = chassis_factory.start("--startup-config", str(config), "--hostname", "third",
+                                  data_dir=running.data_dir)
+    assert 'hostname "first"' in startup.read_text()
+    assert "first ready:" in again.stderr()
+
+
+def test_second_chassis_on_the_same_data_dir_is_refused(chassis: Any, chassis_factory: Any) -> None:
+    second = chassis_factory.start(data_dir=chassis.data_dir, wait=False)
+    assert second.process.wait(timeout=harness.STOP_DEADLINE) == 1
+    second.stopped = True
+    assert second.stderr().strip().startswith("procurve-emu: another chassis is running")
+    assert chassis.module()["ready"]
+
+
+def test_port_in_use_is_one_line_and_status_1(chassis: Any, chassis_factory: Any) -> None:
+    busy = chassis_factory.start("--ssh-port", str(chassis.ssh_port), wait=False)
+    assert busy.process.wait(timeout=harness.STOP_DEADLINE) == 1
+    busy.stopped = True
+    lines = busy.stderr().splitlines()
+    assert len(lines) == 1 and "for SSH" in lines[0], lines
+
+
+def test_console_relay_over_a_pipe(chassis_factory: Any) -> None:
+    """stdin/stdout as the serial console: a login typed there reaches the active module's
+    CLI, and EOF ends the console only."""
+    running = chassis_factory.start(stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    stdin, stdout = running.process.stdin, running.process.stdout
+    assert stdin is not None and stdout is not None
+    os.set_blocking(stdout.fileno(), False)
+    seen = b""
+
+    def type_and_wait(keys: bytes, marker: bytes) -> None:
+        nonlocal seen
+        stdin.write(keys)
+        stdin.flush()
+        end = time.monotonic() + LOGIN_DEADLINE
+        while marker not in seen and time.monotonic() < end:
+            with contextlib.suppress(BlockingIOError):
+                seen += stdout.read(4096) or b""
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                running.process.wait(timeout=harness.POLL)
+        assert marker in seen, seen
+
+    type_and_wait(b"\r", b"Username:")
+    type_and_wait(b"manager\r", b"Password:")
+    type_and_wait(b"manager\r", b"HP-8212zl#")
+    stdin.close()  # EOF: the console goes, the chassis stays
+    assert running.module()["ready"]
+    assert running.process.poll() is None

@@ -91,8 +91,8 @@ def silence_limit(timing: Timing) -> float:
 def announce(text: str) -> None:
     """A line for the operator on stderr (stdout is the console); CRLF when the terminal is raw."""
     end = "\r\n" if Console.raw_terminal else "\n"
-    sys.stderr.write(f"procurve-emu: {text}{end}")
-    sys.stderr.flush()
+    with contextlib.suppress(OSError):  # fd 2, not sys.stderr: Python has none if started without
+        os.write(2, f"procurve-emu: {text}{end}".encode(errors="replace"))
 
 
 def _bind(listen: str, port: int, kind: socket.SocketKind, service: str) -> socket.socket:
@@ -127,9 +127,9 @@ class Console:
 
     raw_terminal: bool = False
 
-    def __init__(self, stop: asyncio.Event) -> None:
+    def __init__(self, stop: asyncio.Event, present: bool) -> None:
         self.stop = stop
-        self.enabled = _fd_open(0) and _fd_open(1)
+        self.enabled = present
         self.link: socket.socket | None = None
         self.pump: asyncio.Task[None] | None = None
         self.saved_tty: list[Any] | None = None
@@ -231,6 +231,19 @@ def _fd_open(fd: int) -> bool:
     return True
 
 
+def claim_stdio() -> bool:
+    """Whether there is a console (stdin and stdout both open). Closed standard fds are filled
+    with /dev/null first, or the next socket opened would become "stdout"."""
+    present = _fd_open(0) and _fd_open(1)
+    for fd in (0, 1, 2):
+        if not _fd_open(fd):
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    return present
+
+
 class Child:
     """One slot's process (a management module or the fabric) and its supervision.
 
@@ -260,7 +273,11 @@ class Child:
 
     async def supervise(self) -> None:
         while not self.chassis.stopping.is_set():
-            await self._run_once()
+            try:
+                await self._run_once()
+            except OSError as exc:  # cannot spawn (fd or process limits): retry like a reboot
+                announce(f"cannot start {self.slot}: {exc}")
+                self.role, self.ready = "failed", False
             if self.chassis.stopping.is_set():
                 return
             self.restarts += 1
@@ -280,7 +297,7 @@ class Child:
                 *self.argv(theirs.fileno()),
                 pass_fds=(theirs.fileno(),),
                 stdin=asyncio.subprocess.DEVNULL,
-                stdout=sys.stderr.fileno(),
+                stdout=2,
                 stderr=stderr,
                 env=self.chassis.child_env,
             )
@@ -371,12 +388,12 @@ class Child:
 
 
 class Chassis:
-    def __init__(self, options: ChassisOptions) -> None:
+    def __init__(self, options: ChassisOptions, console: bool = True) -> None:
         self.options = options
         self.timing = PROFILES[options.timing]
         self.stopping = asyncio.Event()
         self.sockets: dict[str, socket.socket] = {}
-        self.console = Console(self.stopping)
+        self.console = Console(self.stopping, console)
         self.fabric = Child(self, FABRIC)
         self.modules = {slot: Child(self, slot) for slot in INSTALLED_MODULES}
         self.active: str | None = None
@@ -541,6 +558,7 @@ def run(options: ChassisOptions) -> int:
     # Until the event loop takes these over, a stop request still means a clean exit.
     signal.signal(signal.SIGTERM, _stop_before_the_loop)
     signal.signal(signal.SIGINT, _stop_before_the_loop)
+    console = claim_stdio()
     try:
         prepare_data_dir(options.data_dir)
         lock = _lock(options.data_dir)
@@ -551,7 +569,7 @@ def run(options: ChassisOptions) -> int:
         announce(str(exc))
         return 1
     with lock:
-        chassis = Chassis(options)
+        chassis = Chassis(options, console)
         try:
             chassis.bind()
         except ChassisError as exc:

@@ -97,7 +97,7 @@ class Credentials:
         digest = hashlib.sha256((salt + secret).encode()).hexdigest()
         return {"user": user, "salt": salt, "sha256": digest}
 
-    def set(self, level: str, user: str, secret: str) -> None:
+    def change(self, level: str, user: str, secret: str) -> None:
         self.accounts[level] = self._record(user, secret)
         self.flash.write_security(PASSWORDS_FILE, self.accounts)
 

@@ -18,8 +18,10 @@ CHASSIS_NAME: Final = "8212zl"
 PRODUCT_LINE: Final = "HP J8715A Switch 8212zl"
 SOFTWARE_REVISION: Final = "K.15.16.0008"
 ROM_VERSION: Final = "K.15.30"
-IMAGE_STAMP: Final = ("/ws/swbuildm/rel_tacoma_qaoff/code/build/btm(swbuildm_rel_tacoma_qaoff_rel_tacoma)",
-                      "Apr 21 2014 16:29:50")
+IMAGE_STAMP: Final = (
+    "/ws/swbuildm/rel_tacoma_qaoff/code/build/btm(swbuildm_rel_tacoma_qaoff_rel_tacoma)",
+    "Apr 21 2014 16:29:50",
+)
 IMAGE_BUILD: Final = "1323"
 DEFAULT_HOSTNAME: Final = "HP-8212zl"
 MEMORY_TOTAL: Final = 128_380_928
@@ -33,7 +35,7 @@ MANAGEMENT_SLOTS: Final = ("MM1", "MM2")
 
 @dataclass(frozen=True)
 class ModuleType:
-    """One interface-module product; `port_types` gives the `show interfaces brief` Type per port."""
+    """An interface-module product; `port_types`: the `show interfaces brief` Type per port."""
 
     product: str
     description: str
@@ -106,7 +108,7 @@ class Inventory:
         """A new chassis with a stable base MAC and serials derived from `seed`."""
         rng = random.Random(seed)
         mac = f"001871-{rng.randrange(0x1000000):06x}"
-        serial = f"SG{rng.randrange(700, 999)}{rng.choice('ABCDEFGH')}{rng.randrange(10000, 99999)}"
+        serial = f"SG{rng.randrange(700, 999)}{rng.choice('ABCDEFGH')}{rng.randrange(10**4, 10**5)}"
         slots = list(DEFAULT_MODULES) + list(MANAGEMENT_SLOTS) + ["FM1", "FM2", "SSM"]
         serials = {s: f"SG{rng.randrange(700, 999)}ZL{rng.randrange(1000, 9999)}" for s in slots}
         return cls(dict(DEFAULT_MODULES), mac, serial, serials)

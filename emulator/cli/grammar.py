@@ -139,7 +139,9 @@ class IpInterface:
             raise ValueError(token) from exc
 
 
-PORT_LIST = Pattern("[ethernet] PORT-LIST", r"[a-l]\d{1,2}(-[a-l]\d{1,2})?(,[a-l]\d{1,2}(-[a-l]\d{1,2})?)*")
+PORT_LIST = Pattern(
+    "[ethernet] PORT-LIST", r"[a-l]\d{1,2}(-[a-l]\d{1,2})?(,[a-l]\d{1,2}(-[a-l]\d{1,2})?)*"
+)
 VLAN_ID = IntRange(1, 4094, "VLAN-ID")
 
 

@@ -27,6 +27,8 @@ VISIBLE: Final[dict[ModeKind, frozenset[Where]]] = {
 }
 """Which rows a mode accepts: exec commands everywhere, config commands in every context."""
 
+SPECIFICITY: Final = {Where.EXEC: 0, Where.CONFIG: 1, Where.VLAN: 2, Where.INTERFACE: 2}
+
 _TOKEN_RE: Final = re.compile(r'"([^"]*)"?|(\S+)')
 
 
@@ -77,7 +79,10 @@ class _Node:
         return any(v.accessible(wheres, level) for v in self.below)
 
     def end(self, wheres: frozenset[Where], level: Level) -> Variant | None:
-        return next((v for v in self.ends if v.accessible(wheres, level)), None)
+        """The row a complete line runs; the context's own row wins over a config or exec
+        row of the same words (`enable` in an interface context enables the port)."""
+        usable = [v for v in self.ends if v.accessible(wheres, level)]
+        return max(usable, key=lambda v: SPECIFICITY[v.command.where], default=None)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,16 @@ def _split_syntax(syntax: str) -> list[str]:
     return re.findall(r"\[|\]|\{[^}]*\}|<[^>]+>|[^\s\[\]{}]+", syntax)
 
 
+def _closing_bracket(tokens: list[str]) -> int:
+    """Index of the `]` that closes a group whose `[` came just before `tokens`."""
+    depth = 0
+    for index, token in enumerate(tokens):
+        depth += {"[": 1, "]": -1}.get(token, 0)
+        if depth < 0:
+            return index
+    raise ValueError("unbalanced [ in syntax")
+
+
 def _expand(tokens: list[str], params: dict[str, ParamType]) -> Iterator[
         tuple[list[_Element], list[tuple[str, int]]]]:
     """Every concrete element sequence of a syntax (optional groups in and out, each choice)."""
@@ -112,11 +127,7 @@ def _expand(tokens: list[str], params: dict[str, ParamType]) -> Iterator[
         return
     head, tail = tokens[0], tokens[1:]
     if head == "[":
-        depth, end = 0, 0
-        for end, tok in enumerate(tail):
-            depth += {"[": 1, "]": -1}.get(tok, 0)
-            if depth < 0:
-                break
+        end = _closing_bracket(tail)
         inner, after = tail[:end], tail[end + 1:]
         yield from _expand(inner + after, params)
         yield from _expand(after, params)
@@ -188,12 +199,13 @@ class CommandTable:
                 if variant is not None and variant.command.enters is not None and path:
                     return self._finish(variant, args, words, path, negated, tokens[index:])
                 raise ParseError(f"Invalid input: {token}")
-            kind, value, node = step
-            path.append(value if kind == "kw" else "")
-            if kind == "kw":
-                words.append(value)
+            param, value, node = step
+            if param is None:
+                words.append(str(value))
+                path.append(str(value))
             else:
-                args[kind] = value
+                args[param] = value
+                path.append("")
         variant = node.end(wheres, level)
         if variant is None:
             last = tokens[-1] if tokens[start:] else (tokens[0] if tokens else "")
@@ -208,16 +220,17 @@ class CommandTable:
         return Match(variant, args, tuple(words), negated, tuple(rest))
 
     def _step(self, node: _Node, token: str, wheres: frozenset[Where],
-              level: Level) -> tuple[str, object, _Node] | None:
+              level: Level) -> tuple[str | None, object, _Node] | None:
+        """One token forward: (None, keyword, node) or (param name, parsed value, node)."""
         lowered = token.lower()
         visible = {w: n for w, n in node.keywords.items() if n.visible(wheres, level)}
         if lowered in visible:
-            return "kw", lowered, visible[lowered]
+            return None, lowered, visible[lowered]
         prefixed = [w for w in visible if w.startswith(lowered)]
         if len(prefixed) > 1:
             raise ParseError(f"Ambiguous input: {token}")
         if prefixed:
-            return "kw", prefixed[0], visible[prefixed[0]]
+            return None, prefixed[0], visible[prefixed[0]]
         for param, _, child in node.params:
             if not child.visible(wheres, level):
                 continue

@@ -45,7 +45,8 @@ class CliSession:
         self._modes: list[Mode] = [EXEC]
         self._paging = True
         self._page_length: int | None = None
-        self._pending = bytearray()
+        self._pending = b""
+        self._position = 0
         self._after_cr = False
         self._closing = False
         self._history: list[str] = []
@@ -220,12 +221,12 @@ class CliSession:
 
     async def _key(self) -> int:
         while True:
-            while not self._pending:
-                data = await self.channel.read()
-                if not data:
+            while self._position >= len(self._pending):
+                self._pending, self._position = await self.channel.read(), 0
+                if not self._pending:
                     raise HangUp
-                self._pending += data
-            key = self._pending.pop(0)
+            key = self._pending[self._position]
+            self._position += 1
             if key == LF and self._after_cr:
                 self._after_cr = False
                 continue
@@ -254,7 +255,7 @@ class CliSession:
             key = await self._key()
             if key in (CR, LF):
                 return "".join(line)
-            if key == 0 or not editing and key == TAB:
+            if key == 0 or (not editing and key == TAB):
                 continue
             if key in (BS, DEL):
                 if line:

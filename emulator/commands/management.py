@@ -116,7 +116,7 @@ async def password(call: Call) -> None:
         if first != second:
             raise CliError(PASSWORD_MISMATCH)
         secret = first
-    device.credentials.set(level, user, str(secret))
+    device.credentials.change(level, user, str(secret))
     device.running.passwords = device.credentials.levels()
 
 

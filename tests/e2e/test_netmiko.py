@@ -66,17 +66,6 @@ def test_show_commands_config_and_save(chassis: Any, device_type: str) -> None:
         conn.disconnect()
 
 
-def test_operator_login_and_enable(chassis: Any) -> None:
-    params = _params(chassis, "hp_procurve") | {"username": "operator", "password": "operator"}
-    conn = ConnectHandler(**params)
-    try:
-        # netmiko's session preparation runs `enable`, answering Username/Password
-        assert conn.check_enable_mode()
-        assert conn.find_prompt().endswith("#")
-    finally:
-        conn.disconnect()
-
-
 def test_textfsm_parses_what_the_switch_prints(chassis: Any) -> None:
     conn = ConnectHandler(**_params(chassis, "hp_procurve"))
     try:

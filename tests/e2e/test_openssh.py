@@ -57,13 +57,17 @@ class PtyClient:
         return code
 
 
-def test_interactive_login_and_commands(chassis: Any) -> None:
-    client = PtyClient([
-        "sshpass", "-p", "manager", "ssh", "-tt", "-p", str(chassis.ssh_port),
+def _ssh(chassis: Any, user: str) -> PtyClient:
+    return PtyClient([
+        "sshpass", "-p", user, "ssh", "-tt", "-p", str(chassis.ssh_port),
         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
         "-o", "PubkeyAuthentication=no", "-o", "LogLevel=ERROR",
-        f"manager@{chassis.host}",
+        f"{user}@{chassis.host}",
     ])
+
+
+def test_interactive_login_and_commands(chassis: Any) -> None:
+    client = _ssh(chassis, "manager")
     try:
         client.expect(b"Hewlett-Packard")
         client.expect(b"Press any key to continue")
@@ -74,6 +78,27 @@ def test_interactive_login_and_commands(chassis: Any) -> None:
         client.send(b"sh vl\r")
         client.expect(b"DEFAULT_VLAN")
         client.send(b"logout\r")
+        client.expect(b"Do you want to log out [y/n]?")
+        client.send(b"y")
+        assert client.close() == 0
+    finally:
+        if client.proc.poll() is None:
+            client.close()
+
+
+def test_operator_enable_asks_username_and_password(chassis: Any) -> None:
+    client = _ssh(chassis, "operator")
+    try:
+        client.expect(b"Press any key to continue")
+        client.send(b"\r")
+        client.expect(b"HP-8212zl> ")
+        client.send(b"enable\r")
+        client.expect(b"Username: ")
+        client.send(b"manager\r")
+        client.expect(b"Password: ")
+        client.send(b"manager\r")
+        client.expect(b"HP-8212zl# ")
+        client.send(b"exit\r")
         client.expect(b"Do you want to log out [y/n]?")
         client.send(b"y")
         assert client.close() == 0

@@ -46,17 +46,17 @@ def test_exact_keyword_wins_over_longer_ones(table: CommandTable) -> None:
 
 
 def test_ambiguous_prefix_is_refused(table: CommandTable) -> None:
-    with pytest.raises(ParseError, match="^Ambiguous input: i$"):
+    with pytest.raises(ParseError, match=r"^Ambiguous input: i$"):
         table.match(["show", "i"], ModeKind.EXEC, Level.OPERATOR)
 
 
 def test_unknown_word_is_invalid_input(table: CommandTable) -> None:
-    with pytest.raises(ParseError, match="^Invalid input: bogus$"):
+    with pytest.raises(ParseError, match=r"^Invalid input: bogus$"):
         table.match(["show", "bogus"], ModeKind.EXEC, Level.OPERATOR)
 
 
 def test_incomplete_command_names_the_last_word(table: CommandTable) -> None:
-    with pytest.raises(ParseError, match="^Incomplete input: show$"):
+    with pytest.raises(ParseError, match=r"^Incomplete input: show$"):
         table.match(["show"], ModeKind.EXEC, Level.OPERATOR)
 
 
@@ -123,3 +123,11 @@ def test_completion(table: CommandTable) -> None:
     assert table.complete(["show"], "vl", ModeKind.EXEC, Level.OPERATOR) == ["vlans"]
     assert table.complete(["show"], "ip", ModeKind.EXEC, Level.OPERATOR) == ["ip", "ipv6"]
     assert table.complete(["show"], "zz", ModeKind.EXEC, Level.OPERATOR) == []
+
+
+def test_context_row_wins_over_exec_row_of_the_same_words() -> None:
+    exec_enable = Command("enable", _noop)
+    port_enable = Command("enable", _noop, where=Where.INTERFACE, level=Level.MANAGER)
+    table = CommandTable([exec_enable, port_enable], {})
+    assert table.match(["enable"], ModeKind.INTERFACE, Level.MANAGER).command is port_enable
+    assert table.match(["enable"], ModeKind.EXEC, Level.MANAGER).command is exec_enable

@@ -18,31 +18,33 @@ if TYPE_CHECKING:
 
 DAY = 86_400
 
-EXPECTED_SYSTEM = """
- Status and Counters - General System Information
-
-  System Name        : core-1                                   
-  System Contact     : NOC                                      
-  System Location    : Lab rack 4                               
-
-  MAC Age Time (sec) : 300
-
-  Time Zone          : 0
-  Daylight Time Rule : None
-
-
-  Software revision  : K.15.16.0008         Base MAC Addr      : 001871-c30000
-  ROM Version        : K.15.30              Serial Number      : SG749HB0MK  
-  Allow V1 Modules   : Yes
-
-  Up Time            : 15 days              Memory   - Total   : 128,380,928 
-  CPU Util (%)       : 3                               Free    : 61,999,280  
-
-  IP Mgmt  - Pkts Rx : 0                    Packet   - Total   : 6750        
-             Pkts Tx : 0                    Buffers    Free    : 5086        
-                                                       Lowest  : 3416        
-                                                       Missed  : 0           
-"""
+EXPECTED_SYSTEM = "\n".join([
+    "",
+    " Status and Counters - General System Information",
+    "",
+    "  System Name        : core-1                                   ",
+    "  System Contact     : NOC                                      ",
+    "  System Location    : Lab rack 4                               ",
+    "",
+    "  MAC Age Time (sec) : 300",
+    "",
+    "  Time Zone          : 0",
+    "  Daylight Time Rule : None",
+    "",
+    "",
+    "  Software revision  : K.15.16.0008         Base MAC Addr      : 001871-c30000",
+    "  ROM Version        : K.15.30              Serial Number      : SG749HB0MK  ",
+    "  Allow V1 Modules   : Yes",
+    "",
+    "  Up Time            : 15 days              Memory   - Total   : 128,380,928 ",
+    "  CPU Util (%)       : 3                               Free    : 61,999,280  ",
+    "",
+    "  IP Mgmt  - Pkts Rx : 0                    Packet   - Total   : 6750        ",
+    "             Pkts Tx : 0                    Buffers    Free    : 5086        ",
+    "                                                       Lowest  : 3416        ",
+    "                                                       Missed  : 0           ",
+    "",
+])
 
 
 def _age(device: Device, seconds: float) -> None:

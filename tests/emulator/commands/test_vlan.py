@@ -14,18 +14,20 @@ from emulator.device import Device, MacEntry
 if TYPE_CHECKING:
     from conftest import Cli, NapalmFactory, NtcParse
 
-EXPECTED_VLANS = """
- Status and Counters - VLAN Information
-
-  Maximum VLANs to support : 256                  
-  Primary VLAN : DEFAULT_VLAN
-  Management VLAN :             
-
-  VLAN ID Name                             | Status     Voice Jumbo
-  ------- -------------------------------- + ---------- ----- -----
-  1       DEFAULT_VLAN                     | Port-based No    No   
-  10      Router Vlan                      | Port-based No    No   
-  300     VLAN300                          | Port-based No    No   """
+EXPECTED_VLANS = "\n".join([
+    "",
+    " Status and Counters - VLAN Information",
+    "",
+    "  Maximum VLANs to support : 256                  ",
+    "  Primary VLAN : DEFAULT_VLAN",
+    "  Management VLAN :             ",
+    "",
+    "  VLAN ID Name                             | Status     Voice Jumbo",
+    "  ------- -------------------------------- + ---------- ----- -----",
+    "  1       DEFAULT_VLAN                     | Port-based No    No   ",
+    "  10      Router Vlan                      | Port-based No    No   ",
+    "  300     VLAN300                          | Port-based No    No   ",
+])
 
 EXPECTED_VLAN_10 = """
  Status and Counters - VLAN Information - VLAN 10

@@ -1,0 +1,53 @@
+"""The startup config on flash: a restart keeps what `write memory` saved, and only that."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from netmiko import ConnectHandler
+
+pytestmark = pytest.mark.e2e
+
+
+def _connect(chassis: Any, user: str = "manager", secret: str = "manager") -> Any:
+    return ConnectHandler(device_type="hp_procurve", host=chassis.host, port=chassis.ssh_port,
+                          username=user, password=secret, secret=secret)
+
+
+def test_config_survives_restart_only_after_write_memory(chassis_factory: Any) -> None:
+    chassis = chassis_factory.start()
+    conn = _connect(chassis)
+    conn.send_config_set(["vlan 30", 'name "unsaved"', "exit"])
+    conn.disconnect()
+
+    chassis = chassis_factory.restart(chassis)
+    conn = _connect(chassis)
+    assert "unsaved" not in conn.send_command("show vlans")
+    conn.send_config_set(["vlan 31", 'name "saved"', "untagged B1-B2", "exit"])
+    conn.save_config()
+    conn.disconnect()
+
+    chassis = chassis_factory.restart(chassis)
+    conn = _connect(chassis)
+    try:
+        vlans = conn.send_command("show vlans")
+        assert "saved" in vlans and "unsaved" not in vlans
+        assert "untagged B1-B2" in conn.send_command("show config")
+    finally:
+        conn.disconnect()
+
+
+def test_password_change_is_stored_at_once(chassis_factory: Any) -> None:
+    chassis = chassis_factory.start()
+    conn = _connect(chassis)
+    conn.send_config_set(["password manager user-name admin plaintext s3cret"])
+    conn.disconnect()
+
+    chassis = chassis_factory.restart(chassis)
+    conn = _connect(chassis, "admin", "s3cret")
+    try:
+        assert conn.find_prompt() == "HP-8212zl#"
+        assert "password manager" in conn.send_command("show running-config")
+    finally:
+        conn.disconnect()

@@ -301,6 +301,9 @@ class Child:
                 stderr=stderr,
                 env=self.chassis.child_env,
             )
+        except OSError:
+            ours.close()
+            raise
         finally:
             theirs.close()
         if self.chassis.stopping.is_set():

@@ -289,18 +289,31 @@ def send_blocking(
 
 
 def recv_blocking(sock: socket.socket) -> tuple[Message, list[socket.socket]]:
+    """One message, reading exactly its frame so the next call finds the next one intact."""
+    fds: list[int] = []
+
+    def exactly(count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            chunk, more, _flags, _addr = socket.recv_fds(sock, count - len(data), MAX_FDS)
+            fds.extend(more)
+            if not chunk:
+                for fd in fds:
+                    os.close(fd)
+                raise EOFError("peer closed the link")
+            data += chunk
+        return data
+
+    (length,) = HEADER.unpack(exactly(HEADER.size))
+    if length > MAX_FRAME:
+        raise IpcError(f"frame of {length} bytes")
     framer = _Framer()
-    while True:
-        msg = framer.next()
-        if msg is not None:
-            socks = [socket.socket(fileno=fd) for fd in framer.take_fds(fd_count(msg))]
-            framer.close()
-            return msg, socks
-        data, fds, _flags, _addr = socket.recv_fds(sock, RECV_CHUNK, MAX_FDS)
-        framer.feed(data, fds)
-        if not data:
-            framer.close()
-            raise EOFError("peer closed the link")
+    framer.feed(HEADER.pack(length) + exactly(length), fds)
+    msg = framer.next()
+    assert msg is not None
+    socks = [socket.socket(fileno=fd) for fd in framer.take_fds(fd_count(msg))]
+    framer.close()
+    return msg, socks
 
 
 def _sun_path(path: Path) -> tuple[str, int | None]:

@@ -215,7 +215,7 @@ async def start_ssh_server(
     handler: SessionHandler,
     *,
     login_timeout: float,
-    max_unauthenticated: int = 16,
+    max_unauthenticated: int = 64,
     max_sessions: int = 64,
     server_version: str = "Mocana SSH 6.3",
 ) -> SSHServerHandle:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import json
 import os
 import signal
@@ -18,19 +17,7 @@ import asyncssh
 import psutil  # type: ignore[import-untyped]
 import pytest
 
-# The harness lives with the end-to-end tests (tests/e2e/conftest.py), where automation
-# authors find it; load it under its own name so its fixtures serve these tests too.
-_spec = importlib.util.spec_from_file_location(
-    "procurve_e2e_harness", Path(__file__).resolve().parents[1] / "e2e" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-harness = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = harness
-_spec.loader.exec_module(harness)
-chassis_factory = harness.chassis_factory
-chassis = harness.chassis
-ChassisFactory = harness.ChassisFactory
-RunningChassis = harness.RunningChassis
+from emulator import testing as harness
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""Fixtures that run the real `procurve-emu run --timing fast` as a process tree.
+"""Run real `procurve-emu run --timing fast` process trees from tests (needs pytest).
 
 `chassis` is one freshly built switch per test; `chassis_factory` starts several, restarts one
 on the same data dir, and stops them all at the end. Ports are chosen by the kernel (port 0)
@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -25,7 +24,8 @@ from emulator import ipc
 from emulator.chassis import CONTROL_SOCKET
 from emulator.timing import PROFILES
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
+"""Where the `emulator` package lives: children run `-m emulator.main` from here."""
 READY_DEADLINE = 20.0
 """Seconds a fast-timing chassis may take to serve SSH on a loaded CI machine."""
 STOP_DEADLINE = 10.0
@@ -160,19 +160,3 @@ class ChassisFactory:
             if code != 0:
                 failures.append(f"chassis {chassis.pid} exited {code}:\n{chassis.stderr()}")
         return failures
-
-
-@pytest.fixture
-def chassis_factory(tmp_path: Path) -> Iterator[ChassisFactory]:
-    factory = ChassisFactory(tmp_path)
-    try:
-        yield factory
-    finally:
-        failures = factory.stop_all()
-    assert not failures, "\n".join(failures)
-
-
-@pytest.fixture
-def chassis(chassis_factory: ChassisFactory) -> RunningChassis:
-    """A new, ready 8212zl on free local ports (factory config, manager/manager)."""
-    return chassis_factory.start()

@@ -17,10 +17,12 @@ from emulator.config.parse import LineError, parse_config
 from emulator.config.render import render_config
 from emulator.events import EventLog
 from emulator.flash import Flash
-from emulator.hardware import Inventory
+from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
 from emulator.timing import Timing
 
 PASSWORDS_FILE = "passwords.json"
+BOOT_SEPARATOR = "-" * 41
+"""The line a ProCurve logs at the start of every boot."""
 DEFAULT_CREDENTIALS = {"manager": ("manager", "manager"), "operator": ("operator", "operator")}
 
 
@@ -162,6 +164,10 @@ class Device:
         device = cls(inventory, flash, timing, running, credentials, events, slot)
         device.ports = {p: PortState() for p in inventory.ports()}
         device.booted_text = device.running_text()
+        events.log("system", BOOT_SEPARATOR)
+        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {SOFTWARE_REVISION}")
+        for module_slot in sorted(inventory.modules):
+            events.log("chassis", f"Slot {module_slot} Ready")
         return device, errors
 
     def uptime(self) -> float:

@@ -24,8 +24,8 @@ class Severity(Enum):
 
 EVENT_IDS: Final[dict[str, int]] = {
     "system": 61,
-    "chassis": 344,
-    "mgr": 1,
+    "chassis": 68,
+    "mgr": 179,
     "ports": 76,
     "vlan": 77,
     "ssh": 637,

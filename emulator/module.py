@@ -49,11 +49,26 @@ class Module:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     held: list[socket.socket] = field(default_factory=list)
     """Sockets granted for services not served yet (SNMP): held so the port stays ours."""
+    rebooting: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set by a command that reboots the switch: the process ends and the chassis restarts
+    it, as a real module reboots."""
 
     async def run(self) -> None:
         await asyncio.sleep(self.timing.selftest)
         await self.link.send(ipc.Hello(self.slot, os.getpid()))
+        listening = asyncio.create_task(self.listen())
+        rebooting = asyncio.create_task(self.rebooting.wait())
         try:
+            await asyncio.wait({listening, rebooting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (listening, rebooting):
+                task.cancel()
+            await self.shutdown()
+
+    async def listen(self) -> None:
+        """Obey the backplane until it goes away: a module without a chassis has nothing to
+        serve."""
+        with contextlib.suppress(EOFError):
             while True:
                 msg, socks = await self.link.recv()
                 if isinstance(msg, ipc.Grant) and msg.role == "active":
@@ -61,10 +76,10 @@ class Module:
                 else:
                     for sock in socks:
                         sock.close()
-        except EOFError:
-            pass  # the backplane is gone: a module without a chassis has nothing to serve
-        finally:
-            await self.shutdown()
+
+    async def reboot(self, reason: str) -> None:
+        report(self.slot, f"rebooting: {reason}")
+        self.rebooting.set()
 
     def seed_startup(self, grant: ipc.Grant) -> None:
         """--startup-config / --hostname apply only to a flash that has never been saved to."""
@@ -107,6 +122,7 @@ class Module:
             text = f"startup-config line {error.lineno}: {error.message}"
             events.log("config", text, Severity.WARNING)
             report(self.slot, f"{text} ({error.line.strip()})")
+        device.on_reboot.append(self.reboot)
         table = command_table()
 
         async def handler(channel: Channel, peer: Peer) -> None:

@@ -70,7 +70,9 @@ class Variant:
 @dataclass
 class _Node:
     keywords: dict[str, _Node] = field(default_factory=dict)
-    keyword_help: dict[str, str] = field(default_factory=dict)
+    keyword_help: dict[str, list[tuple[Where, str]]] = field(default_factory=dict)
+    """Help per keyword and per row kind: `name` means one thing in a VLAN context and
+    another in an interface context."""
     params: list[tuple[_Param, str, _Node]] = field(default_factory=list)
     ends: list[Variant] = field(default_factory=list)
     below: list[Variant] = field(default_factory=list)
@@ -147,6 +149,11 @@ def _expand(tokens: list[str], params: dict[str, ParamType]) -> Iterator[
             yield [_Keyword(head), *rest], [(n, p + 1) for n, p in choices]
 
 
+def _help_text(texts: list[tuple[Where, str]], wheres: frozenset[Where]) -> str:
+    usable = [(SPECIFICITY[where], text) for where, text in texts if where in wheres]
+    return max(usable, key=lambda item: item[0], default=(0, ""))[1]
+
+
 class CommandTable:
     def __init__(self, rows: Iterable[Command], help_texts: dict[str, str]) -> None:
         self.help_texts = help_texts
@@ -171,8 +178,8 @@ class CommandTable:
         if isinstance(element, _Keyword):
             word = element.word
             text = row.help.get(word) or self.help_texts.get(word, "")
-            if text and word not in node.keyword_help:
-                node.keyword_help[word] = text
+            if text:
+                node.keyword_help.setdefault(word, []).append((row.where, text))
             return node.keywords.setdefault(word, _Node())
         for param, _, child in node.params:
             if param == element:
@@ -262,7 +269,7 @@ class CommandTable:
         wheres = VISIBLE[mode]
         node = self._walk(tokens, mode, level)
         lines = [
-            HelpLine(word, node.keyword_help.get(word, ""))
+            HelpLine(word, _help_text(node.keyword_help.get(word, []), wheres))
             for word in sorted(node.keywords)
             if word.startswith(partial.lower()) and node.keywords[word].visible(wheres, level)
         ]

@@ -127,12 +127,19 @@ class CliSession:
             await self._key()
             if self.peer.transport != "ssh" and not await self._login():
                 return
+            self._log_login()
             await self._write(self.term.setup())
             while not self._closing:
                 line = await self._read_line(self._prompt())
                 await self._run_line(line)
         except HangUp:
             pass
+
+    def _log_login(self) -> None:
+        """`mgr: SME SSH from 10.1.1.1 - MANAGER Mode`, as the switch logs each login."""
+        source = f" from {self.peer.address}" if self.peer.address else ""
+        self.device.events.log(
+            "mgr", f"SME {self.peer.transport.upper()}{source} - {self._level.name} Mode")
 
     def _prompt(self) -> str:
         return self.mode.prompt(self.device.running.hostname, self._level)

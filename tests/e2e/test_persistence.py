@@ -51,3 +51,26 @@ def test_password_change_is_stored_at_once(chassis_factory: Any) -> None:
         assert "password manager" in conn.send_command("show running-config")
     finally:
         conn.disconnect()
+
+
+def test_erase_startup_config_reboots_into_the_factory_config(chassis_factory: Any) -> None:
+    chassis = chassis_factory.start()
+    first_pid = chassis.module()["pid"]
+    conn = _connect(chassis)
+    conn.send_config_set(["vlan 40", 'name "gone"', "exit"])
+    conn.save_config()
+    conn.write_channel("erase startup-config\n")
+    text = conn.read_until_pattern(r"continue \[y/n\]\?")
+    assert "Configuration will be deleted and device rebooted, continue [y/n]?" in text
+    conn.write_channel("y")
+    chassis.wait_until("the rebooted module",
+                       lambda s: chassis.module()["pid"] not in (None, first_pid)
+                       and chassis.module()["ready"])
+    conn = _connect(chassis)
+    try:
+        assert "gone" not in conn.send_command("show vlans")
+        log = conn.send_command("show log")
+        assert "system: -----------------------------------------" in log
+        assert "mgr: SME SSH from 127.0.0.1 - MANAGER Mode" in log
+    finally:
+        conn.disconnect()

@@ -131,3 +131,15 @@ def test_context_row_wins_over_exec_row_of_the_same_words() -> None:
     table = CommandTable([exec_enable, port_enable], {})
     assert table.match(["enable"], ModeKind.INTERFACE, Level.MANAGER).command is port_enable
     assert table.match(["enable"], ModeKind.EXEC, Level.MANAGER).command is exec_enable
+
+
+def test_help_text_follows_the_context() -> None:
+    vlan_name = Command("name <text>", _noop, where=Where.VLAN, params={"text": Text()},
+                        help={"name": "Set the VLAN name."})
+    port_name = Command("name <text>", _noop, where=Where.INTERFACE, params={"text": Text()},
+                        help={"name": "Set the port name."})
+    table = CommandTable([vlan_name, port_name], {})
+    assert table.help([], "na", ModeKind.VLAN, Level.MANAGER) == [
+        HelpLine("name", "Set the VLAN name.")]
+    assert table.help([], "na", ModeKind.INTERFACE, Level.MANAGER) == [
+        HelpLine("name", "Set the port name.")]

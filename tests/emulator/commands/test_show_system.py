@@ -145,5 +145,7 @@ def test_show_log_order(cli: Cli, device: Device) -> None:
     device.events.log("ports", "port A1 is now on-line")
     device.events.log("vlan", "VLAN 10 created", Severity.WARNING)
     forward, backward = cli("show log").split("\n"), cli("show log -r").split("\n")
-    assert forward[3].endswith("ports: port A1 is now on-line")
+    assert forward[-2].endswith("ports: port A1 is now on-line")
+    assert forward[-1].endswith("vlan: VLAN 10 created")
     assert backward[3].endswith("vlan: VLAN 10 created")
+    assert backward[4].endswith("ports: port A1 is now on-line")

@@ -18,6 +18,13 @@ from emulator.config.render import render_config
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
+from emulator.redundancy.state import (
+    FAILOVER_FILE,
+    FailoverRecord,
+    ModuleStatus,
+    ModuleView,
+    Redundancy,
+)
 from emulator.timing import Timing
 
 PASSWORDS_FILE = "passwords.json"
@@ -143,6 +150,7 @@ class Device:
     on_saved: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called after `write memory` (the redundancy sync to the standby hooks in here)."""
     on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    redundancy: Redundancy = field(default_factory=lambda: Redundancy("MM1"))
     booted_text: str = ""
     """The running config as booted: what "unsaved" compares with while flash has no startup
     config (a new or erased switch)."""
@@ -162,6 +170,13 @@ class Device:
             running, errors = result.config, result.errors
         running.passwords = credentials.levels()
         device = cls(inventory, flash, timing, running, credentials, events, slot)
+        images = flash.images()
+        device.redundancy = Redundancy(
+            slot,
+            {slot: ModuleView(slot, ModuleStatus.ACTIVE, images.get("primary", SOFTWARE_REVISION),
+                              images.get("default", "primary").capitalize())},
+            record=FailoverRecord.from_json(flash.read_root_json(FAILOVER_FILE)),
+        )
         device.ports = {p: PortState() for p in inventory.ports()}
         device.booted_text = device.running_text()
         events.log("system", BOOT_SEPARATOR)

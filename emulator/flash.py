@@ -111,6 +111,12 @@ class Flash:
     def write_state(self, state: dict[str, Any]) -> None:
         write_json(self.root / STATE, state)
 
+    def read_root_json(self, name: str) -> Any:
+        return read_json(self.root / name, None)
+
+    def write_root_json(self, name: str, value: Any) -> None:
+        write_json(self.root / name, value)
+
     def read_security(self, name: str) -> Any:
         return read_json(self.security / name, None)
 

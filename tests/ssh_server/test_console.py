@@ -6,11 +6,7 @@ import asyncio
 import socket
 
 from ssh_server.console import run_console
-from tests.ssh_server.conftest import BANNER, PROMPT, LineCli
-
-
-async def read_until(reader: asyncio.StreamReader, marker: bytes) -> bytes:
-    return await asyncio.wait_for(reader.readuntil(marker), 5)
+from tests.ssh_server.clients import BANNER, PROMPT, LineCli, read_until
 
 
 def test_console_restarts_sessions_until_end_of_input() -> None:

@@ -11,8 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ssh_server.hostkeys import KEY_FILES, load_or_create_host_keys
-from tests.ssh_server.conftest import BANNER, LineCli, ServerFactory
-from tests.ssh_server.test_ssh import BASE_OPTIONS, openssh
+from tests.ssh_server.clients import BANNER, BASE_OPTIONS, LineCli, ServerFactory, openssh
 
 
 def public(keys: list[asyncssh.SSHKey]) -> list[bytes]:

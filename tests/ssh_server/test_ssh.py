@@ -4,54 +4,21 @@ paramiko configured as netmiko configures it."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import asyncssh
 import paramiko
 import pytest
 
-from tests.ssh_server.conftest import BANNER, PROMPT, LineCli, ServerFactory
-
-BASE_OPTIONS = [
-    "-F", "/dev/null",
-    "-o", "LogLevel=ERROR",
-    "-o", "PubkeyAuthentication=no",
-    "-o", "ConnectTimeout=5",
-]
-SSH_OPTIONS = [*BASE_OPTIONS, "-o", "StrictHostKeyChecking=no",
-               "-o", "UserKnownHostsFile=/dev/null"]
-"""ssh takes the first value of an option: tests that pin keys start from BASE_OPTIONS."""
-
-
-async def openssh(port: int, *args: str, password: str = "secret", stdin: bytes = b"",
-                  options: list[str] = SSH_OPTIONS) -> tuple[int, bytes, bytes]:
-    process = await asyncio.create_subprocess_exec(
-        "sshpass", "-p", password, "ssh", *options, "-p", str(port), *args,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(stdin), 20)
-    assert process.returncode is not None
-    return process.returncode, stdout, stderr
-
-
-async def connect(port: int, username: str = "manager", password: str = "secret",
-                  **options: Any) -> asyncssh.SSHClientConnection:
-    return await asyncssh.connect(
-        "127.0.0.1", port, username=username, password=password, known_hosts=None,
-        client_keys=None, agent_path=None, config=None, **options)
-
-
-async def shell(conn: asyncssh.SSHClientConnection,
-                **options: Any) -> asyncssh.SSHClientProcess[bytes]:
-    process = await conn.create_process(encoding=None, **options)
-    assert (await process.stdout.readuntil(PROMPT)).startswith(BANNER)
-    return process
-
-
-async def command(process: asyncssh.SSHClientProcess[bytes], line: bytes) -> bytes:
-    process.stdin.write(line + b"\r")
-    return (await process.stdout.readuntil(PROMPT))[: -len(PROMPT)]
+from tests.ssh_server.clients import (
+    BANNER,
+    PROMPT,
+    LineCli,
+    ServerFactory,
+    command,
+    connect,
+    openssh,
+    shell,
+)
 
 
 def test_openssh_exec_gets_all_output_and_status_zero(ssh_server: ServerFactory) -> None:

@@ -7,8 +7,15 @@ import os
 
 import asyncssh
 
-from tests.ssh_server.conftest import PROMPT, LineCli, ServerFactory
-from tests.ssh_server.test_ssh import command, connect, shell
+from tests.ssh_server.clients import (
+    PROMPT,
+    LineCli,
+    ServerFactory,
+    closed_by_server,
+    command,
+    connect,
+    shell,
+)
 
 VERSION_LINE = b"SSH-2.0-Mocana SSH 6.3\r\n"
 CLIENT_VERSION = b"SSH-2.0-OpenSSH_9.2\r\n"
@@ -18,14 +25,6 @@ BOUNDED = 16 * 1024 * 1024
 
 async def open_raw(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     return await asyncio.open_connection("127.0.0.1", port)
-
-
-async def closed_by_server(reader: asyncio.StreamReader) -> bytes:
-    """Everything the server sent before closing the connection (b"" when it reset it)."""
-    try:
-        return await asyncio.wait_for(reader.read(-1), 5)
-    except ConnectionResetError:
-        return b""
 
 
 async def still_serves(port: int) -> None:

@@ -23,8 +23,14 @@ from ssh_server.telnet import (
     TelnetCodec,
     escape,
 )
-from tests.ssh_server.conftest import BANNER, PROMPT, LineCli, ServerFactory
-from tests.ssh_server.test_ssh_abuse import closed_by_server
+from tests.ssh_server.clients import (
+    BANNER,
+    PROMPT,
+    LineCli,
+    ServerFactory,
+    closed_by_server,
+    read_until,
+)
 
 TTYPE = 24
 NAWS_132x50 = bytes([IAC, SB, NAWS, 0, 132, 0, 50, IAC, SE])
@@ -87,10 +93,6 @@ def test_codec_bounds_long_subnegotiation() -> None:
 
 def test_escape_doubles_iac() -> None:
     assert escape(b"a\xffb\xff\xff") == b"a\xff\xffb\xff\xff\xff\xff"
-
-
-async def read_until(reader: asyncio.StreamReader, marker: bytes) -> bytes:
-    return await asyncio.wait_for(reader.readuntil(marker), 5)
 
 
 def test_server_negotiates_and_honours_naws(telnet_server: ServerFactory) -> None:

@@ -147,8 +147,9 @@ class Device:
     mac_table: list[MacEntry] = field(default_factory=list)
     arp_table: list[ArpEntry] = field(default_factory=list)
     lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
-    on_saved: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    """Called after `write memory` (the redundancy sync to the standby hooks in here)."""
+    on_flash_change: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Called after the startup config or a security file changed on flash: the module's
+    sync to the standby hooks in here, and the command's prompt waits for it."""
     on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
     redundancy: Redundancy = field(default_factory=lambda: Redundancy("MM1"))
     booted_text: str = ""
@@ -198,15 +199,17 @@ class Device:
         startup = self.startup_text()
         return self.running_text() != (self.booted_text if startup is None else startup)
 
+    async def flash_changed(self) -> None:
+        for hook in self.on_flash_change:
+            await hook()
+
     async def write_memory(self) -> None:
         self.flash.write_startup(self.running_text())
-        for hook in self.on_saved:
-            await hook()
+        await self.flash_changed()
 
     async def erase_startup(self) -> None:
         self.flash.erase_startup()
-        for hook in self.on_saved:
-            await hook()
+        await self.flash_changed()
 
     async def reboot(self, reason: str) -> None:
         self.events.log("system", f"Reboot requested: {reason}")

@@ -49,10 +49,12 @@ class Event:
     severity: Severity
     subsystem: str
     text: str
+    event_id: int | None = None
+    """The message's own id where the vendor's reference gives one; else the subsystem's."""
 
     def line(self) -> str:
         stamp = time.strftime("%m/%d/%y %H:%M:%S", time.localtime(self.when))
-        event_id = EVENT_IDS.get(self.subsystem, GENERIC_EVENT_ID)
+        event_id = self.event_id or EVENT_IDS.get(self.subsystem, GENERIC_EVENT_ID)
         return f"{self.severity.value} {stamp} {event_id:05d} {self.subsystem}: {self.text}"
 
 
@@ -66,8 +68,9 @@ class EventLog:
         if echo:
             self.listeners.append(lambda e: print(e.line(), file=sys.stderr, flush=True))
 
-    def log(self, subsystem: str, text: str, severity: Severity = Severity.INFO) -> Event:
-        event = Event(time.time(), severity, subsystem, text)
+    def log(self, subsystem: str, text: str, severity: Severity = Severity.INFO,
+            event_id: int | None = None) -> Event:
+        event = Event(time.time(), severity, subsystem, text, event_id)
         self.events.append(event)
         del self.events[: -self.capacity]
         for listener in self.listeners:

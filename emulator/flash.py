@@ -41,6 +41,18 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
         os.close(dir_fd)
 
 
+def durable_remove(path: Path) -> None:
+    """Remove `path` (if there) so that the removal survives a crash right after."""
+    if not path.exists():
+        return
+    path.unlink()
+    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
 def write_json(path: Path, value: Any, mode: int = 0o644) -> None:
     atomic_write(path, (json.dumps(value, indent=2, sort_keys=True) + "\n").encode(), mode)
 
@@ -91,18 +103,14 @@ class Flash:
         atomic_write(self.root / STARTUP_CONFIG, text.encode())
 
     def erase_startup(self) -> None:
-        path = self.root / STARTUP_CONFIG
-        if path.exists():
-            path.unlink()
-            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        durable_remove(self.root / STARTUP_CONFIG)
 
     def images(self) -> dict[str, str]:
         value: dict[str, str] = read_json(self.root / IMAGES, {})
         return value
+
+    def write_images(self, images: dict[str, str]) -> None:
+        write_json(self.root / IMAGES, images)
 
     def state(self) -> dict[str, Any]:
         value: dict[str, Any] = read_json(self.root / STATE, {})

@@ -62,6 +62,18 @@ class Hello(Message):
     slot: str
     pid: int
     selftest_passed: bool = True
+    ever_booted: bool = False
+    """Booted in this chassis before (election rule 4)."""
+    active_last_boot: bool = False
+    last_boot: float = 0.0
+
+
+@message
+@dataclass
+class Heartbeat(Message):
+    """A module's loop is alive; the chassis resets a module that stays silent too long."""
+
+    slot: str
 
 
 @message
@@ -76,6 +88,70 @@ class Grant(Message):
     sockets: list[str] = field(default_factory=list)
     startup_config: str | None = None
     hostname: str | None = None
+    takeover_from: str | None = None
+    """Set when this grant is a switchover: the slot that was active."""
+    reason: str = ""
+    """Why the election or switchover chose this module; logged on the new active."""
+
+
+@message
+@dataclass
+class Roles(Message):
+    """Every management slot's role (active/standby/failed/offline/booting/not-present), sent
+    to the active module whenever one changes."""
+
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+@message
+@dataclass
+class PeerLink(Message):
+    """The module-to-module wire (file sync) between the active and the standby: one fd."""
+
+    sockets: list[str] = field(default_factory=lambda: ["peer"])
+
+
+@message
+@dataclass
+class FileSync(Message):
+    """Active -> standby: a flash file (path relative to the flash root), base64; `data` None
+    deletes it. The standby answers SyncAck once it is durable."""
+
+    path: str
+    data: str | None
+    mode: int = 0o644
+
+
+@message
+@dataclass
+class SyncAck(Message):
+    path: str
+
+
+@message
+@dataclass
+class Switchover(Message):
+    """The active asks the chassis to hand mastership to the standby (it reboots itself)."""
+
+    reason: str
+
+
+@message
+@dataclass
+class RebootModule(Message):
+    """Reboot one module's process (`boot standby`) or, with slot None, both (`boot system`)."""
+
+    slot: str | None
+    reason: str
+
+
+@message
+@dataclass
+class Fault(Message):
+    """`procurve-emu fault ACTION TARGET`: kill, hang, fail-selftest, pull, insert."""
+
+    action: str
+    target: str
 
 
 @message
@@ -197,8 +273,9 @@ class _Framer:
 
 
 def fd_count(msg: Message) -> int:
-    """How many fds travel with `msg` (only a Grant carries any)."""
-    return len(msg.sockets) if isinstance(msg, Grant) else 0
+    """How many fds travel with `msg`: one per name in its `sockets` field, if it has one."""
+    sockets: list[str] = getattr(msg, "sockets", [])
+    return len(sockets)
 
 
 class Link:

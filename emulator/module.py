@@ -15,16 +15,22 @@ import os
 import signal
 import socket
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from emulator import ipc
-from emulator.chassis import silence_limit
+from emulator.chassis import read_inventory, silence_limit
+from emulator.flash import Flash, durable_remove
+from emulator.hardware import MANAGEMENT_SLOTS
+from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
+from emulator.redundancy.sync import SyncError, push, receive
 from emulator.timing import PROFILES, Timing
 
 if TYPE_CHECKING:
     from emulator.cli.channel import SessionHandler
+    from emulator.device import Device
 
 
 class Server(Protocol):
@@ -37,6 +43,15 @@ def report(slot: str, text: str) -> None:
     """A line on the chassis' stderr (its stdout is the console, not ours to write)."""
     sys.stderr.write(f"procurve-emu: {slot}: {text}\n")
     sys.stderr.flush()
+
+
+SELFTEST_FAULT = "selftest-fault"
+"""A marker file in a module's flash: `procurve-emu fault fail-selftest` makes the next
+selftest fail (and the failure consumes it, as a reseated module passes again)."""
+ROLE_STATUS = {
+    "active": "ACTIVE", "standby": "STANDBY", "failed": "FAILED", "offline": "OFFLINE",
+    "booting": "BOOTING", "not-present": "NOT_PRESENT",
+}
 
 
 @dataclass
@@ -52,18 +67,64 @@ class Module:
     rebooting: asyncio.Event = field(default_factory=asyncio.Event)
     """Set by a command that reboots the switch: the process ends and the chassis restarts
     it, as a real module reboots."""
+    role: str = "booting"
+    roles: dict[str, str] = field(default_factory=dict)
+    peer: ipc.Link | None = None
+    device: Device | None = None
+    serving: asyncio.Event = field(default_factory=asyncio.Event)
+    sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def flash(self) -> Flash:
+        return Flash.for_slot(self.data_dir, self.slot)
 
     async def run(self) -> None:
+        hello = self.selftest()
         await asyncio.sleep(self.timing.selftest)
-        await self.link.send(ipc.Hello(self.slot, os.getpid()))
+        await self.link.send(hello)
         listening = asyncio.create_task(self.listen())
         rebooting = asyncio.create_task(self.rebooting.wait())
+        beating = asyncio.create_task(self.heartbeat())
         try:
             await asyncio.wait({listening, rebooting}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (listening, rebooting):
+            for task in (listening, rebooting, beating):
                 task.cancel()
             await self.shutdown()
+
+    def selftest(self) -> ipc.Hello:
+        """Run selftest and note this boot in flash; the Hello carries what the election
+        needs to know of the module's previous boots."""
+        flash = self.flash
+        marker = flash.root / SELFTEST_FAULT
+        passed = not marker.exists()
+        durable_remove(marker)
+        state = flash.state()
+        serial = read_inventory(self.data_dir).serial
+        hello = ipc.Hello(
+            self.slot, os.getpid(), passed,
+            ever_booted=state.get("booted_in") == serial,
+            active_last_boot=state.get("last_role") == "active",
+            last_boot=float(state.get("last_boot", 0.0)),
+        )
+        flash.write_state(state | {"booted_in": serial, "last_boot": time.time(),
+                                   "boots": int(state.get("boots", 0)) + 1,
+                                   "selftest": "passed" if passed else "failed"})
+        if not passed:
+            report(self.slot, "selftest failed")
+        return hello
+
+    def remember_role(self, role: str) -> None:
+        self.role = role
+        flash = self.flash
+        flash.write_state(flash.state() | {"last_role": role})
+
+    async def heartbeat(self) -> None:
+        """While this loop runs the chassis hears from us; a hung module falls silent."""
+        with contextlib.suppress(EOFError):
+            while True:
+                await self.link.send(ipc.Heartbeat(self.slot))
+                await asyncio.sleep(self.timing.heartbeat_interval)
 
     async def listen(self) -> None:
         """Obey the backplane until it goes away: a module without a chassis has nothing to
@@ -73,9 +134,59 @@ class Module:
                 msg, socks = await self.link.recv()
                 if isinstance(msg, ipc.Grant) and msg.role == "active":
                     await self.become_active(msg, dict(zip(msg.sockets, socks, strict=True)))
+                elif isinstance(msg, ipc.Grant) and msg.role == "standby":
+                    self.remember_role("standby")
+                elif isinstance(msg, ipc.Roles):
+                    self.update_roles(msg.roles)
+                elif isinstance(msg, ipc.PeerLink):
+                    self.attach_peer(ipc.Link(socks[0]))
                 else:
                     for sock in socks:
                         sock.close()
+
+    def attach_peer(self, link: ipc.Link) -> None:
+        if self.peer is not None:
+            self.peer.close()
+        self.peer = link
+        if self.role == "active":
+            self.tasks.append(asyncio.create_task(self.initial_sync()))
+        else:
+            self.tasks.append(asyncio.create_task(receive(link, self.flash)))
+
+    async def initial_sync(self) -> None:
+        await self.serving.wait()
+        await self.sync()
+
+    async def sync(self) -> None:
+        """Push the stored config and security files to the standby and wait until they are
+        durable there; a standby that fails to answer is dropped (the chassis will notice)."""
+        async with self.sync_lock:
+            peer = self.peer
+            if peer is None or self.device is None:
+                return
+            try:
+                count = await push(peer, self.flash, silence_limit(self.timing))
+            except SyncError as exc:
+                report(self.slot, f"file sync to the standby failed: {exc}")
+                peer.close()
+                self.peer = None
+                return
+            self.device.events.log("chassis", f"Initial sync to STANDBY COMPLETED ({count} files)",
+                                   event_id=539)
+
+    def update_roles(self, roles: dict[str, str]) -> None:
+        self.roles = roles
+        if self.device is None:
+            return
+        views = self.device.redundancy.modules
+        for slot, role in roles.items():
+            status = ModuleStatus[ROLE_STATUS.get(role, "OFFLINE")]
+            view = views.get(slot)
+            if view is None:
+                mine = views[self.slot]
+                views[slot] = ModuleView(slot, status, mine.version, mine.boot_image)
+            else:
+                view.status = status
 
     async def reboot(self, reason: str) -> None:
         report(self.slot, f"rebooting: {reason}")
@@ -83,12 +194,10 @@ class Module:
 
     def seed_startup(self, grant: ipc.Grant) -> None:
         """--startup-config / --hostname apply only to a flash that has never been saved to."""
-        from emulator.chassis import read_inventory
         from emulator.config.model import SwitchConfig
         from emulator.config.render import render_config
-        from emulator.flash import Flash
 
-        flash = Flash.for_slot(self.data_dir, self.slot)
+        flash = self.flash
         if flash.read_startup() is not None:
             return
         if grant.startup_config is not None:
@@ -99,21 +208,25 @@ class Module:
             flash.write_startup(render_config(config))
 
     async def become_active(self, grant: ipc.Grant, sockets: dict[str, socket.socket]) -> None:
-        """Finish booting: read the startup config, serve the CLI, tell the chassis."""
-        from emulator.chassis import read_inventory
+        """Finish booting: read the startup config from our own flash, serve the CLI, tell the
+        chassis. A standby taking over does exactly this: its running config is what it was
+        synced, never the old active's unsaved changes."""
         from emulator.cli.channel import Channel, Peer
         from emulator.cli.session import CliSession
         from emulator.commands import command_table
         from emulator.device import Device
         from emulator.events import EventLog, Severity
-        from emulator.flash import Flash
         from ssh_server.hostkeys import load_or_create_host_keys
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
+        self.remember_role("active")
+        if self.peer is not None:  # the link we were synced over; the chassis sends a new one
+            self.peer.close()
+            self.peer = None
         await asyncio.sleep(self.timing.boot)
         self.seed_startup(grant)
-        flash = Flash.for_slot(self.data_dir, self.slot)
+        flash = self.flash
         events = EventLog()
         device, errors = Device.boot(
             read_inventory(self.data_dir), flash, self.timing, events, self.slot
@@ -122,7 +235,12 @@ class Module:
             text = f"startup-config line {error.lineno}: {error.message}"
             events.log("config", text, Severity.WARNING)
             report(self.slot, f"{text} ({error.line.strip()})")
+        self.record_mastership(device, grant)
         device.on_reboot.append(self.reboot)
+        device.on_flash_change.append(self.sync)
+        device.redundancy.control = ModuleControl(self)
+        self.device = device
+        self.update_roles(self.roles)
         table = command_table()
 
         async def handler(channel: Channel, peer: Peer) -> None:
@@ -151,6 +269,29 @@ class Module:
                 "manager" if device.credentials.check("manager", "manager") else None,
             )
         )
+        self.serving.set()
+
+    def record_mastership(self, device: Device, grant: ipc.Grant) -> None:
+        """Log why this module is active; a switchover also counts in the failover record
+        (stored in flash and synced, so the count survives the next switchover)."""
+        from emulator.events import Severity
+        from emulator.redundancy.state import FAILOVER_FILE
+
+        if grant.takeover_from is None:
+            device.events.log("chassis", f"{self.slot}: Active management module: {grant.reason}")
+            return
+        now = time.time()
+        record = device.redundancy.record
+        record.failovers += 1
+        record.last_failover = now
+        record.log.append(FailoverEvent(now, grant.takeover_from, self.slot, grant.reason))
+        self.flash.write_root_json(FAILOVER_FILE, record.to_json())
+        device.events.log(
+            "chassis",
+            f"{self.slot}: Switchover from {grant.takeover_from}: {grant.reason}; "
+            f"{self.slot} is now the active management module",
+            Severity.MAJOR,
+        )
 
     async def serve_console(self, sock: socket.socket, handler: SessionHandler) -> None:
         """The serial console over the chassis' relay, until the chassis hangs the line up."""
@@ -176,6 +317,34 @@ class Module:
         for sock in self.held:
             sock.close()
         self.link.close()
+
+
+@dataclass
+class ModuleControl:
+    """The redundancy commands' levers (RedundancyControl): requests to the chassis, which
+    owns the reset lines; files are synced first, as a switchover waits for the sync."""
+
+    module: Module
+
+    @property
+    def other(self) -> str:
+        return next(s for s in MANAGEMENT_SLOTS if s != self.module.slot)
+
+    def standby_present(self) -> bool:
+        return self.module.roles.get(self.other) == "standby"
+
+    async def switchover(self, reason: str) -> None:
+        await self.module.sync()
+        await self.module.link.send(ipc.Switchover(reason))
+
+    async def reboot_standby(self) -> None:
+        await self.module.link.send(ipc.RebootModule(self.other, "boot standby command"))
+
+    async def boot_system(self, image: str) -> None:
+        flash = self.module.flash
+        flash.write_images(flash.images() | {"default": image})
+        await self.module.sync()
+        await self.module.link.send(ipc.RebootModule(None, f"boot system flash {image}"))
 
 
 def main(argv: list[str] | None = None) -> int:

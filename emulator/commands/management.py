@@ -118,14 +118,16 @@ async def password(call: Call) -> None:
         secret = first
     device.credentials.change(level, user, str(secret))
     device.running.passwords = device.credentials.levels()
+    await device.flash_changed()
 
 
-def no_password(call: Call) -> None:
+async def no_password(call: Call) -> None:
     device = call.device
     levels = ("manager", "operator") if call.args["level"] == "all" else (str(call.args["level"]),)
     for level in levels:
         device.credentials.clear(level)
     device.running.passwords = device.credentials.levels()
+    await device.flash_changed()
 
 
 ROWS: Final = (

@@ -1,0 +1,85 @@
+"""File sync between the management modules: the active pushes its stored config and security
+files to the standby's flash; the running config is never sent (it is lost on switchover, as on
+the real switch). Each file is acknowledged only once it is durable on the standby, so a prompt
+that waits for `push` returns only when the standby would boot with the change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from pathlib import Path, PurePosixPath
+from typing import Final
+
+from emulator import ipc
+from emulator.flash import IMAGES, SECURITY, STARTUP_CONFIG, Flash, atomic_write, durable_remove
+from emulator.redundancy.state import FAILOVER_FILE
+
+ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE)
+"""Synced files outside security/ (every file in security/ is synced too)."""
+
+
+class SyncError(Exception):
+    """The standby did not take the files (gone, or silent past the timeout)."""
+
+
+def synced_files(flash: Flash) -> list[tuple[str, bytes | None, int]]:
+    """(path relative to the flash root, content or None for absent, mode) of every synced file."""
+    files: list[tuple[str, bytes | None, int]] = []
+    for name in ROOT_FILES:
+        path = flash.root / name
+        files.append((name, path.read_bytes() if path.exists() else None, 0o644))
+    if flash.security.is_dir():
+        for path in sorted(flash.security.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                files.append((f"{SECURITY}/{path.name}", path.read_bytes(), 0o600))
+    return files
+
+
+async def push(link: ipc.Link, flash: Flash, timeout: float) -> int:
+    """Send every synced file and wait for each acknowledgement; the number of files sent."""
+    files = synced_files(flash)
+    try:
+        async with asyncio.timeout(timeout):
+            for name, data, mode in files:
+                encoded = None if data is None else base64.b64encode(data).decode()
+                await link.send(ipc.FileSync(name, encoded, mode))
+            for name, _, _ in files:
+                reply, socks = await link.recv()
+                for sock in socks:
+                    sock.close()
+                if not isinstance(reply, ipc.SyncAck) or reply.path != name:
+                    raise SyncError(f"standby answered {reply.kind} for {name}")
+    except (EOFError, ipc.IpcError, TimeoutError) as exc:
+        raise SyncError(str(exc) or type(exc).__name__) from exc
+    return len(files)
+
+
+def _target(flash: Flash, name: str) -> Path:
+    """Only the synced names, never a path out of the flash."""
+    relative = PurePosixPath(name)
+    allowed = name in ROOT_FILES or (
+        len(relative.parts) == 2 and relative.parts[0] == SECURITY and ".." not in relative.parts
+    )
+    if not allowed:
+        raise ipc.IpcError(f"not a synced file: {name}")
+    return flash.root / relative
+
+
+async def receive(link: ipc.Link, flash: Flash) -> None:
+    """The standby's side: store each file durably, then acknowledge it; until the link ends."""
+    while True:
+        try:
+            msg, socks = await link.recv()
+        except (EOFError, ipc.IpcError):
+            return
+        for sock in socks:
+            sock.close()
+        if not isinstance(msg, ipc.FileSync):
+            continue
+        path = _target(flash, msg.path)
+        if msg.data is None:
+            durable_remove(path)
+        else:
+            atomic_write(path, base64.b64decode(msg.data), msg.mode)
+        await link.send(ipc.SyncAck(msg.path))

@@ -7,8 +7,12 @@ child processes, grants mastership to one module at a time (handing it the liste
 and the console over IPC), restarts a module process that dies, relays its own stdin/stdout
 as the serial console, and answers `procurve-emu status` on a Unix socket in the data dir.
 
-Redundancy (MM2, election, switchover) plugs in at INSTALLED_MODULES and `_elect`; nothing
-else here assumes a single module.
+Redundancy: both management slots get a module process. The chassis gathers each module's
+Hello (selftest result and boot history), runs the manual's election once every module present
+has reported (or the boot deadline passed), grants mastership to one and standby to the other,
+wires the two together for file sync, and watches heartbeats: a module that falls silent is
+fenced with SIGKILL (the reset line) before the standby is granted mastership, so two actives
+never exist.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import socket
 import sys
 import termios
 import threading
+import time
 import tty
+from collections.abc import Coroutine
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -30,13 +36,16 @@ from typing import Any, Final, TextIO
 import emulator
 from emulator import hardware, ipc
 from emulator.flash import Flash, read_json, write_json
+from emulator.redundancy.election import Candidate, elect
 from emulator.timing import PROFILES, Timing
 
 CHASSIS_FILE: Final = "chassis.json"
 CONTROL_SOCKET: Final = "control.sock"
 LOCK_FILE: Final = "chassis.lock"
-INSTALLED_MODULES: Final = ("MM1",)
-"""Management slots that get a module process; MM2 joins with the redundancy work."""
+INSTALLED_MODULES: Final = hardware.MANAGEMENT_SLOTS
+SELFTEST_FAULT: Final = "selftest-fault"
+"""Marker in a module's flash that fails its next selftest (the module consumes it)."""
+
 FABRIC: Final = "fabric"
 CONSOLE_ESCAPE: Final = b"\x1d"
 """Ctrl-] on a terminal console stops the chassis (raw mode hands Ctrl-C to the switch)."""
@@ -260,6 +269,10 @@ class Child:
         self.ready = False
         self.restarts = 0
         self.replies: list[asyncio.Future[ipc.Message]] = []
+        self.hello: ipc.Hello | None = None
+        self.last_heard = 0.0
+        self.pulled = False
+        self.inserted = asyncio.Event()
 
     def argv(self, ipc_fd: int) -> list[str]:
         opts = self.chassis.options
@@ -271,8 +284,17 @@ class Child:
             f"--ipc-fd={ipc_fd}", f"--data-dir={opts.data_dir}", f"--timing={opts.timing}",
         ]
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
     async def supervise(self) -> None:
         while not self.chassis.stopping.is_set():
+            if self.pulled:
+                self.role, self.ready = "not-present", False
+                self.inserted.clear()
+                await self.inserted.wait()
+                continue
             try:
                 await self._run_once()
             except OSError as exc:  # cannot spawn (fd or process limits): retry like a reboot
@@ -288,7 +310,7 @@ class Child:
 
     async def _run_once(self) -> None:
         ours, theirs = ipc.pair()
-        self.role, self.ready = "booting", False
+        self.role, self.ready, self.hello = "booting", False, None
         # A raw terminal needs CRLF; otherwise children write to our stderr directly, so
         # their last words survive even a SIGKILLed chassis.
         stderr = asyncio.subprocess.PIPE if Console.raw_terminal else None
@@ -320,8 +342,11 @@ class Child:
             if not waiter.done():
                 waiter.set_exception(EOFError(f"{self.slot} is gone"))
         self.replies.clear()
-        self.ready = False
-        self.role = "offline" if self.chassis.stopping.is_set() else "failed"
+        self.ready, self.hello = False, None
+        if self.pulled:
+            self.role = "not-present"
+        else:
+            self.role = "offline" if self.chassis.stopping.is_set() else "failed"
         self.chassis.lost(self, code)
 
     async def _listen(self, link: ipc.Link) -> None:
@@ -332,16 +357,24 @@ class Child:
                 return
             for sock in socks:
                 sock.close()
+            self.last_heard = time.monotonic()
             if isinstance(msg, ipc.Hello):
+                self.hello = msg
                 self.role = "booting" if msg.selftest_passed else "failed"
-                if self.slot != FABRIC and msg.selftest_passed:
-                    await self.chassis.elect()
-                elif self.slot == FABRIC:
+                if self.slot == FABRIC:
                     self.role = "running"
                     self.ready = True
+                else:
+                    await self.chassis.module_hello(self)
+            elif isinstance(msg, ipc.Heartbeat):
+                pass
             elif isinstance(msg, ipc.Ready):
                 self.ready = True
                 self.chassis.module_ready(self, msg)
+            elif isinstance(msg, ipc.Switchover):
+                await self.chassis.switchover(self, msg.reason)
+            elif isinstance(msg, ipc.RebootModule):
+                await self.chassis.reboot_modules(msg.slot, msg.reason)
             elif self.replies:
                 waiter = self.replies.pop(0)
                 if not waiter.done():
@@ -356,14 +389,22 @@ class Child:
         await self.link.send(msg)
         return await asyncio.wait_for(waiter, silence_limit(self.chassis.timing))
 
-    async def grant(self, sockets: dict[str, socket.socket]) -> None:
+    async def grant(self, role: str, sockets: dict[str, socket.socket], reason: str = "",
+                    takeover_from: str | None = None) -> None:
         assert self.link is not None
         opts = self.chassis.options
         grant = ipc.Grant(
-            "active", list(sockets), startup_config=opts.startup_config, hostname=opts.hostname
+            role, list(sockets), startup_config=opts.startup_config, hostname=opts.hostname,
+            takeover_from=takeover_from, reason=reason,
         )
-        self.role = "active"
+        self.role = role
         await self.link.send(grant, list(sockets.values()))
+
+    def reset(self) -> None:
+        """The reset line: SIGKILL, which also ends a stopped (hung) process."""
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
 
     async def stop(self) -> None:
         """SIGTERM, then the reset line (SIGKILL) for a child that does not go."""
@@ -380,14 +421,18 @@ class Child:
             await process.wait()
 
     def status(self) -> dict[str, Any]:
-        running = self.process is not None and self.process.returncode is None
-        return {
+        status: dict[str, Any] = {
             "slot": self.slot,
             "role": self.role,
-            "pid": self.process.pid if running and self.process else None,
+            "pid": self.process.pid if self.running and self.process else None,
             "ready": self.ready,
             "restarts": self.restarts,
         }
+        if self.slot != FABRIC:
+            images = Flash.for_slot(self.chassis.options.data_dir, self.slot).images()
+            default = images.get("default", "primary")
+            status["image"] = {"version": images.get(default, ""), "boot": default}
+        return status
 
 
 class Chassis:
@@ -399,8 +444,19 @@ class Chassis:
         self.console = Console(self.stopping, console)
         self.fabric = Child(self, FABRIC)
         self.modules = {slot: Child(self, slot) for slot in INSTALLED_MODULES}
+        for slot, module in self.modules.items():
+            module.pulled = slot not in read_inventory(options.data_dir).management
         self.active: str | None = None
         self.control_sessions: set[asyncio.Task[None]] = set()
+        self.background: set[asyncio.Task[None]] = set()
+        self.pending_reason: dict[str, str] = {}
+        """Why a module is going down, for the log of the module that takes over."""
+        self.election_deadline = time.monotonic() + self.boot_window()
+        self.election_timer: asyncio.Task[None] | None = None
+        self.booted = False
+        self.reelect = False
+        """`boot system`: every module reboots and the election runs again, no takeover."""
+        self.exit_code = 0
         package_root = str(Path(emulator.__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH")
         self.child_env = {
@@ -420,26 +476,184 @@ class Chassis:
         port: int = self.sockets[name].getsockname()[1]
         return port
 
-    async def elect(self) -> None:
-        """Grant mastership if no module holds it. The redundancy work replaces this with the
-        manual's election rules; the one-grant-at-a-time invariant stays here."""
-        if self.active is not None:
+    # -- redundancy: election, grants, switchover ------------------------------------------
+
+    async def module_hello(self, module: Child) -> None:
+        """A module finished selftest. With an active module running, a newcomer is standby
+        (rule 2); otherwise it joins the boot election."""
+        await self.broadcast_roles()
+        hello = module.hello
+        if hello is None or not hello.selftest_passed:
+            announce(f"{module.slot} failed selftest")
+            await self.election()
             return
-        for slot, module in self.modules.items():
-            if module.role == "booting" and module.link is not None:
-                self.active = slot
-                sockets = dict(self.sockets)
-                console = self.console.attach()
-                if console is not None:
-                    sockets["console"] = console
-                try:
-                    await module.grant(sockets)
-                except EOFError:
-                    self.active = None
-                finally:
-                    if console is not None:
-                        console.close()
-                return
+        if self.active is not None:
+            await self.grant_standby(module)
+            return
+        await self.election()
+
+    def present(self) -> list[Child]:
+        return [m for m in self.modules.values() if not m.pulled]
+
+    async def election(self) -> None:
+        """Run the manual's election over every module present once all have reported, or
+        at the boot deadline over those that did."""
+        if self.active is not None or self.stopping.is_set():
+            return
+        present = self.present()
+        reported = [m for m in present if m.hello is not None and m.link is not None]
+        if len(reported) < len(present) and time.monotonic() < self.election_deadline:
+            if self.election_timer is None or self.election_timer.done():
+                self.election_timer = asyncio.get_running_loop().create_task(
+                    self._election_at_deadline())
+            return
+        candidates = [
+            Candidate(m.slot, h.selftest_passed, False, h.ever_booted, h.active_last_boot,
+                      h.last_boot)
+            for m in reported if (h := m.hello) is not None
+        ]
+        decision = elect(candidates)
+        if decision.active is None:
+            if reported and len(reported) == len(present) and not self.booted:
+                announce(f"{decision.rule}: the switch does not boot")
+                self.exit_code = 1
+                self.stopping.set()
+            return
+        self.booted, self.reelect = True, False
+        await self.grant_active(self.modules[decision.active], decision.rule)
+        for module in reported:
+            if module.slot != decision.active and module.role == "booting":
+                await self.grant_standby(module)
+
+    async def _election_at_deadline(self) -> None:
+        await asyncio.sleep(max(0.0, self.election_deadline - time.monotonic()))
+        await self.election()
+
+    async def grant_active(self, module: Child, reason: str,
+                           takeover_from: str | None = None) -> None:
+        """One grant at a time: `active` names the holder before the grant leaves."""
+        self.active = module.slot
+        sockets = dict(self.sockets)
+        console = self.console.attach()
+        if console is not None:
+            sockets["console"] = console
+        try:
+            await module.grant("active", sockets, reason, takeover_from)
+        except EOFError:
+            self.active = None
+        finally:
+            if console is not None:
+                console.close()
+        await self.broadcast_roles()
+        standby = self.standby()
+        if standby is not None:
+            await self.connect_peers(module, standby)
+
+    async def grant_standby(self, module: Child) -> None:
+        try:
+            await module.grant("standby", {})
+        except EOFError:
+            return
+        module.ready = True
+        await self.broadcast_roles()
+        active = self.modules.get(self.active or "")
+        if active is not None and active.link is not None:
+            await self.connect_peers(active, module)
+
+    def standby(self) -> Child | None:
+        return next((m for m in self.present()
+                     if m.role == "standby" and m.running and m.link is not None), None)
+
+    async def connect_peers(self, active: Child, standby: Child) -> None:
+        """The module-to-module wire for file sync, one end to each."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            for module, end in ((standby, theirs), (active, ours)):
+                if module.link is not None:
+                    with contextlib.suppress(EOFError):
+                        await module.link.send(ipc.PeerLink(), [end])
+        finally:
+            ours.close()
+            theirs.close()
+
+    async def broadcast_roles(self) -> None:
+        active = self.modules.get(self.active or "")
+        if active is None or active.link is None:
+            return
+        roles = {m.slot: m.role for m in self.modules.values()}
+        with contextlib.suppress(EOFError):
+            await active.link.send(ipc.Roles(roles))
+
+    async def switchover(self, module: Child, reason: str) -> None:
+        """The active asked to hand over (redundancy switchover, boot, reload): it reboots."""
+        if module.slot != self.active or self.standby() is None:
+            return
+        self.pending_reason[module.slot] = reason
+        module.reset()
+
+    async def reboot_modules(self, slot: str | None, reason: str) -> None:
+        """`boot standby` reboots one module; `boot system` both, with no switchover: the
+        election at the next boot keeps the module that was active (rule 5)."""
+        targets = [self.modules[slot]] if slot else list(self.modules.values())
+        if slot is None:
+            self.reelect = True
+            self.election_deadline = time.monotonic() + self.boot_window()
+        for module in targets:
+            announce(f"{module.slot} rebooting: {reason}")
+            module.reset()
+
+    def boot_window(self) -> float:
+        """How long a boot election waits for every module present to finish selftest."""
+        return self.timing.selftest + silence_limit(self.timing) + self.timing.restart_backoff
+
+    async def watch_heartbeats(self) -> None:
+        """Fence a module whose loop stopped (hung or stopped process) with the reset line."""
+        while True:
+            await asyncio.sleep(self.timing.heartbeat_interval)
+            now = time.monotonic()
+            for module in self.modules.values():
+                if module.hello is None or not module.running:
+                    continue
+                if now - module.last_heard > silence_limit(self.timing):
+                    announce(f"{module.slot} missed heartbeats; resetting it")
+                    self.pending_reason.setdefault(module.slot,
+                                                   f"heartbeat lost from {module.slot}")
+                    module.last_heard = now
+                    module.reset()
+
+    def record_presence(self) -> None:
+        """Which management slots hold a module, in the hardware inventory (chassis.json)."""
+        inventory = read_inventory(self.options.data_dir)
+        inventory.management = [s for s, m in self.modules.items() if not m.pulled]
+        write_json(self.options.data_dir / CHASSIS_FILE, asdict(inventory))
+
+    async def fault(self, action: str, target: str) -> str:
+        """`procurve-emu fault`: hardware faults for labs that rehearse failures."""
+        slot = {"active": self.active, "standby": getattr(self.standby(), "slot", None)}.get(
+            target.lower(), target.upper())
+        module = self.modules.get(slot or "")
+        if module is None:
+            raise ChassisError(f"no {target} management module")
+        if action == "kill":
+            module.reset()
+        elif action == "hang":
+            if module.process is not None and module.running:
+                with contextlib.suppress(ProcessLookupError):
+                    module.process.send_signal(signal.SIGSTOP)
+        elif action == "fail-selftest":
+            flash = Flash.for_slot(self.options.data_dir, module.slot)
+            write_json(flash.root / SELFTEST_FAULT, {"at": time.time()})
+        elif action == "pull":
+            module.pulled = True
+            self.record_presence()
+            self.pending_reason.setdefault(module.slot, f"{module.slot} removed")
+            module.reset()
+            module.role = "not-present"
+        elif action == "insert" and module.pulled:
+            module.pulled = False
+            self.record_presence()
+            module.inserted.set()
+        return f"{action} {module.slot}"
 
     def module_ready(self, module: Child, ready: ipc.Ready) -> None:
         opts = self.options
@@ -452,23 +666,29 @@ class Chassis:
         )
 
     def lost(self, child: Child, code: int) -> None:
+        """A child process ended. If it was the active module, the standby takes over."""
         how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
-        if child.slot == self.active:
-            self.active = None
-            self.console.detach()
-        if not self.stopping.is_set():
-            announce(f"{child.slot} stopped ({how}); restarting it")
+        reason = self.pending_reason.pop(child.slot, f"{child.slot} crashed ({how})")
+        if self.stopping.is_set():
+            return
+        announce(f"{child.slot} stopped ({how}); "
+                 + ("removed" if child.pulled else "restarting it"))
+        if child.slot != self.active:
+            self.spawn(self.broadcast_roles())
+            return
+        self.active = None
+        self.console.detach()
+        standby = self.standby()
+        if standby is not None and not self.reelect:
+            self.spawn(self.grant_active(standby, reason, takeover_from=child.slot))
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
     async def status(self) -> dict[str, Any]:
-        modules = []
-        for slot in hardware.MANAGEMENT_SLOTS:
-            module = self.modules.get(slot)
-            if module is None:
-                modules.append(
-                    {"slot": slot, "role": "offline", "pid": None, "ready": False, "restarts": 0}
-                )
-            else:
-                modules.append(module.status())
+        modules = [module.status() for module in self.modules.values()]
         ports: list[dict[str, Any]] = []
         try:
             reply = await self.fabric.ask(ipc.PortsRequest())
@@ -509,6 +729,13 @@ class Chassis:
                 s.close()
             if isinstance(msg, ipc.StatusRequest):
                 await link.send(ipc.StatusReply(await self.status()))
+            elif isinstance(msg, ipc.Fault) and msg.action in ipc.FAULT_ACTIONS:
+                try:
+                    done = await self.fault(msg.action, msg.target)
+                except ChassisError as exc:
+                    await link.send(ipc.Failure(str(exc)))
+                else:
+                    await link.send(ipc.StatusReply({"fault": done}))
             else:
                 await link.send(ipc.Failure(f"the chassis does not take {msg.kind}"))
         except (EOFError, ipc.IpcError):
@@ -525,12 +752,13 @@ class Chassis:
         children = [self.fabric, *self.modules.values()]
         tasks = [loop.create_task(c.supervise()) for c in children]
         tasks.append(loop.create_task(self.serve_control(control)))
+        tasks.append(loop.create_task(self.watch_heartbeats()))
         try:
             await self.stopping.wait()
         finally:
             self.stopping.set()
             await asyncio.gather(*(c.stop() for c in children))
-            for task in tasks:
+            for task in [*tasks, *self.background]:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             self.console.detach()
@@ -582,4 +810,4 @@ def run(options: ChassisOptions) -> int:
             asyncio.run(chassis.run())
         finally:
             chassis.console.restore()
-    return 0
+    return chassis.exit_code

@@ -102,6 +102,9 @@ class Inventory:
     base_mac: str = "001871-c30000"
     serial: str = "SG749HB0MK"
     module_serials: dict[str, str] = field(default_factory=dict)
+    management: list[str] = field(default_factory=lambda: list(MANAGEMENT_SLOTS))
+    """Management slots holding a module; `procurve-emu fault pull` takes one out for good
+    (until `insert`), across chassis restarts, as a module removed from the box."""
 
     @classmethod
     def generate(cls, seed: str) -> Inventory:

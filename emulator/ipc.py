@@ -148,10 +148,13 @@ class RebootModule(Message):
 @message
 @dataclass
 class Fault(Message):
-    """`procurve-emu fault ACTION TARGET`: kill, hang, fail-selftest, pull, insert."""
+    """`procurve-emu fault ACTION TARGET`: one of FAULT_ACTIONS on mm1/mm2/active/standby."""
 
     action: str
     target: str
+
+
+FAULT_ACTIONS: Final = ("kill", "hang", "fail-selftest", "pull", "insert")
 
 
 @message

@@ -121,7 +121,7 @@ def _checked(kind: Callable[[str], T], what: str) -> Callable[[str], T]:
 
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="A virtual HP ProCurve Switch 8212zl.")
-    commands = parser.add_subparsers(dest="command", metavar="{run,status}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,status,fault}")
     commands.required = True
     run = commands.add_parser(
         "run",
@@ -160,6 +160,15 @@ def build_parser() -> Parser:
     status = commands.add_parser("status", help="print the running chassis' state as JSON")
     status.add_argument("--data-dir", metavar="DIR",
                         help="chassis state (PROCURVE_DATA_DIR, default ./procurve-data)")
+    fault = commands.add_parser(
+        "fault", help="inject a hardware fault into a running chassis",
+        description="kill: the module crashes (SIGKILL); hang: it stops answering (SIGSTOP), "
+        "the chassis fences it; fail-selftest: its next selftest fails; pull/insert: hot-swap.",
+    )
+    fault.add_argument("action", choices=ipc.FAULT_ACTIONS)
+    fault.add_argument("target", type=str.lower, choices=("mm1", "mm2", "active", "standby"))
+    fault.add_argument("--data-dir", metavar="DIR",
+                       help="chassis state (PROCURVE_DATA_DIR, default ./procurve-data)")
     return parser
 
 
@@ -232,14 +241,18 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def status(args: argparse.Namespace) -> int:
+def ask_chassis(data_dir: str, msg: ipc.Message) -> int:
+    """One request on the chassis' control socket; the JSON answer on stdout."""
     from emulator.chassis import CONTROL_SOCKET
 
-    path = Path(args.data_dir) / CONTROL_SOCKET
+    path = Path(data_dir) / CONTROL_SOCKET
     try:
-        reply = ipc.request(path, ipc.StatusRequest(), timeout=STATUS_TIMEOUT)
+        reply = ipc.request(path, msg, timeout=STATUS_TIMEOUT)
     except (OSError, EOFError, ipc.IpcError) as exc:
-        print(f"{PROG}: no chassis answers in {args.data_dir}: {exc}", file=sys.stderr)
+        print(f"{PROG}: no chassis answers in {data_dir}: {exc}", file=sys.stderr)
+        return 1
+    if isinstance(reply, ipc.Failure):
+        print(f"{PROG}: {reply.reason}", file=sys.stderr)
         return 1
     if not isinstance(reply, ipc.StatusReply):
         print(f"{PROG}: unexpected answer {reply.kind} from the chassis", file=sys.stderr)
@@ -255,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     if args.command == "status":
-        return status(args)
+        return ask_chassis(args.data_dir, ipc.StatusRequest())
+    if args.command == "fault":
+        return ask_chassis(args.data_dir, ipc.Fault(args.action, args.target))
     return run(args)
 
 

@@ -84,6 +84,25 @@ class RunningChassis:
                 self.process.wait(timeout=POLL)
         pytest.fail(f"timed out waiting for {what}; last status {last}\n{self.stderr()}")
 
+    def netmiko(self, username: str = "manager", password: str = "manager") -> Any:
+        """A netmiko `hp_procurve` session to this chassis, as an automation author opens one."""
+        from netmiko import ConnectHandler
+
+        return ConnectHandler(device_type="hp_procurve", host=self.host, port=self.ssh_port,
+                              username=username, password=password, secret=password)
+
+    def roles(self) -> dict[str, str]:
+        return {m["slot"]: m["role"] for m in self.status()["modules"]}
+
+    def wait_roles(self, expected: dict[str, str], deadline: float = READY_DEADLINE) -> None:
+        """Until the management modules hold `expected` roles and the active one serves."""
+        def settled(status: dict[str, Any]) -> bool:
+            modules = {m["slot"]: m for m in status["modules"]}
+            return all(modules[s]["role"] == r and (r != "active" or modules[s]["ready"])
+                       for s, r in expected.items())
+
+        self.wait_until(f"roles {expected}", settled, deadline)
+
     def wait_ready(self) -> dict[str, Any]:
         def active_ready(status: dict[str, Any]) -> dict[str, Any] | None:
             ready = any(m["role"] == "active" and m["ready"] for m in status["modules"])
@@ -144,6 +163,15 @@ class ChassisFactory:
         if wait:
             chassis.wait_ready()
         return chassis
+
+    def cli(self, *args: str, chassis: RunningChassis) -> str:
+        """`procurve-emu ARGS --data-dir ...` against a running chassis; its stdout."""
+        done = subprocess.run(
+            [sys.executable, "-m", "emulator.main", *args, "--data-dir", str(chassis.data_dir)],
+            cwd=REPO, capture_output=True, text=True, timeout=STOP_DEADLINE, check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     def restart(self, chassis: RunningChassis) -> RunningChassis:
         """Stop `chassis` and start it again on the same data dir with the same flags."""

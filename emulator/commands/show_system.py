@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from emulator import hardware
 from emulator.cli.grammar import Command, IntRange
 from emulator.commands.format import SHOW_HELP, Fields, thousands
 from emulator.hardware import format_mac
+from emulator.redundancy.state import ModuleStatus, ModuleView
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -47,6 +49,12 @@ FLASH_HEADER: Final = (
     "Image           Size (bytes) Date     Version\n"
     "-----           ------------ -------- -------"
 )
+MODULE_HEADING: Final = "Management Module {number}: {status}"
+"""Heads each module's block of `show version` / `show flash` when two modules are present
+[inferred: procurve-cli.md §1.7; the manual's two-module screens are images only]."""
+MODULE_BLOCK_INDENT: Final = " "
+"""The lines under a MODULE_HEADING are indented by one blank [inferred, as ArubaOS-Switch
+16.x prints its two-module `show version`]."""
 
 
 def running_version(device: Device) -> str:
@@ -56,6 +64,34 @@ def running_version(device: Device) -> str:
 
 def boot_image(device: Device) -> str:
     return device.flash.images().get("default", "primary").capitalize()
+
+
+def management_modules(device: Device) -> list[ModuleView]:
+    """The management modules present, in slot order. This module's own versions come from its
+    flash (what it booted, as the single-module screens show); the other's are as the chassis
+    reported them."""
+    own = device.redundancy.modules.get(device.slot, ModuleView(device.slot,
+                                                                ModuleStatus.ACTIVE))
+    views = {slot: view for slot, view in device.redundancy.modules.items()
+             if view.status is not ModuleStatus.NOT_PRESENT}
+    views[device.slot] = replace(own, version=running_version(device),
+                                 boot_image=boot_image(device))
+    return [views[slot] for slot in sorted(views)]
+
+
+def module_images(device: Device, view: ModuleView) -> dict[str, str]:
+    """A module's images.json. The other module's flash is not readable from here: the active
+    syncs its images to the standby (K.15.15 p.488), so the standby holds the same images,
+    except that the image it booted is the version the chassis reported for it."""
+    images = dict(device.flash.images())
+    if view.slot != device.slot and view.version:
+        images[view.boot_image.lower()] = view.version
+        images["default"] = view.boot_image.lower()
+    return images
+
+
+def module_heading(view: ModuleView) -> str:
+    return MODULE_HEADING.format(number=view.slot.removeprefix("MM"), status=view.status.value)
 
 
 def uptime_words(seconds: float) -> str:
@@ -101,22 +137,38 @@ def render_system(device: Device) -> str:
     ])
 
 
-def render_version(device: Device) -> str:
+def version_block(version: str, boot: str, indent: str = "") -> list[str]:
     stamp, built = hardware.IMAGE_STAMP
-    return "\n".join([
-        "",
-        f"{'Image stamp:':<16}{stamp}",
-        f"{'':<16}{built}",
-        f"{'':<16}{running_version(device)}",
-        f"{'':<16}{hardware.IMAGE_BUILD}",
-        f"{'Boot Image:':<16}{boot_image(device)}",
-    ])
+    return [
+        f"{indent}{'Image stamp:':<16}{stamp}",
+        f"{indent}{'':<16}{built}",
+        f"{indent}{'':<16}{version}",
+        f"{indent}{'':<16}{hardware.IMAGE_BUILD}",
+        f"{indent}{'Boot Image:':<16}{boot}",
+    ]
+
+
+def render_version(device: Device) -> str:
+    """One module: the BOG's single block. Two: a headed block per module (the manual: "system
+    software image information for both management modules, as well as which module is the
+    active management module and which is the standby")."""
+    modules = management_modules(device)
+    if len(modules) == 1:
+        return "\n".join(["", *version_block(running_version(device), boot_image(device))])
+    lines: list[str] = []
+    for view in modules:
+        lines += ["", module_heading(view),
+                  *version_block(view.version, view.boot_image, MODULE_BLOCK_INDENT)]
+    return "\n".join(lines)
 
 
 def render_modules(device: Device) -> str:
+    """Installed hardware only, as the real screen lists it: an empty management slot has no
+    row (`show redundancy` is the screen that says "Not Present")."""
     inventory = device.inventory
     serials = inventory.module_serials
-    rows = [(device.slot, hardware.MANAGEMENT_MODULE[1], "Active")]
+    rows = [(view.slot, hardware.MANAGEMENT_MODULE[1], view.status.value)
+            for view in management_modules(device)]
     rows += [(slot, hardware.FABRIC_MODULE[1], "Enabled") for slot in ("FM1", "FM2")]
     rows.append(("SSM", hardware.SYSTEM_SUPPORT_MODULE[1], "Enabled"))
     rows += [
@@ -136,21 +188,32 @@ def render_modules(device: Device) -> str:
     ])
 
 
-def render_flash(device: Device) -> str:
-    images = device.flash.images()
+def flash_block(images: dict[str, str], indent: str = "") -> list[str]:
     built = time.strftime("%m/%d/%y", time.strptime(hardware.IMAGE_STAMP[1], "%b %d %Y %H:%M:%S"))
     rows = [
         f"{label + ' Image':<15} : {IMAGE_SIZE:>10} {built} {images[key]}"
         for key, label in (("primary", "Primary"), ("secondary", "Secondary"))
         if key in images
     ]
-    return "\n".join([
-        FLASH_HEADER,
+    lines = [
+        *FLASH_HEADER.split("\n"),
         *rows,
         "",
         f"Boot ROM Version : {hardware.ROM_VERSION}",
-        f"Default Boot     : {boot_image(device)}",
-    ])
+        f"Default Boot     : {images.get('default', 'primary').capitalize()}",
+    ]
+    return [indent + line if line else line for line in lines]
+
+
+def render_flash(device: Device) -> str:
+    """One module: its flash. Two: a headed block per module, each module has its own flash."""
+    modules = management_modules(device)
+    if len(modules) == 1:
+        return "\n".join(flash_block(device.flash.images()))
+    blocks = [[module_heading(view), *flash_block(module_images(device, view),
+                                                  MODULE_BLOCK_INDENT)]
+              for view in modules]
+    return "\n\n".join("\n".join(block) for block in blocks)
 
 
 def render_uptime(device: Device) -> str:

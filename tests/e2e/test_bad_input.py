@@ -7,7 +7,6 @@ from typing import Any
 
 import paramiko
 import pytest
-from netmiko import ConnectHandler
 
 pytestmark = pytest.mark.e2e
 
@@ -31,8 +30,7 @@ def _read_until(channel: paramiko.Channel, needle: bytes, seen: bytearray) -> by
 
 
 def _alive(chassis: Any) -> None:
-    conn = ConnectHandler(device_type="hp_procurve", host=chassis.host, port=chassis.ssh_port,
-                          username="manager", password="manager", secret="manager")
+    conn = chassis.netmiko()
     try:
         assert "Image stamp:" in conn.send_command("show version")
     finally:

@@ -5,31 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from netmiko import ConnectHandler
 
 pytestmark = pytest.mark.e2e
 
 
-def _connect(chassis: Any, user: str = "manager", secret: str = "manager") -> Any:
-    return ConnectHandler(device_type="hp_procurve", host=chassis.host, port=chassis.ssh_port,
-                          username=user, password=secret, secret=secret)
-
-
 def test_config_survives_restart_only_after_write_memory(chassis_factory: Any) -> None:
     chassis = chassis_factory.start()
-    conn = _connect(chassis)
+    conn = chassis.netmiko()
     conn.send_config_set(["vlan 30", 'name "unsaved"', "exit"])
     conn.disconnect()
 
     chassis = chassis_factory.restart(chassis)
-    conn = _connect(chassis)
+    conn = chassis.netmiko()
     assert "unsaved" not in conn.send_command("show vlans")
     conn.send_config_set(["vlan 31", 'name "saved"', "untagged B1-B2", "exit"])
     conn.save_config()
     conn.disconnect()
 
     chassis = chassis_factory.restart(chassis)
-    conn = _connect(chassis)
+    conn = chassis.netmiko()
     try:
         vlans = conn.send_command("show vlans")
         assert "saved" in vlans and "unsaved" not in vlans
@@ -40,12 +34,12 @@ def test_config_survives_restart_only_after_write_memory(chassis_factory: Any) -
 
 def test_password_change_is_stored_at_once(chassis_factory: Any) -> None:
     chassis = chassis_factory.start()
-    conn = _connect(chassis)
+    conn = chassis.netmiko()
     conn.send_config_set(["password manager user-name admin plaintext s3cret"])
     conn.disconnect()
 
     chassis = chassis_factory.restart(chassis)
-    conn = _connect(chassis, "admin", "s3cret")
+    conn = chassis.netmiko("admin", "s3cret")
     try:
         assert conn.find_prompt() == "HP-8212zl#"
         assert "password manager" in conn.send_command("show running-config")
@@ -56,7 +50,7 @@ def test_password_change_is_stored_at_once(chassis_factory: Any) -> None:
 def test_erase_startup_config_reboots_into_the_factory_config(chassis_factory: Any) -> None:
     chassis = chassis_factory.start()
     first_pid = chassis.module()["pid"]
-    conn = _connect(chassis)
+    conn = chassis.netmiko()
     conn.send_config_set(["vlan 40", 'name "gone"', "exit"])
     conn.save_config()
     conn.write_channel("erase startup-config\n")
@@ -66,7 +60,7 @@ def test_erase_startup_config_reboots_into_the_factory_config(chassis_factory: A
     chassis.wait_until("the rebooted module",
                        lambda s: chassis.module()["pid"] not in (None, first_pid)
                        and chassis.module()["ready"])
-    conn = _connect(chassis)
+    conn = chassis.netmiko()
     try:
         assert "gone" not in conn.send_command("show vlans")
         log = conn.send_command("show log")

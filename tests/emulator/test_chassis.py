@@ -56,6 +56,7 @@ def ssh_prompt(chassis: Any) -> str:
 
 
 def test_status_shape(chassis: Any) -> None:
+    chassis.wait_roles({"MM1": "active", "MM2": "standby"})
     status = chassis.status()
     assert set(status) == {"chassis", "fabric", "modules", "ports"}
     assert status["chassis"]["pid"] == chassis.pid
@@ -66,8 +67,9 @@ def test_status_shape(chassis: Any) -> None:
     mm1, mm2 = status["modules"]
     assert mm1["slot"] == "MM1" and mm1["role"] == "active" and mm1["ready"] is True
     assert mm1["pid"] in {p.pid for p in tree(chassis.pid)}
-    assert mm2 == {"slot": "MM2", "role": "offline", "pid": None, "ready": False,
-                   "restarts": 0}
+    assert mm2["slot"] == "MM2" and mm2["role"] == "standby" and mm2["ready"] is True
+    assert mm2["pid"] in {p.pid for p in tree(chassis.pid)}
+    assert mm1["image"] == mm2["image"] == {"version": "K.15.16.0008", "boot": "primary"}
     assert status["fabric"]["pid"] in {p.pid for p in tree(chassis.pid)}
     assert status["ports"] == []
 
@@ -114,8 +116,9 @@ def test_environment_configures_a_real_run(chassis_factory: Any) -> None:
 
 
 def test_sigterm_stops_every_child(chassis: Any) -> None:
+    chassis.wait_roles({"MM1": "active", "MM2": "standby"})
     children = tree(chassis.pid)
-    assert len(children) == 2  # fabric and MM1
+    assert len(children) == 3  # fabric, MM1 and MM2
     assert chassis.stop() == 0
     _gone, alive = psutil.wait_procs(children, timeout=harness.STOP_DEADLINE)
     assert not alive
@@ -143,6 +146,7 @@ def test_killed_chassis_leaves_no_orphans(chassis: Any) -> None:
 
 
 def test_killed_module_is_restarted_and_serves_again(chassis: Any) -> None:
+    chassis.wait_roles({"MM1": "active", "MM2": "standby"})
     before = chassis.module("MM1")
     fabric_pid = chassis.status()["fabric"]["pid"]
     os.kill(before["pid"], signal.SIGKILL)
@@ -150,7 +154,8 @@ def test_killed_module_is_restarted_and_serves_again(chassis: Any) -> None:
     def new_ready(status: dict[str, Any]) -> dict[str, Any] | None:
         mm1 = status["modules"][0]
         fresh = mm1["pid"] not in (None, before["pid"]) and mm1["ready"]
-        return mm1 if fresh and mm1["role"] == "active" else None
+        # the standby took over; the rebooted MM1 comes back as standby
+        return mm1 if fresh and mm1["role"] == "standby" else None
 
     after = chassis.wait_until("a new MM1", new_ready)
     assert after["restarts"] == before["restarts"] + 1

@@ -12,8 +12,19 @@ import pytest
 from emulator import ipc
 
 SAMPLES: list[ipc.Message] = [
-    ipc.Hello("MM1", 42, selftest_passed=False),
+    ipc.Hello("MM1", 42, selftest_passed=False, ever_booted=True, active_last_boot=True,
+              last_boot=1.5),
+    ipc.Heartbeat("MM2"),
     ipc.Grant("active", [], startup_config="hostname x\n", hostname="x"),
+    ipc.Grant("active", [], takeover_from="MM1", reason="MM1 crashed"),
+    ipc.Roles({"MM1": "active", "MM2": "standby"}),
+    ipc.PeerLink([]),
+    ipc.FileSync("config/startup", "aG9zdG5hbWUK", 0o644),
+    ipc.FileSync("config/startup", None),
+    ipc.SyncAck("config/startup"),
+    ipc.Switchover("redundancy switchover command"),
+    ipc.RebootModule(None, "boot system flash primary"),
+    ipc.Fault("kill", "active"),
     ipc.Ready("MM1", "HP-8212zl", "manager", None),
     ipc.PortsRequest(),
     ipc.PortsReply([ipc.PortReport("A1", "tap:lab1", True)]),

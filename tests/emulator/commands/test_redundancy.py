@@ -1,0 +1,372 @@
+"""show redundancy, redundancy switchover and the boot family with and without a standby, and
+the per-module forms of show version / modules / flash when both modules are present."""
+
+from __future__ import annotations
+
+import calendar
+from typing import TYPE_CHECKING
+
+import pytest
+
+from emulator import hardware
+from emulator.cli.context import CONFIG
+from emulator.cli.grammar import Command, Level
+from emulator.cli.parser import CommandTable
+from emulator.commands import management, redundancy, show_system
+from emulator.device import Device
+from emulator.redundancy.state import FailoverRecord, ModuleStatus, ModuleView
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
+VERSION = hardware.SOFTWARE_REVISION
+MARCH_24_2015: float = calendar.timegm((2015, 3, 24, 14, 59, 16, 0, 0, 0))
+
+
+class Script:
+    """Stands in for the session's y/n questions: answers from `answers` (y once they run
+    out) and keeps every question asked."""
+
+    def __init__(self) -> None:
+        self.answers: list[bool] = []
+        self.questions: list[str] = []
+
+    async def confirm(self, question: str) -> bool:
+        self.questions.append(question)
+        return self.answers.pop(0) if self.answers else True
+
+
+class FakeControl:
+    """A RedundancyControl that records what the commands asked of the module process."""
+
+    def __init__(self, standby: bool = True) -> None:
+        self.standby = standby
+        self.calls: list[tuple[str, ...]] = []
+
+    def standby_present(self) -> bool:
+        return self.standby
+
+    async def switchover(self, reason: str) -> None:
+        self.calls.append(("switchover", reason))
+
+    async def reboot_standby(self) -> None:
+        self.calls.append(("reboot_standby",))
+
+    async def boot_system(self, image: str) -> None:
+        self.calls.append(("boot_system", image))
+
+
+@pytest.fixture
+def rcli(cli: Cli) -> Cli:
+    """The shared test CLI with this family (and the show and session families) in its table."""
+    rows: list[Command] = []
+    for family in (show_system, management, redundancy):
+        rows.extend(family.ROWS)
+    cli.table = CommandTable(rows, {**show_system.HELP, **redundancy.HELP})
+    return cli
+
+
+@pytest.fixture
+def session(rcli: Cli, monkeypatch: pytest.MonkeyPatch) -> Script:
+    script = Script()
+    monkeypatch.setattr(rcli.session, "confirm", script.confirm)
+    return script
+
+
+@pytest.fixture
+def reboots(device: Device) -> list[str]:
+    reasons: list[str] = []
+
+    async def record(reason: str) -> None:
+        reasons.append(reason)
+
+    device.on_reboot.append(record)
+    return reasons
+
+
+def with_standby(device: Device, standby: bool = True) -> FakeControl:
+    device.redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.STANDBY, VERSION, "Primary")
+    control = FakeControl(standby)
+    device.redundancy.control = control
+    return control
+
+
+# -- show redundancy ---------------------------------------------------------------------------
+
+TABLE = [
+    " Slot Module Description                           Status      SW Version  Boot Image",
+    " ---- -------------------------------------------- ----------- ----------- ----------",
+]
+FABRIC = [
+    " FM1  HP J9093A Fabric Module 8200zl               Enabled",
+    " FM2  HP J9093A Fabric Module 8200zl               Enabled",
+]
+
+
+def expected_redundancy(mode: str, failovers: str, last: str, modules: list[str]) -> str:
+    return "\n".join([
+        "",
+        " Settings",
+        " --------------------",
+        f" Mgmt Redundancy              : {mode}",
+        " Rapid Switchover Stale Timer : 90",
+        "",
+        " Statistics",
+        " --------------------",
+        f" Failovers                    : {failovers}",
+        f" Last Failover                : {last}",
+        "",
+        *TABLE,
+        *modules,
+        *FABRIC,
+    ])
+
+
+def test_show_redundancy_two_modules_after_a_failover(rcli: Cli, device: Device) -> None:
+    with_standby(device)
+    device.redundancy.record = FailoverRecord(2, MARCH_24_2015)
+    assert rcli("show redundancy") == expected_redundancy(
+        "Warm standby", "2", "Tue Mar 24 14:59:16 2015", [
+            f" MM1  HP J9092A Management Module 8200zl           Active      {VERSION} Primary",
+            f" MM2  HP J9092A Management Module 8200zl           Standby     {VERSION} Primary",
+        ])
+
+
+def test_show_redundancy_lone_module_never_failed_over(rcli: Cli) -> None:
+    assert rcli("show redundancy") == expected_redundancy("Warm standby", "0", "", [
+        f" MM1  HP J9092A Management Module 8200zl           Active      {VERSION} Primary",
+        " MM2                                               Not Present",
+    ])
+
+
+def test_show_redundancy_disabled_and_other_module_states(rcli: Cli, device: Device) -> None:
+    device.redundancy.enabled = False
+    device.redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.OFFLINE, "K.15.14.0007",
+                                                  "Secondary")
+    lines = rcli("show redundancy").split("\n")
+    assert lines[3] == " Mgmt Redundancy              : Disabled"
+    assert lines[-3] == (" MM2  HP J9092A Management Module 8200zl           Offline     "
+                         "K.15.14.0007 Secondary")
+    device.redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.FAILED, "")
+    assert rcli("show redundancy").split("\n")[-3] == (
+        " MM2  HP J9092A Management Module 8200zl           Failed")
+
+
+def test_show_redundancy_as_seen_from_mm2(device: Device) -> None:
+    """The active in MM2 lists MM1 first: rows follow the slots, not the roles."""
+    own = ModuleView("MM2", ModuleStatus.ACTIVE, VERSION, "Primary")
+    device.redundancy.slot = "MM2"
+    device.redundancy.modules = {"MM1": ModuleView("MM1", ModuleStatus.STANDBY, VERSION,
+                                                   "Primary"), "MM2": own}
+    rows = redundancy.render_redundancy(device.redundancy, own).split("\n")[-4:-2]
+    assert [row.split()[0] for row in rows] == ["MM1", "MM2"]
+    assert "Standby" in rows[0] and "Active" in rows[1]
+
+
+def test_show_redundancy_allowed_for_operator(rcli: Cli, session: Script) -> None:
+    rcli.session.set_level(Level.OPERATOR)
+    assert "Mgmt Redundancy" in rcli("show redundancy")
+    assert rcli("redundancy switchover") == "Invalid input: redundancy"
+    assert rcli("boot") == "Invalid input: boot"
+
+
+# -- redundancy switchover ---------------------------------------------------------------------
+
+def test_switchover_asks_then_hands_over(rcli: Cli, device: Device,
+                                         session: Script) -> None:
+    control = with_standby(device)
+    assert rcli("redundancy switchover") == ""
+    assert session.questions == ["\r\nThis command causes the switch to immediately switchover "
+                                 "to the Standby Management Module.\r\n"
+                                 "Do you want to continue [y/n]? "]
+    assert control.calls == [("switchover", "redundancy switchover command")]
+
+
+def test_switchover_declined(rcli: Cli, device: Device, session: Script) -> None:
+    control = with_standby(device)
+    session.answers = [False]
+    assert rcli("redundancy switchover") == ""
+    assert control.calls == []
+
+
+def test_switchover_from_config_context(rcli: Cli, device: Device,
+                                        session: Script) -> None:
+    control = with_standby(device)
+    rcli.session.enter(CONFIG)
+    assert rcli("redundancy switchover") == ""
+    assert control.calls == [("switchover", "redundancy switchover command")]
+
+
+@pytest.mark.parametrize("standby_control", [False, True])
+def test_switchover_without_standby(rcli: Cli, device: Device, session: Script,
+                                    standby_control: bool) -> None:
+    control = with_standby(device, standby=False) if standby_control else None
+    assert rcli("redundancy switchover") == (
+        "Standby Management Module not found, switchover request ignored.")
+    assert session.questions == []
+    assert control is None or control.calls == []
+
+
+# -- boot / boot active / reload ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("boot", "boot command"), ("boot active", "boot active command"),
+    ("reload", "reload command"), ("bo ac", "boot active command"),
+])
+def test_boot_with_standby_switches_over(rcli: Cli, device: Device, session: Script,
+                                         reboots: list[str], line: str, reason: str) -> None:
+    control = with_standby(device)
+    assert rcli(line) == ""
+    assert session.questions == ["\r\nThis command will cause a switchover to the standby "
+                                 "management module. Do you want to continue [y/n]? "]
+    assert control.calls == [("switchover", reason)]
+    assert reboots == []
+
+
+def test_boot_with_unsaved_config_offers_to_save_first(rcli: Cli, device: Device,
+                                                      session: Script) -> None:
+    control = with_standby(device)
+    device.running.hostname = "core-1"
+    assert device.unsaved()
+    assert rcli("boot") == ""
+    assert session.questions[0] == "\r\nDo you want to save current configuration [y/n]? "
+    assert session.questions[1] == "\r\n" + redundancy.BOOT_SWITCHOVER
+    assert not device.unsaved()
+    assert 'hostname "core-1"' in (device.startup_text() or "")
+    assert control.calls == [("switchover", "boot command")]
+
+
+def test_boot_unsaved_not_saved_then_declined(rcli: Cli, device: Device,
+                                              session: Script) -> None:
+    control = with_standby(device)
+    device.running.hostname = "core-1"
+    session.answers = [False, False]
+    assert rcli("reload") == ""
+    assert len(session.questions) == 2
+    assert device.unsaved()
+    assert control.calls == []
+
+
+@pytest.mark.parametrize("line", ["boot", "boot active", "reload"])
+def test_boot_without_standby_reboots(rcli: Cli, device: Device, session: Script,
+                                      reboots: list[str], line: str) -> None:
+    control = with_standby(device, standby=False)
+    assert rcli(line) == ""
+    assert session.questions == ["\r\nDevice will be rebooted, do you want to continue [y/n]? "]
+    assert reboots == [f"{line} command"]
+    assert control.calls == []
+
+
+def test_boot_lone_module_declined(rcli: Cli, session: Script,
+                                   reboots: list[str]) -> None:
+    session.answers = [False]
+    assert rcli("boot") == ""
+    assert reboots == []
+
+
+# -- boot standby / boot system ----------------------------------------------------------------
+
+def test_boot_standby(rcli: Cli, device: Device, session: Script,
+                      reboots: list[str]) -> None:
+    assert rcli("boot standby") == (
+        "Standby Management Module not found, boot standby request ignored.")
+    control = with_standby(device)
+    assert rcli("boot standby") == ""
+    assert control.calls == [("reboot_standby",)]
+    assert session.questions == []
+    assert reboots == []
+
+
+@pytest.mark.parametrize("standby", [True, False])
+def test_boot_system_boots_both_modules_never_switches_over(
+        rcli: Cli, device: Device, session: Script, reboots: list[str],
+        standby: bool) -> None:
+    control = with_standby(device, standby)
+    assert rcli("boot system flash secondary") == ""
+    assert session.questions == ["\r\n" + redundancy.REBOOT]
+    assert control.calls == [("boot_system", "secondary")]
+    assert reboots == []
+
+
+def test_boot_system_lone_module_unsaved(rcli: Cli, device: Device, session: Script,
+                                         reboots: list[str]) -> None:
+    device.running.hostname = "core-1"
+    session.answers = [False, True]
+    assert rcli("boot system flash primary") == ""
+    assert session.questions == ["\r\n" + redundancy.SAVE, "\r\n" + redundancy.REBOOT]
+    assert reboots == ["boot system flash primary command"]
+    assert device.unsaved()
+
+
+def test_boot_system_needs_an_image(rcli: Cli) -> None:
+    assert rcli("boot system flash") == "Incomplete input: flash"
+    assert rcli("boot system flash tertiary") == "Invalid input: tertiary"
+
+
+def test_family_is_in_the_command_table() -> None:
+    from emulator.commands import FAMILIES, command_table
+
+    assert "redundancy" in FAMILIES
+    table = command_table()
+    words = [line.word for line in table.help(["boot"], "", CONFIG.kind, Level.MANAGER)]
+    assert words == ["active", "standby", "system", "<cr>"]
+
+
+# -- per-module show version / modules / flash -------------------------------------------------
+
+def test_show_version_two_modules(rcli: Cli, device: Device) -> None:
+    with_standby(device)
+    device.redundancy.modules["MM2"].version = "K.15.14.0007"
+    device.redundancy.modules["MM2"].boot_image = "Secondary"
+    stamp, built = hardware.IMAGE_STAMP
+    pad = " " * 17
+
+    def block(number: int, status: str, version: str, boot: str) -> list[str]:
+        return ["", f"Management Module {number}: {status}", f" Image stamp:    {stamp}",
+                pad + built, pad + version, pad + hardware.IMAGE_BUILD,
+                f" Boot Image:     {boot}"]
+
+    assert rcli("show version") == "\n".join([
+        *block(1, "Active", VERSION, "Primary"), *block(2, "Standby", "K.15.14.0007",
+                                                        "Secondary")])
+
+
+def test_show_version_ignores_an_empty_slot(rcli: Cli, device: Device) -> None:
+    single = rcli("show version")
+    device.redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.NOT_PRESENT)
+    assert rcli("show version") == single
+    assert "Management Module" not in single
+
+
+def test_show_modules_lists_both_management_modules(rcli: Cli, device: Device) -> None:
+    with_standby(device)
+    rows = rcli("show modules").split("\n")
+    assert rows[7].startswith("  MM1   HP J9092A Management Module 8200zl")
+    assert rows[7].endswith(" Active")
+    assert rows[8].startswith("  MM2   HP J9092A Management Module 8200zl")
+    assert rows[8].endswith(" Standby")
+    assert rows[9].startswith("  FM1 ")
+
+
+def test_show_modules_skips_an_empty_slot(rcli: Cli, device: Device) -> None:
+    device.redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.NOT_PRESENT)
+    rows = rcli("show modules").split("\n")
+    assert [row.split()[0] for row in rows[7:9]] == ["MM1", "FM1"]
+
+
+def test_show_flash_block_per_module(rcli: Cli, device: Device) -> None:
+    with_standby(device)
+    device.redundancy.modules["MM2"].version = "K.15.14.0007"
+    device.redundancy.modules["MM2"].boot_image = "Secondary"
+    images = device.flash.images()
+    text = rcli("show flash")
+    first, second = text.split("\n\nManagement Module 2: Standby\n")
+    assert first.startswith("Management Module 1: Active\n Image           Size (bytes)")
+    assert f" Primary Image   :   21488474 04/21/14 {images['primary']}" in first
+    assert first.endswith(" Default Boot     : Primary")
+    assert " Secondary Image :   21488474 04/21/14 K.15.14.0007" in second
+    assert second.endswith(" Default Boot     : Secondary")
+
+
+def test_show_flash_single_module_unchanged(rcli: Cli) -> None:
+    assert rcli("show flash").startswith("Image           Size (bytes) Date     Version\n")

@@ -551,7 +551,7 @@ class Chassis:
 
     async def grant_standby(self, module: Child) -> None:
         try:
-            await module.grant("standby", {})
+            await module.grant("standby", {}, "another management module is active")
         except EOFError:
             return
         module.ready = True

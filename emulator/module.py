@@ -48,6 +48,7 @@ def report(slot: str, text: str) -> None:
 SELFTEST_FAULT = "selftest-fault"
 """A marker file in a module's flash: `procurve-emu fault fail-selftest` makes the next
 selftest fail (and the failure consumes it, as a reseated module passes again)."""
+BOOT_HISTORY = 10
 ROLE_STATUS = {
     "active": "ACTIVE", "standby": "STANDBY", "failed": "FAILED", "offline": "OFFLINE",
     "booting": "BOOTING", "not-present": "NOT_PRESENT",
@@ -112,12 +113,18 @@ class Module:
                                    "selftest": "passed" if passed else "failed"})
         if not passed:
             report(self.slot, "selftest failed")
+            self.remember_role("failed", "selftest failed")
         return hello
 
-    def remember_role(self, role: str) -> None:
+    def remember_role(self, role: str, reason: str = "") -> None:
+        """The role in flash (election rule 5) and in the boot history `show boot-history`
+        lists, newest last, the last BOOT_HISTORY boots."""
         self.role = role
         flash = self.flash
-        flash.write_state(flash.state() | {"last_role": role})
+        state = flash.state()
+        history = [*state.get("history", []), {"time": time.time(), "role": role,
+                                                "reason": reason}][-BOOT_HISTORY:]
+        flash.write_state(state | {"last_role": role, "history": history})
 
     async def heartbeat(self) -> None:
         """While this loop runs the chassis hears from us; a hung module falls silent."""
@@ -135,7 +142,7 @@ class Module:
                 if isinstance(msg, ipc.Grant) and msg.role == "active":
                     await self.become_active(msg, dict(zip(msg.sockets, socks, strict=True)))
                 elif isinstance(msg, ipc.Grant) and msg.role == "standby":
-                    self.remember_role("standby")
+                    self.remember_role("standby", msg.reason)
                 elif isinstance(msg, ipc.Roles):
                     self.update_roles(msg.roles)
                 elif isinstance(msg, ipc.PeerLink):
@@ -220,7 +227,7 @@ class Module:
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
-        self.remember_role("active")
+        self.remember_role("active", grant.reason)
         if self.peer is not None:  # the link we were synced over; the chassis sends a new one
             self.peer.close()
             self.peer = None

@@ -76,6 +76,11 @@ class RedundancyControl(Protocol):
         """Reboot both modules from `image` (`primary`/`secondary`), no switchover."""
         ...
 
+    async def set_redundancy(self, enabled: bool) -> None:
+        """`[no] redundancy management-module`: disabled, the standby goes offline and no
+        failover happens; enabled again, it boots back to standby."""
+        ...
+
 
 @dataclass
 class Redundancy:

@@ -272,6 +272,8 @@ class Child:
         self.hello: ipc.Hello | None = None
         self.last_heard = 0.0
         self.pulled = False
+        self.held_offline = False
+        """Redundancy disabled: the module stays out of service (Offline) until enabled."""
         self.inserted = asyncio.Event()
 
     def argv(self, ipc_fd: int) -> list[str]:
@@ -290,8 +292,8 @@ class Child:
 
     async def supervise(self) -> None:
         while not self.chassis.stopping.is_set():
-            if self.pulled:
-                self.role, self.ready = "not-present", False
+            if self.pulled or self.held_offline:
+                self.role, self.ready = ("not-present" if self.pulled else "offline"), False
                 self.inserted.clear()
                 await self.inserted.wait()
                 continue
@@ -343,8 +345,8 @@ class Child:
                 waiter.set_exception(EOFError(f"{self.slot} is gone"))
         self.replies.clear()
         self.ready, self.hello = False, None
-        if self.pulled:
-            self.role = "not-present"
+        if self.pulled or self.held_offline:
+            self.role = "not-present" if self.pulled else "offline"
         else:
             self.role = "offline" if self.chassis.stopping.is_set() else "failed"
         self.chassis.lost(self, code)
@@ -375,6 +377,8 @@ class Child:
                 await self.chassis.switchover(self, msg.reason)
             elif isinstance(msg, ipc.RebootModule):
                 await self.chassis.reboot_modules(msg.slot, msg.reason)
+            elif isinstance(msg, ipc.SetRedundancy):
+                await self.chassis.set_redundancy(msg.enabled)
             elif self.replies:
                 waiter = self.replies.pop(0)
                 if not waiter.done():
@@ -493,7 +497,7 @@ class Chassis:
         await self.election()
 
     def present(self) -> list[Child]:
-        return [m for m in self.modules.values() if not m.pulled]
+        return [m for m in self.modules.values() if not (m.pulled or m.held_offline)]
 
     async def election(self) -> None:
         """Run the manual's election over every module present once all have reported, or
@@ -602,6 +606,19 @@ class Chassis:
             announce(f"{module.slot} rebooting: {reason}")
             module.reset()
 
+    async def set_redundancy(self, enabled: bool) -> None:
+        """Disabled: every module but the active one goes offline (no failover); enabled:
+        they boot again and join as standby."""
+        for module in self.modules.values():
+            if module.slot == self.active:
+                continue
+            module.held_offline = not enabled
+            if enabled:
+                module.inserted.set()
+            else:
+                module.reset()
+        await self.broadcast_roles()
+
     def boot_window(self) -> float:
         """How long a boot election waits for every module present to finish selftest."""
         return self.timing.selftest + silence_limit(self.timing) + self.timing.restart_backoff
@@ -671,8 +688,8 @@ class Chassis:
         reason = self.pending_reason.pop(child.slot, f"{child.slot} crashed ({how})")
         if self.stopping.is_set():
             return
-        announce(f"{child.slot} stopped ({how}); "
-                 + ("removed" if child.pulled else "restarting it"))
+        fate = "removed" if child.pulled else "offline" if child.held_offline else "restarting it"
+        announce(f"{child.slot} stopped ({how}); {fate}")
         if child.slot != self.active:
             self.spawn(self.broadcast_roles())
             return

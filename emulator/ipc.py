@@ -147,6 +147,14 @@ class RebootModule(Message):
 
 @message
 @dataclass
+class SetRedundancy(Message):
+    """`[no] redundancy management-module`: disabled, the standby is held offline."""
+
+    enabled: bool
+
+
+@message
+@dataclass
 class Fault(Message):
     """`procurve-emu fault ACTION TARGET`: one of FAULT_ACTIONS on mm1/mm2/active/standby."""
 

@@ -347,6 +347,9 @@ class ModuleControl:
     async def reboot_standby(self) -> None:
         await self.module.link.send(ipc.RebootModule(self.other, "boot standby command"))
 
+    async def set_redundancy(self, enabled: bool) -> None:
+        await self.module.link.send(ipc.SetRedundancy(enabled))
+
     async def boot_system(self, image: str) -> None:
         flash = self.module.flash
         flash.write_images(flash.images() | {"default": image})

@@ -25,6 +25,7 @@ SAMPLES: list[ipc.Message] = [
     ipc.Switchover("redundancy switchover command"),
     ipc.RebootModule(None, "boot system flash primary"),
     ipc.Fault("kill", "active"),
+    ipc.SetRedundancy(False),
     ipc.Ready("MM1", "HP-8212zl", "manager", None),
     ipc.PortsRequest(),
     ipc.PortsReply([ipc.PortReport("A1", "tap:lab1", True)]),

@@ -537,6 +537,7 @@ class Chassis:
                            takeover_from: str | None = None) -> None:
         """One grant at a time: `active` names the holder before the grant leaves."""
         self.active = module.slot
+        await self.connect_fabric(module)
         sockets = dict(self.sockets)
         console = self.console.attach()
         if console is not None:
@@ -552,6 +553,18 @@ class Chassis:
         standby = self.standby()
         if standby is not None:
             await self.connect_peers(module, standby)
+
+    async def connect_fabric(self, module: Child) -> None:
+        """The active module's wire to the interface modules (it resets and programs them)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            for child, end in ((self.fabric, ours), (module, theirs)):
+                if child.link is not None:
+                    with contextlib.suppress(EOFError):
+                        await child.link.send(ipc.FabricLink(), [end])
+        finally:
+            ours.close()
+            theirs.close()
 
     async def grant_standby(self, module: Child) -> None:
         try:

@@ -151,6 +151,9 @@ class Device:
     """Called after the startup config or a security file changed on flash: the module's
     sync to the standby hooks in here, and the command's prompt waits for it."""
     on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    on_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Called after every CLI command: pushes the running config to the interface modules
+    (each hook sends only what changed)."""
     redundancy: Redundancy = field(default_factory=lambda: Redundancy("MM1"))
     booted_text: str = ""
     """The running config as booted: what "unsaved" compares with while flash has no startup
@@ -176,6 +179,7 @@ class Device:
             slot,
             {slot: ModuleView(slot, ModuleStatus.ACTIVE, images.get("primary", SOFTWARE_REVISION),
                               images.get("default", "primary").capitalize())},
+            enabled=running.redundancy_enabled,
             record=FailoverRecord.from_json(flash.read_root_json(FAILOVER_FILE)),
         )
         device.ports = {p: PortState() for p in inventory.ports()}
@@ -198,6 +202,10 @@ class Device:
     def unsaved(self) -> bool:
         startup = self.startup_text()
         return self.running_text() != (self.booted_text if startup is None else startup)
+
+    async def commit(self) -> None:
+        for hook in self.on_commit:
+            await hook()
 
     async def flash_changed(self) -> None:
         for hook in self.on_flash_change:

@@ -147,6 +147,29 @@ class RebootModule(Message):
 
 @message
 @dataclass
+class FabricLink(Message):
+    """The wire between the active module and the fabric (one fd to each side)."""
+
+    sockets: list[str] = field(default_factory=lambda: ["fabric"])
+
+
+@message
+@dataclass
+class FabricReset(Message):
+    """Reset the interface modules: every port loses carrier, counters and MACs are cleared."""
+
+
+@message
+@dataclass
+class FabricProgram(Message):
+    """The active module's port settings: a wired port has carrier iff it is enabled. The
+    fabric answers with a PortsReply."""
+
+    enabled: dict[str, bool] = field(default_factory=dict)
+
+
+@message
+@dataclass
 class SetRedundancy(Message):
     """`[no] redundancy management-module`: disabled, the standby is held offline."""
 

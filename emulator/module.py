@@ -71,6 +71,10 @@ class Module:
     role: str = "booting"
     roles: dict[str, str] = field(default_factory=dict)
     peer: ipc.Link | None = None
+    fabric: ipc.Link | None = None
+    """The wire to the interface modules, handed over with mastership."""
+    fabric_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    programmed: dict[str, bool] | None = None
     device: Device | None = None
     serving: asyncio.Event = field(default_factory=asyncio.Event)
     sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -147,6 +151,10 @@ class Module:
                     self.update_roles(msg.roles)
                 elif isinstance(msg, ipc.PeerLink):
                     self.attach_peer(ipc.Link(socks[0]))
+                elif isinstance(msg, ipc.FabricLink):
+                    if self.fabric is not None:
+                        self.fabric.close()
+                    self.fabric = ipc.Link(socks[0])
                 else:
                     for sock in socks:
                         sock.close()
@@ -231,6 +239,7 @@ class Module:
         if self.peer is not None:  # the link we were synced over; the chassis sends a new one
             self.peer.close()
             self.peer = None
+        reset_at = await self.reset_interface_modules()
         await asyncio.sleep(self.timing.boot)
         self.seed_startup(grant)
         flash = self.flash
@@ -248,6 +257,7 @@ class Module:
         device.redundancy.control = ModuleControl(self)
         self.device = device
         self.update_roles(self.roles)
+        self.tasks.append(asyncio.create_task(self.bring_up_ports(reset_at)))
         table = command_table()
 
         async def handler(channel: Channel, peer: Peer) -> None:
@@ -277,6 +287,46 @@ class Module:
             )
         )
         self.serving.set()
+
+    async def reset_interface_modules(self) -> float:
+        """Taking mastership resets the interface modules: every port loses carrier. The
+        time of the reset (monotonic) is returned: the ports stay down `module_reset`."""
+        self.programmed = None
+        if self.fabric is not None:
+            with contextlib.suppress(EOFError):
+                await self.fabric.send(ipc.FabricReset())
+        return time.monotonic()
+
+    async def bring_up_ports(self, reset_at: float) -> None:
+        """After the reset time (long enough for a host's kernel to report the link loss,
+        which it may delay by up to a second), program the ports from the running config,
+        and again after every command that changes them."""
+        await asyncio.sleep(max(0.0, reset_at + self.timing.module_reset - time.monotonic()))
+        assert self.device is not None
+        self.device.on_commit.append(self.program_fabric)
+        await self.program_fabric()
+
+    async def program_fabric(self) -> None:
+        """Ports up as the running config says (a disabled port has no carrier); the fabric's
+        answer is the port state the CLI shows."""
+        device, link = self.device, self.fabric
+        if device is None or link is None:
+            return
+        enabled = {p: (i := device.running.interfaces.get(p)) is None or i.enabled
+                   for p in device.inventory.ports()}
+        async with self.fabric_lock:
+            if enabled == self.programmed:
+                return
+            self.programmed = enabled
+            try:
+                await link.send(ipc.FabricProgram(enabled))
+                reply, _ = await link.recv()
+            except (EOFError, ipc.IpcError):
+                return
+        if isinstance(reply, ipc.PortsReply):
+            for report in reply.ports:
+                state = device.ports[report.port]
+                state.backend, state.link_up = report.backend, report.link_up
 
     def record_mastership(self, device: Device, grant: ipc.Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record

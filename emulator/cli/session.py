@@ -171,6 +171,7 @@ class CliSession:
             await self._run_match(match)
         except (ParseError, CliError) as error:
             await self._show(str(error))
+        await self.device.commit()
 
     async def _run_match(self, match: Match) -> None:
         saved = list(self._modes)

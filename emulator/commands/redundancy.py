@@ -1,23 +1,26 @@
 """Management-module redundancy (Switch 8212zl): `show redundancy`, `redundancy switchover`,
-and the boot family whose meaning changes with a standby present (`boot`, `boot active`,
-`reload` switch over to it; `boot standby` reboots it alone; `boot system flash` reboots both
-modules and never switches over; MCG K.13 p.15-13).
+`[no] redundancy management-module`, `show boot-history`, and the boot family whose meaning
+changes with a standby present (`boot`, `boot active`, `reload` switch over to it;
+`boot standby` reboots it alone; `boot system flash` reboots both modules and never switches
+over; MCG K.13 p.15-13).
 
 The handlers only decide and ask; the module process does the work behind
 `device.redundancy.control` (None when nothing can control a standby: a lone module, or a
 unit test). The emulator runs the K.13 warm-standby model: the standby finishes booting on
-takeover, the unsaved running config is lost.
+takeover, the unsaved running config is lost. With redundancy disabled the other module is
+offline: nothing switches over, and `boot`/`reload` reboot the switch.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from emulator import hardware
-from emulator.cli.grammar import CliError, Command, Level
+from emulator.cli.grammar import CliError, Command, Level, Where
 from emulator.commands.format import SHOW_HELP, Fields
 from emulator.commands.show_system import management_modules
+from emulator.flash import Flash
 from emulator.redundancy.state import ModuleStatus, ModuleView, Redundancy, RedundancyControl
 
 if TYPE_CHECKING:
@@ -44,6 +47,23 @@ REBOOT: Final = "Device will be rebooted, do you want to continue [y/n]? "
 """[common ProCurve text, procurve-cli.md §1.6]"""
 SAVE: Final = "Do you want to save current configuration [y/n]? "
 """The K.15 save question (the same text `logout` asks)."""
+REDUNDANCY_DISABLE: Final = (
+    "The other management module may reboot. Do you want to continue [y/n]? "
+)
+"""[inferred] procurve-cli.md §1.6, `no redundancy management-module`."""
+REDUNDANCY_DISABLED_SWITCHOVER: Final = "Redundancy is disabled, switchover request ignored."
+"""[inferred, in the style of NO_STANDBY_SWITCHOVER]"""
+
+CRASH_TITLE: Final = "Mgmt Module {number} -- Saved Crash Information (most recent first):"
+BOOT_TITLE: Final = "Mgmt Module {number} -- Boot History (most recent first):"
+"""[inferred] `show boot-history` titles, procurve-cli.md §1.6; no capture exists."""
+TITLE_RULE: Final = "=" * 63
+HISTORY_COLUMNS: Final = (("Index", 5), ("Boot Time (mm/dd/yy hh:mm:ss)", 30), ("Role", 8),
+                          ("Reason", 45))
+"""(heading, width) of the boot-history table [inferred layout]; the last column's text is cut
+at its width, as the switch's fixed-width tables do."""
+BOOT_TIME_FORMAT: Final = "%m/%d/%y %H:%M:%S"
+"""The format the Boot Time heading announces, in switch time (time zone 0)."""
 
 MGMT_REDUNDANCY: Final = {True: "Warm standby", False: "Disabled"}
 """`Mgmt Redundancy` value [inferred]: K.15 names the mode ("Nonstop switching" in the
@@ -102,6 +122,43 @@ def render_redundancy(state: Redundancy, own: ModuleView) -> str:
     ])
 
 
+def history_row(index: int, entry: dict[str, Any]) -> str:
+    """One boot of a module's flash history (module.py `remember_role`); a field the entry
+    lacks prints blank rather than failing the whole screen."""
+    when = entry.get("time")
+    stamp = (time.strftime(BOOT_TIME_FORMAT, time.gmtime(when))
+             if isinstance(when, (int, float)) else "")
+    role = str(entry.get("role", "")).capitalize()
+    reason_width = HISTORY_COLUMNS[-1][1]
+    cells = [str(index), stamp, role, str(entry.get("reason", ""))[:reason_width]]
+    return " ".join(f"{cell:<{width}}" for cell, (_, width)
+                    in zip(cells, HISTORY_COLUMNS, strict=True)).rstrip()
+
+
+def render_boot_history(histories: dict[str, list[dict[str, Any]]]) -> str:
+    """`show boot-history`: per module slot (`MM1`...), the crash section (the emulator never
+    crashes, so it stays empty) and the boots newest first, index 0 the latest.
+    `histories` holds each module's flash history as stored, newest last."""
+    header = " ".join(f"{title:<{width}}" for title, width in HISTORY_COLUMNS).rstrip()
+    dashes = " ".join("-" * width for _, width in HISTORY_COLUMNS)
+    lines: list[str] = []
+    for slot in sorted(histories):
+        number = slot.removeprefix("MM")
+        lines += [
+            "",
+            CRASH_TITLE.format(number=number),
+            TITLE_RULE,
+            "",
+            BOOT_TITLE.format(number=number),
+            TITLE_RULE,
+            header,
+            dashes,
+            *(history_row(index, entry)
+              for index, entry in enumerate(reversed(histories[slot]))),
+        ]
+    return "\n".join(lines)
+
+
 # -- handlers --------------------------------------------------------------------------------
 
 def show_redundancy(call: Call) -> str:
@@ -109,10 +166,26 @@ def show_redundancy(call: Call) -> str:
     return render_redundancy(call.device.redundancy, own)
 
 
+def show_boot_history(call: Call) -> str:
+    """Both modules' flashes sit side by side in the data dir, so the active reads the other
+    module's history directly, as the real switch lists both modules."""
+    data_dir = call.device.flash.root.parent
+    histories: dict[str, list[dict[str, Any]]] = {}
+    for slot in hardware.MANAGEMENT_SLOTS:
+        history = Flash.for_slot(data_dir, slot).state().get("history", [])
+        histories[slot] = ([entry for entry in history if isinstance(entry, dict)]
+                           if isinstance(history, list) else [])
+    return render_boot_history(histories)
+
+
 def standby(call: Call) -> RedundancyControl | None:
-    """The control that can switch over, if a standby is there to take over."""
-    control = call.device.redundancy.control
-    return control if control is not None and control.standby_present() else None
+    """The control that can switch over, if a standby is there to take over; with redundancy
+    disabled the other module is offline and nothing can."""
+    redundancy = call.device.redundancy
+    control = redundancy.control
+    if not redundancy.enabled or control is None or not control.standby_present():
+        return None
+    return control
 
 
 def reason(call: Call) -> str:
@@ -130,6 +203,8 @@ async def confirmed(call: Call, question: str) -> bool:
 
 
 async def redundancy_switchover(call: Call) -> None:
+    if not call.device.redundancy.enabled:
+        raise CliError(REDUNDANCY_DISABLED_SWITCHOVER)
     control = standby(call)
     if control is None:
         raise CliError(NO_STANDBY_SWITCHOVER)
@@ -166,6 +241,30 @@ async def boot_system(call: Call) -> None:
         await call.device.reboot(reason(call))
 
 
+async def set_redundancy(call: Call, enabled: bool) -> None:
+    """The running config, the live view `show redundancy` reads and the module process all
+    follow; only a real change reaches the module process, so re-entering the current setting
+    never disturbs the other module. Disabling asks first: the other module goes offline."""
+    device = call.device
+    if enabled == device.redundancy.enabled == device.running.redundancy_enabled:
+        return
+    if not enabled and not await call.session.confirm("\r\n" + REDUNDANCY_DISABLE):
+        return
+    device.running.set_redundancy(enabled)
+    device.redundancy.enabled = enabled
+    control = device.redundancy.control
+    if control is not None:
+        await control.set_redundancy(enabled)
+
+
+async def enable_redundancy(call: Call) -> None:
+    await set_redundancy(call, True)
+
+
+async def disable_redundancy(call: Call) -> None:
+    await set_redundancy(call, False)
+
+
 HELP: Final = {
     "show": SHOW_HELP,
     "redundancy": "Show management module redundancy status.",
@@ -175,6 +274,13 @@ HELP: Final = {
 """Family-wide keyword help; the row-specific words are in the rows' own help."""
 
 SHOW_ROW_HELP: Final = {"redundancy": HELP["redundancy"]}
+BOOT_HISTORY_HELP: Final = {
+    "boot-history": "Display the boot history of the management modules.",
+}
+MODULE_REDUNDANCY_HELP: Final = {
+    "redundancy": "Configure management module redundancy.",
+    "management-module": "Enable or disable management module redundancy.",
+}
 SWITCHOVER_HELP: Final = {
     "redundancy": "Perform management module redundancy operations.",
     "switchover": "Switch over to the standby management module.",
@@ -191,8 +297,12 @@ BOOT_HELP: Final = {
 
 ROWS: Final = (
     Command("show redundancy", show_redundancy, help=SHOW_ROW_HELP),
+    Command("show boot-history", show_boot_history, level=Level.MANAGER,
+            help=BOOT_HISTORY_HELP),
     Command("redundancy switchover", redundancy_switchover, level=Level.MANAGER,
             help=SWITCHOVER_HELP),
+    Command("redundancy management-module", enable_redundancy, where=Where.CONFIG,
+            level=Level.MANAGER, negate=disable_redundancy, help=MODULE_REDUNDANCY_HELP),
     Command("boot [active]", boot, level=Level.MANAGER, help=BOOT_HELP),
     Command("boot standby", boot_standby, level=Level.MANAGER, help=BOOT_HELP),
     Command("boot system flash {image: primary|secondary}", boot_system, level=Level.MANAGER,

@@ -120,6 +120,9 @@ class SwitchConfig:
     default_gateway: ipaddress.IPv4Address | None = None
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
+    redundancy_enabled: bool = True
+    """`[no] redundancy management-module`: a config setting (not a one-off action) so that a
+    switch booting a config with redundancy disabled keeps its other module offline."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -286,6 +289,10 @@ class SwitchConfig:
 
     def set_default_gateway(self, addr: ipaddress.IPv4Address | None) -> None:
         self.default_gateway = addr
+
+    def set_redundancy(self, enabled: bool) -> None:
+        """Through a method like every setting, so the CLI and a config file agree."""
+        self.redundancy_enabled = enabled
 
     def community_set(self, community: Community) -> None:
         """Redefining a community changes its access in place, keeping its position."""

@@ -151,6 +151,14 @@ class _Loader:
         (addr,) = _exactly(args, 1, "default-gateway")
         self.config.set_default_gateway(_address(addr))
 
+    def redundancy(self, args: list[str]) -> None:
+        _exactly(args, 0, "management-module")
+        self.config.set_redundancy(True)
+
+    def no_redundancy(self, args: list[str]) -> None:
+        _exactly(args, 0, "management-module")
+        self.config.set_redundancy(False)
+
     def vlan(self, args: list[str]) -> None:
         """`vlan N` opens a context; `vlan N <statement>` applies one statement to it."""
         (token, *rest) = _at_least(args, 1, "vlan")
@@ -299,6 +307,8 @@ _TOP: Final[dict[tuple[str, ...], TopAction]] = {
     ("hostname",): _Loader.hostname,
     ("module",): _Loader.module,
     ("ip", "default-gateway"): _Loader.default_gateway,
+    ("redundancy", "management-module"): _Loader.redundancy,
+    ("no", "redundancy", "management-module"): _Loader.no_redundancy,
     ("vlan",): _Loader.vlan,
     ("interface",): _Loader.interface,
     ("snmp-server", "community"): _Loader.snmp_community,

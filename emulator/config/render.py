@@ -40,6 +40,10 @@ unrestricted) is written `snmp-server community "public" unrestricted` on real s
 operator community always carries the word `operator`. The parser reads missing words back as
 these defaults."""
 
+REDUNDANCY_DISABLED: Final = "no redundancy management-module"
+"""Written only when disabled (enabled is the default and, like every default, unwritten);
+K.15 configs carry it among the global lines right after the `module` lines."""
+
 RESTRICTION_WORDS: Final = {True: "restricted", False: "unrestricted"}
 IP_MODE_WORDS: Final = {IpMode.DHCP: "dhcp-bootp"}
 
@@ -59,6 +63,8 @@ def render_config(cfg: SwitchConfig) -> str:
         f"module {slot} type {MODULE_TYPES[product].config_name}"
         for slot, product in sorted(cfg.modules.items())
     ]
+    if not cfg.redundancy_enabled:
+        lines.append(REDUNDANCY_DISABLED)
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     for port in sorted(cfg.interfaces, key=port_sort_key):

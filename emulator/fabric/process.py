@@ -1,8 +1,9 @@
-"""The fabric process: long-lived, holds the port back-ends, answers the chassis.
+"""The fabric process: the interface modules. Long-lived, it holds the port back-ends and
+survives management-module crashes, so a switchover is a port reset (carrier down, then up
+once the new active module has programmed the ports), never a vanished interface.
 
-Kept tiny on purpose until the data plane lands: it validates and remembers each port's
-back-end so that `procurve-emu status` can show the wiring, and it lives in its own process
-from day one so that killing a management module never touches the ports.
+Forwarding comes with the data plane; today the fabric opens TAP ports and drives their
+carrier, and validates the other back-ends' syntax.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import os
 import re
 import signal
 import socket
+import sys
 from dataclasses import dataclass
 from typing import Final
 
 from emulator import hardware, ipc
+from emulator.fabric.tap import TapError, TapPort
 
 BACKEND_KINDS: Final = ("tap", "afpacket", "udp")
 _IFNAME: Final = re.compile(r"^[A-Za-z0-9_.:@-]{1,15}$")
@@ -90,13 +93,51 @@ def parse_port_assignment(
 
 
 class Fabric:
-    """What the fabric knows today: the wiring of each port."""
+    """The wiring of each port, its open TAP (if any) and its carrier."""
 
     def __init__(self, ports: dict[str, Backend]) -> None:
         self.ports = dict(sorted(ports.items(), key=lambda kv: hardware.port_sort_key(kv[0])))
+        self.taps: dict[str, TapPort] = {}
+        self.carrier: dict[str, bool] = dict.fromkeys(self.ports, False)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def open(self) -> None:
+        for port, backend in self.ports.items():
+            if backend.kind != "tap":
+                continue
+            try:
+                self.taps[port] = TapPort.open(backend.ifname)
+            except TapError as exc:
+                print(f"procurve-emu: fabric: port {port}: {exc.strerror}", file=sys.stderr,
+                      flush=True)
+
+    def close(self) -> None:
+        for tap in self.taps.values():
+            tap.close()
+        self.taps.clear()
+
+    def set_carrier(self, port: str, up: bool) -> None:
+        self.carrier[port] = up
+        tap = self.taps.get(port)
+        if tap is not None:
+            tap.set_carrier(up)
+
+    def reset(self) -> None:
+        """The interface modules reset: every port loses carrier."""
+        for port in self.ports:
+            self.set_carrier(port, False)
+
+    def program(self, enabled: dict[str, bool]) -> None:
+        for port in self.ports:
+            self.set_carrier(port, enabled.get(port, True) and self.wired(port))
+
+    def wired(self, port: str) -> bool:
+        """A port with a working back-end (a TAP that failed to open is no wire)."""
+        return self.ports[port].kind != "tap" or port in self.taps
 
     def report(self) -> ipc.PortsReply:
-        return ipc.PortsReply([ipc.PortReport(p, str(b)) for p, b in self.ports.items()])
+        return ipc.PortsReply([ipc.PortReport(p, str(b), self.carrier[p])
+                               for p, b in self.ports.items()])
 
     async def serve(self, link: ipc.Link) -> None:
         """Answer the chassis until it hangs up: the fabric has no life without a backplane."""
@@ -106,12 +147,34 @@ class Fabric:
                 msg, socks = await link.recv()
             except EOFError:
                 return
+            if isinstance(msg, ipc.FabricLink):
+                task = asyncio.create_task(self.obey(ipc.Link(socks[0])))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+                continue
             for sock in socks:
                 sock.close()
             if isinstance(msg, ipc.PortsRequest):
                 await link.send(self.report())
             else:
                 await link.send(ipc.Failure(f"fabric does not take {msg.kind}"))
+
+    async def obey(self, link: ipc.Link) -> None:
+        """Commands of the active management module, until it goes away."""
+        try:
+            while True:
+                msg, socks = await link.recv()
+                for sock in socks:
+                    sock.close()
+                if isinstance(msg, ipc.FabricReset):
+                    self.reset()
+                elif isinstance(msg, ipc.FabricProgram):
+                    self.program(msg.enabled)
+                    await link.send(self.report())
+        except (EOFError, ipc.IpcError):
+            pass
+        finally:
+            link.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,9 +185,24 @@ def main(argv: list[str] | None = None) -> int:
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ports = dict(parse_port_assignment(p) for p in args.port)
-    link = ipc.Link(socket.socket(fileno=args.ipc_fd))
-    asyncio.run(Fabric(ports).serve(link))
+    fabric = Fabric(ports)
+    fabric.open()
+    try:
+        asyncio.run(run(fabric, ipc.Link(socket.socket(fileno=args.ipc_fd))))
+    finally:
+        fabric.close()
     return 0
+
+
+async def run(fabric: Fabric, link: ipc.Link) -> None:
+    """Serve until the chassis hangs up or stops us (SIGTERM): then the TAPs we made go."""
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    serving = asyncio.create_task(fabric.serve(link))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (serving, stopping, *fabric.tasks):
+        task.cancel()
 
 
 if __name__ == "__main__":

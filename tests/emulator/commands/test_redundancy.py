@@ -1,10 +1,12 @@
-"""show redundancy, redundancy switchover and the boot family with and without a standby, and
-the per-module forms of show version / modules / flash when both modules are present."""
+"""show redundancy, redundancy switchover, [no] redundancy management-module, show
+boot-history and the boot family with and without a standby, and the per-module forms of
+show version / modules / flash when both modules are present."""
 
 from __future__ import annotations
 
 import calendar
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,7 +16,11 @@ from emulator.cli.grammar import Command, Level
 from emulator.cli.parser import CommandTable
 from emulator.commands import management, redundancy, show_system
 from emulator.device import Device
+from emulator.events import EventLog
+from emulator.flash import Flash
+from emulator.hardware import Inventory
 from emulator.redundancy.state import FailoverRecord, ModuleStatus, ModuleView
+from emulator.timing import PROFILES
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -54,6 +60,9 @@ class FakeControl:
 
     async def boot_system(self, image: str) -> None:
         self.calls.append(("boot_system", image))
+
+    async def set_redundancy(self, enabled: bool) -> None:
+        self.calls.append(("set_redundancy", str(enabled)))
 
 
 @pytest.fixture
@@ -370,3 +379,177 @@ def test_show_flash_block_per_module(rcli: Cli, device: Device) -> None:
 
 def test_show_flash_single_module_unchanged(rcli: Cli) -> None:
     assert rcli("show flash").startswith("Image           Size (bytes) Date     Version\n")
+
+
+# -- [no] redundancy management-module ---------------------------------------------------------
+
+DISABLE_QUESTION = ("\r\nThe other management module may reboot. "
+                    "Do you want to continue [y/n]? ")
+
+
+def test_no_redundancy_asks_then_disables_everywhere(rcli: Cli, device: Device,
+                                                     session: Script) -> None:
+    control = with_standby(device)
+    rcli.session.enter(CONFIG)
+    assert rcli("no redundancy management-module") == ""
+    assert session.questions == [DISABLE_QUESTION]
+    assert control.calls == [("set_redundancy", "False")]
+    assert not device.running.redundancy_enabled
+    assert not device.redundancy.enabled
+    assert "\nno redundancy management-module\n" in device.running_text()
+    assert device.unsaved()
+    assert rcli("show redundancy").split("\n")[3] == " Mgmt Redundancy              : Disabled"
+
+
+def test_no_redundancy_declined_changes_nothing(rcli: Cli, device: Device,
+                                                session: Script) -> None:
+    control = with_standby(device)
+    rcli.session.enter(CONFIG)
+    session.answers = [False]
+    assert rcli("no redundancy management-module") == ""
+    assert control.calls == []
+    assert device.running.redundancy_enabled and device.redundancy.enabled
+    assert not device.unsaved()
+
+
+def test_redundancy_re_enabled_without_a_question(rcli: Cli, device: Device,
+                                                  session: Script) -> None:
+    control = with_standby(device)
+    rcli.session.enter(CONFIG)
+    rcli("no redundancy management-module")
+    session.questions.clear()
+    assert rcli("redundancy management-module") == ""
+    assert session.questions == []
+    assert control.calls == [("set_redundancy", "False"), ("set_redundancy", "True")]
+    assert device.running.redundancy_enabled and device.redundancy.enabled
+    assert "redundancy" not in device.running_text()
+    assert rcli("show redundancy").split("\n")[3].endswith(": Warm standby")
+
+
+def test_redundancy_setting_unchanged_is_quiet(rcli: Cli, device: Device,
+                                               session: Script) -> None:
+    """Re-entering the current setting neither asks nor disturbs the other module."""
+    control = with_standby(device)
+    rcli.session.enter(CONFIG)
+    assert rcli("redundancy management-module") == ""
+    rcli("no redundancy management-module")
+    assert rcli("no redundancy management-module") == ""
+    assert session.questions == [DISABLE_QUESTION]
+    assert control.calls == [("set_redundancy", "False")]
+
+
+def test_redundancy_setting_on_a_lone_module(rcli: Cli, device: Device,
+                                             session: Script) -> None:
+    rcli.session.enter(CONFIG)
+    assert rcli("no redundancy management-module") == ""
+    assert not device.redundancy.enabled and not device.running.redundancy_enabled
+    assert rcli("redundancy management-module") == ""
+    assert device.redundancy.enabled and device.running.redundancy_enabled
+
+
+def test_redundancy_setting_needs_config_and_manager(rcli: Cli, device: Device,
+                                                     session: Script) -> None:
+    assert rcli("no redundancy management-module").startswith("Invalid input")
+    rcli.session.enter(CONFIG)
+    rcli.session.set_level(Level.OPERATOR)
+    assert rcli("no redundancy management-module").startswith("Invalid input")
+    assert device.redundancy.enabled and session.questions == []
+
+
+def test_boot_follows_the_startup_config(tmp_path: Path) -> None:
+    flash = Flash(tmp_path / "mm1")
+    flash.format()
+    flash.write_startup("no redundancy management-module\n")
+    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog())
+    assert errors == []
+    assert not booted.redundancy.enabled and not booted.running.redundancy_enabled
+
+
+def test_switchover_refused_while_disabled(rcli: Cli, device: Device,
+                                           session: Script) -> None:
+    control = with_standby(device)
+    device.redundancy.enabled = False
+    assert rcli("redundancy switchover") == "Redundancy is disabled, switchover request ignored."
+    assert session.questions == []
+    assert control.calls == []
+
+
+@pytest.mark.parametrize("line", ["boot", "boot active", "reload"])
+def test_boot_while_disabled_reboots_without_switchover(
+        rcli: Cli, device: Device, session: Script, reboots: list[str], line: str) -> None:
+    control = with_standby(device)
+    device.redundancy.enabled = False
+    assert rcli(line) == ""
+    assert session.questions == ["\r\n" + redundancy.REBOOT]
+    assert reboots == [f"{line} command"]
+    assert control.calls == []
+
+
+def test_boot_standby_while_disabled(rcli: Cli, device: Device, session: Script) -> None:
+    control = with_standby(device)
+    device.redundancy.enabled = False
+    assert rcli("boot standby") == (
+        "Standby Management Module not found, boot standby request ignored.")
+    assert control.calls == []
+
+
+# -- show boot-history -------------------------------------------------------------------------
+
+HISTORY_HEAD = [
+    "Index Boot Time (mm/dd/yy hh:mm:ss)  Role     Reason",
+    "----- ------------------------------ -------- ---------------------------------------------",
+]
+RULE = "=" * 63
+
+
+def module_block(number: int, rows: list[str]) -> list[str]:
+    return ["", f"Mgmt Module {number} -- Saved Crash Information (most recent first):", RULE,
+            "", f"Mgmt Module {number} -- Boot History (most recent first):", RULE,
+            *HISTORY_HEAD, *rows]
+
+
+def store_history(device: Device, slot: str, history: list[dict[str, Any]]) -> None:
+    flash = Flash.for_slot(device.flash.root.parent, slot)
+    flash.write_state({"boots": len(history), "history": history, "last_role": "active"})
+
+
+def test_show_boot_history_both_modules_newest_first(rcli: Cli, device: Device) -> None:
+    store_history(device, "MM1", [
+        {"time": MARCH_24_2015, "role": "active", "reason": "power on"},
+        {"time": MARCH_24_2015 + 3661, "role": "standby", "reason": "redundancy switchover"},
+    ])
+    store_history(device, "MM2", [
+        {"time": MARCH_24_2015 + 3661, "role": "active", "reason": "x" * 60},
+    ])
+    assert rcli("show boot-history") == "\n".join([
+        *module_block(1, [
+            "0     03/24/15 16:00:17              Standby  redundancy switchover",
+            "1     03/24/15 14:59:16              Active   power on",
+        ]),
+        *module_block(2, ["0     03/24/15 16:00:17              Active   " + "x" * 45]),
+    ])
+
+
+def test_show_boot_history_module_without_history(rcli: Cli, device: Device) -> None:
+    """MM2 never booted here (no flash at all): its headers, no rows; a malformed entry
+    prints blanks instead of breaking the screen."""
+    store_history(device, "MM1", [{"role": "failed"}])
+    assert rcli("show boot-history") == "\n".join([
+        *module_block(1, ["0                                    Failed"]),
+        *module_block(2, []),
+    ])
+
+
+def test_show_boot_history_manager_only(rcli: Cli) -> None:
+    rcli.session.set_level(Level.OPERATOR)
+    assert rcli("show boot-history").startswith("Invalid input")
+
+
+def test_config_rows_are_in_the_command_table() -> None:
+    from emulator.commands import command_table
+
+    table = command_table()
+    words = [line.word for line in table.help(["redundancy"], "", CONFIG.kind, Level.MANAGER)]
+    assert "management-module" in words and "switchover" in words
+    shows = [line.word for line in table.help(["show"], "boot", CONFIG.kind, Level.MANAGER)]
+    assert shows == ["boot-history"]

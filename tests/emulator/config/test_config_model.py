@@ -220,3 +220,10 @@ def test_copy_is_deep(cfg: SwitchConfig) -> None:
     clone.port_set_name("A2", "x")
     assert cfg.pvid("A1") == 1
     assert cfg.interfaces == {}
+
+
+def test_redundancy_setting(cfg: SwitchConfig) -> None:
+    assert cfg.redundancy_enabled
+    cfg.set_redundancy(False)
+    assert not cfg.redundancy_enabled
+    assert cfg.copy().redundancy_enabled is False

@@ -214,3 +214,18 @@ def test_inventory_modules_win_over_missing_module_lines() -> None:
     expected.port_set_enabled("D4", False)
     assert render_config(result.config) == render_config(expected)
     assert "module D type j8708a\n" in render_config(result.config)
+
+
+def test_redundancy_management_module_lines() -> None:
+    """The last line wins, as when the CLI runs them in order; extra words are refused."""
+    inventory = Inventory()
+    assert parse_config("", inventory).config.redundancy_enabled
+    disabled = parse_config("no redundancy management-module\n", inventory)
+    assert disabled.errors == [] and not disabled.config.redundancy_enabled
+    again = parse_config("No Redundancy management-module\nredundancy management-module\n",
+                         inventory)
+    assert again.errors == [] and again.config.redundancy_enabled
+    bad = parse_config("no redundancy management-module now\nno redundancy\n", inventory)
+    assert [e.message for e in bad.errors] == ["Invalid input: now",
+                                                "Incomplete input: redundancy"]
+    assert bad.config.redundancy_enabled

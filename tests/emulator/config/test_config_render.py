@@ -117,3 +117,16 @@ def test_port_entry_at_defaults_is_not_rendered() -> None:
     cfg = SwitchConfig.factory(Inventory())
     cfg.port("A1")
     assert render_config(cfg) == FACTORY
+
+
+def test_redundancy_disabled_is_a_global_line_after_the_modules() -> None:
+    """Enabled is the default and writes nothing; disabled sits among the global lines."""
+    cfg = SwitchConfig.factory(Inventory())
+    cfg.set_default_gateway(ipaddress.IPv4Address("10.0.0.1"))
+    assert "redundancy" not in render_config(cfg)
+    cfg.set_redundancy(False)
+    lines = render_config(cfg).splitlines()
+    assert lines[3:7] == ["module A type j8702a", "module B type j8702a",
+                          "no redundancy management-module", "ip default-gateway 10.0.0.1"]
+    cfg.set_redundancy(True)
+    assert "redundancy" not in render_config(cfg)

@@ -90,6 +90,7 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         TEXT.map(lambda t: lambda c: c.set_location(t)),
         (st.none() | st.ip_addresses(v=4)).map(lambda a: lambda c: c.set_default_gateway(a)),
         st.sampled_from(PASSWORD_LEVELS).map(lambda lv: lambda c: c.password_set(lv)),
+        st.booleans().map(lambda on: lambda c: c.set_redundancy(on)),
     )
 
 
@@ -106,3 +107,4 @@ def test_render_parse_render_is_stable(data: st.DataObject, modules: dict[str, s
     assert result.errors == []
     assert render_config(result.config) == text
     assert result.config.passwords == cfg.passwords
+    assert result.config.redundancy_enabled == cfg.redundancy_enabled

@@ -258,6 +258,8 @@ class Module:
         self.device = device
         self.update_roles(self.roles)
         self.tasks.append(asyncio.create_task(self.bring_up_ports(reset_at)))
+        if not device.redundancy.enabled:  # `no redundancy management-module` in the config
+            await self.link.send(ipc.SetRedundancy(False))
         table = command_table()
 
         async def handler(channel: Channel, peer: Peer) -> None:

@@ -280,7 +280,8 @@ class Child:
         opts = self.chassis.options
         if self.slot == FABRIC:
             ports = [f"--port={p}={b}" for p, b in opts.ports.items()]
-            return [sys.executable, "-m", "emulator.fabric.process", f"--ipc-fd={ipc_fd}", *ports]
+            return [sys.executable, "-m", "emulator.fabric.process", f"--ipc-fd={ipc_fd}",
+                    f"--timing={opts.timing}", *ports]
         return [
             sys.executable, "-m", "emulator.module", f"--slot={self.slot}",
             f"--ipc-fd={ipc_fd}", f"--data-dir={opts.data_dir}", f"--timing={opts.timing}",

@@ -151,6 +151,8 @@ class Device:
     """Called after the startup config or a security file changed on flash: the module's
     sync to the standby hooks in here, and the command's prompt waits for it."""
     on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    on_refresh: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Called before every CLI command: reads the fabric's live tables (MACs, counters)."""
     on_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called after every CLI command: pushes the running config to the interface modules
     (each hook sends only what changed)."""
@@ -202,6 +204,10 @@ class Device:
     def unsaved(self) -> bool:
         startup = self.startup_text()
         return self.running_text() != (self.booted_text if startup is None else startup)
+
+    async def refresh(self) -> None:
+        for hook in self.on_refresh:
+            await hook()
 
     async def commit(self) -> None:
         for hook in self.on_commit:

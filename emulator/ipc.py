@@ -162,10 +162,28 @@ class FabricReset(Message):
 @message
 @dataclass
 class FabricProgram(Message):
-    """The active module's port settings: a wired port has carrier iff it is enabled. The
-    fabric answers with a PortsReply."""
+    """The active module's port and VLAN settings: a wired port has carrier iff it is
+    enabled; `pvid` is the VLAN a port is untagged in, `tagged` the VLANs it carries tagged.
+    The fabric answers with a PortsReply."""
 
     enabled: dict[str, bool] = field(default_factory=dict)
+    pvid: dict[str, int | None] = field(default_factory=dict)
+    tagged: dict[str, list[int]] = field(default_factory=dict)
+    mac_age: int = 300
+
+
+@message
+@dataclass
+class FabricQuery(Message):
+    """Ask the fabric for its live tables (answered with FabricState)."""
+
+
+@message
+@dataclass
+class FabricState(Message):
+    macs: list[list[str | int]] = field(default_factory=list)
+    """[mac, port, vid] rows of the address table."""
+    counters: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @message

@@ -74,7 +74,7 @@ class Module:
     fabric: ipc.Link | None = None
     """The wire to the interface modules, handed over with mastership."""
     fabric_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    programmed: dict[str, bool] | None = None
+    programmed: ipc.FabricProgram | None = None
     device: Device | None = None
     serving: asyncio.Event = field(default_factory=asyncio.Event)
     sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -306,7 +306,27 @@ class Module:
         await asyncio.sleep(max(0.0, reset_at + self.timing.module_reset - time.monotonic()))
         assert self.device is not None
         self.device.on_commit.append(self.program_fabric)
+        self.device.on_refresh.append(self.read_fabric)
         await self.program_fabric()
+
+    async def read_fabric(self) -> None:
+        """The live tables (address table, counters) the show commands print."""
+        from emulator.device import MacEntry, PortCounters
+
+        device, link = self.device, self.fabric
+        if device is None or link is None:
+            return
+        async with self.fabric_lock:
+            try:
+                await link.send(ipc.FabricQuery())
+                reply, _ = await link.recv()
+            except (EOFError, ipc.IpcError):
+                return
+        if isinstance(reply, ipc.FabricState):
+            device.mac_table = [MacEntry(str(mac), str(port), int(vid))
+                                for mac, port, vid in reply.macs]
+            for port, counters in reply.counters.items():
+                device.ports[port].counters = PortCounters(**counters)
 
     async def program_fabric(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's
@@ -314,14 +334,19 @@ class Module:
         device, link = self.device, self.fabric
         if device is None or link is None:
             return
-        enabled = {p: (i := device.running.interfaces.get(p)) is None or i.enabled
-                   for p in device.inventory.ports()}
+        running, ports = device.running, device.inventory.ports()
+        program = ipc.FabricProgram(
+            {p: (i := running.interfaces.get(p)) is None or i.enabled for p in ports},
+            {p: running.pvid(p) for p in ports},
+            {p: [vid for vid, tagged in running.port_vlans(p) if tagged] for p in ports},
+            self.timing.mac_age,
+        )
         async with self.fabric_lock:
-            if enabled == self.programmed:
+            if program == self.programmed:
                 return
-            self.programmed = enabled
+            self.programmed = program
             try:
-                await link.send(ipc.FabricProgram(enabled))
+                await link.send(program)
                 reply, _ = await link.recv()
             except (EOFError, ipc.IpcError):
                 return

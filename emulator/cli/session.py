@@ -166,6 +166,7 @@ class CliSession:
             return
         self._history.append(line)
         del self._history[:-HISTORY]
+        await self.device.refresh()
         try:
             match = self.table.match(tokens, self.mode.kind, self._level)
             await self._run_match(match)

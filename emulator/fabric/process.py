@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from emulator import hardware, ipc
-from emulator.fabric.tap import TapError, TapPort
+from emulator.fabric.bridge import Bridge
+from emulator.fabric.tap import TapPort
+from emulator.fabric.udp import UdpPort
+from emulator.timing import PROFILES
 
 BACKEND_KINDS: Final = ("tap", "afpacket", "udp")
 _IFNAME: Final = re.compile(r"^[A-Za-z0-9_.:@-]{1,15}$")
@@ -92,52 +95,95 @@ def parse_port_assignment(
     return port, parse_backend(backend.strip())
 
 
-class Fabric:
-    """The wiring of each port, its open TAP (if any) and its carrier."""
+Wire = TapPort | UdpPort
 
-    def __init__(self, ports: dict[str, Backend]) -> None:
+
+def open_wire(port: str, backend: Backend) -> Wire | None:
+    """The port's back-end, opened; None for kinds not wired yet (afpacket)."""
+    if backend.kind == "tap":
+        return TapPort.open(backend.ifname)
+    if backend.kind == "udp":
+        return UdpPort.open(port, backend.local_port, backend.remote_host, backend.remote_port)
+    return None
+
+DRAIN: Final = 64
+"""Frames read per readiness wake-up: one epoll round trip per frame costs a third of the
+throughput (notes/dataplane.md)."""
+
+
+class Fabric:
+    """The interface modules: each port's wire, its carrier, and the bridge between them."""
+
+    def __init__(self, ports: dict[str, Backend], mac_age: float) -> None:
         self.ports = dict(sorted(ports.items(), key=lambda kv: hardware.port_sort_key(kv[0])))
-        self.taps: dict[str, TapPort] = {}
+        self.wires: dict[str, Wire] = {}
         self.carrier: dict[str, bool] = dict.fromkeys(self.ports, False)
+        self.bridge = Bridge(list(self.ports), mac_age)
         self.tasks: set[asyncio.Task[None]] = set()
 
     def open(self) -> None:
         for port, backend in self.ports.items():
-            if backend.kind != "tap":
-                continue
             try:
-                self.taps[port] = TapPort.open(backend.ifname)
-            except TapError as exc:
-                print(f"procurve-emu: fabric: port {port}: {exc.strerror}", file=sys.stderr,
-                      flush=True)
+                wire = open_wire(port, backend)
+            except OSError as exc:
+                print(f"procurve-emu: fabric: port {port}: {exc.strerror or exc}",
+                      file=sys.stderr, flush=True)
+                continue
+            if wire is None:
+                continue
+            self.wires[port] = wire
+            self.bridge.attach(port, wire.send)
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        for port, wire in self.wires.items():
+            loop.add_reader(wire.fileno(), self.drain, port, wire)
+
+    def drain(self, port: str, wire: Wire) -> None:
+        receive = self.bridge.receive
+        for _ in range(DRAIN):
+            try:
+                frame = wire.read()
+            except OSError:  # drained (BlockingIOError), or a tunnel peer not up yet
+                return
+            receive(port, frame)
 
     def close(self) -> None:
-        for tap in self.taps.values():
-            tap.close()
-        self.taps.clear()
+        for wire in self.wires.values():
+            wire.close()
+        self.wires.clear()
 
     def set_carrier(self, port: str, up: bool) -> None:
         self.carrier[port] = up
-        tap = self.taps.get(port)
-        if tap is not None:
-            tap.set_carrier(up)
+        wire = self.wires.get(port)
+        if wire is not None:
+            wire.set_carrier(up)
 
     def reset(self) -> None:
-        """The interface modules reset: every port loses carrier."""
+        """The interface modules reset: every port loses carrier, the address table and the
+        counters are cleared, nothing is forwarded until the next program."""
         for port in self.ports:
             self.set_carrier(port, False)
+            self.bridge.configure(port, enabled=False, pvid=None, tagged=())
+        self.bridge.flush()
 
-    def program(self, enabled: dict[str, bool]) -> None:
+    def program(self, msg: ipc.FabricProgram) -> None:
+        self.bridge.set_mac_age(msg.mac_age)
         for port in self.ports:
-            self.set_carrier(port, enabled.get(port, True) and self.wired(port))
-
-    def wired(self, port: str) -> bool:
-        """A port with a working back-end (a TAP that failed to open is no wire)."""
-        return self.ports[port].kind != "tap" or port in self.taps
+            up = msg.enabled.get(port, True) and port in self.wires
+            self.set_carrier(port, up)
+            self.bridge.configure(port, enabled=up, pvid=msg.pvid.get(port),
+                                  tagged=msg.tagged.get(port, ()))
 
     def report(self) -> ipc.PortsReply:
         return ipc.PortsReply([ipc.PortReport(p, str(b), self.carrier[p])
                                for p, b in self.ports.items()])
+
+    def state(self) -> ipc.FabricState:
+        return ipc.FabricState(
+            [[mac, port, vid] for mac, port, vid in self.bridge.mac_table()],
+            {port: self.bridge.counters(port) for port in self.ports},
+        )
 
     async def serve(self, link: ipc.Link) -> None:
         """Answer the chassis until it hangs up: the fabric has no life without a backplane."""
@@ -169,8 +215,10 @@ class Fabric:
                 if isinstance(msg, ipc.FabricReset):
                     self.reset()
                 elif isinstance(msg, ipc.FabricProgram):
-                    self.program(msg.enabled)
+                    self.program(msg)
                     await link.send(self.report())
+                elif isinstance(msg, ipc.FabricQuery):
+                    await link.send(self.state())
         except (EOFError, ipc.IpcError):
             pass
         finally:
@@ -181,11 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="procurve-emu fabric")
     parser.add_argument("--ipc-fd", type=int, required=True)
     parser.add_argument("--port", action="append", default=[])
+    parser.add_argument("--timing", choices=sorted(PROFILES), default="lab")
     args = parser.parse_args(argv)
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ports = dict(parse_port_assignment(p) for p in args.port)
-    fabric = Fabric(ports)
+    fabric = Fabric(ports, PROFILES[args.timing].mac_age)
     fabric.open()
     try:
         asyncio.run(run(fabric, ipc.Link(socket.socket(fileno=args.ipc_fd))))
@@ -198,6 +247,7 @@ async def run(fabric: Fabric, link: ipc.Link) -> None:
     """Serve until the chassis hangs up or stops us (SIGTERM): then the TAPs we made go."""
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    fabric.start()
     serving = asyncio.create_task(fabric.serve(link))
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -50,6 +50,16 @@ class TapPort:
         port.set_carrier(False)
         return port
 
+    def fileno(self) -> int:
+        return self.fd
+
+    def read(self) -> bytes:
+        """One frame (a TAP read never returns more); BlockingIOError when drained."""
+        return os.read(self.fd, 65535)
+
+    def send(self, frame: bytes) -> None:
+        os.write(self.fd, frame)
+
     def set_carrier(self, up: bool) -> None:
         """Link up/down as the host sees it; the host's admin state is left alone."""
         fcntl.ioctl(self.fd, TUNSETCARRIER, struct.pack("i", 1 if up else 0))

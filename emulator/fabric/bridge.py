@@ -1,0 +1,394 @@
+"""The 8212zl's forwarding core: a VLAN-aware (802.1Q) learning bridge on raw bytes.
+
+No I/O happens here. The fabric process owns the port fds, attaches one send function per
+port (`attach`) and calls `receive` for every frame its epoll loop drains. Everything else
+(`configure`, `flush`, `mac_table`, `counters`) is the control side that the active
+management module drives through the fabric process.
+
+Why the hot path looks the way it does (see ../shared/reference/notes/dataplane.md): a frame
+costs ~6-9 us of CPU in total, of which the read and the write syscalls are most; dissecting it
+with scapy costs ~180 us, 20-30x the whole raw path. So `receive` reads only header bytes
+(`frame[0]`, the 802.1Q TCI, two 6-byte slices for the MACs), does dict lookups, and builds at
+most one bytes object per egress variant (untagged, tagged) per frame, shared by every port
+that gets that variant. Everything that can be decided ahead of a frame is: each VLAN keeps a
+prebuilt flood list of (port, tagged) pairs and its 4-byte tag, rebuilt when ports are
+configured or attached, not per frame. Counters are per-port lists of ints laid out as
+`PortCounters`' fields so the hot path indexes them without a lookup by name. No logging.
+
+Semantics follow 802.1Q as a ProCurve applies it:
+
+- Ingress on a disabled port is not seen at all (a down link receives nothing). A port with no
+  send function attached counts the frame in `rx_drops`.
+- Frames shorter than 14 bytes (18 with an 802.1Q tag) or longer than 1522 bytes are
+  `rx_errors` and never forwarded.
+- An untagged frame belongs to the port's untagged VLAN (its PVID); without one it is dropped.
+  A tagged frame belongs to the VLAN in its TCI; a priority tag (VID 0) means the PVID. VID 4095
+  is reserved and dropped. Ingress filtering: a frame for a VLAN the port is not a member of is
+  dropped (`rx_drops`).
+- Frames to the link-local group addresses 01:80:c2:00:00:00-0f (STP, LACP, LLDP, 802.1X...) are
+  never forwarded. They go to `control` with the ingress port and VLAN, before ingress
+  filtering, because LLDP and STP run on a port whatever its VLANs are (the VLAN passed is
+  0 when an untagged control frame arrives on a port without an untagged VLAN). They are not
+  learned.
+- Learning: the source MAC (unless it is a group address) is bound to the ingress port in the
+  frame's VLAN and its age refreshed on every frame. Entries older than the MAC age are ignored
+  and removed lazily: on lookup, by `mac_table`, and by a sweep that runs at most once per half
+  age (so a stream of new source MACs cannot grow the table without bound). The table holds at
+  most `MAX_MACS` addresses; beyond that new sources are not learned and their frames flood.
+- Broadcast, multicast and unknown unicast flood to every other enabled, attached member of the
+  VLAN. Known unicast goes to its one port; never back out of the ingress port (an entry that
+  points there means both stations are on that segment: the frame is filtered silently).
+- Egress: untagged members get the frame without a tag, tagged members with the VLAN's tag. The
+  PCP (and DEI) bits of a tagged ingress frame are kept; an untagged ingress frame gets PCP 0.
+- A send function that raises OSError (BlockingIOError for a full queue, anything else for a
+  vanished host link) counts `tx_drops` and never propagates.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
+
+from emulator.hardware import format_mac
+
+Send = Callable[[bytes], object]
+"""A port's transmit function: takes one whole Ethernet frame (no FCS)."""
+Control = Callable[[str, int, bytes], None]
+"""Where link-local control frames go: (ingress port, VLAN, frame)."""
+
+COUNTER_FIELDS: Final = (
+    "rx_bytes",
+    "tx_bytes",
+    "rx_unicast",
+    "tx_unicast",
+    "rx_bcast",
+    "tx_bcast",
+    "rx_mcast",
+    "tx_mcast",
+    "rx_drops",
+    "tx_drops",
+    "rx_errors",
+    "tx_errors",
+)
+"""The field names of `emulator.device.PortCounters`, in its order (a test keeps them equal).
+Not imported from there: the fabric process must not pull in the config model and flash code."""
+
+# Indexes into a port's counter list. RX_UNICAST + 2 * kind is the rx counter of a frame's
+# kind (0 unicast, 1 broadcast, 2 multicast) and the tx counter is the next one.
+_RX_BYTES: Final = 0
+_TX_BYTES: Final = 1
+_RX_UNICAST: Final = 2
+_RX_BCAST: Final = 4
+_RX_MCAST: Final = 6
+_RX_DROPS: Final = 8
+_TX_DROPS: Final = 9
+_RX_ERRORS: Final = 10
+
+MIN_FRAME: Final = 14
+"""Destination, source, EtherType: anything shorter is a runt."""
+MIN_TAGGED_FRAME: Final = 18
+MAX_FRAME: Final = 1522
+"""Longest frame a standard 802.1Q port takes; anything longer is a giant."""
+MAX_MACS: Final = 65536
+"""Size of the address table (the 8212zl's is 64K entries)."""
+MAX_VID: Final = 4094
+
+_BROADCAST: Final = b"\xff\xff\xff\xff\xff\xff"
+_LINK_LOCAL: Final = b"\x01\x80\xc2\x00\x00"
+"""01:80:c2:00:00:00-0f: the group addresses 802.1Q bridges never forward."""
+_TPID_HI: Final = 0x81
+_TPID_LO: Final = 0x00
+
+
+class _Port:
+    """One port's state. Plain slots: the hot path reads these attributes on every frame."""
+
+    __slots__ = ("counters", "enabled", "name", "pvid", "send", "tagged")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.enabled = False
+        self.pvid: int | None = None
+        self.tagged: frozenset[int] = frozenset()
+        self.send: Send | None = None
+        self.counters = [0] * len(COUNTER_FIELDS)
+
+    def member(self, vid: int) -> bool:
+        return vid == self.pvid or vid in self.tagged
+
+
+class _Vlan:
+    """One VLAN's forwarding state: its ports (rebuilt on configuration) and address table.
+
+    `macs` and `seen` are two dicts keyed by the 6-byte MAC rather than one dict of
+    (port, time) pairs, so refreshing an entry on every frame allocates no tuple.
+    """
+
+    __slots__ = ("egress", "flood", "macs", "seen", "tag", "vid")
+
+    def __init__(self, vid: int) -> None:
+        self.vid = vid
+        self.tag = bytes((_TPID_HI, _TPID_LO, vid >> 8, vid & 0xFF))
+        """TPID and TCI with PCP 0: what an untagged ingress frame gets on a tagged port."""
+        self.egress: dict[_Port, bool] = {}
+        """Enabled, attached member ports -> tagged on egress."""
+        self.flood: tuple[tuple[_Port, bool, Send], ...] = ()
+        """`egress` as a tuple with each port's send function: iterating it per flooded frame
+        allocates nothing and reads no attribute."""
+        self.macs: dict[bytes, _Port] = {}
+        self.seen: dict[bytes, float] = {}
+
+
+class Bridge:
+    """The VLAN-aware learning bridge of one chassis. See the module docstring."""
+
+    control: Control | None
+    """Set by the fabric process: receives every link-local control frame."""
+
+    def __init__(
+        self,
+        ports: Sequence[str],
+        mac_age: float,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ports: dict[str, _Port] = {name: _Port(name) for name in ports}
+        self._vlans: dict[int, _Vlan] = {}
+        self._now = now
+        self._mac_age = math.inf
+        self._next_sweep = math.inf
+        self._learned = 0
+        self.control = None
+        self.set_mac_age(mac_age)
+
+    # -- control side ---------------------------------------------------------------------
+
+    def _port(self, name: str) -> _Port:
+        try:
+            return self._ports[name]
+        except KeyError:
+            raise KeyError(f"no such port {name!r}") from None
+
+    def configure(
+        self, port: str, *, enabled: bool, pvid: int | None, tagged: Iterable[int]
+    ) -> None:
+        """Program one port: admin state, untagged VLAN (None: untagged frames are dropped)
+        and the VLANs it carries tagged. Replaces the port's previous settings.
+
+        ValueError for a VID outside 1-4094 or a VLAN both untagged and tagged on the port
+        (a ProCurve port is one or the other per VLAN; the config model decides which).
+        Disabling a port or taking it out of a VLAN forgets the addresses learned there.
+        """
+        p = self._port(port)
+        tags = frozenset(tagged)
+        for vid in (*tags, *(() if pvid is None else (pvid,))):
+            if not 1 <= vid <= MAX_VID:
+                raise ValueError(f"bad VLAN id {vid} on port {port} (1-{MAX_VID})")
+        if pvid is not None and pvid in tags:
+            raise ValueError(f"port {port} cannot be both untagged and tagged in VLAN {pvid}")
+        p.enabled = enabled
+        p.pvid = pvid
+        p.tagged = tags
+        self._rebuild()
+
+    def set_mac_age(self, seconds: float) -> None:
+        """Entries not refreshed for this long are forgotten. 0 (or less) means never age."""
+        self._mac_age = seconds if seconds > 0 else math.inf
+        self._next_sweep = self._now() + self._mac_age / 2
+
+    def attach(self, port: str, send: Send | None) -> None:
+        """Give a port its transmit function; None detaches it (no back-end, no carrier)."""
+        self._port(port).send = send
+        self._rebuild()
+
+    def flush(self) -> None:
+        """Interface-module reset: the address table and every counter of every port cleared."""
+        for vlan in self._vlans.values():
+            vlan.macs.clear()
+            vlan.seen.clear()
+        self._learned = 0
+        for p in self._ports.values():
+            p.counters[:] = [0] * len(COUNTER_FIELDS)
+
+    def mac_table(self) -> list[tuple[str, str, int]]:
+        """Unexpired entries as (`001871-c3f2ff`, port, VID), sorted by VID then MAC."""
+        self._expire(self._now())
+        rows = [
+            (mac, p.name, vid) for vid, vlan in self._vlans.items() for mac, p in vlan.macs.items()
+        ]
+        rows.sort(key=lambda row: (row[2], row[0]))
+        return [(format_mac(mac), name, vid) for mac, name, vid in rows]
+
+    def counters(self, port: str) -> dict[str, int]:
+        """The port's counters, keyed by the field names of `PortCounters`."""
+        return dict(zip(COUNTER_FIELDS, self._port(port).counters, strict=True))
+
+    def _rebuild(self) -> None:
+        """Recompute each VLAN's egress ports and drop addresses on ports no longer in it."""
+        wanted: dict[int, dict[_Port, bool]] = {}
+        for p in self._ports.values():
+            if not p.enabled or p.send is None:
+                continue
+            if p.pvid is not None:
+                wanted.setdefault(p.pvid, {})[p] = False
+            for vid in p.tagged:
+                wanted.setdefault(vid, {})[p] = True
+        for vid in [vid for vid in self._vlans if vid not in wanted]:
+            self._learned -= len(self._vlans.pop(vid).macs)
+        for vid, egress in wanted.items():
+            vlan = self._vlans.get(vid)
+            if vlan is None:
+                vlan = self._vlans[vid] = _Vlan(vid)
+            vlan.egress = egress
+            vlan.flood = tuple((q, t, q.send) for q, t in egress.items() if q.send is not None)
+            for mac, p in list(vlan.macs.items()):
+                if p not in egress:
+                    self._forget(vlan, mac)
+
+    def _forget(self, vlan: _Vlan, mac: bytes) -> None:
+        del vlan.macs[mac]
+        del vlan.seen[mac]
+        self._learned -= 1
+
+    def _expire(self, now: float) -> None:
+        """Remove every entry older than the MAC age; schedule the next sweep."""
+        oldest = now - self._mac_age
+        for vlan in self._vlans.values():
+            stale = [mac for mac, seen in vlan.seen.items() if seen < oldest]
+            for mac in stale:
+                self._forget(vlan, mac)
+        self._next_sweep = now + self._mac_age / 2
+
+    # -- the hot path ---------------------------------------------------------------------
+
+    def receive(self, port: str, frame: bytes) -> None:
+        """Forward one frame that arrived on `port`. Never raises for any frame content.
+
+        Straight-line code on purpose: every helper call costs about as much as a dict
+        lookup, so the common cases (known unicast, flood) are inline.
+        """
+        p = self._ports.get(port)
+        if p is None or not p.enabled:
+            return
+        c = p.counters
+        n = len(frame)
+        if n < MIN_FRAME or n > MAX_FRAME:
+            c[_RX_ERRORS] += 1
+            return
+        tagged_in = frame[12] == _TPID_HI and frame[13] == _TPID_LO
+        if tagged_in and n < MIN_TAGGED_FRAME:
+            c[_RX_ERRORS] += 1
+            return
+        c[_RX_BYTES] += n
+        dst = frame[:6]
+        group = frame[0] & 1
+        if not group:
+            rx = _RX_UNICAST
+        elif dst == _BROADCAST:
+            rx = _RX_BCAST
+        else:
+            rx = _RX_MCAST
+        c[rx] += 1
+        if p.send is None:
+            c[_RX_DROPS] += 1
+            return
+
+        # keep_tag: the ingress frame already is the tagged egress variant (same VID, its PCP).
+        keep_tag = False
+        if tagged_in:
+            pcp = frame[14] & 0xF0  # PCP and DEI; the VID's top nibble is masked off
+            vid = ((frame[14] & 0x0F) << 8) | frame[15]
+            if vid:
+                keep_tag = True
+            else:
+                vid = p.pvid or 0  # priority tag
+        else:
+            pcp = 0
+            vid = p.pvid or 0
+
+        if group and dst[:5] == _LINK_LOCAL and frame[5] < 0x10:
+            control = self.control
+            if control is not None:
+                control(port, vid, frame)
+            return
+
+        vlan = self._vlans.get(vid)
+        if vlan is None or p not in vlan.egress:
+            # Not a member (this also covers VID 0 without a PVID and the reserved 4095).
+            c[_RX_DROPS] += 1
+            return
+
+        now = self._now()
+        if now >= self._next_sweep:
+            self._expire(now)
+        macs = vlan.macs
+        if not frame[6] & 1:
+            src = frame[6:12]
+            old = macs.get(src)
+            if old is p:
+                vlan.seen[src] = now
+            elif old is not None:
+                macs[src] = p  # station moved
+                vlan.seen[src] = now
+            elif self._learned < MAX_MACS:
+                macs[src] = p
+                vlan.seen[src] = now
+                self._learned += 1
+
+        tx = rx + 1
+        if not group:
+            out = macs.get(dst)
+            if out is not None:
+                if now - vlan.seen[dst] > self._mac_age:
+                    self._forget(vlan, dst)
+                elif out is p:
+                    return
+                else:
+                    out_tagged = vlan.egress.get(out)
+                    if out_tagged is not None and out.send is not None:
+                        if out_tagged:
+                            data = frame if keep_tag else self._tag(frame, tagged_in, pcp, vlan)
+                        else:
+                            data = frame[:12] + frame[16:] if tagged_in else frame
+                        oc = out.counters
+                        try:
+                            out.send(data)
+                        except OSError:
+                            oc[_TX_DROPS] += 1
+                        else:
+                            oc[_TX_BYTES] += len(data)
+                            oc[tx] += 1
+                        return
+
+        # Flood: each variant is built at most once, on first need.
+        as_tagged: bytes | None = None
+        as_untagged: bytes | None = None
+        for q, q_tagged, q_send in vlan.flood:
+            if q is p:
+                continue
+            if q_tagged:
+                if as_tagged is None:
+                    as_tagged = frame if keep_tag else self._tag(frame, tagged_in, pcp, vlan)
+                data = as_tagged
+            else:
+                if as_untagged is None:
+                    as_untagged = frame[:12] + frame[16:] if tagged_in else frame
+                data = as_untagged
+            qc = q.counters
+            try:
+                q_send(data)
+            except OSError:
+                qc[_TX_DROPS] += 1
+            else:
+                qc[_TX_BYTES] += len(data)
+                qc[tx] += 1
+
+    @staticmethod
+    def _tag(frame: bytes, tagged_in: bool, pcp: int, vlan: _Vlan) -> bytes:
+        """The frame with `vlan`'s tag: an untagged frame gets the prebuilt tag (PCP 0), a
+        tagged one (a priority tag, in practice) a new TCI that keeps its PCP/DEI bits."""
+        if not tagged_in:
+            return frame[:12] + vlan.tag + frame[12:]
+        vid = vlan.vid
+        return frame[:14] + bytes((pcp | vid >> 8, vid & 0xFF)) + frame[16:]

@@ -1,0 +1,159 @@
+"""Frames through the fabric: hosts are network namespaces the test creates, wired to TAP
+ports; two emulated switches are joined by a UDP tunnel port carrying a tagged trunk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(os.geteuid() != 0, reason="TAP ports and namespaces need root"),
+    pytest.mark.skipif(not Path("/dev/net/tun").exists(), reason="no /dev/net/tun"),
+    pytest.mark.skipif(shutil.which("ip") is None, reason="iproute2 not installed"),
+]
+
+
+def ip(*args: str) -> str:
+    return subprocess.run(["ip", *args], check=True, capture_output=True, text=True).stdout
+
+
+@dataclass
+class Host:
+    ns: str
+    dev: str
+    address: str
+
+    def ping(self, target: str, count: int = 3) -> bool:
+        done = subprocess.run(["ip", "netns", "exec", self.ns, "ping", "-n", "-c", str(count),
+                               "-i", "0.2", "-W", "1", target], capture_output=True, text=True)
+        return done.returncode == 0
+
+    def mac(self) -> str:
+        raw = Path(f"/sys/class/net/{self.dev}/address")
+        text = subprocess.run(["ip", "netns", "exec", self.ns, "cat", str(raw)],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        digits = text.replace(":", "")
+        return f"{digits[:6]}-{digits[6:]}"
+
+    def link(self) -> str:
+        return ip("-n", self.ns, "-o", "link", "show", self.dev)
+
+
+class Lab:
+    """Namespaces for hosts; each host's TAP (made by a chassis' fabric) is moved in."""
+
+    def __init__(self) -> None:
+        self.tag = f"{os.getpid() % 100000}"
+        self.namespaces: list[str] = []
+
+    def tap(self, name: str) -> str:
+        return f"pe{self.tag}{name}"
+
+    def host(self, name: str, address: str) -> Host:
+        ns, dev = f"pe-{self.tag}-{name}", self.tap(name)
+        ip("netns", "add", ns)
+        self.namespaces.append(ns)
+        ip("link", "set", dev, "netns", ns)
+        ip("-n", ns, "addr", "add", address, "dev", dev)
+        ip("-n", ns, "link", "set", dev, "up")
+        ip("-n", ns, "link", "set", "lo", "up")
+        return Host(ns, dev, address.split("/")[0])
+
+    def close(self) -> None:
+        for ns in self.namespaces:
+            subprocess.run(["ip", "netns", "del", ns], check=False)
+
+
+@pytest.fixture
+def lab() -> Iterator[Lab]:
+    lab = Lab()
+    try:
+        yield lab
+    finally:
+        lab.close()
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def configure(chassis: Any, *lines: str) -> None:
+    conn = chassis.netmiko()
+    try:
+        conn.send_config_set(list(lines))
+    finally:
+        conn.disconnect()
+
+
+def show(chassis: Any, command: str) -> str:
+    conn = chassis.netmiko()
+    try:
+        return str(conn.send_command(command))
+    finally:
+        conn.disconnect()
+
+
+def wait_carrier(host: Host, up: bool) -> None:
+    deadline = time.monotonic() + 10
+    while ("NO-CARRIER" in host.link()) == up:
+        assert time.monotonic() < deadline, host.link()
+        time.sleep(0.05)
+
+
+def test_hosts_in_one_vlan_ping_and_other_vlans_do_not(chassis_factory: Any, lab: Lab) -> None:
+    chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('h1')}",
+                                    "--port", f"A2=tap:{lab.tap('h2')}",
+                                    "--port", f"A3=tap:{lab.tap('h3')}")
+    h1 = lab.host("h1", "10.0.0.1/24")
+    h2 = lab.host("h2", "10.0.0.2/24")
+    h3 = lab.host("h3", "10.0.0.3/24")
+    configure(chassis, "vlan 30", "untagged A3", "exit")
+    for host in (h1, h2, h3):
+        wait_carrier(host, up=True)
+    assert h1.ping(h2.address)
+    assert not h1.ping(h3.address, count=2)
+    table = show(chassis, "show mac-address")
+    rows = {tuple(line.split()[:3]) for line in table.splitlines()}
+    assert (h1.mac(), "A1", "1") in rows and (h2.mac(), "A2", "1") in rows
+
+
+def test_disabled_port_is_link_loss_for_the_host(chassis_factory: Any, lab: Lab) -> None:
+    chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('h1')}")
+    h1 = lab.host("h1", "10.0.0.1/24")
+    wait_carrier(h1, up=True)
+    configure(chassis, "interface A1", "disable", "exit")
+    wait_carrier(h1, up=False)
+    configure(chassis, "interface A1", "enable", "exit")
+    wait_carrier(h1, up=True)
+
+
+def test_tagged_trunk_over_udp_between_two_switches(chassis_factory: Any, lab: Lab) -> None:
+    p1, p2 = free_udp_port(), free_udp_port()
+    s1 = chassis_factory.start("--port", f"A1=tap:{lab.tap('a1')}",
+                               "--port", f"A2=tap:{lab.tap('a2')}",
+                               "--port", f"A24=udp:{p1}:127.0.0.1:{p2}")
+    s2 = chassis_factory.start("--port", f"A1=tap:{lab.tap('b1')}",
+                               "--port", f"A2=tap:{lab.tap('b2')}",
+                               "--port", f"A24=udp:{p2}:127.0.0.1:{p1}")
+    hosts = {name: lab.host(name, f"10.0.0.{i}/24")
+             for i, name in enumerate(("a1", "a2", "b1", "b2"), start=1)}
+    for switch in (s1, s2):
+        configure(switch, "vlan 10", "untagged A1", "tagged A24", "exit",
+                  "vlan 20", "untagged A2", "tagged A24", "exit")
+    for host in hosts.values():
+        wait_carrier(host, up=True)
+    assert hosts["a1"].ping(hosts["b1"].address)  # VLAN 10 end to end
+    assert hosts["a2"].ping(hosts["b2"].address)  # VLAN 20 end to end
+    assert not hosts["a1"].ping(hosts["b2"].address, count=2)  # across VLANs: no

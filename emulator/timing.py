@@ -31,7 +31,7 @@ class Timing:
 
 
 PROFILES: Final[dict[str, Timing]] = {
-    "fast": Timing(0.0, 0.0, 0.1, 5, 1.1, 300, 0.05, 30.0),
+    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 300, 0.05, 30.0),
     "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 300, 0.5, 60.0),
     "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 300, 5.0, 120.0),
 }

@@ -8,6 +8,7 @@ this session only, with bounded memory.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Final
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 MAX_LINE: Final = 1024
 """Characters the line editor keeps; the rest of an over-long line is dropped, not stored."""
+YIELD_EVERY: Final = 4096
+"""Keys processed before letting the loop run others: a megabyte pasted into one session
+must not starve the module's heartbeats (the chassis would fence it as hung)."""
 LOGIN_ATTEMPTS: Final = 3
 HISTORY: Final = 32
 CTRL_C, BS, TAB, LF, CR, ESC, DEL = 0x03, 0x08, 0x09, 0x0A, 0x0D, 0x1B, 0x7F
@@ -236,6 +240,8 @@ class CliSession:
                     raise HangUp
             key = self._pending[self._position]
             self._position += 1
+            if not self._position % YIELD_EVERY:
+                await asyncio.sleep(0)
             if key == LF and self._after_cr:
                 self._after_cr = False
                 continue

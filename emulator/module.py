@@ -24,7 +24,12 @@ from emulator import ipc
 from emulator.chassis import read_inventory, silence_limit
 from emulator.flash import Flash, durable_remove
 from emulator.hardware import MANAGEMENT_SLOTS
-from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
+from emulator.redundancy.state import (
+    PREFERENCE_FILE,
+    FailoverEvent,
+    ModuleStatus,
+    ModuleView,
+)
 from emulator.redundancy.sync import SyncError, push, receive
 from emulator.timing import PROFILES, Timing
 
@@ -106,10 +111,13 @@ class Module:
         durable_remove(marker)
         state = flash.state()
         serial = read_inventory(self.data_dir).serial
+        preference = flash.read_root_json(PREFERENCE_FILE)
+        was_active = (state.get("last_role") == "active" if preference is None
+                      else preference.get("slot") == self.slot)
         hello = ipc.Hello(
             self.slot, os.getpid(), passed,
             ever_booted=state.get("booted_in") == serial,
-            active_last_boot=state.get("last_role") == "active",
+            active_last_boot=was_active,
             last_boot=float(state.get("last_boot", 0.0)),
         )
         flash.write_state(state | {"booted_in": serial, "last_boot": time.time(),
@@ -236,6 +244,7 @@ class Module:
         from ssh_server.telnet import start_telnet_server
 
         self.remember_role("active", grant.reason)
+        durable_remove(self.flash.root / PREFERENCE_FILE)  # used once, at the boot it named
         if self.peer is not None:  # the link we were synced over; the chassis sends a new one
             self.peer.close()
             self.peer = None

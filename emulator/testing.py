@@ -91,6 +91,14 @@ class RunningChassis:
         return ConnectHandler(device_type="hp_procurve", host=self.host, port=self.ssh_port,
                               username=username, password=password, secret=password)
 
+    def show(self, command: str) -> str:
+        """One command's output over a fresh netmiko session."""
+        conn = self.netmiko()
+        try:
+            return str(conn.send_command(command))
+        finally:
+            conn.disconnect()
+
     def roles(self) -> dict[str, str]:
         return {m["slot"]: m["role"] for m in self.status()["modules"]}
 

@@ -13,6 +13,9 @@ from enum import Enum
 from typing import Any, Final, Protocol
 
 FAILOVER_FILE: Final = "redundancy.json"
+PREFERENCE_FILE: Final = "active-preference.json"
+"""`redundancy active-management`: {"slot": "MM2"}, the module to make active at the next
+boot; synced, and read by each module's selftest as if that module had been active last."""
 
 
 class ModuleStatus(Enum):

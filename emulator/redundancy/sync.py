@@ -13,9 +13,9 @@ from typing import Final
 
 from emulator import ipc
 from emulator.flash import IMAGES, SECURITY, STARTUP_CONFIG, Flash, atomic_write, durable_remove
-from emulator.redundancy.state import FAILOVER_FILE
+from emulator.redundancy.state import FAILOVER_FILE, PREFERENCE_FILE
 
-ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE)
+ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE, PREFERENCE_FILE)
 """Synced files outside security/ (every file in security/ is synced too)."""
 
 

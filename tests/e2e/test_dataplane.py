@@ -97,14 +97,6 @@ def configure(chassis: Any, *lines: str) -> None:
         conn.disconnect()
 
 
-def show(chassis: Any, command: str) -> str:
-    conn = chassis.netmiko()
-    try:
-        return str(conn.send_command(command))
-    finally:
-        conn.disconnect()
-
-
 def wait_carrier(host: Host, up: bool) -> None:
     deadline = time.monotonic() + 10
     while ("NO-CARRIER" in host.link()) == up:
@@ -124,7 +116,7 @@ def test_hosts_in_one_vlan_ping_and_other_vlans_do_not(chassis_factory: Any, lab
         wait_carrier(host, up=True)
     assert h1.ping(h2.address)
     assert not h1.ping(h3.address, count=2)
-    table = show(chassis, "show mac-address")
+    table = chassis.show("show mac-address")
     rows = {tuple(line.split()[:3]) for line in table.splitlines()}
     assert (h1.mac(), "A1", "1") in rows and (h2.mac(), "A2", "1") in rows
 

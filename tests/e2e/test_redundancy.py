@@ -83,11 +83,7 @@ def test_hung_active_is_fenced_and_never_two_actives(chassis: Any) -> None:
         if not _gone(hung):
             os.kill(hung, signal.SIGKILL)
     chassis.wait_roles({"MM1": "standby", "MM2": "active"})
-    conn = chassis.netmiko()
-    try:
-        assert "heartbeat lost from MM1" in conn.send_command("show log")
-    finally:
-        conn.disconnect()
+    assert "heartbeat lost from MM1" in chassis.show("show log")
 
 
 def test_write_memory_then_kill_keeps_the_config(chassis: Any) -> None:
@@ -100,11 +96,7 @@ def test_write_memory_then_kill_keeps_the_config(chassis: Any) -> None:
     chassis.wait_roles({"MM2": "active"})
     standby_flash = Flash.for_slot(chassis.data_dir, "MM2")
     assert 'name "justsaved"' in (standby_flash.read_startup() or "")
-    conn = chassis.netmiko()
-    try:
-        assert "justsaved" in conn.send_command("show vlans")
-    finally:
-        conn.disconnect()
+    assert "justsaved" in chassis.show("show vlans")
 
 
 def test_password_change_reaches_the_standby(chassis: Any) -> None:
@@ -134,11 +126,7 @@ def test_redundancy_switchover_command(chassis: Any) -> None:
 
 
 def _log(chassis: Any) -> str:
-    conn = chassis.netmiko()
-    try:
-        return str(conn.send_command("show log"))
-    finally:
-        conn.disconnect()
+    return str(chassis.show("show log"))
 
 
 def _state(chassis: Any, slot: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 `[no] redundancy management-module`, `show boot-history`, and the boot family whose meaning
 changes with a standby present (`boot`, `boot active`, `reload` switch over to it;
 `boot standby` reboots it alone; `boot system flash` reboots both modules and never switches
-over; MCG K.13 p.15-13).
+over; MCG K.13 p.15-13), and the flash commands whose effect reaches the standby through the
+flash sync: `boot set-default flash`, `copy flash flash` and `redundancy active-management`.
 
 The handlers only decide and ask; the module process does the work behind
 `device.redundancy.control` (None when nothing can control a standby: a lone module, or a
@@ -21,10 +22,17 @@ from emulator.cli.grammar import CliError, Command, Level, Where
 from emulator.commands.format import SHOW_HELP, Fields
 from emulator.commands.show_system import management_modules
 from emulator.flash import Flash
-from emulator.redundancy.state import ModuleStatus, ModuleView, Redundancy, RedundancyControl
+from emulator.redundancy.state import (
+    PREFERENCE_FILE,
+    ModuleStatus,
+    ModuleView,
+    Redundancy,
+    RedundancyControl,
+)
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
+    from emulator.device import Device
 
 # -- vendor texts ---------------------------------------------------------------------------
 
@@ -53,6 +61,17 @@ REDUNDANCY_DISABLE: Final = (
 """[inferred] procurve-cli.md §1.6, `no redundancy management-module`."""
 REDUNDANCY_DISABLED_SWITCHOVER: Final = "Redundancy is disabled, switchover request ignored."
 """[inferred, in the style of NO_STANDBY_SWITCHOVER]"""
+COPY_ONTO_ITSELF: Final = "The running image is already in {image} flash, copy request ignored."
+"""[inferred, in the style of NO_STANDBY_SWITCHOVER] `copy flash flash` names the destination;
+the source is the other flash, the image the module runs, so naming the flash it booted from
+would copy the running image onto itself."""
+NO_SOURCE_IMAGE: Final = "No image in {image} flash, copy request ignored."
+"""[inferred, same style] the other flash holds no image to copy."""
+MODULE_NOT_PRESENT: Final = (
+    "Management Module {number} not found, active-management request ignored."
+)
+"""[inferred, in the style of NO_STANDBY_SWITCHOVER] `redundancy active-management` naming an
+empty slot; no capture of the command exists (redundancy-screens.md §3)."""
 
 CRASH_TITLE: Final = "Mgmt Module {number} -- Saved Crash Information (most recent first):"
 BOOT_TITLE: Final = "Mgmt Module {number} -- Boot History (most recent first):"
@@ -265,6 +284,59 @@ async def disable_redundancy(call: Call) -> None:
     await set_redundancy(call, False)
 
 
+async def boot_set_default(call: Call) -> None:
+    """`boot set-default flash`: the image the next boot loads; silent, like the switch. The
+    flash sync carries it to the standby."""
+    device = call.device
+    device.flash.write_images(device.flash.images() | {"default": str(call.args["image"])})
+    await device.flash_changed()
+
+
+OTHER_IMAGE: Final = {"primary": "secondary", "secondary": "primary"}
+
+
+def booted_image(device: Device) -> str:
+    """The flash this module booted from (`primary`/`secondary`): its view as it booted, not
+    the default a later `boot set-default` chose."""
+    own = device.redundancy.modules.get(device.slot)
+    if own is not None and own.boot_image:
+        return own.boot_image.lower()
+    return device.flash.images().get("default", "primary")
+
+
+async def copy_flash_flash(call: Call) -> None:
+    """`copy flash flash <destination>`: the image in the other flash, the one the module
+    runs, overwrites the named flash. Naming the flash the module booted from would copy the
+    running image onto itself: refused. Silent on success; the flash sync carries the copy to
+    the standby (K.15.15 p.488)."""
+    device = call.device
+    destination = str(call.args["image"])
+    if destination == booted_image(device):
+        raise CliError(COPY_ONTO_ITSELF.format(image=destination))
+    images = device.flash.images()
+    source = OTHER_IMAGE[destination]
+    if source not in images:
+        raise CliError(NO_SOURCE_IMAGE.format(image=source))
+    device.flash.write_images(images | {destination: images[source]})
+    await device.flash_changed()
+
+
+ACTIVE_MANAGEMENT_SLOT: Final = {"management-module1": "MM1", "management-module2": "MM2"}
+
+
+async def redundancy_active_management(call: Call) -> None:
+    """`redundancy active-management`: the named module becomes active at the next boot (each
+    module's selftest reads PREFERENCE_FILE); stored on flash and synced, silent. An empty slot
+    cannot be chosen."""
+    device = call.device
+    slot = ACTIVE_MANAGEMENT_SLOT[str(call.args["module"])]
+    view = device.redundancy.modules.get(slot)
+    if view is None or view.status is ModuleStatus.NOT_PRESENT:
+        raise CliError(MODULE_NOT_PRESENT.format(number=slot.removeprefix("MM")))
+    device.flash.write_root_json(PREFERENCE_FILE, {"slot": slot})
+    await device.flash_changed()
+
+
 HELP: Final = {
     "show": SHOW_HELP,
     "redundancy": "Show management module redundancy status.",
@@ -294,6 +366,25 @@ BOOT_HELP: Final = {
     "primary": "Boot the primary software image.",
     "secondary": "Boot the secondary software image.",
 }
+SET_DEFAULT_HELP: Final = {
+    "boot": HELP["boot"],
+    "set-default": "Set the default boot image for the next boot.",
+    "flash": "Select the software image to boot by default.",
+    "primary": "Boot the primary software image by default.",
+    "secondary": "Boot the secondary software image by default.",
+}
+COPY_FLASH_HELP: Final = {
+    "copy": "Copy data between files, flash images and servers.",
+    "flash": "Copy the running software image to the other flash.",
+    "primary": "Copy the running image to primary flash.",
+    "secondary": "Copy the running image to secondary flash.",
+}
+ACTIVE_MANAGEMENT_HELP: Final = {
+    "redundancy": MODULE_REDUNDANCY_HELP["redundancy"],
+    "active-management": "Select the management module to be active at the next boot.",
+    "management-module1": "Management module 1 becomes active at the next boot.",
+    "management-module2": "Management module 2 becomes active at the next boot.",
+}
 
 ROWS: Final = (
     Command("show redundancy", show_redundancy, help=SHOW_ROW_HELP),
@@ -308,4 +399,11 @@ ROWS: Final = (
     Command("boot system flash {image: primary|secondary}", boot_system, level=Level.MANAGER,
             help=BOOT_HELP),
     Command("reload", boot, level=Level.MANAGER, help={"reload": HELP["reload"]}),
+    Command("boot set-default flash {image: primary|secondary}", boot_set_default,
+            level=Level.MANAGER, help=SET_DEFAULT_HELP),
+    Command("copy flash flash {image: primary|secondary}", copy_flash_flash,
+            level=Level.MANAGER, help=COPY_FLASH_HELP),
+    Command("redundancy active-management {module: management-module1|management-module2}",
+            redundancy_active_management, where=Where.CONFIG, level=Level.MANAGER,
+            help=ACTIVE_MANAGEMENT_HELP),
 )

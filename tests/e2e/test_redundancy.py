@@ -209,3 +209,14 @@ def test_rule_6_both_were_active_the_most_recent_wins(chassis_factory: Any) -> N
     chassis = chassis_factory.start(*chassis.args, data_dir=chassis.data_dir)
     chassis.wait_roles({"MM1": "standby", "MM2": "active"})
     assert f"MM2: Active management module: {election.MOST_RECENT}" in _log(chassis)
+
+
+def test_active_management_picks_the_module_for_the_next_boot(chassis_factory: Any) -> None:
+    chassis = chassis_factory.start()
+    chassis.wait_roles({"MM1": "active", "MM2": "standby"})
+    conn = chassis.netmiko()
+    conn.send_config_set(["redundancy active-management management-module2"])
+    conn.disconnect()
+    chassis = chassis_factory.restart(chassis)
+    chassis.wait_roles({"MM1": "standby", "MM2": "active"})
+    assert f"MM2: Active management module: {election.ACTIVE_LAST_BOOT}" in _log(chassis)

@@ -19,7 +19,7 @@ from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
-from emulator.redundancy.state import FailoverRecord, ModuleStatus, ModuleView
+from emulator.redundancy.state import PREFERENCE_FILE, FailoverRecord, ModuleStatus, ModuleView
 from emulator.timing import PROFILES
 
 if TYPE_CHECKING:
@@ -318,7 +318,7 @@ def test_family_is_in_the_command_table() -> None:
     assert "redundancy" in FAMILIES
     table = command_table()
     words = [line.word for line in table.help(["boot"], "", CONFIG.kind, Level.MANAGER)]
-    assert words == ["active", "standby", "system", "<cr>"]
+    assert words == ["active", "set-default", "standby", "system", "<cr>"]
 
 
 # -- per-module show version / modules / flash -------------------------------------------------
@@ -553,3 +553,169 @@ def test_config_rows_are_in_the_command_table() -> None:
     assert "management-module" in words and "switchover" in words
     shows = [line.word for line in table.help(["show"], "boot", CONFIG.kind, Level.MANAGER)]
     assert shows == ["boot-history"]
+
+
+# -- boot set-default, copy flash flash, redundancy active-management -------------------------
+
+@pytest.fixture
+def syncs(device: Device) -> list[dict[str, Any]]:
+    """What the standby sync would carry: images.json and the preference file as they stood
+    each time flash_changed ran."""
+    seen: list[dict[str, Any]] = []
+
+    async def record() -> None:
+        seen.append({"images": device.flash.images(),
+                     "preference": device.flash.read_root_json(PREFERENCE_FILE)})
+
+    device.on_flash_change.append(record)
+    return seen
+
+
+def test_boot_set_default_writes_flash_and_syncs(rcli: Cli, device: Device,
+                                                 syncs: list[dict[str, Any]]) -> None:
+    assert rcli("boot set-default flash secondary") == ""
+    images = device.flash.images()
+    assert images == {"primary": VERSION, "secondary": VERSION, "default": "secondary"}
+    assert syncs == [{"images": images, "preference": None}]
+    assert rcli("show flash").endswith("Default Boot     : Secondary")
+    rcli.session.enter(CONFIG)
+    assert rcli("boot set-default flash primary") == ""
+    assert device.flash.images()["default"] == "primary"
+    assert len(syncs) == 2
+
+
+def test_boot_set_default_asks_nothing_and_reboots_nothing(
+        rcli: Cli, device: Device, session: Script, reboots: list[str]) -> None:
+    control = with_standby(device)
+    device.running.hostname = "core-1"
+    assert rcli("boot set-default flash secondary") == ""
+    assert session.questions == [] and reboots == [] and control.calls == []
+
+
+def test_boot_set_default_needs_manager_and_an_image(rcli: Cli, device: Device,
+                                                     syncs: list[dict[str, Any]]) -> None:
+    assert rcli("boot set-default flash") == "Incomplete input: flash"
+    assert rcli("boot set-default flash tertiary") == "Invalid input: tertiary"
+    rcli.session.set_level(Level.OPERATOR)
+    assert rcli("boot set-default flash secondary").startswith("Invalid input")
+    assert device.flash.images()["default"] == "primary"
+    assert syncs == []
+
+
+def test_copy_flash_flash_copies_the_running_image(rcli: Cli, device: Device,
+                                                   syncs: list[dict[str, Any]]) -> None:
+    device.flash.write_images({"primary": VERSION, "secondary": "K.15.14.0007",
+                               "default": "primary"})
+    assert rcli("copy flash flash secondary") == ""
+    images = device.flash.images()
+    assert images == {"primary": VERSION, "secondary": VERSION, "default": "primary"}
+    assert syncs == [{"images": images, "preference": None}]
+    assert f"\nSecondary Image :   21488474 04/21/14 {VERSION}\n" in rcli("show flash")
+
+
+def test_copy_flash_flash_from_secondary(rcli: Cli, device: Device,
+                                         syncs: list[dict[str, Any]]) -> None:
+    """Booted from secondary, the running image is secondary's: it goes to primary (the
+    default a later set-default chose does not change what runs)."""
+    device.flash.write_images({"primary": "K.15.14.0007", "secondary": VERSION,
+                               "default": "primary"})
+    device.redundancy.modules["MM1"].boot_image = "Secondary"
+    rcli.session.enter(CONFIG)
+    assert rcli("copy flash flash primary") == ""
+    assert device.flash.images()["primary"] == VERSION
+    assert len(syncs) == 1
+
+
+@pytest.mark.parametrize(("booted", "line"), [("Primary", "copy flash flash primary"),
+                                              ("Secondary", "copy flash flash secondary")])
+def test_copy_flash_flash_onto_itself_refused(rcli: Cli, device: Device, booted: str,
+                                              line: str, syncs: list[dict[str, Any]]) -> None:
+    device.flash.write_images({"primary": VERSION, "secondary": "K.15.14.0007",
+                               "default": "primary"})
+    device.redundancy.modules["MM1"].boot_image = booted
+    assert rcli(line) == (f"The running image is already in {booted.lower()} flash, "
+                          "copy request ignored.")
+    assert device.flash.images()["secondary"] == "K.15.14.0007"
+    assert syncs == []
+
+
+def test_copy_flash_flash_without_a_source_image(rcli: Cli, device: Device,
+                                                 syncs: list[dict[str, Any]]) -> None:
+    device.flash.write_images({"secondary": "K.15.14.0007", "default": "secondary"})
+    device.redundancy.modules["MM1"].boot_image = "Secondary"
+    assert rcli("copy flash flash secondary") == (
+        "The running image is already in secondary flash, copy request ignored.")
+    device.redundancy.modules["MM1"].boot_image = "Primary"
+    assert rcli("copy flash flash secondary") == (
+        "No image in primary flash, copy request ignored.")
+    assert syncs == []
+
+
+def test_copy_flash_flash_manager_only(rcli: Cli, syncs: list[dict[str, Any]]) -> None:
+    assert rcli("copy flash flash") == "Incomplete input: flash"
+    rcli.session.set_level(Level.OPERATOR)
+    assert rcli("copy flash flash secondary").startswith("Invalid input")
+    assert syncs == []
+
+
+@pytest.mark.parametrize(("word", "slot"), [("management-module2", "MM2"),
+                                            ("management-module1", "MM1")])
+def test_active_management_stores_the_choice(rcli: Cli, device: Device, session: Script,
+                                             word: str, slot: str,
+                                             syncs: list[dict[str, Any]]) -> None:
+    control = with_standby(device)
+    rcli.session.enter(CONFIG)
+    assert rcli(f"redundancy active-management {word}") == ""
+    assert (device.flash.root / PREFERENCE_FILE).exists()
+    assert device.flash.read_root_json(PREFERENCE_FILE) == {"slot": slot}
+    assert syncs == [{"images": device.flash.images(), "preference": {"slot": slot}}]
+    assert session.questions == [] and control.calls == []
+    assert not device.unsaved()
+
+
+def test_active_management_lone_module(rcli: Cli, device: Device,
+                                       syncs: list[dict[str, Any]]) -> None:
+    """Slot MM2 empty (never reported, or reported Not Present): refused; MM1 is there."""
+    rcli.session.enter(CONFIG)
+    refusal = "Management Module 2 not found, active-management request ignored."
+    assert rcli("redundancy active-management management-module2") == refusal
+    device.redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.NOT_PRESENT)
+    assert rcli("redundancy active-management management-module2") == refusal
+    assert device.flash.read_root_json(PREFERENCE_FILE) is None
+    assert syncs == []
+    assert rcli("redundancy active-management management-module1") == ""
+    assert device.flash.read_root_json(PREFERENCE_FILE) == {"slot": "MM1"}
+    assert len(syncs) == 1
+
+
+def test_active_management_offline_module_may_be_chosen(rcli: Cli, device: Device) -> None:
+    """Present but offline (redundancy disabled): it is in the chassis, so it can be named."""
+    with_standby(device).standby = False
+    device.redundancy.modules["MM2"].status = ModuleStatus.OFFLINE
+    rcli.session.enter(CONFIG)
+    assert rcli("redundancy active-management management-module2") == ""
+    assert device.flash.read_root_json(PREFERENCE_FILE) == {"slot": "MM2"}
+
+
+def test_active_management_needs_config_and_manager(rcli: Cli, device: Device,
+                                                    syncs: list[dict[str, Any]]) -> None:
+    with_standby(device)
+    assert rcli("redundancy active-management management-module2").startswith("Invalid input")
+    rcli.session.enter(CONFIG)
+    assert rcli("redundancy active-management") == "Incomplete input: active-management"
+    assert rcli("redundancy active-management management-module3").startswith("Invalid input")
+    rcli.session.set_level(Level.OPERATOR)
+    assert rcli("redundancy active-management management-module2").startswith("Invalid input")
+    assert device.flash.read_root_json(PREFERENCE_FILE) is None
+    assert syncs == []
+
+
+def test_flash_rows_are_in_the_command_table() -> None:
+    from emulator.commands import command_table
+
+    table = command_table()
+    redundancy_words = [line.word for line in table.help(["redundancy"], "", CONFIG.kind,
+                                                         Level.MANAGER)]
+    assert "active-management" in redundancy_words
+    assert [line.word for line in table.help(["copy", "flash", "flash"], "", CONFIG.kind,
+                                             Level.MANAGER)] == ["primary", "secondary"]

@@ -177,10 +177,11 @@ class Device:
         running.passwords = credentials.levels()
         device = cls(inventory, flash, timing, running, credentials, events, slot)
         images = flash.images()
+        booted = images.get("default", "primary")
         device.redundancy = Redundancy(
             slot,
-            {slot: ModuleView(slot, ModuleStatus.ACTIVE, images.get("primary", SOFTWARE_REVISION),
-                              images.get("default", "primary").capitalize())},
+            {slot: ModuleView(slot, ModuleStatus.ACTIVE,
+                              images.get(booted, SOFTWARE_REVISION), booted.capitalize())},
             enabled=running.redundancy_enabled,
             record=FailoverRecord.from_json(flash.read_root_json(FAILOVER_FILE)),
         )

@@ -58,12 +58,12 @@ MODULE_BLOCK_INDENT: Final = " "
 
 
 def running_version(device: Device) -> str:
-    images = device.flash.images()
-    return images.get(images.get("default", "primary"), hardware.SOFTWARE_REVISION)
+    """The version this module booted (a later `boot set-default` changes the next boot)."""
+    return device.redundancy.modules[device.slot].version or hardware.SOFTWARE_REVISION
 
 
 def boot_image(device: Device) -> str:
-    return device.flash.images().get("default", "primary").capitalize()
+    return device.redundancy.modules[device.slot].boot_image
 
 
 def management_modules(device: Device) -> list[ModuleView]:

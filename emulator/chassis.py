@@ -355,11 +355,9 @@ class Child:
     async def _listen(self, link: ipc.Link) -> None:
         while True:
             try:
-                msg, socks = await link.recv()
+                msg = await link.recv_message()
             except (EOFError, ipc.IpcError):
                 return
-            for sock in socks:
-                sock.close()
             self.last_heard = time.monotonic()
             if isinstance(msg, ipc.Hello):
                 self.hello = msg
@@ -755,9 +753,7 @@ class Chassis:
 
     async def _control_session(self, link: ipc.Link) -> None:
         try:
-            msg, socks = await link.recv()
-            for s in socks:
-                s.close()
+            msg = await link.recv_message()
             if isinstance(msg, ipc.StatusRequest):
                 await link.send(ipc.StatusReply(await self.status()))
             elif isinstance(msg, ipc.Fault) and msg.action in ipc.FAULT_ACTIONS:

@@ -376,6 +376,13 @@ class Link:
             if not data:
                 raise EOFError("peer closed the link")
 
+    async def recv_message(self) -> Message:
+        """The next message on a link where no sockets are expected (any sent are closed)."""
+        msg, socks = await self.recv()
+        for sock in socks:
+            sock.close()
+        return msg
+
     async def send(self, msg: Message, socks: list[socket.socket] | None = None) -> None:
         frame = encode(msg)
         fds = [s.fileno() for s in socks or []]

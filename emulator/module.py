@@ -328,7 +328,7 @@ class Module:
         async with self.fabric_lock:
             try:
                 await link.send(ipc.FabricQuery())
-                reply, _ = await link.recv()
+                reply = await link.recv_message()
             except (EOFError, ipc.IpcError):
                 return
         if isinstance(reply, ipc.FabricState):
@@ -356,7 +356,7 @@ class Module:
             self.programmed = program
             try:
                 await link.send(program)
-                reply, _ = await link.recv()
+                reply = await link.recv_message()
             except (EOFError, ipc.IpcError):
                 return
         if isinstance(reply, ipc.PortsReply):

@@ -209,9 +209,7 @@ class Fabric:
         """Commands of the active management module, until it goes away."""
         try:
             while True:
-                msg, socks = await link.recv()
-                for sock in socks:
-                    sock.close()
+                msg = await link.recv_message()
                 if isinstance(msg, ipc.FabricReset):
                     self.reset()
                 elif isinstance(msg, ipc.FabricProgram):

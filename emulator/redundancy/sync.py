@@ -45,9 +45,7 @@ async def push(link: ipc.Link, flash: Flash, timeout: float) -> int:
                 encoded = None if data is None else base64.b64encode(data).decode()
                 await link.send(ipc.FileSync(name, encoded, mode))
             for name, _, _ in files:
-                reply, socks = await link.recv()
-                for sock in socks:
-                    sock.close()
+                reply = await link.recv_message()
                 if not isinstance(reply, ipc.SyncAck) or reply.path != name:
                     raise SyncError(f"standby answered {reply.kind} for {name}")
     except (EOFError, ipc.IpcError, TimeoutError) as exc:
@@ -70,11 +68,9 @@ async def receive(link: ipc.Link, flash: Flash) -> None:
     """The standby's side: store each file durably, then acknowledge it; until the link ends."""
     while True:
         try:
-            msg, socks = await link.recv()
+            msg = await link.recv_message()
         except (EOFError, ipc.IpcError):
             return
-        for sock in socks:
-            sock.close()
         if not isinstance(msg, ipc.FileSync):
             continue
         path = _target(flash, msg.path)

@@ -2,8 +2,8 @@
 survives management-module crashes, so a switchover is a port reset (carrier down, then up
 once the new active module has programmed the ports), never a vanished interface.
 
-Forwarding comes with the data plane; today the fabric opens TAP ports and drives their
-carrier, and validates the other back-ends' syntax.
+Ports are TAP devices (carrier driven), AF_PACKET sockets on existing interfaces, or UDP
+tunnels; frames between them go through the VLAN-aware bridge (bridge.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from emulator import hardware, ipc
+from emulator.fabric.afpacket import AfPacketPort
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.tap import TapPort
 from emulator.fabric.udp import UdpPort
@@ -95,16 +96,16 @@ def parse_port_assignment(
     return port, parse_backend(backend.strip())
 
 
-Wire = TapPort | UdpPort
+Wire = TapPort | UdpPort | AfPacketPort
 
 
-def open_wire(port: str, backend: Backend) -> Wire | None:
-    """The port's back-end, opened; None for kinds not wired yet (afpacket)."""
+def open_wire(port: str, backend: Backend) -> Wire:
+    """The port's back-end, opened."""
     if backend.kind == "tap":
         return TapPort.open(backend.ifname)
     if backend.kind == "udp":
         return UdpPort.open(port, backend.local_port, backend.remote_host, backend.remote_port)
-    return None
+    return AfPacketPort.open(port, backend.ifname)
 
 DRAIN: Final = 64
 """Frames read per readiness wake-up: one epoll round trip per frame costs a third of the
@@ -128,8 +129,6 @@ class Fabric:
             except OSError as exc:
                 print(f"procurve-emu: fabric: port {port}: {exc.strerror or exc}",
                       file=sys.stderr, flush=True)
-                continue
-            if wire is None:
                 continue
             self.wires[port] = wire
             self.bridge.attach(port, wire.send)

@@ -149,3 +149,45 @@ def test_tagged_trunk_over_udp_between_two_switches(chassis_factory: Any, lab: L
     assert hosts["a1"].ping(hosts["b1"].address)  # VLAN 10 end to end
     assert hosts["a2"].ping(hosts["b2"].address)  # VLAN 20 end to end
     assert not hosts["a1"].ping(hosts["b2"].address, count=2)  # across VLANs: no
+
+
+def veth_host(lab: Lab, name: str, address: str) -> Host:
+    """A host namespace joined to the switch by a veth pair; the switch keeps its end in the
+    root namespace (as containerlab's eth1..N) and reads it with AF_PACKET."""
+    ns, switch_side, host_side = f"pe-{lab.tag}-{name}", lab.tap(name), f"pe{lab.tag}{name}h"
+    ip("netns", "add", ns)
+    lab.namespaces.append(ns)
+    ip("link", "add", switch_side, "type", "veth", "peer", "name", host_side, "netns", ns)
+    ip("link", "set", switch_side, "up")
+    ip("-n", ns, "link", "set", host_side, "up")
+    ip("-n", ns, "link", "set", "lo", "up")
+    ip("-n", ns, "addr", "add", address, "dev", host_side)
+    return Host(ns, host_side, address.split("/")[0])
+
+
+def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) -> None:
+    """The kernel strips 802.1Q tags before a packet socket sees them: VLAN 10 crossing the
+    trunk proves the tag is rebuilt on ingress (and kept on egress)."""
+    hosts = {name: veth_host(lab, name, f"10.0.0.{i}/24")
+             for i, name in enumerate(("v1", "v2", "v3"), start=1)}
+    trunk_a, trunk_b = lab.tap("ta"), lab.tap("tb")
+    ip("link", "add", trunk_a, "type", "veth", "peer", "name", trunk_b)
+    try:
+        ip("link", "set", trunk_a, "up")
+        ip("link", "set", trunk_b, "up")
+        s1 = chassis_factory.start("--port", f"A1=afpacket:{lab.tap('v1')}",
+                                   "--port", f"A3=afpacket:{lab.tap('v3')}",
+                                   "--port", f"A24=afpacket:{trunk_a}")
+        s2 = chassis_factory.start("--port", f"A1=afpacket:{lab.tap('v2')}",
+                                   "--port", f"A24=afpacket:{trunk_b}")
+        for switch in (s1, s2):
+            configure(switch, "vlan 10", "untagged A1", "tagged A24", "exit")
+        deadline = time.monotonic() + 10
+        while not hosts["v1"].ping(hosts["v2"].address, count=1):  # ports up after the reset
+            assert time.monotonic() < deadline, s1.show("show mac-address")
+        assert hosts["v2"].ping(hosts["v1"].address)
+        assert not hosts["v1"].ping(hosts["v3"].address, count=2)  # A3 stays in VLAN 1
+        rows = [line.split() for line in s2.show("show mac-address").splitlines()]
+        assert [hosts["v1"].mac(), "A24", "10"] in rows
+    finally:
+        subprocess.run(["ip", "link", "del", trunk_a], check=False)

@@ -1,0 +1,90 @@
+"""AF_PACKET ports: an existing interface (containerlab's eth1..N veths) as a switch port.
+
+Three kernel facts shape this file (notes/dataplane.md): the kernel strips 802.1Q tags before a
+packet socket sees a frame, so the tag is rebuilt from PACKET_AUXDATA; a packet socket also
+sees the frames we send, so outgoing ones are ignored; and veth may hand over super-frames
+(GRO/GSO) or frames with unfinished checksums, so those offloads are turned off when `ethtool`
+is there to do it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import struct
+import subprocess
+from dataclasses import dataclass
+from typing import Final
+
+ETH_P_ALL: Final = 0x0003
+SOL_PACKET: Final = 263
+PACKET_AUXDATA: Final = 8
+PACKET_IGNORE_OUTGOING: Final = 23
+PACKET_OUTGOING: Final = 4
+TP_STATUS_VLAN_VALID: Final = 0x10
+TP_STATUS_VLAN_TPID_VALID: Final = 0x40
+AUXDATA: Final = struct.Struct("IIIHHHH")
+"""struct tpacket_auxdata: status, len, snaplen, mac, net, vlan_tci, vlan_tpid."""
+TPID_8021Q: Final = 0x8100
+OFFLOADS: Final = ("gro", "gso", "tso", "tx")
+
+
+@dataclass
+class AfPacketPort:
+    name: str
+    sock: socket.socket
+
+    @classmethod
+    def open(cls, name: str, ifname: str) -> AfPacketPort:
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        try:
+            sock.bind((ifname, ETH_P_ALL))
+            sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+            with contextlib.suppress(OSError):  # older kernels: filtered in read() instead
+                sock.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)
+        except OSError:
+            sock.close()
+            raise
+        sock.setblocking(False)
+        _offloads_off(ifname)
+        return cls(name, sock)
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def read(self) -> bytes:
+        """One frame with its 802.1Q tag put back; BlockingIOError when drained."""
+        while True:
+            data, ancillary, _flags, address = self.sock.recvmsg(
+                65535, socket.CMSG_SPACE(AUXDATA.size))
+            if address[2] == PACKET_OUTGOING:
+                continue
+            for level, kind, cdata in ancillary:
+                if level != SOL_PACKET or kind != PACKET_AUXDATA:
+                    continue
+                status, _, _, _, _, tci, tpid = AUXDATA.unpack_from(cdata)
+                if status & TP_STATUS_VLAN_VALID:
+                    if not status & TP_STATUS_VLAN_TPID_VALID:
+                        tpid = TPID_8021Q
+                    data = data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
+            return data
+
+    def send(self, frame: bytes) -> None:
+        self.sock.send(frame)
+
+    def set_carrier(self, up: bool) -> None:
+        """The far end of a veth has no carrier we could drive without touching its admin
+        state; a disabled port simply forwards nothing."""
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _offloads_off(ifname: str) -> None:
+    ethtool = shutil.which("ethtool")
+    if ethtool is None:
+        return
+    for offload in OFFLOADS:
+        subprocess.run([ethtool, "-K", ifname, offload, "off"], capture_output=True,
+                       check=False)

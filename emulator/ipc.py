@@ -11,10 +11,12 @@ Standard library only, so that the chassis and `procurve-emu status` stay cheap 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
 import struct
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, Final, TypeVar
@@ -452,47 +454,50 @@ def recv_blocking(sock: socket.socket) -> tuple[Message, list[socket.socket]]:
     return msg, socks
 
 
-def _sun_path(path: Path) -> tuple[str, int | None]:
+@contextlib.contextmanager
+def _sun_path(path: Path) -> Iterator[str]:
     """A name bind/connect accept for `path`: itself, or via an open fd of its directory when
     the absolute path is longer than sun_path (deep pytest or container data dirs)."""
     text = str(path)
     if len(os.fsencode(text)) <= UNIX_PATH_MAX:
-        return text, None
+        yield text
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    return f"/proc/self/fd/{dir_fd}/{path.name}", dir_fd
+    try:
+        yield f"/proc/self/fd/{dir_fd}/{path.name}"
+    finally:
+        os.close(dir_fd)
+
+
+def _unix_socket(path: Path, use: Callable[[socket.socket, str], None]) -> socket.socket:
+    """A Unix stream socket that `use` binds or connects to `path`; closed if that fails."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        with _sun_path(path) as name:
+            use(sock, name)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def bind_unix(path: Path) -> socket.socket:
     """A listening Unix socket at `path`, replacing a stale one left by a killed chassis."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    name, dir_fd = _sun_path(path)
-    try:
+    def listen(sock: socket.socket, name: str) -> None:
         path.unlink(missing_ok=True)
         sock.bind(name)
         os.chmod(path, 0o600)
         sock.listen(16)
-    except OSError:
-        sock.close()
-        raise
-    finally:
-        if dir_fd is not None:
-            os.close(dir_fd)
-    return sock
+
+    return _unix_socket(path, listen)
 
 
 def connect_unix(path: Path, timeout: float | None = None) -> socket.socket:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(timeout)
-    name, dir_fd = _sun_path(path)
-    try:
+    def connect(sock: socket.socket, name: str) -> None:
+        sock.settimeout(timeout)
         sock.connect(name)
-    except OSError:
-        sock.close()
-        raise
-    finally:
-        if dir_fd is not None:
-            os.close(dir_fd)
-    return sock
+
+    return _unix_socket(path, connect)
 
 
 def request(path: Path, msg: Message, timeout: float | None = None) -> Message:

@@ -26,6 +26,9 @@ IMAGE_BUILD: Final = "1323"
 DEFAULT_HOSTNAME: Final = "HP-8212zl"
 MEMORY_TOTAL: Final = 128_380_928
 MAX_VLANS: Final = 256
+MAC_AGE_DEFAULT: Final = 300
+"""Seconds (`mac-age-time`, `show system`): the factory setting."""
+MAC_AGE_RANGE: Final = (10, 1_000_000)
 PORTS_PER_SLOT_INDEX: Final = 24
 """ifIndex stride per slot: a zl slot always takes 24 indexes, whatever the module holds."""
 

@@ -348,7 +348,7 @@ class Module:
             {p: (i := running.interfaces.get(p)) is None or i.enabled for p in ports},
             {p: running.pvid(p) for p in ports},
             {p: [vid for vid, tagged in running.port_vlans(p) if tagged] for p in ports},
-            self.timing.mac_age,
+            running.mac_age,
         )
         async with self.fabric_lock:
             if program == self.programmed:

@@ -22,8 +22,6 @@ class Timing:
     """Seconds the interface modules stay down during a reset. A Linux host reports carrier
     changes at most once a second (linkwatch), so about a second makes every reset a link
     flap the host sees; tests (`fast`) go just past it, since they flap links back to back."""
-    mac_age: int
-    """MAC age time in seconds (`show system`, `mac-age-time`)."""
     restart_backoff: float
     """Seconds before the chassis restarts a module process that died."""
     login_timeout: float
@@ -31,7 +29,7 @@ class Timing:
 
 
 PROFILES: Final[dict[str, Timing]] = {
-    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 300, 0.05, 30.0),
-    "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 300, 0.5, 60.0),
-    "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 300, 5.0, 120.0),
+    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 0.05, 30.0),
+    "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 0.5, 60.0),
+    "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 5.0, 120.0),
 }

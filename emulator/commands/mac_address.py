@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from emulator.cli.grammar import PORT_LIST, VLAN_ID, Command
-from emulator.commands.format import SHOW_HELP, parse_ports
+from emulator.cli.grammar import PORT_LIST, VLAN_ID, Command, IntRange, Level, Where
+from emulator.commands.format import SHOW_HELP, parse_ports, refused
 from emulator.commands.vlan import require_vlan
-from emulator.hardware import format_mac, format_port_list
+from emulator.hardware import MAC_AGE_RANGE, format_mac, format_port_list
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -70,8 +70,15 @@ def show_mac_address(call: Call) -> str:
     return render_mac_table(call.device)
 
 
+def set_mac_age(call: Call) -> None:
+    with refused():
+        call.device.running.set_mac_age(int(str(call.args["seconds"])))
+
+
 HELP: Final = {
     "show": SHOW_HELP,
+    "mac-age-time": "Set the MAC address age time.",
+    "seconds": "Seconds a learned address stays in the table without traffic from it.",
     "mac-address": "Show MAC address tables.",
     "vlan": "Show MAC addresses learned on a VLAN.",
     "vlan-id": "The VLAN identifier.",
@@ -84,4 +91,6 @@ ROWS: tuple[Command, ...] = (
             help=HELP),
     Command("show mac-address <port-list>", show_mac_address, params={"port-list": PORT_LIST},
             help=HELP),
+    Command("mac-age-time <seconds>", set_mac_age, where=Where.CONFIG, level=Level.MANAGER,
+            params={"seconds": IntRange(*MAC_AGE_RANGE)}, help=HELP),
 )

@@ -113,7 +113,7 @@ def render_system(device: Device) -> str:
         f.line("System Contact", f"{config.snmp_contact:<{IDENTITY_WIDTH}}"),
         f.line("System Location", f"{config.snmp_location:<{IDENTITY_WIDTH}}"),
         "",
-        f.line("MAC Age Time (sec)", str(device.timing.mac_age)),
+        f.line("MAC Age Time (sec)", str(device.running.mac_age)),
         "",
         f.line("Time Zone", TIME_ZONE),
         f.line("Daylight Time Rule", DAYLIGHT_TIME_RULE),

@@ -17,6 +17,8 @@ from typing import Final
 from emulator.hardware import (
     DEFAULT_HOSTNAME,
     DEFAULT_MODULES,
+    MAC_AGE_DEFAULT,
+    MAC_AGE_RANGE,
     MAX_VLANS,
     Inventory,
     PortListError,
@@ -118,6 +120,7 @@ class SwitchConfig:
     snmp_contact: str = ""
     snmp_location: str = ""
     default_gateway: ipaddress.IPv4Address | None = None
+    mac_age: int = MAC_AGE_DEFAULT
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
     redundancy_enabled: bool = True
@@ -289,6 +292,12 @@ class SwitchConfig:
 
     def set_default_gateway(self, addr: ipaddress.IPv4Address | None) -> None:
         self.default_gateway = addr
+
+    def set_mac_age(self, seconds: int) -> None:
+        low, high = MAC_AGE_RANGE
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.mac_age = seconds
 
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""

@@ -151,6 +151,12 @@ class _Loader:
         (addr,) = _exactly(args, 1, "default-gateway")
         self.config.set_default_gateway(_address(addr))
 
+    def mac_age(self, args: list[str]) -> None:
+        (seconds,) = _exactly(args, 1, "mac-age-time")
+        if not seconds.isdigit():
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.config.set_mac_age(int(seconds))
+
     def redundancy(self, args: list[str]) -> None:
         _exactly(args, 0, "management-module")
         self.config.set_redundancy(True)
@@ -307,6 +313,7 @@ _TOP: Final[dict[tuple[str, ...], TopAction]] = {
     ("hostname",): _Loader.hostname,
     ("module",): _Loader.module,
     ("ip", "default-gateway"): _Loader.default_gateway,
+    ("mac-age-time",): _Loader.mac_age,
     ("redundancy", "management-module"): _Loader.redundancy,
     ("no", "redundancy", "management-module"): _Loader.no_redundancy,
     ("vlan",): _Loader.vlan,

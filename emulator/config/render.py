@@ -23,6 +23,7 @@ from emulator.config.model import (
 )
 from emulator.hardware import (
     CHASSIS_PRODUCT,
+    MAC_AGE_DEFAULT,
     MODULE_TYPES,
     SOFTWARE_REVISION,
     format_port_list,
@@ -67,6 +68,8 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(REDUNDANCY_DISABLED)
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
+    if cfg.mac_age != MAC_AGE_DEFAULT:
+        lines.append(f"mac-age-time {cfg.mac_age}")
     for port in sorted(cfg.interfaces, key=port_sort_key):
         interface = cfg.interfaces[port]
         if not interface.is_default():

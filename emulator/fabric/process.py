@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ports = dict(parse_port_assignment(p) for p in args.port)
-    fabric = Fabric(ports, PROFILES[args.timing].mac_age)
+    fabric = Fabric(ports, hardware.MAC_AGE_DEFAULT)
     fabric.open()
     try:
         asyncio.run(run(fabric, ipc.Link(socket.socket(fileno=args.ipc_fd))))

@@ -49,6 +49,13 @@ class Host:
         return ip("-n", self.ns, "-o", "link", "show", self.dev)
 
 
+def quiet(ns: str) -> None:
+    """No IPv6 in a host: its router solicitations and MLD reports would otherwise refresh
+    its address in the switch's table at moments the test does not choose."""
+    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
+                   check=True)
+
+
 class Lab:
     """Namespaces for hosts; each host's TAP (made by a chassis' fabric) is moved in."""
 
@@ -64,6 +71,7 @@ class Lab:
         ip("netns", "add", ns)
         self.namespaces.append(ns)
         ip("link", "set", dev, "netns", ns)
+        quiet(ns)
         ip("-n", ns, "addr", "add", address, "dev", dev)
         ip("-n", ns, "link", "set", dev, "up")
         ip("-n", ns, "link", "set", "lo", "up")
@@ -119,6 +127,30 @@ def test_hosts_in_one_vlan_ping_and_other_vlans_do_not(chassis_factory: Any, lab
     table = chassis.show("show mac-address")
     rows = {tuple(line.split()[:3]) for line in table.splitlines()}
     assert (h1.mac(), "A1", "1") in rows and (h2.mac(), "A2", "1") in rows
+
+
+def mac_rows(chassis: Any) -> set[tuple[str, ...]]:
+    return {tuple(line.split()[:3]) for line in chassis.show("show mac-address").splitlines()}
+
+
+def test_learned_addresses_age_out_after_mac_age_time(chassis_factory: Any, lab: Lab) -> None:
+    chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('h1')}",
+                                    "--port", f"A2=tap:{lab.tap('h2')}")
+    h1 = lab.host("h1", "10.0.0.1/24")
+    h2 = lab.host("h2", "10.0.0.2/24")
+    configure(chassis, "mac-age-time 10")
+    assert "MAC Age Time (sec) : 10" in chassis.show("show system")
+    for host in (h1, h2):
+        wait_carrier(host, up=True)
+    assert h1.ping(h2.address, count=1)
+    learned = {(h1.mac(), "A1", "1"), (h2.mac(), "A2", "1")}
+    assert learned <= mac_rows(chassis)
+    deadline = time.monotonic() + 40
+    while learned & mac_rows(chassis):  # quiet hosts: nothing refreshes the entries
+        assert time.monotonic() < deadline, chassis.show("show mac-address")
+        time.sleep(1)
+    assert h1.ping(h2.address, count=1)  # relearned on the next frame
+    assert learned <= mac_rows(chassis)
 
 
 def test_disabled_port_is_link_loss_for_the_host(chassis_factory: Any, lab: Lab) -> None:

@@ -227,3 +227,13 @@ def test_redundancy_setting(cfg: SwitchConfig) -> None:
     cfg.set_redundancy(False)
     assert not cfg.redundancy_enabled
     assert cfg.copy().redundancy_enabled is False
+
+
+def test_mac_age_time_range(cfg: SwitchConfig) -> None:
+    assert cfg.mac_age == 300
+    cfg.set_mac_age(10)
+    assert cfg.mac_age == 10
+    for bad in (9, 1_000_001):
+        with pytest.raises(ConfigError, match=f"Invalid input: {bad}"):
+            cfg.set_mac_age(bad)
+    assert cfg.mac_age == 10

@@ -91,6 +91,7 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | st.ip_addresses(v=4)).map(lambda a: lambda c: c.set_default_gateway(a)),
         st.sampled_from(PASSWORD_LEVELS).map(lambda lv: lambda c: c.password_set(lv)),
         st.booleans().map(lambda on: lambda c: c.set_redundancy(on)),
+        st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
     )
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 import emulator
-from emulator import hardware, ipc
+from emulator import hardware, inband, ipc
 from emulator.flash import Flash, read_json, write_json
 from emulator.redundancy.election import Candidate, elect
 from emulator.timing import PROFILES, Timing
@@ -50,6 +50,9 @@ FABRIC: Final = "fabric"
 CONSOLE_ESCAPE: Final = b"\x1d"
 """Ctrl-] on a terminal console stops the chassis (raw mode hands Ctrl-C to the switch)."""
 SOCKET_ORDER: Final = ("ssh", "telnet", "snmp")
+INBAND_PORTS: Final = {"ssh": 22, "telnet": 23, "snmp": 161}
+"""The switch's own ports on its VLAN addresses: the real ones (the namespace is ours alone)."""
+INBAND_SUFFIX: Final = "-inband"
 
 
 class ChassisError(Exception):
@@ -69,6 +72,8 @@ class ChassisOptions:
     """Text of --startup-config; seeds the active module's flash on first boot only."""
     ports: dict[str, str] = field(default_factory=dict)
     """Port name -> back-end spec, already validated."""
+    mgmt_netns: str = inband.AUTO
+    """Where the in-band IP stack lives (emulator/inband.py)."""
 
 
 def read_inventory(data_dir: Path) -> hardware.Inventory:
@@ -280,8 +285,11 @@ class Child:
         opts = self.chassis.options
         if self.slot == FABRIC:
             ports = [f"--port={p}={b}" for p, b in opts.ports.items()]
+            stack = self.chassis.netns
             return [sys.executable, "-m", "emulator.fabric.process", f"--ipc-fd={ipc_fd}",
-                    f"--timing={opts.timing}", *ports]
+                    f"--timing={opts.timing}", *ports,
+                    f"--base-mac={read_inventory(opts.data_dir).base_mac}",
+                    *([f"--mgmt-netns={stack}"] if stack else [])]
         return [
             sys.executable, "-m", "emulator.module", f"--slot={self.slot}",
             f"--ipc-fd={ipc_fd}", f"--data-dir={opts.data_dir}", f"--timing={opts.timing}",
@@ -398,7 +406,7 @@ class Child:
         opts = self.chassis.options
         grant = ipc.Grant(
             role, list(sockets), startup_config=opts.startup_config, hostname=opts.hostname,
-            takeover_from=takeover_from, reason=reason,
+            takeover_from=takeover_from, reason=reason, mgmt_netns=self.chassis.netns,
         )
         self.role = role
         await self.link.send(grant, list(sockets.values()))
@@ -444,6 +452,8 @@ class Chassis:
         self.timing = PROFILES[options.timing]
         self.stopping = asyncio.Event()
         self.sockets: dict[str, socket.socket] = {}
+        self.netns = inband.resolve(options.mgmt_netns, options.data_dir)
+        self.netns_made = False
         self.console = Console(self.stopping, console)
         self.fabric = Child(self, FABRIC)
         self.modules = {slot: Child(self, slot) for slot in INSTALLED_MODULES}
@@ -474,6 +484,27 @@ class Chassis:
             "telnet": _bind(opts.listen, opts.telnet_port, socket.SOCK_STREAM, "telnet"),
             "snmp": _bind(opts.listen, opts.snmp_port, socket.SOCK_DGRAM, "SNMP"),
         }
+        if self.netns is not None and self.netns != inband.SELF:
+            self.bind_inband(self.netns)
+
+    def bind_inband(self, netns: str) -> None:
+        """The switch's own SSH, telnet and SNMP ports inside its IP stack. Without the
+        namespace the switch still runs, managed out of band only."""
+        try:
+            self.netns_made = inband.create(netns)
+            with inband.entered(netns):
+                for name, port in INBAND_PORTS.items():
+                    kind = socket.SOCK_DGRAM if name == "snmp" else socket.SOCK_STREAM
+                    self.sockets[name + INBAND_SUFFIX] = _bind("0.0.0.0", port, kind, name)
+        except (inband.InbandError, ChassisError) as exc:
+            announce(f"no in-band management: {exc}")
+            for name in INBAND_PORTS:
+                sock = self.sockets.pop(name + INBAND_SUFFIX, None)
+                if sock is not None:
+                    sock.close()
+            if self.netns_made:
+                inband.remove(netns)
+            self.netns, self.netns_made = None, False
 
     def bound_port(self, name: str) -> int:
         port: int = self.sockets[name].getsockname()[1]
@@ -735,6 +766,7 @@ class Chassis:
                 "ssh_port": self.bound_port("ssh"),
                 "telnet_port": self.bound_port("telnet"),
                 "snmp_port": self.bound_port("snmp"),
+                "mgmt_netns": self.netns,
                 "active": self.active,
             },
             "fabric": self.fabric.status(),
@@ -794,6 +826,8 @@ class Chassis:
                 (self.options.data_dir / CONTROL_SOCKET).unlink()
             for sock in self.sockets.values():
                 sock.close()
+            if self.netns is not None and self.netns_made:
+                inband.remove(self.netns)
 
 
 def _lock(data_dir: Path) -> TextIO:

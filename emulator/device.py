@@ -151,6 +151,7 @@ class Device:
     """Called after the startup config or a security file changed on flash: the module's
     sync to the standby hooks in here, and the command's prompt waits for it."""
     on_reboot: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    """Called when a command reboots the switch; the module process wires its restart here."""
     on_refresh: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called before every CLI command: reads the fabric's live tables (MACs, counters)."""
     on_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -160,7 +161,9 @@ class Device:
     booted_text: str = ""
     """The running config as booted: what "unsaved" compares with while flash has no startup
     config (a new or erased switch)."""
-    """Called when a command reboots the switch; the module process wires its restart here."""
+    mgmt_netns: str | None = None
+    """The network namespace of the switch's in-band IP stack (emulator/inband.py): what
+    `show arp` reads and `ping` sends from. None: VLAN addresses are config only."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

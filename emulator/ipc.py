@@ -94,6 +94,8 @@ class Grant(Message):
     """Set when this grant is a switchover: the slot that was active."""
     reason: str = ""
     """Why the election or switchover chose this module; logged on the new active."""
+    mgmt_netns: str | None = None
+    """Where the switch's in-band IP stack lives (emulator/inband.py), if it has one."""
 
 
 @message
@@ -172,6 +174,9 @@ class FabricProgram(Message):
     pvid: dict[str, int | None] = field(default_factory=dict)
     tagged: dict[str, list[int]] = field(default_factory=dict)
     mac_age: int = 300
+    addresses: dict[str, str] = field(default_factory=dict)
+    """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
+    gateway: str | None = None
 
 
 @message

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final, NoReturn, TypeVar
 
 from emulator import hardware, ipc
+from emulator.inband import check_mode
 from emulator.timing import PROFILES
 
 PROG: Final = "procurve-emu"
@@ -30,6 +31,7 @@ DEFAULTS: Final[dict[str, str]] = {
     "snmp_port": "1161",
     "listen": "127.0.0.1",
     "timing": "lab",
+    "mgmt_netns": "auto",
 }
 ENV: Final[dict[str, str]] = {
     "data_dir": "PROCURVE_DATA_DIR",
@@ -41,6 +43,7 @@ ENV: Final[dict[str, str]] = {
     "timing": "PROCURVE_TIMING",
     "startup_config": "PROCURVE_STARTUP_CONFIG",
     "ports": "PROCURVE_PORTS",
+    "mgmt_netns": "PROCURVE_MGMT_NETNS",
 }
 HOSTNAME_MAX: Final = 32
 _HOSTNAME: Final = re.compile(r"^[!-~]+$")
@@ -157,6 +160,10 @@ def build_parser() -> Parser:
                      type=_checked(port_assignment, "--port"),
                      help="wire a port: A1=tap:NAME, A1=afpacket:IFNAME or "
                      "A1=udp:LPORT:RHOST:RPORT; repeatable (PROCURVE_PORTS)")
+    run.add_argument("--mgmt-netns", metavar="NETNS", type=_checked(check_mode, "--mgmt-netns"),
+                     help="where VLAN addresses live (in-band management): auto (a namespace "
+                     "of this chassis, pcv-..., when root), self (our own namespace), none, or "
+                     "a namespace name (PROCURVE_MGMT_NETNS, default auto)")
     status = commands.add_parser("status", help="print the running chassis' state as JSON")
     status.add_argument("--data-dir", metavar="DIR",
                         help="chassis state (PROCURVE_DATA_DIR, default ./procurve-data)")
@@ -215,6 +222,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         _from_env(args, "listen", listen_address)
         _from_env(args, "timing", timing_profile)
         _from_env(args, "startup_config", startup_file)
+        _from_env(args, "mgmt_netns", check_mode)
         args.ports = _ports_from_env(args)
         tcp = [args.ssh_port, args.telnet_port]
         if tcp[0] == tcp[1] != 0:
@@ -237,6 +245,7 @@ def run(args: argparse.Namespace) -> int:
             hostname=args.hostname,
             startup_config=args.startup_config,
             ports=args.ports,
+            mgmt_netns=args.mgmt_netns,
         )
     )
 

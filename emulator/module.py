@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from emulator import ipc
-from emulator.chassis import read_inventory, silence_limit
+from emulator.chassis import INBAND_SUFFIX, read_inventory, silence_limit
 from emulator.flash import Flash, durable_remove
 from emulator.hardware import MANAGEMENT_SLOTS
 from emulator.redundancy.state import (
@@ -261,6 +261,7 @@ class Module:
             events.log("config", text, Severity.WARNING)
             report(self.slot, f"{text} ({error.line.strip()})")
         self.record_mastership(device, grant)
+        device.mgmt_netns = grant.mgmt_netns
         device.on_reboot.append(self.reboot)
         device.on_flash_change.append(self.sync)
         device.redundancy.control = ModuleControl(self)
@@ -278,13 +279,14 @@ class Module:
                 channel.close()
 
         keys = load_or_create_host_keys(flash.security)
-        self.servers.append(
-            await start_ssh_server(
-                sockets.pop("ssh"), keys, device.credentials.check, handler,
-                login_timeout=self.timing.login_timeout,
-            )
-        )
-        self.servers.append(await start_telnet_server(sockets.pop("telnet"), handler))
+        for suffix in ("", INBAND_SUFFIX):  # out of band (loopback), then the VLAN addresses
+            ssh, telnet = sockets.pop("ssh" + suffix, None), sockets.pop("telnet" + suffix, None)
+            if ssh is not None:
+                self.servers.append(await start_ssh_server(
+                    ssh, keys, device.credentials.check, handler,
+                    login_timeout=self.timing.login_timeout))
+            if telnet is not None:
+                self.servers.append(await start_telnet_server(telnet, handler))
         console = sockets.pop("console", None)
         if console is not None:
             self.tasks.append(asyncio.create_task(self.serve_console(console, handler)))
@@ -349,6 +351,9 @@ class Module:
             {p: running.pvid(p) for p in ports},
             {p: [vid for vid, tagged in running.port_vlans(p) if tagged] for p in ports},
             running.mac_age,
+            {str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
+             if vlan.ip.interface is not None},
+            None if running.default_gateway is None else str(running.default_gateway),
         )
         async with self.fabric_lock:
             if program == self.programmed:

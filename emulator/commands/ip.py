@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
 from typing import TYPE_CHECKING, Final, cast
 
+from emulator import inband
 from emulator.cli.grammar import Command, IntRange, IpAddress, Level, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
 from emulator.config.model import IpMode, Vlan
+from emulator.device import ArpEntry
 from emulator.hardware import format_mac
 
 if TYPE_CHECKING:
@@ -86,8 +89,17 @@ def show_ip(call: Call) -> str:
     return render_ip(call.device)
 
 
-def show_arp(call: Call) -> str:
-    return render_arp(call.device)
+async def show_arp(call: Call) -> str:
+    """The stack's ARP table, each entry on the port its MAC was learned on."""
+    device = call.device
+    if device.mgmt_netns is not None:
+        ports = {(e.mac, e.vlan): e.port for e in device.mac_table}
+        device.arp_table = [
+            ArpEntry(n.ip, format_mac(n.mac), ports.get((format_mac(n.mac), n.vid), ""),
+                     dynamic=not n.permanent)
+            for n in await inband.neighbors(device.mgmt_netns)
+        ]
+    return render_arp(device)
 
 
 def set_gateway(call: Call) -> None:
@@ -101,12 +113,16 @@ def clear_gateway(call: Call) -> None:
         call.device.running.set_default_gateway(None)
 
 
-async def answer(device: Device, target: ipaddress.IPv4Address, timeout: int) -> int | None:
-    """Who answers a ping, and after how many ms; None after `timeout` seconds of silence.
+async def answer(device: Device, target: ipaddress.IPv4Address, timeout: int,
+                 data_size: int) -> int | None:
+    """Who answers a ping, and after how many whole ms; None after `timeout` seconds of silence.
 
-    Only the switch's own addresses answer until the data plane exists: that issue replaces
-    this function and nothing else.
+    The switch's IP stack sends it (emulator/inband.py). Without one only the switch's own
+    addresses answer.
     """
+    if device.mgmt_netns is not None:
+        rtt = await inband.ping(device.mgmt_netns, str(target), timeout, data_size)
+        return None if rtt is None else max(SELF_RTT_MS, math.ceil(rtt))
     own = {v.ip.interface.ip for v in device.running.vlans.values() if v.ip.interface}
     if target in own:
         return SELF_RTT_MS
@@ -128,9 +144,10 @@ async def ping(call: Call) -> str | None:
     target = cast(ipaddress.IPv4Address, call.args["ip-addr"])
     count = cast(int, call.args.get("repetitions", PING_REPETITIONS))
     timeout = cast(int, call.args.get("timeout", PING_TIMEOUT))
+    data_size = cast(int, call.args.get("data-size", 0))
     rtts: list[int] = []
     for iteration in range(1, count + 1):
-        rtt = await answer(call.device, target, timeout)
+        rtt = await answer(call.device, target, timeout, data_size)
         if rtt is None:
             line = TIMED_OUT
         else:

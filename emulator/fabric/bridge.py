@@ -197,6 +197,20 @@ class Bridge:
         self._mac_age = seconds if seconds > 0 else math.inf
         self._next_sweep = self._now() + self._mac_age / 2
 
+    def add_port(self, port: str) -> None:
+        """A port beyond the front panel: the switch's own interface in a VLAN (in-band
+        management). It starts disabled, like every port."""
+        if port in self._ports:
+            raise ValueError(f"port {port!r} exists")
+        self._ports[port] = _Port(port)
+
+    def remove_port(self, port: str) -> None:
+        """Forget a port added with `add_port`, and every address learned on it."""
+        self._port(port).send = None
+        self._port(port).enabled = False
+        self._rebuild()
+        del self._ports[port]
+
     def attach(self, port: str, send: Send | None) -> None:
         """Give a port its transmit function; None detaches it (no back-end, no carrier)."""
         self._port(port).send = send

@@ -21,6 +21,7 @@ from typing import Final
 from emulator import hardware, ipc
 from emulator.fabric.afpacket import AfPacketPort
 from emulator.fabric.bridge import Bridge
+from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.tap import TapPort
 from emulator.fabric.udp import UdpPort
 from emulator.timing import PROFILES
@@ -115,12 +116,15 @@ throughput (notes/dataplane.md)."""
 class Fabric:
     """The interface modules: each port's wire, its carrier, and the bridge between them."""
 
-    def __init__(self, ports: dict[str, Backend], mac_age: float) -> None:
+    def __init__(self, ports: dict[str, Backend], mac_age: float, netns: str | None = None,
+                 mac: bytes = b"") -> None:
         self.ports = dict(sorted(ports.items(), key=lambda kv: hardware.port_sort_key(kv[0])))
         self.wires: dict[str, Wire] = {}
         self.carrier: dict[str, bool] = dict.fromkeys(self.ports, False)
         self.bridge = Bridge(list(self.ports), mac_age)
         self.tasks: set[asyncio.Task[None]] = set()
+        self.inband = None if netns is None else VlanInterfaces(netns, self.bridge, mac,
+                                                                self.drain)
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -148,6 +152,8 @@ class Fabric:
             receive(port, frame)
 
     def close(self) -> None:
+        if self.inband is not None:
+            self.inband.close()
         for wire in self.wires.values():
             wire.close()
         self.wires.clear()
@@ -164,6 +170,8 @@ class Fabric:
         for port in self.ports:
             self.set_carrier(port, False)
             self.bridge.configure(port, enabled=False, pvid=None, tagged=())
+        if self.inband is not None:
+            self.inband.reset()
         self.bridge.flush()
 
     def program(self, msg: ipc.FabricProgram) -> None:
@@ -180,7 +188,7 @@ class Fabric:
 
     def state(self) -> ipc.FabricState:
         return ipc.FabricState(
-            [[mac, port, vid] for mac, port, vid in self.bridge.mac_table()],
+            [[mac, port, vid] for mac, port, vid in self.bridge.mac_table() if port in self.ports],
             {port: self.bridge.counters(port) for port in self.ports},
         )
 
@@ -213,6 +221,9 @@ class Fabric:
                     self.reset()
                 elif isinstance(msg, ipc.FabricProgram):
                     self.program(msg)
+                    if self.inband is not None:
+                        await self.inband.apply({int(v): a for v, a in msg.addresses.items()},
+                                                msg.gateway)
                     await link.send(self.report())
                 elif isinstance(msg, ipc.FabricQuery):
                     await link.send(self.state())
@@ -227,11 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ipc-fd", type=int, required=True)
     parser.add_argument("--port", action="append", default=[])
     parser.add_argument("--timing", choices=sorted(PROFILES), default="lab")
+    parser.add_argument("--mgmt-netns", help="the switch's in-band IP stack (emulator/inband.py)")
+    parser.add_argument("--base-mac", default=hardware.Inventory().base_mac)
     args = parser.parse_args(argv)
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ports = dict(parse_port_assignment(p) for p in args.port)
-    fabric = Fabric(ports, hardware.MAC_AGE_DEFAULT)
+    fabric = Fabric(ports, hardware.MAC_AGE_DEFAULT, args.mgmt_netns,
+                    hardware.mac_bytes(args.base_mac))
     fabric.open()
     try:
         asyncio.run(run(fabric, ipc.Link(socket.socket(fileno=args.ipc_fd))))

@@ -34,7 +34,9 @@ class TapPort:
     """This fabric made the device (and removes it at a clean stop)."""
 
     @classmethod
-    def open(cls, name: str) -> TapPort:
+    def open(cls, name: str, persistent: bool = True) -> TapPort:
+        """`persistent=False` for a device that should vanish with this process (the switch's
+        own interfaces); ports are persistent so a host never loses its interface."""
         existed = Path("/sys/class/net", name).exists()
         try:
             fd = os.open(TUN_DEVICE, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -42,7 +44,7 @@ class TapPort:
             raise TapError(exc.errno, f"cannot open {TUN_DEVICE}: {exc.strerror}") from None
         try:
             fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TAP | IFF_NO_PI))
-            fcntl.ioctl(fd, TUNSETPERSIST, 1)  # by value, unlike TUNSETCARRIER
+            fcntl.ioctl(fd, TUNSETPERSIST, int(persistent))  # by value, unlike TUNSETCARRIER
         except OSError as exc:
             os.close(fd)
             raise TapError(exc.errno, f"cannot attach TAP {name}: {exc.strerror}") from None

@@ -110,4 +110,4 @@ def test_answer_is_the_one_place_that_decides(addressed: Cli, device: Device) ->
     import asyncio
 
     own = ipaddress.IPv4Address("10.11.11.200")
-    assert asyncio.run(ip.answer(device, own, 5)) == ip.SELF_RTT_MS
+    assert asyncio.run(ip.answer(device, own, 5, 0)) == ip.SELF_RTT_MS

@@ -529,3 +529,21 @@ def test_random_bytes_never_raise(inputs: list[tuple[str, bytes]], step: float) 
         for frame in frames:
             assert 14 <= len(frame) <= 1522 + 4
     lab.bridge.mac_table()
+
+
+def test_added_port_forwards_in_its_vlan_and_removed_port_is_forgotten(lab: Lab) -> None:
+    own: list[bytes] = []
+    lab.bridge.add_port("vlan1")
+    lab.bridge.attach("vlan1", own.append)
+    lab.bridge.configure("vlan1", enabled=True, pvid=1, tagged=())
+    lab.send("vlan1", udp(H3, BCAST))
+    assert set(lab.take()) == set(PORTS)
+    lab.send("A1", udp(H1, H3))
+    assert own and not lab.take()  # H3 was learned on the added port
+    assert ("000000-000003", "vlan1", 1) in lab.bridge.mac_table()
+    with pytest.raises(ValueError):
+        lab.bridge.add_port("vlan1")
+    lab.bridge.remove_port("vlan1")
+    assert all(port != "vlan1" for _, port, _ in lab.bridge.mac_table())
+    lab.send("vlan1", udp(H3, BCAST))  # no such port any more: ignored
+    assert not lab.take()

@@ -1,0 +1,183 @@
+"""In-band management: the switch's own IP stack is a Linux network namespace.
+
+`vlan N ip address A/M` must answer ARP and ping and serve SSH, telnet and SNMP to hosts on that
+VLAN. Rather than an IP stack in Python, each address lives on an interface `vlanN` of a network
+namespace that belongs to the switch: a TAP whose other end is a member of VLAN N in the fabric's
+bridge (emulator/fabric/inband.py). The kernel answers ARP and ping; the chassis binds listening
+sockets inside the namespace (it holds them across switchovers, as it does its loopback ones);
+`show arp` and `ping` read and use the same stack.
+
+Where the stack lives (`--mgmt-netns`):
+- `auto` (default): a namespace of this chassis, `pcv-<8 hex digits of the data directory>`,
+  made at start and removed at stop, when the chassis runs as root with /dev/net/tun; else none.
+- NAME: that namespace (made if absent, and then removed at stop).
+- `self`: the chassis' own namespace, as in a container whose ports are all data ports (GNS3).
+- `none`: no in-band management; VLAN addresses are config only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import hashlib
+import ipaddress
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+AUTO: Final = "auto"
+SELF: Final = "self"
+NONE: Final = "none"
+NETNS_DIR: Final = Path("/run/netns")
+NETNS_PREFIX: Final = "pcv-"
+INTERFACE_PREFIX: Final = "vlan"
+"""`vlan10` in the namespace is the switch's interface in VLAN 10."""
+CLONE_NEWNET: Final = 0x40000000
+MIN_TIMED_SIZE: Final = 16
+"""Below this payload iputils' ping carries no timestamp and prints no round trip: smaller
+sizes (the switch's default is 0) use ping's own default."""
+_NAME_RE: Final = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_RTT_RE: Final = re.compile(r"time[=<]([0-9.]+) ms")
+_REACHABLE: Final = frozenset({"REACHABLE", "STALE", "DELAY", "PROBE", "PERMANENT", "NOARP"})
+
+
+class InbandError(OSError):
+    """The namespace cannot be made or entered (no privilege, no iproute2)."""
+
+
+def resolve(mode: str, data_dir: Path) -> str | None:
+    """The namespace the stack lives in (`self` for our own), or None for no in-band stack."""
+    if mode == NONE:
+        return None
+    if mode != AUTO:
+        return mode
+    if os.geteuid() != 0 or not Path("/dev/net/tun").exists():
+        return None
+    digest = hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:8]
+    return NETNS_PREFIX + digest
+
+
+def check_mode(text: str) -> str:
+    """`--mgmt-netns` values; ValueError says what is wrong."""
+    if text in (AUTO, SELF, NONE) or (_NAME_RE.match(text) and text not in (".", "..")):
+        return text
+    raise ValueError(f"bad namespace {text!r}: use auto, self, none or a namespace name")
+
+
+def interface_name(vid: int) -> str:
+    return f"{INTERFACE_PREFIX}{vid}"
+
+
+def ip_command(netns: str, *args: str) -> list[str]:
+    """`ip` run against the stack's namespace."""
+    return ["ip", *(() if netns == SELF else ("-n", netns)), *args]
+
+
+def in_stack(netns: str, *argv: str) -> list[str]:
+    """A command run inside the stack's namespace."""
+    return list(argv) if netns == SELF else ["ip", "netns", "exec", netns, *argv]
+
+
+def create(netns: str) -> bool:
+    """Make the namespace (with loopback up) unless it exists; True when this call made it."""
+    if netns == SELF:
+        return False
+    made = not (NETNS_DIR / netns).exists()
+    try:
+        if made:
+            subprocess.run(["ip", "netns", "add", netns], check=True, capture_output=True)
+        subprocess.run(ip_command(netns, "link", "set", "lo", "up"), check=True,
+                       capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = exc.stderr.decode(errors="replace").strip() if isinstance(
+            exc, subprocess.CalledProcessError) else str(exc)
+        raise InbandError(f"cannot make network namespace {netns}: {detail}") from None
+    return made
+
+
+def remove(netns: str) -> None:
+    subprocess.run(["ip", "netns", "del", netns], check=False, capture_output=True)
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _setns(fd: int) -> None:
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        errno = ctypes.get_errno()
+        raise InbandError(errno, f"setns: {os.strerror(errno)}")
+
+
+@contextlib.contextmanager
+def entered(netns: str) -> Iterator[None]:
+    """Sockets made inside this block belong to the namespace (and stay there after it).
+    setns moves only the calling thread, and the chassis makes its sockets on its one thread."""
+    if netns == SELF:
+        yield
+        return
+    home = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        target = os.open(NETNS_DIR / netns, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            _setns(target)
+            try:
+                yield
+            finally:
+                _setns(home)
+        finally:
+            os.close(target)
+    finally:
+        os.close(home)
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    """One ARP entry of the stack: `vid` is the VLAN of the interface it was learned on."""
+
+    ip: str
+    mac: str
+    vid: int
+    permanent: bool = False
+
+
+async def _run(argv: list[str], timeout: float) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), timeout)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return -1, ""
+    return process.returncode or 0, out.decode(errors="replace")
+
+
+async def neighbors(netns: str) -> list[Neighbor]:
+    """The stack's ARP table (entries the kernel still trusts), on its VLAN interfaces."""
+    code, out = await _run(ip_command(netns, "-j", "-4", "neigh", "show"), 5.0)
+    if code != 0:
+        return []
+    rows: list[Neighbor] = []
+    for row in json.loads(out or "[]"):
+        dev, mac, states = row.get("dev", ""), row.get("lladdr"), set(row.get("state", []))
+        vid = dev[len(INTERFACE_PREFIX):]
+        if not (dev.startswith(INTERFACE_PREFIX) and vid.isdigit() and mac and states & _REACHABLE):
+            continue
+        rows.append(Neighbor(row["dst"], mac, int(vid), "PERMANENT" in states))
+    rows.sort(key=lambda n: ipaddress.IPv4Address(n.ip))
+    return rows
+
+
+async def ping(netns: str, target: str, timeout: int, data_size: int) -> float | None:
+    """One echo from the stack: the round trip in ms, or None after `timeout` seconds."""
+    size = ("-s", str(data_size)) if data_size >= MIN_TIMED_SIZE else ()
+    argv = in_stack(netns, "ping", "-n", "-c", "1", "-W", str(timeout), *size, target)
+    code, out = await _run(argv, timeout + 2.0)
+    match = _RTT_RE.search(out)
+    return float(match.group(1)) if code == 0 and match else None

@@ -81,6 +81,7 @@ class LldpNeighbor:
     port_descr: str
     sys_name: str
     sys_descr: str = ""
+    management_address: str = ""
 
 
 class Credentials:

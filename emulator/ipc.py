@@ -177,6 +177,9 @@ class FabricProgram(Message):
     addresses: dict[str, str] = field(default_factory=dict)
     """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
     gateway: str | None = None
+    system_name: str = ""
+    """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
+    management_address: str | None = None
 
 
 @message
@@ -191,6 +194,9 @@ class FabricState(Message):
     macs: list[list[str | int]] = field(default_factory=list)
     """[mac, port, vid] rows of the address table."""
     counters: dict[str, dict[str, int]] = field(default_factory=dict)
+    neighbors: list[list[str]] = field(default_factory=list)
+    """LLDP remote devices: [local port, chassis id, port id, port descr, system name, system
+    descr, management address] rows."""
 
 
 @message

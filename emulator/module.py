@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from emulator import ipc
 from emulator.chassis import INBAND_SUFFIX, read_inventory, silence_limit
 from emulator.flash import Flash, durable_remove
-from emulator.hardware import MANAGEMENT_SLOTS
+from emulator.hardware import MANAGEMENT_SLOTS, port_sort_key
 from emulator.redundancy.state import (
     PREFERENCE_FILE,
     FailoverEvent,
@@ -322,7 +322,7 @@ class Module:
 
     async def read_fabric(self) -> None:
         """The live tables (address table, counters) the show commands print."""
-        from emulator.device import MacEntry, PortCounters
+        from emulator.device import LldpNeighbor, MacEntry, PortCounters
 
         device, link = self.device, self.fabric
         if device is None or link is None:
@@ -338,10 +338,15 @@ class Module:
                                 for mac, port, vid in reply.macs]
             for port, counters in reply.counters.items():
                 device.ports[port].counters = PortCounters(**counters)
+            device.lldp_neighbors = sorted(
+                (LldpNeighbor(*row) for row in reply.neighbors),
+                key=lambda n: port_sort_key(n.local_port))
 
     async def program_fabric(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's
         answer is the port state the CLI shows."""
+        from emulator.commands.lldp import management_address
+
         device, link = self.device, self.fabric
         if device is None or link is None:
             return
@@ -354,6 +359,8 @@ class Module:
             {str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
              if vlan.ip.interface is not None},
             None if running.default_gateway is None else str(running.default_gateway),
+            running.hostname,
+            management_address(device),
         )
         async with self.fabric_lock:
             if program == self.programmed:

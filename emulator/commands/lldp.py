@@ -102,6 +102,8 @@ def _detail_block(n: LldpNeighbor) -> list[str]:
         CAPABILITY_FIELDS.line("System Capabilities Enabled"),
         "",
         "  Remote Management Address",
+        *([ADDRESS_FIELDS.line("Type", "ipv4"), ADDRESS_FIELDS.line("Address", address)]
+          if (address := n.management_address) else []),
         "",
     ]
 

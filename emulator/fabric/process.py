@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import signal
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from typing import Final
 
 from emulator import hardware, ipc
+from emulator.fabric import lldp
 from emulator.fabric.afpacket import AfPacketPort
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
@@ -117,7 +120,7 @@ class Fabric:
     """The interface modules: each port's wire, its carrier, and the bridge between them."""
 
     def __init__(self, ports: dict[str, Backend], mac_age: float, netns: str | None = None,
-                 mac: bytes = b"") -> None:
+                 mac: bytes = b"", lldp_interval: float = 30.0) -> None:
         self.ports = dict(sorted(ports.items(), key=lambda kv: hardware.port_sort_key(kv[0])))
         self.wires: dict[str, Wire] = {}
         self.carrier: dict[str, bool] = dict.fromkeys(self.ports, False)
@@ -125,6 +128,11 @@ class Fabric:
         self.tasks: set[asyncio.Task[None]] = set()
         self.inband = None if netns is None else VlanInterfaces(netns, self.bridge, mac,
                                                                 self.drain)
+        self.mac = mac
+        self.lldp_interval = lldp_interval
+        self.local: lldp.LocalSystem | None = None
+        self.neighbors = lldp.Neighbors()
+        self.bridge.control = self.control_frame
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -141,6 +149,33 @@ class Fabric:
         loop = asyncio.get_running_loop()
         for port, wire in self.wires.items():
             loop.add_reader(wire.fileno(), self.drain, port, wire)
+        task = loop.create_task(self.advertise())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    # -- LLDP: control frames, classified by the bridge on raw bytes ----------------------
+
+    def control_frame(self, port: str, vid: int, frame: bytes) -> None:
+        if frame[:6] == lldp.MULTICAST:
+            advert = lldp.decode(frame)
+            if advert is not None:
+                self.neighbors.learn(port, advert, time.monotonic())
+
+    def send_advert(self, port: str) -> None:
+        wire = self.wires.get(port)
+        if wire is None or self.local is None or not self.carrier[port]:
+            return
+        ttl = round(self.lldp_interval * lldp.HOLD_MULTIPLIER)
+        frame = lldp.encode(self.local, str(hardware.if_index(port)), port, ttl)
+        with contextlib.suppress(OSError):
+            wire.send(frame)
+
+    async def advertise(self) -> None:
+        """Every interval, an advert on every port with link (once programmed)."""
+        while True:
+            for port in self.wires:
+                self.send_advert(port)
+            await asyncio.sleep(self.lldp_interval)
 
     def drain(self, port: str, wire: Wire) -> None:
         receive = self.bridge.receive
@@ -173,14 +208,23 @@ class Fabric:
         if self.inband is not None:
             self.inband.reset()
         self.bridge.flush()
+        self.neighbors.clear()
+        self.local = None
 
     def program(self, msg: ipc.FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
+        self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
+                                      msg.management_address)
         for port in self.ports:
             up = msg.enabled.get(port, True) and port in self.wires
+            came_up = up and not self.carrier[port]
             self.set_carrier(port, up)
             self.bridge.configure(port, enabled=up, pvid=msg.pvid.get(port),
                                   tagged=msg.tagged.get(port, ()))
+            if not up:
+                self.neighbors.forget_port(port)
+            elif came_up:  # LLDP fast start: a new link hears from us at once
+                self.send_advert(port)
 
     def report(self) -> ipc.PortsReply:
         return ipc.PortsReply([ipc.PortReport(p, str(b), self.carrier[p])
@@ -190,6 +234,8 @@ class Fabric:
         return ipc.FabricState(
             [[mac, port, vid] for mac, port, vid in self.bridge.mac_table() if port in self.ports],
             {port: self.bridge.counters(port) for port in self.ports},
+            [[port, a.chassis_id, a.port_id, a.port_descr, a.sys_name, a.sys_descr,
+              a.management_address] for port, a in self.neighbors.rows(time.monotonic())],
         )
 
     async def serve(self, link: ipc.Link) -> None:
@@ -245,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ports = dict(parse_port_assignment(p) for p in args.port)
     fabric = Fabric(ports, hardware.MAC_AGE_DEFAULT, args.mgmt_netns,
-                    hardware.mac_bytes(args.base_mac))
+                    hardware.mac_bytes(args.base_mac), PROFILES[args.timing].lldp_interval)
     fabric.open()
     try:
         asyncio.run(run(fabric, ipc.Link(socket.socket(fileno=args.ipc_fd))))

@@ -1,0 +1,44 @@
+"""LLDP between two emulated switches joined by a UDP tunnel port (no privileges needed)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.e2e.netns import configure, free_udp_port
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_neighbor(switch: Any, name: str) -> str:
+    deadline = time.monotonic() + 15
+    while True:
+        table = switch.show("show lldp info remote-device")
+        if name in table:
+            return table
+        assert time.monotonic() < deadline, table
+        time.sleep(0.5)
+
+
+def test_two_switches_see_each_other_in_show_lldp(chassis_factory: Any) -> None:
+    p1, p2 = free_udp_port(), free_udp_port()
+    s1 = chassis_factory.start("--port", f"A24=udp:{p1}:127.0.0.1:{p2}")
+    s2 = chassis_factory.start("--port", f"B3=udp:{p2}:127.0.0.1:{p1}")
+    configure(s1, "hostname core-1", "vlan 1", "ip address 10.1.1.1/24", "exit")
+    configure(s2, "hostname edge-2")
+    row = next(line.split() for line in wait_neighbor(s1, "edge-2").splitlines()
+               if "edge-2" in line)
+    # LocalPort | ChassisId (base MAC as six bytes) PortId (ifIndex of B3) PortDescr SysName
+    assert row[:2] == ["A24", "|"] and row[-3:] == ["27", "B3", "edge-2"]
+    wait_neighbor(s2, "core-1")
+    detail = s2.show("show lldp info remote-device B3")
+    assert "  Local Port   : B3" in detail
+    assert "  SysName      : core-1" in detail
+    assert "  PortDescr    : A24" in detail
+    assert "     Address : 10.1.1.1" in detail
+    assert "edge-2" not in s2.show("show lldp info remote-device")  # no echo of itself
+
+    configure(s2, "interface B3", "disable", "exit")  # link down: its neighbour is gone
+    assert "core-1" not in s2.show("show lldp info remote-device")

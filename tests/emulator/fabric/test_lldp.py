@@ -1,0 +1,100 @@
+"""The LLDP codec against scapy's LLDP layers (both directions), malformed frames, and the
+neighbour table's aging."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from scapy.contrib.lldp import (
+    LLDPDU,
+    LLDPDUChassisID,
+    LLDPDUEndOfLLDPDU,
+    LLDPDUManagementAddress,
+    LLDPDUPortDescription,
+    LLDPDUPortID,
+    LLDPDUSystemCapabilities,
+    LLDPDUSystemDescription,
+    LLDPDUSystemName,
+    LLDPDUTimeToLive,
+)
+from scapy.layers.l2 import Dot1Q, Ether
+from scapy.packet import raw
+
+from emulator.fabric import lldp
+
+BASE_MAC = bytes.fromhex("001871c30000")
+LOCAL = lldp.LocalSystem(BASE_MAC, "core-1", "HP J8715A Switch 8212zl", "10.0.0.5")
+
+
+def test_our_advert_reads_in_scapy_as_an_8212zl_says_it() -> None:
+    frame = Ether(lldp.encode(LOCAL, "24", "A24", 120))
+    assert frame.dst == "01:80:c2:00:00:0e" and frame.type == lldp.ETHERTYPE
+    assert frame[LLDPDUChassisID].subtype == 4 and frame[LLDPDUChassisID].id == "00:18:71:c3:00:00"
+    assert frame[LLDPDUPortID].subtype == 7 and frame[LLDPDUPortID].id == b"24"
+    assert frame[LLDPDUTimeToLive].ttl == 120
+    assert frame[LLDPDUPortDescription].description == b"A24"
+    assert frame[LLDPDUSystemName].system_name == b"core-1"
+    assert frame[LLDPDUSystemDescription].description == b"HP J8715A Switch 8212zl"
+    caps = frame[LLDPDUSystemCapabilities]
+    assert caps.mac_bridge_available and caps.router_available and caps.mac_bridge_enabled
+    assert not caps.router_enabled
+    assert frame[LLDPDUManagementAddress].management_address == b"\x0a\x00\x00\x05"
+    assert frame.haslayer(LLDPDUEndOfLLDPDU)
+
+
+def test_round_trip_and_no_management_address() -> None:
+    local = lldp.LocalSystem(BASE_MAC, "edge", "descr")
+    advert = lldp.decode(lldp.encode(local, "3", "A3", 120))
+    assert advert == lldp.Advert("001871-c30000", "3", 120, "A3", "edge", "descr", "")
+
+
+def scapy_lldp(*tlvs: LLDPDU, tag: bool = False) -> bytes:
+    packet = Ether(dst="01:80:c2:00:00:0e", src="02:00:00:00:00:01",
+                   type=0x8100 if tag else lldp.ETHERTYPE)
+    if tag:
+        packet = packet / Dot1Q(vlan=10, type=lldp.ETHERTYPE)
+    for tlv in tlvs:
+        packet = packet / tlv
+    return raw(packet)
+
+
+def test_a_foreign_advert_from_scapy_decodes_tagged_or_not() -> None:
+    tlvs = (LLDPDUChassisID(subtype=4, id="02:00:00:00:00:01"),
+            LLDPDUPortID(subtype=5, id=b"ge-0/0/1"),
+            LLDPDUTimeToLive(ttl=90),
+            LLDPDUSystemName(system_name=b"peer"),
+            LLDPDUEndOfLLDPDU())
+    for tag in (False, True):
+        advert = lldp.decode(scapy_lldp(*tlvs, tag=tag))
+        assert advert == lldp.Advert("020000-000001", "ge-0/0/1", 90, "", "peer", "", "")
+
+
+def test_mandatory_tlvs_out_of_order_or_cut_short_are_refused() -> None:
+    swapped = (LLDPDUPortID(subtype=7, id=b"1"), LLDPDUChassisID(subtype=4, id="02:00:00:00:00:01"),
+               LLDPDUTimeToLive(ttl=90), LLDPDUEndOfLLDPDU())
+    assert lldp.decode(scapy_lldp(*swapped)) is None
+    good = lldp.encode(LOCAL, "1", "A1", 120)
+    assert lldp.decode(good[:20]) is None
+    assert lldp.decode(good[:14]) is None
+
+
+@given(st.binary(max_size=200))
+def test_garbage_after_the_ethertype_never_raises(payload: bytes) -> None:
+    frame = bytes.fromhex("0180c200000e") + BASE_MAC + b"\x88\xcc" + payload
+    advert = lldp.decode(frame)
+    assert advert is None or isinstance(advert, lldp.Advert)
+
+
+def test_neighbors_age_out_and_ttl_zero_or_port_down_removes_them() -> None:
+    table = lldp.Neighbors()
+    a = lldp.Advert("020000-000001", "1", 120, sys_name="a")
+    b = lldp.Advert("020000-000002", "7", 30, sys_name="b")
+    table.learn("A1", a, now=0.0)
+    table.learn("A2", b, now=0.0)
+    assert table.rows(29.0) == [("A1", a), ("A2", b)]
+    assert table.rows(30.0) == [("A1", a)]
+    table.learn("A1", lldp.Advert("020000-000001", "1", 0), now=31.0)  # shutdown advert
+    assert table.rows(31.0) == []
+    table.learn("A3", a, now=40.0)
+    table.forget_port("A3")
+    assert table.rows(41.0) == []

@@ -31,6 +31,8 @@ DEFAULTS: Final[dict[str, str]] = {
     "snmp_port": "1161",
     "listen": "127.0.0.1",
     "timing": "lab",
+    "auto_ports": "0",
+    "mgmt_interface": "eth0",
     "mgmt_netns": "auto",
 }
 ENV: Final[dict[str, str]] = {
@@ -43,6 +45,8 @@ ENV: Final[dict[str, str]] = {
     "timing": "PROCURVE_TIMING",
     "startup_config": "PROCURVE_STARTUP_CONFIG",
     "ports": "PROCURVE_PORTS",
+    "auto_ports": "PROCURVE_AUTO_PORTS",
+    "mgmt_interface": "PROCURVE_MGMT_INTERFACE",
     "mgmt_netns": "PROCURVE_MGMT_NETNS",
 }
 HOSTNAME_MAX: Final = 32
@@ -101,6 +105,25 @@ def port_assignment(text: str) -> tuple[str, str]:
     return port, str(backend)
 
 
+def switch(text: str) -> bool:
+    """A yes/no variable as container tools write them."""
+    words = {"1": True, "true": True, "yes": True, "on": True,
+             "0": False, "false": False, "no": False, "off": False}
+    if text.lower() not in words:
+        raise ValueError(f"invalid switch {text!r} (1/0, true/false, yes/no, on/off)")
+    return words[text.lower()]
+
+
+def mgmt_interface(text: str) -> str:
+    """The interface that is management, not a port; `none` (GNS3): every ethN is a port."""
+    from emulator.container import NO_MGMT
+    from emulator.fabric.process import parse_backend
+
+    if text.lower() == NO_MGMT:
+        return NO_MGMT
+    return parse_backend(f"afpacket:{text}").ifname
+
+
 def startup_file(text: str) -> str:
     try:
         return Path(text).read_text()
@@ -124,7 +147,8 @@ def _checked(kind: Callable[[str], T], what: str) -> Callable[[str], T]:
 
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="A virtual HP ProCurve Switch 8212zl.")
-    commands = parser.add_subparsers(dest="command", metavar="{run,status,fault}")
+    commands = parser.add_subparsers(dest="command",
+                                     metavar="{run,status,fault,health,lab}")
     commands.required = True
     run = commands.add_parser(
         "run",
@@ -160,6 +184,14 @@ def build_parser() -> Parser:
                      type=_checked(port_assignment, "--port"),
                      help="wire a port: A1=tap:NAME, A1=afpacket:IFNAME or "
                      "A1=udp:LPORT:RHOST:RPORT; repeatable (PROCURVE_PORTS)")
+    run.add_argument("--auto-ports", action="store_const", const=True,
+                     help="every ethN but the management interface becomes a port, A1, A2, "
+                     "... in order (after waiting for CLAB_INTFS of them); --port wins for "
+                     "the ports and interfaces it names (PROCURVE_AUTO_PORTS=1)")
+    run.add_argument("--mgmt-interface", metavar="IFNAME",
+                     type=_checked(mgmt_interface, "--mgmt-interface"),
+                     help="the interface --auto-ports leaves alone, or `none` to make every "
+                     "ethN a port (GNS3) (PROCURVE_MGMT_INTERFACE, default eth0)")
     run.add_argument("--mgmt-netns", metavar="NETNS", type=_checked(check_mode, "--mgmt-netns"),
                      help="where VLAN addresses live (in-band management): auto (a namespace "
                      "of this chassis, pcv-..., when root), self (our own namespace), none, or "
@@ -176,6 +208,13 @@ def build_parser() -> Parser:
     fault.add_argument("target", type=str.lower, choices=("mm1", "mm2", "active", "standby"))
     fault.add_argument("--data-dir", metavar="DIR",
                        help="chassis state (PROCURVE_DATA_DIR, default ./procurve-data)")
+    health = commands.add_parser(
+        "health", help="exit 0 when the active module's CLI answers (a container HEALTHCHECK)")
+    health.add_argument("--data-dir", metavar="DIR",
+                        help="chassis state (PROCURVE_DATA_DIR, default ./procurve-data)")
+    from emulator.lab import add_parser as add_lab_parser
+
+    add_lab_parser(commands)
     return parser
 
 
@@ -222,6 +261,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         _from_env(args, "listen", listen_address)
         _from_env(args, "timing", timing_profile)
         _from_env(args, "startup_config", startup_file)
+        _from_env(args, "auto_ports", switch)
+        _from_env(args, "mgmt_interface", mgmt_interface)
         _from_env(args, "mgmt_netns", check_mode)
         args.ports = _ports_from_env(args)
         tcp = [args.ssh_port, args.telnet_port]
@@ -234,6 +275,16 @@ def run(args: argparse.Namespace) -> int:
     from emulator.chassis import ChassisOptions
     from emulator.chassis import run as run_chassis
 
+    if args.auto_ports:
+        from emulator.chassis import announce
+        from emulator.container import INTFS_VARIABLE, auto_ports
+
+        try:
+            args.ports = auto_ports(args.ports, args.mgmt_interface,
+                                    os.environ.get(INTFS_VARIABLE), announce)
+        except ValueError as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return USAGE_ERROR
     return run_chassis(
         ChassisOptions(
             data_dir=Path(args.data_dir).absolute(),
@@ -280,6 +331,17 @@ def main(argv: list[str] | None = None) -> int:
         return ask_chassis(args.data_dir, ipc.StatusRequest())
     if args.command == "fault":
         return ask_chassis(args.data_dir, ipc.Fault(args.action, args.target))
+    if args.command == "health":
+        from emulator.container import health
+
+        problem = health(Path(args.data_dir))
+        if problem is not None:
+            print(f"{PROG}: unhealthy: {problem}", file=sys.stderr)
+        return 0 if problem is None else 1
+    if args.command == "lab":
+        from emulator.lab import main as lab_main
+
+        return lab_main(args)
     return run(args)
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from emulator import ipc
 from emulator.chassis import CONTROL_SOCKET
+from emulator.container import active_ready
 from emulator.timing import PROFILES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,6 +100,34 @@ class RunningChassis:
         finally:
             conn.disconnect()
 
+    def netmiko_params(self) -> dict[str, Any]:
+        """`ConnectHandler(**params)`: what an automation script needs to reach this switch."""
+        username, password = self.credentials
+        return {"device_type": "hp_procurve", "host": self.host, "port": self.ssh_port,
+                "username": username, "password": password, "secret": password}
+
+    def napalm_params(self) -> dict[str, Any]:
+        """`get_network_driver("procurve")(**params)` (napalm-procurve)."""
+        username, password = self.credentials
+        return {"hostname": self.host, "username": username, "password": password,
+                "optional_args": {"port": self.ssh_port}}
+
+    def fault(self, action: str, target: str) -> str:
+        """`procurve-emu fault ACTION TARGET` on this chassis; what the chassis did."""
+        reply = ipc.request(self.data_dir / CONTROL_SOCKET, ipc.Fault(action, target),
+                            STOP_DEADLINE)
+        assert isinstance(reply, ipc.StatusReply), reply
+        return str(reply.status["fault"])
+
+    def switchover(self, deadline: float = READY_DEADLINE) -> str:
+        """Crash the active management module (SIGKILL, as `fault kill active`) and wait
+        until the standby serves as the new active; its slot. Unsaved config is gone, as
+        on the real switch: scripts under test see exactly what a failover does to them."""
+        old = self.fault("kill", "active").split()[-1]
+        new = "MM2" if old == "MM1" else "MM1"
+        self.wait_roles({new: "active"}, deadline)
+        return new
+
     def roles(self) -> dict[str, str]:
         return {m["slot"]: m["role"] for m in self.status()["modules"]}
 
@@ -112,11 +141,8 @@ class RunningChassis:
         self.wait_until(f"roles {expected}", settled, deadline)
 
     def wait_ready(self) -> dict[str, Any]:
-        def active_ready(status: dict[str, Any]) -> dict[str, Any] | None:
-            ready = any(m["role"] == "active" and m["ready"] for m in status["modules"])
-            return status if ready else None
-
-        status: dict[str, Any] = self.wait_until("the active module", active_ready)
+        status: dict[str, Any] = self.wait_until(
+            "the active module", lambda status: status if active_ready(status) else None)
         self.ssh_port = status["chassis"]["ssh_port"]
         self.telnet_port = status["chassis"]["telnet_port"]
         self.snmp_port = status["chassis"]["snmp_port"]

@@ -1,0 +1,455 @@
+"""`procurve-emu lab up|down|status|exec TOPOLOGY.clab.yml`: containerlab's topology files on
+one Linux machine without Docker, for people who have no Docker and for our own tests.
+
+Each node becomes what its container would have been, minus the image: a network namespace
+named as containerlab names the container (`clab-LAB-NODE`), with `eth0` on a management
+bridge and one veth end per link, named as the topology says. A node whose image is
+procurve-emu runs `procurve-emu run` in its namespace with the image's environment
+(container.CONTAINER_ENV), its flash in `clab-LAB/NODE/flash` beside the topology file and
+bind-mounted files reached through their host paths; any other node is a bare namespace
+whose `exec` commands run with the host's tools. `down` needs nothing but the topology file:
+every name is derived from it, so a lab whose `up` was interrupted still comes down whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import ipaddress
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import emulator
+from emulator import ipc
+from emulator.container import CONTAINER_ENV, INTFS_VARIABLE, active_ready
+
+SWITCH_IMAGE: Final = "procurve-emu"
+"""A node is an emulated switch when its image's repository name is this, whatever the
+registry and tag (`ghcr.io/example/procurve-emu:0.1`)."""
+MGMT_SUBNET: Final = "172.20.20.0/24"
+"""containerlab's default management subnet; `mgmt: ipv4-subnet` overrides it."""
+MGMT_IFNAME: Final = "eth0"
+DATA_DIR: Final = "flash"
+PID_FILE: Final = "chassis.pid"
+LOG_FILE: Final = "console.log"
+READY_DEADLINE: Final = 60.0
+"""Seconds a switch may take to serve its CLI (lab timing boots in about one)."""
+STOP_DEADLINE: Final = 15.0
+"""Seconds a node's processes get to exit after SIGTERM before SIGKILL."""
+EXEC_DEADLINE: Final = 60.0
+POLL: Final = 0.1
+"""Status poll period while a switch boots: its control socket has no readiness event."""
+PACKAGE_ROOT: Final = Path(emulator.__file__).resolve().parent.parent
+
+
+class LabError(Exception):
+    """The lab cannot be brought up or down; the message is the line the user sees."""
+
+
+@dataclass
+class Node:
+    name: str
+    image: str
+    env: dict[str, str]
+    binds: list[str]
+    exec: list[str]
+    mgmt_ipv4: str | None
+
+    @property
+    def is_switch(self) -> bool:
+        repository = self.image.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+        return repository == SWITCH_IMAGE
+
+
+@dataclass
+class Lab:
+    name: str
+    path: Path
+    nodes: dict[str, Node]
+    links: list[tuple[tuple[str, str], tuple[str, str]]]
+    subnet: ipaddress.IPv4Network
+    gateway: ipaddress.IPv4Address
+    addresses: dict[str, ipaddress.IPv4Address] = field(default_factory=dict)
+
+    @property
+    def directory(self) -> Path:
+        """containerlab's lab directory, beside the topology file."""
+        return self.path.parent / f"clab-{self.name}"
+
+    @property
+    def tag(self) -> str:
+        """Short and stable: host-side interface names have only 15 characters."""
+        return hashlib.sha1(self.name.encode()).hexdigest()[:6]
+
+    @property
+    def bridge(self) -> str:
+        return f"pl-{self.tag}"
+
+    def namespace(self, node: str) -> str:
+        return f"clab-{self.name}-{node}"
+
+    def host_veth(self, node: str) -> str:
+        return f"pl{self.tag}m{list(self.nodes).index(node)}"
+
+    def node_dir(self, node: str) -> Path:
+        return self.directory / node
+
+    def data_links(self, node: str) -> int:
+        return sum(end[0] == node for link in self.links for end in link)
+
+
+def _merge(*layers: dict[str, Any]) -> dict[str, Any]:
+    """containerlab's inheritance: defaults < kinds.KIND < the node; env maps and bind lists
+    add up, every other setting is replaced."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if key == "env":
+                merged[key] = {**merged.get(key, {}), **value}
+            elif key == "binds":
+                merged[key] = [*merged.get(key, []), *value]
+            else:
+                merged[key] = value
+    return merged
+
+
+def _endpoint(end: Any) -> tuple[str, str]:
+    if isinstance(end, str):
+        node, sep, ifname = end.partition(":")
+    else:
+        node, ifname, sep = str(end.get("node", "")), str(end.get("interface", "")), ":"
+    if not (node and sep and ifname):
+        raise LabError(f"bad link endpoint {end!r}")
+    return node, ifname
+
+
+def _link(raw: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str]]:
+    kind = raw.get("type", "veth")
+    if kind != "veth":
+        raise LabError(f"link type {kind!r} needs containerlab; procurve-emu lab makes veths")
+    ends = raw.get("endpoints") or []
+    if len(ends) != 2:
+        raise LabError(f"a veth link has two endpoints: {raw!r}")
+    return _endpoint(ends[0]), _endpoint(ends[1])
+
+
+def load(path: Path) -> Lab:
+    """A topology file as containerlab reads it, the parts a namespace lab can honour."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise LabError(f"cannot read {path}: {exc}") from None
+    topology = raw.get("topology") or {}
+    defaults = topology.get("defaults") or {}
+    kinds = topology.get("kinds") or {}
+    nodes: dict[str, Node] = {}
+    for name, settings in (topology.get("nodes") or {}).items():
+        kind = (settings or {}).get("kind", defaults.get("kind", "linux"))
+        if kind != "linux":
+            raise LabError(f"node {name}: kind {kind!r} needs containerlab (only linux here)")
+        merged = _merge(defaults, kinds.get(kind) or {}, settings or {})
+        nodes[name] = Node(name, str(merged.get("image", "")),
+                           {k: str(v) for k, v in (merged.get("env") or {}).items()},
+                           list(merged.get("binds") or []), list(merged.get("exec") or []),
+                           merged.get("mgmt-ipv4"))
+    links = [_link(link) for link in topology.get("links") or []]
+    for end in (end for link in links for end in link):
+        if end[0] not in nodes:
+            raise LabError(f"link to unknown node {end[0]!r}")
+    mgmt = raw.get("mgmt") or {}
+    subnet = ipaddress.IPv4Network(mgmt.get("ipv4-subnet", MGMT_SUBNET))
+    gateway = ipaddress.IPv4Address(mgmt.get("ipv4-gw", str(next(subnet.hosts()))))
+    lab = Lab(str(raw["name"]), path.resolve(), nodes, links, subnet, gateway)
+    lab.addresses = _addresses(lab)
+    return lab
+
+
+def _addresses(lab: Lab) -> dict[str, ipaddress.IPv4Address]:
+    """Fixed `mgmt-ipv4` first, then the next free host addresses in node order, as Docker's
+    address management hands them out."""
+    fixed = {n.name: ipaddress.IPv4Address(n.mgmt_ipv4) for n in lab.nodes.values()
+             if n.mgmt_ipv4}
+    used = {lab.gateway, *fixed.values()}
+    free = (a for a in lab.subnet.hosts() if a not in used)
+    return {name: fixed.get(name) or next(free) for name in lab.nodes}
+
+
+def _ip(*args: str) -> str:
+    done = subprocess.run(["ip", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise LabError(f"ip {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def namespaces() -> set[str]:
+    return {line.split()[0] for line in _ip("netns", "list").splitlines() if line.strip()}
+
+
+def _host_path(lab: Lab, node: Node, value: str) -> str:
+    """A container path inside a bind mount, as the host path that holds it (there is no
+    container file system to mount into)."""
+    for bind in node.binds:
+        source, _, rest = bind.partition(":")
+        target = rest.split(":")[0]
+        if value == target or value.startswith(target.rstrip("/") + "/"):
+            host = Path(source) if Path(source).is_absolute() else lab.path.parent / source
+            return str(host) + value[len(target):]
+    return value
+
+
+def node_env(lab: Lab, node: Node) -> dict[str, str]:
+    """What the node's processes see: the host's environment (PATH, locale) with the image's
+    variables, the node's own and what containerlab adds, never a PROCURVE_* of the caller."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROCURVE_", "CLAB_"))}
+    if node.is_switch:
+        env.update(CONTAINER_ENV)
+    env.update({k: _host_path(lab, node, v) for k, v in node.env.items()})
+    env[INTFS_VARIABLE] = str(lab.data_links(node.name))
+    if node.is_switch:
+        env["PROCURVE_DATA_DIR"] = str(lab.node_dir(node.name) / DATA_DIR)
+    python_path = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = str(PACKAGE_ROOT) + (os.pathsep + python_path if python_path else "")
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def _wire(lab: Lab) -> None:
+    """The management bridge, every namespace with its eth0, then the links."""
+    prefix = lab.subnet.prefixlen
+    _ip("link", "add", "name", lab.bridge, "type", "bridge")
+    _ip("addr", "add", f"{lab.gateway}/{prefix}", "dev", lab.bridge)
+    _ip("link", "set", lab.bridge, "up")
+    for name in lab.nodes:
+        ns = lab.namespace(name)
+        _ip("netns", "add", ns)
+        _ip("-n", ns, "link", "set", "lo", "up")
+        _ip("link", "add", "name", lab.host_veth(name), "type", "veth",
+            "peer", "name", MGMT_IFNAME, "netns", ns)
+        _ip("link", "set", lab.host_veth(name), "master", lab.bridge, "up")
+        _ip("-n", ns, "addr", "add", f"{lab.addresses[name]}/{prefix}", "dev", MGMT_IFNAME)
+        _ip("-n", ns, "link", "set", MGMT_IFNAME, "up")
+        _ip("-n", ns, "route", "add", "default", "via", str(lab.gateway))
+    for (node_a, if_a), (node_b, if_b) in lab.links:
+        ns_a, ns_b = lab.namespace(node_a), lab.namespace(node_b)
+        _ip("link", "add", "name", if_a, "netns", ns_a, "type", "veth",
+            "peer", "name", if_b, "netns", ns_b)
+        _ip("-n", ns_a, "link", "set", if_a, "up")
+        _ip("-n", ns_b, "link", "set", if_b, "up")
+
+
+def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
+    directory = lab.node_dir(node.name)
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / LOG_FILE).open("ab") as log:
+        process = subprocess.Popen(
+            ["ip", "netns", "exec", lab.namespace(node.name),
+             sys.executable, "-m", "emulator.main", "run"],
+            cwd=PACKAGE_ROOT, env=node_env(lab, node), stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log, start_new_session=True,
+        )
+    (directory / PID_FILE).write_text(f"{process.pid}\n")
+    return process
+
+
+def switch_status(lab: Lab, node: str, timeout: float = 5.0) -> dict[str, Any]:
+    from emulator.chassis import CONTROL_SOCKET
+
+    path = lab.node_dir(node) / DATA_DIR / CONTROL_SOCKET
+    reply = ipc.request(path, ipc.StatusRequest(), timeout)
+    if not isinstance(reply, ipc.StatusReply):
+        raise LabError(f"{node}: unexpected answer {reply.kind}")
+    return reply.status
+
+
+def _wait_ready(lab: Lab, processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    """Until every switch's active module serves its CLI; a switch that exits is an error."""
+    deadline = time.monotonic() + READY_DEADLINE
+    waiting = dict(processes)
+    while waiting:
+        for name, process in list(waiting.items()):
+            if process.poll() is not None:
+                log = (lab.node_dir(name) / LOG_FILE).read_text(errors="replace")
+                raise LabError(f"{name} exited {process.returncode}:\n{log}")
+            with contextlib.suppress(OSError, EOFError, ipc.IpcError, LabError):
+                if active_ready(switch_status(lab, name)):
+                    del waiting[name]
+        if waiting and time.monotonic() > deadline:
+            raise LabError(f"not ready after {READY_DEADLINE:.0f} s: {', '.join(waiting)}")
+        if waiting:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                next(iter(waiting.values())).wait(timeout=POLL)
+
+
+def run_in(lab: Lab, node: Node, command: list[str], capture: bool = True,
+           timeout: float | None = EXEC_DEADLINE) -> subprocess.CompletedProcess[str]:
+    """A command in the node's namespace with the node's environment (`docker exec`)."""
+    return subprocess.run(["ip", "netns", "exec", lab.namespace(node.name), *command],
+                          env=node_env(lab, node), cwd=PACKAGE_ROOT, capture_output=capture,
+                          text=True, timeout=timeout, check=False)
+
+
+def _exec(lab: Lab) -> None:
+    """Each node's `exec` lines, after every node is up, as containerlab runs them."""
+    for node in lab.nodes.values():
+        for line in node.exec:
+            done = run_in(lab, node, ["sh", "-c", line])
+            if done.returncode != 0:
+                raise LabError(f"{node.name}: exec {line!r} failed: "
+                               f"{(done.stderr or done.stdout).strip()}")
+
+
+def up(lab: Lab) -> None:
+    present = namespaces() & {lab.namespace(n) for n in lab.nodes}
+    if present:
+        raise LabError(f"lab {lab.name} is already up ({', '.join(sorted(present))}); "
+                       "run `procurve-emu lab down` first")
+    try:
+        _wire(lab)
+        switches = {n.name: _start_switch(lab, n) for n in lab.nodes.values() if n.is_switch}
+        _wait_ready(lab, switches)
+        _exec(lab)
+    except BaseException:
+        down(lab)
+        raise
+    for name, node in lab.nodes.items():
+        address = lab.addresses[name]
+        how = (f"ssh manager@{address} (password manager)" if node.is_switch
+               else f"sudo ip netns exec {lab.namespace(name)} sh")
+        print(f"{name:<12} {'procurve' if node.is_switch else 'linux':<9} {address!s:<16} {how}")
+
+
+def _wait_gone(pids: list[int], timeout: float) -> list[int]:
+    """The pids still alive after `timeout`; each exit is awaited on its pidfd."""
+    deadline = time.monotonic() + timeout
+    alive = []
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                alive.append(pid)
+        finally:
+            os.close(fd)
+    return alive
+
+
+def _signal(pids: list[int], signum: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+def _netns_pids(ns: str) -> list[int]:
+    return [int(p) for p in _ip("netns", "pids", ns).split()]
+
+
+def down(lab: Lab) -> None:
+    """Stop every node's processes (a switch first by its chassis, which stops its children
+    and exits 0), delete the namespaces (their interfaces go with them), then the bridge."""
+    existing = namespaces()
+    for name in lab.nodes:
+        ns = lab.namespace(name)
+        if ns not in existing:
+            continue
+        pid_file = lab.node_dir(name) / PID_FILE
+        with contextlib.suppress(OSError, ValueError):
+            chassis = int(pid_file.read_text())
+            if chassis in _netns_pids(ns):
+                _signal([chassis], signal.SIGTERM)
+                _wait_gone([chassis], STOP_DEADLINE)
+            pid_file.unlink()
+        rest = _netns_pids(ns)
+        _signal(rest, signal.SIGTERM)
+        _signal(_wait_gone(rest, STOP_DEADLINE), signal.SIGKILL)
+        _wait_gone(rest, STOP_DEADLINE)
+        # The kernel frees a deleted namespace's interfaces later, in the background: the
+        # host end of the management link goes now, so `down` returns with nothing left.
+        if subprocess.run(["ip", "link", "show", lab.host_veth(name)], capture_output=True,
+                          check=False).returncode == 0:
+            _ip("link", "del", lab.host_veth(name))
+        _ip("netns", "del", ns)
+    if subprocess.run(["ip", "link", "show", lab.bridge], capture_output=True,
+                      check=False).returncode == 0:
+        _ip("link", "del", lab.bridge)
+
+
+def status(lab: Lab) -> dict[str, Any]:
+    existing = namespaces()
+    nodes = []
+    for name, node in lab.nodes.items():
+        ns = lab.namespace(name)
+        entry: dict[str, Any] = {
+            "name": name, "kind": "procurve" if node.is_switch else "linux",
+            "namespace": ns, "up": ns in existing, "mgmt_ipv4": str(lab.addresses[name]),
+            "processes": len(_netns_pids(ns)) if ns in existing else 0,
+        }
+        if node.is_switch:
+            entry["data_dir"] = str(lab.node_dir(name) / DATA_DIR)
+            try:
+                chassis = switch_status(lab, name)
+            except (OSError, EOFError, ipc.IpcError, LabError):
+                entry["up"] = False
+            else:
+                entry["roles"] = {m["slot"]: m["role"] for m in chassis["modules"]}
+                entry["ports"] = {p["port"]: p["backend"] for p in chassis["ports"]}
+        nodes.append(entry)
+    return {"name": lab.name, "topology": str(lab.path), "bridge": lab.bridge, "nodes": nodes}
+
+
+def add_parser(commands: Any) -> None:
+    """The `lab` subcommand on `procurve-emu`'s parser (main.py owns the others)."""
+    lab = commands.add_parser(
+        "lab", help="run a containerlab topology with namespaces instead of containers",
+        description="Bring a containerlab topology file up or down on this machine without "
+        "Docker: each node a network namespace named clab-LAB-NODE, each procurve-emu node "
+        "a chassis process tree, links as veth pairs, eth0 on a management bridge. Needs root.",
+    )
+    actions = lab.add_subparsers(dest="action", metavar="{up,down,status,exec}")
+    actions.required = True
+    for action, text in (("up", "create the namespaces and links, start the switches, run "
+                          "every node's exec"),
+                         ("down", "stop every process and remove every namespace and "
+                          "interface the lab made"),
+                         ("status", "JSON: each node's namespace, address and roles"),
+                         ("exec", "run a command in a node, as `docker exec` does")):
+        sub = actions.add_parser(action, help=text)
+        sub.add_argument("topology", metavar="TOPOLOGY.clab.yml", type=Path)
+        if action == "exec":
+            sub.add_argument("node")
+            sub.add_argument("argv", metavar="COMMAND", nargs=argparse.REMAINDER)
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        lab = load(args.topology)
+        if args.action == "up":
+            up(lab)
+        elif args.action == "down":
+            down(lab)
+        elif args.action == "status":
+            report = status(lab)
+            print(json.dumps(report, indent=2))
+            return 0 if all(n["up"] for n in report["nodes"]) else 1
+        else:
+            node = lab.nodes.get(args.node)
+            if node is None:
+                raise LabError(f"no node {args.node!r} in {lab.name}")
+            return run_in(lab, node, args.argv, capture=False, timeout=None).returncode
+    except LabError as exc:
+        print(f"procurve-emu: lab: {exc}", file=sys.stderr)
+        return 1
+    return 0

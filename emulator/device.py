@@ -56,6 +56,8 @@ class PortState:
     link_up: bool = False
     backend: str | None = None
     counters: PortCounters = field(default_factory=PortCounters)
+    last_change: float = 0.0
+    """Monotonic time of the last carrier change (IF-MIB ifLastChange)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,12 @@ class Device:
     on_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called after every CLI command: pushes the running config to the interface modules
     (each hook sends only what changed)."""
+    on_link_change: list[Callable[[str, bool], None]] = field(default_factory=list)
+    """Called with (port, link_up) for every carrier change the fabric reports (SNMP
+    linkUp/linkDown); a port seen for the first time since this module's takeover was reset
+    by it, so it reports down and then its new state."""
+    snmp_counters: dict[str, int] = field(default_factory=dict)
+    """The agent's SNMP group counters (snmpInPkts ...), read by getMIB as well."""
     redundancy: Redundancy = field(default_factory=lambda: Redundancy("MM1"))
     booted_text: str = ""
     """The running config as booted: what "unsaved" compares with while flash has no startup
@@ -199,6 +207,19 @@ class Device:
 
     def uptime(self) -> float:
         return time.monotonic() - self.boot_time
+
+    def port_reported(self, port: str, backend: str, link_up: bool) -> None:
+        """The fabric's word on a port's carrier: record it and tell the link-change hooks."""
+        state = self.ports[port]
+        first = state.backend is None
+        state.backend = backend
+        if not first and state.link_up == link_up:
+            return
+        state.link_up, state.last_change = link_up, time.monotonic()
+        changes = [False, link_up] if first and link_up else [link_up]
+        for up in changes:
+            for hook in self.on_link_change:
+                hook(port, up)
 
     def running_text(self) -> str:
         return render_config(self.running)

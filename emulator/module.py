@@ -290,6 +290,7 @@ class Module:
         console = sockets.pop("console", None)
         if console is not None:
             self.tasks.append(asyncio.create_task(self.serve_console(console, handler)))
+        await self.start_snmp(device, sockets)
         self.held.extend(sockets.values())
         await self.link.send(
             ipc.Ready(
@@ -300,6 +301,16 @@ class Module:
             )
         )
         self.serving.set()
+
+    async def start_snmp(self, device: Device, sockets: dict[str, socket.socket]) -> None:
+        """The SNMP agent on each SNMP socket; the out-of-band one also sends the
+        notifications (coldStart now, link changes from here on)."""
+        from snmp.agent import start_agent
+
+        for suffix in ("", INBAND_SUFFIX):
+            sock = sockets.pop("snmp" + suffix, None)
+            if sock is not None:
+                self.servers.append(await start_agent(sock, device, notify=not suffix))
 
     async def reset_interface_modules(self) -> float:
         """Taking mastership resets the interface modules: every port loses carrier. The
@@ -373,8 +384,7 @@ class Module:
                 return
         if isinstance(reply, ipc.PortsReply):
             for report in reply.ports:
-                state = device.ports[report.port]
-                state.backend, state.link_up = report.backend, report.link_up
+                device.port_reported(report.port, report.backend, report.link_up)
 
     def record_mastership(self, device: Device, grant: ipc.Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record

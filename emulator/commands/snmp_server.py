@@ -6,11 +6,12 @@ excluded MIBs and the PDU source-IP policies, in the switch's usual section styl
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Final
 
-from emulator.cli.grammar import Command, Level, Text, Where
+from emulator.cli.grammar import Command, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
-from emulator.config.model import Community, CommunityAccess
+from emulator.config.model import Community, CommunityAccess, TrapReceiver
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -36,12 +37,20 @@ RECEIVERS_HEADER: Final = (
     "  ---------------------- ---------------------- -------- ------ ------- -------"
 )
 SOURCE_POLICY: Final = "Default rfc1517"
+RECEIVER_EVENTS: Final = "None"
+RECEIVER_RETRY, RECEIVER_TIMEOUT = 3, 15
 
 
 def _community_row(community: Community) -> str:
     view = community.access.value.capitalize()
     write = "Restricted" if community.restricted else "Unrestricted"
     return f"  {community.name:<20} {view:<8} {write}"
+
+
+def _receiver_row(receiver: TrapReceiver) -> str:
+    kind = "inform" if receiver.inform else "trap"
+    return (f"  {receiver.address!s:<22} {receiver.community:<22} {RECEIVER_EVENTS:<8} "
+            f"{kind:<6} {RECEIVER_RETRY:<7} {RECEIVER_TIMEOUT}")
 
 
 def render_snmp_server(device: Device) -> str:
@@ -61,6 +70,7 @@ def render_snmp_server(device: Device) -> str:
         *(TRAP_FIELDS.line(category, status) for category, status in TRAP_CATEGORIES),
         "",
         RECEIVERS_HEADER,
+        *(_receiver_row(r) for r in device.running.trap_receivers),
         "",
         " Excluded MIBs",
         "",
@@ -101,6 +111,25 @@ def set_location(call: Call) -> None:
         call.device.running.set_location(str(call.args["text"]))
 
 
+def set_host(call: Call) -> None:
+    receiver = TrapReceiver(ipaddress.IPv4Address(str(call.args["address"])),
+                            str(call.args["community"]), inform=call.args.get("kind") == "inform")
+    with refused():
+        call.device.running.trap_receiver_set(receiver)
+
+
+def remove_host(call: Call) -> None:
+    call.device.running.trap_receiver_remove(ipaddress.IPv4Address(str(call.args["address"])))
+
+
+def set_auth_traps(call: Call) -> None:
+    call.device.running.set_auth_traps(True)
+
+
+def clear_auth_traps(call: Call) -> None:
+    call.device.running.set_auth_traps(False)
+
+
 HELP: Final = {
     "show": SHOW_HELP,
     "snmp-server": "Show or configure the SNMP server.",
@@ -113,6 +142,11 @@ HELP: Final = {
     "contact": "Specify a person to contact.",
     "location": "Specify the switch's location.",
     "text": "A quoted string.",
+    "host": "Add or delete a trap receiver.",
+    "inform": "Send informs (acknowledged notifications) instead of traps.",
+    "enable": "Enable notifications.",
+    "traps": "Enable a category of notifications.",
+    "authentication": "Send authenticationFailure when a request has a bad community.",
 }
 
 ROWS: tuple[Command, ...] = (
@@ -126,4 +160,11 @@ ROWS: tuple[Command, ...] = (
             params={"text": Text()}, help=HELP),
     Command("snmp-server location <text>", set_location, where=Where.CONFIG,
             level=Level.MANAGER, params={"text": Text()}, help=HELP),
+    Command("snmp-server host <address> community <community> [{kind: inform}]", set_host,
+            where=Where.CONFIG, level=Level.MANAGER,
+            params={"address": IpAddress(), "community": Text()}, help=HELP),
+    Command("snmp-server host <address>", None, where=Where.CONFIG, level=Level.MANAGER,
+            params={"address": IpAddress()}, negate=remove_host, help=HELP),
+    Command("snmp-server enable traps authentication", set_auth_traps, where=Where.CONFIG,
+            level=Level.MANAGER, negate=clear_auth_traps, help=HELP),
 )

@@ -109,6 +109,15 @@ class Community:
     restricted: bool = True
 
 
+@dataclass(frozen=True)
+class TrapReceiver:
+    """`snmp-server host ADDR community NAME [inform]`: where notifications go."""
+
+    address: ipaddress.IPv4Address
+    community: str
+    inform: bool = False
+
+
 @dataclass
 class SwitchConfig:
     hostname: str = DEFAULT_HOSTNAME
@@ -119,6 +128,9 @@ class SwitchConfig:
     communities: list[Community] = field(default_factory=list)
     snmp_contact: str = ""
     snmp_location: str = ""
+    trap_receivers: list[TrapReceiver] = field(default_factory=list)
+    snmp_auth_traps: bool = False
+    """`snmp-server enable traps authentication`: authenticationFailure notifications."""
     default_gateway: ipaddress.IPv4Address | None = None
     mac_age: int = MAC_AGE_DEFAULT
     passwords: set[str] = field(default_factory=set)
@@ -314,6 +326,18 @@ class SwitchConfig:
 
     def community_remove(self, name: str) -> None:
         self.communities = [c for c in self.communities if c.name != name]
+
+    def trap_receiver_set(self, receiver: TrapReceiver) -> None:
+        """One entry per address: naming an address again replaces its community."""
+        _check_text("community", receiver.community)
+        self.trap_receiver_remove(receiver.address)
+        self.trap_receivers.append(receiver)
+
+    def trap_receiver_remove(self, address: ipaddress.IPv4Address) -> None:
+        self.trap_receivers = [r for r in self.trap_receivers if r.address != address]
+
+    def set_auth_traps(self, enabled: bool) -> None:
+        self.snmp_auth_traps = enabled
 
     def password_set(self, level: str) -> None:
         """Only records that the level has a password; the secret lives in the security files."""

@@ -21,6 +21,7 @@ from emulator.config.model import (
     ConfigError,
     IpMode,
     SwitchConfig,
+    TrapReceiver,
     VlanIp,
 )
 from emulator.config.render import (
@@ -207,6 +208,23 @@ class _Loader:
         (name,) = _exactly(args, 1, "community")
         self.config.community_remove(name)
 
+    def snmp_host(self, args: list[str]) -> None:
+        """`snmp-server host ADDR community NAME [inform]` (the K.15 form)."""
+        (addr, keyword, name, *rest) = _at_least(args, 3, "host")
+        if keyword.lower() != "community":
+            raise ConfigError(INVALID_INPUT.format(token=keyword))
+        if rest and [w.lower() for w in rest] != ["inform"]:
+            raise ConfigError(INVALID_INPUT.format(token=rest[0]))
+        self.config.trap_receiver_set(TrapReceiver(_address(addr), name, inform=bool(rest)))
+
+    def no_snmp_host(self, args: list[str]) -> None:
+        (addr, *_) = _at_least(args, 1, "host")
+        self.config.trap_receiver_remove(_address(addr))
+
+    def snmp_auth_traps(self, args: list[str]) -> None:
+        _exactly(args, 0, "authentication")
+        self.config.set_auth_traps(True)
+
     def snmp_contact(self, args: list[str]) -> None:
         (text,) = _exactly(args, 1, "contact")
         self.config.set_contact(text)
@@ -321,6 +339,9 @@ _TOP: Final[dict[tuple[str, ...], TopAction]] = {
     ("snmp-server", "community"): _Loader.snmp_community,
     ("no", "snmp-server", "community"): _Loader.no_snmp_community,
     ("snmp-server", "contact"): _Loader.snmp_contact,
+    ("snmp-server", "host"): _Loader.snmp_host,
+    ("no", "snmp-server", "host"): _Loader.no_snmp_host,
+    ("snmp-server", "enable", "traps", "authentication"): _Loader.snmp_auth_traps,
     ("snmp-server", "location"): _Loader.snmp_location,
     ("password",): _Loader.password,
     ("exit",): _Loader.top_exit,

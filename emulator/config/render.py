@@ -79,6 +79,10 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"snmp-server contact {quote(cfg.snmp_contact)}")
     if cfg.snmp_location:
         lines.append(f"snmp-server location {quote(cfg.snmp_location)}")
+    lines += [f"snmp-server host {r.address} community {quote(r.community)}"
+              + (" inform" if r.inform else "") for r in cfg.trap_receivers]
+    if cfg.snmp_auth_traps:
+        lines.append("snmp-server enable traps authentication")
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]

@@ -8,6 +8,7 @@ import pytest
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import Community, CommunityAccess
+from emulator.config.parse import parse_config
 from emulator.device import Device
 
 if TYPE_CHECKING:
@@ -55,3 +56,26 @@ def test_show_snmp_server_sections(cli: Cli) -> None:
     for title in (" Trap Receivers", " Excluded MIBs", " Trap Pdu Source-IP Information"):
         assert title in text.split("\n")
     assert "  SNMP Authentication           : Extended" in text
+
+
+def test_trap_receivers_and_authentication_traps(config: Cli, device: Device) -> None:
+    assert config("snmp-server host 10.0.0.9 community traps") == ""
+    assert config("snmp-server host 10.0.0.8 community ops inform") == ""
+    assert config("snmp-server enable traps authentication") == ""
+    assert [(str(r.address), r.community, r.inform) for r in device.running.trap_receivers] == [
+        ("10.0.0.9", "traps", False), ("10.0.0.8", "ops", True)]
+    assert device.running.snmp_auth_traps
+    text = device.running_text()
+    assert 'snmp-server host 10.0.0.9 community "traps"\n' in text
+    assert 'snmp-server host 10.0.0.8 community "ops" inform\n' in text
+    assert "snmp-server enable traps authentication\n" in text
+    reparsed = parse_config(text, device.inventory)
+    assert reparsed.errors == []
+    assert reparsed.config.trap_receivers == device.running.trap_receivers
+    assert reparsed.config.snmp_auth_traps
+    assert "  10.0.0.9               traps                  None     trap   3       15" in config(
+        "show snmp-server").split("\n")
+    assert config("no snmp-server host 10.0.0.9") == ""
+    assert config("no snmp-server enable traps authentication") == ""
+    assert [str(r.address) for r in device.running.trap_receivers] == ["10.0.0.8"]
+    assert not device.running.snmp_auth_traps

@@ -1,0 +1,237 @@
+"""The SNMP agent of the active management module: v1/v2c over the lean codec on the UDP
+socket the chassis hands over, answering from the MIB view of the live Device.
+
+Communities come from the running config (operator: read; manager unrestricted: read-write).
+A bad community gets no answer (snmpInBadCommunityNames counts, and an authenticationFailure
+notification goes out when enabled); malformed packets are dropped (snmpInASNParseErrs).
+Requests that need the fabric's counters, and SETs (which program the fabric), are answered
+from a task; everything else is answered inside the datagram callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final, cast
+
+from emulator.config.model import CommunityAccess
+from emulator.device import Device
+from snmp import ber
+from snmp.ber import Message, Oid, Pdu, Value
+from snmp.mib import MibView, Snapshot
+from snmp.mibs import view
+from snmp.notify import Notifier
+
+MAX_MESSAGE: Final = 65507
+"""The largest response the agent sends (the UDP payload limit, net-snmp's default)."""
+MAX_BULK_VARBINDS: Final = 1024
+"""GETBULK answers stop here even when the message would still fit."""
+V1_ERRORS: Final = {
+    ber.NO_ACCESS: ber.NO_SUCH_NAME, ber.NOT_WRITABLE: ber.NO_SUCH_NAME,
+    ber.WRONG_TYPE: ber.BAD_VALUE, ber.WRONG_LENGTH: ber.BAD_VALUE,
+    ber.WRONG_VALUE: ber.BAD_VALUE, ber.INCONSISTENT_VALUE: ber.BAD_VALUE,
+}
+"""RFC 2576 section 4.3: v2 error-status values a v1 manager understands."""
+V2_EXCEPTIONS: Final = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
+REQUEST_COUNTERS: Final = {ber.GET: "snmpInGetRequests", ber.GETNEXT: "snmpInGetNexts",
+                           ber.GETBULK: "snmpInGetNexts", ber.SET: "snmpInSetRequests"}
+
+
+class Access:
+    READ = "read"
+    WRITE = "write"
+
+
+def community_access(device: Device, community: bytes) -> str | None:
+    for entry in device.running.communities:
+        if entry.name.encode() == community:
+            write = entry.access is CommunityAccess.MANAGER and not entry.restricted
+            return Access.WRITE if write else Access.READ
+    return None
+
+
+@dataclass
+class Agent(asyncio.DatagramProtocol):
+    device: Device
+    mib: MibView = field(default_factory=view)
+    transport: asyncio.DatagramTransport | None = None
+    notifier: Notifier | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+    usm: Callable[[bytes, tuple[str, int]], None] | None = None
+    """The v3 (USM) engine, when v3 users are configured; v3 messages go there whole."""
+
+    def count(self, name: str, step: int = 1) -> None:
+        counters = self.device.snmp_counters
+        counters[name] = counters.get(name, 0) + step
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # CPython's selector datagram transport does not subclass DatagramTransport.
+        self.transport = cast(asyncio.DatagramTransport, transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed.set()
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.count("snmpInPkts")
+        try:
+            version = ber.message_version(data)
+            if version == ber.V3:
+                if self.usm is not None:
+                    self.usm(data, addr)
+                else:
+                    self.count("snmpInBadVersions")
+                return
+            message = ber.decode_message(data)
+        except ber.DecodeError:
+            self.count("snmpInASNParseErrs")
+            return
+        pdu = message.pdu
+        if pdu.type == ber.RESPONSE:
+            self.count("snmpInGetResponses")
+            if self.notifier is not None:
+                self.notifier.acknowledged(pdu.request_id)
+            return
+        access = community_access(self.device, message.community)
+        if access is None:
+            self.count("snmpInBadCommunityNames")
+            if self.notifier is not None:
+                self.notifier.authentication_failure()
+            return
+        counter = REQUEST_COUNTERS.get(pdu.type)
+        if counter is None:
+            self.count("snmpSilentDrops")
+            return
+        self.count(counter)
+        if pdu.type == ber.SET or (
+                pdu.type != ber.GET or self.mib.live(oid for oid, _ in pdu.varbinds)):
+            task = asyncio.get_running_loop().create_task(self.answer_later(message, addr, access))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            return
+        self.send(message, self.respond(message, Snapshot(self.device)), addr)
+
+    async def answer_later(self, message: Message, addr: tuple[str, int], access: str) -> None:
+        """A SET, or a read that may touch the fabric's live tables."""
+        if message.pdu.type == ber.SET:
+            reply = await self.set(message, access)
+        else:
+            await self.device.refresh()
+            reply = self.respond(message, Snapshot(self.device))
+        self.send(message, reply, addr)
+
+    def send(self, request: Message, reply: Pdu, addr: tuple[str, int],
+             varbinds: bytes | None = None) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        response = Message(request.version, request.community, reply)
+        data = ber.encode_message(response, varbinds)
+        if len(data) > MAX_MESSAGE:
+            self.count("snmpOutTooBigs")
+            data = ber.encode_message(
+                Message(request.version, request.community,
+                        Pdu(ber.RESPONSE, reply.request_id, ber.TOO_BIG, 0,
+                            request.pdu.varbinds if request.version == ber.V1 else [])))
+        self.count("snmpOutGetResponses")
+        self.count("snmpOutPkts")
+        self.transport.sendto(data, addr)
+
+    def respond(self, message: Message, snap: Snapshot) -> Pdu:
+        pdu, v1 = message.pdu, message.version == ber.V1
+        self.count("snmpInTotalReqVars", len(pdu.varbinds))
+        if pdu.type == ber.GETBULK:
+            return Pdu(ber.RESPONSE, pdu.request_id, 0, 0, self.bulk(snap, pdu))
+        results: list[tuple[Oid, Value]] = []
+        for number, (oid, _) in enumerate(pdu.varbinds, 1):
+            found = (self.next_v1(snap, oid) if v1 else self.next(snap, oid)) \
+                if pdu.type == ber.GETNEXT else (oid, self.mib.get(snap, oid))
+            value = found[1]
+            if v1 and (value.tag in V2_EXCEPTIONS or value.tag == ber.COUNTER64):
+                self.count("snmpOutNoSuchNames")
+                return Pdu(ber.RESPONSE, pdu.request_id, ber.NO_SUCH_NAME, number,
+                           pdu.varbinds)
+            results.append(found)
+        return Pdu(ber.RESPONSE, pdu.request_id, 0, 0, results)
+
+    def next(self, snap: Snapshot, oid: Oid) -> tuple[Oid, Value]:
+        found = self.mib.next(snap, oid)
+        return (oid, Value(ber.END_OF_MIB_VIEW)) if found is None else (found.oid, found.value)
+
+    def next_v1(self, snap: Snapshot, oid: Oid) -> tuple[Oid, Value]:
+        """v1 cannot carry Counter64: such objects are skipped (RFC 2576 section 4.1.2.1)."""
+        while True:
+            found = self.next(snap, oid)
+            if found[1].tag != ber.COUNTER64:
+                return found
+            oid = found[0]
+
+    def bulk(self, snap: Snapshot, pdu: Pdu) -> list[tuple[Oid, Value]]:
+        """RFC 3416 section 4.2.3, stopping early at the end of the view or at the size cap
+        (a partial answer is allowed; the manager asks again from where it ended)."""
+        requested = pdu.varbinds
+        non_repeaters = min(max(pdu.error_status, 0), len(requested))
+        repetitions = max(pdu.error_index, 0)
+        results = [self.next(snap, oid) for oid, _ in requested[:non_repeaters]]
+        size = sum(len(ber.encode_varbind(*r)) for r in results)
+        cursors = [oid for oid, _ in requested[non_repeaters:]]
+        budget = MAX_MESSAGE - 64 - len(requested) * 8
+        for _ in range(repetitions if cursors else 0):
+            ended = True
+            for i, cursor in enumerate(cursors):
+                found = self.next(snap, cursor)
+                size += len(ber.encode_varbind(*found))
+                if size > budget or len(results) >= MAX_BULK_VARBINDS:
+                    return results
+                results.append(found)
+                cursors[i] = found[0]
+                ended = ended and found[1].tag == ber.END_OF_MIB_VIEW
+            if ended:
+                break
+        return results
+
+    async def set(self, message: Message, access: str) -> Pdu:
+        """All or nothing: the SET is tried on a copy of the running config first, then
+        applied to the running config and pushed to the fabric like a CLI command."""
+        pdu, v1 = message.pdu, message.version == ber.V1
+        self.count("snmpInTotalSetVars", len(pdu.varbinds))
+        snap = Snapshot(self.device)
+        if access != Access.WRITE:
+            self.count("snmpInBadCommunityUses")
+            status, index = ber.NO_ACCESS, 1
+        else:
+            status, index = self.mib.set(snap, self.device.running.copy(), pdu.varbinds)
+        if status == ber.NO_ERROR:
+            self.mib.set(snap, self.device.running, pdu.varbinds)
+            await self.device.commit()
+            return Pdu(ber.RESPONSE, pdu.request_id, 0, 0, pdu.varbinds)
+        if v1:
+            status = V1_ERRORS.get(status, status)
+        return Pdu(ber.RESPONSE, pdu.request_id, status, index, pdu.varbinds)
+
+    def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        if self.notifier is not None:
+            self.notifier.close()
+        if self.transport is not None:
+            self.transport.close()
+
+    async def wait_closed(self) -> None:
+        await self.closed.wait()
+
+
+async def start_agent(sock: socket.socket, device: Device, notify: bool = True) -> Agent:
+    """Serve SNMP on the chassis' bound UDP socket. The agent starts as the switch's
+    management stack comes up, so with `notify` receivers get coldStart now (sysUpTime near
+    zero) and link changes from then on."""
+    sock.setblocking(False)
+    agent = Agent(device)
+    await asyncio.get_running_loop().create_datagram_endpoint(lambda: agent, sock=sock)
+    assert agent.transport is not None
+    if notify:
+        agent.notifier = Notifier(device, agent.transport)
+        device.on_link_change.append(agent.notifier.link_changed)
+        agent.notifier.cold_start()
+    return agent

@@ -1,0 +1,91 @@
+"""Notifications to the receivers of `snmp-server host ADDR community NAME [inform]`: coldStart
+when the agent starts (on every module that becomes active, so after a switchover it comes from
+the new active with sysUpTime restarted), linkDown/linkUp with the IF-MIB var-binds for every
+carrier change, authenticationFailure when `snmp-server enable traps authentication` is set.
+
+They leave from the agent's own socket as SNMPv2c Trap-PDUs (Inform-PDUs for `inform`
+receivers; an acknowledged inform is counted, an unanswered one is not retried). The real CLI
+has no trap port: receivers get UDP 162 unless PROCURVE_SNMP_TRAP_PORT names another, an
+emulator extension so that tests and labs can run snmptrapd unprivileged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+from typing import Final
+
+from emulator import hardware
+from emulator.device import Device
+from snmp import ber
+from snmp.ber import Message, Oid, Pdu, Value
+from snmp.mib import Snapshot, integer, object_id, timeticks
+from snmp.mibs import view
+from snmp.mibs.if_mib import DOWN, UP
+
+TRAP_PORT_ENV: Final = "PROCURVE_SNMP_TRAP_PORT"
+TRAP_PORT: Final = 162
+SYS_UPTIME_0: Final = (1, 3, 6, 1, 2, 1, 1, 3, 0)
+SNMP_TRAP_OID_0: Final = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)
+SNMP_TRAPS: Final = (1, 3, 6, 1, 6, 3, 1, 1, 5)
+COLD_START: Final = (*SNMP_TRAPS, 1)
+LINK_DOWN: Final = (*SNMP_TRAPS, 3)
+LINK_UP: Final = (*SNMP_TRAPS, 4)
+AUTHENTICATION_FAILURE: Final = (*SNMP_TRAPS, 5)
+IF_ENTRY: Final = (1, 3, 6, 1, 2, 1, 2, 2, 1)
+LINK_VARBIND_COLUMNS: Final = (1, 7, 8)
+"""ifIndex, ifAdminStatus, ifOperStatus: the objects of the linkUp/linkDown NOTIFICATION-TYPE."""
+
+
+def trap_port() -> int:
+    return int(os.environ.get(TRAP_PORT_ENV, TRAP_PORT))
+
+
+class Notifier:
+    def __init__(self, device: Device, transport: asyncio.DatagramTransport) -> None:
+        self.device = device
+        self.transport = transport
+        self.request_ids = itertools.count(1)
+        self.pending: set[int] = set()
+        """Inform request-ids not yet acknowledged."""
+        self.port = trap_port()
+
+    def send(self, trap: Oid, varbinds: list[tuple[Oid, Value]]) -> None:
+        if self.transport.is_closing():
+            return
+        snap = Snapshot(self.device)
+        head = [(SYS_UPTIME_0, timeticks(snap.uptime)), (SNMP_TRAP_OID_0, object_id(trap))]
+        for receiver in self.device.running.trap_receivers:
+            request_id = next(self.request_ids)
+            kind = ber.INFORM if receiver.inform else ber.TRAP_V2
+            if receiver.inform:
+                self.pending.add(request_id)
+            data = ber.encode_message(Message(ber.V2C, receiver.community.encode(),
+                                              Pdu(kind, request_id, 0, 0, head + varbinds)))
+            self.transport.sendto(data, (str(receiver.address), self.port))
+            counters = self.device.snmp_counters
+            counters["snmpOutTraps"] = counters.get("snmpOutTraps", 0) + 1
+            counters["snmpOutPkts"] = counters.get("snmpOutPkts", 0) + 1
+
+    def acknowledged(self, request_id: int) -> None:
+        self.pending.discard(request_id)
+
+    def cold_start(self) -> None:
+        self.send(COLD_START, [])
+
+    def link_changed(self, port: str, up: bool) -> None:
+        index = hardware.if_index(port)
+        snap, mib = Snapshot(self.device), view()
+        oids: list[Oid] = [(*IF_ENTRY, column, index) for column in LINK_VARBIND_COLUMNS]
+        varbinds = [(oid, mib.get(snap, oid)) for oid in oids[:2]]
+        # The reset before a port comes up is reported after the fact: say what it was then.
+        varbinds.append((oids[2], integer(UP if up else DOWN)))
+        self.send(LINK_UP if up else LINK_DOWN, varbinds)
+
+    def authentication_failure(self) -> None:
+        if self.device.running.snmp_auth_traps:
+            self.send(AUTHENTICATION_FAILURE, [])
+
+    def close(self) -> None:
+        self.pending.clear()

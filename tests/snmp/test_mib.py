@@ -1,0 +1,142 @@
+"""The MIB view over a live Device: order, exceptions, live rows and SETs through the model."""
+
+from __future__ import annotations
+
+import itertools
+
+from emulator.config.model import Community, CommunityAccess
+from emulator.device import Device, LldpNeighbor, MacEntry
+from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
+from snmp import ber
+from snmp.ber import Oid, Value
+from snmp.mib import Snapshot, parse_oid
+from snmp.mibs import view
+
+IF_DESCR = parse_oid("1.3.6.1.2.1.2.2.1.2")
+IF_ADMIN = parse_oid("1.3.6.1.2.1.2.2.1.7")
+IF_OPER = parse_oid("1.3.6.1.2.1.2.2.1.8")
+IF_ALIAS = parse_oid("1.3.6.1.2.1.31.1.1.1.18")
+IF_HC_IN = parse_oid("1.3.6.1.2.1.31.1.1.1.6")
+SYS_NAME_0 = parse_oid("1.3.6.1.2.1.1.5.0")
+VLAN_STATIC_NAME = parse_oid("1.3.6.1.2.1.17.7.1.4.3.1.1")
+VLAN_UNTAGGED = parse_oid("1.3.6.1.2.1.17.7.1.4.3.1.4")
+PVID = parse_oid("1.3.6.1.2.1.17.7.1.4.5.1.1")
+HA_FAILOVERS_0 = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.2.0")
+HA_MODULE_STATE = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.5.1.1")
+ENT_STANDBY = parse_oid("1.3.6.1.2.1.131.1.1.1.6")
+LLDP_REM_SYS_NAME = parse_oid("1.0.8802.1.1.2.1.4.1.1.9")
+Q_FDB_PORT = parse_oid("1.3.6.1.2.1.17.7.1.2.2.1.2")
+
+
+def walk(device: Device, root: Oid) -> dict[Oid, Value]:
+    return {f.oid[len(root):]: f.value for f in view().walk(Snapshot(device), root)}
+
+
+def test_full_walk_is_strictly_increasing_and_consistent_with_get(device: Device) -> None:
+    snap, mib = Snapshot(device), view()
+    found = list(mib.walk(snap, ()))
+    assert len(found) > 10_000
+    for before, after in itertools.pairwise(found):
+        assert before.oid < after.oid
+    for item in found[::97]:
+        assert mib.get(snap, item.oid) == item.value
+        assert mib.next(snap, item.oid[:-1]) is not None
+
+
+def test_exceptions(device: Device) -> None:
+    snap, mib = Snapshot(device), view()
+    assert mib.get(snap, (1, 3, 6, 1, 2, 1, 99, 0)).tag == ber.NO_SUCH_OBJECT
+    assert mib.get(snap, (*IF_DESCR, 999)).tag == ber.NO_SUCH_INSTANCE
+    assert mib.get(snap, (1, 3, 6, 1, 2, 1, 1, 5)).tag == ber.NO_SUCH_INSTANCE
+    assert mib.next(snap, (2,)) is None
+    last = list(mib.walk(snap, ()))[-1]
+    assert mib.next(snap, last.oid) is None
+
+
+def test_getnext_between_and_inside_instances(device: Device) -> None:
+    snap, mib = Snapshot(device), view()
+    first = mib.next(snap, IF_DESCR)
+    assert first is not None and first.oid == (*IF_DESCR, 1) and first.value.data == b"A1"
+    after = mib.next(snap, (*IF_DESCR, 24, 5))  # inside A24's subtree: the next row is B1
+    assert after is not None and after.oid == (*IF_DESCR, 25)
+    ahead = mib.next(snap, (1, 3, 6, 1, 2, 1, 1, 5, 0, 0))
+    assert ahead is not None and ahead.oid == (1, 3, 6, 1, 2, 1, 1, 6, 0)
+
+
+def test_interfaces_follow_the_config_and_inventory(device: Device) -> None:
+    descr = walk(device, IF_DESCR)
+    assert descr[(1,)].data == b"A1" and descr[(49,)].data == b"C1"
+    assert (53,) not in descr  # C holds a 4-port module: C5 does not exist
+    assert descr[(4097,)].data == b"DEFAULT_VLAN"
+    device.running.vlan_create(20)
+    device.running.vlan_add_ports(20, ["A3"], tagged=False)
+    device.running.port_set_enabled("A2", False)
+    assert walk(device, IF_DESCR)[(4116,)].data == b"VLAN20"
+    assert walk(device, VLAN_STATIC_NAME)[(20,)].data == b"VLAN20"
+    assert walk(device, VLAN_UNTAGGED)[(20,)].data == bytes([0x20]) + bytes(35)
+    assert walk(device, PVID)[(3,)].data == 20
+    assert walk(device, IF_ADMIN)[(2,)].data == 2
+    assert walk(device, IF_ADMIN)[(1,)].data == 1
+
+
+def test_counters_and_tables_from_the_fabric(device: Device) -> None:
+    device.ports["B2"].counters.rx_bytes = 2**40 + 7
+    device.mac_table = [MacEntry("001122-334455", "B2", 1)]
+    device.lldp_neighbors = [LldpNeighbor("A5", "0011223344aa", "7", "eth0", "peer")]
+    assert walk(device, IF_HC_IN)[(26,)] == Value(ber.COUNTER64, 2**40 + 7)
+    assert walk(device, Q_FDB_PORT) == {(1, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55):
+                                        Value(ber.INTEGER, 26)}
+    assert walk(device, LLDP_REM_SYS_NAME) == {(0, 5, 1): Value(ber.OCTET_STRING, b"peer")}
+
+
+def test_link_changes_reach_the_hooks_and_if_mib(device: Device) -> None:
+    seen: list[tuple[str, bool]] = []
+    device.on_link_change.append(lambda port, up: seen.append((port, up)))
+    device.port_reported("A1", "tap:x", True)   # first report since takeover: reset, then up
+    device.port_reported("A1", "tap:x", True)   # no change
+    device.port_reported("A1", "tap:x", False)
+    assert seen == [("A1", False), ("A1", True), ("A1", False)]
+    device.port_reported("A1", "tap:x", True)
+    assert walk(device, IF_OPER)[(1,)].data == 1
+
+
+def test_redundancy_tables(device: Device) -> None:
+    redundancy = device.redundancy
+    redundancy.modules["MM2"] = ModuleView("MM2", ModuleStatus.STANDBY)
+    redundancy.record.failovers = 3
+    redundancy.record.log.append(FailoverEvent(0.0, "MM2", "MM1", "switchover requested"))
+    assert walk(device, HA_FAILOVERS_0) == {(): Value(ber.COUNTER32, 3)}
+    assert walk(device, HA_MODULE_STATE) == {(4,): Value(ber.INTEGER, 4),
+                                             (5,): Value(ber.INTEGER, 2)}
+    assert walk(device, ENT_STANDBY)[(4,)] == Value(ber.INTEGER, 4)
+
+
+def test_set_goes_through_the_config_model(device: Device) -> None:
+    mib, snap = view(), Snapshot(device)
+    config = device.running
+    assert mib.set(snap, config, [(SYS_NAME_0, Value(ber.OCTET_STRING, b"core-1")),
+                                  ((*IF_ADMIN, 3), Value(ber.INTEGER, 2)),
+                                  ((*IF_ALIAS, 3), Value(ber.OCTET_STRING, b"uplink"))]) == (0, 0)
+    assert config.hostname == "core-1"
+    assert not config.interfaces["A3"].enabled and config.interfaces["A3"].name == "uplink"
+    assert mib.set(snap, config, [((*IF_ADMIN, 3), Value(ber.OCTET_STRING, b"x"))]) == (
+        ber.WRONG_TYPE, 1)
+    assert mib.set(snap, config, [((*IF_ADMIN, 3), Value(ber.INTEGER, 3))]) == (
+        ber.WRONG_VALUE, 1)
+    assert mib.set(snap, config, [(SYS_NAME_0, Value(ber.OCTET_STRING, b"x" * 33))]) == (
+        ber.WRONG_VALUE, 1)
+    assert mib.set(snap, config, [((*IF_DESCR, 1), Value(ber.OCTET_STRING, b"x"))]) == (
+        ber.NOT_WRITABLE, 1)
+    assert mib.set(snap, config, [((*IF_ALIAS, 4097), Value(ber.OCTET_STRING, b"x"))]) == (
+        ber.NOT_WRITABLE, 1)
+
+
+def test_communities_are_config(device: Device) -> None:
+    from snmp.agent import Access, community_access
+
+    device.running.community_set(Community("ro", CommunityAccess.OPERATOR))
+    device.running.community_set(Community("mgr", CommunityAccess.MANAGER, restricted=True))
+    assert community_access(device, b"public") == Access.WRITE
+    assert community_access(device, b"ro") == Access.READ
+    assert community_access(device, b"mgr") == Access.READ
+    assert community_access(device, b"nope") is None

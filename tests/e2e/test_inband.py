@@ -1,5 +1,5 @@
-"""In-band management: a VLAN address of the switch answers ARP and ping and serves SSH and
-telnet to hosts (network namespaces) on that VLAN; `ping` and `show arp` use the same stack."""
+"""In-band management: a VLAN address of the switch answers ARP and ping and serves SSH, telnet
+and SNMP to hosts (network namespaces) on that VLAN; `ping` and `show arp` use the same stack."""
 
 from __future__ import annotations
 
@@ -68,6 +68,10 @@ def test_vlan_address_serves_ping_ssh_telnet_and_the_cli_uses_the_stack(
     shown = netmiko_from(h1, "hp_procurve", "10.0.0.5")
     assert "10.0.0.5" in shown and "10.0.20.5" in shown
     assert "10.0.20.5" in netmiko_from(h2, "hp_procurve_telnet", "10.0.20.5")
+    sys_name = subprocess.run(["ip", "netns", "exec", h1.ns, "snmpget", "-v2c", "-c", "public",
+                               "-On", "-t", "2", "10.0.0.5", "1.3.6.1.2.1.1.5.0"],
+                              capture_output=True, text=True, timeout=30)
+    assert sys_name.stdout.strip() == '.1.3.6.1.2.1.1.5.0 = STRING: "HP-8212zl"', sys_name
 
     conn = chassis.netmiko()
     try:

@@ -1,9 +1,8 @@
-"""Fixtures shared by every test folder: real chassis processes (see emulator/testing.py)."""
+"""Fixtures shared by every test folder: real chassis processes, from the project's own pytest
+plugin (emulator/pytest_plugin.py, loaded through its `pytest11` entry point) under the names
+the tests use."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -11,16 +10,11 @@ from emulator.testing import ChassisFactory, RunningChassis
 
 
 @pytest.fixture
-def chassis_factory(tmp_path: Path) -> Iterator[ChassisFactory]:
-    factory = ChassisFactory(tmp_path)
-    try:
-        yield factory
-    finally:
-        failures = factory.stop_all()
-    assert not failures, "\n".join(failures)
+def chassis_factory(procurve_factory: ChassisFactory) -> ChassisFactory:
+    return procurve_factory
 
 
 @pytest.fixture
-def chassis(chassis_factory: ChassisFactory) -> RunningChassis:
+def chassis(procurve_switch: RunningChassis) -> RunningChassis:
     """A new, ready 8212zl on free local ports (factory config, manager/manager)."""
-    return chassis_factory.start()
+    return procurve_switch

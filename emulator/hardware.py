@@ -156,6 +156,21 @@ def if_index(port: str) -> int:
     return SLOTS.index(slot) * PORTS_PER_SLOT_INDEX + number
 
 
+VLAN_IF_INDEX_BASE: Final = 4096
+"""VLAN interfaces follow every possible port index (inferred: the public walks are of
+stackable boxes whose VLAN numbering differs)."""
+
+
+def vlan_if_index(vid: int) -> int:
+    return VLAN_IF_INDEX_BASE + vid
+
+
+def port_mac(base_mac: str, port: str) -> bytes:
+    """A port's own MAC: they count down from the base MAC by ifIndex, as in real walks."""
+    base = int.from_bytes(mac_bytes(base_mac), "big")
+    return ((base - if_index(port)) % (1 << 48)).to_bytes(6, "big")
+
+
 def port_sort_key(port: str) -> int:
     return if_index(port)
 
@@ -244,8 +259,12 @@ Please register your products now at:  www.ProCurve.com
 """What the switch paints after login, before `Press any key to continue`."""
 
 SYS_DESCR: Final = (
-    f"HP J8715A ProCurve Switch 8212zl, revision {SOFTWARE_REVISION}, ROM {ROM_VERSION} "
-    "(/ws/swbuildm/rel_tacoma_qaoff/code/build/btm(swbuildm_rel_tacoma_qaoff_rel_tacoma))"
+    f"{PRODUCT_LINE}, revision {SOFTWARE_REVISION}, ROM {ROM_VERSION} "
+    "(/ws/swbuildm/rel_ukiah_qaoff/code/build/btm(swbuildm_rel_ukiah_qaoff_rel_ukiah))"
 )
-"""sysDescr.0 and the LLDP system description; napalm's model is the text before ", "."""
+"""sysDescr.0 and the LLDP system description. Builds before the HP rebranding wrote
+`ProCurve J8697A Switch 5406zl, revision K.15.04.0007, ROM K.15.13 (/sw/code/build/btm(K_15_04))`
+(a real walk); late K.15 and K.16 builds write `HP J8715A Switch 8212zl, revision ...,
+ROM K.15.30 (/ws/swbuildm/...)`, as the banner of this K.15.16 does. napalm's model is the text
+before ", "; ntc-templates read the product number after `HP`."""
 SYS_OBJECT_ID: Final = "1.3.6.1.4.1.11.2.3.7.11.72"

@@ -2,8 +2,7 @@
 
 Ports take their ifIndex from hardware.if_index ((slot-1)*24 + port), counters from the
 fabric, admin status and alias from the running config (both writable). VLAN interfaces follow
-the ports (ifType propVirtual, ifIndex VLAN_IF_INDEX_BASE + vid: inferred, the public walks are
-of stackable boxes whose VLAN numbering differs).
+the ports (ifType propVirtual, ifIndex from hardware.vlan_if_index).
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from snmp.mib import (
 INTERFACES: Final = (1, 3, 6, 1, 2, 1, 2)
 IF_ENTRY: Final = (1, 3, 6, 1, 2, 1, 2, 2, 1)
 IF_X_ENTRY: Final = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1)
-VLAN_IF_INDEX_BASE: Final = 4096
 ETHERNET_CSMACD: Final = 6
 PROP_VIRTUAL: Final = 53
 PORT_MTU: Final = 1526
@@ -49,7 +47,6 @@ SPEEDS: Final = {"10GbE-GEN": 10_000_000_000, "10GbE-CX4": 10_000_000_000}
 """Nominal speed by `show interfaces brief` port type; anything else is a gigabit port."""
 GIGABIT: Final = 1_000_000_000
 NULL_OID: Final = (0, 0)
-MAC_SPACE: Final = 2**48
 
 
 @dataclass(frozen=True)
@@ -75,9 +72,7 @@ class PortRow:
 
     @property
     def mac(self) -> bytes:
-        """Per-port MACs count down from the base MAC, as in real walks."""
-        base = int.from_bytes(hardware.mac_bytes(self.snap.device.inventory.base_mac), "big")
-        return ((base - self.index) % MAC_SPACE).to_bytes(6, "big")
+        return hardware.port_mac(self.snap.device.inventory.base_mac, self.port)
 
 
 @dataclass(frozen=True)
@@ -87,17 +82,13 @@ class VlanRow:
 
     @property
     def index(self) -> int:
-        return vlan_if_index(self.vlan.vid)
+        return hardware.vlan_if_index(self.vlan.vid)
 
     @property
     def up(self) -> bool:
         ports = self.snap.device.ports
         return any(ports[p].link_up for p in self.vlan.untagged | self.vlan.tagged
                    if p in ports)
-
-
-def vlan_if_index(vid: int) -> int:
-    return VLAN_IF_INDEX_BASE + vid
 
 
 def port_rows(snap: Snapshot) -> Iterator[PortRow]:
@@ -111,7 +102,7 @@ def interface_rows(snap: Snapshot) -> Iterator[tuple[Oid, PortRow | VlanRow]]:
     for row in port_rows(snap):
         yield (row.index,), row
     for vlan in snap.device.running.vlans.values():
-        yield (vlan_if_index(vlan.vid),), VlanRow(snap, vlan)
+        yield (hardware.vlan_if_index(vlan.vid),), VlanRow(snap, vlan)
 
 
 def _port_only(row: Row) -> PortRow:

@@ -18,7 +18,7 @@ def test_get_facts_and_get_config(chassis: Any) -> None:
     try:
         facts = device.get_facts()
         assert facts["hostname"] == "HP-8212zl"
-        assert facts["model"] == "HP J8715A ProCurve Switch 8212zl"
+        assert facts["model"] == "HP J8715A Switch 8212zl"
         assert facts["os_version"] == "K.15.16.0008"
         assert facts["serial_number"] not in ("", "Unknown")
         assert facts["interface_list"][:2] == ["A1", "A2"] and len(facts["interface_list"]) == 48

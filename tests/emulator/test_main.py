@@ -41,6 +41,8 @@ BAD = [
     ["run", "--port", "A1=udp:1:host:99999"],
     ["run", "--port", "A1=tap:a", "--port", "a1=tap:b"],
     ["run", "--ssh-port", "2000", "--telnet-port", "2000"],
+    ["run", "--mgmt-netns", "a/b"],
+    ["run", "--mgmt-netns", ".."],
     ["fly"],
     [],
 ]
@@ -74,6 +76,7 @@ def test_defaults() -> None:
         Path("procurve-data"), 2222, 2323, 1161)
     assert (args.listen, args.timing, args.hostname, args.startup_config, args.ports) == (
         "127.0.0.1", "lab", None, None, {})
+    assert args.mgmt_netns == "auto"
 
 
 def test_environment_mirrors_every_flag(
@@ -91,6 +94,7 @@ def test_environment_mirrors_every_flag(
         "PROCURVE_TIMING": "fast",
         "PROCURVE_STARTUP_CONFIG": str(config),
         "PROCURVE_PORTS": "a1=tap:lab1, A2=afpacket:eth1  B24=udp:5000:10.0.0.2:5001",
+        "PROCURVE_MGMT_NETNS": "self",
     }.items():
         monkeypatch.setenv(name, value)
     args = main.parse_args(["run"])
@@ -100,6 +104,7 @@ def test_environment_mirrors_every_flag(
     assert (args.listen, args.timing, args.startup_config) == ("::1", "fast", 'hostname "lab"\n')
     assert args.ports == {"A1": "tap:lab1", "A2": "afpacket:eth1",
                           "B24": "udp:5000:10.0.0.2:5001"}
+    assert args.mgmt_netns == "self"
     assert main.parse_args(["status"]).data_dir == tmp_path / "d"
 
 

@@ -6,26 +6,28 @@ A bad community gets no answer (snmpInBadCommunityNames counts, and an authentic
 notification goes out when enabled); malformed packets are dropped (snmpInASNParseErrs).
 Requests that need the fabric's counters, and SETs (which program the fabric), are answered
 from a task; everything else is answered inside the datagram callback.
+
+SNMPv3 (after `snmpv3 enable`) goes through the USM in snmp/usm.py and then the same path, with
+the access of the user's group; `snmpv3 only` silences v1/v2c, `snmpv3 restricted-access` makes
+every community read-only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, cast
 
 from emulator.config.model import CommunityAccess
 from emulator.device import Device
 from snmp import ber
-from snmp.ber import Message, Oid, Pdu, Value
+from snmp.ber import MAX_MESSAGE, Message, Oid, Pdu, Value
 from snmp.mib import MibView, Snapshot
 from snmp.mibs import view
 from snmp.notify import Notifier
+from snmp.usm import Usm, V3Message, count_boot
 
-MAX_MESSAGE: Final = 65507
-"""The largest response the agent sends (the UDP payload limit, net-snmp's default)."""
 MAX_BULK_VARBINDS: Final = 1024
 """GETBULK answers stop here even when the message would still fit."""
 V1_ERRORS: Final = {
@@ -47,7 +49,8 @@ class Access:
 def community_access(device: Device, community: bytes) -> str | None:
     for entry in device.running.communities:
         if entry.name.encode() == community:
-            write = entry.access is CommunityAccess.MANAGER and not entry.restricted
+            write = (entry.access is CommunityAccess.MANAGER and not entry.restricted
+                     and not device.running.snmpv3.restricted_access)
             return Access.WRITE if write else Access.READ
     return None
 
@@ -60,8 +63,8 @@ class Agent(asyncio.DatagramProtocol):
     notifier: Notifier | None = None
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
-    usm: Callable[[bytes, tuple[str, int]], None] | None = None
-    """The v3 (USM) engine, when v3 users are configured; v3 messages go there whole."""
+    usm: Usm | None = None
+    """The v3 engine, made when the first v3 message arrives."""
 
     def count(self, name: str, step: int = 1) -> None:
         counters = self.device.snmp_counters
@@ -76,13 +79,14 @@ class Agent(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.count("snmpInPkts")
+        v3 = self.device.running.snmpv3
         try:
             version = ber.message_version(data)
+            if not v3.enabled if version == ber.V3 else v3.only:
+                self.count("snmpInBadVersions")
+                return
             if version == ber.V3:
-                if self.usm is not None:
-                    self.usm(data, addr)
-                else:
-                    self.count("snmpInBadVersions")
+                self.v3_received(data, addr)
                 return
             message = ber.decode_message(data)
         except ber.DecodeError:
@@ -100,6 +104,31 @@ class Agent(asyncio.DatagramProtocol):
             if self.notifier is not None:
                 self.notifier.authentication_failure()
             return
+        self.dispatch(message, addr, access)
+
+    def v3_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        """Through USM: a report goes straight back; a request without access through its
+        group (none, or a security level below the group's) gets authorizationError."""
+        if self.usm is None:
+            self.usm = Usm(self.device)
+        outcome = self.usm.receive(data)
+        if isinstance(outcome, bytes):
+            self.send_raw(outcome, addr)
+            return
+        if outcome is None:
+            return
+        if outcome.pdu.type in (ber.RESPONSE, ber.REPORT):
+            self.count("snmpInGetResponses")
+            return
+        write = self.usm.access(outcome)
+        if write is None:
+            self.send(outcome, Pdu(ber.RESPONSE, outcome.pdu.request_id,
+                                   ber.AUTHORIZATION_ERROR, 0, outcome.pdu.varbinds), addr)
+            return
+        self.dispatch(outcome, addr, Access.WRITE if write else Access.READ)
+
+    def dispatch(self, message: Message, addr: tuple[str, int], access: str) -> None:
+        pdu = message.pdu
         counter = REQUEST_COUNTERS.get(pdu.type)
         if counter is None:
             self.count("snmpSilentDrops")
@@ -122,19 +151,27 @@ class Agent(asyncio.DatagramProtocol):
             reply = self.respond(message, Snapshot(self.device))
         self.send(message, reply, addr)
 
-    def send(self, request: Message, reply: Pdu, addr: tuple[str, int],
-             varbinds: bytes | None = None) -> None:
+    def send(self, request: Message, reply: Pdu, addr: tuple[str, int]) -> None:
+        data = self.encode(request, reply)
+        limit = min(MAX_MESSAGE, request.max_size) if isinstance(request, V3Message) \
+            else MAX_MESSAGE
+        if len(data) > limit:
+            self.count("snmpOutTooBigs")
+            data = self.encode(request, Pdu(ber.RESPONSE, reply.request_id, ber.TOO_BIG, 0,
+                                            request.pdu.varbinds if request.version == ber.V1
+                                            else []))
+        self.count("snmpOutGetResponses")
+        self.send_raw(data, addr)
+
+    def encode(self, request: Message, reply: Pdu) -> bytes:
+        if isinstance(request, V3Message):
+            assert self.usm is not None
+            return self.usm.wrap(request, reply)
+        return ber.encode_message(Message(request.version, request.community, reply))
+
+    def send_raw(self, data: bytes, addr: tuple[str, int]) -> None:
         if self.transport is None or self.transport.is_closing():
             return
-        response = Message(request.version, request.community, reply)
-        data = ber.encode_message(response, varbinds)
-        if len(data) > MAX_MESSAGE:
-            self.count("snmpOutTooBigs")
-            data = ber.encode_message(
-                Message(request.version, request.community,
-                        Pdu(ber.RESPONSE, reply.request_id, ber.TOO_BIG, 0,
-                            request.pdu.varbinds if request.version == ber.V1 else [])))
-        self.count("snmpOutGetResponses")
         self.count("snmpOutPkts")
         self.transport.sendto(data, addr)
 
@@ -227,6 +264,7 @@ async def start_agent(sock: socket.socket, device: Device, notify: bool = True) 
     management stack comes up, so with `notify` receivers get coldStart now (sysUpTime near
     zero) and link changes from then on."""
     sock.setblocking(False)
+    count_boot(device)
     agent = Agent(device)
     await asyncio.get_running_loop().create_datagram_endpoint(lambda: agent, sock=sock)
     assert agent.transport is not None

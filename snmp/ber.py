@@ -59,7 +59,12 @@ WRONG_TYPE: Final = 7
 WRONG_LENGTH: Final = 8
 WRONG_VALUE: Final = 10
 NOT_WRITABLE: Final = 17
+AUTHORIZATION_ERROR: Final = 16
 INCONSISTENT_VALUE: Final = 12
+
+MAX_MESSAGE: Final = 65507
+"""The largest message the agent sends or announces (the UDP payload limit, net-snmp's
+default msgMaxSize)."""
 
 Oid = tuple[int, ...]
 

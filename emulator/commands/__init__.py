@@ -21,6 +21,7 @@ FAMILIES: Final = (
     "ip",
     "lldp",
     "snmp_server",
+    "snmpv3",
     "redundancy",
 )
 

@@ -37,6 +37,7 @@ TEXT_LIMITS: Final = {
     "vlan name": 32,
     "port name": 64,
     "community": 32,
+    "snmpv3 user": 32,
     "contact": 255,
     "location": 255,
 }
@@ -118,6 +119,31 @@ class TrapReceiver:
     inform: bool = False
 
 
+class Snmpv3Group(Enum):
+    """The switch's predefined SNMPv3 access groups (`snmpv3 group NAME user U sec-model
+    ver3`); the value is how the config writes the name."""
+
+    MANAGER_PRIV = "ManagerPriv"
+    MANAGER_AUTH = "ManagerAuth"
+    OPERATOR_AUTH = "OperatorAuth"
+    OPERATOR_NO_AUTH = "OperatorNoAuth"
+
+
+@dataclass
+class Snmpv3:
+    """`snmpv3 ...` settings. Only user names live here: their keys are kept in the security
+    files (snmp/usm.py), as the switch keeps them out of the config."""
+
+    enabled: bool = False
+    restricted_access: bool = False
+    """`snmpv3 restricted-access`: v1/v2c communities are read-only."""
+    only: bool = False
+    """`snmpv3 only`: v1/v2c messages are not answered."""
+    users: list[str] = field(default_factory=list)
+    groups: dict[str, Snmpv3Group] = field(default_factory=dict)
+    """User name -> its group (VACM maps a security name to one group)."""
+
+
 @dataclass
 class SwitchConfig:
     hostname: str = DEFAULT_HOSTNAME
@@ -131,6 +157,7 @@ class SwitchConfig:
     trap_receivers: list[TrapReceiver] = field(default_factory=list)
     snmp_auth_traps: bool = False
     """`snmp-server enable traps authentication`: authenticationFailure notifications."""
+    snmpv3: Snmpv3 = field(default_factory=Snmpv3)
     default_gateway: ipaddress.IPv4Address | None = None
     mac_age: int = MAC_AGE_DEFAULT
     passwords: set[str] = field(default_factory=set)
@@ -338,6 +365,36 @@ class SwitchConfig:
 
     def set_auth_traps(self, enabled: bool) -> None:
         self.snmp_auth_traps = enabled
+
+    def snmpv3_enable(self, enabled: bool) -> None:
+        """Users and groups stay configured while v3 is disabled; they are just not served."""
+        self.snmpv3.enabled = enabled
+
+    def snmpv3_restrict(self, restricted: bool) -> None:
+        self.snmpv3.restricted_access = restricted
+
+    def snmpv3_only(self, only: bool) -> None:
+        self.snmpv3.only = only
+
+    def snmpv3_user_add(self, name: str) -> None:
+        """A user named again keeps its place (its keys change in the security files)."""
+        _check_text("snmpv3 user", name)
+        if name not in self.snmpv3.users:
+            self.snmpv3.users.append(name)
+
+    def snmpv3_user_remove(self, name: str) -> None:
+        """The user's group membership goes with it."""
+        self.snmpv3.users = [u for u in self.snmpv3.users if u != name]
+        self.snmpv3.groups.pop(name, None)
+
+    def snmpv3_group_set(self, user: str, group: Snmpv3Group) -> None:
+        _check_text("snmpv3 user", user)
+        self.snmpv3.groups[user] = group
+
+    def snmpv3_group_remove(self, user: str, group: Snmpv3Group) -> None:
+        """Removing a membership the user does not have changes nothing, as on the switch."""
+        if self.snmpv3.groups.get(user) is group:
+            del self.snmpv3.groups[user]
 
     def password_set(self, level: str) -> None:
         """Only records that the level has a password; the secret lives in the security files."""

@@ -20,6 +20,7 @@ from emulator.config.model import (
     CommunityAccess,
     ConfigError,
     IpMode,
+    Snmpv3Group,
     SwitchConfig,
     TrapReceiver,
     VlanIp,
@@ -29,6 +30,7 @@ from emulator.config.render import (
     COMMUNITY_DEFAULT_RESTRICTED,
     IP_MODE_WORDS,
     RESTRICTION_WORDS,
+    SNMPV3_SEC_MODEL,
 )
 from emulator.hardware import SLOTS, Inventory, PortListError, module_type_for_config
 from emulator.hardware import parse_port_list as _parse_port_list
@@ -43,6 +45,7 @@ _COMMENT: Final = ";"
 _ACCESS_WORDS: Final = {access.value: access for access in CommunityAccess}
 _RESTRICTION_BY_WORD: Final = {word: flag for flag, word in RESTRICTION_WORDS.items()}
 _IP_MODE_BY_WORD: Final = {word: mode for mode, word in IP_MODE_WORDS.items()}
+_SNMPV3_GROUPS: Final = {group.value.lower(): group for group in Snmpv3Group}
 _PASSWORD_OPTIONS: Final = ("user-name", "plaintext")
 
 
@@ -233,6 +236,34 @@ class _Loader:
         (text,) = _exactly(args, 1, "location")
         self.config.set_location(text)
 
+    def snmpv3_enable(self, args: list[str]) -> None:
+        _exactly(args, 0, "enable")
+        self.config.snmpv3_enable(True)
+
+    def snmpv3_restricted(self, args: list[str]) -> None:
+        _exactly(args, 0, "restricted-access")
+        self.config.snmpv3_restrict(True)
+
+    def snmpv3_only(self, args: list[str]) -> None:
+        _exactly(args, 0, "only")
+        self.config.snmpv3_only(True)
+
+    def snmpv3_user(self, args: list[str]) -> None:
+        """`snmpv3 user "NAME"`: the keys are the security files' business."""
+        (name,) = _exactly(args, 1, "user")
+        self.config.snmpv3_user_add(name)
+
+    def snmpv3_group(self, args: list[str]) -> None:
+        """`snmpv3 group GROUP user "NAME" sec-model ver3`."""
+        group, user_word, name, *model = _exactly(args, 5, "group")
+        if group.lower() not in _SNMPV3_GROUPS:
+            raise ConfigError(INVALID_INPUT.format(token=group))
+        for word, expected in ((user_word, "user"), *zip(model, SNMPV3_SEC_MODEL.split(),
+                                                          strict=True)):
+            if word.lower() != expected:
+                raise ConfigError(INVALID_INPUT.format(token=word))
+        self.config.snmpv3_group_set(name, _SNMPV3_GROUPS[group.lower()])
+
     def password(self, args: list[str]) -> None:
         """`password manager [user-name U] [plaintext S]`. The secret is handed back for the
         security files and never kept in the config; without `user-name` the account is
@@ -343,6 +374,11 @@ _TOP: Final[dict[tuple[str, ...], TopAction]] = {
     ("no", "snmp-server", "host"): _Loader.no_snmp_host,
     ("snmp-server", "enable", "traps", "authentication"): _Loader.snmp_auth_traps,
     ("snmp-server", "location"): _Loader.snmp_location,
+    ("snmpv3", "enable"): _Loader.snmpv3_enable,
+    ("snmpv3", "restricted-access"): _Loader.snmpv3_restricted,
+    ("snmpv3", "only"): _Loader.snmpv3_only,
+    ("snmpv3", "user"): _Loader.snmpv3_user,
+    ("snmpv3", "group"): _Loader.snmpv3_group,
     ("password",): _Loader.password,
     ("exit",): _Loader.top_exit,
 }

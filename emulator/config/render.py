@@ -17,6 +17,7 @@ from emulator.config.model import (
     CommunityAccess,
     Interface,
     IpMode,
+    Snmpv3,
     SwitchConfig,
     Vlan,
     VlanIp,
@@ -44,6 +45,9 @@ these defaults."""
 REDUNDANCY_DISABLED: Final = "no redundancy management-module"
 """Written only when disabled (enabled is the default and, like every default, unwritten);
 K.15 configs carry it among the global lines right after the `module` lines."""
+
+SNMPV3_SEC_MODEL: Final = "sec-model ver3"
+"""The only security model the switch's v3 groups take (ver1/ver2c are for communities)."""
 
 RESTRICTION_WORDS: Final = {True: "restricted", False: "unrestricted"}
 IP_MODE_WORDS: Final = {IpMode.DHCP: "dhcp-bootp"}
@@ -83,6 +87,7 @@ def render_config(cfg: SwitchConfig) -> str:
               + (" inform" if r.inform else "") for r in cfg.trap_receivers]
     if cfg.snmp_auth_traps:
         lines.append("snmp-server enable traps authentication")
+    lines += _snmpv3_lines(cfg.snmpv3)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
@@ -108,6 +113,17 @@ def _community_line(community: Community) -> str:
     if community.restricted is not COMMUNITY_DEFAULT_RESTRICTED:
         words.append(RESTRICTION_WORDS[community.restricted])
     return " ".join(words)
+
+
+def _snmpv3_lines(v3: Snmpv3) -> list[str]:
+    """Names only: the keys are in the security files, as the switch writes its config."""
+    lines = [line for flag, line in ((v3.enabled, "snmpv3 enable"),
+                                     (v3.restricted_access, "snmpv3 restricted-access"),
+                                     (v3.only, "snmpv3 only")) if flag]
+    lines += [f"snmpv3 user {quote(user)}" for user in v3.users]
+    lines += [f"snmpv3 group {group.value} user {quote(user)} {SNMPV3_SEC_MODEL}"
+              for user, group in v3.groups.items()]
+    return lines
 
 
 def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:

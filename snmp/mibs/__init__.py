@@ -9,7 +9,8 @@ from typing import Final
 
 from snmp.mib import MibView, Table
 
-MODULES: Final = ("snmpv2", "if_mib", "entity", "bridge", "lldp", "hp_chassis", "hp_ha")
+MODULES: Final = ("snmpv2", "if_mib", "entity", "bridge", "lldp", "hp_chassis", "hp_ha",
+                   "snmpv3")
 
 
 @cache

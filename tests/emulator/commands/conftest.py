@@ -23,6 +23,7 @@ from emulator.commands import (
     show_interfaces,
     show_system,
     snmp_server,
+    snmpv3,
     vlan,
 )
 from emulator.device import Device
@@ -31,7 +32,7 @@ from emulator.flash import Flash
 from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
-FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server,
+FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server, snmpv3,
             running_config)
 
 

@@ -1,0 +1,199 @@
+"""`snmpv3 ...`: SNMPv3 users, their groups and the v3 switches, and `show snmpv3 user`.
+
+As on the switch, a user's keys are stored in the security files at once (snmp/usm.py) while
+the config only names the user (`snmpv3 user "NAME"`) and its group, so the keys survive a
+reboot once the config naming the user is saved, and reach the standby with the other security
+files. `snmpv3 enable` is the switch's dialogue: it creates the user `initial` (MD5, DES), offers
+a second user with SHA and asks whether v1/v2c become read-only; a startup config's
+`snmpv3 enable` line just enables.
+
+Screen and dialogue texts follow the ArubaOS-Switch manuals (the K.15 ones are the same
+family); the password length refusal is modelled on their "6 to 32 characters" rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from emulator.cli.grammar import CliError, Command, Level, ParamType, Text, Where
+from emulator.commands.format import SHOW_HELP, refused
+from emulator.config.model import Snmpv3Group
+
+if TYPE_CHECKING:
+    from emulator.cli.context import Call
+    from emulator.device import Device
+
+PASSWORD_LENGTH: Final = (6, 32)
+PASSWORD_REFUSED: Final = "Password must be 6 to 32 characters."
+INITIAL_USER: Final = "initial"
+DIALOGUE_GROUP: Final = Snmpv3Group.MANAGER_PRIV
+"""The group the dialogue's users join (inferred: management software clones `initial`,
+which needs write access to the user table)."""
+RESTRICT_QUESTION: Final = (
+    "Would you like to restrict SNMPv1 and SNMPv2c messages to have read only\r\n"
+    "access (you can set this later by the command 'snmpv3 restricted-access')? [y/n] ")
+USERS_HEADER: Final = (
+    " Status and Counters - SNMPv3 Global Configuration Information\n"
+    "\n"
+    "  User Name        Auth. Protocol   Privacy Protocol\n"
+    "  ---------------- ---------------- -----------------"
+)
+NONE_LABEL: Final = "None"
+
+
+def render_users(device: Device) -> str:
+    from snmp.usm import AUTH, PRIV, Store
+
+    keys = Store.read(device.flash).users
+    rows = []
+    for name in device.running.snmpv3.users:
+        user = keys.get(name)
+        auth = AUTH[user.auth].label if user and user.auth else NONE_LABEL
+        priv = PRIV[user.priv].label if user and user.priv else NONE_LABEL
+        rows.append(f"  {name:<16} {auth:<16} {priv}")
+    return "\n".join(["", USERS_HEADER, *rows])
+
+
+def show_users(call: Call) -> str:
+    return render_users(call.device)
+
+
+def _password(secret: object) -> str:
+    text = str(secret)
+    low, high = PASSWORD_LENGTH
+    if not low <= len(text) <= high:
+        raise CliError(PASSWORD_REFUSED)
+    return text
+
+
+async def _add_user(device: Device, name: str, auth: str | None = None, auth_password: str = "",
+                    priv: str | None = None, priv_password: str = "",
+                    group: Snmpv3Group | None = None) -> None:
+    from snmp.usm import User, engine_id, store_user
+
+    with refused():
+        device.running.snmpv3_user_add(name)
+        if group is not None:
+            device.running.snmpv3_group_set(name, group)
+    store_user(device, name, User.create(engine_id(device.inventory), auth, auth_password, priv,
+                                         priv_password))
+    await device.flash_changed()
+
+
+async def add_user(call: Call) -> None:
+    args = call.args
+    auth, priv = args.get("auth"), args.get("priv")
+    await _add_user(call.device, str(args["name"]),
+                    None if auth is None else str(auth),
+                    "" if auth is None else _password(args["auth_password"]),
+                    None if priv is None else str(priv),
+                    "" if priv is None else _password(args["priv_password"]))
+
+
+async def remove_user(call: Call) -> None:
+    from snmp.usm import store_user
+
+    name = str(call.args["name"])
+    call.device.running.snmpv3_user_remove(name)
+    store_user(call.device, name, None)
+    await call.device.flash_changed()
+
+
+def _group(call: Call) -> tuple[str, Snmpv3Group]:
+    wanted = str(call.args["group"])
+    return str(call.args["name"]), next(g for g in Snmpv3Group if g.value.lower() == wanted)
+
+
+def set_group(call: Call) -> None:
+    with refused():
+        call.device.running.snmpv3_group_set(*_group(call))
+
+
+def remove_group(call: Call) -> None:
+    call.device.running.snmpv3_group_remove(*_group(call))
+
+
+async def _ask_user(call: Call, name: str, auth: str) -> None:
+    session = call.session
+    await session.emit(f"Authentication Protocol: {auth.upper()}")
+    auth_password = _password(await session.ask("\r\nEnter authentication password: ",
+                                                echo=False))
+    await session.emit("Privacy protocol is DES")
+    priv_password = _password(await session.ask("\r\nEnter privacy password: ", echo=False))
+    await _add_user(call.device, name, auth, auth_password, "des", priv_password, DIALOGUE_GROUP)
+
+
+async def enable(call: Call) -> None:
+    """The switch's initialization dialogue, run when v3 goes from disabled to enabled."""
+    device, session = call.device, call.session
+    if device.running.snmpv3.enabled:
+        return
+    await session.emit(f"SNMPv3 Initialization process.\r\nCreating user '{INITIAL_USER}'")
+    await _ask_user(call, INITIAL_USER, "md5")
+    await session.emit(f"\r\nUser '{INITIAL_USER}' has been created")
+    if await session.confirm("\r\nWould you like to create a user that uses SHA? [y/n] "):
+        name = await session.ask("\r\nEnter user name: ")
+        await _ask_user(call, name, "sha")
+    await session.emit("\r\nUser creation is done.  SNMPv3 is now functional.")
+    device.running.snmpv3_restrict(await session.confirm("\r\n" + RESTRICT_QUESTION))
+    device.running.snmpv3_enable(True)
+
+
+def disable(call: Call) -> None:
+    call.device.running.snmpv3_enable(False)
+
+
+def restrict(call: Call) -> None:
+    call.device.running.snmpv3_restrict(not call.negated)
+
+
+def only(call: Call) -> None:
+    call.device.running.snmpv3_only(not call.negated)
+
+
+HELP: Final = {
+    "show": SHOW_HELP,
+    "snmpv3": "Configure or show SNMPv3 settings.",
+    "enable": "Enable SNMPv3 and create the initial users.",
+    "user": "Add, delete or show SNMPv3 users.",
+    "name": "The SNMPv3 user name.",
+    "auth": "Set the authentication protocol and password.",
+    "md5": "Use HMAC-MD5-96 authentication.",
+    "sha": "Use HMAC-SHA-96 authentication.",
+    "auth_password": "The authentication password (6 to 32 characters).",
+    "priv": "Set the privacy protocol and password.",
+    "des": "Use CBC-DES privacy.",
+    "aes": "Use CFB AES-128 privacy.",
+    "priv_password": "The privacy password (6 to 32 characters).",
+    "group": "Assign a user to a security group.",
+    "managerpriv": "Manager access; requires authentication and privacy.",
+    "managerauth": "Manager access; requires authentication.",
+    "operatorauth": "Operator (read-only) access; requires authentication.",
+    "operatornoauth": "Operator (read-only) access without authentication.",
+    "sec-model": "The security model of the user.",
+    "ver3": "SNMP version 3 (User-based Security Model).",
+    "restricted-access": "Make SNMPv1 and SNMPv2c access read-only.",
+    "only": "Accept SNMPv3 messages only.",
+}
+
+_NAME: Final[dict[str, ParamType]] = {"name": Text(max_length=32)}
+_PASSWORDS: Final[dict[str, ParamType]] = {"auth_password": Text(), "priv_password": Text()}
+_GROUPS: Final = "|".join(g.value.lower() for g in Snmpv3Group)
+
+ROWS: tuple[Command, ...] = (
+    Command("show snmpv3 user", show_users, level=Level.MANAGER, help=HELP),
+    Command("snmpv3 enable", enable, where=Where.CONFIG, level=Level.MANAGER, negate=disable,
+            help=HELP),
+    Command("snmpv3 restricted-access", restrict, where=Where.CONFIG, level=Level.MANAGER,
+            negate=restrict, help=HELP),
+    Command("snmpv3 only", only, where=Where.CONFIG, level=Level.MANAGER, negate=only,
+            help=HELP),
+    Command("snmpv3 user <name> [auth {auth: md5|sha} <auth_password> "
+            "[priv {priv: des|aes} <priv_password>]]", add_user, where=Where.CONFIG,
+            level=Level.MANAGER, params=_NAME | _PASSWORDS, help=HELP),
+    Command("snmpv3 user <name>", None, where=Where.CONFIG, level=Level.MANAGER, params=_NAME,
+            negate=remove_user, help=HELP),
+    Command(f"snmpv3 group {{group: {_GROUPS}}} user <name> sec-model ver3", set_group,
+            where=Where.CONFIG, level=Level.MANAGER, params=_NAME, negate=remove_group,
+            help=HELP),
+)

@@ -3,6 +3,7 @@ ports; two emulated switches are joined by a UDP tunnel port carrying a tagged t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -115,6 +116,21 @@ def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) 
             assert time.monotonic() < deadline, s1.show("show mac-address")
         assert hosts["v2"].ping(hosts["v1"].address)
         assert not hosts["v1"].ping(hosts["v3"].address, count=2)  # A3 stays in VLAN 1
+        # TCP with the hosts' default offloads: super-frames and partial checksums arrive at
+        # the packet sockets and must leave as real frames.
+        server = subprocess.Popen(["ip", "netns", "exec", hosts["v2"].ns, "iperf3", "-s", "-1"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            sent = subprocess.run(["ip", "netns", "exec", hosts["v1"].ns, "iperf3", "-c",
+                                   hosts["v2"].address, "-n", "8M", "--connect-timeout", "3000",
+                                   "-J"], capture_output=True, text=True, timeout=60)
+        finally:
+            server.kill()
+            server.wait()
+        result = json.loads(sent.stdout)
+        assert "error" not in result, result["error"]
+        assert result["end"]["sum_sent"]["bytes"] >= 8 << 20  # TCP: delivered, or an error
+        assert result["end"]["sum_received"]["bytes"] > 0
         rows = [line.split() for line in s2.show("show mac-address").splitlines()]
         assert [hosts["v1"].mac(), "A24", "10"] in rows
     finally:

@@ -108,7 +108,10 @@ class Agent(asyncio.DatagramProtocol):
 
     def v3_received(self, data: bytes, addr: tuple[str, int]) -> None:
         """Through USM: a report goes straight back; a request without access through its
-        group (none, or a security level below the group's) gets authorizationError."""
+        group (none, or a security level below the group's) gets authorizationError. Answers
+        to our informs (the receiver's engine ID, our msgID) go to the notifier first."""
+        if self.notifier is not None and self.notifier.v3_received(data, addr):
+            return
         if self.usm is None:
             self.usm = Usm(self.device)
         outcome = self.usm.receive(data)

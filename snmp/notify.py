@@ -1,12 +1,15 @@
-"""Notifications to the receivers of `snmp-server host ADDR community NAME [inform]`: coldStart
-when the agent starts (on every module that becomes active, so after a switchover it comes from
-the new active with sysUpTime restarted), linkDown/linkUp with the IF-MIB var-binds for every
-carrier change, authenticationFailure when `snmp-server enable traps authentication` is set.
+"""Notifications to the receivers of `snmp-server host ADDR community NAME [inform]` and to the
+SNMPv3 targets of `snmpv3 notify` (snmp/notify_v3.py): coldStart when the agent starts (on
+every module that becomes active, so after a switchover it comes from the new active with
+sysUpTime restarted), linkDown/linkUp with the IF-MIB var-binds for every carrier change,
+authenticationFailure when `snmp-server enable traps authentication` is set.
 
-They leave from the agent's own socket as SNMPv2c Trap-PDUs (Inform-PDUs for `inform`
-receivers; an acknowledged inform is counted, an unanswered one is not retried). The real CLI
-has no trap port: receivers get UDP 162 unless PROCURVE_SNMP_TRAP_PORT names another, an
-emulator extension so that tests and labs can run snmptrapd unprivileged.
+To `snmp-server host` receivers they leave from the agent's own socket as SNMPv2c Trap-PDUs
+(Inform-PDUs for `inform` receivers; an acknowledged inform is counted, an unanswered one is
+not retried). The real CLI
+has no trap port for `snmp-server host`: receivers get UDP 162 unless PROCURVE_SNMP_TRAP_PORT
+names another, an emulator extension so that tests and labs can run snmptrapd unprivileged
+(it is also the default of an SNMPv3 target without `udp-port`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from snmp.ber import Message, Oid, Pdu, Value
 from snmp.mib import Snapshot, integer, object_id, timeticks
 from snmp.mibs import view
 from snmp.mibs.if_mib import DOWN, UP
+from snmp.notify_v3 import Address, V3Notifier
 
 TRAP_PORT_ENV: Final = "PROCURVE_SNMP_TRAP_PORT"
 TRAP_PORT: Final = 162
@@ -50,6 +54,11 @@ class Notifier:
         self.pending: set[int] = set()
         """Inform request-ids not yet acknowledged."""
         self.port = trap_port()
+        self.v3 = V3Notifier(device, transport, self.count, self.port)
+
+    def count(self, name: str) -> None:
+        counters = self.device.snmp_counters
+        counters[name] = counters.get(name, 0) + 1
 
     def send(self, trap: Oid, varbinds: list[tuple[Oid, Value]]) -> None:
         if self.transport.is_closing():
@@ -64,12 +73,16 @@ class Notifier:
             data = ber.encode_message(Message(ber.V2C, receiver.community.encode(),
                                               Pdu(kind, request_id, 0, 0, head + varbinds)))
             self.transport.sendto(data, (str(receiver.address), self.port))
-            counters = self.device.snmp_counters
-            counters["snmpOutTraps"] = counters.get("snmpOutTraps", 0) + 1
-            counters["snmpOutPkts"] = counters.get("snmpOutPkts", 0) + 1
+            self.count("snmpOutTraps")
+            self.count("snmpOutPkts")
+        self.v3.send(head + varbinds)
 
     def acknowledged(self, request_id: int) -> None:
         self.pending.discard(request_id)
+
+    def v3_received(self, data: bytes, addr: Address) -> bool:
+        """Whether a v3 message was the answer to one of our informs (and is now taken)."""
+        return self.v3.received(data, addr)
 
     def cold_start(self) -> None:
         self.send(COLD_START, [])
@@ -89,3 +102,4 @@ class Notifier:
 
     def close(self) -> None:
         self.pending.clear()
+        self.v3.close()

@@ -11,7 +11,8 @@ usmStats, never an exception out of the datagram callback.
 Keys are localized to this switch's engine ID (derived from the chassis' base MAC, so both
 management modules share it) and kept in the module's security files with the engine's boot
 count, which the sync to the standby carries over: after a switchover the new active answers
-with the same engine ID, the same keys and a higher boot count.
+with the same engine ID, the same keys and a higher boot count. The master keys are kept
+beside them, to localize to the engine of an inform's receiver (snmp/notify_v3.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import itertools
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Final, Protocol
 
@@ -100,13 +101,18 @@ class AuthProtocol:
     digest_size: int
     """Octets of the HMAC sent in msgAuthenticationParameters (HMAC-MD5-96, HMAC-SHA-96)."""
 
-    def key(self, password: str, engine_id: bytes) -> bytes:
-        """RFC 3414 section A.2: the password stretched to a 1 MiB hash, localized to the
-        engine (Kul = H(Ku || engineID || Ku))."""
+    def master(self, password: str) -> bytes:
+        """RFC 3414 section A.2: the password stretched to a 1 MiB hash (Ku)."""
         secret = password.encode()
         stretched = (secret * (KEY_EXPANSION // len(secret) + 1))[:KEY_EXPANSION]
-        master = hashlib.new(self.hash, stretched).digest()
+        return hashlib.new(self.hash, stretched).digest()
+
+    def localize(self, master: bytes, engine_id: bytes) -> bytes:
+        """Kul = H(Ku || engineID || Ku): the key for one engine."""
         return hashlib.new(self.hash, master + engine_id + master).digest()
+
+    def key(self, password: str, engine_id: bytes) -> bytes:
+        return self.localize(self.master(password), engine_id)
 
     def sign(self, key: bytes, message: bytes) -> bytes:
         return hmac.new(key, message, self.hash).digest()[:self.digest_size]
@@ -195,12 +201,16 @@ def engine_id(inventory: Inventory) -> bytes:
 
 @dataclass(frozen=True)
 class User:
-    """One USM user's protocols (CLI keywords, None for none) and localized keys."""
+    """One USM user's protocols (CLI keywords, None for none) and keys localized to this
+    switch's engine, with the master keys they came from: an inform goes to a receiver that
+    is its own authoritative engine, so the keys are localized to it too."""
 
     auth: str | None = None
     priv: str | None = None
     auth_key: bytes = b""
     priv_key: bytes = b""
+    auth_master: bytes = b""
+    priv_master: bytes = b""
 
     @property
     def level(self) -> Level:
@@ -215,17 +225,34 @@ class User:
         if auth is None:
             return cls()
         protocol = AUTH[auth]
-        return cls(auth, priv, protocol.key(auth_password, engine),
-                   protocol.key(priv_password, engine) if priv else b"")
+        user = cls(auth, priv, auth_master=protocol.master(auth_password),
+                   priv_master=protocol.master(priv_password) if priv else b"")
+        localized = user.localized(engine)
+        assert localized is not None  # the master keys were just made
+        return localized
+
+    def localized(self, engine: bytes) -> User | None:
+        """This user with keys for another engine; None when the master keys are unknown (a
+        user whose keys were stored before they were kept)."""
+        if self.auth is None:
+            return self
+        if not self.auth_master or (self.priv and not self.priv_master):
+            return None
+        protocol = AUTH[self.auth]
+        return replace(self, auth_key=protocol.localize(self.auth_master, engine),
+                       priv_key=protocol.localize(self.priv_master, engine) if self.priv
+                       else b"")
 
     def to_json(self) -> dict[str, str | None]:
         return {"auth": self.auth, "priv": self.priv, "auth_key": self.auth_key.hex(),
-                "priv_key": self.priv_key.hex()}
+                "priv_key": self.priv_key.hex(), "auth_master": self.auth_master.hex(),
+                "priv_master": self.priv_master.hex()}
 
     @classmethod
     def from_json(cls, value: dict[str, str | None]) -> User:
-        return cls(value.get("auth"), value.get("priv"), bytes.fromhex(value.get("auth_key") or ""),
-                   bytes.fromhex(value.get("priv_key") or ""))
+        keys = (bytes.fromhex(value.get(name) or "")
+                for name in ("auth_key", "priv_key", "auth_master", "priv_master"))
+        return cls(value.get("auth"), value.get("priv"), *keys)
 
 
 @dataclass
@@ -369,6 +396,44 @@ class Outgoing:
     """The ScopedPDU TLV, or the encryptedPDU OCTET STRING TLV."""
 
 
+def authentic(incoming: Incoming, user: User) -> bool:
+    """msgAuthenticationParameters are the HMAC of the whole message with them zeroed
+    (RFC 3414 section 3.2 step 6), keyed with `user`'s key for the message's engine."""
+    if user.auth is None:
+        return False
+    protocol = AUTH[user.auth]
+    at, size = incoming.auth_at, len(incoming.auth_params)
+    blank = incoming.data[:at] + bytes(size) + incoming.data[at + size:]
+    return size == protocol.digest_size and hmac.compare_digest(
+        protocol.sign(user.auth_key, blank), incoming.auth_params)
+
+
+def decrypt(incoming: Incoming, user: User) -> bytes:
+    """The ScopedPDU of an encrypted message (DecodeError when it cannot be had)."""
+    if user.priv is None or not incoming.encrypted:
+        raise DecodeError("not an encrypted message")
+    return PRIV[user.priv].decrypt(user.priv_key, incoming.boots, incoming.engine_time,
+                                   incoming.priv_params, incoming.scoped)
+
+
+def seal(header: Outgoing, level: Level, user: User, salt: int) -> bytes:
+    """`header` (whose msg_data is the plaintext ScopedPDU) as sent at `level`: encrypted
+    with the privacy key, then signed with the authentication key (RFC 3414 section 3.1)."""
+    msg_data, priv_params = header.msg_data, b""
+    if level is Level.PRIV and user.priv is not None:
+        cipher, priv_params = PRIV[user.priv].encrypt(user.priv_key, header.boots,
+                                                      header.engine_time, salt, msg_data)
+        msg_data = tlv(ber.OCTET_STRING, cipher)
+    protocol = AUTH[user.auth] if level >= Level.AUTH and user.auth is not None else None
+    message, at = encode(replace(header, flags=header.flags | FLAGS_OF_LEVEL[level],
+                                 auth_size=protocol.digest_size if protocol else 0,
+                                 priv_params=priv_params, msg_data=msg_data))
+    if protocol is None:
+        return message
+    digest = protocol.sign(user.auth_key, message)
+    return message[:at] + digest + message[at + len(digest):]
+
+
 def encode(out: Outgoing) -> tuple[bytes, int]:
     """The message with zeroed msgAuthenticationParameters, and their offset (to sign)."""
     head = tlv(ber.INTEGER, ber.encode_int_body(ber.V3)) + tlv(
@@ -478,27 +543,18 @@ class Usm:
         if level > user.level:
             return self.report(incoming, 1, level)
         if level >= Level.AUTH:
-            assert user.auth is not None
-            protocol = AUTH[user.auth]
-            blank = (incoming.data[:incoming.auth_at] + bytes(len(incoming.auth_params))
-                     + incoming.data[incoming.auth_at + len(incoming.auth_params):])
-            if len(incoming.auth_params) != protocol.digest_size or not hmac.compare_digest(
-                    protocol.sign(user.auth_key, blank), incoming.auth_params):
+            if not authentic(incoming, user):
                 return self.report(incoming, 5, level)
             if (self.boots >= MAX_BOOTS or incoming.boots != self.boots
                     or abs(incoming.engine_time - self.engine_time) > TIME_WINDOW):
                 return self.report(incoming, 2, level, user)
         scoped = incoming.scoped
         if level is Level.PRIV:
-            assert user.priv is not None
             if not incoming.encrypted:
                 self.count("snmpInASNParseErrs")
                 return None
             try:
-                scoped = PRIV[user.priv].decrypt(user.priv_key, incoming.boots,
-                                                 incoming.engine_time, incoming.priv_params,
-                                                 scoped)
-                context_engine, context_name, pdu = decode_scoped(scoped)
+                context_engine, context_name, pdu = decode_scoped(decrypt(incoming, user))
             except DecodeError:
                 return self.report(incoming, 6, level)
         else:
@@ -537,19 +593,7 @@ class Usm:
 
     def wrap(self, request: V3Message, reply: Pdu) -> bytes:
         """The response (or report) to `request`, at the request's security level."""
-        user, level = request.user, request.level
-        boots, now = self.boots, self.engine_time
-        msg_data = encode_scoped(self.engine_id, request.context_name, reply)
-        priv_params = b""
-        if level is Level.PRIV and user.priv is not None:
-            cipher, priv_params = PRIV[user.priv].encrypt(user.priv_key, boots, now,
-                                                          next(self.salts), msg_data)
-            msg_data = tlv(ber.OCTET_STRING, cipher)
-        protocol = AUTH[user.auth] if level >= Level.AUTH and user.auth is not None else None
-        message, at = encode(Outgoing(
-            request.msg_id, FLAGS_OF_LEVEL[level], self.engine_id, boots, now,
-            request.user_name, protocol.digest_size if protocol else 0, priv_params, msg_data))
-        if protocol is None:
-            return message
-        digest = protocol.sign(user.auth_key, message)
-        return message[:at] + digest + message[at + len(digest):]
+        return seal(Outgoing(request.msg_id, 0, self.engine_id, self.boots, self.engine_time,
+                             request.user_name, 0, b"",
+                             encode_scoped(self.engine_id, request.context_name, reply)),
+                    request.level, request.user, next(self.salts))

@@ -7,17 +7,43 @@ files. `snmpv3 enable` is the switch's dialogue: it creates the user `initial` (
 a second user with SHA and asks whether v1/v2c become read-only; a startup config's
 `snmpv3 enable` line just enables.
 
+Notifications to v3 receivers take three entries, as in the manuals' procedure: `snmpv3 notify
+NAME tagvalue TAG [type inform|trap]` selects the targets tagged TAG, `snmpv3 targetaddress
+NAME params P A.B.C.D [retries N] [taglist TAG] [timeout N] [udp-port N]` is a receiver
+(timeout in hundredths of a second, as snmpTargetAddrTimeout), `snmpv3 params P user U
+sec-model ver3 message-processing ver3 [noauth|auth|priv]` says who they are sent as.
+`type inform|trap` (trap by default) is from the ArubaOS-Switch 16.x manuals; the K.15 manual
+documents no inform choice for v3, so `type` is the one documented way to ask for informs.
+
 Screen and dialogue texts follow the ArubaOS-Switch manuals (the K.15 ones are the same
 family); the password length refusal is modelled on their "6 to 32 characters" rule.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Final
 
-from emulator.cli.grammar import CliError, Command, Level, ParamType, Text, Where
+from emulator.cli.grammar import (
+    CliError,
+    Command,
+    IntRange,
+    IpAddress,
+    Level,
+    ParamType,
+    Text,
+    Where,
+)
 from emulator.commands.format import SHOW_HELP, refused
-from emulator.config.model import Snmpv3Group
+from emulator.config.model import (
+    TARGET_RETRIES,
+    TARGET_TIMEOUT,
+    Snmpv3Group,
+    Snmpv3Level,
+    Snmpv3Notify,
+    Snmpv3Params,
+    Snmpv3Target,
+)
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -39,6 +65,12 @@ USERS_HEADER: Final = (
     "  ---------------- ---------------- -----------------"
 )
 NONE_LABEL: Final = "None"
+TARGETS_HEADER: Final = (
+    " snmpTargetAddrTable [rfc2573]\n"
+    "\n"
+    "  Target Name      IP Address              Parameter\n"
+    "  ---------------- ----------------------- ----------"
+)
 
 
 def render_users(device: Device) -> str:
@@ -56,6 +88,16 @@ def render_users(device: Device) -> str:
 
 def show_users(call: Call) -> str:
     return render_users(call.device)
+
+
+def render_targets(device: Device) -> str:
+    rows = [f"  {name:<16} {target.address!s:<23} {target.params}"
+            for name, target in device.running.snmpv3.targets.items()]
+    return "\n".join(["", TARGETS_HEADER, *rows])
+
+
+def show_targets(call: Call) -> str:
+    return render_targets(call.device)
 
 
 def _password(secret: object) -> str:
@@ -139,6 +181,42 @@ async def enable(call: Call) -> None:
     device.running.snmpv3_enable(True)
 
 
+def set_params(call: Call) -> None:
+    level = Snmpv3Level(str(call.args.get("level", Snmpv3Level.NOAUTH.value)))
+    with refused():
+        call.device.running.snmpv3_params_set(str(call.args["params-name"]),
+                                              Snmpv3Params(str(call.args["user"]), level))
+
+
+def remove_params(call: Call) -> None:
+    call.device.running.snmpv3_params_remove(str(call.args["params-name"]))
+
+
+def set_target(call: Call) -> None:
+    args = call.args
+    port = args.get("udp-port")
+    target = Snmpv3Target(
+        ipaddress.IPv4Address(str(args["address"])), str(args["params-name"]),
+        tuple(str(args.get("tag", "")).split()), int(str(args.get("retries", TARGET_RETRIES))),
+        int(str(args.get("timeout", TARGET_TIMEOUT))), None if port is None else int(str(port)))
+    with refused():
+        call.device.running.snmpv3_target_set(str(args["target-name"]), target)
+
+
+def remove_target(call: Call) -> None:
+    call.device.running.snmpv3_target_remove(str(call.args["target-name"]))
+
+
+def set_notify(call: Call) -> None:
+    notify = Snmpv3Notify(str(call.args["tag"]), call.args.get("type") == "inform")
+    with refused():
+        call.device.running.snmpv3_notify_set(str(call.args["notify-name"]), notify)
+
+
+def remove_notify(call: Call) -> None:
+    call.device.running.snmpv3_notify_remove(str(call.args["notify-name"]))
+
+
 def disable(call: Call) -> None:
     call.device.running.snmpv3_enable(False)
 
@@ -174,11 +252,35 @@ HELP: Final = {
     "ver3": "SNMP version 3 (User-based Security Model).",
     "restricted-access": "Make SNMPv1 and SNMPv2c access read-only.",
     "only": "Accept SNMPv3 messages only.",
+    "params": "Set the user and security level notifications are sent with.",
+    "params-name": "The name of an SNMPv3 params entry.",
+    "message-processing": "The message processing model of the notifications.",
+    "noauth": "Send without authentication or privacy.",
+    "targetaddress": "Add, delete or show SNMPv3 notification receivers.",
+    "target-name": "The name of an SNMPv3 target address.",
+    "address": "The receiver's IP address.",
+    "retries": "Retransmissions of an unanswered inform (default 3).",
+    "taglist": "The tags that select this target for notifications.",
+    "tag": "An SNMPv3 notification tag.",
+    "timeout": "Hundredths of a second to wait for an inform's answer (default 1500).",
+    "udp-port": "The receiver's UDP port (default 162).",
+    "notify": "Select the targets that get notifications, by tag.",
+    "notify-name": "The name of an SNMPv3 notify entry.",
+    "tagvalue": "The tag of the targets that get notifications.",
+    "type": "Send informs (acknowledged) or traps (the default).",
+    "inform": "Send informs: acknowledged and retransmitted.",
+    "trap": "Send traps: unacknowledged.",
 }
 
 _NAME: Final[dict[str, ParamType]] = {"name": Text(max_length=32)}
 _PASSWORDS: Final[dict[str, ParamType]] = {"auth_password": Text(), "priv_password": Text()}
 _GROUPS: Final = "|".join(g.value.lower() for g in Snmpv3Group)
+_LEVELS: Final = "|".join(level.value for level in Snmpv3Level)
+_ENTRY: Final = Text(max_length=32)
+_TARGET_PARAMS: Final[dict[str, ParamType]] = {
+    "target-name": _ENTRY, "params-name": _ENTRY, "address": IpAddress(), "tag": _ENTRY,
+    "retries": IntRange(0, 255), "timeout": IntRange(0, 2**31 - 1),
+    "udp-port": IntRange(1, 65535)}
 
 ROWS: tuple[Command, ...] = (
     Command("show snmpv3 user", show_users, level=Level.MANAGER, help=HELP),
@@ -196,4 +298,21 @@ ROWS: tuple[Command, ...] = (
     Command(f"snmpv3 group {{group: {_GROUPS}}} user <name> sec-model ver3", set_group,
             where=Where.CONFIG, level=Level.MANAGER, params=_NAME, negate=remove_group,
             help=HELP),
+    Command("show snmpv3 targetaddress", show_targets, level=Level.MANAGER, help=HELP),
+    Command(f"snmpv3 params <params-name> user <user> sec-model ver3 message-processing ver3 "
+            f"[{{level: {_LEVELS}}}]", set_params, where=Where.CONFIG, level=Level.MANAGER,
+            params={"params-name": _ENTRY, "user": _ENTRY}, help=HELP),
+    Command("snmpv3 params <params-name>", None, where=Where.CONFIG, level=Level.MANAGER,
+            params={"params-name": _ENTRY}, negate=remove_params, help=HELP),
+    Command("snmpv3 targetaddress <target-name> params <params-name> <address> "
+            "[retries <retries>] [taglist <tag>] [timeout <timeout>] [udp-port <udp-port>]",
+            set_target, where=Where.CONFIG, level=Level.MANAGER, params=_TARGET_PARAMS,
+            help=HELP),
+    Command("snmpv3 targetaddress <target-name>", None, where=Where.CONFIG,
+            level=Level.MANAGER, params=_TARGET_PARAMS, negate=remove_target, help=HELP),
+    Command("snmpv3 notify <notify-name> tagvalue <tag> [type {type: inform|trap}]",
+            set_notify, where=Where.CONFIG, level=Level.MANAGER,
+            params={"notify-name": _ENTRY, "tag": _ENTRY}, help=HELP),
+    Command("snmpv3 notify <notify-name>", None, where=Where.CONFIG, level=Level.MANAGER,
+            params={"notify-name": _ENTRY}, negate=remove_notify, help=HELP),
 )

@@ -38,6 +38,7 @@ TEXT_LIMITS: Final = {
     "port name": 64,
     "community": 32,
     "snmpv3 user": 32,
+    "snmpv3 name": 32,
     "contact": 255,
     "location": 255,
 }
@@ -129,6 +130,52 @@ class Snmpv3Group(Enum):
     OPERATOR_NO_AUTH = "OperatorNoAuth"
 
 
+class Snmpv3Level(Enum):
+    """The security level of `snmpv3 params ... message-processing ver3 [noauth|auth|priv]`;
+    the value is the CLI keyword."""
+
+    NOAUTH = "noauth"
+    AUTH = "auth"
+    PRIV = "priv"
+
+
+@dataclass(frozen=True)
+class Snmpv3Params:
+    """`snmpv3 params NAME user U sec-model ver3 message-processing ver3 [LEVEL]`: who a
+    notification is sent as (SNMP-TARGET-MIB snmpTargetParamsTable)."""
+
+    user: str
+    level: Snmpv3Level = Snmpv3Level.NOAUTH
+
+
+TARGET_RETRIES: Final = 3
+TARGET_TIMEOUT: Final = 1500
+"""snmpTargetAddrRetryCount and snmpTargetAddrTimeout (hundredths of a second) defaults."""
+
+
+@dataclass(frozen=True)
+class Snmpv3Target:
+    """`snmpv3 targetaddress NAME params P A.B.C.D [retries N] [taglist T] [timeout N]
+    [udp-port N]`: a notification receiver (snmpTargetAddrTable)."""
+
+    address: ipaddress.IPv4Address
+    params: str
+    taglist: tuple[str, ...] = ()
+    retries: int = TARGET_RETRIES
+    timeout: int = TARGET_TIMEOUT
+    udp_port: int | None = None
+    """None: the notification port (162)."""
+
+
+@dataclass(frozen=True)
+class Snmpv3Notify:
+    """`snmpv3 notify NAME tagvalue T [type inform|trap]`: the targets tagged T get
+    notifications, as traps unless `inform` (snmpNotifyTable)."""
+
+    tag: str
+    inform: bool = False
+
+
 @dataclass
 class Snmpv3:
     """`snmpv3 ...` settings. Only user names live here: their keys are kept in the security
@@ -142,6 +189,11 @@ class Snmpv3:
     users: list[str] = field(default_factory=list)
     groups: dict[str, Snmpv3Group] = field(default_factory=dict)
     """User name -> its group (VACM maps a security name to one group)."""
+    params: dict[str, Snmpv3Params] = field(default_factory=dict)
+    targets: dict[str, Snmpv3Target] = field(default_factory=dict)
+    notifies: dict[str, Snmpv3Notify] = field(default_factory=dict)
+    """Notification settings by entry name. Entries may name users, params or tags that do not
+    exist (yet), as the SNMP MIB rows may; such a target just gets nothing."""
 
 
 @dataclass
@@ -395,6 +447,32 @@ class SwitchConfig:
         """Removing a membership the user does not have changes nothing, as on the switch."""
         if self.snmpv3.groups.get(user) is group:
             del self.snmpv3.groups[user]
+
+    def snmpv3_params_set(self, name: str, params: Snmpv3Params) -> None:
+        """Naming an entry again replaces it in place (as every snmpv3 table entry)."""
+        _check_text("snmpv3 name", name)
+        _check_text("snmpv3 user", params.user)
+        self.snmpv3.params[name] = params
+
+    def snmpv3_target_set(self, name: str, target: Snmpv3Target) -> None:
+        for text in (name, target.params, *target.taglist):
+            _check_text("snmpv3 name", text)
+        self.snmpv3.targets[name] = target
+
+    def snmpv3_notify_set(self, name: str, notify: Snmpv3Notify) -> None:
+        for text in (name, notify.tag):
+            _check_text("snmpv3 name", text)
+        self.snmpv3.notifies[name] = notify
+
+    def snmpv3_params_remove(self, name: str) -> None:
+        """Removing an entry that does not exist changes nothing; targets naming it stay."""
+        self.snmpv3.params.pop(name, None)
+
+    def snmpv3_target_remove(self, name: str) -> None:
+        self.snmpv3.targets.pop(name, None)
+
+    def snmpv3_notify_remove(self, name: str) -> None:
+        self.snmpv3.notifies.pop(name, None)
 
     def password_set(self, level: str) -> None:
         """Only records that the level has a password; the secret lives in the security files."""

@@ -16,11 +16,17 @@ from typing import Final, TypeVar
 
 from emulator.config.model import (
     INVALID_INPUT,
+    TARGET_RETRIES,
+    TARGET_TIMEOUT,
     Community,
     CommunityAccess,
     ConfigError,
     IpMode,
     Snmpv3Group,
+    Snmpv3Level,
+    Snmpv3Notify,
+    Snmpv3Params,
+    Snmpv3Target,
     SwitchConfig,
     TrapReceiver,
     VlanIp,
@@ -30,6 +36,7 @@ from emulator.config.render import (
     COMMUNITY_DEFAULT_RESTRICTED,
     IP_MODE_WORDS,
     RESTRICTION_WORDS,
+    SNMPV3_MESSAGE_PROCESSING,
     SNMPV3_SEC_MODEL,
 )
 from emulator.hardware import SLOTS, Inventory, PortListError, module_type_for_config
@@ -47,6 +54,11 @@ _RESTRICTION_BY_WORD: Final = {word: flag for flag, word in RESTRICTION_WORDS.it
 _IP_MODE_BY_WORD: Final = {word: mode for mode, word in IP_MODE_WORDS.items()}
 _SNMPV3_GROUPS: Final = {group.value.lower(): group for group in Snmpv3Group}
 _PASSWORD_OPTIONS: Final = ("user-name", "plaintext")
+_SNMPV3_LEVELS: Final = {level.value: level for level in Snmpv3Level}
+_NOTIFY_TYPES: Final = {"inform": True, "trap": False}
+_TARGET_OPTIONS: Final = {"retries": (0, 255), "timeout": (0, 2**31 - 1),
+                          "udp-port": (1, 65535)}
+"""`snmpv3 targetaddress` options with a number, and the range the CLI takes."""
 
 
 @dataclass
@@ -258,11 +270,55 @@ class _Loader:
         group, user_word, name, *model = _exactly(args, 5, "group")
         if group.lower() not in _SNMPV3_GROUPS:
             raise ConfigError(INVALID_INPUT.format(token=group))
-        for word, expected in ((user_word, "user"), *zip(model, SNMPV3_SEC_MODEL.split(),
-                                                          strict=True)):
-            if word.lower() != expected:
-                raise ConfigError(INVALID_INPUT.format(token=word))
+        _keywords([user_word, *model], ["user", *SNMPV3_SEC_MODEL.split()])
         self.config.snmpv3_group_set(name, _SNMPV3_GROUPS[group.lower()])
+
+    def snmpv3_params(self, args: list[str]) -> None:
+        """`snmpv3 params NAME user U sec-model ver3 message-processing ver3 [LEVEL]`."""
+        name, user_word, user, *rest = _at_least(args, 7, "params")
+        fixed = ["user", *SNMPV3_SEC_MODEL.split(), *SNMPV3_MESSAGE_PROCESSING.split()]
+        _keywords([user_word, *rest[:4]], fixed)
+        level = Snmpv3Level.NOAUTH
+        if rest[4:]:
+            (word,) = _exactly(rest[4:], 1, rest[3])
+            if word.lower() not in _SNMPV3_LEVELS:
+                raise ConfigError(INVALID_INPUT.format(token=word))
+            level = _SNMPV3_LEVELS[word.lower()]
+        self.config.snmpv3_params_set(name, Snmpv3Params(user, level))
+
+    def snmpv3_target(self, args: list[str]) -> None:
+        """`snmpv3 targetaddress NAME params P A.B.C.D [OPTION VALUE]...`, options in any
+        order."""
+        name, params_word, params, addr, *options = _at_least(args, 4, "targetaddress")
+        _keywords([params_word], ["params"])
+        values: dict[str, str] = {}
+        while options:
+            option, *options = options
+            if option.lower() not in (*_TARGET_OPTIONS, "taglist"):
+                raise ConfigError(INVALID_INPUT.format(token=option))
+            if not options:
+                raise ConfigError(INCOMPLETE_INPUT.format(token=option))
+            value, *options = options
+            values[option.lower()] = value
+        numbers = {key: _number(values[key], *limits) for key, limits in _TARGET_OPTIONS.items()
+                   if key in values}
+        self.config.snmpv3_target_set(name, Snmpv3Target(
+            _address(addr), params, tuple(values.get("taglist", "").split()),
+            numbers.get("retries", TARGET_RETRIES), numbers.get("timeout", TARGET_TIMEOUT),
+            numbers.get("udp-port")))
+
+    def snmpv3_notify(self, args: list[str]) -> None:
+        """`snmpv3 notify NAME tagvalue T [type inform|trap]`."""
+        name, tag_word, tag, *rest = _at_least(args, 3, "notify")
+        _keywords([tag_word], ["tagvalue"])
+        inform = False
+        if rest:
+            type_word, kind = _exactly(rest, 2, rest[0])
+            _keywords([type_word], ["type"])
+            if kind.lower() not in _NOTIFY_TYPES:
+                raise ConfigError(INVALID_INPUT.format(token=kind))
+            inform = _NOTIFY_TYPES[kind.lower()]
+        self.config.snmpv3_notify_set(name, Snmpv3Notify(tag, inform))
 
     def password(self, args: list[str]) -> None:
         """`password manager [user-name U] [plaintext S]`. The secret is handed back for the
@@ -379,6 +435,9 @@ _TOP: Final[dict[tuple[str, ...], TopAction]] = {
     ("snmpv3", "only"): _Loader.snmpv3_only,
     ("snmpv3", "user"): _Loader.snmpv3_user,
     ("snmpv3", "group"): _Loader.snmpv3_group,
+    ("snmpv3", "params"): _Loader.snmpv3_params,
+    ("snmpv3", "targetaddress"): _Loader.snmpv3_target,
+    ("snmpv3", "notify"): _Loader.snmpv3_notify,
     ("password",): _Loader.password,
     ("exit",): _Loader.top_exit,
 }
@@ -450,6 +509,19 @@ def _exactly(args: list[str], count: int, keyword: str) -> list[str]:
     if len(args) > count:
         raise ConfigError(INVALID_INPUT.format(token=args[count]))
     return _at_least(args, count, keyword)
+
+
+def _keywords(words: list[str], expected: list[str]) -> None:
+    """Fixed keywords in a statement (case-insensitive); the first wrong one is refused."""
+    for word, keyword in zip(words, expected, strict=True):
+        if word.lower() != keyword:
+            raise ConfigError(INVALID_INPUT.format(token=word))
+
+
+def _number(token: str, low: int, high: int) -> int:
+    if not token.isdigit() or not low <= int(token) <= high:
+        raise ConfigError(INVALID_INPUT.format(token=token))
+    return int(token)
 
 
 def _port_list(token: str) -> list[str]:

@@ -13,11 +13,14 @@ from typing import Final
 from emulator.config.model import (
     DEFAULT_VLAN_ID,
     PASSWORD_LEVELS,
+    TARGET_RETRIES,
+    TARGET_TIMEOUT,
     Community,
     CommunityAccess,
     Interface,
     IpMode,
     Snmpv3,
+    Snmpv3Target,
     SwitchConfig,
     Vlan,
     VlanIp,
@@ -48,6 +51,10 @@ K.15 configs carry it among the global lines right after the `module` lines."""
 
 SNMPV3_SEC_MODEL: Final = "sec-model ver3"
 """The only security model the switch's v3 groups take (ver1/ver2c are for communities)."""
+SNMPV3_MESSAGE_PROCESSING: Final = "message-processing ver3"
+"""`snmpv3 params` follows the sec-model with the message processing model; only v3's."""
+NOTIFY_INFORM: Final = "type inform"
+"""`snmpv3 notify ... type inform` (trap, the default, is not written)."""
 
 RESTRICTION_WORDS: Final = {True: "restricted", False: "unrestricted"}
 IP_MODE_WORDS: Final = {IpMode.DHCP: "dhcp-bootp"}
@@ -123,7 +130,26 @@ def _snmpv3_lines(v3: Snmpv3) -> list[str]:
     lines += [f"snmpv3 user {quote(user)}" for user in v3.users]
     lines += [f"snmpv3 group {group.value} user {quote(user)} {SNMPV3_SEC_MODEL}"
               for user, group in v3.groups.items()]
+    lines += [f"snmpv3 notify {quote(name)} tagvalue {quote(notify.tag)}"
+              + (f" {NOTIFY_INFORM}" if notify.inform else "")
+              for name, notify in v3.notifies.items()]
+    lines += [_target_line(name, target) for name, target in v3.targets.items()]
+    lines += [f"snmpv3 params {quote(name)} user {quote(params.user)} {SNMPV3_SEC_MODEL} "
+              f"{SNMPV3_MESSAGE_PROCESSING} {params.level.value}"
+              for name, params in v3.params.items()]
     return lines
+
+
+def _target_line(name: str, target: Snmpv3Target) -> str:
+    """Options in the manual's order, each only when it differs from the default."""
+    words = ["snmpv3", "targetaddress", quote(name), "params", quote(target.params),
+             str(target.address)]
+    options = (("retries", target.retries, target.retries != TARGET_RETRIES),
+               ("taglist", quote(" ".join(target.taglist)), bool(target.taglist)),
+               ("timeout", target.timeout, target.timeout != TARGET_TIMEOUT),
+               ("udp-port", target.udp_port, target.udp_port is not None))
+    words += [f"{keyword} {value}" for keyword, value, written in options if written]
+    return " ".join(words)
 
 
 def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:

@@ -9,21 +9,20 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.netns import free_udp_port
+from tests.e2e.snmp_receiver import TrapReceiver, receiving
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("snmpwalk") is None, reason="net-snmp tools not installed"),
 ]
 
-DEADLINE = 20.0
-POLL = 0.05
-"""snmptrapd writes to a file: its log is polled at this period until the deadline."""
 SYS_OBJECT_ID = ".1.3.6.1.2.1.1.2.0"
 SYS_NAME = ".1.3.6.1.2.1.1.5.0"
 SYS_UPTIME = ".1.3.6.1.2.1.1.3.0"
@@ -131,53 +130,10 @@ def test_getmib_and_walkmib(chassis: Any) -> None:
     assert list(alias.values()) == ['"uplink"']
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class TrapReceiver:
-    """net-snmp's snmptrapd in the foreground, one line per notification (var-binds)."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.port = free_udp_port()
-        conf = tmp_path / "snmptrapd.conf"
-        conf.write_text("disableAuthorization yes\n")
-        self.log = tmp_path / "traps.txt"
-        self.proc = subprocess.Popen(
-            ["snmptrapd", "-f", "-C", "-c", str(conf), "-n", "-On", "-m", "", "-Lf",
-             str(self.log), "-F", "TRAP %b %v\n", f"udp:127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def traps(self) -> list[str]:
-        if not self.log.exists():
-            return []
-        return [line for line in self.log.read_text().splitlines() if line.startswith("TRAP")]
-
-    def wait_for(self, what: str, count: int = 1) -> list[str]:
-        deadline = time.monotonic() + DEADLINE
-        while time.monotonic() < deadline:
-            found = [t for t in self.traps() if what in t]
-            if len(found) >= count:
-                return found
-            assert self.proc.poll() is None, "snmptrapd exited"
-            time.sleep(POLL)
-        raise AssertionError(f"no {what} trap in {self.traps()}")
-
-    def close(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=5)
-
-
 @pytest.fixture
 def trap_receiver(tmp_path: Path) -> Iterator[TrapReceiver]:
-    receiver = TrapReceiver(tmp_path)
-    try:
+    with receiving(tmp_path / "receiver") as receiver:
         yield receiver
-    finally:
-        receiver.close()
 
 
 def uptime_of(trap: str) -> int:

@@ -1,6 +1,7 @@
 """SNMPv3 end to end: users made over SSH (the `snmpv3 enable` dialogue included), asked by
 net-snmp's tools, and still there after `write memory`, a kill -9 of the active module and a
-restart of the chassis."""
+restart of the chassis; informs to snmptrapd configured as the manuals say (a user and
+`authUser`, no engine ID), and nothing for a receiver that has another password."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import os
 import shutil
 import signal
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.e2e.netns import free_udp_port
+from tests.e2e.snmp_receiver import receiving, v3_conf
 
 pytestmark = [
     pytest.mark.e2e,
@@ -24,6 +29,10 @@ ENGINE_BOOTS = ".1.3.6.1.6.3.10.2.1.2.0"
 SHA_AES = ["-l", "authPriv", "-u", "mon", "-a", "SHA", "-A", "authpass1", "-x", "AES",
            "-X", "privpass1"]
 MD5_AUTH = ["-l", "authNoPriv", "-u", "ro", "-a", "MD5", "-A", "authpass3"]
+COLD_START = ".1.3.6.1.6.3.1.1.5.1"
+LINK_DOWN = ".1.3.6.1.6.3.1.1.5.3"
+LINK_UP = ".1.3.6.1.6.3.1.1.5.4"
+INFORM_V3 = "INFORM, SNMP v3, user mon"
 
 
 def net_snmp(tool: str, chassis: Any, *args: str) -> subprocess.CompletedProcess[str]:
@@ -101,3 +110,48 @@ def test_v3_users_survive_switchover_and_restart(chassis_factory: Any) -> None:
     running = chassis.show("show running-config")
     assert 'snmpv3 group ManagerPriv user "mon" sec-model ver3' in running
     assert "authpass1" not in running
+
+
+def test_informs_to_a_v3_receiver(chassis_factory: Any, tmp_path: Path) -> None:
+    """The second target's receiver knows `mon` with other passwords: its informs end at the
+    first (wrong digest) report, and it logs nothing while the first receiver logs all."""
+    with receiving(tmp_path / "nms", v3_conf("mon", "authpass1", "privpass1")) as nms, \
+            receiving(tmp_path / "rogue", v3_conf("mon", "otherpass1", "otherpass2"),
+                      "usm") as rogue:
+        chassis = chassis_factory.start("--port", f"A1=udp:{free_udp_port()}:127.0.0.1:9")
+        configure(chassis)
+        conn = chassis.netmiko()
+        try:
+            conn.send_config_set([
+                "snmpv3 params nmsparams user mon sec-model ver3 message-processing ver3 priv",
+                f"snmpv3 targetaddress nms params nmsparams 127.0.0.1 taglist nmstag "
+                f"udp-port {nms.port}",
+                f"snmpv3 targetaddress rogue params nmsparams 127.0.0.1 retries 1 "
+                f"taglist nmstag timeout 100 udp-port {rogue.port}",
+                "snmpv3 notify nmsnotify tagvalue nmstag type inform",
+            ])
+            targets = conn.send_command("show snmpv3 targetaddress").splitlines()
+            assert [line.split() for line in targets[-2:]] == [
+                ["nms", "127.0.0.1", "nmsparams"], ["rogue", "127.0.0.1", "nmsparams"]]
+            conn.save_config()
+        finally:
+            conn.disconnect()
+
+        chassis = chassis_factory.restart(chassis)
+        [cold] = nms.wait_for(COLD_START)
+        assert INFORM_V3 in cold
+        conn = chassis.netmiko()
+        try:
+            conn.send_config_set(["interface A1", "disable"])
+            [down] = nms.wait_for(LINK_DOWN)
+            conn.send_config_set(["interface A1", "enable"])
+            [up] = nms.wait_for(LINK_UP)
+            running = conn.send_command("show running-config")
+        finally:
+            conn.disconnect()
+        assert INFORM_V3 in down and INFORM_V3 in up
+        assert ".1.3.6.1.2.1.2.2.1.1.1 = INTEGER: 1" in down  # ifIndex of A1
+        assert 'snmpv3 notify "nmsnotify" tagvalue "nmstag" type inform' in running
+        rogue.wait_for("Verification failed", prefix="usm")  # informs came and were refused
+        assert rogue.traps() == []
+        check_v3(chassis)  # the agent goes on answering

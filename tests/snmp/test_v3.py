@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,8 +20,9 @@ from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
-from snmp.agent import Agent, start_agent
+from snmp.agent import Agent
 from snmp.usm import AUTH, USERS_FILE, User, count_boot, engine_id, store_user
+from tests.snmp.conftest import serving
 
 pytestmark = pytest.mark.skipif(shutil.which("snmpget") is None,
                                 reason="net-snmp tools not installed")
@@ -90,31 +89,9 @@ def add_users(device: Device) -> None:
 
 @pytest.fixture
 def served(device: Device) -> Iterator[Served]:
-    """The agent on its own event loop in a thread, as the module serves it."""
     add_users(device)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    loop = asyncio.new_event_loop()
-    started: list[Agent] = []
-    ready = threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        started.append(loop.run_until_complete(start_agent(sock, device, notify=False)))
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert ready.wait(10)
-    try:
-        yield Served(device, started[0], port, loop)
-    finally:
-        loop.call_soon_threadsafe(started[0].close)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
+    with serving(device) as running:
+        yield Served(device, running.agent, running.port, running.loop)
 
 
 def values(output: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from emulator import ipc
 from emulator.chassis import INBAND_SUFFIX, read_inventory, silence_limit
@@ -234,12 +234,13 @@ class Module:
         """Finish booting: read the startup config from our own flash, serve the CLI, tell the
         chassis. A standby taking over does exactly this: its running config is what it was
         synced, never the old active's unsaved changes."""
+        host_keys = asyncio.get_running_loop().run_in_executor(
+            None, _host_keys, self.flash.security)
         from emulator.cli.channel import Channel, Peer
         from emulator.cli.session import CliSession
         from emulator.commands import command_table
         from emulator.device import Device
         from emulator.events import EventLog, Severity
-        from ssh_server.hostkeys import load_or_create_host_keys
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
@@ -278,7 +279,7 @@ class Module:
             finally:
                 channel.close()
 
-        keys = load_or_create_host_keys(flash.security)
+        keys = await host_keys
         for suffix in ("", INBAND_SUFFIX):  # out of band (loopback), then the VLAN addresses
             ssh, telnet = sockets.pop("ssh" + suffix, None), sockets.pop("telnet" + suffix, None)
             if ssh is not None:
@@ -432,6 +433,14 @@ class Module:
         for sock in self.held:
             sock.close()
         self.link.close()
+
+
+def _host_keys(security: Path) -> list[Any]:
+    """The SSH host keys, made on a first boot. Run in a thread at the start of a takeover:
+    RSA key generation (15-100 ms) releases the GIL, so it overlaps the CLI's imports."""
+    from ssh_server.hostkeys import load_or_create_host_keys
+
+    return list(load_or_create_host_keys(security))
 
 
 @dataclass

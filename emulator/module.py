@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from emulator import ipc
 from emulator.chassis import INBAND_SUFFIX, read_inventory, silence_limit
@@ -42,6 +43,10 @@ class Server(Protocol):
     def close(self) -> None: ...
 
     async def wait_closed(self) -> None: ...
+
+
+FABRIC_READ_INTERVAL: Final = 0.05
+"""Seconds a read of the fabric's tables stays current (a program makes it stale at once)."""
 
 
 def report(slot: str, text: str) -> None:
@@ -79,6 +84,7 @@ class Module:
     fabric: ipc.Link | None = None
     """The wire to the interface modules, handed over with mastership."""
     fabric_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    fabric_read_at: float = -math.inf
     programmed: ipc.FabricProgram | None = None
     device: Device | None = None
     serving: asyncio.Event = field(default_factory=asyncio.Event)
@@ -317,6 +323,7 @@ class Module:
         """Taking mastership resets the interface modules: every port loses carrier. The
         time of the reset (monotonic) is returned: the ports stay down `module_reset`."""
         self.programmed = None
+        self.fabric_read_at = -math.inf
         if self.fabric is not None:
             with contextlib.suppress(EOFError):
                 await self.fabric.send(ipc.FabricReset())
@@ -333,18 +340,23 @@ class Module:
         await self.program_fabric()
 
     async def read_fabric(self) -> None:
-        """The live tables (address table, counters) the show commands print."""
+        """The live tables (address table, counters, LLDP neighbours) the show commands and
+        the MIB print. Read at most every FABRIC_READ_INTERVAL: an SNMP bulk walk asks for
+        them hundreds of times a second, and each read carries every port's counters."""
         from emulator.device import LldpNeighbor, MacEntry, PortCounters
 
         device, link = self.device, self.fabric
         if device is None or link is None:
             return
         async with self.fabric_lock:
+            if time.monotonic() - self.fabric_read_at < FABRIC_READ_INTERVAL:
+                return
             try:
                 await link.send(ipc.FabricQuery())
                 reply = await link.recv_message()
             except (EOFError, ipc.IpcError):
                 return
+            self.fabric_read_at = time.monotonic()
         if isinstance(reply, ipc.FabricState):
             device.mac_table = [MacEntry(str(mac), str(port), int(vid))
                                 for mac, port, vid in reply.macs]
@@ -378,6 +390,7 @@ class Module:
             if program == self.programmed:
                 return
             self.programmed = program
+            self.fabric_read_at = -math.inf  # ports, tables and neighbours change
             try:
                 await link.send(program)
                 reply = await link.recv_message()

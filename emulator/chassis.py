@@ -491,6 +491,10 @@ class Chassis:
         """The switch's own SSH, telnet and SNMP ports inside its IP stack. Without the
         namespace the switch still runs, managed out of band only."""
         try:
+            if self.options.mgmt_netns == inband.AUTO:
+                # Named after our data dir, whose lock we hold: one left by a chassis that was
+                # killed (SIGKILL leaves no time to remove it) is ours to start afresh.
+                inband.remove(netns)
             self.netns_made = inband.create(netns)
             with inband.entered(netns):
                 for name, port in INBAND_PORTS.items():

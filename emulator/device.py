@@ -208,6 +208,15 @@ class Device:
     def uptime(self) -> float:
         return time.monotonic() - self.boot_time
 
+    def engine_time(self) -> int:
+        """snmpEngineTime: whole seconds since this module's engine booted (RFC 3414)."""
+        return int(self.uptime())
+
+    def count_snmp(self, name: str, step: int = 1) -> int:
+        """Add `step` to one of the agent's SNMP counters; its new value (a report carries it)."""
+        self.snmp_counters[name] = self.snmp_counters.get(name, 0) + step
+        return self.snmp_counters[name]
+
     def port_reported(self, port: str, backend: str, link_up: bool) -> None:
         """The fabric's word on a port's carrier: record it and tell the link-change hooks."""
         state = self.ports[port]

@@ -146,21 +146,26 @@ class Neighbor:
     permanent: bool = False
 
 
-async def _run(argv: list[str], timeout: float) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+async def run(argv: list[str], timeout: float) -> tuple[int, str, str]:
+    """A command's exit status, output and errors; -1 when it cannot start or overstays
+    `timeout` (it is killed then): a stuck or missing `ip` must not stall the caller."""
     try:
-        out, _ = await asyncio.wait_for(process.communicate(), timeout)
+        process = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    except OSError as exc:
+        return -1, "", str(exc)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), timeout)
     except TimeoutError:
         process.kill()
         await process.wait()
-        return -1, ""
-    return process.returncode or 0, out.decode(errors="replace")
+        return -1, "", f"no answer in {timeout} s"
+    return process.returncode or 0, out.decode(errors="replace"), err.decode(errors="replace")
 
 
 async def neighbors(netns: str) -> list[Neighbor]:
     """The stack's ARP table (entries the kernel still trusts), on its VLAN interfaces."""
-    code, out = await _run(ip_command(netns, "-j", "-4", "neigh", "show"), 5.0)
+    code, out, _ = await run(ip_command(netns, "-j", "-4", "neigh", "show"), 5.0)
     if code != 0:
         return []
     rows: list[Neighbor] = []
@@ -178,6 +183,6 @@ async def ping(netns: str, target: str, timeout: int, data_size: int) -> float |
     """One echo from the stack: the round trip in ms, or None after `timeout` seconds."""
     size = ("-s", str(data_size)) if data_size >= MIN_TIMED_SIZE else ()
     argv = in_stack(netns, "ping", "-n", "-c", "1", "-W", str(timeout), *size, target)
-    code, out = await _run(argv, timeout + 2.0)
+    code, out, _ = await run(argv, timeout + 2.0)
     match = _RTT_RE.search(out)
     return float(match.group(1)) if code == 0 and match else None

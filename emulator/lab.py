@@ -150,6 +150,15 @@ def load(path: Path) -> Lab:
         raw = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as exc:
         raise LabError(f"cannot read {path}: {exc}") from None
+    if not isinstance(raw, dict) or not raw.get("name"):
+        raise LabError(f"{path}: not a topology (a mapping with a `name` and a `topology`)")
+    try:
+        return _parse(raw, path)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a field of a wrong shape
+        raise LabError(f"{path}: not a topology containerlab would read ({exc!r})") from None
+
+
+def _parse(raw: dict[str, Any], path: Path) -> Lab:
     topology = raw.get("topology") or {}
     defaults = topology.get("defaults") or {}
     kinds = topology.get("kinds") or {}

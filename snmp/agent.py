@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final, cast
 
@@ -30,6 +31,10 @@ from snmp.usm import Usm, V3Message, count_boot
 
 MAX_BULK_VARBINDS: Final = 1024
 """GETBULK answers stop here even when the message would still fit."""
+LENGTH_SLACK: Final = 24
+"""Octets a message may grow by beyond its var-binds once the list is long: five enclosing
+lengths (list, PDU, ScopedPDU, encryptedPDU, message) turn long-form (+2 each), DES pads to 8
+octets (+7), and the engine time may gain an octet."""
 V1_ERRORS: Final = {
     ber.NO_ACCESS: ber.NO_SUCH_NAME, ber.NOT_WRITABLE: ber.NO_SUCH_NAME,
     ber.WRONG_TYPE: ber.BAD_VALUE, ber.WRONG_LENGTH: ber.BAD_VALUE,
@@ -66,10 +71,6 @@ class Agent(asyncio.DatagramProtocol):
     usm: Usm | None = None
     """The v3 engine, made when the first v3 message arrives."""
 
-    def count(self, name: str, step: int = 1) -> None:
-        counters = self.device.snmp_counters
-        counters[name] = counters.get(name, 0) + step
-
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # CPython's selector datagram transport does not subclass DatagramTransport.
         self.transport = cast(asyncio.DatagramTransport, transport)
@@ -77,30 +78,35 @@ class Agent(asyncio.DatagramProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed.set()
 
+    def error_received(self, exc: Exception) -> None:
+        """A send failed (asyncio tells the protocol, not the sender): when it was a
+        notification the notifier reports its receiver; a lost answer to a manager is as if
+        lost on the wire (the manager retries)."""
+        if self.notifier is not None:
+            self.notifier.send_failed(exc)
+
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
-        self.count("snmpInPkts")
+        self.device.count_snmp("snmpInPkts")
         v3 = self.device.running.snmpv3
         try:
             version = ber.message_version(data)
             if not v3.enabled if version == ber.V3 else v3.only:
-                self.count("snmpInBadVersions")
+                self.device.count_snmp("snmpInBadVersions")
                 return
             if version == ber.V3:
                 self.v3_received(data, addr)
                 return
             message = ber.decode_message(data)
         except ber.DecodeError:
-            self.count("snmpInASNParseErrs")
+            self.device.count_snmp("snmpInASNParseErrs")
             return
         pdu = message.pdu
         if pdu.type == ber.RESPONSE:
-            self.count("snmpInGetResponses")
-            if self.notifier is not None:
-                self.notifier.acknowledged(pdu.request_id)
+            self.device.count_snmp("snmpInGetResponses")
             return
         access = community_access(self.device, message.community)
         if access is None:
-            self.count("snmpInBadCommunityNames")
+            self.device.count_snmp("snmpInBadCommunityNames")
             if self.notifier is not None:
                 self.notifier.authentication_failure()
             return
@@ -121,7 +127,7 @@ class Agent(asyncio.DatagramProtocol):
         if outcome is None:
             return
         if outcome.pdu.type in (ber.RESPONSE, ber.REPORT):
-            self.count("snmpInGetResponses")
+            self.device.count_snmp("snmpInGetResponses")
             return
         write = self.usm.access(outcome)
         if write is None:
@@ -134,9 +140,9 @@ class Agent(asyncio.DatagramProtocol):
         pdu = message.pdu
         counter = REQUEST_COUNTERS.get(pdu.type)
         if counter is None:
-            self.count("snmpSilentDrops")
+            self.device.count_snmp("snmpSilentDrops")
             return
-        self.count(counter)
+        self.device.count_snmp(counter)
         if pdu.type == ber.SET or (
                 pdu.type != ber.GET or self.mib.live(oid for oid, _ in pdu.varbinds)):
             task = asyncio.get_running_loop().create_task(self.answer_later(message, addr, access))
@@ -156,15 +162,25 @@ class Agent(asyncio.DatagramProtocol):
 
     def send(self, request: Message, reply: Pdu, addr: tuple[str, int]) -> None:
         data = self.encode(request, reply)
-        limit = min(MAX_MESSAGE, request.max_size) if isinstance(request, V3Message) \
-            else MAX_MESSAGE
-        if len(data) > limit:
-            self.count("snmpOutTooBigs")
+        if len(data) > self.limit(request):
+            self.device.count_snmp("snmpOutTooBigs")
             data = self.encode(request, Pdu(ber.RESPONSE, reply.request_id, ber.TOO_BIG, 0,
                                             request.pdu.varbinds if request.version == ber.V1
                                             else []))
-        self.count("snmpOutGetResponses")
+        self.device.count_snmp("snmpOutGetResponses")
         self.send_raw(data, addr)
+
+    @staticmethod
+    def limit(request: Message) -> int:
+        """The largest answer to send: ours, or a v3 manager's msgMaxSize when smaller."""
+        return min(MAX_MESSAGE, request.max_size) if isinstance(request, V3Message) \
+            else MAX_MESSAGE
+
+    def room(self, request: Message) -> int:
+        """Octets left for a GETBULK answer's var-binds: the limit less the message around
+        them (for v3 the USM header, ScopedPDU and cipher too), measured on the empty answer."""
+        empty = Pdu(ber.RESPONSE, request.pdu.request_id)
+        return self.limit(request) - len(self.encode(request, empty)) - LENGTH_SLACK
 
     def encode(self, request: Message, reply: Pdu) -> bytes:
         if isinstance(request, V3Message):
@@ -175,21 +191,22 @@ class Agent(asyncio.DatagramProtocol):
     def send_raw(self, data: bytes, addr: tuple[str, int]) -> None:
         if self.transport is None or self.transport.is_closing():
             return
-        self.count("snmpOutPkts")
+        self.device.count_snmp("snmpOutPkts")
         self.transport.sendto(data, addr)
 
     def respond(self, message: Message, snap: Snapshot) -> Pdu:
         pdu, v1 = message.pdu, message.version == ber.V1
-        self.count("snmpInTotalReqVars", len(pdu.varbinds))
+        self.device.count_snmp("snmpInTotalReqVars", len(pdu.varbinds))
         if pdu.type == ber.GETBULK:
-            return Pdu(ber.RESPONSE, pdu.request_id, 0, 0, self.bulk(snap, pdu))
+            return Pdu(ber.RESPONSE, pdu.request_id, 0, 0,
+                       self.bulk(snap, pdu, self.room(message)))
         results: list[tuple[Oid, Value]] = []
         for number, (oid, _) in enumerate(pdu.varbinds, 1):
             found = (self.next_v1(snap, oid) if v1 else self.next(snap, oid)) \
                 if pdu.type == ber.GETNEXT else (oid, self.mib.get(snap, oid))
             value = found[1]
             if v1 and (value.tag in V2_EXCEPTIONS or value.tag == ber.COUNTER64):
-                self.count("snmpOutNoSuchNames")
+                self.device.count_snmp("snmpOutNoSuchNames")
                 return Pdu(ber.RESPONSE, pdu.request_id, ber.NO_SUCH_NAME, number,
                            pdu.varbinds)
             results.append(found)
@@ -207,38 +224,45 @@ class Agent(asyncio.DatagramProtocol):
                 return found
             oid = found[0]
 
-    def bulk(self, snap: Snapshot, pdu: Pdu) -> list[tuple[Oid, Value]]:
-        """RFC 3416 section 4.2.3, stopping early at the end of the view or at the size cap
-        (a partial answer is allowed; the manager asks again from where it ended)."""
+    def bulk(self, snap: Snapshot, pdu: Pdu, room: int) -> list[tuple[Oid, Value]]:
+        """RFC 3416 section 4.2.3: the answer stops early at the end of the view, at
+        MAX_BULK_VARBINDS, or before the first var-bind that would not fit in `room` octets
+        (fewer var-binds, never tooBig; the manager asks again from where it ended)."""
+        results: list[tuple[Oid, Value]] = []
+        for found in self.repeated(snap, pdu):
+            room -= len(ber.encode_varbind(*found))
+            if room < 0 or len(results) >= MAX_BULK_VARBINDS:
+                break
+            results.append(found)
+        return results
+
+    def repeated(self, snap: Snapshot, pdu: Pdu) -> Iterator[tuple[Oid, Value]]:
+        """The var-binds of a whole GETBULK answer in order, made only as far as they are
+        taken: each non-repeater's successor, then one row of the repeaters per repetition
+        until every repeater has reached the end of the view."""
         requested = pdu.varbinds
         non_repeaters = min(max(pdu.error_status, 0), len(requested))
-        repetitions = max(pdu.error_index, 0)
-        results = [self.next(snap, oid) for oid, _ in requested[:non_repeaters]]
-        size = sum(len(ber.encode_varbind(*r)) for r in results)
+        for oid, _ in requested[:non_repeaters]:
+            yield self.next(snap, oid)
         cursors = [oid for oid, _ in requested[non_repeaters:]]
-        budget = MAX_MESSAGE - 64 - len(requested) * 8
-        for _ in range(repetitions if cursors else 0):
+        for _ in range(max(pdu.error_index, 0) if cursors else 0):
             ended = True
             for i, cursor in enumerate(cursors):
                 found = self.next(snap, cursor)
-                size += len(ber.encode_varbind(*found))
-                if size > budget or len(results) >= MAX_BULK_VARBINDS:
-                    return results
-                results.append(found)
+                yield found
                 cursors[i] = found[0]
                 ended = ended and found[1].tag == ber.END_OF_MIB_VIEW
             if ended:
-                break
-        return results
+                return
 
     async def set(self, message: Message, access: str) -> Pdu:
         """All or nothing: the SET is tried on a copy of the running config first, then
         applied to the running config and pushed to the fabric like a CLI command."""
         pdu, v1 = message.pdu, message.version == ber.V1
-        self.count("snmpInTotalSetVars", len(pdu.varbinds))
+        self.device.count_snmp("snmpInTotalSetVars", len(pdu.varbinds))
         snap = Snapshot(self.device)
         if access != Access.WRITE:
-            self.count("snmpInBadCommunityUses")
+            self.device.count_snmp("snmpInBadCommunityUses")
             status, index = ber.NO_ACCESS, 1
         else:
             status, index = self.mib.set(snap, self.device.running.copy(), pdu.varbinds)

@@ -157,26 +157,18 @@ def encode_varbind(oid: Oid, value: Value) -> bytes:
     return tlv(SEQUENCE, tlv(OBJECT_ID, encode_oid_body(oid)) + encode_value(value))
 
 
-def encode_pdu(pdu: Pdu, varbinds: bytes | None = None) -> bytes:
-    """`varbinds`: the already encoded var-bind list body, when the caller built it piecewise
-    to watch the message size."""
-    if varbinds is None:
-        varbinds = b"".join(encode_varbind(oid, value) for oid, value in pdu.varbinds)
+def encode_pdu(pdu: Pdu) -> bytes:
+    varbinds = b"".join(encode_varbind(oid, value) for oid, value in pdu.varbinds)
     return tlv(pdu.type, tlv(INTEGER, encode_int_body(pdu.request_id))
                + tlv(INTEGER, encode_int_body(pdu.error_status))
                + tlv(INTEGER, encode_int_body(pdu.error_index))
                + tlv(SEQUENCE, varbinds))
 
 
-def encode_message(message: Message, varbinds: bytes | None = None) -> bytes:
+def encode_message(message: Message) -> bytes:
     return tlv(SEQUENCE, tlv(INTEGER, encode_int_body(message.version))
                + tlv(OCTET_STRING, message.community)
-               + encode_pdu(message.pdu, varbinds))
-
-
-def message_overhead(message: Message) -> int:
-    """Bytes of the message around its var-binds, worst case (long-form lengths)."""
-    return len(encode_message(message, b"")) + 8
+               + encode_pdu(message.pdu))
 
 
 # --- decoding -------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ authenticationFailure when `snmp-server enable traps authentication` is set.
 
 To `snmp-server host` receivers they leave from the agent's own socket as SNMPv2c Trap-PDUs
 (Inform-PDUs for `inform` receivers; an acknowledged inform is counted, an unanswered one is
-not retried). The real CLI
+not retried). A receiver the socket cannot reach (the agent listens on 127.0.0.1, the receiver
+is elsewhere) is reported on stderr once, until a send to it succeeds again. The real CLI
 has no trap port for `snmp-server host`: receivers get UDP 162 unless PROCURVE_SNMP_TRAP_PORT
 names another, an emulator extension so that tests and labs can run snmptrapd unprivileged
 (it is also the default of an SNMPv3 target without `udp-port`).
@@ -21,6 +22,7 @@ from typing import Final
 
 from emulator import hardware
 from emulator.device import Device
+from emulator.module import report
 from snmp import ber
 from snmp.ber import Message, Oid, Pdu, Value
 from snmp.mib import Snapshot, integer, object_id, timeticks
@@ -51,14 +53,14 @@ class Notifier:
         self.device = device
         self.transport = transport
         self.request_ids = itertools.count(1)
-        self.pending: set[int] = set()
-        """Inform request-ids not yet acknowledged."""
         self.port = trap_port()
-        self.v3 = V3Notifier(device, transport, self.count, self.port)
-
-    def count(self, name: str) -> None:
-        counters = self.device.snmp_counters
-        counters[name] = counters.get(name, 0) + 1
+        self.sending: Address | None = None
+        """Where the datagram being sent goes: asyncio hands a send error to the agent's
+        error_received, without the address."""
+        self.failure: Exception | None = None
+        self.unreachable: set[Address] = set()
+        """Receivers whose last send failed: reported once, again only after a success."""
+        self.v3 = V3Notifier(device, self.deliver, self.port)
 
     def send(self, trap: Oid, varbinds: list[tuple[Oid, Value]]) -> None:
         if self.transport.is_closing():
@@ -66,19 +68,35 @@ class Notifier:
         snap = Snapshot(self.device)
         head = [(SYS_UPTIME_0, timeticks(snap.uptime)), (SNMP_TRAP_OID_0, object_id(trap))]
         for receiver in self.device.running.trap_receivers:
-            request_id = next(self.request_ids)
             kind = ber.INFORM if receiver.inform else ber.TRAP_V2
-            if receiver.inform:
-                self.pending.add(request_id)
-            data = ber.encode_message(Message(ber.V2C, receiver.community.encode(),
-                                              Pdu(kind, request_id, 0, 0, head + varbinds)))
-            self.transport.sendto(data, (str(receiver.address), self.port))
-            self.count("snmpOutTraps")
-            self.count("snmpOutPkts")
+            data = ber.encode_message(Message(ber.V2C, receiver.community.encode(), Pdu(
+                kind, next(self.request_ids), 0, 0, head + varbinds)))
+            self.deliver(data, (str(receiver.address), self.port))
+            self.device.count_snmp("snmpOutTraps")
         self.v3.send(head + varbinds)
 
-    def acknowledged(self, request_id: int) -> None:
-        self.pending.discard(request_id)
+    def deliver(self, data: bytes, address: Address) -> None:
+        """Send one notification datagram (or inform retransmission, or probe) and report a
+        receiver it cannot reach, once per outage rather than once per notification."""
+        if self.transport.is_closing():
+            return
+        self.device.count_snmp("snmpOutPkts")
+        self.sending, self.failure = address, None
+        try:
+            self.transport.sendto(data, address)
+        finally:
+            self.sending = None
+        if self.failure is None:
+            self.unreachable.discard(address)
+        elif address not in self.unreachable:
+            self.unreachable.add(address)
+            report(self.device.slot, f"SNMP notifications to {address[0]} port {address[1]} "
+                                     f"cannot be sent: {self.failure}")
+
+    def send_failed(self, exc: Exception) -> None:
+        """The agent's socket refused a datagram: ours, when one is being sent."""
+        if self.sending is not None:
+            self.failure = exc
 
     def v3_received(self, data: bytes, addr: Address) -> bool:
         """Whether a v3 message was the answer to one of our informs (and is now taken)."""
@@ -101,5 +119,4 @@ class Notifier:
             self.send(AUTHENTICATION_FAILURE, [])
 
     def close(self) -> None:
-        self.pending.clear()
         self.v3.close()

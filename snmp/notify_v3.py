@@ -11,7 +11,10 @@ until the Response comes, at most `retries` more times. An authenticated notInTi
 report resynchronizes the clock and an unknownEngineIDs report rediscovers (each costs a try);
 any other report (wrong digest, unknown user ...) ends the inform at once, since a receiver
 that does not know the password will not learn it from a retransmission. Informs to one
-address go one at a time, in order, so coldStart comes before the link changes.
+address go one at a time, in order, so coldStart comes before the link changes: one worker
+task per address takes them from a queue of at most QUEUE_DEPTH. While a receiver is down each
+inform holds the worker (retries + 1) x timeout, so a burst (an authenticationFailure per bad
+packet) keeps only the newest; the older ones are dropped and counted in INFORMS_DROPPED.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import functools
 import itertools
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
@@ -36,9 +40,9 @@ from snmp.usm import (
     LEVEL_OF_FLAGS,
     USM_STATS,
     Incoming,
+    Keys,
     Level,
     Outgoing,
-    Store,
     User,
     authentic,
     count_boot,
@@ -56,6 +60,11 @@ NOT_IN_TIME_WINDOWS: Final = (*USM_STATS, 2, 0)
 UNKNOWN_ENGINE_IDS: Final = (*USM_STATS, 4, 0)
 MSG_ID_START: Final = 2**30
 """msgIDs start at a random value below this (they must stay below 2**31)."""
+QUEUE_DEPTH: Final = 16
+"""Informs that may wait for one receiver behind the one in flight."""
+INFORMS_DROPPED: Final = "informsDropped"
+"""The agent counter (an emulator extension, served by no MIB) of informs a full queue
+dropped."""
 Address = tuple[str, int]
 
 
@@ -100,24 +109,28 @@ class Peer:
         return self.engine_time + int(time.monotonic() - self.heard)
 
 
-class V3Notifier:
-    """Sends the v3 notifications from the agent's socket and takes the answers to them
-    (`received`) before the agent's USM sees them: they carry the receiver's engine ID."""
+Queued = tuple[Target, User, list[tuple[Oid, Value]]]
 
-    def __init__(self, device: Device, transport: asyncio.DatagramTransport,
-                 count: Callable[[str], None], default_port: int) -> None:
+
+class V3Notifier:
+    """Sends the v3 notifications from the agent's socket (through `deliver`) and takes the
+    answers to them (`received`) before the agent's USM sees them: they carry the receiver's
+    engine ID."""
+
+    def __init__(self, device: Device, deliver: Callable[[bytes, Address], None],
+                 default_port: int) -> None:
         self.device = device
-        self.transport = transport
-        self.count = count
+        self.deliver = deliver
         self.default_port = default_port
         self.engine_id = engine_id(device.inventory)
+        self.keys = Keys(device.flash)
         self.request_ids = itertools.count(1)
         self.msg_ids = itertools.count(random.randrange(MSG_ID_START))
         self.salts = itertools.count(random.getrandbits(63))
         self.peers: dict[Address, Peer] = {}
-        self.locks: dict[Address, asyncio.Lock] = {}
+        self.queues: dict[Address, deque[Queued]] = {}
+        self.workers: dict[Address, asyncio.Task[None]] = {}
         self.waiting: dict[int, tuple[Address, asyncio.Future[Incoming]]] = {}
-        self.tasks: set[asyncio.Task[bool]] = set()
 
     def send(self, varbinds: list[tuple[Oid, Value]]) -> None:
         """To every v3 target whose user exists and can speak the params' level."""
@@ -125,60 +138,75 @@ class V3Notifier:
         chosen = targets(self.device, self.default_port) if v3.enabled else []
         if not chosen:
             return
-        keys = Store.read(self.device.flash).users
+        keys = self.keys.users()
         for target in chosen:
             user = keys.get(target.user_name, User())
             if target.user_name not in v3.users or user.level < target.level:
                 continue
-            self.count("snmpOutTraps")
+            self.device.count_snmp("snmpOutTraps")
             if target.inform:
-                task = asyncio.get_running_loop().create_task(
-                    self.inform(target, user, varbinds))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
+                self.enqueue((target, user, varbinds))
             else:
                 self.trap(target, user, varbinds)
+
+    def enqueue(self, queued: Queued) -> None:
+        """Behind the informs already waiting for the same address (a full queue drops its
+        oldest); the address's worker starts when none is running."""
+        address = queued[0].address
+        queue = self.queues.setdefault(address, deque(maxlen=QUEUE_DEPTH))
+        if len(queue) == queue.maxlen:
+            self.device.count_snmp(INFORMS_DROPPED)
+        queue.append(queued)
+        if address not in self.workers:
+            self.workers[address] = asyncio.get_running_loop().create_task(
+                self.work(address, queue))
+
+    async def work(self, address: Address, queue: deque[Queued]) -> None:
+        try:
+            while queue:
+                await self.inform(*queue.popleft())
+        finally:
+            del self.workers[address], self.queues[address]
 
     def trap(self, target: Target, user: User, varbinds: list[tuple[Oid, Value]]) -> None:
         pdu = Pdu(ber.TRAP_V2, next(self.request_ids), 0, 0, varbinds)
         header = Outgoing(next(self.msg_ids), 0, self.engine_id, count_boot(self.device),
-                          int(self.device.uptime()), target.user_name.encode(), 0, b"",
+                          self.device.engine_time(), target.user_name.encode(), 0, b"",
                           encode_scoped(self.engine_id, b"", pdu))
-        self.sendto(seal(header, target.level, user, next(self.salts)), target.address)
+        self.deliver(seal(header, target.level, user, next(self.salts)), target.address)
 
     async def inform(self, target: Target, user: User,
                      varbinds: list[tuple[Oid, Value]]) -> bool:
         """True when the receiver acknowledged the inform."""
         pdu = Pdu(ber.INFORM, next(self.request_ids), 0, 0, varbinds)
         scoped = encode_scoped(self.engine_id, b"", pdu)
-        async with self.locks.setdefault(target.address, asyncio.Lock()):
-            for _ in range(target.retries + 1):
-                peer = self.peers.get(target.address) or await self.discover(target)
-                if peer is None:
-                    continue
-                keys = user.localized(peer.engine_id)
-                if keys is None:
-                    return False
-                reply = await self.exchange(
-                    target, functools.partial(self.sealed, target, peer, keys, scoped))
-                answer = None if reply is None else self.open(reply, keys)
-                if reply is None or answer is None:
-                    continue
-                if answer.type == ber.RESPONSE:
-                    if answer.request_id == pdu.request_id and LEVEL_OF_FLAGS.get(
-                            reply.flags & (FLAG_AUTH | FLAG_PRIV)) is target.level:
-                        self.count("snmpInGetResponses")
-                        return True
-                    continue  # not ours, or below our level: as if lost
-                report = answer.varbinds[0][0] if answer.type == ber.REPORT \
-                    and answer.varbinds else None
-                if report == NOT_IN_TIME_WINDOWS and reply.flags & FLAG_AUTH:
-                    self.peers[target.address] = Peer(reply.engine_id, reply.boots,
-                                                      reply.engine_time)
-                elif report == UNKNOWN_ENGINE_IDS:
-                    self.peers.pop(target.address, None)
-                else:
-                    return False
+        for _ in range(target.retries + 1):
+            peer = self.peers.get(target.address) or await self.discover(target)
+            if peer is None:
+                continue
+            keys = user.localized(peer.engine_id)
+            if keys is None:
+                return False
+            reply = await self.exchange(
+                target, functools.partial(self.sealed, target, peer, keys, scoped))
+            answer = None if reply is None else self.open(reply, keys)
+            if reply is None or answer is None:
+                continue
+            if answer.type == ber.RESPONSE:
+                if answer.request_id == pdu.request_id and LEVEL_OF_FLAGS.get(
+                        reply.flags & (FLAG_AUTH | FLAG_PRIV)) is target.level:
+                    self.device.count_snmp("snmpInGetResponses")
+                    return True
+                continue  # not ours, or below our level: as if lost
+            report = answer.varbinds[0][0] if answer.type == ber.REPORT \
+                and answer.varbinds else None
+            if report == NOT_IN_TIME_WINDOWS and reply.flags & FLAG_AUTH:
+                self.peers[target.address] = Peer(reply.engine_id, reply.boots,
+                                                  reply.engine_time)
+            elif report == UNKNOWN_ENGINE_IDS:
+                self.peers.pop(target.address, None)
+            else:
+                return False
         return False
 
     def sealed(self, target: Target, peer: Peer, keys: User, scoped: bytes,
@@ -218,7 +246,7 @@ class V3Notifier:
         future: asyncio.Future[Incoming] = asyncio.get_running_loop().create_future()
         self.waiting[msg_id] = (target.address, future)
         try:
-            self.sendto(build(msg_id), target.address)
+            self.deliver(build(msg_id), target.address)
             return await asyncio.wait_for(future, target.timeout)
         except TimeoutError:
             return None
@@ -240,12 +268,6 @@ class V3Notifier:
             waiting[1].set_result(incoming)
         return True
 
-    def sendto(self, data: bytes, address: Address) -> None:
-        if self.transport.is_closing():
-            return
-        self.count("snmpOutPkts")
-        self.transport.sendto(data, address)
-
     def close(self) -> None:
-        for task in self.tasks:
+        for task in list(self.workers.values()):
             task.cancel()

@@ -23,7 +23,6 @@ import hmac
 import itertools
 import os
 import random
-import time
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Final, Protocol
@@ -472,6 +471,24 @@ class V3Message(Message):
     context_name: bytes = b""
 
 
+class Keys:
+    """The users' keys on flash, read again only when the file changed (the CLI writes it):
+    requests and notifications look them up per message, the file is read per change."""
+
+    def __init__(self, flash: Flash) -> None:
+        self.flash = flash
+        self.loaded: tuple[int, Store] | None = None
+
+    def users(self) -> dict[str, User]:
+        try:
+            stamp = os.stat(self.flash.security / USERS_FILE).st_mtime_ns
+        except FileNotFoundError:
+            stamp = 0
+        if self.loaded is None or self.loaded[0] != stamp:
+            self.loaded = (stamp, Store.read(self.flash))
+        return self.loaded[1].users
+
+
 class Usm:
     """The authoritative (agent) side of USM for one agent socket."""
 
@@ -479,37 +496,18 @@ class Usm:
         self.device = device
         self.engine_id = engine_id(device.inventory)
         self.salts = itertools.count(random.getrandbits(63))
-        self.loaded: tuple[int, Store] | None = None
-
-    def count(self, name: str) -> int:
-        counters = self.device.snmp_counters
-        counters[name] = counters.get(name, 0) + 1
-        return counters[name]
+        self.keys = Keys(device.flash)
 
     @property
     def boots(self) -> int:
         return count_boot(self.device)
-
-    @property
-    def engine_time(self) -> int:
-        return int(time.monotonic() - self.device.boot_time)
-
-    def users(self) -> dict[str, User]:
-        """The keys on flash, read again only when the file changed (the CLI writes it)."""
-        try:
-            stamp = os.stat(self.device.flash.security / USERS_FILE).st_mtime_ns
-        except FileNotFoundError:
-            stamp = 0
-        if self.loaded is None or self.loaded[0] != stamp:
-            self.loaded = (stamp, Store.read(self.device.flash))
-        return self.loaded[1].users
 
     def user(self, name: bytes) -> User | None:
         """Users of the running config; keys from flash (none stored: a noAuthNoPriv user)."""
         text = name.decode(errors="replace")
         if text not in self.device.running.snmpv3.users:
             return None
-        return self.users().get(text, User())
+        return self.keys.users().get(text, User())
 
     def access(self, message: V3Message) -> bool | None:
         """May write (True), may only read (False), or no access (None): the user's group
@@ -526,14 +524,14 @@ class Usm:
         try:
             incoming = decode(data)
         except DecodeError:
-            self.count("snmpInASNParseErrs")
+            self.device.count_snmp("snmpInASNParseErrs")
             return None
         if incoming.security_model != USM:
-            self.count("snmpUnknownSecurityModels")
+            self.device.count_snmp("snmpUnknownSecurityModels")
             return None
         level = LEVEL_OF_FLAGS.get(incoming.flags & (FLAG_AUTH | FLAG_PRIV))
         if level is None:
-            self.count("snmpInvalidMsgs")
+            self.device.count_snmp("snmpInvalidMsgs")
             return None
         if incoming.engine_id != self.engine_id:
             return self.report(incoming, 4, level)  # discovery ends here
@@ -546,12 +544,12 @@ class Usm:
             if not authentic(incoming, user):
                 return self.report(incoming, 5, level)
             if (self.boots >= MAX_BOOTS or incoming.boots != self.boots
-                    or abs(incoming.engine_time - self.engine_time) > TIME_WINDOW):
+                    or abs(incoming.engine_time - self.device.engine_time()) > TIME_WINDOW):
                 return self.report(incoming, 2, level, user)
         scoped = incoming.scoped
         if level is Level.PRIV:
             if not incoming.encrypted:
-                self.count("snmpInASNParseErrs")
+                self.device.count_snmp("snmpInASNParseErrs")
                 return None
             try:
                 context_engine, context_name, pdu = decode_scoped(decrypt(incoming, user))
@@ -561,20 +559,20 @@ class Usm:
             try:
                 context_engine, context_name, pdu = decode_scoped(scoped)
             except DecodeError:
-                self.count("snmpInASNParseErrs")
+                self.device.count_snmp("snmpInASNParseErrs")
                 return None
         message = V3Message(ber.V3, b"", pdu, incoming.msg_id, incoming.max_size, level,
                             incoming.user, user, context_name)
         if context_name or context_engine not in (self.engine_id, b""):
             return self.send_report(message, incoming.flags, UNKNOWN_CONTEXTS_OID,
-                                    self.count(UNKNOWN_CONTEXTS))
+                                    self.device.count_snmp(UNKNOWN_CONTEXTS))
         return message
 
     def report(self, incoming: Incoming, counter: int, level: Level,
                user: User | None = None) -> bytes | None:
         """A Report of the usmStats counter (RFC 3414 section 3.2): unauthenticated, except
         notInTimeWindows, which the user's key signs so the manager may trust our clock."""
-        value = self.count(USM_COUNTERS[counter])
+        value = self.device.count_snmp(USM_COUNTERS[counter])
         request_id = 0
         if not incoming.encrypted:
             with contextlib.suppress(DecodeError):
@@ -593,7 +591,7 @@ class Usm:
 
     def wrap(self, request: V3Message, reply: Pdu) -> bytes:
         """The response (or report) to `request`, at the request's security level."""
-        return seal(Outgoing(request.msg_id, 0, self.engine_id, self.boots, self.engine_time,
-                             request.user_name, 0, b"",
+        return seal(Outgoing(request.msg_id, 0, self.engine_id, self.boots,
+                             self.device.engine_time(), request.user_name, 0, b"",
                              encode_scoped(self.engine_id, request.context_name, reply)),
                     request.level, request.user, next(self.salts))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 from emulator import hardware
 from emulator.cli.grammar import PORT_LIST, Command
 from emulator.commands.format import SHOW_HELP, Fields, parse_ports
+from emulator.fabric import lldp
 from emulator.hardware import if_index, mac_bytes
 
 if TYPE_CHECKING:
@@ -31,9 +32,8 @@ LOCAL_PORTS_HEADER: Final = (
     "  Port     PortType PortId   PortDesc\n"
     "  -------- -------- -------- --------"
 )
-CAPABILITIES_SUPPORTED: Final = "bridge, router"
-CAPABILITIES_ENABLED: Final = "bridge"
-"""IP routing is not offered yet, so the switch only bridges."""
+CAPABILITIES_SUPPORTED: Final = ", ".join(lldp.CAPABILITIES_SUPPORTED)
+CAPABILITIES_ENABLED: Final = ", ".join(lldp.CAPABILITIES_ENABLED)
 
 DETAIL_FIELDS: Final = Fields(indent=2, width=12)
 CAPABILITY_FIELDS: Final = Fields(indent=2, width=30)

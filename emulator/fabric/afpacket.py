@@ -16,6 +16,7 @@ import socket
 import struct
 import subprocess
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -47,6 +48,8 @@ class AfPacketPort:
     sock: socket.socket
     pending: deque[bytes] = field(default_factory=deque)
     """Segments of a super-frame not yet handed to the bridge."""
+    on_error: Callable[[], None] = lambda: None
+    """Counts a frame dropped here (the fabric points it at the port's rx_errors)."""
 
     @classmethod
     def open(cls, name: str, ifname: str) -> AfPacketPort:
@@ -83,6 +86,7 @@ class AfPacketPort:
                 try:
                     frames = finish(data[:VNET_HDR_LEN], frame)
                 except OffloadError:
+                    self.on_error()
                     continue
             else:
                 frames = [frame]

@@ -234,6 +234,10 @@ class Bridge:
         rows.sort(key=lambda row: (row[2], row[0]))
         return [(format_mac(mac), name, vid) for mac, name, vid in rows]
 
+    def count_error(self, port: str) -> None:
+        """A frame the port's back-end dropped before the bridge saw it (unusable offload)."""
+        self._port(port).counters[_RX_ERRORS] += 1
+
     def counters(self, port: str) -> dict[str, int]:
         """The port's counters, keyed by the field names of `PortCounters`."""
         return dict(zip(COUNTER_FIELDS, self._port(port).counters, strict=True))

@@ -46,35 +46,41 @@ class VlanInterfaces:
 
     async def _ip(self, *args: str, stack: bool = True) -> bool:
         argv = inband.ip_command(self.netns, *args) if stack else ["ip", *args]
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        _, err = await asyncio.wait_for(process.communicate(), SETUP_TIMEOUT)
-        if process.returncode:
-            print(f"procurve-emu: fabric: {' '.join(argv)}: {err.decode(errors='replace').strip()}",
-                  file=sys.stderr, flush=True)
-        return process.returncode == 0
+        code, _, err = await inband.run(argv, SETUP_TIMEOUT)
+        if code:
+            print(f"procurve-emu: fabric: {' '.join(argv)}: {err.strip()}", file=sys.stderr,
+                  flush=True)
+        return code == 0
 
     async def apply(self, addresses: dict[int, str], gateway: str | None) -> None:
         """Make the interfaces match: new VLAN addresses get an interface, changed ones a new
-        address, removed ones lose their interface; then the default route."""
+        address, removed ones lose their interface; then the default route, again after any
+        address change (the kernel drops a route whose interface lost its address) and until
+        it takes (it cannot before an address puts the gateway on a subnet)."""
         for vid in [vid for vid in self.interfaces if vid not in addresses]:
             self._drop(vid)
+        changed = False
         for vid, address in addresses.items():
             current = self.interfaces.get(vid)
             if current is None:
                 await self._add(vid, address)
+                changed = True
             elif current.address != address:
                 name = inband.interface_name(vid)
                 await self._ip("addr", "flush", "dev", name)
                 await self._ip("addr", "add", address, "dev", name)
                 current.address = address
-            self.bridge.configure(inband.interface_name(vid), enabled=True, pvid=vid, tagged=())
-        if gateway != self.gateway:
-            self.gateway = gateway
-            if gateway is None:
+                changed = True
+            if vid in self.interfaces:  # made, unless the system refused (reported)
+                self.bridge.configure(inband.interface_name(vid), enabled=True, pvid=vid,
+                                      tagged=())
+        if gateway is None:
+            if self.gateway is not None:
                 await self._ip("route", "del", "default")
-            else:
-                await self._ip("route", "replace", "default", "via", gateway)
+            self.gateway = None
+        elif (gateway != self.gateway or changed) and await self._ip(
+                "route", "replace", "default", "via", gateway):
+            self.gateway = gateway
 
     async def _add(self, vid: int, address: str) -> None:
         name = inband.interface_name(vid)

@@ -40,13 +40,21 @@ TLV_SYSTEM_DESCR: Final = 6
 TLV_CAPABILITIES: Final = 7
 TLV_MANAGEMENT_ADDRESS: Final = 8
 CHASSIS_MAC: Final = 4
+CHASSIS_LOCAL: Final = 7
 PORT_MAC: Final = 3
 PORT_LOCAL: Final = 7
-CAP_BRIDGE: Final = 0x0004
-CAP_ROUTER: Final = 0x0010
+CAPABILITY_BITS: Final = {"bridge": 2, "router": 4}
+"""802.1AB system capability -> its bit number (the TLV's bit mask, LLDP-MIB's BITS)."""
+CAPABILITIES_SUPPORTED: Final = ("bridge", "router")
+CAPABILITIES_ENABLED: Final = ("bridge",)
+"""IP routing is not offered yet, so the switch only bridges."""
 ADDRESS_IPV4: Final = 1
 IF_NUMBERING_IFINDEX: Final = 2
 MAX_TEXT: Final = 255
+MAX_PER_PORT: Final = 32
+MAX_NEIGHBORS: Final = 256
+"""Table limits (ours, not a datasheet's): beyond them new neighbours are not learned, so a
+flood of adverts cannot grow the table, or the fabric's report to the module, without bound."""
 _TAG: Final = b"\x81\x00"
 
 
@@ -73,24 +81,35 @@ class LocalSystem:
     management_address: str | None = None
 
 
+def capability_mask(names: tuple[str, ...]) -> int:
+    """The System Capabilities TLV's 16-bit mask."""
+    return sum(1 << CAPABILITY_BITS[name] for name in names)
+
+
+def capability_octets(names: tuple[str, ...]) -> bytes:
+    """The same capabilities as LLDP-MIB's BITS: bit 0 is the first octet's high bit."""
+    return bytes([sum(0x80 >> CAPABILITY_BITS[name] for name in names)])
+
+
 def _tlv(kind: int, value: bytes) -> bytes:
     return struct.pack("!H", kind << 9 | len(value)) + value
 
 
-def _text(value: str) -> bytes:
+def _octets(value: str) -> bytes:
     return value.encode(errors="replace")[:MAX_TEXT]
 
 
 def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int) -> bytes:
     """One LLDPDU in an untagged Ethernet frame from the chassis MAC."""
-    caps = struct.pack("!HH", CAP_BRIDGE | CAP_ROUTER, CAP_BRIDGE)
+    caps = struct.pack("!HH", capability_mask(CAPABILITIES_SUPPORTED),
+                       capability_mask(CAPABILITIES_ENABLED))
     body = [
         _tlv(TLV_CHASSIS_ID, bytes([CHASSIS_MAC]) + local.chassis_mac),
-        _tlv(TLV_PORT_ID, bytes([PORT_LOCAL]) + _text(port_id)),
+        _tlv(TLV_PORT_ID, bytes([PORT_LOCAL]) + _octets(port_id)),
         _tlv(TLV_TTL, struct.pack("!H", ttl)),
-        _tlv(TLV_PORT_DESCR, _text(port_descr)),
-        _tlv(TLV_SYSTEM_NAME, _text(local.sys_name)),
-        _tlv(TLV_SYSTEM_DESCR, _text(local.sys_descr)),
+        _tlv(TLV_PORT_DESCR, _octets(port_descr)),
+        _tlv(TLV_SYSTEM_NAME, _octets(local.sys_name)),
+        _tlv(TLV_SYSTEM_DESCR, _octets(local.sys_descr)),
         _tlv(TLV_CAPABILITIES, caps),
     ]
     if local.management_address:
@@ -102,10 +121,17 @@ def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int) -> bytes
     return MULTICAST + local.chassis_mac + struct.pack("!H", ETHERTYPE) + b"".join(body)
 
 
+def _text(value: bytes) -> str:
+    """A neighbour's text as the CLI may print it: at most 255 characters, and no control
+    characters (a CR/LF or an escape sequence in a system name would paint a fake prompt)."""
+    text = value[:MAX_TEXT].decode(errors="replace")
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def _id(subtype: int, value: bytes, mac_subtype: int) -> str:
     if subtype == mac_subtype and len(value) == 6:
         return format_mac(value)
-    return value.decode(errors="replace")
+    return _text(value)
 
 
 def _management_address(value: bytes) -> str:
@@ -144,9 +170,9 @@ def decode(frame: bytes) -> Advert | None:
         chassis_id=_id(chassis[0], chassis[1:], CHASSIS_MAC),
         port_id=_id(port[0], port[1:], PORT_MAC),
         ttl=struct.unpack("!H", ttl)[0],
-        port_descr=fields.get(TLV_PORT_DESCR, b"").decode(errors="replace"),
-        sys_name=fields.get(TLV_SYSTEM_NAME, b"").decode(errors="replace"),
-        sys_descr=fields.get(TLV_SYSTEM_DESCR, b"").decode(errors="replace"),
+        port_descr=_text(fields.get(TLV_PORT_DESCR, b"")),
+        sys_name=_text(fields.get(TLV_SYSTEM_NAME, b"")),
+        sys_descr=_text(fields.get(TLV_SYSTEM_DESCR, b"")),
         management_address=_management_address(fields.get(TLV_MANAGEMENT_ADDRESS, b"")),
     )
 
@@ -157,13 +183,21 @@ class Neighbors:
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str, str], tuple[Advert, float]] = {}
+        self.dropped = 0
+        """Adverts of new neighbours not learned for want of room (lldpStatsRemTablesDrops)."""
 
     def learn(self, port: str, advert: Advert, now: float) -> None:
         key = (port, advert.chassis_id, advert.port_id)
         if advert.ttl == 0:
             self.entries.pop(key, None)
-        else:
-            self.entries[key] = (advert, now + advert.ttl)
+            return
+        if key not in self.entries:
+            self.rows(now)  # room made by the expired first
+            on_port = sum(1 for known in self.entries if known[0] == port)
+            if on_port >= MAX_PER_PORT or len(self.entries) >= MAX_NEIGHBORS:
+                self.dropped += 1
+                return
+        self.entries[key] = (advert, now + advert.ttl)
 
     def forget_port(self, port: str) -> None:
         for key in [key for key in self.entries if key[0] == port]:

@@ -34,6 +34,8 @@ ETH_HEADER: Final = 14
 ETHERTYPE_IPV4: Final = b"\x08\x00"
 ETHERTYPE_IPV6: Final = b"\x86\xdd"
 IPPROTO_TCP: Final = 6
+MIN_HEADER: Final = 20
+"""The shortest IPv4 or TCP header."""
 TCP_FIN_PSH: Final = 0x09
 TCP_CWR: Final = 0x80
 _BIG_ENDIAN: Final = sys.byteorder == "big"
@@ -41,7 +43,7 @@ _BIG_ENDIAN: Final = sys.byteorder == "big"
 
 class OffloadError(ValueError):
     """A frame whose offload work cannot be done (not TCP over IPv4/IPv6, or inconsistent):
-    the port counts it as an error and drops it."""
+    the port drops it and counts a receive error."""
 
 
 def ones_complement_sum(data: bytes | bytearray | memoryview, start: int = 0) -> int:
@@ -96,9 +98,11 @@ def segment_tcp(frame: bytes, gso_size: int) -> list[bytes]:
     if protocol != IPPROTO_TCP or gso_size <= 0:
         raise OffloadError("segmentation offload of a frame that is not TCP")
     tcp_at = ETH_HEADER + ip_len
-    if len(frame) < tcp_at + 20:
+    if ip_len < MIN_HEADER or len(frame) < tcp_at + MIN_HEADER:
         raise OffloadError("truncated TCP super-frame")
     tcp_len = (frame[tcp_at + 12] >> 4) * 4
+    if tcp_len < MIN_HEADER or len(frame) < tcp_at + tcp_len:
+        raise OffloadError("bad TCP header length")
     payload_at = tcp_at + tcp_len
     payload = memoryview(frame)[payload_at:]
     (seq,) = struct.unpack_from("!I", frame, tcp_at + 4)
@@ -130,12 +134,16 @@ def segment_tcp(frame: bytes, gso_size: int) -> list[bytes]:
 
 
 def finish(header: bytes, frame: bytes) -> list[bytes]:
-    """The frames a virtio_net_hdr-prefixed read stands for, ready for the wire."""
+    """The frames a virtio_net_hdr-prefixed read stands for, ready for the wire. Any frame
+    whose headers do not hold together raises OffloadError, never anything else."""
     flags, gso_type, _, gso_size, csum_start, csum_offset = VNET_HDR.unpack_from(header)
-    if gso_type & ~GSO_ECN in (GSO_TCPV4, GSO_TCPV6):
-        return segment_tcp(frame, gso_size)
-    if gso_type != GSO_NONE:
-        raise OffloadError(f"segmentation offload type {gso_type} is not supported")
-    if flags & NEEDS_CSUM:
-        return [complete_checksum(frame, csum_start, csum_offset)]
+    try:
+        if gso_type & ~GSO_ECN in (GSO_TCPV4, GSO_TCPV6):
+            return segment_tcp(frame, gso_size)
+        if gso_type != GSO_NONE:
+            raise OffloadError(f"segmentation offload type {gso_type} is not supported")
+        if flags & NEEDS_CSUM:
+            return [complete_checksum(frame, csum_start, csum_offset)]
+    except (IndexError, struct.error) as exc:
+        raise OffloadError(f"truncated frame: {exc}") from None
     return [frame]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import os
 import re
 import signal
@@ -144,6 +145,8 @@ class Fabric:
                 continue
             self.wires[port] = wire
             self.bridge.attach(port, wire.send)
+            if isinstance(wire, AfPacketPort):
+                wire.on_error = functools.partial(self.bridge.count_error, port)
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -185,6 +188,9 @@ class Fabric:
             except OSError:  # drained (BlockingIOError), or a tunnel peer not up yet
                 return
             receive(port, frame)
+        # More may wait where epoll cannot see it (the rest of a super-frame an AF_PACKET port
+        # cut up): come back once the other ports have had their turn.
+        asyncio.get_running_loop().call_soon(self.drain, port, wire)
 
     def close(self) -> None:
         if self.inband is not None:

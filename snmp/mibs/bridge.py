@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Final
 
 from emulator import hardware
-from emulator.config.model import MAX_VID, Vlan
+from emulator.config.model import DEFAULT_VLAN_ID, MAX_VID, Vlan
 from emulator.device import MacEntry
 from snmp.ber import Oid
 from snmp.mib import (
@@ -68,8 +68,13 @@ def _fdb(entries: list[MacEntry]) -> Iterator[tuple[Oid, MacEntry]]:
 
 
 def fdb_rows(snap: Snapshot) -> Iterator[tuple[Oid, MacEntry]]:
-    """dot1dTpFdbTable is indexed by MAC alone: the first VLAN's entry stands for the MAC."""
-    return _fdb(snap.device.mac_table)
+    """dot1dTpFdbTable is indexed by MAC alone: the first VLAN's entry stands for the MAC
+    (the fabric lists the table by VID), later ones are left out."""
+    seen: set[Oid] = set()
+    for key, entry in _fdb(snap.device.mac_table):
+        if key not in seen:
+            seen.add(key)
+            yield key, entry
 
 
 def q_fdb_rows(snap: Snapshot) -> Iterator[tuple[Oid, MacEntry]]:
@@ -90,7 +95,10 @@ def vlan_current_rows(snap: Snapshot) -> Iterator[tuple[Oid, Vlan]]:
 
 
 def _pvid(row: PortRow) -> int:
-    return row.snap.device.running.pvid(row.port) or 0
+    """dot1qPvid is 1..4094 (no real walk of a ProCurve shows 0): a port untagged in no VLAN
+    answers the default VLAN, the safe in-range answer, since its untagged frames have no VLAN
+    of their own."""
+    return row.snap.device.running.pvid(row.port) or DEFAULT_VLAN_ID
 
 
 def _bridge_mac(snap: Snapshot) -> bytes:

@@ -10,6 +10,7 @@ from typing import Final
 
 from emulator import hardware
 from emulator.device import LldpNeighbor
+from emulator.fabric import lldp
 from snmp.ber import Oid, Value
 from snmp.mib import Column, Snapshot, Table, integer, octets, scalars
 from snmp.mibs.if_mib import PortRow, port_rows
@@ -17,11 +18,6 @@ from snmp.mibs.if_mib import PortRow, port_rows
 LLDP_LOCAL: Final = (1, 0, 8802, 1, 1, 2, 1, 3)
 LLDP_LOC_PORT_ENTRY: Final = (*LLDP_LOCAL, 7, 1)
 LLDP_REM_ENTRY: Final = (1, 0, 8802, 1, 1, 2, 1, 4, 1, 1)
-# LldpChassisIdSubtype / LldpPortIdSubtype
-CHASSIS_MAC, CHASSIS_LOCAL = 4, 7
-PORT_MAC, PORT_LOCAL = 3, 7
-CAPABILITIES: Final = b"\x28"
-"""LldpSystemCapabilitiesMap: bridge(2) and router(4), the bits ProCurve switches advertise."""
 
 
 def as_mac(text: str) -> bytes | None:
@@ -55,33 +51,36 @@ def _local_chassis(snap: Snapshot) -> bytes:
 
 
 def _chassis_subtype(n: LldpNeighbor) -> Value:
-    return integer(_id(n.chassis_id, CHASSIS_MAC, CHASSIS_LOCAL)[0])
+    return integer(_id(n.chassis_id, lldp.CHASSIS_MAC, lldp.CHASSIS_LOCAL)[0])
 
 
 def _port_subtype(n: LldpNeighbor) -> Value:
-    return integer(_id(n.port_id, PORT_MAC, PORT_LOCAL)[0])
+    return integer(_id(n.port_id, lldp.PORT_MAC, lldp.PORT_LOCAL)[0])
 
 
 TABLES: Final = (
     scalars(LLDP_LOCAL, (
-        Column(1, "lldpLocChassisIdSubtype", lambda s: integer(CHASSIS_MAC)),
+        Column(1, "lldpLocChassisIdSubtype", lambda s: integer(lldp.CHASSIS_MAC)),
         Column(2, "lldpLocChassisId", lambda s: octets(_local_chassis(s))),
         Column(3, "lldpLocSysName", lambda s: octets(s.device.running.hostname)),
         Column(4, "lldpLocSysDesc", lambda s: octets(hardware.SYS_DESCR)),
-        Column(5, "lldpLocSysCapSupported", lambda s: octets(CAPABILITIES)),
-        Column(6, "lldpLocSysCapEnabled", lambda s: octets(CAPABILITIES)),
+        Column(5, "lldpLocSysCapSupported",
+               lambda s: octets(lldp.capability_octets(lldp.CAPABILITIES_SUPPORTED))),
+        Column(6, "lldpLocSysCapEnabled",
+               lambda s: octets(lldp.capability_octets(lldp.CAPABILITIES_ENABLED))),
     )),
     Table(LLDP_LOC_PORT_ENTRY, (
-        Column(2, "lldpLocPortIdSubtype", lambda r: integer(PORT_LOCAL)),
+        Column(2, "lldpLocPortIdSubtype", lambda r: integer(lldp.PORT_LOCAL)),
         Column(3, "lldpLocPortId", lambda r: octets(str(r.index))),
         Column(4, "lldpLocPortDesc", lambda r: octets(r.port)),
     ), loc_port_rows),
     Table(LLDP_REM_ENTRY, (
         Column(4, "lldpRemChassisIdSubtype", _chassis_subtype),
         Column(5, "lldpRemChassisId",
-               lambda n: octets(_id(n.chassis_id, CHASSIS_MAC, CHASSIS_LOCAL)[1])),
+               lambda n: octets(_id(n.chassis_id, lldp.CHASSIS_MAC, lldp.CHASSIS_LOCAL)[1])),
         Column(6, "lldpRemPortIdSubtype", _port_subtype),
-        Column(7, "lldpRemPortId", lambda n: octets(_id(n.port_id, PORT_MAC, PORT_LOCAL)[1])),
+        Column(7, "lldpRemPortId",
+               lambda n: octets(_id(n.port_id, lldp.PORT_MAC, lldp.PORT_LOCAL)[1])),
         Column(8, "lldpRemPortDesc", lambda n: octets(n.port_descr)),
         Column(9, "lldpRemSysName", lambda n: octets(n.sys_name)),
         Column(10, "lldpRemSysDesc", lambda n: octets(n.sys_descr)),

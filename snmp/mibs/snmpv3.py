@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Final
 
 from snmp.ber import MAX_MESSAGE
-from snmp.mib import Column, Snapshot, counter32, integer, octets, scalars
+from snmp.mib import Column, counter32, integer, octets, scalars
 from snmp.usm import (
     MPD_COUNTERS,
     MPD_STATS,
@@ -30,15 +30,11 @@ def _counters(group: dict[int, str]) -> tuple[Column, ...]:
     return tuple(_counter(sub, name) for sub, name in group.items())
 
 
-def _engine_time(snap: Snapshot) -> int:
-    return int(snap.now - snap.device.boot_time)
-
-
 ENGINE_COLUMNS: Final = (
     Column(1, "snmpEngineID", lambda s: octets(engine_id(s.device.inventory))),
     Column(2, "snmpEngineBoots", lambda s: integer(s.device.snmp_counters.get("snmpEngineBoots",
                                                                               1))),
-    Column(3, "snmpEngineTime", lambda s: integer(_engine_time(s))),
+    Column(3, "snmpEngineTime", lambda s: integer(s.device.engine_time())),
     Column(4, "snmpEngineMaxMessageSize", lambda s: integer(MAX_MESSAGE)),
 )
 

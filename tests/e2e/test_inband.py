@@ -107,3 +107,17 @@ def test_saved_address_comes_back_after_a_switchover(chassis_factory: Any, lab: 
     chassis.wait_roles({"MM1": "standby", "MM2": "active"})
     wait_ping(h1, "10.0.0.5")  # the saved address, from the new active's flash
     assert not h1.ping("10.0.0.6", count=1)
+
+
+def test_a_namespace_left_by_a_killed_chassis_is_taken_over_and_removed(
+        chassis_factory: Any) -> None:
+    first = chassis_factory.start()
+    netns = first.status()["chassis"]["mgmt_netns"]
+    first.stopped = True  # killed below, not stopped: the factory must not expect exit 0
+    first.process.kill()
+    first.process.wait()
+    assert netns in ip("netns", "list")  # SIGKILL gave the chassis no time to remove it
+    again = chassis_factory.start(data_dir=first.data_dir)
+    assert again.status()["chassis"]["mgmt_netns"] == netns
+    assert again.stop() == 0
+    assert netns not in ip("netns", "list")

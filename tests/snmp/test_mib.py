@@ -26,6 +26,7 @@ HA_MODULE_STATE = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.5.1.1")
 ENT_STANDBY = parse_oid("1.3.6.1.2.1.131.1.1.1.6")
 LLDP_REM_SYS_NAME = parse_oid("1.0.8802.1.1.2.1.4.1.1.9")
 Q_FDB_PORT = parse_oid("1.3.6.1.2.1.17.7.1.2.2.1.2")
+FDB_PORT = parse_oid("1.3.6.1.2.1.17.4.3.1.2")
 
 
 def walk(device: Device, root: Oid) -> dict[Oid, Value]:
@@ -140,3 +141,21 @@ def test_communities_are_config(device: Device) -> None:
     assert community_access(device, b"ro") == Access.READ
     assert community_access(device, b"mgr") == Access.READ
     assert community_access(device, b"nope") is None
+
+
+def test_one_fdb_row_per_mac_from_its_first_vlan(device: Device) -> None:
+    """A MAC learned in two VLANs: dot1dTpFdbTable (indexed by MAC alone) shows the entry of
+    the lower VID, the fabric's first; dot1qTpFdbTable shows both."""
+    mac = (0x00, 0x11, 0x22, 0x33, 0x44, 0x55)
+    device.mac_table = [MacEntry("001122-334455", "B2", 1), MacEntry("001122-334455", "A1", 20)]
+    assert walk(device, FDB_PORT) == {mac: Value(ber.INTEGER, 26)}
+    assert walk(device, Q_FDB_PORT) == {(1, *mac): Value(ber.INTEGER, 26),
+                                        (20, *mac): Value(ber.INTEGER, 1)}
+
+
+def test_pvid_of_a_tagged_only_port_is_the_default_vlan(device: Device) -> None:
+    device.running.vlan_create(20)
+    device.running.vlan_add_ports(20, ["A5"], tagged=True)
+    device.running.vlan_remove_ports(1, ["A5"], tagged=False)
+    assert device.running.pvid("A5") is None
+    assert walk(device, PVID)[(5,)] == Value(ber.INTEGER, 1)

@@ -25,9 +25,10 @@ from emulator.config.model import (
     Snmpv3Target,
 )
 from emulator.device import Device
+from emulator.flash import Flash
 from snmp.mib import object_id, timeticks
 from snmp.notify import COLD_START, LINK_DOWN, SNMP_TRAP_OID_0, SNMP_TRAPS, SYS_UPTIME_0, Notifier
-from snmp.notify_v3 import Target, targets
+from snmp.notify_v3 import INFORMS_DROPPED, QUEUE_DEPTH, Target, targets
 from snmp.usm import AUTH, Level, Store, User, engine_id, store_user
 from tests.e2e.snmp_receiver import receiving, v3_conf
 from tests.snmp.conftest import Running, serving
@@ -173,3 +174,40 @@ def test_tags_select_targets(device: Device) -> None:
         Target(("127.0.0.1", 1162), USER, Level.AUTH, True, 15.0, 3),
         Target(("127.0.0.1", 9162), USER, Level.AUTH, False, 2.0, 1),
     ]
+
+
+def test_informs_to_a_silent_receiver_wait_in_a_bounded_queue(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst of authenticationFailure informs while the receiver is down: one worker task,
+    the newest QUEUE_DEPTH waiting, the rest dropped and counted; the users' keys are read
+    from flash once, not once per notification."""
+    burst = 5000
+    reads: list[Path] = []
+    read = Store.read
+
+    def counted(flash: Flash) -> Store:
+        reads.append(flash.root)
+        return read(flash)
+
+    async def failures() -> int:
+        agent = running.agent
+        assert agent.transport is not None
+        agent.notifier = Notifier(device, agent.transport)
+        for _ in range(burst):
+            agent.notifier.authentication_failure()
+        return len(asyncio.all_tasks())
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        configure(device, silent.getsockname()[1], inform=True, timeout=1500)
+        device.running.set_auth_traps(True)
+        with serving(device) as running:
+            monkeypatch.setattr(Store, "read", staticmethod(counted))
+            tasks = asyncio.run_coroutine_threadsafe(failures(), running.loop).result(DEADLINE)
+            assert tasks <= 2  # this coroutine and the one worker
+            assert len(reads) <= 1
+            assert running.agent.notifier is not None
+            workers = running.agent.notifier.v3.workers
+            assert list(workers) == [("127.0.0.1", silent.getsockname()[1])]
+    assert device.snmp_counters[INFORMS_DROPPED] == burst - QUEUE_DEPTH
+    assert device.snmp_counters["snmpOutTraps"] == burst

@@ -5,6 +5,7 @@ group, and keys that match RFC 3414's test vectors and pysnmp's own key localiza
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -221,3 +222,24 @@ def test_engine_boots_count_every_boot(device: Device) -> None:
     assert count_boot(again) == 2  # once per boot
     third, _ = Device.boot(device.inventory, Flash(device.flash.root), device.timing, EventLog())
     assert count_boot(third) == 3
+
+
+IF_DESCR = ".1.3.6.1.2.1.2.2.1.2"
+RECEIVED = re.compile(r"^Received (\d+) byte packet", re.MULTILINE)
+"""net-snmp's `-d` line for every message it receives."""
+
+
+@pytest.mark.parametrize("user", ["shaaes", "md5des", "auth"])
+@pytest.mark.parametrize("max_size", [484, 1500])
+def test_bulk_answers_fit_the_managers_max_size(served: Served, user: str,
+                                                max_size: int) -> None:
+    """RFC 3416 section 4.2.3: what does not fit in the manager's msgMaxSize (484 is the least
+    RFC 3412 allows) is left out of a GETBULK answer, never answered with tooBig."""
+    bulk = served.net_snmp("snmpbulkget", user, f"--sendMessageMaxSize={max_size}", "-d",
+                           "-Cr200", IF_DESCR)
+    assert bulk.returncode == 0, bulk.stderr
+    got = values(bulk.stdout)
+    assert len(got) > 5 and all(oid.startswith(IF_DESCR + ".") for oid in got), bulk.stdout
+    sizes = [int(size) for size in RECEIVED.findall(bulk.stdout + bulk.stderr)]
+    assert sizes and max(sizes) <= max_size
+    assert "snmpOutTooBigs" not in served.device.snmp_counters

@@ -98,3 +98,29 @@ def test_neighbors_age_out_and_ttl_zero_or_port_down_removes_them() -> None:
     table.learn("A3", a, now=40.0)
     table.forget_port("A3")
     assert table.rows(41.0) == []
+
+
+def test_neighbour_text_is_cut_and_made_printable() -> None:
+    tlvs = (LLDPDUChassisID(subtype=4, id="02:00:00:00:00:01"),
+            LLDPDUPortID(subtype=7, id=b"1"),
+            LLDPDUTimeToLive(ttl=90),
+            LLDPDUSystemName(system_name=b"evil\r\nHP-8212zl# \x1b[2J" + b"x" * 400),
+            LLDPDUEndOfLLDPDU())
+    advert = lldp.decode(scapy_lldp(*tlvs))
+    assert advert is not None
+    assert advert.sys_name.startswith("evil??HP-8212zl# ?[2J")
+    assert len(advert.sys_name) == lldp.MAX_TEXT
+
+
+def test_a_flood_of_new_neighbours_is_bounded() -> None:
+    table = lldp.Neighbors()
+    for n in range(lldp.MAX_PER_PORT + 5):
+        table.learn("A1", lldp.Advert(f"chassis-{n}", "1", 120), now=0.0)
+    assert len(table.rows(1.0)) == lldp.MAX_PER_PORT and table.dropped == 5
+    known = lldp.Advert("chassis-0", "1", 120, sys_name="renamed")
+    table.learn("A1", known, now=2.0)  # a known neighbour is still refreshed
+    assert ("A1", known) in table.rows(3.0)
+    for n in range(lldp.MAX_NEIGHBORS):
+        table.learn(f"B{n % 24 + 1}", lldp.Advert(f"other-{n}", "1", 120), now=0.0)
+    assert len(table.rows(1.0)) == lldp.MAX_NEIGHBORS
+    assert len(table.rows(200.0)) == 0  # and everything still ages out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import Ether
@@ -71,3 +73,16 @@ def test_work_that_cannot_be_done_is_refused(frame: bytes) -> None:
 def test_checksum_offsets_outside_the_frame_are_refused() -> None:
     with pytest.raises(offload.OffloadError):
         offload.complete_checksum(b"\x00" * 40, 34, 16)
+
+
+@given(st.sampled_from([offload.GSO_TCPV4, offload.GSO_TCPV6, offload.GSO_NONE, 3]),
+       st.integers(0, 3), st.integers(0, 2000), st.integers(0, 200), st.integers(0, 200),
+       st.binary(max_size=120))
+def test_any_frame_either_finishes_or_is_refused(gso: int, flags: int, size: int,
+                                                 start: int, offset: int, frame: bytes) -> None:
+    header = offload.VNET_HDR.pack(flags, gso, 0, size, start, offset)
+    try:
+        frames = offload.finish(header, frame)
+    except offload.OffloadError:
+        return
+    assert all(isinstance(f, bytes) for f in frames)

@@ -379,7 +379,8 @@ class Child:
                 pass
             elif isinstance(msg, ipc.Ready):
                 self.ready = True
-                self.chassis.module_ready(self, msg)
+                if self.role == "active":
+                    self.chassis.module_ready(self, msg)
             elif isinstance(msg, ipc.Switchover):
                 await self.chassis.switchover(self, msg.reason)
             elif isinstance(msg, ipc.RebootModule):
@@ -408,7 +409,7 @@ class Child:
             role, list(sockets), startup_config=opts.startup_config, hostname=opts.hostname,
             takeover_from=takeover_from, reason=reason, mgmt_netns=self.chassis.netns,
         )
-        self.role = role
+        self.role, self.ready = role, False  # until the module says it is (Ready)
         await self.link.send(grant, list(sockets.values()))
 
     def reset(self) -> None:
@@ -605,7 +606,6 @@ class Chassis:
             await module.grant("standby", {}, "another management module is active")
         except EOFError:
             return
-        module.ready = True
         await self.broadcast_roles()
         active = self.modules.get(self.active or "")
         if active is not None and active.link is not None:

@@ -222,11 +222,12 @@ FAULT_ACTIONS: Final = ("kill", "hang", "fail-selftest", "pull", "insert")
 @message
 @dataclass
 class Ready(Message):
-    """The active module serves its CLI; `hostname` and `password_hint` feed the
-    how-to-connect line the chassis prints."""
+    """The module has finished booting into its role: the active one serves its CLI
+    (`hostname` and `password_hint` feed the how-to-connect line the chassis prints), a
+    standby has its role in flash (election rule 5 reads it at the next boot)."""
 
     slot: str
-    hostname: str
+    hostname: str = ""
     manager_user: str | None = None
     password_hint: str | None = None
 

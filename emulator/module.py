@@ -161,6 +161,7 @@ class Module:
                     await self.become_active(msg, dict(zip(msg.sockets, socks, strict=True)))
                 elif isinstance(msg, ipc.Grant) and msg.role == "standby":
                     self.remember_role("standby", msg.reason)
+                    await self.link.send(ipc.Ready(self.slot))
                 elif isinstance(msg, ipc.Roles):
                     self.update_roles(msg.roles)
                 elif isinstance(msg, ipc.PeerLink):

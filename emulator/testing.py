@@ -132,10 +132,12 @@ class RunningChassis:
         return {m["slot"]: m["role"] for m in self.status()["modules"]}
 
     def wait_roles(self, expected: dict[str, str], deadline: float = READY_DEADLINE) -> None:
-        """Until the management modules hold `expected` roles and the active one serves."""
+        """Until the management modules hold `expected` roles, the active one serves and a
+        standby has its role in flash."""
         def settled(status: dict[str, Any]) -> bool:
             modules = {m["slot"]: m for m in status["modules"]}
-            return all(modules[s]["role"] == r and (r != "active" or modules[s]["ready"])
+            return all(modules[s]["role"] == r
+                       and (r not in ("active", "standby") or modules[s]["ready"])
                        for s, r in expected.items())
 
         self.wait_until(f"roles {expected}", settled, deadline)

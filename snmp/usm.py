@@ -98,7 +98,8 @@ class AuthProtocol:
     hash: str
     """hashlib's name of the hash."""
     digest_size: int
-    """Octets of the HMAC sent in msgAuthenticationParameters (HMAC-MD5-96, HMAC-SHA-96)."""
+    """Octets of the HMAC sent in msgAuthenticationParameters (HMAC-MD5-96, HMAC-SHA-96,
+    HMAC-192-SHA-256)."""
 
     def master(self, password: str) -> bytes:
         """RFC 3414 section A.2: the password stretched to a 1 MiB hash (Ku)."""
@@ -184,9 +185,13 @@ class AesCfb:
 AUTH: Final[dict[str, AuthProtocol]] = {
     "md5": AuthProtocol("MD5", "md5", 12),
     "sha": AuthProtocol("SHA", "sha1", 12),
+    "sha256": AuthProtocol("SHA256", "sha256", 24),
 }
 PRIV: Final[dict[str, PrivProtocol]] = {"des": DesCbc(), "aes": AesCfb()}
-"""The protocols the K.15 CLI offers (`auth md5|sha`, `priv des|aes`), by CLI keyword."""
+"""The protocols by CLI keyword: K.15 offers `auth md5|sha` and `priv des|aes`;
+`auth sha256` (usmHMAC192SHA256AuthProtocol, RFC 7860) is from later ArubaOS-Switch releases,
+offered here because pollers configured for SHA-2 expect it. AES keys are the first 16 octets
+of the localized key, whatever the hash (RFC 3826, as net-snmp and pysnmp do)."""
 
 
 def engine_id(inventory: Inventory) -> bytes:

@@ -238,6 +238,7 @@ HELP: Final = {
     "auth": "Set the authentication protocol and password.",
     "md5": "Use HMAC-MD5-96 authentication.",
     "sha": "Use HMAC-SHA-96 authentication.",
+    "sha256": "Use HMAC-SHA-256 authentication (HMAC-192-SHA-256).",
     "auth_password": "The authentication password (6 to 32 characters).",
     "priv": "Set the privacy protocol and password.",
     "des": "Use CBC-DES privacy.",
@@ -290,7 +291,7 @@ ROWS: tuple[Command, ...] = (
             negate=restrict, help=HELP),
     Command("snmpv3 only", only, where=Where.CONFIG, level=Level.MANAGER, negate=only,
             help=HELP),
-    Command("snmpv3 user <name> [auth {auth: md5|sha} <auth_password> "
+    Command("snmpv3 user <name> [auth {auth: md5|sha|sha256} <auth_password> "
             "[priv {priv: des|aes} <priv_password>]]", add_user, where=Where.CONFIG,
             level=Level.MANAGER, params=_NAME | _PASSWORDS, help=HELP),
     Command("snmpv3 user <name>", None, where=Where.CONFIG, level=Level.MANAGER, params=_NAME,

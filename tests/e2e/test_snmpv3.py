@@ -28,6 +28,8 @@ IF_TABLE = ".1.3.6.1.2.1.2.2"
 ENGINE_BOOTS = ".1.3.6.1.6.3.10.2.1.2.0"
 SHA_AES = ["-l", "authPriv", "-u", "mon", "-a", "SHA", "-A", "authpass1", "-x", "AES",
            "-X", "privpass1"]
+SHA256_AES = ["-l", "authPriv", "-u", "sha2", "-a", "SHA-256", "-A", "authpass4", "-x", "AES",
+              "-X", "privpass4"]
 MD5_AUTH = ["-l", "authNoPriv", "-u", "ro", "-a", "MD5", "-A", "authpass3"]
 COLD_START = ".1.3.6.1.6.3.1.1.5.1"
 LINK_DOWN = ".1.3.6.1.6.3.1.1.5.3"
@@ -65,10 +67,12 @@ def configure(chassis: Any) -> None:
             "snmpv3 group managerpriv user mon sec-model ver3",
             "snmpv3 user ro auth md5 authpass3",
             "snmpv3 group operatorauth user ro sec-model ver3",
+            "snmpv3 user sha2 auth sha256 authpass4 priv aes privpass4",
+            "snmpv3 group managerpriv user sha2 sec-model ver3",
         ])
         users = conn.send_command("show snmpv3 user")
-        assert [line.split()[:2] for line in users.splitlines()[-3:]] == [
-            ["initial", "MD5"], ["mon", "SHA"], ["ro", "MD5"]]
+        assert [line.split()[:2] for line in users.splitlines()[-4:]] == [
+            ["initial", "MD5"], ["mon", "SHA"], ["ro", "MD5"], ["sha2", "SHA256"]]
         conn.save_config()
     finally:
         conn.disconnect()
@@ -78,6 +82,7 @@ def check_v3(chassis: Any) -> None:
     v2c = answer(chassis, "snmpget", "-v2c", "-c", "public", SYS_NAME)
     assert answer(chassis, "snmpget", "-v3", *SHA_AES, SYS_NAME) == v2c
     assert answer(chassis, "snmpget", "-v3", *MD5_AUTH, SYS_NAME) == v2c
+    assert answer(chassis, "snmpget", "-v3", *SHA256_AES, SYS_NAME) == v2c
     walked = answer(chassis, "snmpbulkwalk", "-v3", *SHA_AES, "-Cr50", IF_TABLE)
     reference = answer(chassis, "snmpbulkwalk", "-v2c", "-c", "public", "-Cr50", IF_TABLE)
     descr = [line for line in walked.splitlines() if line.startswith(IF_DESCR + ".")]

@@ -40,10 +40,12 @@ AUTH_PASS, PRIV_PASS = "authpass1", "privpass1"
 USERS = {  # name: (auth, priv, group)
     "shaaes": ("sha", "aes", Snmpv3Group.MANAGER_PRIV),
     "md5des": ("md5", "des", Snmpv3Group.MANAGER_PRIV),
+    "sha256aes": ("sha256", "aes", Snmpv3Group.MANAGER_PRIV),
     "auth": ("sha", None, Snmpv3Group.MANAGER_AUTH),
     "reader": ("md5", None, Snmpv3Group.OPERATOR_AUTH),
     "nogroup": ("sha", None, None),
 }
+NET_SNMP_AUTH = {"md5": "MD5", "sha": "SHA", "sha256": "SHA-256"}
 LEVEL_ARGS = {"aes": ["-x", "AES", "-X", PRIV_PASS], "des": ["-x", "DES", "-X", PRIV_PASS]}
 
 
@@ -59,7 +61,7 @@ class Served:
         """`tool -v3` as `user`, at the highest level the user has unless `level` says."""
         auth, priv, _ = USERS.get(user, ("sha", None, None))
         level = level or ("authPriv" if priv else "authNoPriv")
-        security = ["-a", auth.upper(), "-A", auth_pass]
+        security = ["-a", NET_SNMP_AUTH[auth], "-A", auth_pass]
         if level == "authPriv":
             security += LEVEL_ARGS[priv or "aes"]
         return subprocess.run(
@@ -118,7 +120,7 @@ def test_keys_match_rfc_3414_vectors_and_pysnmp() -> None:
         AUTH["md5"].key("s3cret-pass", ours)
 
 
-@pytest.mark.parametrize("user", ["shaaes", "md5des", "auth"])
+@pytest.mark.parametrize("user", ["shaaes", "md5des", "sha256aes", "auth"])
 def test_v3_answers_as_v2c_does(served: Served, user: str) -> None:
     v3 = served.net_snmp("snmpget", user, SYS_NAME, SYS_OBJECT_ID)
     assert v3.returncode == 0, v3.stderr
@@ -205,6 +207,7 @@ async def _pysnmp_get(port: int, user: str, auth: object, priv: object) -> str:
 @pytest.mark.parametrize(("user", "auth", "priv"), [
     ("shaaes", hlapi.usmHMACSHAAuthProtocol, hlapi.usmAesCfb128Protocol),
     ("md5des", hlapi.usmHMACMD5AuthProtocol, hlapi.usmDESPrivProtocol),
+    ("sha256aes", hlapi.usmHMAC192SHA256AuthProtocol, hlapi.usmAesCfb128Protocol),
 ])
 def test_pysnmp_client_interoperates(served: Served, user: str, auth: object,
                                      priv: object) -> None:
@@ -229,7 +232,7 @@ RECEIVED = re.compile(r"^Received (\d+) byte packet", re.MULTILINE)
 """net-snmp's `-d` line for every message it receives."""
 
 
-@pytest.mark.parametrize("user", ["shaaes", "md5des", "auth"])
+@pytest.mark.parametrize("user", ["shaaes", "md5des", "sha256aes", "auth"])
 @pytest.mark.parametrize("max_size", [484, 1500])
 def test_bulk_answers_fit_the_managers_max_size(served: Served, user: str,
                                                 max_size: int) -> None:

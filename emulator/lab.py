@@ -3,7 +3,9 @@ one Linux machine without Docker, for people who have no Docker and for our own 
 
 Each node becomes what its container would have been, minus the image: a network namespace
 named as containerlab names the container (`clab-LAB-NODE`), with `eth0` on a management
-bridge and one veth end per link, named as the topology says. A node whose image is
+bridge and one veth end per link, named as the topology says (a `vxlan` link's one end is a
+VXLAN interface whose tunnel leaves from this machine's namespace, as containerlab makes it,
+so that half a lab here meets the other half on another machine). A node whose image is
 procurve-emu runs `procurve-emu run` in its namespace with the image's environment
 (container.CONTAINER_ENV), its flash in `clab-LAB/NODE/flash` beside the topology file and
 bind-mounted files reached through their host paths; any other node is a bare namespace
@@ -70,15 +72,35 @@ class Node:
         return repository == SWITCH_IMAGE
 
 
+Endpoint = tuple[str, str]
+"""(node, interface)."""
+LINK_KINDS: Final = ("veth", "vxlan", "vxlan-stitch")
+"""containerlab link types made here; a vxlan-stitch (containerlab joins a veth to the tunnel
+in the host) reaches the node's interface just as a vxlan does, so it is made as one."""
+
+
+@dataclass(frozen=True)
+class Tunnel:
+    """A `vxlan` link: the node's interface is a VXLAN interface to `remote`."""
+
+    endpoint: Endpoint
+    remote: ipaddress.IPv4Address | ipaddress.IPv6Address
+    vni: int
+    dst_port: int
+    src_port: int | None = None
+    mtu: int | None = None
+
+
 @dataclass
 class Lab:
     name: str
     path: Path
     nodes: dict[str, Node]
-    links: list[tuple[tuple[str, str], tuple[str, str]]]
+    links: list[tuple[Endpoint, Endpoint]]
     subnet: ipaddress.IPv4Network
     gateway: ipaddress.IPv4Address
     addresses: dict[str, ipaddress.IPv4Address] = field(default_factory=dict)
+    tunnels: list[Tunnel] = field(default_factory=list)
 
     @property
     def directory(self) -> Path:
@@ -100,11 +122,18 @@ class Lab:
     def host_veth(self, node: str) -> str:
         return f"pl{self.tag}m{list(self.nodes).index(node)}"
 
+    def tunnel_name(self, index: int) -> str:
+        """The VXLAN interface's name while it is made here, before it moves into its node."""
+        return f"pl{self.tag}x{index}"
+
     def node_dir(self, node: str) -> Path:
         return self.directory / node
 
+    def endpoints(self) -> list[Endpoint]:
+        return [end for link in self.links for end in link] + [t.endpoint for t in self.tunnels]
+
     def data_links(self, node: str) -> int:
-        return sum(end[0] == node for link in self.links for end in link)
+        return sum(end[0] == node for end in self.endpoints())
 
 
 def _merge(*layers: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +151,7 @@ def _merge(*layers: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _endpoint(end: Any) -> tuple[str, str]:
+def _endpoint(end: Any) -> Endpoint:
     if isinstance(end, str):
         node, sep, ifname = end.partition(":")
     else:
@@ -132,10 +161,16 @@ def _endpoint(end: Any) -> tuple[str, str]:
     return node, ifname
 
 
-def _link(raw: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str]]:
+def _link(raw: dict[str, Any]) -> tuple[Endpoint, Endpoint] | Tunnel:
     kind = raw.get("type", "veth")
+    if kind not in LINK_KINDS:
+        raise LabError(f"link type {kind!r} needs containerlab; procurve-emu lab makes "
+                       f"{', '.join(LINK_KINDS)} links")
     if kind != "veth":
-        raise LabError(f"link type {kind!r} needs containerlab; procurve-emu lab makes veths")
+        optional = {key: int(raw[key]) for key in ("src-port", "mtu") if key in raw}
+        return Tunnel(_endpoint(raw.get("endpoint")), ipaddress.ip_address(raw["remote"]),
+                      int(raw["vni"]), int(raw["dst-port"]), optional.get("src-port"),
+                      optional.get("mtu"))
     ends = raw.get("endpoints") or []
     if len(ends) != 2:
         raise LabError(f"a veth link has two endpoints: {raw!r}")
@@ -172,14 +207,21 @@ def _parse(raw: dict[str, Any], path: Path) -> Lab:
                            {k: str(v) for k, v in (merged.get("env") or {}).items()},
                            list(merged.get("binds") or []), list(merged.get("exec") or []),
                            merged.get("mgmt-ipv4"))
-    links = [_link(link) for link in topology.get("links") or []]
-    for end in (end for link in links for end in link):
-        if end[0] not in nodes:
-            raise LabError(f"link to unknown node {end[0]!r}")
+    links: list[tuple[Endpoint, Endpoint]] = []
+    tunnels: list[Tunnel] = []
+    for link in map(_link, topology.get("links") or []):
+        if isinstance(link, Tunnel):
+            tunnels.append(link)
+        else:
+            links.append(link)
     mgmt = raw.get("mgmt") or {}
     subnet = ipaddress.IPv4Network(mgmt.get("ipv4-subnet", MGMT_SUBNET))
     gateway = ipaddress.IPv4Address(mgmt.get("ipv4-gw", str(next(subnet.hosts()))))
-    lab = Lab(str(raw["name"]), path.resolve(), nodes, links, subnet, gateway)
+    lab = Lab(str(raw["name"]), path.resolve(), nodes, links, subnet, gateway,
+              tunnels=tunnels)
+    for node, _ in lab.endpoints():
+        if node not in nodes:
+            raise LabError(f"link to unknown node {node!r}")
     lab.addresses = _addresses(lab)
     return lab
 
@@ -255,6 +297,22 @@ def _wire(lab: Lab) -> None:
             "peer", "name", if_b, "netns", ns_b)
         _ip("-n", ns_a, "link", "set", if_a, "up")
         _ip("-n", ns_b, "link", "set", if_b, "up")
+    for index, tunnel in enumerate(lab.tunnels):
+        _tunnel(lab, index, tunnel)
+
+
+def _tunnel(lab: Lab, index: int, tunnel: Tunnel) -> None:
+    """Made in this namespace, where the tunnel's UDP socket stays (the underlay), then moved
+    into the node under the interface name the topology gives it."""
+    name, (node, ifname) = lab.tunnel_name(index), tunnel.endpoint
+    ns = lab.namespace(node)
+    source = ("srcport", str(tunnel.src_port), str(tunnel.src_port + 1)) \
+        if tunnel.src_port else ()  # the kernel's range is [low, high)
+    _ip("link", "add", "name", name, "type", "vxlan", "id", str(tunnel.vni),
+        "remote", str(tunnel.remote), "dstport", str(tunnel.dst_port), *source)
+    _ip("link", "set", name, "netns", ns)
+    mtu = ("mtu", str(tunnel.mtu)) if tunnel.mtu else ()
+    _ip("-n", ns, "link", "set", name, "name", ifname, *mtu, "up")
 
 
 def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
@@ -386,10 +444,15 @@ def down(lab: Lab) -> None:
         _signal(_wait_gone(rest, STOP_DEADLINE), signal.SIGKILL)
         _wait_gone(rest, STOP_DEADLINE)
         # The kernel frees a deleted namespace's interfaces later, in the background: the
-        # host end of the management link goes now, so `down` returns with nothing left.
+        # host end of the management link and the tunnels (whose UDP ports are held here)
+        # go now, so `down` returns with nothing left and a new `up` finds the ports free.
         if subprocess.run(["ip", "link", "show", lab.host_veth(name)], capture_output=True,
                           check=False).returncode == 0:
             _ip("link", "del", lab.host_veth(name))
+        for node, ifname in (t.endpoint for t in lab.tunnels):
+            if node == name:
+                subprocess.run(["ip", "-n", ns, "link", "del", ifname], capture_output=True,
+                               check=False)
         _ip("netns", "del", ns)
     if subprocess.run(["ip", "link", "show", lab.bridge], capture_output=True,
                       check=False).returncode == 0:

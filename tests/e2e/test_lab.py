@@ -28,8 +28,13 @@ pytestmark = [
 ]
 
 
-def procurve_emu(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "emulator.main", *args], cwd=REPO,
+def procurve_emu(*args: str, check: bool = True,
+                 underlay: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`procurve-emu ARGS`, on this machine or on the one `underlay` stands for (a namespace
+    entered for its network only: `ip netns exec` would hide the lab's new namespaces in a
+    mount namespace of its own)."""
+    machine = ["nsenter", f"--net=/run/netns/{underlay}"] if underlay else []
+    done = subprocess.run([*machine, sys.executable, "-m", "emulator.main", *args], cwd=REPO,
                           capture_output=True, text=True, timeout=120, check=False)
     assert not check or done.returncode == 0, done.stderr
     return done
@@ -44,9 +49,9 @@ def until(what: str, check: Callable[[], Any], deadline: float = READY_DEADLINE)
     return result
 
 
-def links() -> set[str]:
-    out = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True,
-                         check=True).stdout
+def links(netns: str | None = None) -> set[str]:
+    out = subprocess.run(["ip", *(("-n", netns) if netns else ()), "-o", "link", "show"],
+                         capture_output=True, text=True, check=True).stdout
     return {line.split(":")[1].strip().split("@")[0] for line in out.splitlines()}
 
 
@@ -54,17 +59,19 @@ class RunningLab:
     """A copy of lab_topologies/ in a temporary directory (the lab writes its clab-NAME
     directory beside the topology) brought up with `procurve-emu lab up`."""
 
-    def __init__(self, tmp_path: Path, name: str) -> None:
-        shutil.copytree(REPO / "lab_topologies", tmp_path / "topologies")
+    def __init__(self, tmp_path: Path, name: str, underlay: str | None = None) -> None:
+        shutil.copytree(REPO / "lab_topologies", tmp_path / "topologies", dirs_exist_ok=True)
         self.path = tmp_path / "topologies" / name
         self.lab = lab.load(self.path)
+        self.underlay = underlay
+        """The namespace standing for the machine this lab runs on, None for this one."""
 
     def up(self) -> None:
-        procurve_emu("lab", "up", str(self.path))
+        procurve_emu("lab", "up", str(self.path), underlay=self.underlay)
 
     def status(self) -> dict[str, Any]:
-        report: dict[str, Any] = json.loads(procurve_emu("lab", "status", str(self.path),
-                                                         check=False).stdout)
+        report: dict[str, Any] = json.loads(procurve_emu(
+            "lab", "status", str(self.path), check=False, underlay=self.underlay).stdout)
         return report
 
     def node(self, name: str) -> dict[str, Any]:
@@ -105,23 +112,23 @@ class RunningLab:
                        for n, node in self.lab.nodes.items() if node.is_switch}
         present = set(subprocess.run(["ip", "netns", "list"], capture_output=True, text=True,
                                      check=True).stdout.split()) & namespaces
-        interfaces = {i for i in links() if i.startswith(("pl-" + self.lab.tag,
-                                                          "pl" + self.lab.tag))}
+        interfaces = {i for i in links(self.underlay)
+                      if i.startswith(("pl-" + self.lab.tag, "pl" + self.lab.tag))}
         pids = {int(p) for ns in present if ns.startswith("clab-")
                 for p in subprocess.run(["ip", "netns", "pids", ns], capture_output=True,
                                         text=True, check=False).stdout.split()}
         return present, interfaces, pids
 
     def down(self) -> None:
-        procurve_emu("lab", "down", str(self.path))
+        procurve_emu("lab", "down", str(self.path), underlay=self.underlay)
 
 
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[Callable[[str], RunningLab]]:
+def running(tmp_path: Path) -> Iterator[Callable[..., RunningLab]]:
     started: list[RunningLab] = []
 
-    def start(name: str) -> RunningLab:
-        running_lab = RunningLab(tmp_path, name)
+    def start(name: str, underlay: str | None = None) -> RunningLab:
+        running_lab = RunningLab(tmp_path, name, underlay)
         started.append(running_lab)
         running_lab.up()
         return running_lab
@@ -189,3 +196,38 @@ def test_redundancy_drill_kill_active_is_a_switchover(
     assert "MM2" in redundancy
     drill.down()
     assert drill.traces() == (set(), set(), set())
+
+
+@pytest.fixture
+def two_machines() -> Iterator[tuple[str, str]]:
+    """Two machines as namespaces on one wire, with the addresses multi-host.md gives them
+    (A 192.0.2.1, B 192.0.2.2): the underlay the two halves' VXLAN tunnel crosses."""
+    a, b = f"pcvu{os.getpid() % 100000}a", f"pcvu{os.getpid() % 100000}b"
+    try:
+        for ns in (a, b):
+            subprocess.run(["ip", "netns", "add", ns], check=True)
+            subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        subprocess.run(["ip", "link", "add", "name", "wire", "netns", a, "type", "veth", "peer",
+                        "name", "wire", "netns", b], check=True)
+        for ns, address in ((a, "192.0.2.1/24"), (b, "192.0.2.2/24")):
+            subprocess.run(["ip", "-n", ns, "addr", "add", address, "dev", "wire"], check=True)
+            subprocess.run(["ip", "-n", ns, "link", "set", "wire", "up"], check=True)
+        yield a, b
+    finally:
+        for ns in (a, b):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True, check=False)
+
+
+def test_multi_host_halves_meet_over_their_vxlan_tunnel(
+        two_machines: tuple[str, str], running: Callable[..., RunningLab]) -> None:
+    """`two_machines` first: set up before the labs, so taken away after them."""
+    machine_a, machine_b = two_machines
+    half_a = running("multi-host-a.clab.yml", underlay=machine_a)
+    half_b = running("multi-host-b.clab.yml", underlay=machine_b)
+    half_a.first_ping("h1", "10.0.0.2")  # VLAN 10: sw1, the tunnel, sw2
+    half_a.first_ping("h3", "10.0.0.4")  # VLAN 20 on the same tunnel
+    assert not half_a.ping("h1", "10.0.0.4", count=2)
+    assert half_b.node("sw2")["ports"]["A3"] == "afpacket:eth3"
+    for half in (half_a, half_b):
+        half.down()
+        assert half.traces() == (set(), set(), set())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -13,5 +14,44 @@ from emulator import lab
 def test_files_that_are_no_topology_are_refused(tmp_path: Path, text: str) -> None:
     path = tmp_path / "bad.clab.yml"
     path.write_text(text)
+    with pytest.raises(lab.LabError):
+        lab.load(path)
+
+
+def test_a_vxlan_link_is_one_data_link_of_its_node(tmp_path: Path) -> None:
+    path = tmp_path / "half.clab.yml"
+    path.write_text("""
+name: half
+topology:
+  nodes:
+    sw1: {kind: linux, image: procurve-emu:latest}
+    h1: {kind: linux}
+  links:
+    - endpoints: ["sw1:eth1", "h1:eth1"]
+    - type: vxlan
+      endpoint: {node: sw1, interface: eth2}
+      remote: 192.0.2.2
+      vni: 100
+      dst-port: 4789
+      mtu: 1450
+""")
+    half = lab.load(path)
+    assert half.tunnels == [lab.Tunnel(("sw1", "eth2"), ipaddress.ip_address("192.0.2.2"),
+                                       100, 4789, mtu=1450)]
+    assert half.data_links("sw1") == 2 and half.data_links("h1") == 1
+    assert len(half.tunnel_name(0)) <= 15
+
+
+@pytest.mark.parametrize("link", [
+    "{type: macvlan, endpoint: {node: h1, interface: eth1}, host-interface: eth0}",
+    "{type: vxlan, endpoint: {node: nobody, interface: eth1}, remote: 192.0.2.2, vni: 1, "
+    "dst-port: 4789}",
+    "{type: vxlan, endpoint: {node: h1, interface: eth1}, remote: not-an-address, vni: 1, "
+    "dst-port: 4789}",
+])
+def test_links_it_cannot_make_are_refused(tmp_path: Path, link: str) -> None:
+    path = tmp_path / "bad.clab.yml"
+    path.write_text(f"name: bad\ntopology:\n  nodes:\n    h1: {{kind: linux}}\n"
+                    f"  links:\n    - {link}\n")
     with pytest.raises(lab.LabError):
         lab.load(path)

@@ -238,6 +238,11 @@ class Bridge:
         """A frame the port's back-end dropped before the bridge saw it (unusable offload)."""
         self._port(port).counters[_RX_ERRORS] += 1
 
+    def count_tx_drops(self, port: str, count: int) -> None:
+        """Frames the port's back-end took but could not send (a batched send that failed
+        after the bridge counted them out)."""
+        self._port(port).counters[_TX_DROPS] += count
+
     def counters(self, port: str) -> dict[str, int]:
         """The port's counters, keyed by the field names of `PortCounters`."""
         return dict(zip(COUNTER_FIELDS, self._port(port).counters, strict=True))

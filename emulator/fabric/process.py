@@ -147,6 +147,7 @@ class Fabric:
             self.bridge.attach(port, wire.send)
             if isinstance(wire, AfPacketPort):
                 wire.on_error = functools.partial(self.bridge.count_error, port)
+                wire.on_tx_drop = functools.partial(self.bridge.count_tx_drops, port)
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()

@@ -179,10 +179,30 @@ async def neighbors(netns: str) -> list[Neighbor]:
     return rows
 
 
-async def ping(netns: str, target: str, timeout: int, data_size: int) -> float | None:
+@dataclass(frozen=True)
+class Probe:
+    """How a ping is sent: `source` an address of the stack or its interface name (the
+    kernel refuses any other, and the probe then times out), `fill` the payload's pattern."""
+
+    timeout: int
+    data_size: int = 0
+    source: str | None = None
+    tos: int = 0
+    fill: bytes = b""
+
+
+MAX_FILL: Final = 16
+"""Octets of pattern ping(8) repeats through the payload."""
+
+
+async def ping(netns: str, target: str, probe: Probe) -> float | None:
     """One echo from the stack: the round trip in ms, or None after `timeout` seconds."""
-    size = ("-s", str(data_size)) if data_size >= MIN_TIMED_SIZE else ()
-    argv = in_stack(netns, "ping", "-n", "-c", "1", "-W", str(timeout), *size, target)
+    options = [*(("-s", str(probe.data_size)) if probe.data_size >= MIN_TIMED_SIZE else ()),
+               *(("-I", probe.source) if probe.source else ()),
+               *(("-Q", str(probe.tos)) if probe.tos else ()),
+               *(("-p", probe.fill[:MAX_FILL].hex()) if probe.fill else ())]
+    timeout = probe.timeout
+    argv = in_stack(netns, "ping", "-n", "-c", "1", "-W", str(timeout), *options, target)
     code, out, _ = await run(argv, timeout + 2.0)
     match = _RTT_RE.search(out)
     return float(match.group(1)) if code == 0 and match else None

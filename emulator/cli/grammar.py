@@ -121,6 +121,26 @@ class IpAddress:
 
 
 @dataclass(frozen=True)
+class Either:
+    """What the first of `kinds` makes of the token (`source <IP_ADDR|VLAN-ID>`)."""
+
+    kinds: tuple[ParamType, ...]
+    label: str
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> object:
+        for kind in self.kinds:
+            try:
+                return kind.parse(token)
+            except ValueError:
+                continue
+        raise ValueError(token)
+
+
+@dataclass(frozen=True)
 class IpInterface:
     """`10.0.0.1/24` (the mask form `10.0.0.1 255.255.255.0` is two tokens: see rows)."""
 

@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING, Final, cast
 
 from emulator import inband
-from emulator.cli.grammar import Command, IntRange, IpAddress, Level, Where
+from emulator.cli.grammar import Command, Either, IntRange, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
 from emulator.config.model import IpMode, Vlan
 from emulator.device import ArpEntry
@@ -42,6 +42,41 @@ PING_REPETITIONS: Final = 1
 PING_TIMEOUT: Final = 5
 SELF_RTT_MS: Final = 1
 TIMED_OUT: Final = "Request timed out."
+PING_USAGE: Final = """\
+Usage: ping <IP-ADDR>
+            [repetitions <1-10000>] [timeout <1-60>]
+            [data-size <0-65471>] [data-fill <0-1024>]
+            [source <IP_ADDR|VLAN-ID>]
+            [tos <0-255>]
+
+Description: Send IPv4 ping request(s) to a device on the network.
+
+Parameters:
+
+   o IP-ADDR - IPv4 address of device to ping.
+
+   o [repetitions <1-10000>] - Number of times to send ping; the default
+     value is 1.
+
+   o [timeout <1-60>] - Seconds within which a response is required
+     before the test is considered as failed; the default value is 5.
+
+   o [data-size <0-65471>] - Size of data to send; the default
+     size is 0.
+
+   o [data-fill <0-1024>] - The string to be filled in the data portion
+     of the packet. A string upto 1024 characters in length can be
+     specified. The default value is a 0 length string.
+
+   o [source <IP_ADDR|VLAN-ID>] - The source IPv4 address or VLAN.
+   o [tos <0-255>] - Type of Service <0-255>.
+Examples:
+
+    (1) hp-switch# ping 1.1.1.1
+"""
+"""`ping help`, which napalm-procurve reads for the options to use (`   o [data-size ...`):
+the 15.x switches' screen (e2910al capture) without what is not emulated (host names, stack
+members, loopback sources, IP options)."""
 
 
 def _vlan_row(vlan: Vlan) -> str:
@@ -113,21 +148,25 @@ def clear_gateway(call: Call) -> None:
         call.device.running.set_default_gateway(None)
 
 
-async def answer(device: Device, target: ipaddress.IPv4Address, timeout: int,
-                 data_size: int) -> int | None:
+async def answer(device: Device, target: ipaddress.IPv4Address,
+                 probe: inband.Probe) -> int | None:
     """Who answers a ping, and after how many whole ms; None after `timeout` seconds of silence.
 
     The switch's IP stack sends it (emulator/inband.py). Without one only the switch's own
     addresses answer.
     """
     if device.mgmt_netns is not None:
-        rtt = await inband.ping(device.mgmt_netns, str(target), timeout, data_size)
+        rtt = await inband.ping(device.mgmt_netns, str(target), probe)
         return None if rtt is None else max(SELF_RTT_MS, math.ceil(rtt))
     own = {v.ip.interface.ip for v in device.running.vlans.values() if v.ip.interface}
     if target in own:
         return SELF_RTT_MS
-    await asyncio.sleep(timeout)
+    await asyncio.sleep(probe.timeout)
     return None
+
+
+def ping_help(call: Call) -> str:
+    return PING_USAGE.rstrip("\n")
 
 
 def ping_summary(sent: int, rtts: list[int]) -> str:
@@ -143,11 +182,17 @@ async def ping(call: Call) -> str | None:
     """One line per probe as it completes; repeated pings end with the summary."""
     target = cast(ipaddress.IPv4Address, call.args["ip-addr"])
     count = cast(int, call.args.get("repetitions", PING_REPETITIONS))
-    timeout = cast(int, call.args.get("timeout", PING_TIMEOUT))
-    data_size = cast(int, call.args.get("data-size", 0))
+    source = call.args.get("source")
+    probe = inband.Probe(
+        timeout=cast(int, call.args.get("timeout", PING_TIMEOUT)),
+        data_size=cast(int, call.args.get("data-size", 0)),
+        source=inband.interface_name(source) if isinstance(source, int)
+        else None if source is None else str(source),
+        tos=cast(int, call.args.get("tos", 0)),
+        fill=str(call.args.get("data-fill", "")).encode())
     rtts: list[int] = []
     for iteration in range(1, count + 1):
-        rtt = await answer(call.device, target, timeout, data_size)
+        rtt = await answer(call.device, target, probe)
         if rtt is None:
             line = TIMED_OUT
         else:
@@ -170,6 +215,10 @@ HELP: Final = {
     "timeout": "Seconds within which a response is required before the test is considered "
                "as failed; the default value is 5.",
     "data-size": "Size of data to send; the default size is 0.",
+    "data-fill": "The string to be filled in the data portion of the packet.",
+    "source": "The source IPv4 address or VLAN.",
+    "tos": "Type of Service <0-255>.",
+    "help": "Show the usage of the ping command.",
 }
 CONFIG_HELP: Final = {**HELP, "ip": "Configure IP parameters."}
 
@@ -181,8 +230,13 @@ ROWS: tuple[Command, ...] = (
     Command("ip default-gateway", None, where=Where.CONFIG, level=Level.MANAGER,
             negate=clear_gateway, help=CONFIG_HELP),
     Command("ping <ip-addr> [repetitions <repetitions>] [timeout <timeout>] "
-            "[data-size <data-size>]", ping,
+            "[data-size <data-size>] [data-fill <data-fill>] [source <source>] [tos <tos>]",
+            ping,
             params={"ip-addr": IpAddress(), "repetitions": IntRange(1, 10000),
-                    "timeout": IntRange(1, 60), "data-size": IntRange(0, 65471)},
+                    "timeout": IntRange(1, 60), "data-size": IntRange(0, 65471),
+                    "data-fill": Text(max_length=1024),
+                    "source": Either((IpAddress(), IntRange(1, 4094)), "IP_ADDR|VLAN-ID"),
+                    "tos": IntRange(0, 255)},
             help=HELP),
+    Command("ping help", ping_help, help=HELP),
 )

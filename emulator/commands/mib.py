@@ -1,8 +1,9 @@
 """`getMIB`, `walkMIB` and `setMIB` (manager level): the SNMP agent's MIB view read and written
 through the CLI, as napalm-procurve uses it. Objects are named as the switch names them
 (`ifName.1`, `sysDescr.0`) or given as dotted OIDs; answers are `name.index = value` lines with
-numbers in thousands commas, MACs as spaced hex octets, time ticks in words and known OIDs by
-name. Errors are the switch's: `No such name.` (getMIB) and `Cannot translate` (walkMIB)."""
+counters and gauges in thousands commas (INTEGERs plain: napalm-procurve reads `ifMtu` with
+int()), MACs as spaced hex octets, time ticks in words and known OIDs by name. Errors are the
+switch's: `No such name.` (getMIB) and `Cannot translate` (walkMIB)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ OID_NAMES: Final = {
     "1.3.6.1.4.1.11.2.3.7.11.72": "hpSwitchJ9091A",
 }
 """OID values the switch prints by name (HP-ICF-OID)."""
+GROUPED_TAGS: Final = frozenset({ber.COUNTER32, ber.GAUGE32, ber.COUNTER64})
+GROUPED_INTEGERS: Final = frozenset(f"{table}{column}" for table in ("hpLocalMem", "hpGlobalMem")
+                                    for column in ("TotalBytes", "FreeBytes", "AllocBytes"))
+"""INTEGER objects the switch nevertheless prints in thousands commas (napalm-procurve's
+captures: `hpLocalMemAllocBytes.1 = 10,420,528` beside `ifMtu.1 = 1500`)."""
 SET_ERRORS: Final = {ber.WRONG_TYPE: "wrongType", ber.WRONG_VALUE: "wrongValue",
                       ber.NOT_WRITABLE: "notWritable", ber.WRONG_LENGTH: "wrongLength"}
 """RFC 3416 error-status names setMIB reports."""
@@ -58,14 +64,16 @@ def label(oid: Oid) -> str:
     return ".".join([obj.column.name, *map(str, index)])
 
 
-def render(tag: int, data: object) -> str:
-    """A value as getMIB prints it."""
+def render(oid: Oid, tag: int, data: object) -> str:
+    """The value of `oid` as getMIB prints it."""
     if isinstance(data, int):
         if tag == ber.TIMETICKS:
             seconds = data // TICKS_PER_SECOND
             size, unit = next((s, u) for s, u in TICK_UNITS if seconds >= s or s == 1)
             return f"{seconds // size} {unit}"
-        return thousands(data)
+        if tag in GROUPED_TAGS or label(oid).split(".")[0] in GROUPED_INTEGERS:
+            return thousands(data)
+        return str(data)
     if isinstance(data, tuple):
         text = ".".join(map(str, data))
         return OID_NAMES.get(text, text)
@@ -83,7 +91,7 @@ def get_value(device: Device, oid: Oid) -> str | None:
     value = view().get(Snapshot(device), oid)
     if value.tag in (ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE):
         return None
-    return render(value.tag, value.data)
+    return render(oid, value.tag, value.data)
 
 
 def get_mib(call: Call) -> str:
@@ -99,7 +107,7 @@ def walk_mib(call: Call) -> str:
     root = resolve(name)
     if root is None:
         raise CliError(CANNOT_TRANSLATE.format(name=name))
-    return "\n".join(f"{label(found.oid)} = {render(*found.value)}"
+    return "\n".join(f"{label(found.oid)} = {render(found.oid, *found.value)}"
                      for found in view().walk(Snapshot(call.device), root))
 
 

@@ -79,6 +79,11 @@ def test_vlan_address_serves_ping_ssh_telnet_and_the_cli_uses_the_stack(
         assert "10.0.0.1 is alive, time = " in alive
         lost = conn.send_command("ping 10.0.0.99 timeout 1", expect_string=r"#")
         assert "Request timed out." in lost
+        sourced = conn.send_command("ping 10.0.0.1 data-size 200 source 1 tos 16",
+                                    expect_string=r"#")
+        assert "10.0.0.1 is alive, time = " in sourced
+        wrong_vlan = conn.send_command("ping 10.0.0.1 timeout 1 source 20", expect_string=r"#")
+        assert "Request timed out." in wrong_vlan  # VLAN 20's interface does not reach h1
         arp = conn.send_command("show arp")
     finally:
         conn.disconnect()

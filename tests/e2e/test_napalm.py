@@ -29,3 +29,31 @@ def test_get_facts_and_get_config(chassis: Any) -> None:
         assert 'hostname "HP-8212zl"' in config["startup"]
     finally:
         device.close()
+
+
+def test_every_getter_napalm_procurve_has(chassis: Any) -> None:
+    """What a napalm user calls beyond facts: interfaces and counters (walkMIB values it
+    int()s), environment (sensors, CPU, memory), LLDP, MAC and ARP tables, ping (it reads
+    `ping help` first)."""
+    conn = chassis.netmiko()
+    conn.send_config_set(["vlan 1 ip address 10.99.0.5/24"])
+    conn.disconnect()
+    driver = get_network_driver("procurve")
+    device = driver(chassis.host, "manager", "manager",
+                    optional_args={"port": chassis.ssh_port, "secret": "manager"})
+    device.open()
+    try:
+        interfaces = device.get_interfaces()
+        assert interfaces["A1"]["speed"] == 1000 and interfaces["A1"]["mtu"] > 1000
+        assert interfaces["A1"]["is_enabled"] is True
+        counters = device.get_interfaces_counters()
+        assert counters["A1"]["rx_octets"] >= 0
+        environment = device.get_environment()
+        assert environment["memory"]["used_ram"] > 0 and environment["fans"]
+        assert device.get_lldp_neighbors() == {}
+        assert device.get_mac_address_table() == []
+        assert device.get_arp_table() == []
+        pinged = device.ping("10.99.0.5", count=2, timeout=2, size=100)  # its own address
+        assert pinged["success"]["probes_sent"] == 2 and pinged["success"]["packet_loss"] == 0
+    finally:
+        device.close()

@@ -7,18 +7,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from emulator import inband
 from emulator.cli.context import CONFIG
 from emulator.commands import ip
 from emulator.device import ArpEntry, Device
 
 if TYPE_CHECKING:
     from conftest import Cli, NapalmFactory, NtcParse
-
-PING_HELP = ("Parameters:\n\n   o IP-ADDR - IPv4 address of device to ping.\n\n"
-             "   o [repetitions <1-10000>] - Number of times to send ping.\n\n"
-             "   o [timeout <1-60>] - Seconds within which a response is required.\n\n"
-             "   o [data-size <0-65471>] - Size of data to send.\n")
-
 
 @pytest.fixture
 def addressed(cli: Cli) -> Cli:
@@ -100,14 +95,28 @@ def test_ping_nobody_answers(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_napalm_ping(addressed: Cli, napalm: NapalmFactory) -> None:
-    result = napalm({"ping help": PING_HELP}).ping("10.11.11.200", count=3, timeout=1)
+    """napalm reads `ping help` for the options, then pings with data-size and source."""
+    help_lines = addressed("ping help").splitlines()
+    assert help_lines[0] == "Usage: ping <IP-ADDR>"
+    assert "   o [data-size <0-65471>] - Size of data to send; the default" in help_lines
+    driver = napalm()
+    assert driver._ping_caps() == ["IP-ADDR", "repetitions", "timeout", "data-size",
+                                   "data-fill", "source", "tos"]
+    result = driver.ping("10.11.11.200", count=3, timeout=1, size=100, source="10.11.11.200")
     success = result["success"]
     assert (success["probes_sent"], success["packet_loss"]) == (3, 0)
     assert [r["ip_address"] for r in success["results"]] == ["10.11.11.200"] * 3
+
+
+def test_ping_options(addressed: Cli) -> None:
+    assert addressed("ping 10.11.11.200 data-fill abc source 10 tos 16") == \
+        "10.11.11.200 is alive, time = 1 ms"
+    assert addressed("ping 10.11.11.200 source 4095") == "Invalid input: 4095"
+    assert addressed("ping 10.11.11.200 tos 256") == "Invalid input: 256"
 
 
 def test_answer_is_the_one_place_that_decides(addressed: Cli, device: Device) -> None:
     import asyncio
 
     own = ipaddress.IPv4Address("10.11.11.200")
-    assert asyncio.run(ip.answer(device, own, 5, 0)) == ip.SELF_RTT_MS
+    assert asyncio.run(ip.answer(device, own, inband.Probe(5))) == ip.SELF_RTT_MS

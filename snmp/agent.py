@@ -29,6 +29,7 @@ from snmp.mibs import view
 from snmp.notify import Notifier
 from snmp.usm import Usm, V3Message, count_boot
 
+VERSIONS: Final = (ber.V1, ber.V2C, ber.V3)
 MAX_BULK_VARBINDS: Final = 1024
 """GETBULK answers stop here even when the message would still fit."""
 LENGTH_SLACK: Final = 24
@@ -90,7 +91,7 @@ class Agent(asyncio.DatagramProtocol):
         v3 = self.device.running.snmpv3
         try:
             version = ber.message_version(data)
-            if not v3.enabled if version == ber.V3 else v3.only:
+            if version not in VERSIONS or (not v3.enabled if version == ber.V3 else v3.only):
                 self.device.count_snmp("snmpInBadVersions")
                 return
             if version == ber.V3:

@@ -232,13 +232,17 @@ def truth(flag: bool) -> Value:
     return integer(1 if flag else 2)
 
 
+QUOTE: Final = ord('"')
+
+
 def text_of(value: Value) -> str:
-    """A SET's OCTET STRING as config text; non-UTF-8 bytes are a wrongValue."""
+    """A SET's OCTET STRING as config text: a DisplayString of printable ASCII without the
+    config's quote character (a control character or a `"` would not survive `write memory`
+    and the next boot's parse), anything else a wrongValue."""
     assert isinstance(value.data, bytes)
-    try:
-        return value.data.decode()
-    except UnicodeDecodeError:
-        raise SetError(ber.WRONG_VALUE) from None
+    if any(not 0x20 <= b < 0x7F or b == QUOTE for b in value.data):
+        raise SetError(ber.WRONG_VALUE)
+    return value.data.decode()
 
 
 def oid_text(oid: Oid) -> str:

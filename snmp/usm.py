@@ -47,6 +47,9 @@ ENGINE_ID_MAC: Final = 3
 TIME_WINDOW: Final = 150
 """Seconds a message's engine time may differ from ours (RFC 3414 section 3.2 step 7)."""
 MAX_BOOTS: Final = 2**31 - 1
+MAX_INT32: Final = 2**31 - 1
+MIN_MAX_SIZE: Final = 484
+"""msgMaxSize's range starts here (RFC 3412 section 6); msgID, boots and time are 0..2^31-1."""
 KEY_EXPANSION: Final = 1_048_576
 """Octets of repeated password hashed into a key (RFC 3414 section A.2)."""
 
@@ -363,6 +366,9 @@ def decode(data: bytes) -> Incoming:
     priv_params, _, at = _octets(data, at, seq_end)
     if at != seq_end or seq_end != params_end:
         raise DecodeError("bad UsmSecurityParameters")
+    if not (0 <= msg_id <= MAX_INT32 and MIN_MAX_SIZE <= max_size <= MAX_INT32
+            and 0 <= boots <= MAX_INT32 and 0 <= engine_time <= MAX_INT32):
+        raise DecodeError("msgID, msgMaxSize, boots or time out of range")
     tag, data_start, data_end = read_tlv(data, params_end, end)
     if data_end != end or tag not in (ber.SEQUENCE, ber.OCTET_STRING):
         raise DecodeError("bad msgData")

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 SYSTEM_TITLE: Final = " Status and Counters - General System Information"
 SYSTEM_FIELDS: Final = Fields(indent=2, width=18, right_at=44, right_value_width=12)
 IDENTITY_WIDTH: Final = 41
-"""Name, contact and location are padded like the real screen's System Name; an empty contact
-then still has a value column, which ntc's show_system template requires."""
+"""The real screen pads System Name to this width, but not a contact or location; an empty
+one is padded all the same, since ntc's show_system template requires a value column."""
 CONTINUED: Final = " " * 11
 """Labels continuing the one above (`Pkts Tx`, `Free`) are indented by this much."""
 
@@ -110,8 +110,8 @@ def render_system(device: Device) -> str:
         SYSTEM_TITLE,
         "",
         f.line("System Name", f"{config.hostname:<{IDENTITY_WIDTH}}"),
-        f.line("System Contact", f"{config.snmp_contact:<{IDENTITY_WIDTH}}"),
-        f.line("System Location", f"{config.snmp_location:<{IDENTITY_WIDTH}}"),
+        f.line("System Contact", config.snmp_contact or " " * IDENTITY_WIDTH),
+        f.line("System Location", config.snmp_location or " " * IDENTITY_WIDTH),
         "",
         f.line("MAC Age Time (sec)", str(device.running.mac_age)),
         "",

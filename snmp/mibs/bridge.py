@@ -145,7 +145,7 @@ TABLES: Final = (
         Column(1, "dot1qVlanNumDeletes", lambda s: counter32(0)),
     )),
     Table(DOT1Q_VLAN_CURRENT_ENTRY, (
-        Column(3, "dot1qVlanFdbId", lambda v: integer(v.vid)),
+        Column(3, "dot1qVlanFdbId", lambda v: gauge32(v.vid)),
         Column(4, "dot1qVlanCurrentEgressPorts", lambda v: octets(_egress(v))),
         Column(5, "dot1qVlanCurrentUntaggedPorts", lambda v: octets(port_list(v.untagged))),
         Column(6, "dot1qVlanStatus", lambda v: integer(PERMANENT)),
@@ -159,7 +159,7 @@ TABLES: Final = (
         Column(5, "dot1qVlanStaticRowStatus", lambda v: integer(ROW_ACTIVE)),
     ), vlan_rows),
     Table(DOT1Q_PORT_VLAN_ENTRY, (
-        Column(1, "dot1qPvid", lambda r: integer(_pvid(r))),
+        Column(1, "dot1qPvid", lambda r: gauge32(_pvid(r))),
         Column(2, "dot1qPortAcceptableFrameTypes", lambda r: integer(ADMIT_ALL)),
         Column(3, "dot1qPortIngressFiltering", lambda r: integer(FALSE)),
         Column(4, "dot1qPortGvrpStatus", lambda r: integer(GVRP_DISABLED)),

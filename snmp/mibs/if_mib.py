@@ -90,6 +90,16 @@ class VlanRow:
         return any(ports[p].link_up for p in self.vlan.untagged | self.vlan.tagged
                    if p in ports)
 
+    @property
+    def alias(self) -> str:
+        """Real walks show the VLAN's name."""
+        return self.vlan.name
+
+    @property
+    def speed(self) -> int:
+        """A VLAN interface has no speed of its own (real walks: ifHighSpeed 0)."""
+        return 0
+
 
 def port_rows(snap: Snapshot) -> Iterator[PortRow]:
     """Every installed port with its ifIndex: the rows IF-MIB and the bridge MIBs share."""
@@ -138,12 +148,6 @@ def _oper(row: Row) -> Value:
     return integer(UP if up else DOWN)
 
 
-def _speed(row: Row) -> int:
-    if isinstance(row, PortRow):
-        return row.speed
-    return GIGABIT
-
-
 def _last_change(row: Row) -> Value:
     if isinstance(row, PortRow):
         return timeticks(row.snap.ticks_at(row.state.last_change))
@@ -162,7 +166,7 @@ IF_COLUMNS: Final = (
     Column(3, "ifType", lambda r: integer(ETHERNET_CSMACD if isinstance(r, PortRow)
                                           else PROP_VIRTUAL)),
     Column(4, "ifMtu", lambda r: integer(PORT_MTU if isinstance(r, PortRow) else VLAN_MTU)),
-    Column(5, "ifSpeed", lambda r: gauge32(_speed(r))),
+    Column(5, "ifSpeed", lambda r: gauge32(r.speed)),
     Column(6, "ifPhysAddress", _phys),
     Column(7, "ifAdminStatus", _admin, _set_admin),
     Column(8, "ifOperStatus", _oper),
@@ -198,12 +202,11 @@ IF_X_COLUMNS: Final = (
     Column(11, "ifHCOutUcastPkts", lambda r: counter64(_counters(r).tx_unicast)),
     Column(12, "ifHCOutMulticastPkts", lambda r: counter64(_counters(r).tx_mcast)),
     Column(13, "ifHCOutBroadcastPkts", lambda r: counter64(_counters(r).tx_bcast)),
-    Column(14, "ifLinkUpDownTrapEnable", lambda r: integer(1)),
-    Column(15, "ifHighSpeed", lambda r: gauge32(_speed(r) // 1_000_000)),
-    Column(16, "ifPromiscuousMode", lambda r: truth(False)),
+    Column(14, "ifLinkUpDownTrapEnable", lambda r: truth(isinstance(r, PortRow))),
+    Column(15, "ifHighSpeed", lambda r: gauge32(r.speed // 1_000_000)),
+    Column(16, "ifPromiscuousMode", lambda r: truth(isinstance(r, PortRow))),
     Column(17, "ifConnectorPresent", lambda r: truth(isinstance(r, PortRow))),
-    Column(18, "ifAlias", lambda r: octets(r.alias if isinstance(r, PortRow) else ""),
-           _set_alias),
+    Column(18, "ifAlias", lambda r: octets(r.alias), _set_alias),
     Column(19, "ifCounterDiscontinuityTime", lambda r: timeticks(0)),
 )
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from emulator.config.model import Community, CommunityAccess
+from emulator.config.parse import parse_config
+from emulator.config.render import render_config
 from emulator.device import Device, LldpNeighbor, MacEntry
 from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
 from snmp import ber
@@ -17,6 +21,10 @@ IF_ADMIN = parse_oid("1.3.6.1.2.1.2.2.1.7")
 IF_OPER = parse_oid("1.3.6.1.2.1.2.2.1.8")
 IF_ALIAS = parse_oid("1.3.6.1.2.1.31.1.1.1.18")
 IF_HC_IN = parse_oid("1.3.6.1.2.1.31.1.1.1.6")
+IF_TRAP_ENABLE = parse_oid("1.3.6.1.2.1.31.1.1.1.14")
+IF_HIGH_SPEED = parse_oid("1.3.6.1.2.1.31.1.1.1.15")
+IF_PROMISCUOUS = parse_oid("1.3.6.1.2.1.31.1.1.1.16")
+VLAN_FDB_ID = parse_oid("1.3.6.1.2.1.17.7.1.4.2.1.3")
 SYS_NAME_0 = parse_oid("1.3.6.1.2.1.1.5.0")
 VLAN_STATIC_NAME = parse_oid("1.3.6.1.2.1.17.7.1.4.3.1.1")
 VLAN_UNTAGGED = parse_oid("1.3.6.1.2.1.17.7.1.4.3.1.4")
@@ -132,6 +140,19 @@ def test_set_goes_through_the_config_model(device: Device) -> None:
         ber.NOT_WRITABLE, 1)
 
 
+@pytest.mark.parametrize("text", [b"x\ny", b'a"b', b"nul\x00", b"caf\xc3\xa9"])
+def test_set_text_the_config_could_not_keep_is_refused(device: Device, text: bytes) -> None:
+    """A newline, quote or other non-printable in sysName would come back from `write
+    memory` as a broken line: refused, and the running config keeps its value."""
+    mib, snap = view(), Snapshot(device)
+    config = device.running
+    for oid in (SYS_NAME_0, (*IF_ALIAS, 3)):
+        assert mib.set(snap, config, [(oid, Value(ber.OCTET_STRING, text))]) == (
+            ber.WRONG_VALUE, 1)
+    assert config.hostname == "HP-8212zl" and config.port("A3").name is None
+    assert parse_config(render_config(config), device.inventory).errors == []
+
+
 def test_communities_are_config(device: Device) -> None:
     from snmp.agent import Access, community_access
 
@@ -158,4 +179,18 @@ def test_pvid_of_a_tagged_only_port_is_the_default_vlan(device: Device) -> None:
     device.running.vlan_add_ports(20, ["A5"], tagged=True)
     device.running.vlan_remove_ports(1, ["A5"], tagged=False)
     assert device.running.pvid("A5") is None
-    assert walk(device, PVID)[(5,)] == Value(ber.INTEGER, 1)
+    assert walk(device, PVID)[(5,)] == Value(ber.GAUGE32, 1)
+
+
+def test_vlan_interfaces_as_real_walks_show_them(device: Device) -> None:
+    """The e2910al walk: a VLAN's ifAlias is its name, ifHighSpeed 0, link traps off; ports
+    promiscuous; dot1qPvid and dot1qVlanFdbId are Unsigned32 (Gauge32 on the wire)."""
+    from emulator.hardware import vlan_if_index
+
+    row = (vlan_if_index(1),)
+    assert walk(device, IF_ALIAS)[row] == Value(ber.OCTET_STRING, b"DEFAULT_VLAN")
+    assert walk(device, IF_HIGH_SPEED)[row] == Value(ber.GAUGE32, 0)
+    assert walk(device, IF_HIGH_SPEED)[(1,)] == Value(ber.GAUGE32, 1000)
+    assert walk(device, IF_TRAP_ENABLE)[row] == Value(ber.INTEGER, 2)
+    assert walk(device, IF_PROMISCUOUS)[(1,)] == Value(ber.INTEGER, 1)
+    assert walk(device, VLAN_FDB_ID)[(0, 1)].tag == ber.GAUGE32  # (TimeMark, VlanIndex)

@@ -21,6 +21,7 @@ from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
+from snmp import ber, usm
 from snmp.agent import Agent
 from snmp.usm import AUTH, USERS_FILE, User, count_boot, engine_id, store_user
 from tests.snmp.conftest import serving
@@ -246,3 +247,17 @@ def test_bulk_answers_fit_the_managers_max_size(served: Served, user: str,
     sizes = [int(size) for size in RECEIVED.findall(bulk.stdout + bulk.stderr)]
     assert sizes and max(sizes) <= max_size
     assert "snmpOutTooBigs" not in served.device.snmp_counters
+
+
+@pytest.mark.parametrize(("msg_id", "engine_time"), [(-1, 5), (7, -3), (2**31, 5)])
+def test_fields_out_of_range_are_parse_errors(msg_id: int, engine_time: int) -> None:
+    """RFC 3412/3414 ranges: a negative engine time would reach the AES IV (an unsigned
+    field) had it passed the time window."""
+    scoped = usm.encode_scoped(b"", b"", ber.Pdu(ber.GET, 1, 0, 0, []))
+    data, _ = usm.encode(usm.Outgoing(msg_id, usm.FLAG_REPORTABLE, b"\x80", 1, engine_time,
+                                      b"u", 0, b"", scoped))
+    with pytest.raises(ber.DecodeError):
+        usm.decode(data)
+    sound, _ = usm.encode(usm.Outgoing(7, usm.FLAG_REPORTABLE, b"\x80", 1, 5, b"u", 0, b"",
+                                       scoped))
+    assert usm.decode(sound).engine_time == 5

@@ -26,7 +26,7 @@ from emulator.fabric import lldp
 from emulator.fabric.afpacket import AfPacketPort
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
-from emulator.fabric.tap import TapPort
+from emulator.fabric.tap import PortGone, TapPort
 from emulator.fabric.udp import UdpPort
 from emulator.timing import PROFILES
 
@@ -186,6 +186,9 @@ class Fabric:
         for _ in range(DRAIN):
             try:
                 frame = wire.read()
+            except PortGone as exc:
+                self.lose(port, wire, exc)
+                return
             except OSError:  # drained (BlockingIOError), or a tunnel peer not up yet
                 return
             receive(port, frame)
@@ -193,11 +196,25 @@ class Fabric:
         # cut up): come back once the other ports have had their turn.
         asyncio.get_running_loop().call_soon(self.drain, port, wire)
 
+    def lose(self, port: str, wire: Wire, exc: OSError) -> None:
+        """A port whose device vanished: out of the loop and the bridge, carrier down; the
+        rest of the switch goes on."""
+        asyncio.get_running_loop().remove_reader(wire.fileno())
+        self.bridge.attach(port, None)
+        if self.wires.get(port) is wire:  # a port; an in-band interface's owner closes it
+            del self.wires[port]
+            self.carrier[port] = False
+            with contextlib.suppress(OSError):
+                wire.close()
+        print(f"procurve-emu: fabric: port {port} out of service: {exc.strerror}",
+              file=sys.stderr, flush=True)
+
     def close(self) -> None:
         if self.inband is not None:
             self.inband.close()
         for wire in self.wires.values():
-            wire.close()
+            with contextlib.suppress(OSError):  # one failing port must not keep the rest
+                wire.close()
         self.wires.clear()
 
     def set_carrier(self, port: str, up: bool) -> None:

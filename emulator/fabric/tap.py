@@ -7,6 +7,8 @@ as real link loss (`NO-CARRIER`). The fabric removes the devices it created when
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import os
 import struct
@@ -22,8 +24,17 @@ IFF_TAP: Final = 0x0002
 IFF_NO_PI: Final = 0x1000
 
 
+GONE: Final = frozenset({errno.EBADFD, errno.ENODEV})
+"""What a TAP fd answers once its device is deleted (or its namespace removed): from then on
+it is always ready and always fails."""
+
+
 class TapError(OSError):
     """The TAP device cannot be opened (no /dev/net/tun, no privilege, bad name)."""
+
+
+class PortGone(OSError):
+    """The port's device no longer exists: the fabric takes the port out of service."""
 
 
 @dataclass
@@ -56,17 +67,28 @@ class TapPort:
         return self.fd
 
     def read(self) -> bytes:
-        """One frame (a TAP read never returns more); BlockingIOError when drained."""
-        return os.read(self.fd, 65535)
+        """One frame (a TAP read never returns more); BlockingIOError when drained, PortGone
+        when the device is."""
+        try:
+            return os.read(self.fd, 65535)
+        except OSError as exc:
+            if exc.errno in GONE:
+                raise PortGone(exc.errno, f"TAP {self.name} is gone") from None
+            raise
 
     def send(self, frame: bytes) -> None:
         os.write(self.fd, frame)
 
     def set_carrier(self, up: bool) -> None:
-        """Link up/down as the host sees it; the host's admin state is left alone."""
-        fcntl.ioctl(self.fd, TUNSETCARRIER, struct.pack("i", 1 if up else 0))
+        """Link up/down as the host sees it; the host's admin state is left alone. A device
+        that is gone has no link to show (read() reports it)."""
+        with contextlib.suppress(OSError):
+            fcntl.ioctl(self.fd, TUNSETCARRIER, struct.pack("i", 1 if up else 0))
 
     def close(self) -> None:
-        if self.created:
-            fcntl.ioctl(self.fd, TUNSETPERSIST, 0)
-        os.close(self.fd)
+        try:
+            if self.created:
+                with contextlib.suppress(OSError):  # gone already: nothing to remove
+                    fcntl.ioctl(self.fd, TUNSETPERSIST, 0)
+        finally:
+            os.close(self.fd)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
-from emulator.fabric.process import DRAIN, Fabric
+from emulator.fabric.process import DRAIN, Fabric, parse_backend
 
 
 class BufferedWire:
@@ -56,3 +58,40 @@ def test_a_vlan_interface_the_system_refuses_is_reported_not_fatal() -> None:
     assert interfaces.interfaces == {} and interfaces.gateway is None
     with pytest.raises(KeyError):
         bridge.counters("vlan10")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
+                    reason="TAP devices need root and /dev/net/tun")
+def test_a_tap_whose_device_is_deleted_is_taken_out_of_service() -> None:
+    """A deleted TAP's fd is always ready and always fails: drained once, the port leaves
+    the loop and the bridge (no busy loop), and reset/program/close still work."""
+    name = f"pcvt{os.getpid() % 100000}g"
+    fabric = Fabric({"A1": parse_backend(f"tap:{name}")}, 300)
+
+    async def run() -> int:
+        fabric.open()
+        fabric.start()
+        subprocess.run(["ip", "link", "del", name], check=True)
+        calls = 0
+        original = fabric.drain
+
+        def counted(port: str, wire: Any) -> None:
+            nonlocal calls
+            calls += 1
+            original(port, wire)
+
+        fabric.drain = counted  # type: ignore[method-assign]
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(fabric.wires["A1"].fileno())
+        loop.add_reader(fabric.wires["A1"].fileno(), counted, "A1", fabric.wires["A1"])
+        for _ in range(50):
+            await asyncio.sleep(0)
+        fabric.reset()
+        return calls
+
+    try:
+        assert asyncio.run(run()) == 1
+        assert "A1" not in fabric.wires and fabric.carrier["A1"] is False
+    finally:
+        fabric.close()
+        subprocess.run(["ip", "link", "del", name], capture_output=True, check=False)

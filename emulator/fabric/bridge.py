@@ -89,8 +89,11 @@ _RX_ERRORS: Final = 10
 MIN_FRAME: Final = 14
 """Destination, source, EtherType: anything shorter is a runt."""
 MIN_TAGGED_FRAME: Final = 18
-MAX_FRAME: Final = 1522
-"""Longest frame a standard 802.1Q port takes; anything longer is a giant."""
+MAX_FRAME: Final = 1518
+MAX_UNTAGGED_FRAME: Final = 1514
+"""Longest frames a standard port takes, tagged and untagged (1522 and 1518 on the wire,
+whose 4-octet FCS a TAP or packet socket does not carry); anything longer is a giant. So a
+frame that leaves with a tag added fits a 1500-octet interface."""
 MAX_MACS: Final = 65536
 """Size of the address table (the 8212zl's is 64K entries)."""
 MAX_VID: Final = 4094
@@ -300,7 +303,7 @@ class Bridge:
             c[_RX_ERRORS] += 1
             return
         tagged_in = frame[12] == _TPID_HI and frame[13] == _TPID_LO
-        if tagged_in and n < MIN_TAGGED_FRAME:
+        if n < MIN_TAGGED_FRAME if tagged_in else n > MAX_UNTAGGED_FRAME:
             c[_RX_ERRORS] += 1
             return
         c[_RX_BYTES] += n

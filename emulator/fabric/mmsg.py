@@ -37,6 +37,9 @@ AUXDATA: Final = struct.Struct("IIIHHHH")
 CMSG_HEADER: Final = ctypes.sizeof(ctypes.c_size_t) + 8
 """struct cmsghdr: cmsg_len, cmsg_level, cmsg_type; the data follows."""
 CONTROL_SIZE: Final = socket.CMSG_SPACE(AUXDATA.size)
+QUEUE_ERRORS: Final = frozenset({errno.EAGAIN, errno.ENOBUFS, errno.ENETDOWN, errno.ENXIO,
+                                 errno.ENODEV})
+"""sendmmsg failures that no later frame of the batch would escape."""
 WORD: Final = ctypes.sizeof(ctypes.c_size_t)
 NATIVE_WORD: Final = "Q" if WORD == 8 else "I"
 
@@ -165,14 +168,18 @@ class Outgoing(_Slots):
         return self.count
 
     def send(self, fd: int) -> int:
-        """Send what waits; how many frames of it were lost (a full send buffer or a vanished
-        interface: the kernel takes them in order, so the rest of the batch after a failure)."""
+        """Send what waits; how many frames of it were lost. The kernel stops a batch at the
+        first frame it refuses: one it cannot take (too big for the interface) is skipped and
+        the rest still go; a full send queue or an interface that is down loses the rest."""
         count, self.count = self.count, 0
-        sent = 0
-        while sent < count:
-            done = _sendmmsg(fd, ctypes.byref(self.messages[sent]), count - sent, MSG_DONTWAIT)
-            if done <= 0:
-                break
-            sent += done
-        return count - sent
+        at = lost = 0
+        while at < count:
+            done = _sendmmsg(fd, ctypes.byref(self.messages[at]), count - at, MSG_DONTWAIT)
+            if done > 0:
+                at += done
+            elif ctypes.get_errno() in QUEUE_ERRORS:
+                return lost + count - at
+            else:
+                at, lost = at + 1, lost + 1
+        return lost
 

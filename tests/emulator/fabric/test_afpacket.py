@@ -149,3 +149,25 @@ def test_sends_of_one_loop_turn_leave_together_in_order(netns: str) -> None:
     finally:
         host.close()
         port.close()
+
+
+def test_a_frame_the_interface_refuses_costs_only_itself(netns: str) -> None:
+    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
+    host = inside(netns, lambda: AfPacketPort.open("B1", "host"))
+    lost: list[int] = []
+    port.on_tx_drop = lost.append
+    good = [frame(n, None) for n in range(4)]
+    too_big = frame(99, None) + bytes(3000)  # beyond the veth's 1500-octet MTU
+
+    async def burst() -> None:
+        for data in (good[0], too_big, *good[1:]):
+            port.send(data)
+        await asyncio.sleep(0)
+
+    try:
+        asyncio.run(burst())
+        assert read_all(host, len(good)) == good
+        assert lost == [1]
+    finally:
+        host.close()
+        port.close()

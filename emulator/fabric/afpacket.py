@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import shutil
 import socket
 import struct
@@ -37,6 +38,11 @@ PACKET_OUTGOING: Final = 4
 TP_STATUS_VLAN_VALID: Final = 0x10
 TP_STATUS_VLAN_TPID_VALID: Final = 0x40
 TPID_8021Q: Final = 0x8100
+SIOCGIFFLAGS: Final = 0x8913
+SIOCSIFFLAGS: Final = 0x8914
+IFF_UP: Final = 0x1
+IFREQ: Final = struct.Struct("16sH22x")
+"""struct ifreq with ifr_flags (40 octets on Linux)."""
 OFFLOADS: Final = ("gro", "gso", "tso", "tx")
 SO_RCVBUFFORCE: Final = 33
 RECEIVE_BUFFER: Final = 4 << 20
@@ -56,12 +62,15 @@ class AfPacketPort:
     outgoing: Outgoing = field(default_factory=Outgoing)
     on_tx_drop: Callable[[int], None] = lambda count: None
     """Counts frames a batched send lost (the fabric points it at the port's tx_drops)."""
+    ifname: str = ""
     on_error: Callable[[], None] = lambda: None
     """Counts a frame dropped here (the fabric points it at the port's rx_errors)."""
 
     @classmethod
     def open(cls, name: str, ifname: str) -> AfPacketPort:
-        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        # Protocol 0 until bound: a socket made for ETH_P_ALL hears every interface's frames
+        # in the moment before bind() narrows it to ours.
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
         try:
             sock.bind((ifname, ETH_P_ALL))
             sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
@@ -75,7 +84,7 @@ class AfPacketPort:
             raise
         sock.setblocking(False)
         _offloads_off(ifname)
-        return cls(name, sock)
+        return cls(name, sock, ifname=ifname)
 
     def fileno(self) -> int:
         return self.sock.fileno()
@@ -128,8 +137,15 @@ class AfPacketPort:
                 self.on_tx_drop(lost)
 
     def set_carrier(self, up: bool) -> None:
-        """The far end of a veth has no carrier we could drive without touching its admin
-        state; a disabled port simply forwards nothing."""
+        """Our end of a veth administratively down is NO-CARRIER at the far end, which is all
+        a host sees of link loss; nothing else uses our end. Without the privilege to do it
+        (no CAP_NET_ADMIN), a disabled port just forwards nothing."""
+        with contextlib.suppress(OSError):
+            request = IFREQ.pack(self.ifname.encode(), 0)
+            _, flags = IFREQ.unpack(fcntl.ioctl(self.sock, SIOCGIFFLAGS, request))
+            wanted = flags | IFF_UP if up else flags & ~IFF_UP
+            if wanted != flags:
+                fcntl.ioctl(self.sock, SIOCSIFFLAGS, IFREQ.pack(self.ifname.encode(), wanted))
 
     def close(self) -> None:
         self.sock.close()

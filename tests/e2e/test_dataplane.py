@@ -133,5 +133,9 @@ def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) 
         assert result["end"]["sum_received"]["bytes"] > 0
         rows = [line.split() for line in s2.show("show mac-address").splitlines()]
         assert [hosts["v1"].mac(), "A24", "10"] in rows
+        configure(s1, "interface A1", "disable", "exit")  # link loss on a veth too
+        wait_carrier(hosts["v1"], up=False)
+        configure(s1, "interface A1", "enable", "exit")
+        wait_carrier(hosts["v1"], up=True)
     finally:
         subprocess.run(["ip", "link", "del", trunk_a], check=False)

@@ -171,3 +171,32 @@ def test_a_frame_the_interface_refuses_costs_only_itself(netns: str) -> None:
     finally:
         host.close()
         port.close()
+
+
+def carrier(netns: str, dev: str) -> bool:
+    flags = subprocess.run(["ip", "-n", netns, "-o", "link", "show", dev], capture_output=True,
+                           text=True, check=True).stdout
+    return "NO-CARRIER" not in flags and "LOWER_UP" in flags
+
+
+def test_carrier_down_is_link_loss_at_the_far_end(netns: str) -> None:
+    """What a host on a containerlab veth sees of `interface A1 disable` or a switchover's
+    module reset; frames flow again once the carrier is back."""
+    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
+    host = inside(netns, lambda: raw_socket("host"))
+    try:
+        port.set_carrier(False)
+        assert not carrier(netns, "host")
+        port.set_carrier(True)
+        deadline = time.monotonic() + 10
+        while not carrier(netns, "host"):  # the kernel reports carrier changes asynchronously
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        with pytest.raises(OSError) as down:  # reported once: the interface had been down
+            port.read()
+        assert down.value.errno == errno.ENETDOWN
+        host.send(frame(1, 10))
+        assert read_all(port, 1) == [frame(1, 10)]
+    finally:
+        host.close()
+        port.close()

@@ -22,6 +22,7 @@ import ipaddress
 import json
 import os
 import select
+import shlex
 import signal
 import subprocess
 import sys
@@ -77,6 +78,10 @@ Endpoint = tuple[str, str]
 LINK_KINDS: Final = ("veth", "vxlan", "vxlan-stitch")
 """containerlab link types made here; a vxlan-stitch (containerlab joins a veth to the tunnel
 in the host) reaches the node's interface just as a vxlan does, so it is made as one."""
+LINK_MTU: Final = 9500
+"""containerlab's MTU for the veths it makes (a link's `mtu` overrides it)."""
+VXLAN_PORT: Final = 14789
+"""containerlab's VXLAN UDP port when a link names none (`dst-port`, formerly `udp-port`)."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,21 @@ class Tunnel:
     mtu: int | None = None
 
 
+@dataclass(frozen=True)
+class Veth:
+    """A veth link between two nodes."""
+
+    a: Endpoint
+    b: Endpoint
+    mtu: int = LINK_MTU
+
+
 @dataclass
 class Lab:
     name: str
     path: Path
     nodes: dict[str, Node]
-    links: list[tuple[Endpoint, Endpoint]]
+    links: list[Veth]
     subnet: ipaddress.IPv4Network
     gateway: ipaddress.IPv4Address
     addresses: dict[str, ipaddress.IPv4Address] = field(default_factory=dict)
@@ -130,14 +144,20 @@ class Lab:
         return self.directory / node
 
     def endpoints(self) -> list[Endpoint]:
-        return [end for link in self.links for end in link] + [t.endpoint for t in self.tunnels]
+        return [end for link in self.links for end in (link.a, link.b)] \
+            + [t.endpoint for t in self.tunnels]
 
     def data_links(self, node: str) -> int:
         return sum(end[0] == node for end in self.endpoints())
 
 
+def _bind_target(bind: str) -> str:
+    return bind.split(":")[1] if ":" in bind else bind
+
+
 def _merge(*layers: dict[str, Any]) -> dict[str, Any]:
-    """containerlab's inheritance: defaults < kinds.KIND < the node; env maps and bind lists
+    """containerlab's inheritance: defaults < kinds.KIND < groups.GROUP < the node; env maps
+    add up, binds add up with one per container path (the more specific level's), exec lines
     add up, every other setting is replaced."""
     merged: dict[str, Any] = {}
     for layer in layers:
@@ -145,7 +165,11 @@ def _merge(*layers: dict[str, Any]) -> dict[str, Any]:
             if key == "env":
                 merged[key] = {**merged.get(key, {}), **value}
             elif key == "binds":
-                merged[key] = [*merged.get(key, []), *value]
+                targets = {_bind_target(bind) for bind in value}
+                merged[key] = [*(b for b in merged.get(key, [])
+                                 if _bind_target(b) not in targets), *value]
+            elif key == "exec":
+                merged[key] = list(dict.fromkeys([*merged.get(key, []), *value]))
             else:
                 merged[key] = value
     return merged
@@ -161,20 +185,21 @@ def _endpoint(end: Any) -> Endpoint:
     return node, ifname
 
 
-def _link(raw: dict[str, Any]) -> tuple[Endpoint, Endpoint] | Tunnel:
+def _link(raw: dict[str, Any]) -> Veth | Tunnel:
     kind = raw.get("type", "veth")
     if kind not in LINK_KINDS:
         raise LabError(f"link type {kind!r} needs containerlab; procurve-emu lab makes "
                        f"{', '.join(LINK_KINDS)} links")
     if kind != "veth":
         optional = {key: int(raw[key]) for key in ("src-port", "mtu") if key in raw}
+        port = raw.get("dst-port", raw.get("udp-port", VXLAN_PORT))
         return Tunnel(_endpoint(raw.get("endpoint")), ipaddress.ip_address(raw["remote"]),
-                      int(raw["vni"]), int(raw["dst-port"]), optional.get("src-port"),
+                      int(raw["vni"]), int(port), optional.get("src-port"),
                       optional.get("mtu"))
     ends = raw.get("endpoints") or []
     if len(ends) != 2:
         raise LabError(f"a veth link has two endpoints: {raw!r}")
-    return _endpoint(ends[0]), _endpoint(ends[1])
+    return Veth(_endpoint(ends[0]), _endpoint(ends[1]), int(raw.get("mtu", LINK_MTU)))
 
 
 def load(path: Path) -> Lab:
@@ -182,7 +207,8 @@ def load(path: Path) -> Lab:
     import yaml
 
     try:
-        raw = yaml.safe_load(path.read_text())
+        # Every scalar as text, as containerlab (Go) reads env values: `yes` stays "yes".
+        raw = yaml.load(path.read_text(), Loader=yaml.BaseLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise LabError(f"cannot read {path}: {exc}") from None
     if not isinstance(raw, dict) or not raw.get("name"):
@@ -197,17 +223,20 @@ def _parse(raw: dict[str, Any], path: Path) -> Lab:
     topology = raw.get("topology") or {}
     defaults = topology.get("defaults") or {}
     kinds = topology.get("kinds") or {}
+    groups = topology.get("groups") or {}
     nodes: dict[str, Node] = {}
     for name, settings in (topology.get("nodes") or {}).items():
-        kind = (settings or {}).get("kind", defaults.get("kind", "linux"))
+        settings = settings or {}
+        group = groups.get(settings.get("group", "")) or {}
+        kind = settings.get("kind", group.get("kind", defaults.get("kind", "linux")))
         if kind != "linux":
             raise LabError(f"node {name}: kind {kind!r} needs containerlab (only linux here)")
-        merged = _merge(defaults, kinds.get(kind) or {}, settings or {})
+        merged = _merge(defaults, kinds.get(kind) or {}, group, settings)
         nodes[name] = Node(name, str(merged.get("image", "")),
                            {k: str(v) for k, v in (merged.get("env") or {}).items()},
                            list(merged.get("binds") or []), list(merged.get("exec") or []),
                            merged.get("mgmt-ipv4"))
-    links: list[tuple[Endpoint, Endpoint]] = []
+    links: list[Veth] = []
     tunnels: list[Tunnel] = []
     for link in map(_link, topology.get("links") or []):
         if isinstance(link, Tunnel):
@@ -291,10 +320,12 @@ def _wire(lab: Lab) -> None:
         _ip("-n", ns, "addr", "add", f"{lab.addresses[name]}/{prefix}", "dev", MGMT_IFNAME)
         _ip("-n", ns, "link", "set", MGMT_IFNAME, "up")
         _ip("-n", ns, "route", "add", "default", "via", str(lab.gateway))
-    for (node_a, if_a), (node_b, if_b) in lab.links:
+    for link in lab.links:
+        (node_a, if_a), (node_b, if_b) = link.a, link.b
         ns_a, ns_b = lab.namespace(node_a), lab.namespace(node_b)
-        _ip("link", "add", "name", if_a, "netns", ns_a, "type", "veth",
-            "peer", "name", if_b, "netns", ns_b)
+        mtu = str(link.mtu)
+        _ip("link", "add", "name", if_a, "mtu", mtu, "netns", ns_a, "type", "veth",
+            "peer", "name", if_b, "mtu", mtu, "netns", ns_b)
         _ip("-n", ns_a, "link", "set", if_a, "up")
         _ip("-n", ns_b, "link", "set", if_b, "up")
     for index, tunnel in enumerate(lab.tunnels):
@@ -367,13 +398,18 @@ def run_in(lab: Lab, node: Node, command: list[str], capture: bool = True,
 
 
 def _exec(lab: Lab) -> None:
-    """Each node's `exec` lines, after every node is up, as containerlab runs them."""
+    """Each node's `exec` lines, after every node is up, as containerlab runs them: split
+    into words (no shell), and a failure is reported, not fatal."""
     for node in lab.nodes.values():
         for line in node.exec:
-            done = run_in(lab, node, ["sh", "-c", line])
+            try:
+                done = run_in(lab, node, shlex.split(line))
+            except (OSError, ValueError) as exc:
+                print(f"{node.name}: exec {line!r} failed: {exc}", file=sys.stderr)
+                continue
             if done.returncode != 0:
-                raise LabError(f"{node.name}: exec {line!r} failed: "
-                               f"{(done.stderr or done.stdout).strip()}")
+                print(f"{node.name}: exec {line!r} failed: "
+                      f"{(done.stderr or done.stdout).strip()}", file=sys.stderr)
 
 
 def up(lab: Lab) -> None:

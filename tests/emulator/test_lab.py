@@ -55,3 +55,40 @@ def test_links_it_cannot_make_are_refused(tmp_path: Path, link: str) -> None:
                     f"  links:\n    - {link}\n")
     with pytest.raises(lab.LabError):
         lab.load(path)
+
+
+def test_inheritance_as_containerlab_does_it(tmp_path: Path) -> None:
+    """defaults < kinds < groups < node: a bind per container path from the most specific
+    level, exec lines from every level, env values as written, containerlab's link defaults."""
+    path = tmp_path / "layers.clab.yml"
+    path.write_text("""
+name: layers
+topology:
+  defaults:
+    binds: ["/srv/default.cfg:/etc/procurve/startup.cfg:ro"]
+    exec: ["ip link set lo up"]
+    env: {FLAG: yes, CODE: "010"}
+  kinds:
+    linux: {exec: ["echo kind"]}
+  groups:
+    edge: {env: {FROM_GROUP: "1"}, exec: ["echo group"]}
+  nodes:
+    sw1:
+      kind: linux
+      group: edge
+      image: procurve-emu:latest
+      binds: ["/srv/node.cfg:/etc/procurve/startup.cfg:ro"]
+      exec: ["echo node"]
+    h1: {kind: linux}
+  links:
+    - endpoints: ["sw1:eth1", "h1:eth1"]
+    - {type: vxlan, endpoint: {node: sw1, interface: eth2}, remote: 192.0.2.2, vni: 7}
+""")
+    layers = lab.load(path)
+    sw1 = layers.nodes["sw1"]
+    assert sw1.binds == ["/srv/node.cfg:/etc/procurve/startup.cfg:ro"]
+    assert sw1.exec == ["ip link set lo up", "echo kind", "echo group", "echo node"]
+    assert sw1.env == {"FLAG": "yes", "CODE": "010", "FROM_GROUP": "1"}
+    assert layers.nodes["h1"].exec == ["ip link set lo up", "echo kind"]
+    assert layers.links[0].mtu == lab.LINK_MTU
+    assert layers.tunnels[0].dst_port == lab.VXLAN_PORT

@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from emulator.config.model import SwitchConfig
 from emulator.config.parse import LineError, parse_config
@@ -84,6 +85,16 @@ class LldpNeighbor:
     sys_name: str
     sys_descr: str = ""
     management_address: str = ""
+    capabilities_supported: tuple[str, ...] = ()
+    capabilities_enabled: tuple[str, ...] = ()
+    pvid: int | None = None
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> LldpNeighbor:
+        """A row of the fabric's report, whose JSON has lists where these fields are tuples."""
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in row.items()}
+        return cls(**values)
 
 
 class Credentials:

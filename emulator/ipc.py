@@ -194,9 +194,8 @@ class FabricState(Message):
     macs: list[list[str | int]] = field(default_factory=list)
     """[mac, port, vid] rows of the address table."""
     counters: dict[str, dict[str, int]] = field(default_factory=dict)
-    neighbors: list[list[str]] = field(default_factory=list)
-    """LLDP remote devices: [local port, chassis id, port id, port descr, system name, system
-    descr, management address] rows."""
+    neighbors: list[dict[str, Any]] = field(default_factory=list)
+    """LLDP remote devices, each as device.LldpNeighbor's fields (tuples as lists)."""
 
 
 @message

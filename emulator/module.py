@@ -364,7 +364,7 @@ class Module:
             for port, counters in reply.counters.items():
                 device.ports[port].counters = PortCounters(**counters)
             device.lldp_neighbors = sorted(
-                (LldpNeighbor(*row) for row in reply.neighbors),
+                (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
 
     async def program_fabric(self) -> None:

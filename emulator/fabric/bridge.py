@@ -237,6 +237,10 @@ class Bridge:
         rows.sort(key=lambda row: (row[2], row[0]))
         return [(format_mac(mac), name, vid) for mac, name, vid in rows]
 
+    def pvid(self, port: str) -> int | None:
+        """The port's untagged VLAN as programmed (None: it takes no untagged frames)."""
+        return self._port(port).pvid
+
     def count_error(self, port: str) -> None:
         """A frame the port's back-end dropped before the bridge saw it (unusable offload)."""
         self._port(port).counters[_RX_ERRORS] += 1

@@ -43,8 +43,15 @@ CHASSIS_MAC: Final = 4
 CHASSIS_LOCAL: Final = 7
 PORT_MAC: Final = 3
 PORT_LOCAL: Final = 7
-CAPABILITY_BITS: Final = {"bridge": 2, "router": 4}
-"""802.1AB system capability -> its bit number (the TLV's bit mask, LLDP-MIB's BITS)."""
+CAPABILITY_BITS: Final = {"other": 0, "repeater": 1, "bridge": 2, "wlan-access-point": 3,
+                          "router": 4, "telephone": 5, "docsis-cable-device": 6,
+                          "station-only": 7}
+"""802.1AB system capability -> its bit number (the TLV's bit mask, LLDP-MIB's BITS), named
+as the switch prints them (`bridge, wlan-access-point, router`)."""
+TLV_ORGANIZATION: Final = 127
+IEEE_8021: Final = b"\x00\x80\xc2"
+PORT_VLAN_ID: Final = 1
+"""The IEEE 802.1 organizationally specific TLV that carries the port's PVID."""
 CAPABILITIES_SUPPORTED: Final = ("bridge", "router")
 CAPABILITIES_ENABLED: Final = ("bridge",)
 """IP routing is not offered yet, so the switch only bridges."""
@@ -69,6 +76,9 @@ class Advert:
     sys_name: str = ""
     sys_descr: str = ""
     management_address: str = ""
+    capabilities_supported: tuple[str, ...] = ()
+    capabilities_enabled: tuple[str, ...] = ()
+    pvid: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +109,15 @@ def _octets(value: str) -> bytes:
     return value.encode(errors="replace")[:MAX_TEXT]
 
 
-def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int) -> bytes:
-    """One LLDPDU in an untagged Ethernet frame from the chassis MAC."""
+def capability_names(mask: int) -> tuple[str, ...]:
+    """A System Capabilities TLV's mask as names, in bit order (the switch's order)."""
+    return tuple(name for name, bit in CAPABILITY_BITS.items() if mask >> bit & 1)
+
+
+def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int,
+           pvid: int | None = None) -> bytes:
+    """One LLDPDU in an untagged Ethernet frame from the chassis MAC; the port's PVID, when it
+    has one, in the IEEE 802.1 Port VLAN ID TLV."""
     caps = struct.pack("!HH", capability_mask(CAPABILITIES_SUPPORTED),
                        capability_mask(CAPABILITIES_ENABLED))
     body = [
@@ -112,6 +129,9 @@ def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int) -> bytes
         _tlv(TLV_SYSTEM_DESCR, _octets(local.sys_descr)),
         _tlv(TLV_CAPABILITIES, caps),
     ]
+    if pvid is not None:
+        body.append(_tlv(TLV_ORGANIZATION, IEEE_8021 + bytes([PORT_VLAN_ID])
+                         + struct.pack("!H", pvid)))
     if local.management_address:
         address = ipaddress.IPv4Address(local.management_address).packed
         body.append(_tlv(TLV_MANAGEMENT_ADDRESS,
@@ -160,12 +180,18 @@ def decode(frame: bytes) -> Advert | None:
         if kind == TLV_END:
             break
         order.append(kind)
+        if kind == TLV_ORGANIZATION:
+            kind = _org_kind(value)
         fields.setdefault(kind, value)
     if order[:3] != [TLV_CHASSIS_ID, TLV_PORT_ID, TLV_TTL]:
         return None
     chassis, port, ttl = fields[TLV_CHASSIS_ID], fields[TLV_PORT_ID], fields[TLV_TTL]
     if len(chassis) < 2 or len(port) < 2 or len(ttl) != 2:
         return None
+    caps = fields.get(TLV_CAPABILITIES, b"")
+    supported, enabled = struct.unpack("!HH", caps) if len(caps) == 4 else (0, 0)
+    pvid_tlv = fields.get(_PVID_KIND, b"")
+    pvid = struct.unpack_from("!H", pvid_tlv, 4)[0] if len(pvid_tlv) == 6 else None
     return Advert(
         chassis_id=_id(chassis[0], chassis[1:], CHASSIS_MAC),
         port_id=_id(port[0], port[1:], PORT_MAC),
@@ -174,7 +200,20 @@ def decode(frame: bytes) -> Advert | None:
         sys_name=_text(fields.get(TLV_SYSTEM_NAME, b"")),
         sys_descr=_text(fields.get(TLV_SYSTEM_DESCR, b"")),
         management_address=_management_address(fields.get(TLV_MANAGEMENT_ADDRESS, b"")),
+        capabilities_supported=capability_names(supported),
+        capabilities_enabled=capability_names(enabled),
+        pvid=pvid or None,  # 0: the port has none
     )
+
+
+_PVID_KIND: Final = -PORT_VLAN_ID
+"""Where decode() files the Port VLAN ID TLV among the standard TLVs (a key no type has)."""
+
+
+def _org_kind(value: bytes) -> int:
+    """An organizationally specific TLV's key in decode()'s table: the 802.1 PVID TLV is
+    kept, any other is left out (key TLV_ORGANIZATION, never read)."""
+    return _PVID_KIND if value[:4] == IEEE_8021 + bytes([PORT_VLAN_ID]) else TLV_ORGANIZATION
 
 
 class Neighbors:

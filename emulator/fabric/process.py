@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import os
 import re
@@ -170,7 +171,8 @@ class Fabric:
         if wire is None or self.local is None or not self.carrier[port]:
             return
         ttl = round(self.lldp_interval * lldp.HOLD_MULTIPLIER)
-        frame = lldp.encode(self.local, str(hardware.if_index(port)), port, ttl)
+        frame = lldp.encode(self.local, str(hardware.if_index(port)), port, ttl,
+                            self.bridge.pvid(port))
         with contextlib.suppress(OSError):
             wire.send(frame)
 
@@ -258,8 +260,9 @@ class Fabric:
         return ipc.FabricState(
             [[mac, port, vid] for mac, port, vid in self.bridge.mac_table() if port in self.ports],
             {port: self.bridge.counters(port) for port in self.ports},
-            [[port, a.chassis_id, a.port_id, a.port_descr, a.sys_name, a.sys_descr,
-              a.management_address] for port, a in self.neighbors.rows(time.monotonic())],
+            [{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
+                                     if k != "ttl"}}
+             for port, a in self.neighbors.rows(time.monotonic())],
         )
 
     async def serve(self, link: ipc.Link) -> None:

@@ -84,5 +84,9 @@ TABLES: Final = (
         Column(8, "lldpRemPortDesc", lambda n: octets(n.port_descr)),
         Column(9, "lldpRemSysName", lambda n: octets(n.sys_name)),
         Column(10, "lldpRemSysDesc", lambda n: octets(n.sys_descr)),
+        Column(11, "lldpRemSysCapSupported",
+               lambda n: octets(lldp.capability_octets(n.capabilities_supported))),
+        Column(12, "lldpRemSysCapEnabled",
+               lambda n: octets(lldp.capability_octets(n.capabilities_enabled))),
     ), rem_rows),
 )

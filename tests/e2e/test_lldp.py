@@ -38,6 +38,9 @@ def test_two_switches_see_each_other_in_show_lldp(chassis_factory: Any) -> None:
     assert "  SysName      : core-1" in detail
     assert "  PortDescr    : A24" in detail
     assert "     Address : 10.1.1.1" in detail
+    assert "  Pvid         : 1" in detail
+    assert "  System Capabilities Supported  : bridge, router" in detail
+    assert "  System Capabilities Enabled    : bridge" in detail
     assert "edge-2" not in s2.show("show lldp info remote-device")  # no echo of itself
 
     configure(s2, "interface B3", "disable", "exit")  # link down: its neighbour is gone

@@ -33,6 +33,8 @@ HA_FAILOVERS_0 = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.2.0")
 HA_MODULE_STATE = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.5.1.1")
 ENT_STANDBY = parse_oid("1.3.6.1.2.1.131.1.1.1.6")
 LLDP_REM_SYS_NAME = parse_oid("1.0.8802.1.1.2.1.4.1.1.9")
+LLDP_REM_CAP_SUPPORTED = parse_oid("1.0.8802.1.1.2.1.4.1.1.11")
+LLDP_REM_CAP_ENABLED = parse_oid("1.0.8802.1.1.2.1.4.1.1.12")
 Q_FDB_PORT = parse_oid("1.3.6.1.2.1.17.7.1.2.2.1.2")
 FDB_PORT = parse_oid("1.3.6.1.2.1.17.4.3.1.2")
 
@@ -91,8 +93,12 @@ def test_interfaces_follow_the_config_and_inventory(device: Device) -> None:
 def test_counters_and_tables_from_the_fabric(device: Device) -> None:
     device.ports["B2"].counters.rx_bytes = 2**40 + 7
     device.mac_table = [MacEntry("001122-334455", "B2", 1)]
-    device.lldp_neighbors = [LldpNeighbor("A5", "0011223344aa", "7", "eth0", "peer")]
+    device.lldp_neighbors = [LldpNeighbor("A5", "0011223344aa", "7", "eth0", "peer",
+                                          capabilities_supported=("bridge", "router"),
+                                          capabilities_enabled=("bridge",))]
     assert walk(device, IF_HC_IN)[(26,)] == Value(ber.COUNTER64, 2**40 + 7)
+    assert walk(device, LLDP_REM_CAP_SUPPORTED) == {(0, 5, 1): Value(ber.OCTET_STRING, b"\x28")}
+    assert walk(device, LLDP_REM_CAP_ENABLED) == {(0, 5, 1): Value(ber.OCTET_STRING, b"\x20")}
     assert walk(device, Q_FDB_PORT) == {(1, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55):
                                         Value(ber.INTEGER, 26)}
     assert walk(device, LLDP_REM_SYS_NAME) == {(0, 5, 1): Value(ber.OCTET_STRING, b"peer")}

@@ -9,6 +9,7 @@ from scapy.contrib.lldp import (
     LLDPDU,
     LLDPDUChassisID,
     LLDPDUEndOfLLDPDU,
+    LLDPDUGenericOrganisationSpecific,
     LLDPDUManagementAddress,
     LLDPDUPortDescription,
     LLDPDUPortID,
@@ -45,7 +46,30 @@ def test_our_advert_reads_in_scapy_as_an_8212zl_says_it() -> None:
 def test_round_trip_and_no_management_address() -> None:
     local = lldp.LocalSystem(BASE_MAC, "edge", "descr")
     advert = lldp.decode(lldp.encode(local, "3", "A3", 120))
-    assert advert == lldp.Advert("001871-c30000", "3", 120, "A3", "edge", "descr", "")
+    assert advert == lldp.Advert("001871-c30000", "3", 120, "A3", "edge", "descr", "",
+                                 ("bridge", "router"), ("bridge",))
+    with_pvid = lldp.decode(lldp.encode(local, "3", "A3", 120, pvid=20))
+    assert with_pvid is not None and with_pvid.pvid == 20
+
+
+def test_capabilities_and_pvid_as_scapy_sends_them() -> None:
+    """A foreign advert's System Capabilities and IEEE 802.1 Port VLAN ID TLVs (scapy builds
+    them), and our own PVID TLV as scapy reads it."""
+    tlvs = (LLDPDUChassisID(subtype=4, id="02:00:00:00:00:01"),
+            LLDPDUPortID(subtype=7, id=b"7"),
+            LLDPDUTimeToLive(ttl=120),
+            LLDPDUSystemCapabilities(mac_bridge_available=1, wlan_access_point_available=1,
+                                     router_available=1, mac_bridge_enabled=1),
+            LLDPDUGenericOrganisationSpecific(org_code=0x0080C2, subtype=1, data=b"\x00\x0a"),
+            LLDPDUEndOfLLDPDU())
+    advert = lldp.decode(scapy_lldp(*tlvs))
+    assert advert is not None
+    assert advert.capabilities_supported == ("bridge", "wlan-access-point", "router")
+    assert advert.capabilities_enabled == ("bridge",) and advert.pvid == 10
+    ours = Ether(lldp.encode(lldp.LocalSystem(BASE_MAC, "edge", "descr"), "3", "A3", 120,
+                             pvid=30))
+    org = ours[LLDPDUGenericOrganisationSpecific]
+    assert (org.org_code, org.subtype, org.data) == (0x0080C2, 1, b"\x00\x1e")
 
 
 def scapy_lldp(*tlvs: LLDPDU, tag: bool = False) -> bytes:

@@ -2,12 +2,13 @@
 neither): one system call moves up to BATCH frames.
 
 On these machines a system call costs about a microsecond, and socket.recvmsg on a packet
-socket makes one more (an ioctl to name the interface in the address it returns). Batched,
-the fabric's CPU per frame through two AF_PACKET ports fell from 10.9 to 9.0 us on reading
-alone (benchmarks/results/dataplane.md).
+socket makes one more (an ioctl to name the interface in the address it returns). Batched
+reads and sends took the fabric's CPU per frame through two AF_PACKET ports from 10.9 to 7.4
+us (benchmarks/results/dataplane.md).
 
 Each batch owns BATCH slots of SLOT bytes in anonymous memory: pages are touched only as large
-frames pass, so an idle port costs little resident memory.
+frames pass, and given back after a batch that held one, so a port costs little resident
+memory.
 """
 
 from __future__ import annotations
@@ -134,12 +135,20 @@ class Incoming(_Slots):
             raise _failure()
         view, names, control, lengths = self.view, self.names.raw, self.control.raw, self.lengths
         frames = []
+        longest = 0
         for i in range(count):
             start = i * SLOT
+            length = lengths[i * self.stride + self.length_at]
+            longest = max(longest, length)
             aux_at = i * CONTROL_SIZE + CMSG_HEADER
-            frames.append((view[start:start + lengths[i * self.stride + self.length_at]].tobytes(),
+            frames.append((view[start:start + length].tobytes(),
                            names[i * SOCKADDR_LL_SIZE + PKTTYPE_AT],
                            control[aux_at:aux_at + AUXDATA.size]))
+        if longest > mmap.PAGESIZE:
+            # Super-frames touched up to 64 KiB per slot: give the pages back, or a port that
+            # once carried bulk TCP would hold 4 MiB for good (the next frames fault in only
+            # the pages they use, a small cost beside cutting a super-frame up).
+            self.memory.madvise(mmap.MADV_DONTNEED)
         return frames
 
 

@@ -135,6 +135,9 @@ class Fabric:
         self.local: lldp.LocalSystem | None = None
         self.neighbors = lldp.Neighbors()
         self.bridge.control = self.control_frame
+        self.commands = asyncio.Lock()
+        """One module command at a time: a new active module's reset must not land in the
+        middle of the old one's program, which awaits the in-band interfaces."""
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -290,20 +293,24 @@ class Fabric:
         try:
             while True:
                 msg = await link.recv_message()
-                if isinstance(msg, ipc.FabricReset):
-                    self.reset()
-                elif isinstance(msg, ipc.FabricProgram):
-                    self.program(msg)
-                    if self.inband is not None:
-                        await self.inband.apply({int(v): a for v, a in msg.addresses.items()},
-                                                msg.gateway)
-                    await link.send(self.report())
-                elif isinstance(msg, ipc.FabricQuery):
-                    await link.send(self.state())
+                async with self.commands:
+                    await self.carry_out(msg, link)
         except (EOFError, ipc.IpcError):
             pass
         finally:
             link.close()
+
+    async def carry_out(self, msg: ipc.Message, link: ipc.Link) -> None:
+        if isinstance(msg, ipc.FabricReset):
+            self.reset()
+        elif isinstance(msg, ipc.FabricProgram):
+            self.program(msg)
+            if self.inband is not None:
+                await self.inband.apply({int(v): a for v, a in msg.addresses.items()},
+                                        msg.gateway)
+            await link.send(self.report())
+        elif isinstance(msg, ipc.FabricQuery):
+            await link.send(self.state())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,8 +28,9 @@ INTRUSION_ALERT: Final = "No"
 FLOW_CONTROL: Final = "off"
 BCAST_LIMIT: Final = 0
 
-PORT_WIDTH: Final = 5
-TYPE_WIDTH: Final = 9
+PORT_WIDTH: Final = 12
+TYPE_WIDTH: Final = 10
+"""The column widths of the K.15 screen with a Bcast Limit column (a zl chassis capture)."""
 BRIEF_TITLE: Final = " Status and Counters - Port Status"
 COUNTERS_TITLE: Final = " Status and Counters - Port Counters"
 COUNTERS_HEADER: Final = (

@@ -46,10 +46,10 @@ def test_brief_layout(cli: Cli) -> None:
         "",
         " Status and Counters - Port Status",
         "",
-        "                  | Intrusion                           MDI  Flow Bcast",
-        "  Port  Type      | Alert     Enabled Status Mode       Mode Ctrl Limit",
-        "  ----- --------- + --------- ------- ------ ---------- ---- ---- -----",
-        "  A1    100/1000T | No        Yes     Down   1000FDx    Auto off  0",
+        "                          | Intrusion                           MDI  Flow Bcast",
+        "  Port         Type       | Alert     Enabled Status Mode       Mode Ctrl Limit",
+        "  ------------ ---------- + --------- ------- ------ ---------- ---- ---- -----",
+        "  A1           100/1000T  | No        Yes     Down   1000FDx    Auto off  0",
     ]
 
 

@@ -216,6 +216,10 @@ class Device:
             events.log("chassis", f"Slot {module_slot} Ready")
         return device, errors
 
+    def software_version(self) -> str:
+        """The version this module booted (a later `boot set-default` changes the next boot)."""
+        return self.redundancy.modules[self.slot].version or SOFTWARE_REVISION
+
     def uptime(self) -> float:
         return time.monotonic() - self.boot_time
 

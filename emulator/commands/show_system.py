@@ -57,11 +57,6 @@ MODULE_BLOCK_INDENT: Final = " "
 16.x prints its two-module `show version`]."""
 
 
-def running_version(device: Device) -> str:
-    """The version this module booted (a later `boot set-default` changes the next boot)."""
-    return device.redundancy.modules[device.slot].version or hardware.SOFTWARE_REVISION
-
-
 def boot_image(device: Device) -> str:
     return device.redundancy.modules[device.slot].boot_image
 
@@ -74,7 +69,7 @@ def management_modules(device: Device) -> list[ModuleView]:
                                                                 ModuleStatus.ACTIVE))
     views = {slot: view for slot, view in device.redundancy.modules.items()
              if view.status is not ModuleStatus.NOT_PRESENT}
-    views[device.slot] = replace(own, version=running_version(device),
+    views[device.slot] = replace(own, version=device.software_version(),
                                  boot_image=boot_image(device))
     return [views[slot] for slot in sorted(views)]
 
@@ -119,7 +114,7 @@ def render_system(device: Device) -> str:
         f.line("Daylight Time Rule", DAYLIGHT_TIME_RULE),
         "",
         "",
-        f.line("Software revision", running_version(device),
+        f.line("Software revision", device.software_version(),
                ("Base MAC Addr", format_mac(inventory.base_mac))),
         f.line("ROM Version", hardware.ROM_VERSION, ("Serial Number", inventory.serial)),
         f.line("Allow V1 Modules", "Yes"),
@@ -154,7 +149,7 @@ def render_version(device: Device) -> str:
     active management module and which is the standby")."""
     modules = management_modules(device)
     if len(modules) == 1:
-        return "\n".join(["", *version_block(running_version(device), boot_image(device))])
+        return "\n".join(["", *version_block(device.software_version(), boot_image(device))])
     lines: list[str] = []
     for view in modules:
         lines += ["", module_heading(view),

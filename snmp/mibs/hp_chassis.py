@@ -42,6 +42,10 @@ four power supplies fitted; descriptions as in real walks."""
 
 NETSWITCH: Final = (1, 3, 6, 1, 4, 1, 11, 2, 14, 11, 5, 1)
 CPU_STAT: Final = (*NETSWITCH, 9, 6)
+SWITCH_INFO: Final = (*NETSWITCH, 1)
+"""hpSwitchOsVersion (.3) is here: pollers read the firmware version from it."""
+SEMI_HTTP_MANAGEABLE: Final = (1, 3, 6, 1, 4, 1, 11, 2, 36, 1, 1, 2)
+"""SEMI-MIB's hpHttpMgDeviceInfo: hpHttpMgSerialNumber (.9), where pollers find the serial."""
 LOCAL_MEM_ENTRY: Final = (*NETSWITCH, 1, 2, 1, 1, 1)
 GLOBAL_MEM_ENTRY: Final = (*NETSWITCH, 1, 2, 2, 1, 1)
 MEMORY_SLABS: Final = (3966, 166, 3803)
@@ -99,7 +103,11 @@ TABLES: Final = (
         Column(6, "hpicfSensorFailures", lambda r: counter32(0)),
         Column(7, "hpicfSensorDescr", lambda r: octets(r[2])),
     ), sensor_rows),
+    scalars(SWITCH_INFO, (Column(3, "hpSwitchOsVersion",
+                                 lambda s: octets(s.device.software_version())),)),
     scalars(CPU_STAT, (Column(1, "hpSwitchCpuStat", lambda s: integer(IDLE_CPU_PERCENT)),)),
     Table(LOCAL_MEM_ENTRY, _memory("hpLocalMem"), memory_rows),
     Table(GLOBAL_MEM_ENTRY, _memory("hpGlobalMem"), memory_rows),
+    scalars(SEMI_HTTP_MANAGEABLE, (Column(9, "hpHttpMgSerialNumber",
+                                          lambda s: octets(s.device.inventory.serial)),)),
 )

@@ -200,3 +200,12 @@ def test_vlan_interfaces_as_real_walks_show_them(device: Device) -> None:
     assert walk(device, IF_TRAP_ENABLE)[row] == Value(ber.INTEGER, 2)
     assert walk(device, IF_PROMISCUOUS)[(1,)] == Value(ber.INTEGER, 1)
     assert walk(device, VLAN_FDB_ID)[(0, 1)].tag == ber.GAUGE32  # (TimeMark, VlanIndex)
+
+
+def test_firmware_and_serial_where_pollers_look(device: Device) -> None:
+    """NETSWITCH-MIB hpSwitchOsVersion.0 and SEMI-MIB hpHttpMgSerialNumber.0 (both in real
+    ProCurve walks; LibreNMS and Zabbix's HP templates read them)."""
+    version = walk(device, parse_oid("1.3.6.1.4.1.11.2.14.11.5.1.1.3"))
+    assert version == {(0,): Value(ber.OCTET_STRING, device.software_version().encode())}
+    serial = walk(device, parse_oid("1.3.6.1.4.1.11.2.36.1.1.2.9"))
+    assert serial == {(0,): Value(ber.OCTET_STRING, device.inventory.serial.encode())}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -10,12 +12,19 @@ from napalm import get_network_driver
 pytestmark = pytest.mark.e2e
 
 
-def test_get_facts_and_get_config(chassis: Any) -> None:
-    driver = get_network_driver("procurve")
-    device = driver(chassis.host, "manager", "manager",
-                    optional_args={"port": chassis.ssh_port, "secret": "manager"})
+@contextmanager
+def napalm(chassis: Any) -> Iterator[Any]:
+    """napalm-procurve's driver, opened as the plugin's napalm_params() tell a user to."""
+    device = get_network_driver("procurve")(**chassis.napalm_params())
     device.open()
     try:
+        yield device
+    finally:
+        device.close()
+
+
+def test_get_facts_and_get_config(chassis: Any) -> None:
+    with napalm(chassis) as device:
         facts = device.get_facts()
         assert facts["hostname"] == "HP-8212zl"
         assert facts["model"] == "HP J8715A Switch 8212zl"
@@ -27,8 +36,6 @@ def test_get_facts_and_get_config(chassis: Any) -> None:
         assert config["running"].startswith("; Ver #")
         assert 'hostname "HP-8212zl"' in config["running"]
         assert 'hostname "HP-8212zl"' in config["startup"]
-    finally:
-        device.close()
 
 
 def test_every_getter_napalm_procurve_has(chassis: Any) -> None:
@@ -38,11 +45,7 @@ def test_every_getter_napalm_procurve_has(chassis: Any) -> None:
     conn = chassis.netmiko()
     conn.send_config_set(["vlan 1 ip address 10.99.0.5/24"])
     conn.disconnect()
-    driver = get_network_driver("procurve")
-    device = driver(chassis.host, "manager", "manager",
-                    optional_args={"port": chassis.ssh_port, "secret": "manager"})
-    device.open()
-    try:
+    with napalm(chassis) as device:
         interfaces = device.get_interfaces()
         assert interfaces["A1"]["speed"] == 1000 and interfaces["A1"]["mtu"] > 1000
         assert interfaces["A1"]["is_enabled"] is True
@@ -55,5 +58,3 @@ def test_every_getter_napalm_procurve_has(chassis: Any) -> None:
         assert device.get_arp_table() == []
         pinged = device.ping("10.99.0.5", count=2, timeout=2, size=100)  # its own address
         assert pinged["success"]["probes_sent"] == 2 and pinged["success"]["packet_loss"] == 0
-    finally:
-        device.close()

@@ -56,13 +56,14 @@ STATUS_LOW_BYTE: Final = 0 if sys.byteorder == "little" else 3
 class AfPacketPort:
     name: str
     sock: socket.socket
+    ifname: str = ""
+    """The interface the socket is bound to (its admin state is the port's link)."""
     pending: deque[bytes] = field(default_factory=deque)
     """Frames of the last batch (and segments of super-frames) not yet handed to the bridge."""
     incoming: Incoming = field(default_factory=Incoming)
     outgoing: Outgoing = field(default_factory=Outgoing)
     on_tx_drop: Callable[[int], None] = lambda count: None
     """Counts frames a batched send lost (the fabric points it at the port's tx_drops)."""
-    ifname: str = ""
     on_error: Callable[[], None] = lambda: None
     """Counts a frame dropped here (the fabric points it at the port's rx_errors)."""
 

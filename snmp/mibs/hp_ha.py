@@ -29,9 +29,11 @@ LOG_ACTIVE: Final = 2
 # hpicfHAMgmtModuleRedundancyState / BackUpState
 REDUNDANCY_STATE: Final = {ModuleStatus.ACTIVE: 2, ModuleStatus.STANDBY: 5}
 """active(2), warmStandby(5); anything else unavailable(1)."""
-BACKUP_STATE: Final = {ModuleStatus.ACTIVE: 2, ModuleStatus.STANDBY: 3}
-"""The K.15 MIB's hpicfHAMgmtModuleBackUpState codes for an active module and a standby that
-is in sync; other states report offline(7)."""
+BACKUP_STATE: Final = {ModuleStatus.ACTIVE: 3, ModuleStatus.STANDBY: 6}
+"""hpicfHAMgmtModuleBackUpState as the MIB enumerates it (failed(0), unknown(1), waiting(2),
+realtimeBackupToSlave(3), slaveIsAbsent(4), batchBackup(5), receivingRealtimeData(6),
+offline(7)): the active module backs up to the standby, the standby receives; other states
+report offline(7)."""
 BACKUP_OFFLINE: Final = 7
 FAILOVER_REASONS: Final = (("switchover", 1), ("button", 2), ("crash", 3), ("killed", 3),
                            ("heartbeat", 3), ("reset", 4), ("reboot", 4))

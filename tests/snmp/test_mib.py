@@ -31,6 +31,7 @@ VLAN_UNTAGGED = parse_oid("1.3.6.1.2.1.17.7.1.4.3.1.4")
 PVID = parse_oid("1.3.6.1.2.1.17.7.1.4.5.1.1")
 HA_FAILOVERS_0 = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.2.0")
 HA_MODULE_STATE = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.5.1.1")
+HA_MODULE_BACKUP = parse_oid("1.3.6.1.4.1.11.2.14.11.1.11.2.5.1.5")
 ENT_STANDBY = parse_oid("1.3.6.1.2.1.131.1.1.1.6")
 LLDP_REM_SYS_NAME = parse_oid("1.0.8802.1.1.2.1.4.1.1.9")
 LLDP_REM_CAP_SUPPORTED = parse_oid("1.0.8802.1.1.2.1.4.1.1.11")
@@ -124,6 +125,9 @@ def test_redundancy_tables(device: Device) -> None:
     assert walk(device, HA_MODULE_STATE) == {(4,): Value(ber.INTEGER, 4),
                                              (5,): Value(ber.INTEGER, 2)}
     assert walk(device, ENT_STANDBY)[(4,)] == Value(ber.INTEGER, 4)
+    # hpicfHAMgmtModuleBackUpState: realtimeBackupToSlave(3), receivingRealtimeData(6)
+    assert walk(device, HA_MODULE_BACKUP) == {(4,): Value(ber.INTEGER, 3),
+                                              (5,): Value(ber.INTEGER, 6)}
 
 
 def test_set_goes_through_the_config_model(device: Device) -> None:

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_debs=()
 for pair in ssh:openssh-client sshpass:sshpass telnet:telnet snmpget:snmp snmptrapd:snmptrapd \
-            iperf3:iperf3 ip:iproute2 ping:iputils-ping ethtool:ethtool; do
+            iperf3:iperf3 ip:iproute2 ping:iputils-ping ethtool:ethtool sysctl:procps \
+            nsenter:util-linux; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_debs+=("${pair#*:}")
 done
 if [ "${#need_debs[@]}" -gt 0 ]; then

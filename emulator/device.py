@@ -17,6 +17,7 @@ from emulator.config.model import SwitchConfig
 from emulator.config.parse import LineError, parse_config
 from emulator.config.render import render_config
 from emulator.events import EventLog
+from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
 from emulator.flash import Flash
 from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
 from emulator.redundancy.state import (
@@ -88,6 +89,9 @@ class LldpNeighbor:
     capabilities_supported: tuple[str, ...] = ()
     capabilities_enabled: tuple[str, ...] = ()
     pvid: int | None = None
+    chassis_subtype: int = CHASSIS_MAC
+    """802.1AB ID subtypes (lldp.CHASSIS_SUBTYPES, PORT_SUBTYPES); a MAC ID is `001871-c30000`."""
+    port_subtype: int = PORT_LOCAL
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> LldpNeighbor:

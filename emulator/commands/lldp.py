@@ -58,13 +58,11 @@ def lldp_id(value: str) -> str:
 
 
 def chassis_type(neighbor: LldpNeighbor) -> str:
-    return "mac-address" if is_mac(neighbor.chassis_id) else "local"
+    return lldp.CHASSIS_SUBTYPES.get(neighbor.chassis_subtype, "local")
 
 
 def port_type(neighbor: LldpNeighbor) -> str:
-    if is_mac(neighbor.port_id):
-        return "mac-address"
-    return "local" if neighbor.port_id.isdigit() else "interface-name"
+    return lldp.PORT_SUBTYPES.get(neighbor.port_subtype, "local")
 
 
 def _remote_row(n: LldpNeighbor) -> str:

@@ -43,6 +43,14 @@ CHASSIS_MAC: Final = 4
 CHASSIS_LOCAL: Final = 7
 PORT_MAC: Final = 3
 PORT_LOCAL: Final = 7
+CHASSIS_SUBTYPES: Final = {1: "chassis-component", 2: "interface-alias", 3: "port-component",
+                           CHASSIS_MAC: "mac-address", 5: "network-address",
+                           6: "interface-name", CHASSIS_LOCAL: "local"}
+PORT_SUBTYPES: Final = {1: "interface-alias", 2: "port-component", PORT_MAC: "mac-address",
+                        4: "network-address", 5: "interface-name", 6: "agent-circuit-id",
+                        PORT_LOCAL: "local"}
+"""802.1AB ID subtypes as `show lldp info remote-device PORT` names them (ChassisType,
+PortType); LLDP-MIB serves the numbers."""
 CAPABILITY_BITS: Final = {"other": 0, "repeater": 1, "bridge": 2, "wlan-access-point": 3,
                           "router": 4, "telephone": 5, "docsis-cable-device": 6,
                           "station-only": 7}
@@ -79,6 +87,8 @@ class Advert:
     capabilities_supported: tuple[str, ...] = ()
     capabilities_enabled: tuple[str, ...] = ()
     pvid: int | None = None
+    chassis_subtype: int = CHASSIS_MAC
+    port_subtype: int = PORT_LOCAL
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,8 @@ def decode(frame: bytes) -> Advert | None:
         capabilities_supported=capability_names(supported),
         capabilities_enabled=capability_names(enabled),
         pvid=pvid or None,  # 0: the port has none
+        chassis_subtype=chassis[0],
+        port_subtype=port[0],
     )
 
 

@@ -11,7 +11,7 @@ from typing import Final
 from emulator import hardware
 from emulator.device import LldpNeighbor
 from emulator.fabric import lldp
-from snmp.ber import Oid, Value
+from snmp.ber import Oid
 from snmp.mib import Column, Snapshot, Table, integer, octets, scalars
 from snmp.mibs.if_mib import PortRow, port_rows
 
@@ -28,9 +28,10 @@ def as_mac(text: str) -> bytes | None:
         return None
 
 
-def _id(text: str, mac_subtype: int, local_subtype: int) -> tuple[int, bytes]:
-    mac = as_mac(text)
-    return (mac_subtype, mac) if mac is not None else (local_subtype, text.encode())
+def _id(text: str, subtype: int, mac_subtype: int) -> bytes:
+    """An ID's octets: six for a MAC subtype, the text otherwise."""
+    mac = as_mac(text) if subtype == mac_subtype else None
+    return text.encode() if mac is None else mac
 
 
 def loc_port_rows(snap: Snapshot) -> Iterator[tuple[Oid, PortRow]]:
@@ -50,14 +51,6 @@ def _local_chassis(snap: Snapshot) -> bytes:
     return hardware.mac_bytes(snap.device.inventory.base_mac)
 
 
-def _chassis_subtype(n: LldpNeighbor) -> Value:
-    return integer(_id(n.chassis_id, lldp.CHASSIS_MAC, lldp.CHASSIS_LOCAL)[0])
-
-
-def _port_subtype(n: LldpNeighbor) -> Value:
-    return integer(_id(n.port_id, lldp.PORT_MAC, lldp.PORT_LOCAL)[0])
-
-
 TABLES: Final = (
     scalars(LLDP_LOCAL, (
         Column(1, "lldpLocChassisIdSubtype", lambda s: integer(lldp.CHASSIS_MAC)),
@@ -75,12 +68,11 @@ TABLES: Final = (
         Column(4, "lldpLocPortDesc", lambda r: octets(r.port)),
     ), loc_port_rows),
     Table(LLDP_REM_ENTRY, (
-        Column(4, "lldpRemChassisIdSubtype", _chassis_subtype),
+        Column(4, "lldpRemChassisIdSubtype", lambda n: integer(n.chassis_subtype)),
         Column(5, "lldpRemChassisId",
-               lambda n: octets(_id(n.chassis_id, lldp.CHASSIS_MAC, lldp.CHASSIS_LOCAL)[1])),
-        Column(6, "lldpRemPortIdSubtype", _port_subtype),
-        Column(7, "lldpRemPortId",
-               lambda n: octets(_id(n.port_id, lldp.PORT_MAC, lldp.PORT_LOCAL)[1])),
+               lambda n: octets(_id(n.chassis_id, n.chassis_subtype, lldp.CHASSIS_MAC))),
+        Column(6, "lldpRemPortIdSubtype", lambda n: integer(n.port_subtype)),
+        Column(7, "lldpRemPortId", lambda n: octets(_id(n.port_id, n.port_subtype, lldp.PORT_MAC))),
         Column(8, "lldpRemPortDesc", lambda n: octets(n.port_descr)),
         Column(9, "lldpRemSysName", lambda n: octets(n.sys_name)),
         Column(10, "lldpRemSysDesc", lambda n: octets(n.sys_descr)),

@@ -213,3 +213,21 @@ def test_firmware_and_serial_where_pollers_look(device: Device) -> None:
     assert version == {(0,): Value(ber.OCTET_STRING, device.software_version().encode())}
     serial = walk(device, parse_oid("1.3.6.1.4.1.11.2.36.1.1.2.9"))
     assert serial == {(0,): Value(ber.OCTET_STRING, device.inventory.serial.encode())}
+
+
+def test_lldp_remote_ids_keep_the_subtypes_they_came_with(device: Device) -> None:
+    """A Linux neighbour (lldpd): chassis ID its MAC, port ID its interface name (subtype 5);
+    a 12-hex-digit local port ID stays text."""
+    device.lldp_neighbors = [
+        LldpNeighbor("A5", "0011223344aa", "eth0", "", "host", port_subtype=5),
+        LldpNeighbor("A6", "0011223344bb", "001122334455", "", "odd", chassis_subtype=7),
+    ]
+    entry = parse_oid("1.0.8802.1.1.2.1.4.1.1")
+    table = walk(device, entry)
+    assert table[(4, 0, 5, 1)] == Value(ber.INTEGER, 4)
+    assert table[(5, 0, 5, 1)] == Value(ber.OCTET_STRING, bytes.fromhex("0011223344aa"))
+    assert table[(6, 0, 5, 1)] == Value(ber.INTEGER, 5)
+    assert table[(7, 0, 5, 1)] == Value(ber.OCTET_STRING, b"eth0")
+    assert table[(4, 0, 6, 1)] == Value(ber.INTEGER, 7)
+    assert table[(5, 0, 6, 1)] == Value(ber.OCTET_STRING, b"0011223344bb")
+    assert table[(7, 0, 6, 1)] == Value(ber.OCTET_STRING, b"001122334455")

@@ -19,7 +19,7 @@ LONG_DESCR = "HPE Comware Platform Software, Software Version 7.1.070, Release 7
 NEIGHBORS = [
     LldpNeighbor("A1", "00:25:90:3d:c3:1f", "48", "48", "sw123", "ProCurve J4904A Switch 2848"),
     LldpNeighbor("A13", "000000000000", "M-GigabitEthernet1/0/0/0",
-                 "M-GigabitEthernet1/0/0/0 Interface", "sw567", LONG_DESCR),
+                 "M-GigabitEthernet1/0/0/0 Interface", "sw567", LONG_DESCR, port_subtype=5),
 ]
 
 

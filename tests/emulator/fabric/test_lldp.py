@@ -90,7 +90,8 @@ def test_a_foreign_advert_from_scapy_decodes_tagged_or_not() -> None:
             LLDPDUEndOfLLDPDU())
     for tag in (False, True):
         advert = lldp.decode(scapy_lldp(*tlvs, tag=tag))
-        assert advert == lldp.Advert("020000-000001", "ge-0/0/1", 90, "", "peer", "", "")
+        assert advert == lldp.Advert("020000-000001", "ge-0/0/1", 90, "", "peer", "", "",
+                                     port_subtype=5)  # interface-name
 
 
 def test_mandatory_tlvs_out_of_order_or_cut_short_are_refused() -> None:

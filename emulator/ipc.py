@@ -180,6 +180,8 @@ class FabricProgram(Message):
     system_name: str = ""
     """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
     management_address: str | None = None
+    jumbo: list[int] = field(default_factory=list)
+    """VLANs that forward jumbo frames."""
 
 
 @message

@@ -386,6 +386,7 @@ class Module:
             None if running.default_gateway is None else str(running.default_gateway),
             running.hostname,
             management_address(device),
+            sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
         )
         async with self.fabric_lock:
             if program == self.programmed:

@@ -20,7 +20,7 @@ from emulator.cli.grammar import (
     Text,
     Where,
 )
-from emulator.commands.format import SHOW_HELP, Fields, parse_ports, refused
+from emulator.commands.format import SHOW_HELP, Fields, parse_ports, refused, yes_no
 from emulator.commands.show_interfaces import port_up
 from emulator.config.model import DEFAULT_VLAN_ID, IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
@@ -33,7 +33,6 @@ BAD_MASK: Final = "Invalid subnet mask: {mask}"
 STATUS: Final = "Port-based"
 UNKNOWN_VLAN: Final = "Learn"
 VOICE: Final = "No"
-JUMBO: Final = "No"
 
 VLANS_HEADER: Final = (
     "  VLAN ID Name                             | Status     Voice Jumbo\n"
@@ -64,8 +63,8 @@ def render_vlans(device: Device) -> str:
         f"  Management VLAN : {'':<12}",
         "",
         VLANS_HEADER,
-        *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {VOICE:<5} {JUMBO:<5}"
-          for vid in sorted(vlans)),
+        *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {VOICE:<5} "
+          f"{yes_no(vlans[vid].jumbo):<5}" for vid in sorted(vlans)),
     ])
 
 
@@ -81,7 +80,7 @@ def render_vlan(device: Device, vid: int) -> str:
         f.line("Name", vlan.name),
         f.line("Status", STATUS),
         f.line("Voice", VOICE),
-        f.line("Jumbo", JUMBO),
+        f.line("Jumbo", yes_no(vlan.jumbo)),
         "",
         DETAIL_HEADER,
         *(f"  {port:<16} {'Untagged' if port in vlan.untagged else 'Tagged':<8} "
@@ -142,6 +141,10 @@ def remove_tagged(call: Call) -> None:
     _membership(call, tagged=True, add=False)
 
 
+def set_jumbo(call: Call) -> None:
+    call.device.running.vlan_set_jumbo(context_vid(call), not call.negated)
+
+
 def _set_ip(call: Call, ip: VlanIp) -> None:
     with refused():
         call.device.running.vlan_set_ip(context_vid(call), ip)
@@ -185,6 +188,7 @@ HELP: Final = {
     "ip-addr": "Interface IP address.",
     "mask": "Interface IP subnet mask.",
     "dhcp-bootp": "Configure the interface to use DHCP/Bootp server to acquire parameters.",
+    "jumbo": "Configure the VLAN to forward jumbo frames.",
 }
 
 ROWS: tuple[Command, ...] = (
@@ -193,6 +197,8 @@ ROWS: tuple[Command, ...] = (
             params={"vlan-id": VLAN_ID}, help=HELP, negate=delete_vlan, enters=ModeKind.VLAN),
     Command("name <vlan-name>", set_name, where=Where.VLAN, level=Level.MANAGER,
             params={"vlan-name": Text()}, help=HELP),
+    Command("jumbo", set_jumbo, where=Where.VLAN, level=Level.MANAGER, help=HELP,
+            negate=set_jumbo),
     Command("untagged <port-list>", add_untagged, where=Where.VLAN, level=Level.MANAGER,
             params={"port-list": PORT_LIST}, help=HELP, negate=remove_untagged),
     Command("tagged <port-list>", add_tagged, where=Where.VLAN, level=Level.MANAGER,

@@ -81,6 +81,8 @@ class Vlan:
     untagged: set[str] = field(default_factory=set)
     tagged: set[str] = field(default_factory=set)
     ip: VlanIp = field(default_factory=VlanIp)
+    jumbo: bool = False
+    """Frames up to the jumbo size pass in this VLAN (`jumbo` in its context)."""
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -356,6 +358,9 @@ class SwitchConfig:
             vlan.tagged -= removed
         else:
             vlan.untagged -= removed
+
+    def vlan_set_jumbo(self, vid: int, jumbo: bool) -> None:
+        self.vlan(vid).jumbo = jumbo
 
     def vlan_set_ip(self, vid: int, ip: VlanIp) -> None:
         vlan = self.vlan(vid)

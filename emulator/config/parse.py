@@ -351,6 +351,14 @@ def _vlan_name(cfg: SwitchConfig, vid: int, args: list[str]) -> None:
     cfg.vlan_set_name(vid, name)
 
 
+def _vlan_jumbo(jumbo: bool) -> VlanAction:
+    def action(cfg: SwitchConfig, vid: int, args: list[str]) -> None:
+        _exactly(args, 0, "jumbo")
+        cfg.vlan_set_jumbo(vid, jumbo)
+
+    return action
+
+
 def _vlan_ports(add: bool, tagged: bool) -> VlanAction:
     keyword = "tagged" if tagged else "untagged"
 
@@ -450,6 +458,8 @@ _VLAN: Final[dict[tuple[str, ...], VlanAction]] = {
     ("no", "tagged"): _vlan_ports(add=False, tagged=True),
     ("ip", "address"): _vlan_ip,
     ("no", "ip", "address"): _vlan_no_ip,
+    ("jumbo",): _vlan_jumbo(True),
+    ("no", "jumbo"): _vlan_jumbo(False),
 }
 
 _INTERFACE: Final[dict[tuple[str, ...], InterfaceAction]] = {

@@ -166,6 +166,8 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
+    if vlan.jumbo:
+        body.append("jumbo")
     return body
 
 

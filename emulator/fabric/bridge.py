@@ -94,6 +94,8 @@ MAX_UNTAGGED_FRAME: Final = 1514
 """Longest frames a standard port takes, tagged and untagged (1522 and 1518 on the wire,
 whose 4-octet FCS a TAP or packet socket does not carry); anything longer is a giant. So a
 frame that leaves with a tag added fits a 1500-octet interface."""
+MAX_JUMBO_FRAME: Final = 9216
+"""In a `jumbo` VLAN: the switch's 9220-octet jumbo frames, less the FCS."""
 MAX_MACS: Final = 65536
 """Size of the address table (the 8212zl's is 64K entries)."""
 MAX_VID: Final = 4094
@@ -162,6 +164,7 @@ class Bridge:
         self._mac_age = math.inf
         self._next_sweep = math.inf
         self._learned = 0
+        self._jumbo: frozenset[int] = frozenset()
         self.control = None
         self.set_mac_age(mac_age)
 
@@ -194,6 +197,17 @@ class Bridge:
         p.pvid = pvid
         p.tagged = tags
         self._rebuild()
+
+    def set_jumbo(self, vids: Iterable[int]) -> None:
+        """The VLANs whose frames may be jumbo; in the others a frame beyond the standard
+        size is a giant."""
+        self._jumbo = frozenset(vids)
+
+    def _jumbo_allowed(self, p: _Port, frame: bytes, tagged_in: bool) -> bool:
+        """Whether a long frame belongs to a jumbo VLAN (off the common path: only frames
+        beyond the standard size get here)."""
+        vid = ((frame[14] & 0x0F) << 8 | frame[15]) if tagged_in else 0
+        return (vid or p.pvid or 0) in self._jumbo
 
     def set_mac_age(self, seconds: float) -> None:
         """Entries not refreshed for this long are forgotten. 0 (or less) means never age."""
@@ -303,11 +317,15 @@ class Bridge:
             return
         c = p.counters
         n = len(frame)
-        if n < MIN_FRAME or n > MAX_FRAME:
+        if n < MIN_FRAME or n > MAX_JUMBO_FRAME:
             c[_RX_ERRORS] += 1
             return
         tagged_in = frame[12] == _TPID_HI and frame[13] == _TPID_LO
-        if n < MIN_TAGGED_FRAME if tagged_in else n > MAX_UNTAGGED_FRAME:
+        if tagged_in and n < MIN_TAGGED_FRAME:
+            c[_RX_ERRORS] += 1
+            return
+        if n > (MAX_FRAME if tagged_in else MAX_UNTAGGED_FRAME) and not self._jumbo_allowed(
+                p, frame, tagged_in):
             c[_RX_ERRORS] += 1
             return
         c[_RX_BYTES] += n

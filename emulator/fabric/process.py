@@ -242,6 +242,7 @@ class Fabric:
 
     def program(self, msg: ipc.FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
+        self.bridge.set_jumbo(msg.jumbo)
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
                                       msg.management_address)
         for port in self.ports:

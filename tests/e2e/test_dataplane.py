@@ -139,3 +139,29 @@ def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) 
         wait_carrier(hosts["v1"], up=True)
     finally:
         subprocess.run(["ip", "link", "del", trunk_a], check=False)
+
+
+def test_jumbo_frames_pass_only_in_a_jumbo_vlan(chassis_factory: Any, lab: Lab) -> None:
+    """Hosts with a 9000-octet MTU (containerlab makes 9500-octet veths): their big frames
+    are giants until the VLAN is `jumbo`, as on the real switch."""
+    names = ("j1", "j2")
+    hosts = [veth_host(lab, name, f"10.0.0.{i}/24") for i, name in enumerate(names, 1)]
+    for name, host in zip(names, hosts, strict=True):
+        ip("-n", host.ns, "link", "set", host.dev, "mtu", "9000")
+        ip("link", "set", lab.tap(name), "mtu", "9000")
+    chassis = chassis_factory.start("--port", f"A1=afpacket:{lab.tap('j1')}",
+                                    "--port", f"A2=afpacket:{lab.tap('j2')}")
+
+    def big_ping() -> bool:
+        return subprocess.run(["ip", "netns", "exec", hosts[0].ns, "ping", "-n", "-c", "1",
+                               "-W", "1", "-M", "do", "-s", "8000", hosts[1].address],
+                              capture_output=True).returncode == 0
+
+    deadline = time.monotonic() + 10
+    while not hosts[0].ping(hosts[1].address, count=1):  # ports up after the reset
+        assert time.monotonic() < deadline
+    assert not big_ping()
+    configure(chassis, "vlan 1", "jumbo", "exit")
+    deadline = time.monotonic() + 10
+    while not big_ping():  # the fabric is programmed after the command
+        assert time.monotonic() < deadline, chassis.show("show interfaces A1")

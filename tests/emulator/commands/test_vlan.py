@@ -9,6 +9,8 @@ import pytest
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import IpMode
+from emulator.config.parse import parse_config
+from emulator.config.render import render_config
 from emulator.device import Device, MacEntry
 
 if TYPE_CHECKING:
@@ -103,6 +105,21 @@ def test_vlan_context_commands(vlans: Cli, device: Device) -> None:
     assert vlans("no untagged A5") == ""
     assert vlans("name Servers") == ""
     assert vlan.name == "Servers"
+
+
+def test_jumbo_vlan(vlans: Cli, device: Device) -> None:
+    """`jumbo` in the VLAN context (or `vlan N jumbo`): shown, saved, and sent to the
+    interface modules; `no jumbo` undoes it."""
+    assert vlans("vlan 10 jumbo") == ""
+    assert device.running.vlans[10].jumbo
+    assert "  10      Router Vlan                      | Port-based No    Yes  " in \
+        vlans("show vlans").splitlines()
+    assert "  Jumbo : Yes" in vlans("show vlans 10")
+    block = vlans("show running-config").split("vlan 10\n", 1)[1].split("   exit", 1)[0]
+    assert block.splitlines()[-1] == "   jumbo"
+    assert parse_config(render_config(device.running), device.inventory).config.vlans[10].jumbo
+    assert vlans("vlan 10 no jumbo") == ""
+    assert not device.running.vlans[10].jumbo
 
 
 def test_vlan_delete_and_its_refusals(vlans: Cli, device: Device) -> None:

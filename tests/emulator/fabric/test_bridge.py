@@ -298,6 +298,22 @@ def test_limits_are_inclusive(lab: Lab) -> None:
     assert lab.bridge.counters("A1")["rx_errors"] == 1
 
 
+def test_jumbo_vlans_take_frames_up_to_the_jumbo_size(lab: Lab) -> None:
+    """A1 untagged in VLAN 1, tagged in 10 (the fixture); only VLAN 10 is jumbo."""
+    lab.port("A1", pvid=1, tagged=(10,))
+    lab.port("A2", pvid=1, tagged=(10,))
+    lab.bridge.set_jumbo([10])
+    jumbo = raw(tagged(H1, BCAST, 10, payload=b"j" * 9000))
+    lab.send("A1", jumbo)
+    lab.send("A1", raw(udp(H1, BCAST, payload=b"j" * 9000)))  # untagged: VLAN 1, not jumbo
+    lab.send("A1", raw(tagged(H1, BCAST, 10, payload=b"j" * 9200)))  # beyond 9216
+    assert lab.take()["A2"] == [jumbo]
+    assert lab.bridge.counters("A1")["rx_errors"] == 2
+    lab.bridge.set_jumbo([])
+    lab.send("A1", jumbo)
+    assert lab.take() == {} and lab.bridge.counters("A1")["rx_errors"] == 3
+
+
 def test_lldp_goes_to_control_not_forwarded(lab: Lab) -> None:
     lldp = raw(Ether(src=H1, dst=LLDP_MAC, type=0x88CC) / Raw(b"\x02\x07\x04" + b"\x00" * 20))
     lab.send("A1", lldp)

@@ -85,7 +85,7 @@ def scalars(group: Oid, columns: Iterable[Column]) -> Table:
     return Table(group, tuple(columns), lambda snap: (((0,), snap),))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Found:
     oid: Oid
     value: Value

@@ -54,7 +54,7 @@ ENABLED, DISABLED = 3, 2
 USAGE_ACTIVE, USAGE_IDLE = 3, 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entity:
     descr: str
     vendor_type: Oid

@@ -49,7 +49,7 @@ GIGABIT: Final = 1_000_000_000
 NULL_OID: Final = (0, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PortRow:
     snap: Snapshot
     port: str
@@ -75,7 +75,7 @@ class PortRow:
         return hardware.port_mac(self.snap.device.inventory.base_mac, self.port)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VlanRow:
     snap: Snapshot
     vlan: Vlan

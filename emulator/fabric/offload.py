@@ -24,7 +24,8 @@ VNET_HDR: Final = struct.Struct("<BBHHHH")
 socket writes it in the CPU's byte order (little-endian legacy virtio on the hosts we run on)."""
 VNET_HDR_LEN: Final = VNET_HDR.size
 NO_VNET_HDR: Final = bytes(VNET_HDR_LEN)
-"""What we prefix to the frames we send: nothing for the kernel to do."""
+"""A header that asks nothing of the kernel: what precedes every frame we send (the untouched,
+zeroed head of each mmsg.Outgoing slot)."""
 NEEDS_CSUM: Final = 1
 GSO_NONE: Final = 0
 GSO_TCPV4: Final = 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import errno
 import os
 import select
@@ -14,14 +13,13 @@ import shutil
 import socket
 import struct
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
+from emulator import inband
 from emulator.fabric import afpacket, mmsg
 from emulator.fabric.afpacket import AfPacketPort
 
@@ -29,7 +27,6 @@ pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("ip") is None,
     reason="namespaces and packet sockets need root and iproute2")
 
-CLONE_NEWNET = 0x40000000
 EXPERIMENTAL = b"\x88\xb5"
 T = TypeVar("T")
 
@@ -52,23 +49,10 @@ def netns() -> Iterator[str]:
 
 
 def inside(netns: str, make: Callable[[], T]) -> T:
-    """`make()` run by a thread that entered `netns` (setns changes only the calling thread):
+    """`make()` inside `netns` (inband.entered, as the chassis makes its in-band sockets):
     sockets it opens, and programs it starts, belong to the namespace."""
-    made: list[T] = []
-
-    def run() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(Path("/run/netns") / netns, os.O_RDONLY)
-        try:
-            assert libc.setns(fd, CLONE_NEWNET) == 0, os.strerror(ctypes.get_errno())
-        finally:
-            os.close(fd)
-        made.append(make())
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return made[0]
+    with inband.entered(netns):
+        return make()
 
 
 def raw_socket(ifname: str) -> socket.socket:

@@ -33,6 +33,7 @@ EVENT_IDS: Final[dict[str, int]] = {
     "snmp": 128,
     "config": 2097,
     "update": 151,
+    "auth": 419,
 }
 GENERIC_EVENT_ID: Final = 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import math
 import os
 import signal
@@ -244,6 +245,7 @@ class Module:
         host_keys = asyncio.get_running_loop().run_in_executor(
             None, _host_keys, self.flash.security)
         from emulator.cli.channel import Channel, Peer
+        from emulator.cli.login import check_password
         from emulator.cli.session import CliSession
         from emulator.commands import command_table
         from emulator.device import Device
@@ -291,10 +293,11 @@ class Module:
             ssh, telnet = sockets.pop("ssh" + suffix, None), sockets.pop("telnet" + suffix, None)
             if ssh is not None:
                 self.servers.append(await start_ssh_server(
-                    ssh, keys, device.credentials.check, handler,
+                    ssh, keys, functools.partial(check_password, device, "ssh"), handler,
                     login_timeout=self.timing.login_timeout))
             if telnet is not None:
-                self.servers.append(await start_telnet_server(telnet, handler))
+                self.servers.append(await start_telnet_server(
+                    telnet, handler, login_timeout=self.timing.login_timeout))
         console = sockets.pop("console", None)
         if console is not None:
             self.tasks.append(asyncio.create_task(self.serve_console(console, handler)))

@@ -28,10 +28,14 @@ class Timing:
     """Seconds a connection may take to authenticate."""
     lldp_interval: float
     """Seconds between LLDP adverts on a port (the switch's default is 30; TTL is 4x)."""
+    login_failure_delay: float = 1.0
+    """Seconds a refused password (login or `enable`) waits before its answer, so guessing
+    costs time: 1 s, the login delay network switches commonly use (Cisco's `login delay`
+    default); `fast` keeps tests of wrong passwords quick."""
 
 
 PROFILES: Final[dict[str, Timing]] = {
-    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 0.05, 30.0, 1.0),
+    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 0.05, 30.0, 1.0, login_failure_delay=0.2),
     "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 0.5, 60.0, 30.0),
     "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 5.0, 120.0, 30.0),
 }

@@ -50,6 +50,9 @@ class ConsoleChannel:
         with contextlib.suppress(ConnectionError):
             await self._writer.drain()
 
+    def logged_in(self) -> None:
+        """A serial line has no connection limits to lift."""
+
     def close(self) -> None:
         self._closed = True
 

@@ -6,9 +6,11 @@ asyncssh's line editor and text decoding are off, so what the CLI writes is exac
 client receives and bad UTF-8 from a client cannot raise.
 
 Neither asyncssh nor a lab client limits anything, so the server does: connections that have
-not logged in yet are capped (extra ones are dropped as soon as they connect, as OpenSSH's
-MaxStartups would) and so are logged-in connections, each of which may hold one session at a
-time, as on a real switch.
+not logged in yet are admitted per source address and with a random early drop
+(startups.py; refused ones are dropped as soon as they connect, as OpenSSH does), and so are
+logged-in connections, each of which may hold one session at a time, as on a real switch. A
+connection gets `aaa authentication num-attempts` password tries; the authenticator logs and
+delays each refusal.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from collections.abc import Awaitable, Callable
 import asyncssh
 
 from emulator.cli.channel import Peer, SessionHandler
+from emulator.cli.login import NUM_ATTEMPTS
+from ssh_server.startups import LAB_STARTUPS, MaxStartups, Startups
 
 log = logging.getLogger(__name__)
 
-Authenticator = Callable[[str, str], str | None]
-"""(username, password) -> the privilege level ("manager"/"operator"), or None to refuse."""
+Authenticator = Callable[[str, str, str], Awaitable[str | None]]
+"""(client address, username, password) -> the privilege level ("manager"/"operator"), or
+None to refuse (after logging and delaying the refusal)."""
 
 DEFAULT_WIDTH = 80
 DEFAULT_HEIGHT = 24
@@ -83,6 +88,9 @@ class SshChannel:
         with contextlib.suppress(asyncssh.DisconnectError, OSError):
             await self._stdout.drain()
 
+    def logged_in(self) -> None:
+        """asyncssh counted the login already (password authentication)."""
+
     def close(self) -> None:
         """End the session with exit status 0 (asyncssh sends it after the pending output), so
         OpenSSH prints everything and exits successfully."""
@@ -93,10 +101,9 @@ class _Registry:
     """What every connection of one server shares: the limits and the live connections and
     sessions, so the handle can drop them all and wait for them."""
 
-    def __init__(self, max_unauthenticated: int, max_sessions: int) -> None:
-        self.max_unauthenticated = max_unauthenticated
+    def __init__(self, startups: MaxStartups, max_sessions: int) -> None:
+        self.startups = Startups(startups)
         self.max_sessions = max_sessions
-        self.unauthenticated = 0
         self.authenticated = 0
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.sessions: set[asyncio.Task[None]] = set()
@@ -111,17 +118,20 @@ class _Connection(asyncssh.SSHServer):
         self._authenticate = authenticate
         self._handler = handler
         self._conn: asyncssh.SSHServerConnection | None = None
+        self._address = ""
         self._authenticated = False
         self._level: str | None = None
+        self._failures = 0
         self._in_session = False
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
-        if self._registry.unauthenticated >= self._registry.max_unauthenticated:
+        address = conn.get_extra_info("peername")[0]
+        if not self._registry.startups.admit(address):
             # asyncssh sends its version line right after this callback; abort after that.
             asyncio.get_running_loop().call_soon(conn.abort)
             return
         self._conn = conn
-        self._registry.unauthenticated += 1
+        self._address = address
         self._registry.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -131,7 +141,7 @@ class _Connection(asyncssh.SSHServer):
         if self._authenticated:
             self._registry.authenticated -= 1
         else:
-            self._registry.unauthenticated -= 1
+            self._registry.startups.release(self._address)
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -139,14 +149,23 @@ class _Connection(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return True
 
-    def validate_password(self, username: str, password: str) -> bool:
-        self._level = self._authenticate(username, password)
-        return self._level is not None
+    async def validate_password(self, username: str, password: str) -> bool:
+        """The last refusal a connection is allowed disconnects it, as the switch closes a
+        session after `num-attempts` failures."""
+        self._level = await self._authenticate(self._address, username, password)
+        if self._level is not None:
+            return True
+        self._failures += 1
+        if self._failures >= NUM_ATTEMPTS and self._conn is not None:
+            asyncio.get_running_loop().call_soon(
+                self._conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                "Too many authentication failures")
+        return False
 
     def auth_completed(self) -> None:
         assert self._conn is not None
         self._authenticated = True
-        self._registry.unauthenticated -= 1
+        self._registry.startups.release(self._address)
         self._registry.authenticated += 1
         if self._registry.authenticated > self._registry.max_sessions:
             conn = self._conn
@@ -215,7 +234,7 @@ async def start_ssh_server(
     handler: SessionHandler,
     *,
     login_timeout: float,
-    max_unauthenticated: int = 64,
+    startups: MaxStartups = LAB_STARTUPS,
     max_sessions: int = 64,
     server_version: str = "Mocana SSH 6.3",
 ) -> SSHServerHandle:
@@ -223,10 +242,9 @@ async def start_ssh_server(
 
     `server_version` is what a K.15 ProCurve announces (`SSH-2.0-Mocana SSH 6.3`); scripts
     sometimes look at it. `login_timeout` drops connections that have not logged in by then,
-    which together with `max_unauthenticated` keeps idle or stalled clients from locking
-    everyone out for long.
+    which together with `startups` keeps idle or stalled clients from locking everyone out.
     """
-    registry = _Registry(max_unauthenticated, max_sessions)
+    registry = _Registry(startups, max_sessions)
     acceptor = await asyncssh.listen(
         sock=sock,
         config=None,

@@ -2,7 +2,10 @@
 
 The switch offers to echo and to suppress go-ahead (character-at-a-time mode, since the CLI
 draws its own echo and prompt) and asks for the window size (NAWS, RFC 1073), which sets the
-session's width and height. There is no login here: the CLI asks for Username/Password itself.
+session's width and height. There is no login here: the CLI asks for Username/Password itself
+and reports the login (`Channel.logged_in`). Until then a connection holds a pre-login slot
+(startups.py: per source address, random early drop) and is closed at the login timeout, as
+SSH's are; after it, a session slot.
 
 The CLI sees plain terminal input: every IAC sequence is removed, and Enter arrives as a bare
 CR whichever way the client sends it (CR NUL or CR LF, RFC 854's two forms). Output 0xFF bytes
@@ -16,9 +19,11 @@ import contextlib
 import logging
 import re
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from emulator.cli.channel import Peer, SessionHandler
+from ssh_server.startups import LAB_STARTUPS, MaxStartups, Startups
 
 log = logging.getLogger(__name__)
 
@@ -180,12 +185,14 @@ def escape(data: bytes) -> bytes:
 class TelnetChannel:
     """One telnet connection as the `Channel` the CLI runs on."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                 on_login: Callable[[], None]) -> None:
         self.width = DEFAULT_WIDTH
         self.height = DEFAULT_HEIGHT
         self._reader = reader
         self._writer = writer
         self._codec = TelnetCodec()
+        self._on_login = on_login
         writer.write(GREETING)
 
     async def read(self) -> bytes:
@@ -217,18 +224,55 @@ class TelnetChannel:
         with contextlib.suppress(ConnectionError):
             await self._writer.drain()
 
+    def logged_in(self) -> None:
+        self._on_login()
+
     def close(self) -> None:
         self._writer.close()
 
 
 class _Registry:
-    """The live connections and sessions of one server, shared by the accept callback and the
-    handle."""
+    """The live connections and sessions of one server and its limits, shared by the accept
+    callback and the handle."""
 
-    def __init__(self, max_sessions: int) -> None:
+    def __init__(self, login_timeout: float, startups: MaxStartups, max_sessions: int) -> None:
+        self.login_timeout = login_timeout
+        self.startups = Startups(startups)
         self.max_sessions = max_sessions
+        self.authenticated = 0
         self.writers: set[asyncio.StreamWriter] = set()
         self.sessions: set[asyncio.Task[None]] = set()
+
+
+class _Slot:
+    """One connection's place in the limits: a pre-login slot and the login timer until the
+    CLI reports a login, a session slot after it."""
+
+    def __init__(self, registry: _Registry, address: str, writer: asyncio.StreamWriter) -> None:
+        self._registry = registry
+        self._address = address
+        self._transport = writer.transport
+        self._timer = asyncio.get_running_loop().call_later(
+            registry.login_timeout, self._transport.abort)
+        self._pending = True
+
+    def logged_in(self) -> None:
+        """Pre-login slot -> session slot; beyond `max_sessions` the connection is closed."""
+        if not self._pending:
+            return
+        self._pending = False
+        self._timer.cancel()
+        self._registry.startups.release(self._address)
+        self._registry.authenticated += 1
+        if self._registry.authenticated > self._registry.max_sessions:
+            self._transport.abort()
+
+    def release(self) -> None:
+        self._timer.cancel()
+        if self._pending:
+            self._registry.startups.release(self._address)
+        else:
+            self._registry.authenticated -= 1
 
 
 class TelnetServerHandle:
@@ -256,27 +300,39 @@ class TelnetServerHandle:
 
 
 async def start_telnet_server(
-    sock: socket.socket, handler: SessionHandler, *, max_sessions: int = 64
+    sock: socket.socket,
+    handler: SessionHandler,
+    *,
+    login_timeout: float,
+    startups: MaxStartups = LAB_STARTUPS,
+    max_sessions: int = 64,
 ) -> TelnetServerHandle:
     """Serve telnet on `sock`, an already bound and listening TCP socket the server now owns.
-    Connections beyond `max_sessions` are closed as soon as they arrive."""
-    registry = _Registry(max_sessions)
+
+    A connection that has not logged in after `login_timeout` seconds is closed; `startups`
+    admits connections that have not logged in yet. Connections are closed as soon as they
+    arrive when `startups` refuses them or `max_sessions` are logged in."""
+    registry = _Registry(login_timeout, startups, max_sessions)
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if len(registry.writers) >= registry.max_sessions:
+        address = writer.get_extra_info("peername")[0]
+        if (registry.authenticated >= registry.max_sessions
+                or not registry.startups.admit(address)):
             writer.transport.abort()
             return
         task = asyncio.current_task()
         assert task is not None
         registry.writers.add(writer)
         registry.sessions.add(task)
-        channel = TelnetChannel(reader, writer)
-        peer = Peer("telnet", writer.get_extra_info("peername")[0])
+        slot = _Slot(registry, address, writer)
+        channel = TelnetChannel(reader, writer, slot.logged_in)
+        peer = Peer("telnet", address)
         try:
             await handler(channel, peer)
         except Exception:
             log.exception("telnet session from %s failed", peer.address)
         finally:
+            slot.release()
             channel.close()
             registry.writers.discard(writer)
             registry.sessions.discard(task)

@@ -41,6 +41,11 @@ class Channel(Protocol):
         here, not in memory)."""
         ...
 
+    def logged_in(self) -> None:
+        """The user has logged in at the CLI (telnet, console): the transport's limits on
+        connections that have not (login timeout, pre-login slots) no longer apply."""
+        ...
+
     def close(self) -> None: ...
 
 

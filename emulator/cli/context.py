@@ -72,6 +72,12 @@ class SessionControl(Protocol):
         """End the session after this command."""
         ...
 
+    async def check_password(self, user: str, secret: str,
+                             level: str | None = None) -> str | None:
+        """The level these credentials log in at (only `level` counts when given); None when
+        refused, which the switch logs, delays and counts against the session."""
+        ...
+
 
 @dataclass(frozen=True)
 class Call:

@@ -13,6 +13,7 @@ import inspect
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Final
 
+from emulator.cli import login
 from emulator.cli.channel import Channel, Peer
 from emulator.cli.context import CONFIG, EXEC, Call, Mode
 from emulator.cli.grammar import CliError, Level, ModeKind, Output
@@ -28,7 +29,6 @@ MAX_LINE: Final = 1024
 YIELD_EVERY: Final = 4096
 """Keys processed before letting the loop run others: a megabyte pasted into one session
 must not starve the module's heartbeats (the chassis would fence it as hung)."""
-LOGIN_ATTEMPTS: Final = 3
 HISTORY: Final = 32
 CTRL_C, BS, TAB, LF, CR, ESC, DEL = 0x03, 0x08, 0x09, 0x0A, 0x0D, 0x1B, 0x7F
 CTRL_U: Final = 0x15
@@ -54,6 +54,8 @@ class CliSession:
         self._after_cr = False
         self._closing = False
         self._history: list[str] = []
+        self._failures = 0
+        """Passwords refused in a row in this session (login and `enable`)."""
 
     # -- SessionControl ---------------------------------------------------------------------
 
@@ -119,6 +121,17 @@ class CliSession:
     def hang_up(self) -> None:
         self._closing = True
 
+    async def check_password(self, user: str, secret: str,
+                             level: str | None = None) -> str | None:
+        """Logged and delayed when refused; the `login.NUM_ATTEMPTS`-th refusal in a row ends the
+        session, as the switch closes it."""
+        result = await login.check_password(self.device, self.peer.transport,
+                                            self.peer.address, user, secret, level)
+        self._failures = 0 if result is not None else self._failures + 1
+        if self._failures >= login.NUM_ATTEMPTS:
+            self.hang_up()
+        return result
+
     # -- the session --------------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -131,6 +144,7 @@ class CliSession:
             await self._key()
             if self.peer.transport != "ssh" and not await self._login():
                 return
+            self.channel.logged_in()
             self._log_login()
             await self._write(self.term.setup())
             while not self._closing:
@@ -149,15 +163,15 @@ class CliSession:
         return self.mode.prompt(self.device.running.hostname, self._level)
 
     async def _login(self) -> bool:
-        """Telnet and console log in at the CLI: `Username:`/`Password:` as the switch asks."""
-        credentials = self.device.credentials
-        if not credentials.levels():
+        """Telnet and console log in at the CLI: `Username:`/`Password:` as the switch asks,
+        until a login or the last refusal the session is allowed."""
+        if not self.device.credentials.levels():
             self._level = Level.MANAGER
             return True
-        for _ in range(LOGIN_ATTEMPTS):
+        while not self._closing:
             user = await self.ask(CRLF + "Username: ")
             secret = await self.ask(CRLF + "Password: ", echo=False)
-            level = credentials.check(user, secret)
+            level = await self.check_password(user, secret)
             if level is not None:
                 self._level = Level.MANAGER if level == "manager" else Level.OPERATOR
                 return True

@@ -39,14 +39,15 @@ HELP: Final = {
 
 
 async def enable(call: Call) -> None:
-    """Operator -> manager: the switch asks Username/Password when a manager account exists."""
-    session, credentials = call.session, call.device.credentials
+    """Operator -> manager: the switch asks Username/Password when a manager account exists;
+    a wrong answer is logged, delayed and counted like a failed login."""
+    session = call.session
     if session.level is Level.MANAGER:
         return
-    if "manager" in credentials.levels():
+    if "manager" in call.device.credentials.levels():
         user = await session.ask("\r\nUsername: ")
         secret = await session.ask("\r\nPassword: ", echo=False)
-        if credentials.check(user, secret) != "manager":
+        if await session.check_password(user, secret, "manager") is None:
             raise CliError(INVALID_PASSWORD)
     session.set_level(Level.MANAGER)
 

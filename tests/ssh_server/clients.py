@@ -26,7 +26,8 @@ STALL_TIMEOUT = 1.0
 USERS = {"manager": ("secret", "manager"), "operator": ("op", "operator")}
 
 
-def authenticate(username: str, password: str) -> str | None:
+async def authenticate(address: str, username: str, password: str) -> str | None:
+    """The SSH server's authenticator, minus the switch's logging and delay."""
     expected, level = USERS.get(username, (None, None))
     return level if password == expected else None
 
@@ -42,8 +43,10 @@ def listening_socket() -> socket.socket:
 class LineCli:
     """Echoes lines after a ProCurve-like banner and prompt. `flood` writes until drain()
     stalls for STALL_TIMEOUT, recording how much got written: that is the back-pressure
-    check."""
+    check. It reports a login at once, as a switch without passwords does, unless
+    `logs_in` is False (then telnet's pre-login limits stay on the connection)."""
 
+    logs_in: bool = True
     peers: list[Peer] = field(default_factory=list)
     received: bytearray = field(default_factory=bytearray)
     finished: int = 0
@@ -58,6 +61,8 @@ class LineCli:
             self.finished += 1
 
     async def _session(self, channel: Channel, peer: Peer) -> None:
+        if self.logs_in:
+            channel.logged_in()
         channel.write(BANNER)
         if peer.command is not None:
             await self._run(channel, peer, peer.command.encode())

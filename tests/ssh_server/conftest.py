@@ -54,6 +54,7 @@ def telnet_server() -> ServerFactory:
     async def run(cli: LineCli, **options: Any) -> AsyncIterator[tuple[Any, int]]:
         sock = listening_socket()
         port: int = sock.getsockname()[1]
+        options.setdefault("login_timeout", 10)
         handle = await start_telnet_server(sock, cli, **options)
         try:
             yield handle, port

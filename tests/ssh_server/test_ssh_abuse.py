@@ -7,6 +7,7 @@ import os
 
 import asyncssh
 
+from ssh_server.startups import MaxStartups
 from tests.ssh_server.clients import (
     PROMPT,
     LineCli,
@@ -33,11 +34,11 @@ async def still_serves(port: int) -> None:
         assert await command(process, b"hello") == b"said: hello len=5\r\n"
 
 
-def test_connections_beyond_the_preauth_cap_are_closed_at_once(
+def test_connections_beyond_the_per_source_preauth_cap_are_closed_at_once(
     ssh_server: ServerFactory,
 ) -> None:
     async def main() -> None:
-        async with ssh_server(LineCli(), max_unauthenticated=8) as (_, port):
+        async with ssh_server(LineCli(), startups=MaxStartups(8, 64, 30, 64)) as (_, port):
             held = [await open_raw(port) for _ in range(8)]
             for reader, _ in held:
                 assert await reader.readline() == VERSION_LINE

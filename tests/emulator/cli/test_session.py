@@ -30,6 +30,7 @@ class PipeChannel:
         self.inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self.out = bytearray()
         self.wrote = asyncio.Event()
+        self.logins = 0
 
     async def read(self) -> bytes:
         return await self.inbox.get()
@@ -40,6 +41,9 @@ class PipeChannel:
 
     async def drain(self) -> None:
         await asyncio.sleep(0)
+
+    def logged_in(self) -> None:
+        self.logins += 1
 
     def close(self) -> None:
         pass

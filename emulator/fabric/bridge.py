@@ -35,6 +35,11 @@ Semantics follow 802.1Q as a ProCurve applies it:
   and removed lazily: on lookup, by `mac_table`, and by a sweep that runs at most once per half
   age (so a stream of new source MACs cannot grow the table without bound). The table holds at
   most `MAX_MACS` addresses; beyond that new sources are not learned and their frames flood.
+- The switch's own addresses (its base MAC, which every VLAN interface has) are permanent
+  entries: in each VLAN where the switch has an interface (a port added with `add_port`) they
+  point there, never age and never move. A frame arriving on any other port with one of them as
+  its source is forwarded but not learned, and counted per port (`own_address_frames`): a host
+  that sends as the switch, by mistake or to capture its traffic, cannot take its address.
 - Broadcast, multicast and unknown unicast flood to every other enabled, attached member of the
   VLAN. Known unicast goes to its one port; never back out of the ingress port (an entry that
   points there means both stations are on that segment: the frame is filtered silently).
@@ -110,10 +115,15 @@ _TPID_LO: Final = 0x00
 class _Port:
     """One port's state. Plain slots: the hot path reads these attributes on every frame."""
 
-    __slots__ = ("counters", "enabled", "name", "pvid", "send", "tagged")
+    __slots__ = ("counters", "enabled", "name", "own", "own_address_frames", "pvid", "send",
+                 "tagged")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, own: bool = False) -> None:
         self.name = name
+        self.own = own
+        """The switch's own interface in a VLAN, where its addresses are permanent entries."""
+        self.own_address_frames = 0
+        """Frames that came in here with one of the switch's addresses as their source."""
         self.enabled = False
         self.pvid: int | None = None
         self.tagged: frozenset[int] = frozenset()
@@ -157,8 +167,11 @@ class Bridge:
         ports: Sequence[str],
         mac_age: float,
         now: Callable[[], float] = time.monotonic,
+        own_macs: Iterable[bytes] = (),
     ) -> None:
         self._ports: dict[str, _Port] = {name: _Port(name) for name in ports}
+        self._own_macs = frozenset(own_macs)
+        """The switch's addresses (6 bytes each): never learned on a port."""
         self._vlans: dict[int, _Vlan] = {}
         self._now = now
         self._mac_age = math.inf
@@ -219,7 +232,7 @@ class Bridge:
         management). It starts disabled, like every port."""
         if port in self._ports:
             raise ValueError(f"port {port!r} exists")
-        self._ports[port] = _Port(port)
+        self._ports[port] = _Port(port, own=True)
 
     def remove_port(self, port: str) -> None:
         """Forget a port added with `add_port`, and every address learned on it."""
@@ -234,13 +247,16 @@ class Bridge:
         self._rebuild()
 
     def flush(self) -> None:
-        """Interface-module reset: the address table and every counter of every port cleared."""
+        """Interface-module reset: the address table and every counter of every port cleared
+        (the switch's permanent entries stay)."""
         for vlan in self._vlans.values():
             vlan.macs.clear()
             vlan.seen.clear()
         self._learned = 0
         for p in self._ports.values():
             p.counters[:] = [0] * len(COUNTER_FIELDS)
+            p.own_address_frames = 0
+        self._rebuild()
 
     def mac_table(self) -> list[tuple[str, str, int]]:
         """Unexpired entries as (`001871-c3f2ff`, port, VID), sorted by VID then MAC."""
@@ -268,6 +284,12 @@ class Bridge:
         """The port's counters, keyed by the field names of `PortCounters`."""
         return dict(zip(COUNTER_FIELDS, self._port(port).counters, strict=True))
 
+    def own_address_frames(self) -> dict[str, int]:
+        """Ports that received frames with the switch's own address as their source: how
+        many each (not learned, see the module docstring)."""
+        return {p.name: p.own_address_frames for p in self._ports.values()
+                if p.own_address_frames}
+
     def _rebuild(self) -> None:
         """Recompute each VLAN's egress ports and drop addresses on ports no longer in it."""
         wanted: dict[int, dict[_Port, bool]] = {}
@@ -289,6 +311,19 @@ class Bridge:
             for mac, p in list(vlan.macs.items()):
                 if p not in egress:
                     self._forget(vlan, mac)
+            self._pin_own(vlan)
+
+    def _pin_own(self, vlan: _Vlan) -> None:
+        """The switch's addresses as permanent entries on its interface in `vlan`, if any."""
+        own = next((q for q in vlan.egress if q.own), None)
+        if own is None:
+            return
+        now = self._now()
+        for mac in self._own_macs:
+            if mac not in vlan.macs:
+                self._learned += 1
+            vlan.macs[mac] = own
+            vlan.seen[mac] = now
 
     def _forget(self, vlan: _Vlan, mac: bytes) -> None:
         del vlan.macs[mac]
@@ -299,7 +334,8 @@ class Bridge:
         """Remove every entry older than the MAC age; schedule the next sweep."""
         oldest = now - self._mac_age
         for vlan in self._vlans.values():
-            stale = [mac for mac, seen in vlan.seen.items() if seen < oldest]
+            stale = [mac for mac, seen in vlan.seen.items()
+                     if seen < oldest and not vlan.macs[mac].own]
             for mac in stale:
                 self._forget(vlan, mac)
         self._next_sweep = now + self._mac_age / 2
@@ -376,9 +412,11 @@ class Bridge:
             old = macs.get(src)
             if old is p:
                 vlan.seen[src] = now
-            elif old is not None:
+            elif old is not None and not old.own:
                 macs[src] = p  # station moved
                 vlan.seen[src] = now
+            elif old is not None or src in self._own_macs:
+                p.own_address_frames += 1  # a front port sending as the switch
             elif self._learned < MAX_MACS:
                 macs[src] = p
                 vlan.seen[src] = now
@@ -388,7 +426,7 @@ class Bridge:
         if not group:
             out = macs.get(dst)
             if out is not None:
-                if now - vlan.seen[dst] > self._mac_age:
+                if now - vlan.seen[dst] > self._mac_age and not out.own:
                     self._forget(vlan, dst)
                 elif out is p:
                     return

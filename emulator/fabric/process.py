@@ -126,7 +126,7 @@ class Fabric:
         self.ports = dict(sorted(ports.items(), key=lambda kv: hardware.port_sort_key(kv[0])))
         self.wires: dict[str, Wire] = {}
         self.carrier: dict[str, bool] = dict.fromkeys(self.ports, False)
-        self.bridge = Bridge(list(self.ports), mac_age)
+        self.bridge = Bridge(list(self.ports), mac_age, own_macs=(mac,) if mac else ())
         self.tasks: set[asyncio.Task[None]] = set()
         self.inband = None if netns is None else VlanInterfaces(netns, self.bridge, mac,
                                                                 self.drain)

@@ -36,9 +36,9 @@ class Clock:
 class Lab:
     """A bridge with every port attached to a list that collects what it sends."""
 
-    def __init__(self, mac_age: float = 300.0) -> None:
+    def __init__(self, mac_age: float = 300.0, own_macs: tuple[bytes, ...] = ()) -> None:
         self.clock = Clock()
-        self.bridge = Bridge(PORTS, mac_age, now=self.clock)
+        self.bridge = Bridge(PORTS, mac_age, now=self.clock, own_macs=own_macs)
         self.sent: dict[str, list[bytes]] = {name: [] for name in PORTS}
         self.controls: list[tuple[str, int, bytes]] = []
         for name in PORTS:
@@ -566,3 +566,51 @@ def test_added_port_forwards_in_its_vlan_and_removed_port_is_forgotten(lab: Lab)
     assert all(port != "vlan1" for _, port, _ in lab.bridge.mac_table())
     lab.send("vlan1", udp(H3, BCAST))  # no such port any more: ignored
     assert not lab.take()
+
+
+SWITCH = "00:18:71:c3:00:00"
+
+
+def test_own_address_is_a_permanent_entry_no_front_port_can_take() -> None:
+    lab = Lab(own_macs=(bytes.fromhex(SWITCH.replace(":", "")),))
+    for name in PORTS:
+        lab.port(name)
+    lab.port("A3", pvid=20)
+    own: list[bytes] = []
+    lab.bridge.add_port("vlan1")
+    lab.bridge.attach("vlan1", own.append)
+    lab.bridge.configure("vlan1", enabled=True, pvid=1, tagged=())
+    lab.send("A1", udp(H1, SWITCH))
+    assert len(own) == 1 and not lab.take()  # known before the switch ever sent a frame
+
+    lab.send("A2", udp(SWITCH, BCAST))  # a host sending as the switch: forwarded, not learned
+    assert set(lab.take()) == {"A1", "A4", "B1"} and len(own) == 2
+    lab.send("A3", udp(SWITCH, BCAST))  # VLAN 20, where the switch has no interface
+    lab.take()
+    assert lab.bridge.own_address_frames() == {"A2": 1, "A3": 1}
+    switch_rows = [row for row in lab.bridge.mac_table() if row[0] == "001871-c30000"]
+    assert switch_rows == [("001871-c30000", "vlan1", 1)]
+
+    lab.clock.t += 1000  # far beyond the MAC age, and a sweep runs
+    lab.send("A1", udp(H1, SWITCH))
+    lab.bridge.flush()
+    lab.send("A1", udp(H1, SWITCH))
+    assert len(own) == 4 and not lab.take()
+    assert lab.bridge.own_address_frames() == {}  # counters go with a reset
+
+
+def test_an_address_learned_on_the_switch_interface_does_not_move() -> None:
+    """Without the base MAC given, what the switch's interface sends from is still its own."""
+    lab = Lab()
+    lab.port("A1")
+    lab.port("A2")
+    own: list[bytes] = []
+    lab.bridge.add_port("vlan1")
+    lab.bridge.attach("vlan1", own.append)
+    lab.bridge.configure("vlan1", enabled=True, pvid=1, tagged=())
+    lab.send("vlan1", udp(H3, BCAST))
+    lab.send("A2", udp(H3, BCAST))
+    lab.take()
+    lab.send("A1", udp(H1, H3))
+    assert len(own) == 2 and not lab.take()
+    assert lab.bridge.own_address_frames() == {"A2": 1}

@@ -157,9 +157,9 @@ class _Connection(asyncssh.SSHServer):
             return True
         self._failures += 1
         if self._failures >= NUM_ATTEMPTS and self._conn is not None:
-            asyncio.get_running_loop().call_soon(
-                self._conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "Too many authentication failures")
+            # Before the refusal goes out: a client told "try again" would ask its user.
+            self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                                  "Too many authentication failures")
         return False
 
     def auth_completed(self) -> None:

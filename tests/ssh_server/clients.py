@@ -44,7 +44,8 @@ class LineCli:
     """Echoes lines after a ProCurve-like banner and prompt. `flood` writes until drain()
     stalls for STALL_TIMEOUT, recording how much got written: that is the back-pressure
     check. It reports a login at once, as a switch without passwords does, unless
-    `logs_in` is False (then telnet's pre-login limits stay on the connection)."""
+    `logs_in` is False: then telnet's pre-login limits stay on a connection until it says
+    `login`."""
 
     logs_in: bool = True
     peers: list[Peer] = field(default_factory=list)
@@ -89,11 +90,14 @@ class LineCli:
         if command == b"flood":
             await self._flood(channel)
             return False
+        if command == b"login":
+            channel.logged_in()
         reply = {
             b"size": f"{channel.width}x{channel.height}".encode(),
             b"peer": f"{peer.transport} {peer.address} {peer.username} {peer.level} "
                      f"pty={peer.pty}".encode(),
             b"ff": b"\xff",
+            b"login": b"logged in",
         }.get(command, b"said: " + command[:40] + b" len=%d" % len(command))
         channel.write(reply + b"\r\n")
         await channel.drain()

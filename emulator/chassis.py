@@ -35,7 +35,7 @@ from typing import Any, Final, TextIO
 
 import emulator
 from emulator import hardware, inband, ipc
-from emulator.flash import Flash, read_json, write_json
+from emulator.flash import Flash, private_dir, read_json, write_json
 from emulator.redundancy.election import Candidate, elect
 from emulator.timing import PROFILES, Timing
 
@@ -84,7 +84,7 @@ def read_inventory(data_dir: Path) -> hardware.Inventory:
 
 def prepare_data_dir(data_dir: Path) -> hardware.Inventory:
     """First start builds the chassis: an inventory seeded from the directory, blank flashes."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     path = data_dir / CHASSIS_FILE
     if path.exists():
         inventory = read_inventory(data_dir)

@@ -16,7 +16,7 @@ from typing import Any
 from emulator.config.model import SwitchConfig
 from emulator.config.parse import LineError, parse_config
 from emulator.config.render import render_config
-from emulator.events import EventLog
+from emulator.events import EventLog, Severity
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
 from emulator.flash import Flash
 from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
@@ -32,6 +32,10 @@ from emulator.timing import Timing
 PASSWORDS_FILE = "passwords.json"
 BOOT_SEPARATOR = "-" * 41
 """The line a ProCurve logs at the start of every boot."""
+STARTUP_LINE_REFUSED = "startup-config line {lineno} not applied"
+"""What `show log` says of a startup-config line the switch could not take: its number only.
+The line and the error, which quote the file (it may hold a community or a password the
+operator reading the log must not see), go to the module's stderr alone."""
 DEFAULT_CREDENTIALS = {"manager": ("manager", "manager"), "operator": ("operator", "operator")}
 
 
@@ -193,7 +197,8 @@ class Device:
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
              slot: str = "MM1") -> tuple[Device, list[LineError]]:
         """Read the startup config from flash (or the factory default) the way the switch boots:
-        lines it cannot accept are reported and skipped, never fatal."""
+        lines it cannot accept are logged by number and skipped, never fatal; the caller gets
+        them whole for its stderr."""
         credentials = Credentials(flash)
         text = flash.read_startup()
         if text is None:
@@ -218,6 +223,9 @@ class Device:
         events.log("system", f"{PRODUCT_LINE}, {slot} booted with {SOFTWARE_REVISION}")
         for module_slot in sorted(inventory.modules):
             events.log("chassis", f"Slot {module_slot} Ready")
+        for error in errors:
+            events.log("config", STARTUP_LINE_REFUSED.format(lineno=error.lineno),
+                       Severity.WARNING)
         return device, errors
 
     def software_version(self) -> str:

@@ -3,15 +3,24 @@
 Every write is atomic and durable before it returns (temp file, fsync, rename, fsync of the
 directory): containers are stopped with SIGKILL, and `write memory` promises the config is
 saved when the prompt comes back.
+
+The data directory may sit on a host other users share, and it holds secrets (communities in
+the config, passwords, SSH host keys, SNMPv3 keys): every file is private to us (0600) in
+private folders (0700), a temporary file is made exclusively under a random name (never one
+another user could plant a symlink at), and a data directory another user could write to is
+refused at start, as OpenSSH refuses a key file others can read.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from emulator import hardware
 
@@ -19,21 +28,58 @@ STARTUP_CONFIG = "config/startup"
 IMAGES = "images.json"
 STATE = "state.json"
 SECURITY = "security"
+PRIVATE_FILE: Final = 0o600
+PRIVATE_DIR: Final = 0o700
+FOREIGN_WRITE: Final = stat.S_IWGRP | stat.S_IWOTH
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace `path` with `data` so that a crash at any point leaves the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+def private_dir(path: Path) -> None:
+    """Create `path` and its missing parents as private folders, then refuse it if it is not
+    ours alone: owned by another user, or writable by group or others (whoever can write
+    there can swap our files, or read the secrets in the ones they plant)."""
+    missing: list[Path] = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(PRIVATE_DIR, exist_ok=True)
+        os.chmod(folder, PRIVATE_DIR)
+    info = path.stat()
+    if info.st_uid != os.geteuid():
+        raise PermissionError(errno.EPERM, f"owned by uid {info.st_uid}, not by this user "
+                                           f"(uid {os.geteuid()})")
+    if info.st_mode & FOREIGN_WRITE:
+        raise PermissionError(errno.EPERM, f"writable by other users (mode "
+                                           f"{stat.S_IMODE(info.st_mode):04o}); chmod go-w it")
+
+
+def _private_subdir(path: Path) -> None:
+    """A folder of our own inside the data dir: made private, and kept so if it was not."""
+    path.mkdir(PRIVATE_DIR, parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Replace `path` with `data` so that a crash at any point leaves the old or the new file.
+    The temporary file is mkstemp's: created with O_EXCL under a random name, mode 0600."""
+    if not path.parent.is_dir():
+        _private_subdir(path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(dir_fd)
@@ -53,8 +99,8 @@ def durable_remove(path: Path) -> None:
         os.close(dir_fd)
 
 
-def write_json(path: Path, value: Any, mode: int = 0o644) -> None:
-    atomic_write(path, (json.dumps(value, indent=2, sort_keys=True) + "\n").encode(), mode)
+def write_json(path: Path, value: Any) -> None:
+    atomic_write(path, (json.dumps(value, indent=2, sort_keys=True) + "\n").encode())
 
 
 def read_json(path: Path, default: Any) -> Any:
@@ -80,9 +126,10 @@ class Flash:
 
     def format(self) -> None:
         """A new module: image versions and empty folders; the startup config stays absent
-        (the switch then boots its factory default)."""
-        self.security.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.security, 0o700)
+        (the switch then boots its factory default). Folders an older version made readable
+        by others are made private."""
+        for folder in (self.root, self.security, (self.root / STARTUP_CONFIG).parent):
+            _private_subdir(folder)
         if not (self.root / IMAGES).exists():
             write_json(
                 self.root / IMAGES,
@@ -129,4 +176,4 @@ class Flash:
         return read_json(self.security / name, None)
 
     def write_security(self, name: str, value: Any) -> None:
-        write_json(self.security / name, value, 0o600)
+        write_json(self.security / name, value)

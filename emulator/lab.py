@@ -21,6 +21,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import re
 import select
 import shlex
 import signal
@@ -34,6 +35,7 @@ from typing import Any, Final
 import emulator
 from emulator import ipc
 from emulator.container import CONTAINER_ENV, INTFS_VARIABLE, active_ready
+from emulator.flash import PRIVATE_FILE, private_dir
 
 SWITCH_IMAGE: Final = "procurve-emu"
 """A node is an emulated switch when its image's repository name is this, whatever the
@@ -52,6 +54,15 @@ EXEC_DEADLINE: Final = 60.0
 POLL: Final = 0.1
 """Status poll period while a switch boots: its control socket has no readiness event."""
 PACKAGE_ROOT: Final = Path(emulator.__file__).resolve().parent.parent
+NAME_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+"""Lab and node names: what Docker takes in a container name (`clab-LAB-NODE`). They become
+a namespace name and folders of the lab directory, so no separator, and no `..` either."""
+NAME_MAX: Final = 255
+"""Longest namespace name (`ip netns` keeps each as a file in /run/netns)."""
+IFNAMSIZ: Final = 16
+"""The kernel's interface name buffer: names of at most 15 characters."""
+IFNAME_FORBIDDEN: Final = frozenset("/:") | frozenset(" \t\n\r\v\f")
+"""Characters the kernel refuses in an interface name (dev_valid_name)."""
 
 
 class LabError(Exception):
@@ -251,6 +262,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Lab:
     for node, _ in lab.endpoints():
         if node not in nodes:
             raise LabError(f"link to unknown node {node!r}")
+    validate(lab)
     lab.addresses = _addresses(lab)
     return lab
 
@@ -263,6 +275,37 @@ def _addresses(lab: Lab) -> dict[str, ipaddress.IPv4Address]:
     used = {lab.gateway, *fixed.values()}
     free = (a for a in lab.subnet.hosts() if a not in used)
     return {name: fixed.get(name) or next(free) for name in lab.nodes}
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not NAME_RE.fullmatch(name) or ".." in name:
+        raise LabError(f"{kind} name {name!r}: letters, digits, '_', '.' and '-' only, "
+                       "starting with a letter or digit, no '..'")
+
+
+def _check_ifname(node: str, ifname: str) -> None:
+    """The kernel's rule, and no leading '-' (`ip` would read the name as an option)."""
+    if (not ifname or len(ifname) >= IFNAMSIZ or ifname in (".", "..")
+            or ifname.startswith("-") or IFNAME_FORBIDDEN & set(ifname)):
+        raise LabError(f"node {node}: interface name {ifname!r}: 1 to {IFNAMSIZ - 1} "
+                       "characters, no '/', ':' or blank, not '.' or '..'")
+
+
+def validate(lab: Lab) -> None:
+    """Every name the lab derives from the topology, before anything is created or removed:
+    the namespaces, folders and interfaces of `up` stay inside the lab's scope."""
+    _check_name("lab", lab.name)
+    for name in lab.nodes:
+        _check_name("node", name)
+        if len(lab.namespace(name)) > NAME_MAX:
+            raise LabError(f"namespace {lab.namespace(name)!r}: longer than {NAME_MAX} "
+                           "characters; shorten the lab or node name")
+        _check_ifname(name, lab.host_veth(name))
+    for node, ifname in lab.endpoints():
+        _check_ifname(node, ifname)
+    for index, tunnel in enumerate(lab.tunnels):
+        _check_ifname(tunnel.endpoint[0], lab.tunnel_name(index))
+    _check_ifname("bridge", lab.bridge)
 
 
 def _ip(*args: str) -> str:
@@ -347,15 +390,23 @@ def _tunnel(lab: Lab, index: int, tunnel: Tunnel) -> None:
 
 
 def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
+    """Its console log holds what the switch prints (startup-config lines it refused, with
+    their text): private to us, in private folders, never through a planted symlink."""
     directory = lab.node_dir(node.name)
-    directory.mkdir(parents=True, exist_ok=True)
-    with (directory / LOG_FILE).open("ab") as log:
+    private_dir(directory)
+    log = os.open(directory / LOG_FILE,
+                  os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                  PRIVATE_FILE)
+    try:
+        os.fchmod(log, PRIVATE_FILE)  # a log from an older version may be open to all
         process = subprocess.Popen(
             ["ip", "netns", "exec", lab.namespace(node.name),
              sys.executable, "-m", "emulator.main", "run"],
             cwd=PACKAGE_ROOT, env=node_env(lab, node), stdin=subprocess.DEVNULL,
             stdout=log, stderr=log, start_new_session=True,
         )
+    finally:
+        os.close(log)
     (directory / PID_FILE).write_text(f"{process.pid}\n")
     return process
 

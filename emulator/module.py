@@ -249,7 +249,7 @@ class Module:
         from emulator.cli.session import CliSession
         from emulator.commands import command_table
         from emulator.device import Device
-        from emulator.events import EventLog, Severity
+        from emulator.events import EventLog
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
@@ -266,10 +266,9 @@ class Module:
         device, errors = Device.boot(
             read_inventory(self.data_dir), flash, self.timing, events, self.slot
         )
-        for error in errors:
-            text = f"startup-config line {error.lineno}: {error.message}"
-            events.log("config", text, Severity.WARNING)
-            report(self.slot, f"{text} ({error.line.strip()})")
+        for error in errors:  # logged by number only (Device.boot): the text goes to stderr
+            report(self.slot, f"startup-config line {error.lineno}: {error.message} "
+                              f"({error.line.strip()})")
         self.record_mastership(device, grant)
         device.mgmt_netns = grant.mgmt_netns
         device.on_reboot.append(self.reboot)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from emulator.config.model import ConfigError, SwitchConfig
+from emulator.config.text import is_config_text
 from emulator.device import Device
 from snmp import ber
 from snmp.ber import Oid, Value
@@ -232,17 +233,15 @@ def truth(flag: bool) -> Value:
     return integer(1 if flag else 2)
 
 
-QUOTE: Final = ord('"')
-
-
 def text_of(value: Value) -> str:
-    """A SET's OCTET STRING as config text: a DisplayString of printable ASCII without the
-    config's quote character (a control character or a `"` would not survive `write memory`
-    and the next boot's parse), anything else a wrongValue."""
+    """A SET's OCTET STRING as config text: what config/text.py lets the config keep (a
+    control character or a `"` would not survive `write memory` and the next boot's parse),
+    anything else a wrongValue."""
     assert isinstance(value.data, bytes)
-    if any(not 0x20 <= b < 0x7F or b == QUOTE for b in value.data):
+    text = value.data.decode("latin-1")
+    if not is_config_text(text):
         raise SetError(ber.WRONG_VALUE)
-    return value.data.decode()
+    return text
 
 
 def oid_text(oid: Oid) -> str:

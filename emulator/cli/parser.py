@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from emulator.cli.grammar import Command, Level, ModeKind, ParamType, Where
+from emulator.config.text import tokenize as tokenize  # a line reads as in a config file
 
 NO: Final = "no"
 NO_HELP: Final = "Negate a command or set its defaults."
@@ -29,16 +30,8 @@ VISIBLE: Final[dict[ModeKind, frozenset[Where]]] = {
 
 SPECIFICITY: Final = {Where.EXEC: 0, Where.CONFIG: 1, Where.VLAN: 2, Where.INTERFACE: 2}
 
-_TOKEN_RE: Final = re.compile(r'"([^"]*)"?|(\S+)')
-
-
 class ParseError(Exception):
     """The switch's answer to a line it cannot run."""
-
-
-def tokenize(line: str) -> list[str]:
-    """Split on blanks; a double-quoted token may hold blanks (`name "core uplink"`)."""
-    return [m.group(1) if m.group(1) is not None else m.group(2) for m in _TOKEN_RE.finditer(line)]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from emulator.config.text import is_config_text
 from emulator.hardware import (
     DEFAULT_HOSTNAME,
     DEFAULT_MODULES,
@@ -43,7 +44,8 @@ TEXT_LIMITS: Final = {
     "location": 255,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
-the others as documented for the 5400zl/8200zl family)."""
+the others as documented for the 5400zl/8200zl family). Which characters they may hold is
+config/text.py's rule, the same for all."""
 
 # The switch's refusals. The real K.15 wording is known for `Invalid input:`; the others are
 # modelled on the K.15 message style, since the captures we have never show them.
@@ -491,8 +493,12 @@ def _holds_name(vid: int, name: str) -> bool:
 
 
 def _check_text(kind: str, value: str) -> None:
+    """A string the config could not write back as it is (a `"`, a control or non-ASCII
+    character) is refused as the CLI refuses a word it cannot take."""
     if not value:
         raise ConfigError(EMPTY_STRING.format(token=kind.split()[-1]))
+    if not is_config_text(value):
+        raise ConfigError(INVALID_INPUT.format(token=value))
     limit = TEXT_LIMITS[kind]
     if len(value) > limit:
         raise ConfigError(TOO_LONG.format(limit=limit))

@@ -9,7 +9,6 @@ of a real K.15 box booting a hand-edited or foreign config.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
@@ -39,6 +38,7 @@ from emulator.config.render import (
     SNMPV3_MESSAGE_PROCESSING,
     SNMPV3_SEC_MODEL,
 )
+from emulator.config.text import tokenize
 from emulator.hardware import SLOTS, Inventory, PortListError, module_type_for_config
 from emulator.hardware import parse_port_list as _parse_port_list
 
@@ -46,7 +46,6 @@ INCOMPLETE_INPUT: Final = "Incomplete input: {token}"
 MODULE_ABSENT: Final = "Module {slot} is not present."
 MODULE_MISMATCH: Final = "Module {slot} type mismatch: {configured} configured, {installed} found."
 
-_TOKEN_RE: Final = re.compile(r'"([^"]*)"|(\S+)')
 _COMMENT: Final = ";"
 
 _ACCESS_WORDS: Final = {access.value: access for access in CommunityAccess}
@@ -122,7 +121,7 @@ class _Loader:
         (as in the CLI) is accepted inside a context without leaving it."""
         if line.lstrip().startswith(_COMMENT):
             return
-        words = _words(line)
+        words = tokenize(line)
         if not words:
             return
         if words[0].lower() == "exit":
@@ -471,11 +470,6 @@ _INTERFACE: Final[dict[tuple[str, ...], InterfaceAction]] = {
 
 
 # --- matching and arguments ----------------------------------------------------------------
-
-
-def _words(line: str) -> list[str]:
-    """Split on blanks, a double-quoted string being one word (ProCurve has no escapes)."""
-    return [quoted if bare == "" else bare for quoted, bare in _TOKEN_RE.findall(line)]
 
 
 def _lookup(table: Mapping[tuple[str, ...], H], words: list[str]) -> tuple[H, list[str]] | None:

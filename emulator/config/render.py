@@ -25,6 +25,7 @@ from emulator.config.model import (
     Vlan,
     VlanIp,
 )
+from emulator.config.text import quote
 from emulator.hardware import (
     CHASSIS_PRODUCT,
     MAC_AGE_DEFAULT,
@@ -58,11 +59,6 @@ NOTIFY_INFORM: Final = "type inform"
 
 RESTRICTION_WORDS: Final = {True: "restricted", False: "unrestricted"}
 IP_MODE_WORDS: Final = {IpMode.DHCP: "dhcp-bootp"}
-
-
-def quote(text: str) -> str:
-    """ProCurve writes every user string double-quoted, even single words."""
-    return f'"{text}"'
 
 
 def render_config(cfg: SwitchConfig) -> str:

@@ -12,7 +12,15 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from emulator import ipc
-from emulator.flash import IMAGES, SECURITY, STARTUP_CONFIG, Flash, atomic_write, durable_remove
+from emulator.flash import (
+    IMAGES,
+    PRIVATE_FILE,
+    SECURITY,
+    STARTUP_CONFIG,
+    Flash,
+    atomic_write,
+    durable_remove,
+)
 from emulator.redundancy.state import FAILOVER_FILE, PREFERENCE_FILE
 
 ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE, PREFERENCE_FILE)
@@ -24,15 +32,17 @@ class SyncError(Exception):
 
 
 def synced_files(flash: Flash) -> list[tuple[str, bytes | None, int]]:
-    """(path relative to the flash root, content or None for absent, mode) of every synced file."""
+    """(path relative to the flash root, content or None for absent, mode) of every synced file;
+    all private, as on the active's flash (the config holds the communities)."""
     files: list[tuple[str, bytes | None, int]] = []
     for name in ROOT_FILES:
         path = flash.root / name
-        files.append((name, path.read_bytes() if path.exists() else None, 0o644))
+        files.append((name, path.read_bytes() if path.exists() else None,
+                      PRIVATE_FILE))
     if flash.security.is_dir():
         for path in sorted(flash.security.iterdir()):
             if path.is_file() and not path.name.startswith("."):
-                files.append((f"{SECURITY}/{path.name}", path.read_bytes(), 0o600))
+                files.append((f"{SECURITY}/{path.name}", path.read_bytes(), PRIVATE_FILE))
     return files
 
 
@@ -65,7 +75,8 @@ def _target(flash: Flash, name: str) -> Path:
 
 
 async def receive(link: ipc.Link, flash: Flash) -> None:
-    """The standby's side: store each file durably, then acknowledge it; until the link ends."""
+    """The standby's side: store each file durably, then acknowledge it; until the link ends.
+    A file is never stored more open than private, whatever mode the message names."""
     while True:
         try:
             msg = await link.recv_message()
@@ -77,5 +88,5 @@ async def receive(link: ipc.Link, flash: Flash) -> None:
         if msg.data is None:
             durable_remove(path)
         else:
-            atomic_write(path, base64.b64decode(msg.data), msg.mode)
+            atomic_write(path, base64.b64decode(msg.data), msg.mode & PRIVATE_FILE)
         await link.send(ipc.SyncAck(msg.path))

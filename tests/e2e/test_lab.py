@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -161,6 +162,9 @@ def test_single_switch_lab_comes_up_and_goes_away_without_a_trace(
         "sw1", "show system")
     namespaces, interfaces, pids = single.traces()
     assert len(namespaces) >= 3 and interfaces and len(pids) >= 4  # chassis, fabric, mm1, mm2
+    node_dir = single.lab.node_dir("sw1")  # the console log carries what the switch prints
+    assert stat.S_IMODE((node_dir / lab.LOG_FILE).stat().st_mode) == 0o600
+    assert stat.S_IMODE(node_dir.stat().st_mode) == 0o700
     single.down()
     assert single.traces() == (set(), set(), set())
     assert not [pid for pid in pids if alive(pid)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 from pathlib import Path
 
@@ -92,3 +93,48 @@ topology:
     assert layers.nodes["h1"].exec == ["ip link set lo up", "echo kind"]
     assert layers.links[0].mtu == lab.LINK_MTU
     assert layers.tunnels[0].dst_port == lab.VXLAN_PORT
+
+
+def _topology(tmp_path: Path, name: str = "lab", node: str = "h1",
+              ifname: str = "eth1") -> Path:
+    path = tmp_path / "bad.clab.yml"
+    path.write_text(f"name: '{name}'\ntopology:\n  nodes:\n    '{node}': {{kind: linux}}\n"
+                    f"    h2: {{kind: linux}}\n"
+                    f"  links:\n    - endpoints: ['{node}:{ifname}', 'h2:eth1']\n")
+    return path
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b", "..", ".hidden", "-n", "a b", "x..y",
+                                  "x" * 300])
+def test_lab_names_that_leave_the_lab_directory_are_refused(tmp_path: Path,
+                                                           name: str) -> None:
+    with pytest.raises(lab.LabError, match=r"lab name|namespace"):
+        lab.load(_topology(tmp_path, name=name))
+
+
+@pytest.mark.parametrize("node", ["../../etc", "a/b", "..", ".", "-n", "h 1", "h1\t", "é"])
+def test_node_names_that_are_no_container_name_are_refused(tmp_path: Path, node: str) -> None:
+    with pytest.raises(lab.LabError, match="node name"):
+        lab.load(_topology(tmp_path, node=node))
+
+
+@pytest.mark.parametrize("ifname", ["eth1/x", "..", "e:1", "e 1", "-x",
+                                    "an-interface-x16", ""])
+def test_interface_names_the_kernel_or_ip_would_refuse_are_refused(tmp_path: Path,
+                                                                   ifname: str) -> None:
+    with pytest.raises(lab.LabError, match=r"interface name|bad link endpoint"):
+        lab.load(_topology(tmp_path, ifname=ifname))
+
+
+def test_a_fifteen_character_interface_name_is_taken(tmp_path: Path) -> None:
+    assert lab.load(_topology(tmp_path, ifname="e" * 15)).links[0].a == ("h1", "e" * 15)
+
+
+def test_lab_up_refuses_a_bad_topology_before_creating_anything(tmp_path: Path) -> None:
+    """The checks run at load: `up` (and `down`) touch nothing for such a file."""
+    path = _topology(tmp_path, node="../../escape")
+    parser = argparse.ArgumentParser()
+    lab.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["lab", "up", str(path)])
+    assert lab.main(args) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.clab.yml"]

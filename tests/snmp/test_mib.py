@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from emulator.config.model import Community, CommunityAccess
+from emulator.config.model import Community, CommunityAccess, SwitchConfig
 from emulator.config.parse import parse_config
 from emulator.config.render import render_config
 from emulator.device import Device, LldpNeighbor, MacEntry
 from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
 from snmp import ber
 from snmp.ber import Oid, Value
-from snmp.mib import Snapshot, parse_oid
+from snmp.mib import Snapshot, oid_text, parse_oid
 from snmp.mibs import view
 
 IF_DESCR = parse_oid("1.3.6.1.2.1.2.2.1.2")
@@ -161,6 +164,33 @@ def test_set_text_the_config_could_not_keep_is_refused(device: Device, text: byt
             ber.WRONG_VALUE, 1)
     assert config.hostname == "HP-8212zl" and config.port("A3").name is None
     assert parse_config(render_config(config), device.inventory).errors == []
+
+
+TEXT_COLUMNS: dict[Oid, Callable[[SwitchConfig], str | None]] = {
+    parse_oid("1.3.6.1.2.1.1.4.0"): lambda c: c.snmp_contact,
+    SYS_NAME_0: lambda c: c.hostname,
+    parse_oid("1.3.6.1.2.1.1.6.0"): lambda c: c.snmp_location,
+    (*IF_ALIAS, 3): lambda c: c.interfaces["A3"].name if "A3" in c.interfaces else "",
+}
+"""Every writable text object and the setting it is."""
+
+
+@pytest.mark.parametrize("oid", list(TEXT_COLUMNS), ids=oid_text)
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=40) | st.text(max_size=40).map(str.encode))
+def test_set_text_is_refused_or_survives_the_saved_config(device: Device, oid: Oid,
+                                                          data: bytes) -> None:
+    mib, snap = view(), Snapshot(device)
+    before = device.running.copy()
+    config = device.running.copy()
+    status = mib.set(snap, config, [(oid, Value(ber.OCTET_STRING, data))])
+    if status == (ber.NO_ERROR, 0):
+        assert TEXT_COLUMNS[oid](config) == data.decode("ascii")
+        booted = parse_config(render_config(config), device.inventory)
+        assert booted.errors == [] and booted.config == config
+    else:
+        assert status == (ber.WRONG_VALUE, 1) and config == before
 
 
 def test_communities_are_config(device: Device) -> None:

@@ -270,8 +270,9 @@ def test_killed_switch_comes_back_with_its_config_and_its_neighbour_follows(clab
 
 def test_stop_is_clean_and_the_logs_hold_no_warnings(clab: Clab) -> None:
     for node in SWITCH_ADDRESS:
+        address = clab.mgmt_address(node)
         clab.docker("stop", clab.container(node))
         assert clab.inspect(node, "{{.State.ExitCode}}") == "0", clab.logs(node)
         logs = clab.logs(node)
-        assert f"{node} ready: ssh -p 22 manager@{clab.mgmt_address(node)} " in logs
+        assert f"{node} ready: ssh -p 22 manager@{address} " in logs
         assert not [line for line in logs.splitlines() if "warning" in line.lower()], logs

@@ -6,21 +6,29 @@
 # flash survives SIGKILL because every write to it is atomic. The console is the container's
 # stdin/stdout (GNS3's telnet console, `docker attach`). The ENV block below is also
 # emulator/container.py's CONTAINER_ENV (a test holds the two equal).
-FROM python:3.11-slim
+#
+# BASE: any Debian-family image with python3 (>= 3.11) and its venv module; the tests build on
+# one made with debootstrap where Docker Hub is out of reach (tests/e2e/docker_engine.py).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 # ethtool: veth offloads off on AF_PACKET ports; iproute2 and iputils-ping: in-band
-# management's interfaces and the CLI's ping.
+# management's interfaces and the CLI's ping. Nothing of apt's lists or cache stays behind.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ethtool iproute2 iputils-ping \
-    && rm -rf /var/lib/apt/lists/*
+    && apt-get clean \
+    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 
-WORKDIR /usr/src/procurve-emu
-COPY pyproject.toml README.md ./
-COPY emulator ./emulator
-COPY snmp ./snmp
-COPY ssh_server ./ssh_server
-RUN pip install --no-cache-dir . && cd / && rm -rf /usr/src/procurve-emu
-WORKDIR /
+# A venv: Debian's own python refuses a bare `pip install` (PEP 668).
+COPY pyproject.toml README.md /usr/src/procurve-emu/
+COPY emulator /usr/src/procurve-emu/emulator
+COPY snmp /usr/src/procurve-emu/snmp
+COPY ssh_server /usr/src/procurve-emu/ssh_server
+RUN python3 -m venv /opt/procurve-emu \
+    && /opt/procurve-emu/bin/pip install --no-cache-dir /usr/src/procurve-emu \
+    && /opt/procurve-emu/bin/pip uninstall -y -q pip \
+    && ln -s /opt/procurve-emu/bin/procurve-emu /usr/local/bin/procurve-emu \
+    && rm -rf /usr/src/procurve-emu
 
 # containerlab: eth0 is management (SSH 22, telnet 23, SNMP 161), eth1..N become A1, A2, ...
 # once CLAB_INTFS of them exist. GNS3: set PROCURVE_MGMT_INTERFACE=none, every ethN is a port.

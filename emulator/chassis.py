@@ -35,6 +35,7 @@ from typing import Any, Final, TextIO
 
 import emulator
 from emulator import hardware, inband, ipc
+from emulator.container import chassis_identity
 from emulator.flash import Flash, private_dir, read_json, write_json
 from emulator.redundancy.election import Candidate, elect
 from emulator.timing import PROFILES, Timing
@@ -83,13 +84,14 @@ def read_inventory(data_dir: Path) -> hardware.Inventory:
 
 
 def prepare_data_dir(data_dir: Path) -> hardware.Inventory:
-    """First start builds the chassis: an inventory seeded from the directory, blank flashes."""
+    """First start builds the chassis: an inventory of its own (container.chassis_identity
+    says how it is drawn; the flash keeps it), blank flashes."""
     private_dir(data_dir)
     path = data_dir / CHASSIS_FILE
-    if path.exists():
-        inventory = read_inventory(data_dir)
-    else:
-        inventory = hardware.Inventory.generate(str(data_dir.resolve()))
+    identity = chassis_identity(os.environ)
+    stored = read_inventory(data_dir) if path.exists() else None
+    inventory = identity.apply(stored or hardware.Inventory.generate(identity.seed))
+    if inventory != stored:
         write_json(path, asdict(inventory))
     for slot in hardware.MANAGEMENT_SLOTS:
         Flash.for_slot(data_dir, slot).format()
@@ -720,8 +722,10 @@ class Chassis:
         return f"{action} {module.slot}"
 
     def module_ready(self, module: Child, ready: ipc.Ready) -> None:
+        from emulator.container import reachable_address
+
         opts = self.options
-        host = opts.listen if opts.listen not in ("0.0.0.0", "::") else "127.0.0.1"
+        host = reachable_address(opts.listen)
         user = ready.manager_user or "manager"
         password = f" (password {ready.password_hint})" if ready.password_hint else ""
         announce(

@@ -12,18 +12,25 @@ only when the active management module's CLI answers on its SSH port.
 
 from __future__ import annotations
 
-import contextlib
+import fcntl
+import os
 import re
 import select
 import socket
+import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from emulator import hardware, ipc
+from emulator.inband import INTERFACE_PREFIX
 
 MGMT_DEFAULT: Final = "eth0"
+MGMT_VARIABLE: Final = "PROCURVE_MGMT_INTERFACE"
+SIOCGIFADDR: Final = 0x8915
+IFREQ_NAME: Final = struct.Struct("16s24x")
+"""struct ifreq with only the name filled in (40 octets on Linux)."""
 NO_MGMT: Final = "none"
 """PROCURVE_MGMT_INTERFACE value for GNS3: every ethN is a data port."""
 INTFS_VARIABLE: Final = "CLAB_INTFS"
@@ -31,8 +38,6 @@ INTFS_VARIABLE: Final = "CLAB_INTFS"
 INTFS_WAIT: Final = 300.0
 """Seconds to wait for CLAB_INTFS interfaces; containerlab's own wait script allows as long."""
 _ETH: Final = re.compile(r"^eth(\d+)$")
-RTMGRP_LINK: Final = 1
-"""Netlink multicast group of link changes: an interface appearing wakes the wait."""
 HEALTH_TIMEOUT: Final = 5.0
 SSH_IDENT: Final = b"SSH-"
 
@@ -43,12 +48,39 @@ CONTAINER_ENV: Final[dict[str, str]] = {
     "PROCURVE_TELNET_PORT": "23",
     "PROCURVE_SNMP_PORT": "161",
     "PROCURVE_AUTO_PORTS": "1",
-    "PROCURVE_MGMT_INTERFACE": MGMT_DEFAULT,
+    MGMT_VARIABLE: MGMT_DEFAULT,
     "PROCURVE_MGMT_NETNS": "self",
 }
 """The image's environment (the Dockerfile's ENV lines say the same; a test holds them equal):
 `procurve-emu lab` gives an emulated node exactly what a container would have. The container is
 the switch, so its VLAN addresses live in the container's own namespace (`self`)."""
+
+
+SEED_VARIABLE: Final = "PROCURVE_CHASSIS_SEED"
+BASE_MAC_VARIABLE: Final = "PROCURVE_BASE_MAC"
+SERIAL_VARIABLE: Final = "PROCURVE_SERIAL"
+CLAB_LAB: Final = "CLAB_LABEL_CONTAINERLAB"
+CLAB_NODE: Final = "CLAB_LABEL_CLAB_NODE_NAME"
+"""containerlab's labels, which it also hands every node as variables: the lab's name and
+the node's name in the topology."""
+
+
+def chassis_identity(environ: Mapping[str, str]) -> hardware.Identity:
+    """How this node's chassis gets its base MAC and serial. At random on first boot (then
+    kept in the flash), unless a lab wants the same switch on every deploy: a seed of its
+    own (PROCURVE_CHASSIS_SEED), else containerlab's lab and node names; and
+    PROCURVE_BASE_MAC / PROCURVE_SERIAL fix those values outright. ValueError for a bad one."""
+    seed = environ.get(SEED_VARIABLE) or None
+    if seed is None and environ.get(CLAB_NODE):
+        seed = f"containerlab {environ.get(CLAB_LAB, '')} {environ[CLAB_NODE]}"
+    fixed: dict[str, str | None] = {}
+    for variable, name in ((BASE_MAC_VARIABLE, "base_mac"), (SERIAL_VARIABLE, "serial")):
+        fixed[name] = environ.get(variable) or None
+        try:
+            hardware.Identity(**{name: fixed[name]})
+        except ValueError as exc:
+            raise ValueError(f"{variable}: {exc}") from None
+    return hardware.Identity(seed, **fixed)
 
 
 def data_interfaces(mgmt: str | None) -> list[str]:
@@ -63,9 +95,9 @@ def wait_for_interfaces(count: int, mgmt: str | None, log: Callable[[str], None]
     """The data interfaces once `count` of them exist, or what is there at the deadline
     (logged: a lab with a missing link still boots). The kernel's link notifications wake
     the wait, so it ends the moment the last interface appears."""
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as events:
-        events.bind((0, RTMGRP_LINK))
-        events.setblocking(False)
+    from emulator.fabric.afpacket import drain_events, link_events
+
+    with link_events() as events:
         found = data_interfaces(mgmt)
         if len(found) < count:
             log(f"waiting up to {timeout:.0f} s for {count} data interfaces "
@@ -78,9 +110,7 @@ def wait_for_interfaces(count: int, mgmt: str | None, log: Callable[[str], None]
                     "starting with those")
                 break
             select.select([events], [], [], remaining)
-            with contextlib.suppress(BlockingIOError):
-                while events.recv(65536):
-                    pass
+            drain_events(events)
             now = data_interfaces(mgmt)
             if now != found:
                 log(f"data interfaces: {', '.join(now) or 'none'}")
@@ -126,6 +156,41 @@ def active_ready(status: dict[str, Any]) -> bool:
     return any(m["role"] == "active" and m["ready"] for m in status["modules"])
 
 
+def missing_interfaces(environ: Mapping[str, str]) -> str | None:
+    """Why the chassis has not started yet when it is still waiting for containerlab's
+    links, else None. After `docker start` of a stopped node they never come: containerlab
+    makes a node's veths at deploy, and the old ones died with the container."""
+    intfs = environ.get(INTFS_VARIABLE, "").strip()
+    if not intfs.isdigit():
+        return None
+    mgmt = environ.get(MGMT_VARIABLE) or MGMT_DEFAULT
+    present = len(data_interfaces(None if mgmt == NO_MGMT else mgmt))
+    if present >= int(intfs):
+        return None
+    return (f"waiting for data interfaces: {present} of {intfs} ({INTFS_VARIABLE}) present; "
+            "a node started again with `docker start` needs its links made anew "
+            "(containerlab restarts a node with its links: lab_topologies/containerlab.md)")
+
+
+def reachable_address(listen: str) -> str:
+    """Where a user reaches the CLI: the listening address, or for a wildcard one this
+    namespace's first IPv4 address outside the loopback (a container's management address),
+    the switch's own VLAN interfaces last; 127.0.0.1 when there is none."""
+    if listen not in ("0.0.0.0", "::"):
+        return listen
+    found: list[tuple[bool, int, str]] = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for index, name in socket.if_nameindex():
+            try:
+                raw = fcntl.ioctl(probe, SIOCGIFADDR, IFREQ_NAME.pack(name.encode()))
+            except OSError:  # no IPv4 address
+                continue
+            address = socket.inet_ntoa(raw[20:24])
+            if not address.startswith("127."):
+                found.append((name.startswith(INTERFACE_PREFIX), index, address))
+    return min(found)[2] if found else "127.0.0.1"
+
+
 def health(data_dir: Path, timeout: float = HEALTH_TIMEOUT) -> str | None:
     """None when healthy, else why not. Healthy means the active module answers a client:
     the chassis holds the listening SSH socket even while no module serves it, so a
@@ -135,7 +200,7 @@ def health(data_dir: Path, timeout: float = HEALTH_TIMEOUT) -> str | None:
     try:
         reply = ipc.request(data_dir / CONTROL_SOCKET, ipc.StatusRequest(), timeout)
     except (OSError, EOFError, ipc.IpcError) as exc:
-        return f"no chassis answers in {data_dir}: {exc}"
+        return missing_interfaces(os.environ) or f"no chassis answers in {data_dir}: {exc}"
     if not isinstance(reply, ipc.StatusReply):
         return f"unexpected answer {reply.kind} from the chassis"
     status = reply.status

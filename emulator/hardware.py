@@ -8,6 +8,7 @@ parser and one ifIndex rule in the product.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import re
@@ -94,6 +95,39 @@ def module_type_for_config(name: str) -> ModuleType | None:
     return MODULE_TYPES.get(name.upper())
 
 
+HP_OUI: Final = "001871"
+"""Hewlett-Packard's OUI, the first half of every generated base MAC."""
+MAC_PATTERN: Final = re.compile(
+    r"^[0-9a-fA-F]{6}-?[0-9a-fA-F]{6}$|^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+"""A MAC as a user writes one: `001871-c3f2ff`, `001871c3f2ff` or `00:18:71:c3:f2:ff`."""
+SERIAL_PATTERN: Final = re.compile(r"^[A-Z0-9]{10}$")
+"""A chassis serial number as the label and `show system` print it (`SG749HB0MK`)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What makes a chassis this one and no other: how its first boot draws a base MAC and
+    serials (`seed`, None for at random), and values a lab fixes whatever the flash holds."""
+
+    seed: str | None = None
+    base_mac: str | None = None
+    serial: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.base_mac is not None and not (
+                MAC_PATTERN.match(self.base_mac) and not mac_bytes(self.base_mac)[0] & 1):
+            raise ValueError(f"not a unicast MAC address: {self.base_mac!r}")
+        if self.serial is not None and not SERIAL_PATTERN.match(self.serial):
+            raise ValueError(f"not a serial number (10 capitals and digits): {self.serial!r}")
+
+    def apply(self, inventory: Inventory) -> Inventory:
+        """The inventory with the fixed values in place."""
+        return dataclasses.replace(
+            inventory,
+            base_mac=inventory.base_mac if self.base_mac is None else format_mac(self.base_mac),
+            serial=inventory.serial if self.serial is None else self.serial)
+
+
 @dataclass
 class Inventory:
     """What is plugged into this chassis: interface modules per slot, base MAC, serials.
@@ -111,10 +145,12 @@ class Inventory:
     (until `insert`), across chassis restarts, as a module removed from the box."""
 
     @classmethod
-    def generate(cls, seed: str) -> Inventory:
-        """A new chassis with a stable base MAC and serials derived from `seed`."""
-        rng = random.Random(seed)
-        mac = f"001871-{rng.randrange(0x1000000):06x}"
+    def generate(cls, seed: str | None = None) -> Inventory:
+        """A new chassis: base MAC and serials drawn at random, so that every node of a lab is
+        a different switch even where all their data directories are `/flash`; or derived
+        from `seed` when a lab must come out the same on every deploy."""
+        rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        mac = f"{HP_OUI}-{rng.randrange(0x1000000):06x}"
         serial = f"SG{rng.randrange(700, 999)}{rng.choice('ABCDEFGH')}{rng.randrange(10**4, 10**5)}"
         slots = list(DEFAULT_MODULES) + list(MANAGEMENT_SLOTS) + ["FM1", "FM2", "SSM"]
         serials = {s: f"SG{rng.randrange(700, 999)}ZL{rng.randrange(1000, 9999)}" for s in slots}

@@ -274,7 +274,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> int:
     from emulator.chassis import ChassisOptions
     from emulator.chassis import run as run_chassis
+    from emulator.container import chassis_identity
 
+    try:
+        chassis_identity(os.environ)
+    except ValueError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
     if args.auto_ports:
         from emulator.chassis import announce
         from emulator.container import INTFS_VARIABLE, auto_ports

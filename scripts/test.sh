@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs everything the test suite needs on a fresh Debian machine, then runs ruff, mypy
-# and the whole pytest suite. Safe to run again: it installs only what is missing.
+# Installs everything the test suite needs on a fresh Debian machine (including a Docker engine
+# and debootstrap for the image's tests, and gns3-server for the appliance's), then runs ruff,
+# mypy and the whole pytest suite. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_debs=()
 for pair in ssh:openssh-client sshpass:sshpass telnet:telnet snmpget:snmp snmptrapd:snmptrapd \
             iperf3:iperf3 ip:iproute2 ping:iputils-ping ethtool:ethtool sysctl:procps \
-            nsenter:util-linux; do
+            nsenter:util-linux dockerd:docker.io debootstrap:debootstrap; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_debs+=("${pair#*:}")
 done
 if [ "${#need_debs[@]}" -gt 0 ]; then
@@ -19,6 +20,12 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# GNS3's server for tests/e2e/test_gns3.py, in a venv of its own: its pinned dependencies
+# must not move the test venv's.
+[ -x .venv-gns3/bin/gns3server ] || {
+  python3 -m venv .venv-gns3
+  .venv-gns3/bin/python -m pip install -q 'gns3-server==3.0.6'
+}
 
 .venv/bin/ruff check emulator snmp ssh_server tests benchmarks
 .venv/bin/mypy

@@ -24,6 +24,7 @@ import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 from emulator.fabric.mmsg import AUXDATA, BATCH, Incoming, Outgoing
@@ -41,6 +42,9 @@ TPID_8021Q: Final = 0x8100
 SIOCGIFFLAGS: Final = 0x8913
 SIOCSIFFLAGS: Final = 0x8914
 IFF_UP: Final = 0x1
+IFF_NOARP: Final = 0x80
+RTMGRP_LINK: Final = 1
+"""Netlink multicast group of link changes (an interface made, renamed, deleted)."""
 IFREQ: Final = struct.Struct("16sH22x")
 """struct ifreq with ifr_flags (40 octets on Linux)."""
 OFFLOADS: Final = ("gro", "gso", "tso", "tx")
@@ -58,6 +62,8 @@ class AfPacketPort:
     sock: socket.socket
     ifname: str = ""
     """The interface the socket is bound to (its admin state is the port's link)."""
+    ifindex: int = 0
+    """Its index: an interface of the same name made anew (a re-wired link) has another."""
     pending: deque[bytes] = field(default_factory=deque)
     """Frames of the last batch (and segments of super-frames) not yet handed to the bridge."""
     incoming: Incoming = field(default_factory=Incoming)
@@ -73,6 +79,7 @@ class AfPacketPort:
         # in the moment before bind() narrows it to ours.
         sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
         try:
+            ifindex = socket.if_nametoindex(ifname)
             sock.bind((ifname, ETH_P_ALL))
             sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
             sock.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
@@ -85,7 +92,22 @@ class AfPacketPort:
             raise
         sock.setblocking(False)
         _offloads_off(ifname)
-        return cls(name, sock, ifname=ifname)
+        port = cls(name, sock, ifname=ifname, ifindex=ifindex)
+        port.silence()
+        return port
+
+    def silence(self) -> None:
+        """No IP presence on the interface: a switch port neither answers ARP for addresses
+        the host's stack holds on other interfaces (a container's VLAN addresses live beside
+        its ports) nor speaks IPv6 (link-local address, router solicitations, MLD). Without
+        the privilege (no CAP_NET_ADMIN, /proc/sys read-only) the port still switches."""
+        self._change_flags(IFF_NOARP, 0)
+        with contextlib.suppress(OSError):
+            Path(f"/proc/sys/net/ipv6/conf/{self.ifname}/disable_ipv6").write_text("1")
+        ip = shutil.which("ip")
+        if ip is not None:
+            subprocess.run([ip, "-4", "addr", "flush", "dev", self.ifname], capture_output=True,
+                           check=False)
 
     def fileno(self) -> int:
         return self.sock.fileno()
@@ -141,10 +163,13 @@ class AfPacketPort:
         """Our end of a veth administratively down is NO-CARRIER at the far end, which is all
         a host sees of link loss; nothing else uses our end. Without the privilege to do it
         (no CAP_NET_ADMIN), a disabled port just forwards nothing."""
+        self._change_flags(IFF_UP if up else 0, 0 if up else IFF_UP)
+
+    def _change_flags(self, on: int, off: int) -> None:
         with contextlib.suppress(OSError):
             request = IFREQ.pack(self.ifname.encode(), 0)
             _, flags = IFREQ.unpack(fcntl.ioctl(self.sock, SIOCGIFFLAGS, request))
-            wanted = flags | IFF_UP if up else flags & ~IFF_UP
+            wanted = (flags | on) & ~off
             if wanted != flags:
                 fcntl.ioctl(self.sock, SIOCSIFFLAGS, IFREQ.pack(self.ifname.encode(), wanted))
 
@@ -152,6 +177,34 @@ class AfPacketPort:
         self.sock.close()
         self.incoming.close()
         self.outgoing.close()
+
+
+def if_index(ifname: str) -> int | None:
+    """The interface's index in this namespace, None when there is no such interface."""
+    try:
+        return socket.if_nametoindex(ifname)
+    except OSError:
+        return None
+
+
+def link_events() -> socket.socket:
+    """A non-blocking netlink socket that turns readable whenever an interface of this
+    namespace appears, changes (a rename, up or down) or disappears."""
+    events = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    try:
+        events.bind((0, RTMGRP_LINK))
+    except OSError:
+        events.close()
+        raise
+    events.setblocking(False)
+    return events
+
+
+def drain_events(events: socket.socket) -> None:
+    """Read and drop what the kernel queued: the caller looks at the interfaces themselves."""
+    with contextlib.suppress(OSError):  # drained (BlockingIOError), or ENOBUFS: overflowed
+        while events.recv(65536):
+            pass
 
 
 def _offloads_off(ifname: str) -> None:

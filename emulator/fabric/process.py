@@ -24,7 +24,7 @@ from typing import Final
 
 from emulator import hardware, ipc
 from emulator.fabric import lldp
-from emulator.fabric.afpacket import AfPacketPort
+from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.tap import PortGone, TapPort
@@ -138,25 +138,34 @@ class Fabric:
         self.commands = asyncio.Lock()
         """One module command at a time: a new active module's reset must not land in the
         middle of the old one's program, which awaits the in-band interfaces."""
+        self.programmed: ipc.FabricProgram | None = None
+        """The active module's last program (None after a reset): what a port whose
+        interface comes back is set to."""
+        self.link_events: socket.socket | None = None
 
     def open(self) -> None:
         for port, backend in self.ports.items():
             try:
-                wire = open_wire(port, backend)
+                self.plug(port, open_wire(port, backend))
             except OSError as exc:
                 print(f"procurve-emu: fabric: port {port}: {exc.strerror or exc}",
                       file=sys.stderr, flush=True)
-                continue
-            self.wires[port] = wire
-            self.bridge.attach(port, wire.send)
-            if isinstance(wire, AfPacketPort):
-                wire.on_error = functools.partial(self.bridge.count_error, port)
-                wire.on_tx_drop = functools.partial(self.bridge.count_tx_drops, port)
+        if any(b.kind == "afpacket" for b in self.ports.values()):
+            self.link_events = link_events()
+
+    def plug(self, port: str, wire: Wire) -> None:
+        self.wires[port] = wire
+        self.bridge.attach(port, wire.send)
+        if isinstance(wire, AfPacketPort):
+            wire.on_error = functools.partial(self.bridge.count_error, port)
+            wire.on_tx_drop = functools.partial(self.bridge.count_tx_drops, port)
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
         for port, wire in self.wires.items():
             loop.add_reader(wire.fileno(), self.drain, port, wire)
+        if self.link_events is not None:
+            loop.add_reader(self.link_events.fileno(), self.follow_interfaces)
         task = loop.create_task(self.advertise())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -192,7 +201,7 @@ class Fabric:
             try:
                 frame = wire.read()
             except PortGone as exc:
-                self.lose(port, wire, exc)
+                self.lose(port, wire, f"out of service: {exc.strerror}")
                 return
             except OSError:  # drained (BlockingIOError), or a tunnel peer not up yet
                 return
@@ -201,22 +210,49 @@ class Fabric:
         # cut up): come back once the other ports have had their turn.
         asyncio.get_running_loop().call_soon(self.drain, port, wire)
 
-    def lose(self, port: str, wire: Wire, exc: OSError) -> None:
-        """A port whose device vanished: out of the loop and the bridge, carrier down; the
-        rest of the switch goes on."""
+    def lose(self, port: str, wire: Wire, why: str) -> None:
+        """A port whose device vanished: out of the loop and the bridge, carrier down (and
+        what it learned forgotten); the rest of the switch goes on."""
         asyncio.get_running_loop().remove_reader(wire.fileno())
         self.bridge.attach(port, None)
         if self.wires.get(port) is wire:  # a port; an in-band interface's owner closes it
             del self.wires[port]
-            self.carrier[port] = False
+            self.apply_port(port)
             with contextlib.suppress(OSError):
                 wire.close()
-        print(f"procurve-emu: fabric: port {port} out of service: {exc.strerror}",
-              file=sys.stderr, flush=True)
+        print(f"procurve-emu: fabric: port {port} {why}", file=sys.stderr, flush=True)
+
+    def follow_interfaces(self) -> None:
+        """An interface appeared, changed or went (netlink): AF_PACKET ports follow their
+        interface's name. One whose interface is gone, or was made anew under the same name
+        (containerlab's restart, a re-wired link), lets go of it and goes down; one whose
+        interface is there again binds to it and takes the active module's settings."""
+        if self.link_events is not None:
+            drain_events(self.link_events)
+        for port, backend in self.ports.items():
+            if backend.kind != "afpacket":
+                continue
+            index = if_index(backend.ifname)
+            wire = self.wires.get(port)
+            if isinstance(wire, AfPacketPort) and wire.ifindex != index:
+                self.lose(port, wire, f"down: {backend.ifname} is gone")
+                wire = None
+            if wire is None and index is not None:
+                try:
+                    wire = open_wire(port, backend)
+                except OSError:
+                    continue  # gone again already; the next event tries once more
+                self.plug(port, wire)
+                asyncio.get_running_loop().add_reader(wire.fileno(), self.drain, port, wire)
+                self.apply_port(port)
+                print(f"procurve-emu: fabric: port {port} up: {backend.ifname} is back",
+                      file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.inband is not None:
             self.inband.close()
+        if self.link_events is not None:
+            self.link_events.close()
         for wire in self.wires.values():
             with contextlib.suppress(OSError):  # one failing port must not keep the rest
                 wire.close()
@@ -239,22 +275,30 @@ class Fabric:
         self.bridge.flush()
         self.neighbors.clear()
         self.local = None
+        self.programmed = None
 
     def program(self, msg: ipc.FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
         self.bridge.set_jumbo(msg.jumbo)
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
                                       msg.management_address)
+        self.programmed = msg
         for port in self.ports:
-            up = msg.enabled.get(port, True) and port in self.wires
-            came_up = up and not self.carrier[port]
-            self.set_carrier(port, up)
-            self.bridge.configure(port, enabled=up, pvid=msg.pvid.get(port),
-                                  tagged=msg.tagged.get(port, ()))
-            if not up:
-                self.neighbors.forget_port(port)
-            elif came_up:  # LLDP fast start: a new link hears from us at once
-                self.send_advert(port)
+            self.apply_port(port)
+
+    def apply_port(self, port: str) -> None:
+        """The last program's settings on one port: carrier when it is enabled and wired
+        (none before the first program, as after a reset)."""
+        msg = self.programmed
+        up = msg is not None and msg.enabled.get(port, True) and port in self.wires
+        came_up = up and not self.carrier[port]
+        self.set_carrier(port, up)
+        self.bridge.configure(port, enabled=up, pvid=None if msg is None else msg.pvid.get(port),
+                              tagged=() if msg is None else msg.tagged.get(port, ()))
+        if not up:
+            self.neighbors.forget_port(port)
+        elif came_up:  # LLDP fast start: a new link hears from us at once
+            self.send_advert(port)
 
     def report(self) -> ipc.PortsReply:
         return ipc.PortsReply([ipc.PortReport(p, str(b), self.carrier[p])

@@ -234,3 +234,24 @@ def test_console_relay_over_a_pipe(chassis_factory: Any) -> None:
     stdin.close()  # EOF: the console goes, the chassis stays
     assert running.module()["ready"]
     assert running.process.poll() is None
+
+
+def test_every_chassis_on_the_same_data_path_is_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every container's flash is `/flash`: identity must not come from the path. It is
+    drawn at the first boot and kept; PROCURVE_BASE_MAC fixes the MAC of a kept one too."""
+    from emulator.chassis import prepare_data_dir
+
+    for name in ("PROCURVE_CHASSIS_SEED", "PROCURVE_BASE_MAC", "PROCURVE_SERIAL",
+                 "CLAB_LABEL_CLAB_NODE_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "flash"
+    first = prepare_data_dir(data)
+    assert prepare_data_dir(data) == first  # kept across restarts
+    (data / "chassis.json").unlink()
+    second = prepare_data_dir(data)
+    assert (second.base_mac, second.serial) != (first.base_mac, first.serial)
+    monkeypatch.setenv("PROCURVE_BASE_MAC", "00:18:71:aa:bb:cc")
+    fixed = prepare_data_dir(data)
+    assert fixed.base_mac == "001871-aabbcc" and fixed.serial == second.serial
+    assert json.loads((data / "chassis.json").read_text())["base_mac"] == "001871-aabbcc"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator import container, main
+from emulator import container, hardware, main
 from emulator.hardware import Inventory
 from emulator.testing import REPO
 
@@ -68,3 +68,33 @@ def test_bad_container_variable_is_one_line_and_status_2(env: dict[str, str]) ->
 
 def test_health_without_a_chassis_says_why(tmp_path: Path) -> None:
     assert "no chassis answers" in str(container.health(tmp_path))
+
+
+def test_chassis_identity_is_random_unless_a_lab_fixes_it() -> None:
+    assert container.chassis_identity({}) == hardware.Identity()
+    clab = {"CLAB_LABEL_CONTAINERLAB": "trunk", "CLAB_LABEL_CLAB_NODE_NAME": "sw1"}
+    seeded = container.chassis_identity(clab)
+    assert seeded.seed is not None
+    assert container.chassis_identity({**clab, "CLAB_LABEL_CLAB_NODE_NAME": "sw2"}) != seeded
+    assert container.chassis_identity({**clab, "PROCURVE_CHASSIS_SEED": "x"}).seed == "x"
+    fixed = container.chassis_identity({"PROCURVE_BASE_MAC": "00:25:90:3D:C3:1F",
+                                        "PROCURVE_SERIAL": "SG123AB456"})
+    assert fixed.apply(Inventory()).base_mac == "002590-3dc31f"
+    assert fixed.apply(Inventory()).serial == "SG123AB456"
+
+
+def test_generated_chassis_differ_unless_seeded() -> None:
+    drawn = {Inventory.generate().base_mac for _ in range(20)}
+    assert len(drawn) == 20 and all(mac.startswith("001871-") for mac in drawn)
+    assert Inventory.generate("lab sw1") == Inventory.generate("lab sw1")
+    assert Inventory.generate("lab sw1").serial != Inventory.generate("lab sw2").serial
+
+
+def test_health_names_the_missing_clab_interfaces(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A node `docker start`ed again waits for links that containerlab will not make."""
+    present = len(container.data_interfaces("eth0"))
+    monkeypatch.setenv("CLAB_INTFS", str(present + 2))
+    problem = container.health(tmp_path)
+    assert problem is not None and problem.startswith(
+        f"waiting for data interfaces: {present} of {present + 2} (CLAB_INTFS) present")

@@ -121,6 +121,9 @@ def test_flags_win_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     ("PROCURVE_TIMING", "slow"),
     ("PROCURVE_PORTS", "A1=tap:x Z9=tap:y"),
     ("PROCURVE_HOSTNAME", "a" * 40),
+    ("PROCURVE_BASE_MAC", "01:00:5e:00:00:01"),  # multicast
+    ("PROCURVE_BASE_MAC", "001871-c3"),
+    ("PROCURVE_SERIAL", "sg749hb0mk"),
 ])
 def test_bad_environment_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str

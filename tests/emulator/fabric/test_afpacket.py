@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import json
 import os
 import select
 import shutil
@@ -19,9 +20,10 @@ from typing import TypeVar
 
 import pytest
 
-from emulator import inband
+from emulator import inband, ipc
 from emulator.fabric import afpacket, mmsg
 from emulator.fabric.afpacket import AfPacketPort
+from emulator.fabric.process import Fabric, parse_backend
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("ip") is None,
@@ -184,3 +186,72 @@ def test_carrier_down_is_link_loss_at_the_far_end(netns: str) -> None:
     finally:
         host.close()
         port.close()
+
+
+def test_a_port_is_silent_at_layer_3(netns: str) -> None:
+    """The interface of a switch port holds no address and answers no ARP: a container's
+    VLAN addresses live in the same stack as its ethN ports (PROCURVE_MGMT_NETNS=self), and
+    a host must resolve them to the VLAN interface's MAC, not to a port's."""
+    subprocess.run(["ip", "netns", "exec", netns, "sysctl", "-qw",
+                    "net.ipv6.conf.port.disable_ipv6=0"], check=True)
+    subprocess.run(["ip", "-n", netns, "addr", "add", "10.77.0.1/24", "dev", "port"], check=True)
+    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
+    try:
+        show = json.loads(subprocess.run(["ip", "-n", netns, "-j", "addr", "show", "port"],
+                                         capture_output=True, text=True, check=True).stdout)
+        assert "NOARP" in show[0]["flags"]
+        assert show[0]["addr_info"] == []  # no IPv4 address, no IPv6 link-local
+        ipv6 = subprocess.run(["ip", "netns", "exec", netns, "sysctl", "-n",
+                               "net.ipv6.conf.port.disable_ipv6"], capture_output=True,
+                              text=True, check=True).stdout
+        assert ipv6.strip() == "1"
+    finally:
+        port.close()
+
+
+def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
+        netns: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """containerlab's restart of the neighbour (or re-wiring by hand) deletes the veth and
+    makes one of the same name: the port goes down and says so, then binds to the new one,
+    comes up with the active module's settings, and carries frames again."""
+    fabric = Fabric({"A1": parse_backend("afpacket:port")}, 300)
+
+    async def until(what: str, check: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 10
+        while not check():
+            assert time.monotonic() < deadline, what
+            await asyncio.sleep(0.02)
+
+    async def scenario() -> None:
+        fabric.open()
+        fabric.start()
+        fabric.program(ipc.FabricProgram(enabled={"A1": True}, pvid={"A1": 1}))
+        first = fabric.wires["A1"]
+        assert fabric.carrier["A1"]
+        subprocess.run(["ip", "link", "del", "host"], check=True)  # takes `port` with it
+        await until("A1 let go of the deleted interface", lambda: "A1" not in fabric.wires)
+        assert not fabric.carrier["A1"]
+        subprocess.run(["ip", "link", "add", "host", "type", "veth", "peer", "name", "port"],
+                       check=True)
+        subprocess.run(["ip", "link", "set", "host", "up"], check=True)
+        await until("A1 bound to the new interface", lambda: "A1" in fabric.wires)
+        second = fabric.wires["A1"]
+        assert isinstance(second, AfPacketPort) and second is not first
+        assert second.ifindex == socket.if_nametoindex("port") and fabric.carrier["A1"]
+        host = raw_socket("host")
+        try:
+            await until("the new host end has carrier", lambda: carrier(netns, "host"))
+            host.send(frame(1, None))
+            await until("a frame from the new link reached the bridge",
+                        lambda: fabric.bridge.counters("A1")["rx_bytes"] > 0)
+        finally:
+            host.close()
+
+    try:
+        with inband.entered(netns):  # the fabric's loop runs where its ports are
+            asyncio.run(scenario())
+    finally:
+        fabric.close()
+    err = capfd.readouterr().err
+    assert "procurve-emu: fabric: port A1 down: port is gone" in err
+    assert "procurve-emu: fabric: port A1 up: port is back" in err

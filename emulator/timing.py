@@ -28,10 +28,14 @@ class Timing:
     """Seconds a connection may take to authenticate."""
     lldp_interval: float
     """Seconds between LLDP adverts on a port (the switch's default is 30; TTL is 4x)."""
+    loop_stall: float
+    """Seconds a module's event loop may go without turning, not counting time spent waiting
+    for a CPU, before its heartbeat thread stops beating (emulator/liveness.py). Generous:
+    the heaviest command answers within 2 s; a loop stuck this long is hung."""
 
 
 PROFILES: Final[dict[str, Timing]] = {
-    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 0.05, 30.0, 1.0),
-    "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 0.5, 60.0, 30.0),
-    "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 5.0, 120.0, 30.0),
+    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 0.05, 30.0, 1.0, 5.0),
+    "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 0.5, 60.0, 30.0, 5.0),
+    "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 5.0, 120.0, 30.0, 10.0),
 }

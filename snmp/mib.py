@@ -157,6 +157,17 @@ class MibView:
                 return Found((*obj.oid, *keys[0]), obj.column.get(rows[keys[0]]))
         return None
 
+    def past_column(self, oid: Oid) -> Oid:
+        """The OID just past the column whose subtree holds `oid` (`oid` itself when no
+        column does): a GETNEXT from there skips every instance of that column in one bisect,
+        which is how a v1 manager's request passes a Counter64 column (whose instances it
+        cannot carry) without one lookup per row."""
+        located = self.locate(oid)
+        if located is None:
+            return oid
+        column = located[0].oid
+        return (*column[:-1], column[-1] + 1)
+
     def walk(self, snap: Snapshot, root: Oid) -> Iterator[Found]:
         """Every instance under `root`, in order; a root that is an instance itself yields
         just that one, as net-snmp's snmpwalk falls back to a GET (walkMIB, tests)."""

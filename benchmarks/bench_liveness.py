@@ -6,8 +6,9 @@ chassis, with the module pids checked after each (a switchover would change them
 The chassis is the largest this product builds: 12 slots of 24 ports and a startup config of
 256 VLANs, each tagged on every port with an address (2,400 lines), every port named, and a
 neighbour on A1 (a UDP tunnel port) that floods frames from `--macs` source addresses, so the
-address table holds that many entries (the bridge learns at most 65,536). The SNMP requests are crafted with the agent's own BER codec (what no net-snmp tool sends: 1,500
-var-binds in one GETNEXT); the CLI commands go over SSH (netmiko), as an operator types them.
+address table holds that many entries (the bridge learns at most 65,536). The SNMP requests
+are crafted with the agent's own BER codec (what no net-snmp tool sends: 1,500 var-binds in
+one GETNEXT); the CLI commands go over SSH (netmiko), as an operator types them.
 Not a test: figures go to a results file with the machine, date and command.
 """
 

@@ -3,6 +3,7 @@ real processes (a stopped one, a busy one)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from emulator.liveness import drain, judge, sample, stalled
+from emulator.liveness import Heartbeat, drain, judge, sample, stalled
 
 LIMIT = 1.2
 
@@ -77,3 +78,29 @@ def test_drain_reports_beats_once() -> None:
         assert not drain(ours)  # a datagram socket has no EOF: silence, not an error
     finally:
         ours.close()
+
+
+def test_the_heartbeat_stops_while_the_loop_is_stuck_and_resumes_after() -> None:
+    """A loop blocked in its own thread (here a sleep, as a deadlock would) silences the beat
+    once it has been stuck `loop_stall` seconds; beats come back when it turns again."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ours.setblocking(False)
+
+    async def scenario() -> None:
+        Heartbeat(theirs, interval=0.05, loop_stall=0.3, slot="MM1").start()
+        await asyncio.sleep(0.2)
+        assert drain(ours), "no beat while the loop turns"
+        time.sleep(1.0)  # the loop is stuck: the watchdog gives up after 0.3 s of it
+        drain(ours)
+        time.sleep(0.5)
+        assert not drain(ours), "beats went on from a stuck loop"
+        deadline = time.monotonic() + 10
+        while not drain(ours):
+            assert time.monotonic() < deadline, "beats never resumed"
+            await asyncio.sleep(0.05)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        ours.close()
+        theirs.close()

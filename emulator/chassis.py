@@ -10,9 +10,10 @@ as the serial console, and answers `procurve-emu status` on a Unix socket in the
 Redundancy: both management slots get a module process. The chassis gathers each module's
 Hello (selftest result and boot history), runs the manual's election once every module present
 has reported (or the boot deadline passed), grants mastership to one and standby to the other,
-wires the two together for file sync, and watches heartbeats: a module that falls silent is
-fenced with SIGKILL (the reset line) before the standby is granted mastership, so two actives
-never exist.
+wires the two together for file sync, and watches heartbeats: a module that falls silent while
+it could run (stopped, or silent although it was not waiting for a CPU: emulator/liveness.py)
+is fenced with SIGKILL (the reset line) before the standby is granted mastership, so two
+actives never exist; one that is merely slow on a busy host is left alone.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 import emulator
-from emulator import hardware, inband, ipc
+from emulator import hardware, inband, ipc, liveness
 from emulator.container import chassis_identity
 from emulator.flash import Flash, private_dir, read_json, write_json
 from emulator.redundancy.election import Candidate, elect
@@ -277,13 +278,19 @@ class Child:
         self.restarts = 0
         self.replies: list[asyncio.Future[ipc.Message]] = []
         self.hello: ipc.Hello | None = None
+        self.beats: socket.socket | None = None
+        """The chassis' end of a module's heartbeat socket (the fabric has none)."""
         self.last_heard = 0.0
+        self.heard_sample: liveness.ProcessSample | None = None
+        """The process' clocks when last heard from: the silence's CPU wait is measured
+        from here."""
+        self.heard_lateness = 0.0
         self.pulled = False
         self.held_offline = False
         """Redundancy disabled: the module stays out of service (Offline) until enabled."""
         self.inserted = asyncio.Event()
 
-    def argv(self, ipc_fd: int) -> list[str]:
+    def argv(self, ipc_fd: int, heartbeat_fd: int | None = None) -> list[str]:
         opts = self.chassis.options
         if self.slot == FABRIC:
             ports = [f"--port={p}={b}" for p, b in opts.ports.items()]
@@ -294,7 +301,8 @@ class Child:
                     *([f"--mgmt-netns={stack}"] if stack else [])]
         return [
             sys.executable, "-m", "emulator.module", f"--slot={self.slot}",
-            f"--ipc-fd={ipc_fd}", f"--data-dir={opts.data_dir}", f"--timing={opts.timing}",
+            f"--ipc-fd={ipc_fd}", f"--heartbeat-fd={heartbeat_fd}",
+            f"--data-dir={opts.data_dir}", f"--timing={opts.timing}",
         ]
 
     @property
@@ -323,14 +331,18 @@ class Child:
 
     async def _run_once(self) -> None:
         ours, theirs = ipc.pair()
+        # A management module beats on a datagram socket of its own (emulator/liveness.py).
+        beats, beating = (None, None) if self.slot == FABRIC else \
+            socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        fds = [end.fileno() for end in (theirs, beating) if end is not None]
         self.role, self.ready, self.hello = "booting", False, None
         # A raw terminal needs CRLF; otherwise children write to our stderr directly, so
         # their last words survive even a SIGKILLed chassis.
         stderr = asyncio.subprocess.PIPE if Console.raw_terminal else None
         try:
             self.process = await asyncio.create_subprocess_exec(
-                *self.argv(theirs.fileno()),
-                pass_fds=(theirs.fileno(),),
+                *self.argv(*fds),
+                pass_fds=fds,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=2,
                 stderr=stderr,
@@ -338,9 +350,16 @@ class Child:
             )
         except OSError:
             ours.close()
+            if beats is not None:
+                beats.close()
             raise
         finally:
             theirs.close()
+            if beating is not None:
+                beating.close()
+        if beats is not None:
+            beats.setblocking(False)
+        self.beats = beats
         if self.chassis.stopping.is_set():
             self.process.terminate()
         self.link = ipc.Link(ours)
@@ -351,6 +370,9 @@ class Child:
         listener.cancel()
         self.link.close()
         self.link = None
+        if beats is not None:
+            beats.close()
+        self.beats = None
         for waiter in self.replies:
             if not waiter.done():
                 waiter.set_exception(EOFError(f"{self.slot} is gone"))
@@ -368,7 +390,7 @@ class Child:
                 msg = await link.recv_message()
             except (EOFError, ipc.IpcError):
                 return
-            self.last_heard = time.monotonic()
+            self.heard()
             if isinstance(msg, ipc.Hello):
                 self.hello = msg
                 self.role = "booting" if msg.selftest_passed else "failed"
@@ -377,8 +399,6 @@ class Child:
                     self.ready = True
                 else:
                     await self.chassis.module_hello(self)
-            elif isinstance(msg, ipc.Heartbeat):
-                pass
             elif isinstance(msg, ipc.Ready):
                 self.ready = True
                 if self.role == "active":
@@ -413,6 +433,25 @@ class Child:
         )
         self.role, self.ready = role, False  # until the module says it is (Ready)
         await self.link.send(grant, list(sockets.values()))
+
+    def heard(self) -> None:
+        """The module spoke (a beat or a message): its silence starts again from now."""
+        self.last_heard = time.monotonic()
+        self.heard_lateness = self.chassis.lateness
+        self.heard_sample = None if self.process is None else liveness.sample(self.process.pid)
+
+    def hung(self, now: float) -> str | None:
+        """Why this silent module is hung (liveness.judge), or None."""
+        if self.process is None:
+            return None
+        current = liveness.sample(self.process.pid)
+        if current is None:  # gone: _run_once sees it end
+            return None
+        base = self.heard_sample or current
+        return liveness.judge(
+            now - self.last_heard, silence_limit(self.chassis.timing), current.state,
+            max(0.0, current.waited - base.waited), self.chassis.lateness - self.heard_lateness,
+            max(0.0, current.cpu - base.cpu))
 
     def reset(self) -> None:
         """The reset line: SIGKILL, which also ends a stopped (hung) process."""
@@ -473,6 +512,8 @@ class Chassis:
         self.reelect = False
         """`boot system`: every module reboots and the election runs again, no takeover."""
         self.exit_code = 0
+        self.lateness = 0.0
+        """Seconds the chassis' heartbeat timer has run late in all (the chassis starved)."""
         package_root = str(Path(emulator.__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH")
         self.child_env = {
@@ -673,15 +714,26 @@ class Chassis:
         return self.timing.selftest + silence_limit(self.timing) + self.timing.restart_backoff
 
     async def watch_heartbeats(self) -> None:
-        """Fence a module whose loop stopped (hung or stopped process) with the reset line."""
+        """Fence a hung module (stopped, or silent while it could run) with the reset line.
+        Beats are read here, not as they come: a chassis that was itself starved finds them
+        queued, and its timer's lateness is not held against the modules."""
+        interval = self.timing.heartbeat_interval
+        due = time.monotonic()
         while True:
-            await asyncio.sleep(self.timing.heartbeat_interval)
+            due += interval
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
             now = time.monotonic()
+            self.lateness += now - due
+            due = now
             for module in self.modules.values():
-                if module.hello is None or not module.running:
+                if module.hello is None or not module.running or module.beats is None:
                     continue
-                if now - module.last_heard > silence_limit(self.timing):
-                    announce(f"{module.slot} missed heartbeats; resetting it")
+                if liveness.drain(module.beats):
+                    module.heard()
+                    continue
+                reason = module.hung(now)
+                if reason is not None:
+                    announce(f"{module.slot} missed heartbeats ({reason}); resetting it")
                     self.pending_reason.setdefault(module.slot,
                                                    f"heartbeat lost from {module.slot}")
                     module.last_heard = now

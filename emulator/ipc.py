@@ -72,14 +72,6 @@ class Hello(Message):
 
 @message
 @dataclass
-class Heartbeat(Message):
-    """A module's loop is alive; the chassis resets a module that stays silent too long."""
-
-    slot: str
-
-
-@message
-@dataclass
 class Grant(Message):
     """The chassis makes a module active: the attached fds are the sockets named in `sockets`,
     in order (`ssh`, `telnet`, `snmp`, `console`). `startup_config` and `hostname` are the

@@ -26,6 +26,7 @@ from emulator import ipc
 from emulator.chassis import INBAND_SUFFIX, read_inventory, silence_limit
 from emulator.flash import Flash, durable_remove
 from emulator.hardware import MANAGEMENT_SLOTS, port_sort_key
+from emulator.liveness import Heartbeat
 from emulator.redundancy.state import (
     PREFERENCE_FILE,
     FailoverEvent,
@@ -72,6 +73,8 @@ class Module:
     data_dir: Path
     timing: Timing
     link: ipc.Link
+    beats: socket.socket
+    """Where the heartbeat goes (a datagram socket of its own, beside the link)."""
     servers: list[Server] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     held: list[socket.socket] = field(default_factory=list)
@@ -96,16 +99,17 @@ class Module:
         return Flash.for_slot(self.data_dir, self.slot)
 
     async def run(self) -> None:
+        Heartbeat(self.beats, self.timing.heartbeat_interval, self.timing.loop_stall,
+                  self.slot).start()
         hello = self.selftest()
         await asyncio.sleep(self.timing.selftest)
         await self.link.send(hello)
         listening = asyncio.create_task(self.listen())
         rebooting = asyncio.create_task(self.rebooting.wait())
-        beating = asyncio.create_task(self.heartbeat())
         try:
             await asyncio.wait({listening, rebooting}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (listening, rebooting, beating):
+            for task in (listening, rebooting):
                 task.cancel()
             await self.shutdown()
 
@@ -144,13 +148,6 @@ class Module:
         history = [*state.get("history", []), {"time": time.time(), "role": role,
                                                 "reason": reason}][-BOOT_HISTORY:]
         flash.write_state(state | {"last_role": role, "history": history})
-
-    async def heartbeat(self) -> None:
-        """While this loop runs the chassis hears from us; a hung module falls silent."""
-        with contextlib.suppress(EOFError):
-            while True:
-                await self.link.send(ipc.Heartbeat(self.slot))
-                await asyncio.sleep(self.timing.heartbeat_interval)
 
     async def listen(self) -> None:
         """Obey the backplane until it goes away: a module without a chassis has nothing to
@@ -495,13 +492,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="procurve-emu module")
     parser.add_argument("--slot", required=True)
     parser.add_argument("--ipc-fd", type=int, required=True)
+    parser.add_argument("--heartbeat-fd", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--timing", choices=sorted(PROFILES), default="lab")
     args = parser.parse_args(argv)
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     link = ipc.Link(socket.socket(fileno=args.ipc_fd))
-    module = Module(args.slot, args.data_dir, PROFILES[args.timing], link)
+    beats = socket.socket(fileno=args.heartbeat_fd)
+    module = Module(args.slot, args.data_dir, PROFILES[args.timing], link, beats)
     asyncio.run(module.run())
     return 0
 

@@ -28,14 +28,24 @@ class Timing:
     """Seconds a connection may take to authenticate."""
     lldp_interval: float
     """Seconds between LLDP adverts on a port (the switch's default is 30; TTL is 4x)."""
-    login_failure_delay: float = 1.0
+    login_failure_delay: float
     """Seconds a refused password (login or `enable`) waits before its answer, so guessing
     costs time: 1 s, the login delay network switches commonly use (Cisco's `login delay`
     default); `fast` keeps tests of wrong passwords quick."""
+    loop_stall: float
+    """Seconds a module's event loop may go without turning, not counting time spent waiting
+    for a CPU, before its heartbeat thread stops beating (emulator/liveness.py). Generous:
+    the heaviest command answers within 2 s; a loop stuck this long is hung."""
 
 
 PROFILES: Final[dict[str, Timing]] = {
-    "fast": Timing(0.0, 0.0, 0.1, 10, 1.1, 0.05, 30.0, 1.0, login_failure_delay=0.2),
-    "lab": Timing(0.2, 0.3, 0.3, 4, 1.0, 0.5, 60.0, 30.0),
-    "real": Timing(15.0, 45.0, 1.0, 5, 5.0, 5.0, 120.0, 30.0),
+    "fast": Timing(selftest=0.0, boot=0.0, heartbeat_interval=0.1, heartbeat_misses=10,
+                   module_reset=1.1, restart_backoff=0.05, login_timeout=30.0,
+                   lldp_interval=1.0, login_failure_delay=0.2, loop_stall=5.0),
+    "lab": Timing(selftest=0.2, boot=0.3, heartbeat_interval=0.3, heartbeat_misses=4,
+                  module_reset=1.0, restart_backoff=0.5, login_timeout=60.0,
+                  lldp_interval=30.0, login_failure_delay=1.0, loop_stall=5.0),
+    "real": Timing(selftest=15.0, boot=45.0, heartbeat_interval=1.0, heartbeat_misses=5,
+                   module_reset=5.0, restart_backoff=5.0, login_timeout=120.0,
+                   lldp_interval=30.0, login_failure_delay=1.0, loop_stall=10.0),
 }

@@ -164,12 +164,16 @@ class Agent(asyncio.DatagramProtocol):
     def send(self, request: Message, reply: Pdu, addr: tuple[str, int]) -> None:
         data = self.encode(request, reply)
         if len(data) > self.limit(request):
-            self.device.count_snmp("snmpOutTooBigs")
-            data = self.encode(request, Pdu(ber.RESPONSE, reply.request_id, ber.TOO_BIG, 0,
-                                            request.pdu.varbinds if request.version == ber.V1
-                                            else []))
+            data = self.encode(request, self.too_big(request))
         self.device.count_snmp("snmpOutGetResponses")
         self.send_raw(data, addr)
+
+    def too_big(self, request: Message) -> Pdu:
+        """The answer to a request whose answer would not fit (RFC 3416 section 4.2.1: no
+        var-binds; RFC 1157: v1 echoes the request's)."""
+        self.device.count_snmp("snmpOutTooBigs")
+        return Pdu(ber.RESPONSE, request.pdu.request_id, ber.TOO_BIG, 0,
+                   request.pdu.varbinds if request.version == ber.V1 else [])
 
     @staticmethod
     def limit(request: Message) -> int:
@@ -177,11 +181,12 @@ class Agent(asyncio.DatagramProtocol):
         return min(MAX_MESSAGE, request.max_size) if isinstance(request, V3Message) \
             else MAX_MESSAGE
 
-    def room(self, request: Message) -> int:
-        """Octets left for a GETBULK answer's var-binds: the limit less the message around
-        them (for v3 the USM header, ScopedPDU and cipher too), measured on the empty answer."""
+    def room(self, request: Message, slack: int = LENGTH_SLACK) -> int:
+        """Octets left for an answer's var-binds: the limit less the message around them (for
+        v3 the USM header, ScopedPDU and cipher too), measured on the empty answer, less
+        `slack` for the enclosing lengths' growth (0: var-binds past it surely do not fit)."""
         empty = Pdu(ber.RESPONSE, request.pdu.request_id)
-        return self.limit(request) - len(self.encode(request, empty)) - LENGTH_SLACK
+        return self.limit(request) - len(self.encode(request, empty)) - slack
 
     def encode(self, request: Message, reply: Pdu) -> bytes:
         if isinstance(request, V3Message):
@@ -201,6 +206,9 @@ class Agent(asyncio.DatagramProtocol):
         if pdu.type == ber.GETBULK:
             return Pdu(ber.RESPONSE, pdu.request_id, 0, 0,
                        self.bulk(snap, pdu, self.room(message)))
+        # The answer stops growing at the message size: work per request is bounded by what
+        # can be sent, however many var-binds a datagram carries.
+        room = self.room(message, slack=0)
         results: list[tuple[Oid, Value]] = []
         for number, (oid, _) in enumerate(pdu.varbinds, 1):
             found = (self.next_v1(snap, oid) if v1 else self.next(snap, oid)) \
@@ -210,6 +218,9 @@ class Agent(asyncio.DatagramProtocol):
                 self.device.count_snmp("snmpOutNoSuchNames")
                 return Pdu(ber.RESPONSE, pdu.request_id, ber.NO_SUCH_NAME, number,
                            pdu.varbinds)
+            room -= len(ber.encode_varbind(*found))
+            if room < 0:
+                return self.too_big(message)
             results.append(found)
         return Pdu(ber.RESPONSE, pdu.request_id, 0, 0, results)
 
@@ -218,12 +229,13 @@ class Agent(asyncio.DatagramProtocol):
         return (oid, Value(ber.END_OF_MIB_VIEW)) if found is None else (found.oid, found.value)
 
     def next_v1(self, snap: Snapshot, oid: Oid) -> tuple[Oid, Value]:
-        """v1 cannot carry Counter64: such objects are skipped (RFC 2576 section 4.1.2.1)."""
+        """v1 cannot carry Counter64: such objects are skipped (RFC 2576 section 4.1.2.1),
+        a whole column at a time (a column has one syntax), not row by row."""
         while True:
             found = self.next(snap, oid)
             if found[1].tag != ber.COUNTER64:
                 return found
-            oid = found[0]
+            oid = self.mib.past_column(found[0])
 
     def bulk(self, snap: Snapshot, pdu: Pdu, room: int) -> list[tuple[Oid, Value]]:
         """RFC 3416 section 4.2.3: the answer stops early at the end of the view, at

@@ -7,6 +7,7 @@ switch's: `No such name.` (getMIB) and `Cannot translate` (walkMIB)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Final
 
 from emulator.cli.context import Call
@@ -41,6 +42,9 @@ captures: `hpLocalMemAllocBytes.1 = 10,420,528` beside `ifMtu.1 = 1500`)."""
 SET_ERRORS: Final = {ber.WRONG_TYPE: "wrongType", ber.WRONG_VALUE: "wrongValue",
                       ber.NOT_WRITABLE: "notWritable", ber.WRONG_LENGTH: "wrongLength"}
 """RFC 3416 error-status names setMIB reports."""
+WALK_SLICE: Final = 2000
+"""Instances walkMIB renders before letting the module's loop serve others: a walk of the
+whole view with a full address table is a quarter of a million lines."""
 
 
 def resolve(name: str) -> Oid | None:
@@ -64,14 +68,15 @@ def label(oid: Oid) -> str:
     return ".".join([obj.column.name, *map(str, index)])
 
 
-def render(oid: Oid, tag: int, data: object) -> str:
-    """The value of `oid` as getMIB prints it."""
+def render(oid: Oid, tag: int, data: object, column: str | None = None) -> str:
+    """The value of `oid` (an instance of `column`, when the caller knows it) as getMIB
+    prints it."""
     if isinstance(data, int):
         if tag == ber.TIMETICKS:
             seconds = data // TICKS_PER_SECOND
             size, unit = next((s, u) for s, u in TICK_UNITS if seconds >= s or s == 1)
             return f"{seconds // size} {unit}"
-        if tag in GROUPED_TAGS or label(oid).split(".")[0] in GROUPED_INTEGERS:
+        if tag in GROUPED_TAGS or (column or label(oid).split(".")[0]) in GROUPED_INTEGERS:
             return thousands(data)
         return str(data)
     if isinstance(data, tuple):
@@ -102,13 +107,19 @@ def get_mib(call: Call) -> str:
     return f"{label(oid)} = {value}"
 
 
-def walk_mib(call: Call) -> str:
+async def walk_mib(call: Call) -> str:
     name = str(call.args["object"])
     root = resolve(name)
     if root is None:
         raise CliError(CANNOT_TRANSLATE.format(name=name))
-    return "\n".join(f"{label(found.oid)} = {render(found.oid, *found.value)}"
-                     for found in view().walk(Snapshot(call.device), root))
+    lines: list[str] = []
+    for obj, index, value in view().instances(Snapshot(call.device), root):
+        column = obj.column.name
+        lines.append(f"{'.'.join([column, *map(str, index)])} = "
+                     f"{render((*obj.oid, *index), *value, column)}")
+        if len(lines) % WALK_SLICE == 0:
+            await asyncio.sleep(0)
+    return "\n".join(lines)
 
 
 def set_mib(call: Call) -> str:

@@ -14,7 +14,6 @@ from emulator import ipc
 SAMPLES: list[ipc.Message] = [
     ipc.Hello("MM1", 42, selftest_passed=False, ever_booted=True, active_last_boot=True,
               last_boot=1.5),
-    ipc.Heartbeat("MM2"),
     ipc.Grant("active", [], startup_config="hostname x\n", hostname="x"),
     ipc.Grant("active", [], takeover_from="MM1", reason="MM1 crashed"),
     ipc.Roles({"MM1": "active", "MM2": "standby"}),

@@ -281,12 +281,13 @@ def decode(data: bytes) -> Message:
     try:
         body = json.loads(data)
         cls = _REGISTRY[body.pop("type")]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        # RecursionError: json's scanner recurses per nesting level ("[" * 100000)
         raise IpcError(f"not a message: {data[:80]!r}") from exc
-    if cls is PortsReply:
-        body["ports"] = [PortReport(**p) for p in body.get("ports", [])]
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     try:
+        if cls is PortsReply:
+            body["ports"] = [PortReport(**p) for p in body.get("ports", [])]
         return cls(**{k: v for k, v in body.items() if k in names})
     except TypeError as exc:
         raise IpcError(f"bad {cls.kind}: {exc}") from exc

@@ -1,12 +1,27 @@
 """Fixtures shared by every test folder: real chassis processes, from the project's own pytest
 plugin (emulator/pytest_plugin.py, loaded through its `pytest11` entry point) under the names
-the tests use."""
+the tests use; and the hypothesis profiles.
+
+Profiles: "ci" (the default) keeps every property and fuzz test to 100 examples, derandomized
+so a CI failure replays, and without a per-example deadline (a loaded machine is not a bug);
+the fuzz set (test_fuzz_*.py) runs in well under a minute with it. "long" is for hunting:
+`HYPOTHESIS_PROFILE=long pytest tests -k fuzz` (benchmarks/fuzz_long.py runs the same targets
+by count or by time)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from emulator.testing import ChassisFactory, RunningChassis
+
+settings.register_profile("ci", parent=settings.get_profile("ci"), max_examples=100,
+                          deadline=None)
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -46,6 +46,9 @@ INCOMPLETE_INPUT: Final = "Incomplete input: {token}"
 MODULE_ABSENT: Final = "Module {slot} is not present."
 MODULE_MISMATCH: Final = "Module {slot} type mismatch: {configured} configured, {installed} found."
 
+MAX_DIGITS: Final = 10
+"""Every number in a config is below 2**32."""
+
 _COMMENT: Final = ";"
 
 _ACCESS_WORDS: Final = {access.value: access for access in CommunityAccess}
@@ -168,7 +171,7 @@ class _Loader:
 
     def mac_age(self, args: list[str]) -> None:
         (seconds,) = _exactly(args, 1, "mac-age-time")
-        if not seconds.isdigit():
+        if not _decimal(seconds):
             raise ConfigError(INVALID_INPUT.format(token=seconds))
         self.config.set_mac_age(int(seconds))
 
@@ -184,7 +187,7 @@ class _Loader:
         """`vlan N` opens a context; `vlan N <statement>` applies one statement to it."""
         (token, *rest) = _at_least(args, 1, "vlan")
         self.block = None if rest else _Block(_VLAN, None)
-        if not token.isdigit():
+        if not _decimal(token):
             raise ConfigError(INVALID_INPUT.format(token=token))
         vid = self.config.vlan_create(int(token)).vid
         self._open(_VLAN, lambda words: _apply(_VLAN, words, self.config, vid), rest)
@@ -522,8 +525,14 @@ def _keywords(words: list[str], expected: list[str]) -> None:
             raise ConfigError(INVALID_INPUT.format(token=word))
 
 
+def _decimal(token: str) -> bool:
+    """ASCII digits, few enough for int(): str.isdigit() also passes "²" (which int() refuses)
+    and "٣" (which it reads as 3), and int() refuses more than 4,300 digits."""
+    return token.isascii() and token.isdigit() and len(token) <= MAX_DIGITS
+
+
 def _number(token: str, low: int, high: int) -> int:
-    if not token.isdigit() or not low <= int(token) <= high:
+    if not _decimal(token) or not low <= int(token) <= high:
         raise ConfigError(INVALID_INPUT.format(token=token))
     return int(token)
 

@@ -146,16 +146,20 @@ class Neighbor:
     permanent: bool = False
 
 
-async def run(argv: list[str], timeout: float) -> tuple[int, str, str]:
+async def run(argv: list[str], timeout: float, stdin: str | None = None
+              ) -> tuple[int, str, str]:
     """A command's exit status, output and errors; -1 when it cannot start or overstays
-    `timeout` (it is killed then): a stuck or missing `ip` must not stall the caller."""
+    `timeout` (it is killed then): a stuck or missing `ip` must not stall the caller.
+    `stdin`, when given, is its whole input (`ip -batch -`)."""
     try:
         process = await asyncio.create_subprocess_exec(
-            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE)
     except OSError as exc:
         return -1, "", str(exc)
     try:
-        out, err = await asyncio.wait_for(process.communicate(), timeout)
+        out, err = await asyncio.wait_for(
+            process.communicate(None if stdin is None else stdin.encode()), timeout)
     except TimeoutError:
         process.kill()
         await process.wait()

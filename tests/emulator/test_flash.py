@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator import ipc
 from emulator.flash import Flash, atomic_write, private_dir
+from emulator.ipc import messages, wire
 from emulator.redundancy import sync
 from emulator.testing import REPO, STOP_DEADLINE
 
@@ -146,12 +146,12 @@ def test_synced_copies_on_the_standby_are_private(tmp_path: Path) -> None:
     standby.format()
 
     async def run() -> None:
-        one, two = ipc.pair()
-        sender, receiver = ipc.Link(one), ipc.Link(two)
+        one, two = wire.pair()
+        sender, receiver = wire.Link(one), wire.Link(two)
         task = asyncio.create_task(sync.receive(receiver, standby))
         await sync.push(sender, active, STOP_DEADLINE)
-        await sender.send(ipc.FileSync("config/startup", "aG9zdG5hbWUK", 0o666))
-        assert isinstance(await sender.recv_message(), ipc.SyncAck)
+        await sender.send(messages.FileSync("config/startup", "aG9zdG5hbWUK", 0o666))
+        assert isinstance(await sender.recv_message(), messages.SyncAck)
         sender.close()
         await task
         receiver.close()

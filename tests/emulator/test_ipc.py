@@ -160,3 +160,127 @@ def test_control_socket_with_a_path_longer_than_sun_path(tmp_path: Path) -> None
             wire.send_blocking(client, messages.StatusRequest())
             assert wire.recv_blocking(conn)[0] == messages.StatusRequest()
     assert oct(os.stat(path).st_mode & 0o777) == oct(0o600)
+
+
+@pytest.mark.parametrize("body", [
+    b'{"type":"Hello","slot":[1],"pid":1}',
+    b'{"type":"Hello","slot":"MM1","pid":true}',
+    b'{"type":"Hello","slot":"MM1","pid":1.5}',
+    b'{"type":"Hello","slot":"MM1","pid":1,"last_boot":"yesterday"}',
+    b'{"type":"Grant","role":"boss"}',
+    b'{"type":"Roles","roles":{"MM1":"boss"}}',
+    b'{"type":"Roles","roles":["MM1"]}',
+    b'{"type":"FileSync","path":"config/startup","data":7}',
+    b'{"type":"FabricProgram","tagged":{"A1":["10"]}}',
+    b'{"type":"PortsReply","ports":[{"port":"A1","backend":"tap:x","link_up":"yes"}]}',
+    b'{"type":"StatusRequest","id":"1"}',
+    b'{"type":"Hello","slot":"MM1","pid":1,"last_boot":NaN}',
+], ids=lambda body: body.decode()[9:40])
+def test_a_field_of_the_wrong_type_is_refused(body: bytes) -> None:
+    with pytest.raises(wire.IpcError):
+        wire.decode(body)
+
+
+def test_enums_travel_as_their_values_and_come_back_as_members() -> None:
+    frame = wire.encode(messages.Roles({"MM1": Role.NOT_PRESENT}))
+    assert b'"MM1":"not-present"' in frame
+    (role,) = wire.decode(frame[wire.HEADER.size:]).roles.values()  # type: ignore[attr-defined]
+    assert role is Role.NOT_PRESENT
+
+
+def test_a_reply_resolves_exactly_the_request_it_names() -> None:
+    async def scenario() -> None:
+        asker = wire.Asker()
+        first, first_reply = asker.number(messages.PortsRequest())
+        second, second_reply = asker.number(messages.StatusRequest())
+        assert first.id != second.id
+        assert not asker.resolve(messages.Failure("stray", reply_to=second.id + 100))
+        assert asker.resolve(messages.StatusReply({"n": 2}, reply_to=second.id))
+        assert await second_reply == messages.StatusReply({"n": 2}, reply_to=second.id)
+        assert not first_reply.done()  # a reply to another request never resolves it
+        asker.fail_all("gone")
+        with pytest.raises(EOFError):
+            await first_reply
+
+    asyncio.run(scenario())
+
+
+def test_exchange_refuses_a_reply_to_another_request() -> None:
+    async def scenario() -> None:
+        a, b = socket.socketpair()
+        asking, answering = wire.Link(a), wire.Link(b)
+        try:
+            async def answer(offset: int) -> None:
+                request = await answering.recv_message()
+                assert isinstance(request, messages.Request) and request.id > 0
+                await answering.send(messages.PortsReply([], reply_to=request.id + offset))
+
+            task = asyncio.create_task(answer(0))
+            assert await asking.exchange(messages.PortsRequest()) == messages.PortsReply(
+                [], reply_to=1)
+            await task
+            task = asyncio.create_task(answer(1))
+            with pytest.raises(wire.IpcError, match="does not answer"):
+                await asking.exchange(messages.PortsRequest())
+            await task
+        finally:
+            asking.close()
+            answering.close()
+
+    asyncio.run(scenario())
+
+
+class _Receiver:
+    """A receiver with a dispatch table of two handlers, noting what each was given."""
+
+    table: wire.Handlers[_Receiver, str] = wire.Handlers()
+
+    def __init__(self) -> None:
+        self.seen: list[messages.Message] = []
+
+    @table.on(messages.Switchover)
+    async def _switchover(self, msg: messages.Switchover, _socks: list[socket.socket]) -> str:
+        self.seen.append(msg)
+        return "switched"
+
+    @table.on(messages.SetRedundancy)
+    async def _redundancy(self, msg: messages.SetRedundancy,
+                          _socks: list[socket.socket]) -> str:
+        self.seen.append(msg)
+        return "set"
+
+
+def test_dispatch_by_type_and_an_unhandled_message_closes_its_sockets() -> None:
+    async def scenario() -> None:
+        receiver = _Receiver()
+        table = _Receiver.table
+        assert await table.dispatch(receiver, messages.SetRedundancy(False), [], "?") == "set"
+        assert await table.dispatch(receiver, messages.Switchover("x"), [], "?") == "switched"
+        ours, theirs = socket.socketpair()
+        with ours:
+            assert await table.dispatch(receiver, messages.PeerLink(), [theirs], "?") == "?"
+            assert theirs.fileno() == -1
+        assert receiver.seen == [messages.SetRedundancy(False), messages.Switchover("x")]
+
+    asyncio.run(scenario())
+
+
+def test_a_control_reply_that_names_another_request_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "control.sock"
+    server = wire.bind_unix(path)
+
+    def confused_chassis() -> None:
+        conn, _ = server.accept()
+        with conn:
+            request, _ = wire.recv_blocking(conn)
+            assert isinstance(request, messages.StatusRequest)
+            wire.send_blocking(conn, messages.StatusReply({}, reply_to=request.id + 1))
+
+    async def scenario() -> None:
+        serving = asyncio.get_running_loop().run_in_executor(None, confused_chassis)
+        with pytest.raises(wire.IpcError, match="does not answer"):
+            await asyncio.to_thread(wire.request, path, messages.StatusRequest(), 5)
+        await serving
+
+    with server:
+        asyncio.run(scenario())

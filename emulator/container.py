@@ -23,8 +23,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from emulator import hardware, ipc
+from emulator import hardware
 from emulator.inband import INTERFACE_PREFIX
+from emulator.ipc import wire
+from emulator.ipc.messages import StatusReply, StatusRequest
 
 MGMT_DEFAULT: Final = "eth0"
 MGMT_VARIABLE: Final = "PROCURVE_MGMT_INTERFACE"
@@ -123,7 +125,7 @@ def assign_ports(interfaces: list[str], explicit: dict[str, str],
     """The documented map: ports wired explicitly (--port, PROCURVE_PORTS) keep their
     back-end, and every other interface takes the next free port in chassis order (A1..A24,
     then B1..). ValueError when the chassis has too few ports."""
-    from emulator.fabric.process import Backend, parse_backend
+    from emulator.portspec import Backend, parse_backend
 
     taken = {parse_backend(spec).ifname for spec in explicit.values()}
     interfaces = [name for name in interfaces if name not in taken]
@@ -195,13 +197,13 @@ def health(data_dir: Path, timeout: float = HEALTH_TIMEOUT) -> str | None:
     """None when healthy, else why not. Healthy means the active module answers a client:
     the chassis holds the listening SSH socket even while no module serves it, so a
     connection alone proves nothing; the SSH identification line comes from the module."""
-    from emulator.chassis import CONTROL_SOCKET
+    from emulator.datadir import CONTROL_SOCKET
 
     try:
-        reply = ipc.request(data_dir / CONTROL_SOCKET, ipc.StatusRequest(), timeout)
-    except (OSError, EOFError, ipc.IpcError) as exc:
+        reply = wire.request(data_dir / CONTROL_SOCKET, StatusRequest(), timeout)
+    except (OSError, EOFError, wire.IpcError) as exc:
         return missing_interfaces(os.environ) or f"no chassis answers in {data_dir}: {exc}"
-    if not isinstance(reply, ipc.StatusReply):
+    if not isinstance(reply, StatusReply):
         return f"unexpected answer {reply.kind} from the chassis"
     status = reply.status
     if not active_ready(status):

@@ -34,6 +34,10 @@ from typing import Final
 AUTO: Final = "auto"
 SELF: Final = "self"
 NONE: Final = "none"
+PORTS: Final = {"ssh": 22, "telnet": 23, "snmp": 161}
+"""The switch's own ports on its VLAN addresses: the real ones (the namespace is ours alone)."""
+SUFFIX: Final = "-inband"
+"""The in-band sockets' names in a grant: `ssh-inband` beside the out-of-band `ssh`."""
 NETNS_DIR: Final = Path("/run/netns")
 NETNS_PREFIX: Final = "pcv-"
 INTERFACE_PREFIX: Final = "vlan"

@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any, Final
 
 import emulator
-from emulator import ipc
 from emulator.container import CONTAINER_ENV, INTFS_VARIABLE, active_ready
 from emulator.flash import PRIVATE_FILE, private_dir
+from emulator.ipc import wire
+from emulator.ipc.messages import StatusReply, StatusRequest
 
 SWITCH_IMAGE: Final = "procurve-emu"
 """A node is an emulated switch when its image's repository name is this, whatever the
@@ -412,11 +413,11 @@ def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
 
 
 def switch_status(lab: Lab, node: str, timeout: float = 5.0) -> dict[str, Any]:
-    from emulator.chassis import CONTROL_SOCKET
+    from emulator.datadir import CONTROL_SOCKET
 
     path = lab.node_dir(node) / DATA_DIR / CONTROL_SOCKET
-    reply = ipc.request(path, ipc.StatusRequest(), timeout)
-    if not isinstance(reply, ipc.StatusReply):
+    reply = wire.request(path, StatusRequest(), timeout)
+    if not isinstance(reply, StatusReply):
         raise LabError(f"{node}: unexpected answer {reply.kind}")
     return reply.status
 
@@ -430,7 +431,7 @@ def _wait_ready(lab: Lab, processes: dict[str, subprocess.Popen[bytes]]) -> None
             if process.poll() is not None:
                 log = (lab.node_dir(name) / LOG_FILE).read_text(errors="replace")
                 raise LabError(f"{name} exited {process.returncode}:\n{log}")
-            with contextlib.suppress(OSError, EOFError, ipc.IpcError, LabError):
+            with contextlib.suppress(OSError, EOFError, wire.IpcError, LabError):
                 if active_ready(switch_status(lab, name)):
                     del waiting[name]
         if waiting and time.monotonic() > deadline:
@@ -560,7 +561,7 @@ def status(lab: Lab) -> dict[str, Any]:
             entry["data_dir"] = str(lab.node_dir(name) / DATA_DIR)
             try:
                 chassis = switch_status(lab, name)
-            except (OSError, EOFError, ipc.IpcError, LabError):
+            except (OSError, EOFError, wire.IpcError, LabError):
                 entry["up"] = False
             else:
                 entry["roles"] = {m["slot"]: m["role"] for m in chassis["modules"]}

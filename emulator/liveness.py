@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from emulator.timing import Timing
+
 STOPPED_STATES: Final = frozenset("Tt")
 """/proc/PID/stat states of a process that cannot run until someone continues it (SIGSTOP,
 a tracer): it is hung, whatever the host's load."""
@@ -75,6 +77,13 @@ def sample(pid: int) -> ProcessSample | None:
 def thread_waited(native_id: int) -> float:
     """Run-queue wait of one thread of this process, in seconds."""
     return _waited(Path(f"/proc/self/task/{native_id}"))
+
+
+def silence_limit(timing: Timing) -> float:
+    """How long a child may stay silent (no beat, no reply, no exit after SIGTERM) before the
+    chassis treats it as hung: the same window after which a standby declares the active
+    dead."""
+    return timing.heartbeat_interval * timing.heartbeat_misses
 
 
 def judge(silence: float, limit: float, state: str, waited: float, late: float,

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, NoReturn, TypeVar
 
-from emulator import hardware, ipc
+from emulator import hardware
 from emulator.inband import check_mode
+from emulator.ipc import messages, wire
 from emulator.timing import PROFILES
 
 PROG: Final = "procurve-emu"
@@ -99,7 +100,7 @@ def hostname(text: str) -> str:
 
 
 def port_assignment(text: str) -> tuple[str, str]:
-    from emulator.fabric.process import parse_port_assignment
+    from emulator.portspec import parse_port_assignment
 
     port, backend = parse_port_assignment(text, hardware.Inventory())
     return port, str(backend)
@@ -117,7 +118,7 @@ def switch(text: str) -> bool:
 def mgmt_interface(text: str) -> str:
     """The interface that is management, not a port; `none` (GNS3): every ethN is a port."""
     from emulator.container import NO_MGMT
-    from emulator.fabric.process import parse_backend
+    from emulator.portspec import parse_backend
 
     if text.lower() == NO_MGMT:
         return NO_MGMT
@@ -204,7 +205,7 @@ def build_parser() -> Parser:
         description="kill: the module crashes (SIGKILL); hang: it stops answering (SIGSTOP), "
         "the chassis fences it; fail-selftest: its next selftest fails; pull/insert: hot-swap.",
     )
-    fault.add_argument("action", choices=ipc.FAULT_ACTIONS)
+    fault.add_argument("action", choices=messages.FAULT_ACTIONS)
     fault.add_argument("target", type=str.lower, choices=("mm1", "mm2", "active", "standby"))
     fault.add_argument("--data-dir", metavar="DIR",
                        help="chassis state (PROCURVE_DATA_DIR, default ./procurve-data)")
@@ -272,8 +273,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    from emulator.chassis import ChassisOptions
-    from emulator.chassis import run as run_chassis
+    from emulator.chassis.backplane import ChassisOptions
+    from emulator.chassis.start import run as run_chassis
     from emulator.container import chassis_identity
 
     try:
@@ -282,7 +283,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     if args.auto_ports:
-        from emulator.chassis import announce
+        from emulator.chassis.console import announce
         from emulator.container import INTFS_VARIABLE, auto_ports
 
         try:
@@ -307,20 +308,20 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def ask_chassis(data_dir: str, msg: ipc.Message) -> int:
+def ask_chassis(data_dir: str, msg: messages.Request) -> int:
     """One request on the chassis' control socket; the JSON answer on stdout."""
-    from emulator.chassis import CONTROL_SOCKET
+    from emulator.datadir import CONTROL_SOCKET
 
     path = Path(data_dir) / CONTROL_SOCKET
     try:
-        reply = ipc.request(path, msg, timeout=STATUS_TIMEOUT)
-    except (OSError, EOFError, ipc.IpcError) as exc:
+        reply = wire.request(path, msg, timeout=STATUS_TIMEOUT)
+    except (OSError, EOFError, wire.IpcError) as exc:
         print(f"{PROG}: no chassis answers in {data_dir}: {exc}", file=sys.stderr)
         return 1
-    if isinstance(reply, ipc.Failure):
+    if isinstance(reply, messages.Failure):
         print(f"{PROG}: {reply.reason}", file=sys.stderr)
         return 1
-    if not isinstance(reply, ipc.StatusReply):
+    if not isinstance(reply, messages.StatusReply):
         print(f"{PROG}: unexpected answer {reply.kind} from the chassis", file=sys.stderr)
         return 1
     print(json.dumps(reply.status, indent=2))
@@ -334,9 +335,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     if args.command == "status":
-        return ask_chassis(args.data_dir, ipc.StatusRequest())
+        return ask_chassis(args.data_dir, messages.StatusRequest())
     if args.command == "fault":
-        return ask_chassis(args.data_dir, ipc.Fault(args.action, args.target))
+        return ask_chassis(args.data_dir, messages.Fault(args.action, args.target))
     if args.command == "health":
         from emulator.container import health
 

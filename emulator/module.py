@@ -3,7 +3,8 @@
 It runs its selftest, says hello to the backplane, and waits to be told its role. Only when it
 is granted mastership does it import the switch (config model, CLI, command table, SSH): a
 standby must stay small and a module must reach the chassis quickly, so that the run-to-banner
-budget is spent on the work an active module cannot avoid. One asyncio loop per process.
+budget is spent on the work an active module cannot avoid. One asyncio loop per process. The
+wire to the interface modules it drives once active is emulator/fabric/client.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import argparse
 import asyncio
 import contextlib
 import functools
-import math
 import os
 import signal
 import socket
@@ -22,11 +22,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from emulator import ipc
-from emulator.chassis import INBAND_SUFFIX, read_inventory, silence_limit
+from emulator import inband
+from emulator.datadir import SELFTEST_FAULT, read_inventory
+from emulator.fabric.client import FabricClient
 from emulator.flash import Flash, durable_remove
-from emulator.hardware import MANAGEMENT_SLOTS, port_sort_key
-from emulator.liveness import Heartbeat
+from emulator.hardware import MANAGEMENT_SLOTS
+from emulator.ipc import wire
+from emulator.ipc.messages import (
+    FabricLink,
+    Grant,
+    Hello,
+    PeerLink,
+    Ready,
+    RebootModule,
+    Role,
+    Roles,
+    SetRedundancy,
+    Switchover,
+)
+from emulator.liveness import Heartbeat, silence_limit
 from emulator.redundancy.state import (
     PREFERENCE_FILE,
     FailoverEvent,
@@ -47,24 +61,21 @@ class Server(Protocol):
     async def wait_closed(self) -> None: ...
 
 
-FABRIC_READ_INTERVAL: Final = 0.05
-"""Seconds a read of the fabric's tables stays current (a program makes it stale at once)."""
-
-
 def report(slot: str, text: str) -> None:
     """A line on the chassis' stderr (its stdout is the console, not ours to write)."""
     sys.stderr.write(f"procurve-emu: {slot}: {text}\n")
     sys.stderr.flush()
 
 
-SELFTEST_FAULT = "selftest-fault"
-"""A marker file in a module's flash: `procurve-emu fault fail-selftest` makes the next
-selftest fail (and the failure consumes it, as a reseated module passes again)."""
-BOOT_HISTORY = 10
-ROLE_STATUS = {
-    "active": "ACTIVE", "standby": "STANDBY", "failed": "FAILED", "offline": "OFFLINE",
-    "booting": "BOOTING", "not-present": "NOT_PRESENT",
+BOOT_HISTORY: Final = 10
+ROLE_STATUS: Final = {
+    Role.ACTIVE: ModuleStatus.ACTIVE, Role.STANDBY: ModuleStatus.STANDBY,
+    Role.FAILED: ModuleStatus.FAILED, Role.OFFLINE: ModuleStatus.OFFLINE,
+    Role.BOOTING: ModuleStatus.BOOTING, Role.NOT_PRESENT: ModuleStatus.NOT_PRESENT,
 }
+"""A slot's role as `show redundancy` words it."""
+HANDLERS: Final = wire.Handlers["Module", None]()
+"""What the module does with each message the chassis sends it."""
 
 
 @dataclass
@@ -72,24 +83,19 @@ class Module:
     slot: str
     data_dir: Path
     timing: Timing
-    link: ipc.Link
+    link: wire.Link
     beats: socket.socket
     """Where the heartbeat goes (a datagram socket of its own, beside the link)."""
     servers: list[Server] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    held: list[socket.socket] = field(default_factory=list)
-    """Sockets granted for services not served yet (SNMP): held so the port stays ours."""
     rebooting: asyncio.Event = field(default_factory=asyncio.Event)
     """Set by a command that reboots the switch: the process ends and the chassis restarts
     it, as a real module reboots."""
-    role: str = "booting"
-    roles: dict[str, str] = field(default_factory=dict)
-    peer: ipc.Link | None = None
-    fabric: ipc.Link | None = None
+    role: Role = Role.BOOTING
+    roles: dict[str, Role] = field(default_factory=dict)
+    peer: wire.Link | None = None
+    fabric: FabricClient = field(default_factory=FabricClient)
     """The wire to the interface modules, handed over with mastership."""
-    fabric_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    fabric_read_at: float = -math.inf
-    programmed: ipc.FabricProgram | None = None
     device: Device | None = None
     serving: asyncio.Event = field(default_factory=asyncio.Event)
     sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -113,7 +119,7 @@ class Module:
                 task.cancel()
             await self.shutdown()
 
-    def selftest(self) -> ipc.Hello:
+    def selftest(self) -> Hello:
         """Run selftest and note this boot in flash; the Hello carries what the election
         needs to know of the module's previous boots."""
         flash = self.flash
@@ -125,8 +131,8 @@ class Module:
         preference = flash.read_root_json(PREFERENCE_FILE)
         was_active = (state.get("last_role") == "active" if preference is None
                       else preference.get("slot") == self.slot)
-        hello = ipc.Hello(
-            self.slot, os.getpid(), passed,
+        hello = Hello(
+            slot=self.slot, pid=os.getpid(), selftest_passed=passed,
             ever_booted=state.get("booted_in") == serial,
             active_last_boot=was_active,
             last_boot=float(state.get("last_boot", 0.0)),
@@ -136,18 +142,18 @@ class Module:
                                    "selftest": "passed" if passed else "failed"})
         if not passed:
             report(self.slot, "selftest failed")
-            self.remember_role("failed", "selftest failed")
+            self.remember_role(Role.FAILED, "selftest failed")
         return hello
 
-    def remember_role(self, role: str, reason: str = "") -> None:
+    def remember_role(self, role: Role, reason: str = "") -> None:
         """The role in flash (election rule 5) and in the boot history `show boot-history`
         lists, newest last, the last BOOT_HISTORY boots."""
         self.role = role
         flash = self.flash
         state = flash.state()
-        history = [*state.get("history", []), {"time": time.time(), "role": role,
+        history = [*state.get("history", []), {"time": time.time(), "role": role.value,
                                                 "reason": reason}][-BOOT_HISTORY:]
-        flash.write_state(state | {"last_role": role, "history": history})
+        flash.write_state(state | {"last_role": role.value, "history": history})
 
     async def listen(self) -> None:
         """Obey the backplane until it goes away: a module without a chassis has nothing to
@@ -155,28 +161,35 @@ class Module:
         with contextlib.suppress(EOFError):
             while True:
                 msg, socks = await self.link.recv()
-                if isinstance(msg, ipc.Grant) and msg.role == "active":
-                    await self.become_active(msg, dict(zip(msg.sockets, socks, strict=True)))
-                elif isinstance(msg, ipc.Grant) and msg.role == "standby":
-                    self.remember_role("standby", msg.reason)
-                    await self.link.send(ipc.Ready(self.slot))
-                elif isinstance(msg, ipc.Roles):
-                    self.update_roles(msg.roles)
-                elif isinstance(msg, ipc.PeerLink):
-                    self.attach_peer(ipc.Link(socks[0]))
-                elif isinstance(msg, ipc.FabricLink):
-                    if self.fabric is not None:
-                        self.fabric.close()
-                    self.fabric = ipc.Link(socks[0])
-                else:
-                    for sock in socks:
-                        sock.close()
+                await HANDLERS.dispatch(self, msg, socks, None)
 
-    def attach_peer(self, link: ipc.Link) -> None:
+    @HANDLERS.on(Grant)
+    async def _grant(self, msg: Grant, socks: list[socket.socket]) -> None:
+        if msg.role is Role.ACTIVE:
+            await self.become_active(msg, dict(zip(msg.sockets, socks, strict=True)))
+            return
+        for sock in socks:
+            sock.close()
+        self.remember_role(msg.role, msg.reason)
+        await self.link.send(Ready(slot=self.slot))
+
+    @HANDLERS.on(Roles)
+    async def _roles(self, msg: Roles, _socks: list[socket.socket]) -> None:
+        self.update_roles(msg.roles)
+
+    @HANDLERS.on(PeerLink)
+    async def _peer_link(self, msg: PeerLink, socks: list[socket.socket]) -> None:
+        self.attach_peer(wire.Link(socks[0]))
+
+    @HANDLERS.on(FabricLink)
+    async def _fabric_link(self, msg: FabricLink, socks: list[socket.socket]) -> None:
+        self.fabric.attach(wire.Link(socks[0]))
+
+    def attach_peer(self, link: wire.Link) -> None:
         if self.peer is not None:
             self.peer.close()
         self.peer = link
-        if self.role == "active":
+        if self.role is Role.ACTIVE:
             self.tasks.append(asyncio.create_task(self.initial_sync()))
         else:
             self.tasks.append(asyncio.create_task(receive(link, self.flash)))
@@ -202,13 +215,13 @@ class Module:
             self.device.events.log("chassis", f"Initial sync to STANDBY COMPLETED ({count} files)",
                                    event_id=539)
 
-    def update_roles(self, roles: dict[str, str]) -> None:
+    def update_roles(self, roles: dict[str, Role]) -> None:
         self.roles = roles
         if self.device is None:
             return
         views = self.device.redundancy.modules
         for slot, role in roles.items():
-            status = ModuleStatus[ROLE_STATUS.get(role, "OFFLINE")]
+            status = ROLE_STATUS.get(role, ModuleStatus.OFFLINE)
             view = views.get(slot)
             if view is None:
                 mine = views[self.slot]
@@ -220,7 +233,7 @@ class Module:
         report(self.slot, f"rebooting: {reason}")
         self.rebooting.set()
 
-    def seed_startup(self, grant: ipc.Grant) -> None:
+    def seed_startup(self, grant: Grant) -> None:
         """--startup-config / --hostname apply only to a flash that has never been saved to."""
         from emulator.config.model import SwitchConfig
         from emulator.config.render import render_config
@@ -235,7 +248,7 @@ class Module:
             config.hostname = grant.hostname
             flash.write_startup(render_config(config))
 
-    async def become_active(self, grant: ipc.Grant, sockets: dict[str, socket.socket]) -> None:
+    async def become_active(self, grant: Grant, sockets: dict[str, socket.socket]) -> None:
         """Finish booting: read the startup config from our own flash, serve the CLI, tell the
         chassis. A standby taking over does exactly this: its running config is what it was
         synced, never the old active's unsaved changes."""
@@ -250,12 +263,12 @@ class Module:
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
-        self.remember_role("active", grant.reason)
+        self.remember_role(Role.ACTIVE, grant.reason)
         durable_remove(self.flash.root / PREFERENCE_FILE)  # used once, at the boot it named
         if self.peer is not None:  # the link we were synced over; the chassis sends a new one
             self.peer.close()
             self.peer = None
-        reset_at = await self.reset_interface_modules()
+        reset_at = await self.fabric.reset()
         await asyncio.sleep(self.timing.boot)
         self.seed_startup(grant)
         flash = self.flash
@@ -273,9 +286,10 @@ class Module:
         device.redundancy.control = ModuleControl(self)
         self.device = device
         self.update_roles(self.roles)
-        self.tasks.append(asyncio.create_task(self.bring_up_ports(reset_at)))
+        self.tasks.append(asyncio.create_task(
+            self.fabric.bring_up(device, reset_at, self.timing.module_reset)))
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config
-            await self.link.send(ipc.SetRedundancy(False))
+            await self.link.send(SetRedundancy(False))
         table = command_table()
 
         async def handler(channel: Channel, peer: Peer) -> None:
@@ -285,7 +299,7 @@ class Module:
                 channel.close()
 
         keys = await host_keys
-        for suffix in ("", INBAND_SUFFIX):  # out of band (loopback), then the VLAN addresses
+        for suffix in ("", inband.SUFFIX):  # out of band (loopback), then the VLAN addresses
             ssh, telnet = sockets.pop("ssh" + suffix, None), sockets.pop("telnet" + suffix, None)
             if ssh is not None:
                 self.servers.append(await start_ssh_server(
@@ -298,13 +312,13 @@ class Module:
         if console is not None:
             self.tasks.append(asyncio.create_task(self.serve_console(console, handler)))
         await self.start_snmp(device, sockets)
-        self.held.extend(sockets.values())
         await self.link.send(
-            ipc.Ready(
-                self.slot,
-                device.running.hostname,
-                device.credentials.username("manager"),
-                "manager" if device.credentials.check("manager", "manager") else None,
+            Ready(
+                slot=self.slot,
+                hostname=device.running.hostname,
+                manager_user=device.credentials.username("manager"),
+                password_hint="manager" if device.credentials.check("manager", "manager")
+                else None,
             )
         )
         self.serving.set()
@@ -314,94 +328,12 @@ class Module:
         notifications (coldStart now, link changes from here on)."""
         from snmp.agent import start_agent
 
-        for suffix in ("", INBAND_SUFFIX):
+        for suffix in ("", inband.SUFFIX):
             sock = sockets.pop("snmp" + suffix, None)
             if sock is not None:
                 self.servers.append(await start_agent(sock, device, notify=not suffix))
 
-    async def reset_interface_modules(self) -> float:
-        """Taking mastership resets the interface modules: every port loses carrier. The
-        time of the reset (monotonic) is returned: the ports stay down `module_reset`."""
-        self.programmed = None
-        self.fabric_read_at = -math.inf
-        if self.fabric is not None:
-            with contextlib.suppress(EOFError):
-                await self.fabric.send(ipc.FabricReset())
-        return time.monotonic()
-
-    async def bring_up_ports(self, reset_at: float) -> None:
-        """After the reset time (long enough for a host's kernel to report the link loss,
-        which it may delay by up to a second), program the ports from the running config,
-        and again after every command that changes them."""
-        await asyncio.sleep(max(0.0, reset_at + self.timing.module_reset - time.monotonic()))
-        assert self.device is not None
-        self.device.on_commit.append(self.program_fabric)
-        self.device.on_refresh.append(self.read_fabric)
-        await self.program_fabric()
-
-    async def read_fabric(self) -> None:
-        """The live tables (address table, counters, LLDP neighbours) the show commands and
-        the MIB print. Read at most every FABRIC_READ_INTERVAL: an SNMP bulk walk asks for
-        them hundreds of times a second, and each read carries every port's counters."""
-        from emulator.device import LldpNeighbor, MacEntry, PortCounters
-
-        device, link = self.device, self.fabric
-        if device is None or link is None:
-            return
-        async with self.fabric_lock:
-            if time.monotonic() - self.fabric_read_at < FABRIC_READ_INTERVAL:
-                return
-            try:
-                await link.send(ipc.FabricQuery())
-                reply = await link.recv_message()
-            except (EOFError, ipc.IpcError):
-                return
-            self.fabric_read_at = time.monotonic()
-        if isinstance(reply, ipc.FabricState):
-            device.mac_table = [MacEntry(str(mac), str(port), int(vid))
-                                for mac, port, vid in reply.macs]
-            for port, counters in reply.counters.items():
-                device.ports[port].counters = PortCounters(**counters)
-            device.lldp_neighbors = sorted(
-                (LldpNeighbor.from_json(row) for row in reply.neighbors),
-                key=lambda n: port_sort_key(n.local_port))
-
-    async def program_fabric(self) -> None:
-        """Ports up as the running config says (a disabled port has no carrier); the fabric's
-        answer is the port state the CLI shows."""
-        from emulator.commands.lldp import management_address
-
-        device, link = self.device, self.fabric
-        if device is None or link is None:
-            return
-        running, ports = device.running, device.inventory.ports()
-        program = ipc.FabricProgram(
-            {p: (i := running.interfaces.get(p)) is None or i.enabled for p in ports},
-            {p: running.pvid(p) for p in ports},
-            {p: [vid for vid, tagged in running.port_vlans(p) if tagged] for p in ports},
-            running.mac_age,
-            {str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
-             if vlan.ip.interface is not None},
-            None if running.default_gateway is None else str(running.default_gateway),
-            running.hostname,
-            management_address(device),
-            sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
-        )
-        async with self.fabric_lock:
-            if program == self.programmed:
-                return
-            self.programmed = program
-            self.fabric_read_at = -math.inf  # ports, tables and neighbours change
-            try:
-                await link.send(program)
-                reply = await link.recv_message()
-            except (EOFError, ipc.IpcError):
-                return
-        if isinstance(reply, ipc.PortsReply):
-            for report in reply.ports:
-                device.port_reported(report.port, report.backend, report.link_up)
-
-    def record_mastership(self, device: Device, grant: ipc.Grant) -> None:
+    def record_mastership(self, device: Device, grant: Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record
         (stored in flash and synced, so the count survives the next switchover)."""
         from emulator.events import Severity
@@ -444,8 +376,6 @@ class Module:
         if closing:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.gather(*closing), silence_limit(self.timing))
-        for sock in self.held:
-            sock.close()
         self.link.close()
 
 
@@ -469,23 +399,23 @@ class ModuleControl:
         return next(s for s in MANAGEMENT_SLOTS if s != self.module.slot)
 
     def standby_present(self) -> bool:
-        return self.module.roles.get(self.other) == "standby"
+        return self.module.roles.get(self.other) is Role.STANDBY
 
     async def switchover(self, reason: str) -> None:
         await self.module.sync()
-        await self.module.link.send(ipc.Switchover(reason))
+        await self.module.link.send(Switchover(reason))
 
     async def reboot_standby(self) -> None:
-        await self.module.link.send(ipc.RebootModule(self.other, "boot standby command"))
+        await self.module.link.send(RebootModule(self.other, "boot standby command"))
 
     async def set_redundancy(self, enabled: bool) -> None:
-        await self.module.link.send(ipc.SetRedundancy(enabled))
+        await self.module.link.send(SetRedundancy(enabled))
 
     async def boot_system(self, image: str) -> None:
         flash = self.module.flash
         flash.write_images(flash.images() | {"default": image})
         await self.module.sync()
-        await self.module.link.send(ipc.RebootModule(None, f"boot system flash {image}"))
+        await self.module.link.send(RebootModule(None, f"boot system flash {image}"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -498,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    link = ipc.Link(socket.socket(fileno=args.ipc_fd))
+    link = wire.Link(socket.socket(fileno=args.ipc_fd))
     beats = socket.socket(fileno=args.heartbeat_fd)
     module = Module(args.slot, args.data_dir, PROFILES[args.timing], link, beats)
     asyncio.run(module.run())

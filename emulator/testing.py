@@ -20,9 +20,10 @@ from typing import IO, Any
 
 import pytest
 
-from emulator import ipc
-from emulator.chassis import CONTROL_SOCKET
 from emulator.container import active_ready
+from emulator.datadir import CONTROL_SOCKET
+from emulator.ipc import wire
+from emulator.ipc.messages import Fault, StatusReply, StatusRequest
 from emulator.timing import PROFILES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,8 +56,8 @@ class RunningChassis:
         return self.process.pid
 
     def status(self, timeout: float = STOP_DEADLINE) -> dict[str, Any]:
-        reply = ipc.request(self.data_dir / CONTROL_SOCKET, ipc.StatusRequest(), timeout)
-        assert isinstance(reply, ipc.StatusReply), reply
+        reply = wire.request(self.data_dir / CONTROL_SOCKET, StatusRequest(), timeout)
+        assert isinstance(reply, StatusReply), reply
         return reply.status
 
     def stderr(self) -> str:
@@ -79,7 +80,7 @@ class RunningChassis:
                 result = check(last)
                 if result:
                     return result
-            except (OSError, EOFError, ipc.IpcError):
+            except (OSError, EOFError, wire.IpcError):
                 pass  # the control socket is not bound yet
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=POLL)
@@ -114,9 +115,9 @@ class RunningChassis:
 
     def fault(self, action: str, target: str) -> str:
         """`procurve-emu fault ACTION TARGET` on this chassis; what the chassis did."""
-        reply = ipc.request(self.data_dir / CONTROL_SOCKET, ipc.Fault(action, target),
+        reply = wire.request(self.data_dir / CONTROL_SOCKET, Fault(action, target),
                             STOP_DEADLINE)
-        assert isinstance(reply, ipc.StatusReply), reply
+        assert isinstance(reply, StatusReply), reply
         return str(reply.status["fault"])
 
     def switchover(self, deadline: float = READY_DEADLINE) -> str:

@@ -117,16 +117,9 @@ def render_remote_detail(device: Device, ports: list[str]) -> str:
     return "\n".join(lines)
 
 
-def management_address(device: Device) -> str | None:
-    """The address LLDP advertises: the lowest VLAN's IPv4 address, if any VLAN has one."""
-    vlans = device.running.vlans
-    addresses = (vlans[vid].ip.interface for vid in sorted(vlans))
-    return next((str(a.ip) for a in addresses if a is not None), None)
-
-
 def render_local(device: Device) -> str:
     f = LOCAL_FIELDS
-    address = management_address(device)
+    address = device.running.management_address()
     return "\n".join([
         "",
         " LLDP Local Device Information",

@@ -296,6 +296,11 @@ class SwitchConfig:
             if port in v.untagged or port in v.tagged
         )
 
+    def management_address(self) -> str | None:
+        """The address LLDP advertises: the lowest VLAN's IPv4 address, if any VLAN has one."""
+        addresses = (self.vlans[vid].ip.interface for vid in sorted(self.vlans))
+        return next((str(a.ip) for a in addresses if a is not None), None)
+
     # --- VLANs -----------------------------------------------------------------------------
 
     def vlan(self, vid: int) -> Vlan:

@@ -14,93 +14,41 @@ import contextlib
 import dataclasses
 import functools
 import os
-import re
 import signal
 import socket
 import sys
 import time
-from dataclasses import dataclass
 from typing import Final
 
-from emulator import hardware, ipc
+from emulator import hardware
 from emulator.fabric import lldp
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.tap import PortGone, TapPort
 from emulator.fabric.udp import UdpPort
+from emulator.ipc.messages import (
+    FabricLink,
+    FabricProgram,
+    FabricQuery,
+    FabricReset,
+    FabricState,
+    Failure,
+    Hello,
+    PortReport,
+    PortsReply,
+    PortsRequest,
+    Reply,
+    Request,
+)
+from emulator.ipc.wire import Handlers, IpcError, Link
+from emulator.portspec import Backend, parse_port_assignment
 from emulator.timing import PROFILES
 
-BACKEND_KINDS: Final = ("tap", "afpacket", "udp")
-_IFNAME: Final = re.compile(r"^[A-Za-z0-9_.:@-]{1,15}$")
-"""Linux IFNAMSIZ is 16 with the NUL; '/' and whitespace are never valid in a name."""
-
-
-@dataclass(frozen=True)
-class Backend:
-    """Where a port's frames go: a TAP device, a host interface, or a UDP tunnel."""
-
-    kind: str
-    ifname: str = ""
-    local_port: int = 0
-    remote_host: str = ""
-    remote_port: int = 0
-
-    def __str__(self) -> str:
-        if self.kind == "udp":
-            host = f"[{self.remote_host}]" if ":" in self.remote_host else self.remote_host
-            return f"udp:{self.local_port}:{host}:{self.remote_port}"
-        return f"{self.kind}:{self.ifname}"
-
-
-def _udp_port(text: str, what: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ValueError(f"bad {what} {text!r} (1-65535)")
-    return int(text)
-
-
-def parse_backend(text: str) -> Backend:
-    """`tap:NAME`, `afpacket:IFNAME` or `udp:LPORT:RHOST:RPORT`; ValueError says what is wrong."""
-    kind, sep, rest = text.partition(":")
-    if not sep or kind not in BACKEND_KINDS:
-        raise ValueError(
-            f"bad back-end {text!r}: use tap:NAME, afpacket:IFNAME or udp:LPORT:RHOST:RPORT"
-        )
-    if kind in ("tap", "afpacket"):
-        if not _IFNAME.match(rest) or rest in (".", ".."):
-            raise ValueError(f"bad interface name {rest!r} in {text!r}")
-        return Backend(kind, ifname=rest)
-    local, sep1, tail = rest.partition(":")
-    host, sep2, remote = tail.rpartition(":")
-    if not (sep1 and sep2 and host):
-        raise ValueError(f"bad back-end {text!r}: use udp:LPORT:RHOST:RPORT")
-    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
-    if not host or any(c.isspace() for c in host):
-        raise ValueError(f"bad remote host {host!r} in {text!r}")
-    return Backend(
-        "udp",
-        local_port=_udp_port(local, "local UDP port"),
-        remote_host=host,
-        remote_port=_udp_port(remote, "remote UDP port"),
-    )
-
-
-def parse_port_assignment(
-    text: str, inventory: hardware.Inventory | None = None
-) -> tuple[str, Backend]:
-    """`A1=tap:lab1` -> ("A1", Backend); the port must be installed in `inventory`."""
-    name, sep, backend = text.partition("=")
-    if not sep:
-        raise ValueError(f"bad port {text!r}: use PORT=BACKEND, e.g. A1=tap:lab1")
-    try:
-        slot, number = hardware.split_port(name.strip())
-    except hardware.PortListError:
-        raise ValueError(f"no such port {name!r}") from None
-    port = f"{slot}{number}"
-    if not (inventory or hardware.Inventory()).has_port(port):
-        raise ValueError(f"no such port {port!r} on this chassis")
-    return port, parse_backend(backend.strip())
-
+CHASSIS: Final = Handlers["Fabric", Reply | None]()
+"""What the fabric does with each message of the chassis."""
+MODULE: Final = Handlers["Fabric", Reply | None]()
+"""What the fabric does with each command of the active management module."""
 
 Wire = TapPort | UdpPort | AfPacketPort
 
@@ -138,7 +86,7 @@ class Fabric:
         self.commands = asyncio.Lock()
         """One module command at a time: a new active module's reset must not land in the
         middle of the old one's program, which awaits the in-band interfaces."""
-        self.programmed: ipc.FabricProgram | None = None
+        self.programmed: FabricProgram | None = None
         """The active module's last program (None after a reset): what a port whose
         interface comes back is set to."""
         self.link_events: socket.socket | None = None
@@ -277,7 +225,7 @@ class Fabric:
         self.local = None
         self.programmed = None
 
-    def program(self, msg: ipc.FabricProgram) -> None:
+    def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
         self.bridge.set_jumbo(msg.jumbo)
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
@@ -300,62 +248,74 @@ class Fabric:
         elif came_up:  # LLDP fast start: a new link hears from us at once
             self.send_advert(port)
 
-    def report(self) -> ipc.PortsReply:
-        return ipc.PortsReply([ipc.PortReport(p, str(b), self.carrier[p])
-                               for p, b in self.ports.items()])
+    def report(self, request: Request) -> PortsReply:
+        return PortsReply([PortReport(p, str(b), self.carrier[p])
+                           for p, b in self.ports.items()], reply_to=request.id)
 
-    def state(self) -> ipc.FabricState:
-        return ipc.FabricState(
-            [[mac, port, vid] for mac, port, vid in self.bridge.mac_table() if port in self.ports],
-            {port: self.bridge.counters(port) for port in self.ports},
-            [{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
-                                     if k != "ttl"}}
-             for port, a in self.neighbors.rows(time.monotonic())],
+    def state(self, request: Request) -> FabricState:
+        return FabricState(
+            macs=[[mac, port, vid] for mac, port, vid in self.bridge.mac_table()
+                  if port in self.ports],
+            counters={port: self.bridge.counters(port) for port in self.ports},
+            neighbors=[{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
+                                               if k != "ttl"}}
+                       for port, a in self.neighbors.rows(time.monotonic())],
+            reply_to=request.id,
         )
 
-    async def serve(self, link: ipc.Link) -> None:
+    async def serve(self, link: Link) -> None:
         """Answer the chassis until it hangs up: the fabric has no life without a backplane."""
-        await link.send(ipc.Hello("fabric", os.getpid()))
+        await link.send(Hello(slot="fabric", pid=os.getpid()))
         while True:
             try:
                 msg, socks = await link.recv()
             except EOFError:
                 return
-            if isinstance(msg, ipc.FabricLink):
-                task = asyncio.create_task(self.obey(ipc.Link(socks[0])))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
-                continue
-            for sock in socks:
-                sock.close()
-            if isinstance(msg, ipc.PortsRequest):
-                await link.send(self.report())
-            else:
-                await link.send(ipc.Failure(f"fabric does not take {msg.kind}"))
+            refusal = Failure(f"fabric does not take {msg.kind}",
+                              reply_to=msg.id if isinstance(msg, Request) else 0)
+            reply = await CHASSIS.dispatch(self, msg, socks, refusal)
+            if reply is not None:
+                await link.send(reply)
 
-    async def obey(self, link: ipc.Link) -> None:
-        """Commands of the active management module, until it goes away."""
+    @CHASSIS.on(FabricLink)
+    async def _fabric_link(self, msg: FabricLink, socks: list[socket.socket]) -> None:
+        task = asyncio.create_task(self.obey(Link(socks[0])))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    @CHASSIS.on(PortsRequest)
+    async def _ports(self, msg: PortsRequest, _socks: list[socket.socket]) -> Reply:
+        return self.report(msg)
+
+    async def obey(self, link: Link) -> None:
+        """Commands of the active management module, until it goes away (one that is not a
+        command is ignored, as before any module spoke)."""
         try:
             while True:
-                msg = await link.recv_message()
+                msg, socks = await link.recv()
                 async with self.commands:
-                    await self.carry_out(msg, link)
-        except (EOFError, ipc.IpcError):
+                    reply = await MODULE.dispatch(self, msg, socks, None)
+                if reply is not None:
+                    await link.send(reply)
+        except (EOFError, IpcError):
             pass
         finally:
             link.close()
 
-    async def carry_out(self, msg: ipc.Message, link: ipc.Link) -> None:
-        if isinstance(msg, ipc.FabricReset):
-            self.reset()
-        elif isinstance(msg, ipc.FabricProgram):
-            self.program(msg)
-            if self.inband is not None:
-                await self.inband.apply({int(v): a for v, a in msg.addresses.items()},
-                                        msg.gateway)
-            await link.send(self.report())
-        elif isinstance(msg, ipc.FabricQuery):
-            await link.send(self.state())
+    @MODULE.on(FabricReset)
+    async def _reset(self, msg: FabricReset, _socks: list[socket.socket]) -> None:
+        self.reset()
+
+    @MODULE.on(FabricProgram)
+    async def _program(self, msg: FabricProgram, _socks: list[socket.socket]) -> Reply:
+        self.program(msg)
+        if self.inband is not None:
+            await self.inband.apply({int(v): a for v, a in msg.addresses.items()}, msg.gateway)
+        return self.report(msg)
+
+    @MODULE.on(FabricQuery)
+    async def _query(self, msg: FabricQuery, _socks: list[socket.socket]) -> Reply:
+        return self.state(msg)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -373,13 +333,13 @@ def main(argv: list[str] | None = None) -> int:
                     hardware.mac_bytes(args.base_mac), PROFILES[args.timing].lldp_interval)
     fabric.open()
     try:
-        asyncio.run(run(fabric, ipc.Link(socket.socket(fileno=args.ipc_fd))))
+        asyncio.run(run(fabric, Link(socket.socket(fileno=args.ipc_fd))))
     finally:
         fabric.close()
     return 0
 
 
-async def run(fabric: Fabric, link: ipc.Link) -> None:
+async def run(fabric: Fabric, link: Link) -> None:
     """Serve until the chassis hangs up or stops us (SIGTERM): then the TAPs we made go."""
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)

@@ -1,7 +1,7 @@
 """What the active management module knows of the chassis' redundancy: both modules' status,
 the failover statistics and log, and the controls the redundancy commands pull.
 
-The chassis tells the active module of every role change (ipc.Roles); the failover record is
+The chassis tells the active module of every role change (messages.Roles); the failover record is
 stored in flash (FAILOVER_FILE) and synced to the standby with the security files, so the
 counter survives the very switchovers it counts.
 """

@@ -11,7 +11,6 @@ import base64
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from emulator import ipc
 from emulator.flash import (
     IMAGES,
     PRIVATE_FILE,
@@ -21,6 +20,8 @@ from emulator.flash import (
     atomic_write,
     durable_remove,
 )
+from emulator.ipc import wire
+from emulator.ipc.messages import FileSync, SyncAck
 from emulator.redundancy.state import FAILOVER_FILE, PREFERENCE_FILE
 
 ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE, PREFERENCE_FILE)
@@ -46,19 +47,21 @@ def synced_files(flash: Flash) -> list[tuple[str, bytes | None, int]]:
     return files
 
 
-async def push(link: ipc.Link, flash: Flash, timeout: float) -> int:
-    """Send every synced file and wait for each acknowledgement; the number of files sent."""
+async def push(link: wire.Link, flash: Flash, timeout: float) -> int:
+    """Send every synced file and wait for each acknowledgement (in order, each naming its
+    file's request); the number of files sent."""
     files = synced_files(flash)
     try:
         async with asyncio.timeout(timeout):
-            for name, data, mode in files:
+            for number, (name, data, mode) in enumerate(files, 1):
                 encoded = None if data is None else base64.b64encode(data).decode()
-                await link.send(ipc.FileSync(name, encoded, mode))
-            for name, _, _ in files:
+                await link.send(FileSync(name, encoded, mode, id=number))
+            for number, (name, _, _) in enumerate(files, 1):
                 reply = await link.recv_message()
-                if not isinstance(reply, ipc.SyncAck) or reply.path != name:
+                if not (isinstance(reply, SyncAck) and reply.reply_to == number
+                        and reply.path == name):
                     raise SyncError(f"standby answered {reply.kind} for {name}")
-    except (EOFError, ipc.IpcError, TimeoutError) as exc:
+    except (EOFError, wire.IpcError, TimeoutError) as exc:
         raise SyncError(str(exc) or type(exc).__name__) from exc
     return len(files)
 
@@ -70,23 +73,23 @@ def _target(flash: Flash, name: str) -> Path:
         len(relative.parts) == 2 and relative.parts[0] == SECURITY and ".." not in relative.parts
     )
     if not allowed:
-        raise ipc.IpcError(f"not a synced file: {name}")
+        raise wire.IpcError(f"not a synced file: {name}")
     return flash.root / relative
 
 
-async def receive(link: ipc.Link, flash: Flash) -> None:
+async def receive(link: wire.Link, flash: Flash) -> None:
     """The standby's side: store each file durably, then acknowledge it; until the link ends.
     A file is never stored more open than private, whatever mode the message names."""
     while True:
         try:
             msg = await link.recv_message()
-        except (EOFError, ipc.IpcError):
+        except (EOFError, wire.IpcError):
             return
-        if not isinstance(msg, ipc.FileSync):
+        if not isinstance(msg, FileSync):  # the one message a standby's peer link carries
             continue
         path = _target(flash, msg.path)
         if msg.data is None:
             durable_remove(path)
         else:
             atomic_write(path, base64.b64decode(msg.data), msg.mode & PRIVATE_FILE)
-        await link.send(ipc.SyncAck(msg.path))
+        await link.send(SyncAck(msg.path, reply_to=msg.id))

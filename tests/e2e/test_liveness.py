@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from emulator.chassis import silence_limit
+from emulator.liveness import silence_limit
 from emulator.timing import PROFILES
 from snmp import ber
 

@@ -240,7 +240,7 @@ def test_every_chassis_on_the_same_data_path_is_its_own(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every container's flash is `/flash`: identity must not come from the path. It is
     drawn at the first boot and kept; PROCURVE_BASE_MAC fixes the MAC of a kept one too."""
-    from emulator.chassis import prepare_data_dir
+    from emulator.chassis.start import prepare_data_dir
 
     for name in ("PROCURVE_CHASSIS_SEED", "PROCURVE_BASE_MAC", "PROCURVE_SERIAL",
                  "CLAB_LABEL_CLAB_NODE_NAME"):

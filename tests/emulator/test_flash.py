@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator import ipc
 from emulator.flash import Flash, atomic_write, private_dir
+from emulator.ipc import messages, wire
 from emulator.redundancy import sync
 from emulator.testing import REPO, STOP_DEADLINE
 
@@ -146,12 +146,12 @@ def test_synced_copies_on_the_standby_are_private(tmp_path: Path) -> None:
     standby.format()
 
     async def run() -> None:
-        one, two = ipc.pair()
-        sender, receiver = ipc.Link(one), ipc.Link(two)
+        one, two = wire.pair()
+        sender, receiver = wire.Link(one), wire.Link(two)
         task = asyncio.create_task(sync.receive(receiver, standby))
         await sync.push(sender, active, STOP_DEADLINE)
-        await sender.send(ipc.FileSync("config/startup", "aG9zdG5hbWUK", 0o666))
-        assert isinstance(await sender.recv_message(), ipc.SyncAck)
+        await sender.send(messages.FileSync("config/startup", "aG9zdG5hbWUK", 0o666))
+        assert isinstance(await sender.recv_message(), messages.SyncAck)
         sender.close()
         await task
         receiver.close()
@@ -162,3 +162,67 @@ def test_synced_copies_on_the_standby_are_private(tmp_path: Path) -> None:
     for name, mode in _modes(standby.root).items():
         path = standby.root / name
         assert mode == (0o700 if path.is_dir() else 0o600), f"{name}: {mode:04o}"
+
+
+def test_format_makes_a_blank_flash_booting_the_primary_image(tmp_path: Path) -> None:
+    flash = Flash.for_slot(tmp_path, "MM2")
+    flash.format()
+    assert flash.root == tmp_path / "mm2"
+    assert flash.read_startup() is None  # the switch then boots its factory default
+    images = flash.images()
+    assert images["default"] == "primary" and images["primary"] == images["secondary"] != ""
+    assert flash.security.is_dir()
+
+
+def test_format_keeps_what_the_flash_already_holds(tmp_path: Path) -> None:
+    flash = _written_flash(tmp_path / "mm1")
+    flash.write_images(flash.images() | {"default": "secondary"})
+    flash.format()
+    assert flash.images()["default"] == "secondary"
+    assert flash.read_startup() == 'snmp-server community "secret" unrestricted\n'
+    assert flash.read_security("passwords.json") == {"manager": "hash"}
+
+
+def test_absent_files_read_as_nothing_stored(tmp_path: Path) -> None:
+    flash = Flash(tmp_path / "mm1")
+    flash.format()
+    assert flash.state() == {}
+    assert flash.read_root_json("redundancy.json") is None
+    assert flash.read_security("passwords.json") is None
+
+
+def test_startup_config_written_replaced_and_erased(tmp_path: Path) -> None:
+    flash = Flash(tmp_path / "mm1")
+    flash.format()
+    flash.write_startup("hostname \"a\"\n")
+    flash.write_startup("hostname \"b\"\n")
+    assert flash.read_startup() == "hostname \"b\"\n"
+    flash.erase_startup()
+    assert flash.read_startup() is None
+    flash.erase_startup()  # erasing what is not there is no error
+    assert not list(flash.root.rglob(".*.tmp"))
+
+
+def test_a_reader_sees_the_old_file_or_the_new_never_a_mix(tmp_path: Path) -> None:
+    """Writes replace the whole file at once: a reader racing 200 rewrites of a 1 MiB file
+    only ever reads one complete version."""
+    path = tmp_path / "startup"
+    versions = [bytes([65 + n]) * (1 << 20) for n in range(2)]
+    atomic_write(path, versions[0])
+    seen: set[bytes] = set()
+    done = False
+
+    def read() -> None:
+        while not done:
+            seen.add(path.read_bytes())
+
+    async def race() -> None:
+        nonlocal done
+        reader = asyncio.get_running_loop().run_in_executor(None, read)
+        for n in range(200):
+            atomic_write(path, versions[n % 2])
+        done = True
+        await reader
+
+    asyncio.run(race())
+    assert seen <= set(versions) and seen

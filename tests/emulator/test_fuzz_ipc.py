@@ -7,6 +7,7 @@ than one frame's limit."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import socket
 from typing import Any
@@ -15,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulator import ipc
+from emulator.ipc import messages, wire
 from tests.fuzzing import mangled, measured
 
-KINDS = sorted(ipc._REGISTRY)
+KINDS = sorted(messages.REGISTRY)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
@@ -30,7 +31,7 @@ def bodies(draw: st.DrawFn) -> dict[str, Any]:
     """A message object of a registered kind: its own field names (some left out, some of the
     wrong type) and a few names it does not have."""
     kind = draw(st.sampled_from(KINDS))
-    names = [f.name for f in ipc.fields(ipc._REGISTRY[kind])]  # type: ignore[arg-type]
+    names = [f.name for f in dataclasses.fields(messages.REGISTRY[kind])]  # type: ignore[arg-type]
     body: dict[str, Any] = {"type": kind}
     for name in names:
         if draw(st.booleans()):
@@ -43,11 +44,11 @@ encoded_bodies = bodies().map(lambda body: json.dumps(body).encode())
 payloads = st.one_of(st.binary(max_size=300), encoded_bodies, mangled(encoded_bodies))
 
 
-def decoded(data: bytes) -> ipc.Message | None:
+def decoded(data: bytes) -> messages.Message | None:
     with measured() as work:
         try:
-            msg: ipc.Message | None = ipc.decode(data)
-        except ipc.IpcError:
+            msg: messages.Message | None = wire.decode(data)
+        except wire.IpcError:
             msg = None
     work.linear(len(data), 20)
     return msg
@@ -57,31 +58,31 @@ def decoded(data: bytes) -> ipc.Message | None:
 def test_fuzz_decode_answers_a_message_or_ipc_error(data: bytes) -> None:
     msg = decoded(data)
     if msg is not None:
-        assert ipc.decode(ipc.encode(msg)[ipc.HEADER.size:]) == msg
+        assert wire.decode(wire.encode(msg)[wire.HEADER.size:]) == msg
 
 
-@given(st.lists(st.one_of(payloads.map(lambda p: ipc.HEADER.pack(len(p)) + p),
+@given(st.lists(st.one_of(payloads.map(lambda p: wire.HEADER.pack(len(p)) + p),
                           st.binary(max_size=40)), max_size=6), st.data())
 def test_fuzz_framer_takes_any_stream_in_any_chunks(frames: list[bytes],
                                                     data: st.DataObject) -> None:
     """Frames and junk, cut anywhere: each complete frame gives a message or IpcError, and the
     buffer never holds more than one frame's limit plus a read."""
     stream = b"".join(frames)
-    framer = ipc._Framer()
+    framer = wire._Framer()
     at = 0
     while at < len(stream):
-        step = data.draw(st.integers(1, ipc.RECV_CHUNK))
+        step = data.draw(st.integers(1, wire.RECV_CHUNK))
         framer.feed(stream[at:at + step], [])
         at += step
         while True:
             try:
                 msg = framer.next()
-            except ipc.IpcError:
+            except wire.IpcError:
                 framer.buffer.clear()  # the link is dropped: nothing more is read from it
                 break
             if msg is None:
                 break
-        assert len(framer.buffer) <= ipc.HEADER.size + ipc.MAX_FRAME + ipc.RECV_CHUNK
+        assert len(framer.buffer) <= wire.HEADER.size + wire.MAX_FRAME + wire.RECV_CHUNK
 
 
 @pytest.mark.parametrize("text", [
@@ -92,28 +93,28 @@ def test_fuzz_framer_takes_any_stream_in_any_chunks(frames: list[bytes],
 def test_nesting_a_hundred_thousand_deep_is_an_ipc_error(text: str) -> None:
     """json's C scanner recurses per level; the decoder turns its RecursionError into the
     protocol's refusal."""
-    with pytest.raises(ipc.IpcError):
-        ipc.decode(text.encode())
+    with pytest.raises(wire.IpcError):
+        wire.decode(text.encode())
 
 
 @pytest.mark.parametrize("ports", ["7", "[7]", '[{"port":"A1"}]', '[{"bogus":1}]', '"A1"'])
 def test_ports_reply_of_the_wrong_shape_is_an_ipc_error(ports: str) -> None:
-    with pytest.raises(ipc.IpcError):
-        ipc.decode(f'{{"type":"PortsReply","ports":{ports}}}'.encode())
+    with pytest.raises(wire.IpcError):
+        wire.decode(f'{{"type":"PortsReply","ports":{ports}}}'.encode())
 
 
-@pytest.mark.parametrize("length", [2**31, 2**32 - 1, ipc.MAX_FRAME + 1])
+@pytest.mark.parametrize("length", [2**31, 2**32 - 1, wire.MAX_FRAME + 1])
 def test_length_prefix_beyond_the_limit_drops_the_link(length: int) -> None:
     """Over a real socket pair: a header claiming 2**31 bytes is refused on arrival, before
     anything is buffered for it."""
     async def scenario() -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        link = ipc.Link(ours)
+        link = wire.Link(ours)
         try:
-            theirs.sendall(ipc.HEADER.pack(length) + b"{" * 1000)
-            with pytest.raises(ipc.IpcError, match=f"frame of {length} bytes"):
+            theirs.sendall(wire.HEADER.pack(length) + b"{" * 1000)
+            with pytest.raises(wire.IpcError, match=f"frame of {length} bytes"):
                 await asyncio.wait_for(link.recv(), 5)
-            assert len(link._framer.buffer) <= ipc.HEADER.size + ipc.RECV_CHUNK
+            assert len(link._framer.buffer) <= wire.HEADER.size + wire.RECV_CHUNK
         finally:
             link.close()
             theirs.close()
@@ -124,8 +125,8 @@ def test_length_prefix_beyond_the_limit_drops_the_link(length: int) -> None:
 def test_megabyte_without_a_complete_frame_is_buffered_not_parsed() -> None:
     """Up to MAX_FRAME the framer waits for the rest of a frame; each arrival costs the same
     (no rescanning of what is already buffered)."""
-    framer = ipc._Framer()
-    framer.feed(ipc.HEADER.pack(ipc.MAX_FRAME), [])
+    framer = wire._Framer()
+    framer.feed(wire.HEADER.pack(wire.MAX_FRAME), [])
     with measured() as work:
         for _ in range(64):
             framer.feed(bytes(16384), [])

@@ -20,10 +20,12 @@ from typing import TypeVar
 
 import pytest
 
-from emulator import inband, ipc
+from emulator import inband
 from emulator.fabric import afpacket, mmsg
 from emulator.fabric.afpacket import AfPacketPort
-from emulator.fabric.process import Fabric, parse_backend
+from emulator.fabric.process import Fabric
+from emulator.ipc import messages
+from emulator.portspec import parse_backend
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("ip") is None,
@@ -225,7 +227,7 @@ def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
     async def scenario() -> None:
         fabric.open()
         fabric.start()
-        fabric.program(ipc.FabricProgram(enabled={"A1": True}, pvid={"A1": 1}))
+        fabric.program(messages.FabricProgram(enabled={"A1": True}, pvid={"A1": 1}))
         first = fabric.wires["A1"]
         assert fabric.carrier["A1"]
         subprocess.run(["ip", "link", "del", "host"], check=True)  # takes `port` with it

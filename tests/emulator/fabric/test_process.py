@@ -13,7 +13,8 @@ import pytest
 
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
-from emulator.fabric.process import DRAIN, Fabric, parse_backend
+from emulator.fabric.process import DRAIN, Fabric
+from emulator.portspec import parse_backend
 
 
 class BufferedWire:

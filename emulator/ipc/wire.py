@@ -1,25 +1,31 @@
-"""The backplane's wires: Unix-socket messages between the chassis, the fabric and the modules.
+"""The backplane's wire: frames on Unix sockets between the chassis, the fabric and the modules.
 
-A frame is a 4-byte big-endian length and a JSON object naming its message type. Listening
-sockets and the console relay travel beside a frame as SCM_RIGHTS file descriptors, so that a
-module which is granted mastership serves the very sockets the chassis bound (clients queued in
-the backlog while a module rebooted are not lost). Every message the processes exchange is one
-of the dataclasses below: a new conversation means a new named type here, never a loose dict.
-Standard library only, so that the chassis and `procurve-emu status` stay cheap to start.
+A frame is a 4-byte big-endian length and a JSON object naming its message type
+(emulator/ipc/messages.py). Listening sockets and the console relay travel beside a frame as
+SCM_RIGHTS file descriptors, so that a module which is granted mastership serves the very
+sockets the chassis bound (clients queued in the backlog while a module rebooted are not lost).
+Decoding checks every field against the type its message declares: a frame that is not one of
+ours is refused with IpcError, and the link is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import itertools
 import json
 import os
 import socket
 import struct
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+import types
+import typing
+from collections.abc import Awaitable, Callable, Iterator
+from enum import Enum
 from pathlib import Path
-from typing import Any, ClassVar, Final, TypeVar
+from typing import Any, Final, Generic, TypeVar
+
+from emulator.ipc.messages import REGISTRY, Message, Reply, Request
 
 HEADER: Final = struct.Struct(">I")
 MAX_FRAME: Final = 4 * 1024 * 1024
@@ -34,263 +40,200 @@ class IpcError(Exception):
     """The peer sent something that is not a frame of this protocol, or hung up mid-frame."""
 
 
-class Message:
-    """Base of every message; `kind` is the name on the wire."""
+class _Wrong(Exception):
+    """A value is not of its field's type (turned into IpcError by decode)."""
 
-    kind: ClassVar[str] = ""
 
+Check = Callable[[Any], Any]
+"""Takes a decoded JSON value, answers it as the field's Python value, or raises _Wrong."""
 
-_REGISTRY: dict[str, type[Message]] = {}
 
+def _exactly(kind: type) -> Check:
+    def check(value: Any) -> Any:
+        if type(value) is not kind:  # not isinstance: True is no int on this wire
+            raise _Wrong(f"{value!r:.40} is not {kind.__name__}")
+        return value
 
-M = TypeVar("M", bound=Message)
+    return check
 
 
-def message(cls: type[M]) -> type[M]:
-    """Register a message dataclass under its wire name."""
-    cls.kind = cls.__name__
-    _REGISTRY[cls.kind] = cls
-    return cls
+def _number(value: Any) -> Any:
+    if type(value) not in (int, float):
+        raise _Wrong(f"{value!r:.40} is not a number")
+    return float(value)
 
 
-# --- module <-> chassis -------------------------------------------------------------------
+def _anything(value: Any) -> Any:
+    return value
 
 
-@message
-@dataclass
-class Hello(Message):
-    """A child process is up; a module says so after its selftest."""
+def _checker(hint: Any) -> Check:
+    """The check for one declared field type: the types messages use, and no others."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return _anything
+    if hint is float:
+        return _number
+    if hint in (bool, int, str, type(None)):
+        return _exactly(hint)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        enum = hint
 
-    slot: str
-    pid: int
-    selftest_passed: bool = True
-    ever_booted: bool = False
-    """Booted in this chassis before (election rule 4)."""
-    active_last_boot: bool = False
-    last_boot: float = 0.0
+        def member(value: Any) -> Any:
+            try:
+                return enum(value)
+            except (ValueError, TypeError):
+                raise _Wrong(f"{value!r:.40} is not a {enum.__name__}") from None
 
+        return member
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _record(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [_checker(option) for option in args]
 
-@message
-@dataclass
-class Grant(Message):
-    """The chassis makes a module active: the attached fds are the sockets named in `sockets`,
-    in order (`ssh`, `telnet`, `snmp`, `console`). `startup_config` and `hostname` are the
-    first-boot seeds from the command line; the module applies them only when its flash holds
-    no startup config yet."""
+        def one_of(value: Any) -> Any:
+            for option in options:
+                with contextlib.suppress(_Wrong):
+                    return option(value)
+            raise _Wrong(f"{value!r:.40} is not {hint}")
 
-    role: str
-    sockets: list[str] = field(default_factory=list)
-    startup_config: str | None = None
-    hostname: str | None = None
-    takeover_from: str | None = None
-    """Set when this grant is a switchover: the slot that was active."""
-    reason: str = ""
-    """Why the election or switchover chose this module; logged on the new active."""
-    mgmt_netns: str | None = None
-    """Where the switch's in-band IP stack lives (emulator/inband.py), if it has one."""
+        return one_of
+    if origin is list:
+        item = _checker(args[0])
 
+        def items(value: Any) -> Any:
+            if type(value) is not list:
+                raise _Wrong(f"{value!r:.40} is not a list")
+            return [item(v) for v in value]
 
-@message
-@dataclass
-class Roles(Message):
-    """Every management slot's role (active/standby/failed/offline/booting/not-present), sent
-    to the active module whenever one changes."""
+        return items
+    if origin is dict and args[0] is str:
+        entry = _checker(args[1])
 
-    roles: dict[str, str] = field(default_factory=dict)
+        def entries(value: Any) -> Any:
+            if type(value) is not dict:  # JSON object keys are always text
+                raise _Wrong(f"{value!r:.40} is not an object")
+            return {k: entry(v) for k, v in value.items()}
 
+        return entries
+    raise TypeError(f"no wire form for {hint}")
 
-@message
-@dataclass
-class PeerLink(Message):
-    """The module-to-module wire (file sync) between the active and the standby: one fd."""
 
-    sockets: list[str] = field(default_factory=lambda: ["peer"])
+def _record(cls: type) -> Check:
+    """A dataclass from a JSON object: each field checked; names it lacks are ignored (a
+    newer peer may send more), a required field missing is wrong."""
+    hints = typing.get_type_hints(cls)
+    checks = {f.name: _checker(hints[f.name]) for f in dataclasses.fields(cls)}
 
+    def build(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _Wrong(f"{value!r:.40} is not an object")
+        try:
+            return cls(**{name: checks[name](v) for name, v in value.items() if name in checks})
+        except TypeError as exc:  # a required field missing
+            raise _Wrong(str(exc)) from None
 
-@message
-@dataclass
-class FileSync(Message):
-    """Active -> standby: a flash file (path relative to the flash root), base64; `data` None
-    deletes it. The standby answers SyncAck once it is durable."""
+    return build
 
-    path: str
-    data: str | None
-    mode: int = 0o644
 
+_DECODERS: Final = {kind: _record(cls) for kind, cls in REGISTRY.items()}
 
-@message
-@dataclass
-class SyncAck(Message):
-    path: str
 
-
-@message
-@dataclass
-class Switchover(Message):
-    """The active asks the chassis to hand mastership to the standby (it reboots itself)."""
-
-    reason: str
-
-
-@message
-@dataclass
-class RebootModule(Message):
-    """Reboot one module's process (`boot standby`) or, with slot None, both (`boot system`)."""
-
-    slot: str | None
-    reason: str
-
-
-@message
-@dataclass
-class FabricLink(Message):
-    """The wire between the active module and the fabric (one fd to each side)."""
-
-    sockets: list[str] = field(default_factory=lambda: ["fabric"])
-
-
-@message
-@dataclass
-class FabricReset(Message):
-    """Reset the interface modules: every port loses carrier, counters and MACs are cleared."""
-
-
-@message
-@dataclass
-class FabricProgram(Message):
-    """The active module's port and VLAN settings: a wired port has carrier iff it is
-    enabled; `pvid` is the VLAN a port is untagged in, `tagged` the VLANs it carries tagged.
-    The fabric answers with a PortsReply."""
-
-    enabled: dict[str, bool] = field(default_factory=dict)
-    pvid: dict[str, int | None] = field(default_factory=dict)
-    tagged: dict[str, list[int]] = field(default_factory=dict)
-    mac_age: int = 300
-    addresses: dict[str, str] = field(default_factory=dict)
-    """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
-    gateway: str | None = None
-    system_name: str = ""
-    """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
-    management_address: str | None = None
-    jumbo: list[int] = field(default_factory=list)
-    """VLANs that forward jumbo frames."""
-
-
-@message
-@dataclass
-class FabricQuery(Message):
-    """Ask the fabric for its live tables (answered with FabricState)."""
-
-
-@message
-@dataclass
-class FabricState(Message):
-    macs: list[list[str | int]] = field(default_factory=list)
-    """[mac, port, vid] rows of the address table."""
-    counters: dict[str, dict[str, int]] = field(default_factory=dict)
-    neighbors: list[dict[str, Any]] = field(default_factory=list)
-    """LLDP remote devices, each as device.LldpNeighbor's fields (tuples as lists)."""
-
-
-@message
-@dataclass
-class SetRedundancy(Message):
-    """`[no] redundancy management-module`: disabled, the standby is held offline."""
-
-    enabled: bool
-
-
-@message
-@dataclass
-class Fault(Message):
-    """`procurve-emu fault ACTION TARGET`: one of FAULT_ACTIONS on mm1/mm2/active/standby."""
-
-    action: str
-    target: str
-
-
-FAULT_ACTIONS: Final = ("kill", "hang", "fail-selftest", "pull", "insert")
-
-
-@message
-@dataclass
-class Ready(Message):
-    """The module has finished booting into its role: the active one serves its CLI
-    (`hostname` and `password_hint` feed the how-to-connect line the chassis prints), a
-    standby has its role in flash (election rule 5 reads it at the next boot)."""
-
-    slot: str
-    hostname: str = ""
-    manager_user: str | None = None
-    password_hint: str | None = None
-
-
-# --- chassis <-> fabric -------------------------------------------------------------------
-
-
-@message
-@dataclass
-class PortsRequest(Message):
-    """Ask the fabric for its ports."""
-
-
-@message
-@dataclass
-class PortReport(Message):
-    port: str
-    backend: str
-    link_up: bool = False
-
-
-@message
-@dataclass
-class PortsReply(Message):
-    ports: list[PortReport] = field(default_factory=list)
-
-
-# --- `procurve-emu status` <-> chassis ----------------------------------------------------
-
-
-@message
-@dataclass
-class StatusRequest(Message):
-    pass
-
-
-@message
-@dataclass
-class StatusReply(Message):
-    status: dict[str, Any] = field(default_factory=dict)
-
-
-@message
-@dataclass
-class Failure(Message):
-    """A request the receiver could not serve; `reason` is one line for a human."""
-
-    reason: str
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
 def encode(msg: Message) -> bytes:
-    body = {"type": msg.kind, **asdict(msg)}  # type: ignore[call-overload]
+    """A frame: the header and the message as JSON (enums as their values)."""
+    body = {"type": msg.kind, **dataclasses.asdict(msg)}  # type: ignore[call-overload]
     data = json.dumps(body, separators=(",", ":")).encode()
     return HEADER.pack(len(data)) + data
 
 
 def decode(data: bytes) -> Message:
+    """A frame's body as its message; IpcError for anything else, whatever the bytes."""
     try:
-        body = json.loads(data)
-        cls = _REGISTRY[body.pop("type")]
+        body = json.loads(data, parse_constant=_no_constant)
+        kind = body.pop("type")
+        build = _DECODERS[kind]
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # RecursionError: json's scanner recurses per nesting level ("[" * 100000)
         raise IpcError(f"not a message: {data[:80]!r}") from exc
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     try:
-        if cls is PortsReply:
-            body["ports"] = [PortReport(**p) for p in body.get("ports", [])]
-        return cls(**{k: v for k, v in body.items() if k in names})
-    except TypeError as exc:
-        raise IpcError(f"bad {cls.kind}: {exc}") from exc
+        msg: Message = build(body)
+    except _Wrong as exc:
+        raise IpcError(f"bad {kind}: {exc}") from None
+    return msg
+
+
+R = TypeVar("R")
+T = TypeVar("T")
+M = TypeVar("M", bound=Message)
+R_ = TypeVar("R_", bound=Request)
+Handler = Callable[[R, M, list[socket.socket]], Awaitable[T]]
+
+
+class Handlers(Generic[R, T]):
+    """A receiver's dispatch table: message type -> the receiver's handler for it.
+
+    Handlers are registered in the receiver's class body (`@HANDLERS.on(Hello)`); each takes
+    the receiver, the message and the sockets that came with it, and answers a T."""
+
+    def __init__(self) -> None:
+        self.table: dict[type[Message], Callable[[R, Any, list[socket.socket]],
+                                                 Awaitable[T]]] = {}
+
+    def on(self, kind: type[M]) -> Callable[[Handler[R, M, T]], Handler[R, M, T]]:
+        def register(handler: Handler[R, M, T]) -> Handler[R, M, T]:
+            self.table[kind] = handler
+            return handler
+
+        return register
+
+    async def dispatch(self, receiver: R, msg: Message, socks: list[socket.socket],
+                       unhandled: T) -> T:
+        """What `msg`'s handler answers; `unhandled` (and the sockets closed) if it has none."""
+        handler = self.table.get(type(msg))
+        if handler is None:
+            for sock in socks:
+                sock.close()
+            return unhandled
+        return await handler(receiver, msg, socks)
+
+
+class Asker:
+    """Numbers the requests sent on one link and pairs each reply with its request.
+
+    A reply that names no request pending here is dropped (the request timed out, or the peer
+    is confused); it never resolves another request."""
+
+    def __init__(self) -> None:
+        self.ids = itertools.count(1)
+        self.pending: dict[int, asyncio.Future[Reply]] = {}
+
+    def number(self, request: R_) -> tuple[R_, asyncio.Future[Reply]]:
+        """`request` under the next number (a copy), and the future its reply resolves."""
+        numbered = dataclasses.replace(request, id=next(self.ids))
+        waiter: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self.pending[numbered.id] = waiter
+        return numbered, waiter
+
+    def resolve(self, reply: Reply) -> bool:
+        """Whether `reply` answered a pending request."""
+        waiter = self.pending.pop(reply.reply_to, None)
+        if waiter is None or waiter.done():
+            return False
+        waiter.set_result(reply)
+        return True
+
+    def forget(self, numbered: Request) -> None:
+        self.pending.pop(numbered.id, None)
+
+    def fail_all(self, why: str) -> None:
+        for waiter in self.pending.values():
+            if not waiter.done():
+                waiter.set_exception(EOFError(why))
+        self.pending.clear()
 
 
 class _Framer:
@@ -350,6 +293,7 @@ class Link:
         self.sock = sock
         self._framer = _Framer()
         self._send_lock = asyncio.Lock()
+        self._ids = itertools.count(1)
 
     async def _ready(self, writing: bool) -> None:
         loop = asyncio.get_running_loop()
@@ -390,6 +334,17 @@ class Link:
         for sock in socks:
             sock.close()
         return msg
+
+    async def exchange(self, request: Request) -> Reply:
+        """Send `request` numbered, and take its reply: on a link where this end asks one
+        question at a time and the peer only answers, the next message must be the reply that
+        names it (anything else is IpcError)."""
+        numbered = dataclasses.replace(request, id=next(self._ids))
+        await self.send(numbered)
+        reply = await self.recv_message()
+        if not isinstance(reply, Reply) or reply.reply_to != numbered.id:
+            raise IpcError(f"{reply.kind} does not answer {request.kind} {numbered.id}")
+        return reply
 
     async def send(self, msg: Message, socks: list[socket.socket] | None = None) -> None:
         frame = encode(msg)
@@ -506,14 +461,17 @@ def connect_unix(path: Path, timeout: float | None = None) -> socket.socket:
     return _unix_socket(path, connect)
 
 
-def request(path: Path, msg: Message, timeout: float | None = None) -> Message:
+def request(path: Path, msg: Request, timeout: float | None = None) -> Reply:
     """One request/reply on a control socket (what `procurve-emu status` does)."""
+    msg = dataclasses.replace(msg, id=1)  # one request per connection
     with connect_unix(path, timeout) as sock:
         send_blocking(sock, msg)
         reply, socks = recv_blocking(sock)
         for s in socks:
             s.close()
-        return reply
+    if not isinstance(reply, Reply) or reply.reply_to != msg.id:
+        raise IpcError(f"{reply.kind} does not answer {msg.kind}")
+    return reply
 
 
 def pair() -> tuple[socket.socket, socket.socket]:

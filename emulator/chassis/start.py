@@ -1,0 +1,118 @@
+"""`procurve-emu run`: the chassis process' life, from the data dir and its lock to the last
+child stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import signal
+from pathlib import Path
+from typing import TextIO
+
+from emulator import hardware, inband
+from emulator.chassis.backplane import Chassis, ChassisError, ChassisOptions
+from emulator.chassis.console import announce, claim_stdio
+from emulator.chassis.control import Control
+from emulator.container import chassis_identity
+from emulator.datadir import (
+    CHASSIS_FILE,
+    CONTROL_SOCKET,
+    LOCK_FILE,
+    read_inventory,
+    write_inventory,
+)
+from emulator.flash import Flash, private_dir
+from emulator.ipc import wire
+
+
+def prepare_data_dir(data_dir: Path) -> hardware.Inventory:
+    """First start builds the chassis: an inventory of its own (container.chassis_identity
+    says how it is drawn; the flash keeps it), blank flashes."""
+    private_dir(data_dir)
+    path = data_dir / CHASSIS_FILE
+    identity = chassis_identity(os.environ)
+    stored = read_inventory(data_dir) if path.exists() else None
+    inventory = identity.apply(stored or hardware.Inventory.generate(identity.seed))
+    if inventory != stored:
+        write_inventory(data_dir, inventory)
+    for slot in hardware.MANAGEMENT_SLOTS:
+        Flash.for_slot(data_dir, slot).format()
+    return inventory
+
+
+async def serve(chassis: Chassis) -> None:
+    """Supervise the children, answer the control socket and watch heartbeats until SIGTERM
+    or SIGINT; then stop every child and let go of what the chassis holds."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, chassis.stopping.set)
+    data_dir = chassis.options.data_dir
+    control_socket = wire.bind_unix(data_dir / CONTROL_SOCKET)
+    control = Control(chassis)
+    chassis.console.start()
+    children = [chassis.fabric, *chassis.modules.values()]
+    tasks = [loop.create_task(c.supervise()) for c in children]
+    tasks.append(loop.create_task(control.serve(control_socket)))
+    tasks.append(loop.create_task(chassis.watch_heartbeats()))
+    try:
+        await chassis.stopping.wait()
+    finally:
+        chassis.stopping.set()
+        await asyncio.gather(*(c.stop() for c in children))
+        for task in [*tasks, *chassis.background]:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        chassis.console.detach()
+        control_socket.close()
+        with contextlib.suppress(OSError):
+            (data_dir / CONTROL_SOCKET).unlink()
+        for sock in chassis.sockets.values():
+            sock.close()
+        if chassis.netns is not None and chassis.netns_made:
+            inband.remove(chassis.netns)
+
+
+def _lock(data_dir: Path) -> TextIO:
+    """One chassis per data dir: two would share flashes and a control socket."""
+    handle = open(data_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held for the chassis' lifetime
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise ChassisError(f"another chassis is running in {data_dir}") from None
+    return handle
+
+
+def _stop_before_the_loop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def run(options: ChassisOptions) -> int:
+    """The chassis' life: 0 after SIGTERM/SIGINT, 1 when it cannot start."""
+    # Until the event loop takes these over, a stop request still means a clean exit.
+    signal.signal(signal.SIGTERM, _stop_before_the_loop)
+    signal.signal(signal.SIGINT, _stop_before_the_loop)
+    console = claim_stdio()
+    try:
+        prepare_data_dir(options.data_dir)
+        lock = _lock(options.data_dir)
+    except OSError as exc:
+        announce(f"cannot use data dir {options.data_dir}: {exc.strerror or exc}")
+        return 1
+    except ChassisError as exc:
+        announce(str(exc))
+        return 1
+    with lock:
+        chassis = Chassis(options, console)
+        try:
+            chassis.bind()
+        except ChassisError as exc:
+            announce(str(exc))
+            return 1
+        try:
+            asyncio.run(serve(chassis))
+        finally:
+            chassis.console.restore()
+    return chassis.exit_code

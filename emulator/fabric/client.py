@@ -1,0 +1,115 @@
+"""The active management module's side of the wire to the interface modules (the fabric
+process): it resets them when it takes mastership, programs the ports from the running config
+after every change, and reads the live tables the show commands and the MIB print."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from typing import TYPE_CHECKING, Final
+
+from emulator.hardware import port_sort_key
+from emulator.ipc import wire
+from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
+
+if TYPE_CHECKING:
+    from emulator.device import Device
+
+READ_INTERVAL: Final = 0.05
+"""Seconds a read of the fabric's tables stays current (a program makes it stale at once)."""
+
+
+class FabricClient:
+    """One wire at a time: the chassis hands a new one with each mastership."""
+
+    def __init__(self) -> None:
+        self.link: wire.Link | None = None
+        self.device: Device | None = None
+        self.lock = asyncio.Lock()
+        self.read_at = -math.inf
+        self.programmed: FabricProgram | None = None
+
+    def attach(self, link: wire.Link) -> None:
+        if self.link is not None:
+            self.link.close()
+        self.link = link
+
+    async def reset(self) -> float:
+        """Taking mastership resets the interface modules: every port loses carrier. The
+        time of the reset (monotonic) is returned: the ports stay down `module_reset`."""
+        self.programmed = None
+        self.read_at = -math.inf
+        if self.link is not None:
+            with contextlib.suppress(EOFError):
+                await self.link.send(FabricReset())
+        return time.monotonic()
+
+    async def bring_up(self, device: Device, reset_at: float, module_reset: float) -> None:
+        """After the reset time (long enough for a host's kernel to report the link loss,
+        which it may delay by up to a second), program the ports from the running config,
+        and again after every command that changes them."""
+        await asyncio.sleep(max(0.0, reset_at + module_reset - time.monotonic()))
+        self.device = device
+        device.on_commit.append(self.program)
+        device.on_refresh.append(self.read)
+        await self.program()
+
+    async def read(self) -> None:
+        """The live tables (address table, counters, LLDP neighbours) the show commands and
+        the MIB print. Read at most every READ_INTERVAL: an SNMP bulk walk asks for them
+        hundreds of times a second, and each read carries every port's counters."""
+        from emulator.device import LldpNeighbor, MacEntry, PortCounters
+
+        device, link = self.device, self.link
+        if device is None or link is None:
+            return
+        async with self.lock:
+            if time.monotonic() - self.read_at < READ_INTERVAL:
+                return
+            try:
+                reply = await link.exchange(FabricQuery())
+            except (EOFError, wire.IpcError):
+                return
+            self.read_at = time.monotonic()
+        if isinstance(reply, FabricState):
+            device.mac_table = [MacEntry(str(mac), str(port), int(vid))
+                                for mac, port, vid in reply.macs]
+            for port, counters in reply.counters.items():
+                device.ports[port].counters = PortCounters(**counters)
+            device.lldp_neighbors = sorted(
+                (LldpNeighbor.from_json(row) for row in reply.neighbors),
+                key=lambda n: port_sort_key(n.local_port))
+
+    async def program(self) -> None:
+        """Ports up as the running config says (a disabled port has no carrier); the fabric's
+        answer is the port state the CLI shows."""
+        device, link = self.device, self.link
+        if device is None or link is None:
+            return
+        running, ports = device.running, device.inventory.ports()
+        program = FabricProgram(
+            enabled={p: (i := running.interfaces.get(p)) is None or i.enabled for p in ports},
+            pvid={p: running.pvid(p) for p in ports},
+            tagged={p: [vid for vid, tagged in running.port_vlans(p) if tagged] for p in ports},
+            mac_age=running.mac_age,
+            addresses={str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
+                       if vlan.ip.interface is not None},
+            gateway=None if running.default_gateway is None else str(running.default_gateway),
+            system_name=running.hostname,
+            management_address=running.management_address(),
+            jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
+        )
+        async with self.lock:
+            if program == self.programmed:
+                return
+            self.programmed = program
+            self.read_at = -math.inf  # ports, tables and neighbours change
+            try:
+                reply = await link.exchange(program)
+            except (EOFError, wire.IpcError):
+                return
+        if isinstance(reply, PortsReply):
+            for report in reply.ports:
+                device.port_reported(report.port, report.backend, report.link_up)

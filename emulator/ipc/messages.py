@@ -1,0 +1,281 @@
+"""Every message the chassis, the fabric and the management modules exchange, as dataclasses.
+
+A new conversation means a new named type here, never a loose dict. A request carries an `id`
+its asker chose and the reply names it in `reply_to`, so a reply resolves exactly the request
+it answers. Roles cross the process boundary as the Role enum (its value on the wire); records
+wider than a few fields are built by keyword. The wire (emulator/ipc/wire.py) checks every
+field against the types declared here when it decodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Final, TypeVar
+
+
+class Message:
+    """Base of every message; `kind` is the name on the wire."""
+
+    kind: ClassVar[str] = ""
+
+
+REGISTRY: dict[str, type[Message]] = {}
+"""Wire name -> message type: what the decoder accepts."""
+
+M = TypeVar("M", bound=Message)
+
+
+def message(cls: type[M]) -> type[M]:
+    """Register a message dataclass under its wire name."""
+    cls.kind = cls.__name__
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+@dataclass
+class Request(Message):
+    """A message that expects one reply: the asker numbers it, the reply names the number."""
+
+    id: int = field(default=0, kw_only=True)
+
+
+@dataclass
+class Reply(Message):
+    """The answer to the request whose `id` is `reply_to`."""
+
+    reply_to: int = field(default=0, kw_only=True)
+
+
+class Role(StrEnum):
+    """What a slot's process is doing, as the chassis sees it (`procurve-emu status`)."""
+
+    ACTIVE = "active"
+    STANDBY = "standby"
+    FAILED = "failed"
+    OFFLINE = "offline"
+    BOOTING = "booting"
+    NOT_PRESENT = "not-present"
+    RUNNING = "running"
+    """The fabric, which has no redundancy role."""
+
+
+# --- module <-> chassis -------------------------------------------------------------------
+
+
+@message
+@dataclass(kw_only=True)
+class Hello(Message):
+    """A child process is up; a module says so after its selftest."""
+
+    slot: str
+    pid: int
+    selftest_passed: bool = True
+    ever_booted: bool = False
+    """Booted in this chassis before (election rule 4)."""
+    active_last_boot: bool = False
+    last_boot: float = 0.0
+
+
+@message
+@dataclass(kw_only=True)
+class Grant(Message):
+    """The chassis makes a module active or standby: the attached fds are the sockets named
+    in `sockets`, in order (`ssh`, `telnet`, `snmp`, `console`). `startup_config` and
+    `hostname` are the first-boot seeds from the command line; the module applies them only
+    when its flash holds no startup config yet."""
+
+    role: Role
+    sockets: list[str] = field(default_factory=list)
+    startup_config: str | None = None
+    hostname: str | None = None
+    takeover_from: str | None = None
+    """Set when this grant is a switchover: the slot that was active."""
+    reason: str = ""
+    """Why the election or switchover chose this module; logged on the new active."""
+    mgmt_netns: str | None = None
+    """Where the switch's in-band IP stack lives (emulator/inband.py), if it has one."""
+
+
+@message
+@dataclass
+class Roles(Message):
+    """Every management slot's role, sent to the active module whenever one changes."""
+
+    roles: dict[str, Role] = field(default_factory=dict)
+
+
+@message
+@dataclass
+class PeerLink(Message):
+    """The module-to-module wire (file sync) between the active and the standby: one fd."""
+
+    sockets: list[str] = field(default_factory=lambda: ["peer"])
+
+
+@message
+@dataclass
+class FileSync(Request):
+    """Active -> standby: a flash file (path relative to the flash root), base64; `data` None
+    deletes it. The standby answers SyncAck once it is durable."""
+
+    path: str
+    data: str | None
+    mode: int = 0o644
+
+
+@message
+@dataclass
+class SyncAck(Reply):
+    path: str
+
+
+@message
+@dataclass
+class Switchover(Message):
+    """The active asks the chassis to hand mastership to the standby (it reboots itself)."""
+
+    reason: str
+
+
+@message
+@dataclass
+class RebootModule(Message):
+    """Reboot one module's process (`boot standby`) or, with slot None, both (`boot system`)."""
+
+    slot: str | None
+    reason: str
+
+
+@message
+@dataclass
+class SetRedundancy(Message):
+    """`[no] redundancy management-module`: disabled, the standby is held offline."""
+
+    enabled: bool
+
+
+@message
+@dataclass(kw_only=True)
+class Ready(Message):
+    """The module has finished booting into its role: the active one serves its CLI
+    (`hostname` and `password_hint` feed the how-to-connect line the chassis prints), a
+    standby has its role in flash (election rule 5 reads it at the next boot)."""
+
+    slot: str
+    hostname: str = ""
+    manager_user: str | None = None
+    password_hint: str | None = None
+
+
+# --- active module <-> fabric -------------------------------------------------------------
+
+
+@message
+@dataclass
+class FabricLink(Message):
+    """The wire between the active module and the fabric (one fd to each side)."""
+
+    sockets: list[str] = field(default_factory=lambda: ["fabric"])
+
+
+@message
+@dataclass
+class FabricReset(Message):
+    """Reset the interface modules: every port loses carrier, counters and MACs are cleared."""
+
+
+@message
+@dataclass(kw_only=True)
+class FabricProgram(Request):
+    """The active module's port and VLAN settings: a wired port has carrier iff it is
+    enabled; `pvid` is the VLAN a port is untagged in, `tagged` the VLANs it carries tagged.
+    The fabric answers with a PortsReply."""
+
+    enabled: dict[str, bool] = field(default_factory=dict)
+    pvid: dict[str, int | None] = field(default_factory=dict)
+    tagged: dict[str, list[int]] = field(default_factory=dict)
+    mac_age: int = 300
+    addresses: dict[str, str] = field(default_factory=dict)
+    """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
+    gateway: str | None = None
+    system_name: str = ""
+    """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
+    management_address: str | None = None
+    jumbo: list[int] = field(default_factory=list)
+    """VLANs that forward jumbo frames."""
+
+
+@message
+@dataclass
+class FabricQuery(Request):
+    """Ask the fabric for its live tables (answered with FabricState)."""
+
+
+@message
+@dataclass(kw_only=True)
+class FabricState(Reply):
+    macs: list[list[str | int]] = field(default_factory=list)
+    """[mac, port, vid] rows of the address table."""
+    counters: dict[str, dict[str, int]] = field(default_factory=dict)
+    neighbors: list[dict[str, Any]] = field(default_factory=list)
+    """LLDP remote devices, each as device.LldpNeighbor's fields (tuples as lists)."""
+
+
+# --- chassis <-> fabric -------------------------------------------------------------------
+
+
+@message
+@dataclass
+class PortsRequest(Request):
+    """Ask the fabric for its ports."""
+
+
+@dataclass
+class PortReport:
+    """One port in a PortsReply (a record inside a message, not a message of its own)."""
+
+    port: str
+    backend: str
+    link_up: bool = False
+
+
+@message
+@dataclass
+class PortsReply(Reply):
+    ports: list[PortReport] = field(default_factory=list)
+
+
+# --- `procurve-emu status` / `procurve-emu fault` <-> chassis -----------------------------
+
+
+@message
+@dataclass
+class StatusRequest(Request):
+    pass
+
+
+@message
+@dataclass
+class Fault(Request):
+    """`procurve-emu fault ACTION TARGET`: one of FAULT_ACTIONS on mm1/mm2/active/standby."""
+
+    action: str
+    target: str
+
+
+FAULT_ACTIONS: Final = ("kill", "hang", "fail-selftest", "pull", "insert")
+
+
+@message
+@dataclass
+class StatusReply(Reply):
+    status: dict[str, Any] = field(default_factory=dict)
+
+
+@message
+@dataclass
+class Failure(Reply):
+    """A request the receiver could not serve; `reason` is one line for a human."""
+
+    reason: str

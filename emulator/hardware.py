@@ -27,6 +27,10 @@ IMAGE_STAMP: Final = (
 IMAGE_BUILD: Final = "1323"
 DEFAULT_HOSTNAME: Final = "HP-8212zl"
 MEMORY_TOTAL: Final = 128_380_928
+MEMORY_FREE: Final = 61_999_280
+IDLE_CPU_PERCENT: Final = 3
+"""An idle 8212zl's CPU load: `show system` and `show cpu` print these figures, and SNMP
+(NETSWITCH-MIB) answers them, so the CLI and SNMP agree."""
 MAX_VLANS: Final = 256
 MAC_AGE_DEFAULT: Final = 300
 """Seconds (`mac-age-time`, `show system`): the factory setting."""

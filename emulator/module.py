@@ -317,7 +317,7 @@ class Module:
         for suffix in ("", INBAND_SUFFIX):
             sock = sockets.pop("snmp" + suffix, None)
             if sock is not None:
-                self.servers.append(await start_agent(sock, device, notify=not suffix))
+                self.servers.append(await start_agent(sock, device, report, notify=not suffix))
 
     async def reset_interface_modules(self) -> float:
         """Taking mastership resets the interface modules: every port loses carrier. The

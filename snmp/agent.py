@@ -26,7 +26,7 @@ from snmp import ber
 from snmp.ber import MAX_MESSAGE, Message, Oid, Pdu, Value
 from snmp.mib import MibView, Snapshot
 from snmp.mibs import view
-from snmp.notify import Notifier
+from snmp.notify import Notifier, Report
 from snmp.usm import Usm, V3Message, count_boot
 
 VERSIONS: Final = (ber.V1, ber.V2C, ber.V3)
@@ -299,17 +299,18 @@ class Agent(asyncio.DatagramProtocol):
         await self.closed.wait()
 
 
-async def start_agent(sock: socket.socket, device: Device, notify: bool = True) -> Agent:
+async def start_agent(sock: socket.socket, device: Device, report: Report,
+                      notify: bool = True) -> Agent:
     """Serve SNMP on the chassis' bound UDP socket. The agent starts as the switch's
     management stack comes up, so with `notify` receivers get coldStart now (sysUpTime near
-    zero) and link changes from then on."""
+    zero) and link changes from then on; a receiver it cannot reach goes to `report`."""
     sock.setblocking(False)
     count_boot(device)
     agent = Agent(device)
     await asyncio.get_running_loop().create_datagram_endpoint(lambda: agent, sock=sock)
     assert agent.transport is not None
     if notify:
-        agent.notifier = Notifier(device, agent.transport)
+        agent.notifier = Notifier(device, agent.transport, report)
         device.on_link_change.append(agent.notifier.link_changed)
         agent.notifier.cold_start()
     return agent

@@ -7,7 +7,7 @@ notification goes out when enabled); malformed packets are dropped (snmpInASNPar
 Requests that need the fabric's counters, and SETs (which program the fabric), are answered
 from a task; everything else is answered inside the datagram callback.
 
-SNMPv3 (after `snmpv3 enable`) goes through the USM in snmp/usm.py and then the same path, with
+SNMPv3 (after `snmpv3 enable`) goes through the USM (snmp/usm.py) and then the same path, with
 the access of the user's group; `snmpv3 only` silences v1/v2c, `snmpv3 restricted-access` makes
 every community read-only.
 """
@@ -27,7 +27,8 @@ from snmp.ber import MAX_MESSAGE, Message, Oid, Pdu, Value
 from snmp.mib import MibView, Snapshot
 from snmp.mibs import view
 from snmp.notify import Notifier, Report
-from snmp.usm import Usm, V3Message, count_boot
+from snmp.users import count_boot
+from snmp.usm import Usm, V3Message
 
 VERSIONS: Final = (ber.V1, ber.V2C, ber.V3)
 MAX_BULK_VARBINDS: Final = 1024

@@ -27,10 +27,12 @@ from emulator.config.model import (
 from emulator.device import Device
 from emulator.flash import Flash
 from emulator.module import report
+from snmp.crypto import AUTH
+from snmp.message_v3 import Level
 from snmp.mib import object_id, timeticks
 from snmp.notify import COLD_START, LINK_DOWN, SNMP_TRAP_OID_0, SNMP_TRAPS, SYS_UPTIME_0, Notifier
 from snmp.notify_v3 import INFORMS_DROPPED, QUEUE_DEPTH, Target, targets
-from snmp.usm import AUTH, Level, Store, User, engine_id, store_user
+from snmp.users import Store, User, engine_id, store_user
 from tests.e2e.snmp_receiver import receiving, v3_conf
 from tests.snmp.conftest import Running, serving
 

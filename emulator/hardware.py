@@ -1,7 +1,7 @@
 """The 8212zl hardware catalog: chassis, module types, slots, port names and ifIndex.
 
-Vendor facts live here as data so that show commands, the config model and (later) the
-SNMP agent all agree on one set of numbers. Everything that turns a port name into a
+Vendor facts live here as data so that show commands, the config model and the SNMP
+agent's MIB view all agree on one set of numbers. Everything that turns a port name into a
 number or a port list into text goes through this module: there is exactly one port-list
 parser and one ifIndex rule in the product.
 """

@@ -1,7 +1,7 @@
 """The 8212zl hardware catalog: chassis, module types, slots, port names and ifIndex.
 
-Vendor facts live here as data so that show commands, the config model and (later) the
-SNMP agent all agree on one set of numbers. Everything that turns a port name into a
+Vendor facts live here as data so that show commands, the config model and the SNMP
+agent's MIB view all agree on one set of numbers. Everything that turns a port name into a
 number or a port list into text goes through this module: there is exactly one port-list
 parser and one ifIndex rule in the product.
 """
@@ -27,6 +27,10 @@ IMAGE_STAMP: Final = (
 IMAGE_BUILD: Final = "1323"
 DEFAULT_HOSTNAME: Final = "HP-8212zl"
 MEMORY_TOTAL: Final = 128_380_928
+MEMORY_FREE: Final = 61_999_280
+IDLE_CPU_PERCENT: Final = 3
+"""An idle 8212zl's CPU load: `show system` and `show cpu` print these figures, and SNMP
+(NETSWITCH-MIB) answers them, so the CLI and SNMP agree."""
 MAX_VLANS: Final = 256
 MAC_AGE_DEFAULT: Final = 300
 """Seconds (`mac-age-time`, `show system`): the factory setting."""

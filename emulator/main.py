@@ -117,7 +117,7 @@ def switch(text: str) -> bool:
 
 def mgmt_interface(text: str) -> str:
     """The interface that is management, not a port; `none` (GNS3): every ethN is a port."""
-    from emulator.container import NO_MGMT
+    from emulator.labnode import NO_MGMT
     from emulator.portspec import parse_backend
 
     if text.lower() == NO_MGMT:
@@ -275,7 +275,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> int:
     from emulator.chassis.backplane import ChassisOptions
     from emulator.chassis.start import run as run_chassis
-    from emulator.container import chassis_identity
+    from emulator.labnode import chassis_identity
 
     try:
         chassis_identity(os.environ)
@@ -284,7 +284,8 @@ def run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     if args.auto_ports:
         from emulator.chassis.console import announce
-        from emulator.container import INTFS_VARIABLE, auto_ports
+        from emulator.container import auto_ports
+        from emulator.labnode import INTFS_VARIABLE
 
         try:
             args.ports = auto_ports(args.ports, args.mgmt_interface,

@@ -331,7 +331,7 @@ class Module:
         for suffix in ("", inband.SUFFIX):
             sock = sockets.pop("snmp" + suffix, None)
             if sock is not None:
-                self.servers.append(await start_agent(sock, device, notify=not suffix))
+                self.servers.append(await start_agent(sock, device, report, notify=not suffix))
 
     def record_mastership(self, device: Device, grant: Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record

@@ -20,10 +20,10 @@ from typing import IO, Any
 
 import pytest
 
-from emulator.container import active_ready
 from emulator.datadir import CONTROL_SOCKET
 from emulator.ipc import wire
 from emulator.ipc.messages import Fault, StatusReply, StatusRequest
+from emulator.labnode import active_ready
 from emulator.timing import PROFILES
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ notification goes out when enabled); malformed packets are dropped (snmpInASNPar
 Requests that need the fabric's counters, and SETs (which program the fabric), are answered
 from a task; everything else is answered inside the datagram callback.
 
-SNMPv3 (after `snmpv3 enable`) goes through the USM in snmp/usm.py and then the same path, with
+SNMPv3 (after `snmpv3 enable`) goes through the USM (snmp/usm.py) and then the same path, with
 the access of the user's group; `snmpv3 only` silences v1/v2c, `snmpv3 restricted-access` makes
 every community read-only.
 """
@@ -26,8 +26,9 @@ from snmp import ber
 from snmp.ber import MAX_MESSAGE, Message, Oid, Pdu, Value
 from snmp.mib import MibView, Snapshot
 from snmp.mibs import view
-from snmp.notify import Notifier
-from snmp.usm import Usm, V3Message, count_boot
+from snmp.notify import Notifier, Report
+from snmp.users import count_boot
+from snmp.usm import Usm, V3Message
 
 VERSIONS: Final = (ber.V1, ber.V2C, ber.V3)
 MAX_BULK_VARBINDS: Final = 1024
@@ -299,17 +300,18 @@ class Agent(asyncio.DatagramProtocol):
         await self.closed.wait()
 
 
-async def start_agent(sock: socket.socket, device: Device, notify: bool = True) -> Agent:
+async def start_agent(sock: socket.socket, device: Device, report: Report,
+                      notify: bool = True) -> Agent:
     """Serve SNMP on the chassis' bound UDP socket. The agent starts as the switch's
     management stack comes up, so with `notify` receivers get coldStart now (sysUpTime near
-    zero) and link changes from then on."""
+    zero) and link changes from then on; a receiver it cannot reach goes to `report`."""
     sock.setblocking(False)
     count_boot(device)
     agent = Agent(device)
     await asyncio.get_running_loop().create_datagram_endpoint(lambda: agent, sock=sock)
     assert agent.transport is not None
     if notify:
-        agent.notifier = Notifier(device, agent.transport)
+        agent.notifier = Notifier(device, agent.transport, report)
         device.on_link_change.append(agent.notifier.link_changed)
         agent.notifier.cold_start()
     return agent

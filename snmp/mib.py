@@ -273,9 +273,5 @@ def text_of(value: Value) -> str:
     return text
 
 
-def oid_text(oid: Oid) -> str:
-    return ".".join(map(str, oid))
-
-
 def parse_oid(text: str) -> Oid:
     return tuple(int(arc) for arc in text.strip(".").split("."))

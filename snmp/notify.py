@@ -7,7 +7,8 @@ authenticationFailure when `snmp-server enable traps authentication` is set.
 To `snmp-server host` receivers they leave from the agent's own socket as SNMPv2c Trap-PDUs
 (Inform-PDUs for `inform` receivers; an acknowledged inform is counted, an unanswered one is
 not retried). A receiver the socket cannot reach (the agent listens on 127.0.0.1, the receiver
-is elsewhere) is reported on stderr once, until a send to it succeeds again. The real CLI
+is elsewhere) is reported once, until a send to it succeeds again, through the reporter the
+module process hands in (its stderr): the SNMP side imports no process module. The real CLI
 has no trap port for `snmp-server host`: receivers get UDP 162 unless PROCURVE_SNMP_TRAP_PORT
 names another, an emulator extension so that tests and labs can run snmptrapd unprivileged
 (it is also the default of an SNMPv3 target without `udp-port`).
@@ -18,11 +19,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+from collections.abc import Callable
 from typing import Final
 
 from emulator import hardware
 from emulator.device import Device
-from emulator.module import report
 from snmp import ber
 from snmp.ber import Message, Oid, Pdu, Value
 from snmp.mib import Snapshot, integer, object_id, timeticks
@@ -42,6 +43,8 @@ AUTHENTICATION_FAILURE: Final = (*SNMP_TRAPS, 5)
 IF_ENTRY: Final = (1, 3, 6, 1, 2, 1, 2, 2, 1)
 LINK_VARBIND_COLUMNS: Final = (1, 7, 8)
 """ifIndex, ifAdminStatus, ifOperStatus: the objects of the linkUp/linkDown NOTIFICATION-TYPE."""
+Report = Callable[[str, str], None]
+"""(slot, text): a line for whoever runs the module process (emulator.module.report)."""
 
 
 def trap_port() -> int:
@@ -49,9 +52,11 @@ def trap_port() -> int:
 
 
 class Notifier:
-    def __init__(self, device: Device, transport: asyncio.DatagramTransport) -> None:
+    def __init__(self, device: Device, transport: asyncio.DatagramTransport,
+                 report: Report) -> None:
         self.device = device
         self.transport = transport
+        self.report = report
         self.request_ids = itertools.count(1)
         self.port = trap_port()
         self.sending: Address | None = None
@@ -90,8 +95,8 @@ class Notifier:
             self.unreachable.discard(address)
         elif address not in self.unreachable:
             self.unreachable.add(address)
-            report(self.device.slot, f"SNMP notifications to {address[0]} port {address[1]} "
-                                     f"cannot be sent: {self.failure}")
+            self.report(self.device.slot, f"SNMP notifications to {address[0]} port {address[1]} "
+                                          f"cannot be sent: {self.failure}")
 
     def send_failed(self, exc: Exception) -> None:
         """The agent's socket refused a datagram: ours, when one is being sent."""

@@ -33,26 +33,20 @@ from emulator.config.model import Snmpv3Level
 from emulator.device import Device
 from snmp import ber
 from snmp.ber import DecodeError, Oid, Pdu, Value
-from snmp.usm import (
+from snmp.message_v3 import (
     FLAG_AUTH,
     FLAG_PRIV,
     FLAG_REPORTABLE,
     LEVEL_OF_FLAGS,
-    USM_STATS,
     Incoming,
-    Keys,
     Level,
     Outgoing,
-    User,
-    authentic,
-    count_boot,
     decode,
     decode_scoped,
-    decrypt,
     encode_scoped,
-    engine_id,
-    seal,
 )
+from snmp.users import Keys, User, count_boot, engine_id
+from snmp.usm import USM_STATS, authentic, decrypt, seal
 
 LEVELS: Final = {Snmpv3Level.NOAUTH: Level.NO_AUTH, Snmpv3Level.AUTH: Level.AUTH,
                  Snmpv3Level.PRIV: Level.PRIV}

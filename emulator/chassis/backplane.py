@@ -398,7 +398,7 @@ class Chassis:
         return f"{action} {module.slot}"
 
     def module_ready(self, module: Child, ready: Ready) -> None:
-        from emulator.container import reachable_address
+        from emulator.labnode import reachable_address
 
         opts = self.options
         host = reachable_address(opts.listen)

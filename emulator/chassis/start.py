@@ -15,7 +15,6 @@ from emulator import hardware, inband
 from emulator.chassis.backplane import Chassis, ChassisError, ChassisOptions
 from emulator.chassis.console import announce, claim_stdio
 from emulator.chassis.control import Control
-from emulator.container import chassis_identity
 from emulator.datadir import (
     CHASSIS_FILE,
     CONTROL_SOCKET,
@@ -25,10 +24,11 @@ from emulator.datadir import (
 )
 from emulator.flash import Flash, private_dir
 from emulator.ipc import wire
+from emulator.labnode import chassis_identity
 
 
 def prepare_data_dir(data_dir: Path) -> hardware.Inventory:
-    """First start builds the chassis: an inventory of its own (container.chassis_identity
+    """First start builds the chassis: an inventory of its own (labnode.chassis_identity
     says how it is drawn; the flash keeps it), blank flashes."""
     private_dir(data_dir)
     path = data_dir / CHASSIS_FILE

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 from emulator import hardware
 from emulator.cli.grammar import Command, IntRange
 from emulator.commands.format import SHOW_HELP, Fields, thousands
-from emulator.hardware import format_mac
+from emulator.hardware import IDLE_CPU_PERCENT, MEMORY_FREE, format_mac
 from emulator.redundancy.state import ModuleStatus, ModuleView
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ one is padded all the same, since ntc's show_system template requires a value co
 CONTINUED: Final = " " * 11
 """Labels continuing the one above (`Pkts Tx`, `Free`) are indented by this much."""
 
-IDLE_CPU_PERCENT: Final = 3
-MEMORY_FREE: Final = 61_999_280
 PACKET_BUFFERS: Final = {"Total": 6750, "Free": 5086, "Lowest": 3416, "Missed": 0}
 TIME_ZONE: Final = "0"
 DAYLIGHT_TIME_RULE: Final = "None"

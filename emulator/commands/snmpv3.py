@@ -1,6 +1,6 @@
 """`snmpv3 ...`: SNMPv3 users, their groups and the v3 switches, and `show snmpv3 user`.
 
-As on the switch, a user's keys are stored in the security files at once (snmp/usm.py) while
+As on the switch, a user's keys are stored in the security files at once (snmp/users.py) while
 the config only names the user (`snmpv3 user "NAME"`) and its group, so the keys survive a
 reboot once the config naming the user is saved, and reach the standby with the other security
 files. `snmpv3 enable` is the switch's dialogue: it creates the user `initial` (MD5, DES), offers
@@ -74,7 +74,8 @@ TARGETS_HEADER: Final = (
 
 
 def render_users(device: Device) -> str:
-    from snmp.usm import AUTH, PRIV, Store
+    from snmp.crypto import AUTH, PRIV
+    from snmp.users import Store
 
     keys = Store.read(device.flash).users
     rows = []
@@ -111,7 +112,7 @@ def _password(secret: object) -> str:
 async def _add_user(device: Device, name: str, auth: str | None = None, auth_password: str = "",
                     priv: str | None = None, priv_password: str = "",
                     group: Snmpv3Group | None = None) -> None:
-    from snmp.usm import User, engine_id, store_user
+    from snmp.users import User, engine_id, store_user
 
     with refused():
         device.running.snmpv3_user_add(name)
@@ -133,7 +134,7 @@ async def add_user(call: Call) -> None:
 
 
 async def remove_user(call: Call) -> None:
-    from snmp.usm import store_user
+    from snmp.users import store_user
 
     name = str(call.args["name"])
     call.device.running.snmpv3_user_remove(name)

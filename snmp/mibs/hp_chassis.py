@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from emulator import hardware
-from emulator.commands.show_system import IDLE_CPU_PERCENT, MEMORY_FREE
+from emulator.hardware import IDLE_CPU_PERCENT, MEMORY_FREE
 from snmp.ber import Oid
 from snmp.mib import (
     Column,

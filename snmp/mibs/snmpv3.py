@@ -9,6 +9,7 @@ from typing import Final
 
 from snmp.ber import MAX_MESSAGE
 from snmp.mib import Column, counter32, integer, octets, scalars
+from snmp.users import engine_id
 from snmp.usm import (
     MPD_COUNTERS,
     MPD_STATS,
@@ -16,7 +17,6 @@ from snmp.usm import (
     UNKNOWN_CONTEXTS_OID,
     USM_COUNTERS,
     USM_STATS,
-    engine_id,
 )
 
 SNMP_ENGINE: Final = (1, 3, 6, 1, 6, 3, 10, 2, 1)

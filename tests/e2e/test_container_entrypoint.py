@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.container import CONTAINER_ENV
+from emulator.labnode import CONTAINER_ENV
 from emulator.testing import READY_DEADLINE, REPO, RunningChassis
 
 pytestmark = [

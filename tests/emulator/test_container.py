@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator import container, hardware, main
+from emulator import container, hardware, labnode, main
 from emulator.hardware import Inventory
 from emulator.testing import REPO
 
@@ -47,7 +47,7 @@ def test_container_variables_reach_the_options(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("PROCURVE_AUTO_PORTS", "yes")
     monkeypatch.setenv("PROCURVE_MGMT_INTERFACE", "none")
     args = main.parse_args(["run"])
-    assert args.auto_ports is True and args.mgmt_interface == container.NO_MGMT
+    assert args.auto_ports is True and args.mgmt_interface == labnode.NO_MGMT
     monkeypatch.setenv("PROCURVE_MGMT_INTERFACE", "eth7")
     assert main.parse_args(["run"]).mgmt_interface == "eth7"
     assert main.parse_args(["run", "--mgmt-interface", "none"]).mgmt_interface == "none"
@@ -71,13 +71,13 @@ def test_health_without_a_chassis_says_why(tmp_path: Path) -> None:
 
 
 def test_chassis_identity_is_random_unless_a_lab_fixes_it() -> None:
-    assert container.chassis_identity({}) == hardware.Identity()
+    assert labnode.chassis_identity({}) == hardware.Identity()
     clab = {"CLAB_LABEL_CONTAINERLAB": "trunk", "CLAB_LABEL_CLAB_NODE_NAME": "sw1"}
-    seeded = container.chassis_identity(clab)
+    seeded = labnode.chassis_identity(clab)
     assert seeded.seed is not None
-    assert container.chassis_identity({**clab, "CLAB_LABEL_CLAB_NODE_NAME": "sw2"}) != seeded
-    assert container.chassis_identity({**clab, "PROCURVE_CHASSIS_SEED": "x"}).seed == "x"
-    fixed = container.chassis_identity({"PROCURVE_BASE_MAC": "00:25:90:3D:C3:1F",
+    assert labnode.chassis_identity({**clab, "CLAB_LABEL_CLAB_NODE_NAME": "sw2"}) != seeded
+    assert labnode.chassis_identity({**clab, "PROCURVE_CHASSIS_SEED": "x"}).seed == "x"
+    fixed = labnode.chassis_identity({"PROCURVE_BASE_MAC": "00:25:90:3D:C3:1F",
                                         "PROCURVE_SERIAL": "SG123AB456"})
     assert fixed.apply(Inventory()).base_mac == "002590-3dc31f"
     assert fixed.apply(Inventory()).serial == "SG123AB456"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import ipaddress
 from pathlib import Path
 
 import pytest
 
 from emulator import lab
+from emulator.lab import topology
 
 
 @pytest.mark.parametrize("text", ["", "- a list\n", "topology: {}\n", "name: x\nmgmt: 3\n"])
@@ -91,8 +93,8 @@ topology:
     assert sw1.exec == ["ip link set lo up", "echo kind", "echo group", "echo node"]
     assert sw1.env == {"FLAG": "yes", "CODE": "010", "FROM_GROUP": "1"}
     assert layers.nodes["h1"].exec == ["ip link set lo up", "echo kind"]
-    assert layers.links[0].mtu == lab.LINK_MTU
-    assert layers.tunnels[0].dst_port == lab.VXLAN_PORT
+    assert layers.links[0].mtu == topology.LINK_MTU
+    assert layers.tunnels[0].dst_port == topology.VXLAN_PORT
 
 
 def _topology(tmp_path: Path, name: str = "lab", node: str = "h1",
@@ -102,6 +104,24 @@ def _topology(tmp_path: Path, name: str = "lab", node: str = "h1",
                     f"    h2: {{kind: linux}}\n"
                     f"  links:\n    - endpoints: ['{node}:{ifname}', 'h2:eth1']\n")
     return path
+
+
+def test_reading_a_topology_makes_nothing(tmp_path: Path) -> None:
+    """`down` trusts what `load` read: reading alone creates no folder (nor namespace)."""
+    path = _topology(tmp_path)
+    assert lab.load(path).directory == tmp_path / "clab-lab"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_the_topology_model_imports_nothing_that_acts() -> None:
+    """No process, file or namespace module in topology.py: the plumbing lives elsewhere."""
+    tree = ast.parse(Path(topology.__file__).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"__future__", "dataclasses", "hashlib", "ipaddress", "pathlib", "re",
+                        "typing", "yaml"}
 
 
 @pytest.mark.parametrize("name", ["../../etc", "a/b", "..", ".hidden", "-n", "a b", "x..y",

@@ -23,8 +23,8 @@ from jsonschema import Draft4Validator, Draft7Validator, ValidationError
 
 from emulator import lab
 from emulator.config.parse import parse_config
-from emulator.container import CONTAINER_ENV
 from emulator.hardware import Inventory
+from emulator.labnode import CONTAINER_ENV
 from emulator.testing import REPO
 
 TOPOLOGIES = REPO / "lab_topologies"

@@ -17,6 +17,7 @@ from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import SLOTS, Inventory
+from emulator.module import report
 from emulator.timing import PROFILES
 from snmp.agent import Agent, start_agent
 
@@ -50,7 +51,7 @@ def serving(device: Device, notify: bool = False) -> Iterator[Running]:
 
     def run() -> None:
         asyncio.set_event_loop(loop)
-        started.append(loop.run_until_complete(start_agent(sock, device, notify=notify)))
+        started.append(loop.run_until_complete(start_agent(sock, device, report, notify=notify)))
         ready.set()
         loop.run_forever()
         # Let the tasks the agent cancelled on close (answers, informs) finish cancelling.

@@ -16,7 +16,20 @@ from hypothesis import strategies as st
 from emulator.device import Device
 from snmp import ber, usm
 from snmp.ber import Pdu, Value
-from snmp.usm import AUTH, FLAG_AUTH, FLAG_PRIV, FLAG_REPORTABLE, Level, Outgoing, Usm
+from snmp.crypto import AUTH
+from snmp.message_v3 import (
+    FLAG_AUTH,
+    FLAG_PRIV,
+    FLAG_REPORTABLE,
+    Level,
+    Outgoing,
+    decode,
+    decode_scoped,
+    encode,
+    encode_scoped,
+)
+from snmp.users import count_boot
+from snmp.usm import Usm
 from tests.fuzzing import booted_device, mangled, measured
 from tests.snmp.test_ber import varbind_lists
 from tests.snmp.test_fuzz_ber import CALLS_PER_OCTET, nested
@@ -44,13 +57,13 @@ engine()  # made here: its salt comes from `random`, which strategies must not c
 pdus = st.builds(Pdu, st.sampled_from((ber.GET, ber.GETNEXT, ber.GETBULK, ber.SET)),
                  st.integers(-(2**31), 2**31 - 1), st.integers(0, 5), st.integers(0, 5),
                  varbind_lists)
-scoped_pdus = st.builds(lambda pdu, name: usm.encode_scoped(engine().engine_id, name, pdu),
-                        pdus, st.sampled_from((b"", b"", b"x")))
+scoped_pdus = st.builds(lambda pdu, name: encode_scoped(engine().engine_id, name, pdu), pdus,
+                        st.sampled_from((b"", b"", b"x")))
 
 
 def header(user: str, scoped: bytes, msg_id: int) -> Outgoing:
     device = v3_device()
-    return Outgoing(msg_id, FLAG_REPORTABLE, engine().engine_id, usm.count_boot(device),
+    return Outgoing(msg_id, FLAG_REPORTABLE, engine().engine_id, count_boot(device),
                     device.engine_time(), user.encode(), 0, b"", scoped)
 
 
@@ -67,7 +80,7 @@ def signed_raw_cipher(user: str, cipher: bytes, priv_params: bytes) -> bytes:
     assert keys.auth is not None
     protocol = AUTH[keys.auth]
     out = header(user, ber.tlv(ber.OCTET_STRING, cipher), 1)
-    message, at = usm.encode(Outgoing(
+    message, at = encode(Outgoing(
         out.msg_id, FLAG_REPORTABLE | FLAG_AUTH | FLAG_PRIV, out.engine_id, out.boots,
         out.engine_time, out.user, protocol.digest_size, priv_params, out.msg_data))
     digest = protocol.sign(keys.auth_key, message)
@@ -102,18 +115,18 @@ def test_fuzz_usm_answers_request_report_or_nothing(data: bytes) -> None:
     outcome = received(data)
     assert outcome is None or isinstance(outcome, bytes | usm.V3Message)
     if isinstance(outcome, bytes):  # a Report is itself a v3 message this codec reads
-        usm.decode(outcome)
+        decode(outcome)
 
 
 @given(st.one_of(st.binary(max_size=600), mangled(v3_messages)))
 def test_fuzz_v3_decoder_raises_only_decode_error(data: bytes) -> None:
     try:
-        incoming = usm.decode(data)
+        incoming = decode(data)
     except ber.DecodeError:
         return
     if not incoming.encrypted:
         with contextlib.suppress(ber.DecodeError):
-            usm.decode_scoped(incoming.scoped)
+            decode_scoped(incoming.scoped)
 
 
 @given(users, scoped_pdus)
@@ -121,7 +134,7 @@ def test_fuzz_sealed_messages_are_requests(user: str, scoped: bytes) -> None:
     """The unmangled messages get through USM (or, for the user without a group, as far as
     the access check): the fuzzer's starting points are real."""
     outcome = received(sealed(user, scoped))
-    context = usm.decode_scoped(scoped)[1]
+    context = decode_scoped(scoped)[1]
     if context:
         assert isinstance(outcome, bytes)  # snmpUnknownContexts report
     else:
@@ -154,6 +167,6 @@ def test_unknown_value_in_authentic_request_is_refused() -> None:
     scoped = ber.tlv(ber.SEQUENCE, ber.tlv(ber.OCTET_STRING, engine().engine_id)
                      + ber.tlv(ber.OCTET_STRING, b"") + pdu)
     assert received(sealed("auth", scoped)) is None
-    assert isinstance(received(sealed("shaaes", usm.encode_scoped(
+    assert isinstance(received(sealed("shaaes", encode_scoped(
         engine().engine_id, b"", Pdu(ber.GET, 1, varbinds=[((1, 3, 6), Value(ber.NULL))])))),
         usm.V3Message)

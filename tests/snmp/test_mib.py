@@ -16,7 +16,7 @@ from emulator.device import Device, LldpNeighbor, MacEntry
 from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
 from snmp import ber
 from snmp.ber import Oid, Value
-from snmp.mib import Snapshot, oid_text, parse_oid
+from snmp.mib import Snapshot, parse_oid
 from snmp.mibs import view
 
 IF_DESCR = parse_oid("1.3.6.1.2.1.2.2.1.2")
@@ -175,7 +175,7 @@ TEXT_COLUMNS: dict[Oid, Callable[[SwitchConfig], str | None]] = {
 """Every writable text object and the setting it is."""
 
 
-@pytest.mark.parametrize("oid", list(TEXT_COLUMNS), ids=oid_text)
+@pytest.mark.parametrize("oid", list(TEXT_COLUMNS), ids=lambda oid: ".".join(map(str, oid)))
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=40) | st.text(max_size=40).map(str.encode))

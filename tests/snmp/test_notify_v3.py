@@ -26,10 +26,13 @@ from emulator.config.model import (
 )
 from emulator.device import Device
 from emulator.flash import Flash
+from emulator.module import report
+from snmp.crypto import AUTH
+from snmp.message_v3 import Level
 from snmp.mib import object_id, timeticks
 from snmp.notify import COLD_START, LINK_DOWN, SNMP_TRAP_OID_0, SNMP_TRAPS, SYS_UPTIME_0, Notifier
 from snmp.notify_v3 import INFORMS_DROPPED, QUEUE_DEPTH, Target, targets
-from snmp.usm import AUTH, Level, Store, User, engine_id, store_user
+from snmp.users import Store, User, engine_id, store_user
 from tests.e2e.snmp_receiver import receiving, v3_conf
 from tests.snmp.conftest import Running, serving
 
@@ -72,7 +75,7 @@ def inform(running: Running, device: Device) -> bool:
     agent = running.agent
     assert agent.transport is not None
     if agent.notifier is None:
-        agent.notifier = Notifier(device, agent.transport)
+        agent.notifier = Notifier(device, agent.transport, report)
     [target] = targets(device, 162)
     user = Store.read(device.flash).users[USER]
     varbinds = [(SYS_UPTIME_0, timeticks(0)), (SNMP_TRAP_OID_0, object_id(WARM_START))]
@@ -192,7 +195,7 @@ def test_informs_to_a_silent_receiver_wait_in_a_bounded_queue(
     async def failures() -> int:
         agent = running.agent
         assert agent.transport is not None
-        agent.notifier = Notifier(device, agent.transport)
+        agent.notifier = Notifier(device, agent.transport, report)
         for _ in range(burst):
             agent.notifier.authentication_failure()
         return len(asyncio.all_tasks())

@@ -21,9 +21,10 @@ from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
-from snmp import ber, usm
+from snmp import ber, message_v3
 from snmp.agent import Agent
-from snmp.usm import AUTH, USERS_FILE, User, count_boot, engine_id, store_user
+from snmp.crypto import AUTH
+from snmp.users import USERS_FILE, User, count_boot, engine_id, store_user
 from tests.snmp.conftest import serving
 
 pytestmark = pytest.mark.skipif(shutil.which("snmpget") is None,
@@ -253,11 +254,11 @@ def test_bulk_answers_fit_the_managers_max_size(served: Served, user: str,
 def test_fields_out_of_range_are_parse_errors(msg_id: int, engine_time: int) -> None:
     """RFC 3412/3414 ranges: a negative engine time would reach the AES IV (an unsigned
     field) had it passed the time window."""
-    scoped = usm.encode_scoped(b"", b"", ber.Pdu(ber.GET, 1, 0, 0, []))
-    data, _ = usm.encode(usm.Outgoing(msg_id, usm.FLAG_REPORTABLE, b"\x80", 1, engine_time,
-                                      b"u", 0, b"", scoped))
+    scoped = message_v3.encode_scoped(b"", b"", ber.Pdu(ber.GET, 1, 0, 0, []))
+    data, _ = message_v3.encode(message_v3.Outgoing(
+        msg_id, message_v3.FLAG_REPORTABLE, b"\x80", 1, engine_time, b"u", 0, b"", scoped))
     with pytest.raises(ber.DecodeError):
-        usm.decode(data)
-    sound, _ = usm.encode(usm.Outgoing(7, usm.FLAG_REPORTABLE, b"\x80", 1, 5, b"u", 0, b"",
-                                       scoped))
-    assert usm.decode(sound).engine_time == 5
+        message_v3.decode(data)
+    sound, _ = message_v3.encode(message_v3.Outgoing(
+        7, message_v3.FLAG_REPORTABLE, b"\x80", 1, 5, b"u", 0, b"", scoped))
+    assert message_v3.decode(sound).engine_time == 5

@@ -11,7 +11,8 @@ from emulator.cli.context import CONFIG
 from emulator.config.model import Snmpv3Group
 from emulator.config.parse import parse_config
 from emulator.device import Device
-from snmp.usm import AUTH, USERS_FILE, Store, engine_id
+from snmp.crypto import AUTH
+from snmp.users import USERS_FILE, Store, engine_id
 
 if TYPE_CHECKING:
     from conftest import Cli

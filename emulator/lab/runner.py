@@ -1,0 +1,275 @@
+"""The lab's runner: `procurve-emu lab up|down|status|exec` over a topology (topology.py) and
+its namespaces (netns.py). Switch nodes run `procurve-emu run` in their namespace with the
+image's environment; `exec` lines run after every node is up; `down` stops every process of
+the lab's namespaces, a switch first through its chassis."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import select
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Final
+
+import emulator
+from emulator.datadir import CONTROL_SOCKET
+from emulator.flash import PRIVATE_FILE, private_dir
+from emulator.ipc.messages import StatusReply, StatusRequest
+from emulator.ipc.wire import IpcError, request
+from emulator.lab.netns import namespaces, netns_pids, remove_bridge, unwire, wire
+from emulator.lab.topology import Lab, LabError, Node, load
+from emulator.labnode import CONTAINER_ENV, INTFS_VARIABLE, active_ready
+
+DATA_DIR: Final = "flash"
+PID_FILE: Final = "chassis.pid"
+LOG_FILE: Final = "console.log"
+READY_DEADLINE: Final = 60.0
+"""Seconds a switch may take to serve its CLI (lab timing boots in about one)."""
+STOP_DEADLINE: Final = 15.0
+"""Seconds a node's processes get to exit after SIGTERM before SIGKILL."""
+EXEC_DEADLINE: Final = 60.0
+POLL: Final = 0.1
+"""Status poll period while a switch boots: its control socket has no readiness event."""
+PACKAGE_ROOT: Final = Path(emulator.__file__).resolve().parent.parent
+
+
+def _host_path(lab: Lab, node: Node, value: str) -> str:
+    """A container path inside a bind mount, as the host path that holds it (there is no
+    container file system to mount into)."""
+    for bind in node.binds:
+        source, _, rest = bind.partition(":")
+        target = rest.split(":")[0]
+        if value == target or value.startswith(target.rstrip("/") + "/"):
+            host = Path(source) if Path(source).is_absolute() else lab.path.parent / source
+            return str(host) + value[len(target):]
+    return value
+
+
+def node_env(lab: Lab, node: Node) -> dict[str, str]:
+    """What the node's processes see: the host's environment (PATH, locale) with the image's
+    variables, the node's own and what containerlab adds, never a PROCURVE_* of the caller."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROCURVE_", "CLAB_"))}
+    if node.is_switch:
+        env.update(CONTAINER_ENV)
+    env.update({k: _host_path(lab, node, v) for k, v in node.env.items()})
+    env[INTFS_VARIABLE] = str(lab.data_links(node.name))
+    if node.is_switch:
+        env["PROCURVE_DATA_DIR"] = str(lab.node_dir(node.name) / DATA_DIR)
+    python_path = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = str(PACKAGE_ROOT) + (os.pathsep + python_path if python_path else "")
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
+    """Its console log holds what the switch prints (startup-config lines it refused, with
+    their text): private to us, in private folders, never through a planted symlink."""
+    directory = lab.node_dir(node.name)
+    private_dir(directory)
+    log = os.open(directory / LOG_FILE,
+                  os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                  PRIVATE_FILE)
+    try:
+        os.fchmod(log, PRIVATE_FILE)  # a log from an older version may be open to all
+        process = subprocess.Popen(
+            ["ip", "netns", "exec", lab.namespace(node.name),
+             sys.executable, "-m", "emulator.main", "run"],
+            cwd=PACKAGE_ROOT, env=node_env(lab, node), stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log, start_new_session=True,
+        )
+    finally:
+        os.close(log)
+    (directory / PID_FILE).write_text(f"{process.pid}\n")
+    return process
+
+
+def switch_status(lab: Lab, node: str, timeout: float = 5.0) -> dict[str, Any]:
+    path = lab.node_dir(node) / DATA_DIR / CONTROL_SOCKET
+    reply = request(path, StatusRequest(), timeout)
+    if not isinstance(reply, StatusReply):
+        raise LabError(f"{node}: unexpected answer {reply.kind}")
+    return reply.status
+
+
+def _wait_ready(lab: Lab, processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    """Until every switch's active module serves its CLI; a switch that exits is an error."""
+    deadline = time.monotonic() + READY_DEADLINE
+    waiting = dict(processes)
+    while waiting:
+        for name, process in list(waiting.items()):
+            if process.poll() is not None:
+                log = (lab.node_dir(name) / LOG_FILE).read_text(errors="replace")
+                raise LabError(f"{name} exited {process.returncode}:\n{log}")
+            with contextlib.suppress(OSError, EOFError, IpcError, LabError):
+                if active_ready(switch_status(lab, name)):
+                    del waiting[name]
+        if waiting and time.monotonic() > deadline:
+            raise LabError(f"not ready after {READY_DEADLINE:.0f} s: {', '.join(waiting)}")
+        if waiting:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                next(iter(waiting.values())).wait(timeout=POLL)
+
+
+def run_in(lab: Lab, node: Node, command: list[str], capture: bool = True,
+           timeout: float | None = EXEC_DEADLINE) -> subprocess.CompletedProcess[str]:
+    """A command in the node's namespace with the node's environment (`docker exec`)."""
+    return subprocess.run(["ip", "netns", "exec", lab.namespace(node.name), *command],
+                          env=node_env(lab, node), cwd=PACKAGE_ROOT, capture_output=capture,
+                          text=True, timeout=timeout, check=False)
+
+
+def _exec(lab: Lab) -> None:
+    """Each node's `exec` lines, after every node is up, as containerlab runs them: split
+    into words (no shell), and a failure is reported, not fatal."""
+    for node in lab.nodes.values():
+        for line in node.exec:
+            try:
+                done = run_in(lab, node, shlex.split(line))
+            except (OSError, ValueError) as exc:
+                print(f"{node.name}: exec {line!r} failed: {exc}", file=sys.stderr)
+                continue
+            if done.returncode != 0:
+                print(f"{node.name}: exec {line!r} failed: "
+                      f"{(done.stderr or done.stdout).strip()}", file=sys.stderr)
+
+
+def up(lab: Lab) -> None:
+    present = namespaces() & {lab.namespace(n) for n in lab.nodes}
+    if present:
+        raise LabError(f"lab {lab.name} is already up ({', '.join(sorted(present))}); "
+                       "run `procurve-emu lab down` first")
+    try:
+        wire(lab)
+        switches = {n.name: _start_switch(lab, n) for n in lab.nodes.values() if n.is_switch}
+        _wait_ready(lab, switches)
+        _exec(lab)
+    except BaseException:
+        down(lab)
+        raise
+    for name, node in lab.nodes.items():
+        address = lab.addresses[name]
+        how = (f"ssh manager@{address} (password manager)" if node.is_switch
+               else f"sudo ip netns exec {lab.namespace(name)} sh")
+        print(f"{name:<12} {'procurve' if node.is_switch else 'linux':<9} {address!s:<16} {how}")
+
+
+def _wait_gone(pids: list[int], timeout: float) -> list[int]:
+    """The pids still alive after `timeout`; each exit is awaited on its pidfd."""
+    deadline = time.monotonic() + timeout
+    alive = []
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                alive.append(pid)
+        finally:
+            os.close(fd)
+    return alive
+
+
+def _signal(pids: list[int], signum: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+def down(lab: Lab) -> None:
+    """Stop every node's processes (a switch first by its chassis, which stops its children
+    and exits 0), delete the namespaces (their interfaces go with them), then the bridge."""
+    existing = namespaces()
+    for name in lab.nodes:
+        ns = lab.namespace(name)
+        if ns not in existing:
+            continue
+        pid_file = lab.node_dir(name) / PID_FILE
+        with contextlib.suppress(OSError, ValueError):
+            chassis = int(pid_file.read_text())
+            if chassis in netns_pids(ns):
+                _signal([chassis], signal.SIGTERM)
+                _wait_gone([chassis], STOP_DEADLINE)
+            pid_file.unlink()
+        rest = netns_pids(ns)
+        _signal(rest, signal.SIGTERM)
+        _signal(_wait_gone(rest, STOP_DEADLINE), signal.SIGKILL)
+        _wait_gone(rest, STOP_DEADLINE)
+        unwire(lab, name)
+    remove_bridge(lab)
+
+
+def status(lab: Lab) -> dict[str, Any]:
+    existing = namespaces()
+    nodes = []
+    for name, node in lab.nodes.items():
+        ns = lab.namespace(name)
+        entry: dict[str, Any] = {
+            "name": name, "kind": "procurve" if node.is_switch else "linux",
+            "namespace": ns, "up": ns in existing, "mgmt_ipv4": str(lab.addresses[name]),
+            "processes": len(netns_pids(ns)) if ns in existing else 0,
+        }
+        if node.is_switch:
+            entry["data_dir"] = str(lab.node_dir(name) / DATA_DIR)
+            try:
+                chassis = switch_status(lab, name)
+            except (OSError, EOFError, IpcError, LabError):
+                entry["up"] = False
+            else:
+                entry["roles"] = {m["slot"]: m["role"] for m in chassis["modules"]}
+                entry["ports"] = {p["port"]: p["backend"] for p in chassis["ports"]}
+        nodes.append(entry)
+    return {"name": lab.name, "topology": str(lab.path), "bridge": lab.bridge, "nodes": nodes}
+
+
+def add_parser(commands: Any) -> None:
+    """The `lab` subcommand on `procurve-emu`'s parser (main.py owns the others)."""
+    lab = commands.add_parser(
+        "lab", help="run a containerlab topology with namespaces instead of containers",
+        description="Bring a containerlab topology file up or down on this machine without "
+        "Docker: each node a network namespace named clab-LAB-NODE, each procurve-emu node "
+        "a chassis process tree, links as veth pairs, eth0 on a management bridge. Needs root.",
+    )
+    actions = lab.add_subparsers(dest="action", metavar="{up,down,status,exec}")
+    actions.required = True
+    for action, text in (("up", "create the namespaces and links, start the switches, run "
+                          "every node's exec"),
+                         ("down", "stop every process and remove every namespace and "
+                          "interface the lab made"),
+                         ("status", "JSON: each node's namespace, address and roles"),
+                         ("exec", "run a command in a node, as `docker exec` does")):
+        sub = actions.add_parser(action, help=text)
+        sub.add_argument("topology", metavar="TOPOLOGY.clab.yml", type=Path)
+        if action == "exec":
+            sub.add_argument("node")
+            sub.add_argument("argv", metavar="COMMAND", nargs=argparse.REMAINDER)
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        lab = load(args.topology)
+        if args.action == "up":
+            up(lab)
+        elif args.action == "down":
+            down(lab)
+        elif args.action == "status":
+            report = status(lab)
+            print(json.dumps(report, indent=2))
+            return 0 if all(n["up"] for n in report["nodes"]) else 1
+        else:
+            node = lab.nodes.get(args.node)
+            if node is None:
+                raise LabError(f"no node {args.node!r} in {lab.name}")
+            return run_in(lab, node, args.argv, capture=False, timeout=None).returncode
+    except LabError as exc:
+        print(f"procurve-emu: lab: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -194,12 +194,17 @@ class Chassis:
 
     async def election(self) -> None:
         """Run the manual's election over every module present once all have reported, or
-        at the boot deadline over those that did."""
+        at the boot deadline over those that did; a module still in selftest because the host
+        has not given it the CPU (not stopped, not silent while it could run) is waited for,
+        as a real chassis' module with a CPU of its own would have reported by then."""
         if self.active is not None or self.stopping.is_set():
             return
         present = self.present()
         reported = [m for m in present if m.hello is not None and m.link is not None]
-        if len(reported) < len(present) and time.monotonic() < self.election_deadline:
+        now = time.monotonic()
+        waiting = [m for m in present if m not in reported]
+        if waiting and (now < self.election_deadline or any(
+                m.booting_slowly(now, self.boot_window()) for m in waiting)):
             if self.election_timer is None or self.election_timer.done():
                 self.election_timer = asyncio.get_running_loop().create_task(
                     self._election_at_deadline())
@@ -223,7 +228,10 @@ class Chassis:
                 await self.grant_standby(module)
 
     async def _election_at_deadline(self) -> None:
-        await asyncio.sleep(max(0.0, self.election_deadline - time.monotonic()))
+        """At the deadline, or a heartbeat later while a module is still booting slowly."""
+        await asyncio.sleep(max(self.timing.heartbeat_interval,
+                                self.election_deadline - time.monotonic()))
+        self.election_timer = None  # election() arms the next one if it still waits
         await self.election()
 
     async def grant_active(self, module: Child, reason: str,

@@ -144,6 +144,7 @@ class Child:
         if beats is not None:
             beats.setblocking(False)
         self.beats = beats
+        self.heard()  # its boot is timed from here (Backplane.election)
         if self.chassis.stopping.is_set():
             self.process.terminate()
         self.link = wire.Link(ours)
@@ -229,8 +230,9 @@ class Child:
         self.heard_lateness = self.chassis.lateness
         self.heard_sample = None if self.process is None else liveness.sample(self.process.pid)
 
-    def hung(self, now: float) -> str | None:
-        """Why this silent module is hung (liveness.judge), or None."""
+    def hung(self, now: float, limit: float | None = None) -> str | None:
+        """Why this module, silent for longer than `limit` (the silence limit unless given),
+        is hung (liveness.judge), or None."""
         if self.process is None:
             return None
         current = liveness.sample(self.process.pid)
@@ -238,9 +240,16 @@ class Child:
             return None
         base = self.heard_sample or current
         return liveness.judge(
-            now - self.last_heard, silence_limit(self.chassis.timing), current.state,
+            now - self.last_heard,
+            silence_limit(self.chassis.timing) if limit is None else limit, current.state,
             max(0.0, current.waited - base.waited), self.chassis.lateness - self.heard_lateness,
             max(0.0, current.cpu - base.cpu))
+
+    def booting_slowly(self, now: float, window: float) -> bool:
+        """Whether this module, not yet heard from, is still in selftest through no fault of
+        its own: its process runs, is not stopped, and has not yet had `window` seconds in
+        which it could run (a busy host delays a boot; it does not make the module absent)."""
+        return self.running and self.hello is None and self.hung(now, window) is None
 
     def reset(self) -> None:
         """The reset line: SIGKILL, which also ends a stopped (hung) process."""

@@ -9,15 +9,14 @@ this session only, with bounded memory.
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli import login
 from emulator.cli.channel import Channel, Peer
-from emulator.cli.context import CONFIG, EXEC, Call, Mode
-from emulator.cli.grammar import CliError, Level, ModeKind, Output
-from emulator.cli.parser import CommandTable, HelpLine, Match, ParseError, tokenize
+from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.dispatch import dispatch
+from emulator.cli.grammar import CliError, Output
+from emulator.cli.parser import CommandTable, HelpLine, ParseError, tokenize
 from emulator.cli.terminal import CRLF, Terminal, crlf
 from emulator.hardware import LOGIN_BANNER
 
@@ -70,6 +69,10 @@ class CliSession:
     @property
     def transport(self) -> str:
         return self.peer.transport
+
+    @property
+    def interactive(self) -> bool:
+        return True
 
     def set_level(self, level: Level) -> None:
         self._level = level
@@ -186,32 +189,11 @@ class CliSession:
         del self._history[:-HISTORY]
         await self.device.refresh()
         try:
-            match = self.table.match(tokens, self.mode.kind, self._level)
-            await self._run_match(match)
+            for output in await dispatch(self.table, self.device, self, tokens):
+                await self._show(output)
         except (ParseError, CliError) as error:
             await self._show(str(error))
         await self.device.commit()
-
-    async def _run_match(self, match: Match) -> None:
-        saved = list(self._modes)
-        await self._show(await self._call(match))
-        if not match.rest:
-            return
-        try:
-            inner = self.table.match(list(match.rest), self.mode.kind, self._level)
-            await self._show(await self._call(inner))
-        finally:
-            self._modes = saved
-
-    async def _call(self, match: Match) -> Output:
-        handler = match.command.negate if match.negated else match.command.run
-        assert handler is not None, "the parser only matches rows with a handler"
-        call = Call(self.device, self, match.args, match.words, match.negated)
-        result = handler(call)
-        if inspect.isawaitable(result):
-            awaited: Awaitable[Output] = result
-            return await awaited
-        return result
 
     # -- output -------------------------------------------------------------------------------
 

@@ -9,9 +9,11 @@ from typing import Final
 
 from emulator.cli.grammar import Command
 from emulator.cli.parser import CommandTable
+from emulator.cli.replay import ConfigReplay
 
 FAMILIES: Final = (
     "management",
+    "modules",
     "mib",
     "running_config",
     "show_system",
@@ -36,3 +38,9 @@ def command_table() -> CommandTable:
         for word, text in getattr(family, "HELP", {}).items():
             help_texts.setdefault(word, text)
     return CommandTable(rows, help_texts)
+
+
+def startup_replay() -> ConfigReplay:
+    """How a module reads its startup config: as CLI commands, through this table
+    (`Device.boot(..., replay=startup_replay())`)."""
+    return ConfigReplay(command_table())

@@ -110,6 +110,9 @@ async def password(call: Call) -> None:
     device, session = call.device, call.session
     user = str(call.args.get("user", device.credentials.username(level) or level))
     secret = call.args.get("secret")
+    if secret is None and not session.interactive:
+        device.running.password_set(level)  # the config says one is set; flash holds it
+        return
     if secret is None:
         name = LEVEL_NAMES[level]
         first = await session.ask(f"\r\nNew password for {name}: ", echo=False)

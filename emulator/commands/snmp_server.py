@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 from emulator.cli.grammar import Command, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
 from emulator.config.model import Community, CommunityAccess, TrapReceiver
+from emulator.config.render import COMMUNITY_DEFAULT_ACCESS, COMMUNITY_DEFAULT_RESTRICTED
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -89,9 +90,13 @@ def show_snmp_server(call: Call) -> str:
 
 
 def set_community(call: Call) -> None:
-    """Words left out take the switch's defaults: operator, restricted."""
-    access = CommunityAccess(str(call.args.get("access", CommunityAccess.OPERATOR.value)))
-    restricted = call.args.get("restriction", "restricted") == "restricted"
+    """Words left out take the defaults the config leaves unwritten (manager, restricted):
+    the switch reads its own `snmp-server community "public" unrestricted` back as the
+    factory's manager community."""
+    access = (CommunityAccess(call.text("access")) if "access" in call.args
+              else COMMUNITY_DEFAULT_ACCESS)
+    restricted = (call.text("restriction") == "restricted" if "restriction" in call.args
+                  else COMMUNITY_DEFAULT_RESTRICTED)
     with refused():
         call.device.running.community_set(Community(str(call.args["name"]), access, restricted))
 

@@ -33,6 +33,7 @@ from emulator.cli.grammar import (
     ParamType,
     Text,
     Where,
+    any_order,
 )
 from emulator.commands.format import SHOW_HELP, refused
 from emulator.config.model import (
@@ -125,6 +126,10 @@ async def _add_user(device: Device, name: str, auth: str | None = None, auth_pas
 async def add_user(call: Call) -> None:
     args = call.args
     auth, priv = args.get("auth"), args.get("priv")
+    if auth is None and not call.session.interactive:
+        with refused():  # `snmpv3 user "NAME"` in a config: the keys are in the security files
+            call.device.running.snmpv3_user_add(str(args["name"]))
+        return
     await _add_user(call.device, str(args["name"]),
                     None if auth is None else str(auth),
                     "" if auth is None else _password(args["auth_password"]),
@@ -305,10 +310,11 @@ ROWS: tuple[Command, ...] = (
             params={"params-name": _ENTRY, "user": _ENTRY}, help=HELP),
     Command("snmpv3 params <params-name>", None, where=Where.CONFIG, level=Level.MANAGER,
             params={"params-name": _ENTRY}, negate=remove_params, help=HELP),
-    Command("snmpv3 targetaddress <target-name> params <params-name> <address> "
-            "[retries <retries>] [taglist <tag>] [timeout <timeout>] [udp-port <udp-port>]",
-            set_target, where=Where.CONFIG, level=Level.MANAGER, params=_TARGET_PARAMS,
-            help=HELP),
+    *(Command(f"snmpv3 targetaddress <target-name> params <params-name> <address> {options}",
+              set_target, where=Where.CONFIG, level=Level.MANAGER, params=_TARGET_PARAMS,
+              help=HELP)
+      for options in any_order("retries <retries>", "taglist <tag>", "timeout <timeout>",
+                               "udp-port <udp-port>")),
     Command("snmpv3 targetaddress <target-name>", None, where=Where.CONFIG,
             level=Level.MANAGER, params=_TARGET_PARAMS, negate=remove_target, help=HELP),
     Command("snmpv3 notify <notify-name> tagvalue <tag> [type {type: inform|trap}]",

@@ -20,7 +20,7 @@ from emulator.cli.grammar import (
     Text,
     Where,
 )
-from emulator.commands.format import SHOW_HELP, Fields, parse_ports, refused, yes_no
+from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, yes_no
 from emulator.commands.show_interfaces import port_up
 from emulator.config.model import DEFAULT_VLAN_ID, IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
@@ -116,7 +116,7 @@ def set_name(call: Call) -> None:
 
 
 def _membership(call: Call, tagged: bool, add: bool) -> None:
-    ports = parse_ports(str(call.args["port-list"]), call.device)
+    ports = installed_ports(call.ports("port-list"), call.device)
     config = call.device.running
     with refused():
         if add:

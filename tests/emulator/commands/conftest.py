@@ -4,26 +4,28 @@ the families' own grammar rows (the real parser), without a transport or a termi
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from napalm_procurve.procurve import ProcurveDriver
 from ntc_templates.parse import parse_output
 
-from emulator.cli.context import CONFIG, EXEC, Call, Mode
-from emulator.cli.grammar import CliError, Command, Level, ModeKind, Output
+from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.dispatch import dispatch
+from emulator.cli.grammar import CliError, Command
 from emulator.cli.parser import CommandTable, ParseError, tokenize
 from emulator.commands import (
     ip,
     lldp,
     mac_address,
+    modules,
     running_config,
     show_interfaces,
     show_system,
     snmp_server,
     snmpv3,
+    startup_replay,
     vlan,
 )
 from emulator.device import Device
@@ -33,7 +35,7 @@ from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
 FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server, snmpv3,
-            running_config)
+            running_config, modules)
 
 
 class FakeSession:
@@ -55,6 +57,10 @@ class FakeSession:
     @property
     def transport(self) -> str:
         return "ssh"
+
+    @property
+    def interactive(self) -> bool:
+        return True
 
     def set_level(self, level: Level) -> None:
         self._level = level
@@ -91,10 +97,14 @@ class FakeSession:
     def hang_up(self) -> None:
         pass
 
+    async def check_password(self, user: str, secret: str,
+                             level: str | None = None) -> str | None:
+        return None
+
 
 class Cli:
-    """Runs a line the way the session does: parse, call, and for a context-entering row with
-    more words, run them inside the context and come back."""
+    """Runs a line through the session's own dispatcher (emulator/cli/dispatch.py) on the
+    families' grammar rows."""
 
     def __init__(self, device: Device) -> None:
         self.device = device
@@ -110,34 +120,10 @@ class Cli:
         """The output text, the emitted progress lines first; an error's text as the output."""
         self.session.emitted.clear()
         try:
-            match = self.table.match(tokenize(line), self.session.mode.kind, self.session.level)
-            saved = list(self.session.modes)
-            out = [self._call(match.command.negate if match.negated else match.command.run,
-                              match.args, match.words, match.negated)]
-            if match.rest:
-                inner = self.table.match(list(match.rest), self.session.mode.kind,
-                                         self.session.level)
-                out.append(self._call(inner.command.negate if inner.negated else
-                                      inner.command.run, inner.args, inner.words,
-                                      inner.negated))
-                self.session.modes = saved
+            out = asyncio.run(dispatch(self.table, self.device, self.session, tokenize(line)))
         except (ParseError, CliError) as error:
             return str(error)
-        return "\n".join([*self.session.emitted, *(o for o in out if o)])
-
-    def _call(self, handler: object, args: dict[str, object], words: tuple[str, ...],
-              negated: bool) -> Output:
-        assert callable(handler)
-        result = handler(Call(self.device, self.session, args, words, negated))
-        if inspect.isawaitable(result):
-            awaited: Awaitable[Output] = result
-            return asyncio.run(_wait(awaited))
-        assert result is None or isinstance(result, str)
-        return result
-
-
-async def _wait(awaitable: Awaitable[Output]) -> Output:
-    return await awaitable
+        return "\n".join([*self.session.emitted, *out])
 
 
 class NetmikoStub:
@@ -158,7 +144,8 @@ class NetmikoStub:
 def device(tmp_path: Path) -> Device:
     flash = Flash(tmp_path / "mm1")
     flash.format()
-    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog())
+    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
     assert errors == []
     return booted
 

@@ -26,9 +26,9 @@ from emulator.config.model import (
     TrapReceiver,
     VlanIp,
 )
-from emulator.config.parse import parse_config
 from emulator.config.render import render_config
 from emulator.hardware import MODULE_TYPES, SLOTS, Inventory
+from tests.emulator.replaying import replay_text
 
 TEXT = st.text(
     alphabet=st.characters(min_codepoint=32, max_codepoint=126)
@@ -130,7 +130,7 @@ def test_render_parse_render_is_stable(data: st.DataObject, modules: dict[str, s
         with contextlib.suppress(ConfigError):
             change(cfg)
     text = render_config(cfg)
-    result = parse_config(text, inventory)
+    result = replay_text(text, inventory)
     assert result.errors == []
     assert render_config(result.config) == text
     assert result.config == cfg

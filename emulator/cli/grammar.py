@@ -56,9 +56,12 @@ class IntRange:
         return self.label or f"<{self.low}-{self.high}>"
 
     def parse(self, token: str) -> int:
-        """ASCII digits only: str.isdigit() also passes "٣" (which int() reads as 3) and "²"
-        (which it refuses); a token longer than the bound's digits is out of range unread."""
-        if (not token.isascii() or not token.isdigit() or len(token) > len(str(self.high))
+        """ASCII digits only (a `-` first where the range goes below zero): str.isdigit()
+        also passes "٣" (which int() reads as 3) and "²" (which it refuses); a token longer
+        than the bounds' digits is out of range unread."""
+        digits = token[1:] if token.startswith("-") and self.low < 0 else token
+        widest = max(len(str(self.low)), len(str(self.high)))
+        if (not digits.isascii() or not digits.isdigit() or len(token) > widest
                 or not self.low <= int(token) <= self.high):
             raise ValueError(token)
         return int(token)

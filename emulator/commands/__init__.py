@@ -20,6 +20,7 @@ FAMILIES: Final = (
     "show_interfaces",
     "vlan",
     "mac_address",
+    "clock",
     "ip",
     "lldp",
     "snmp_server",

@@ -16,6 +16,7 @@ from emulator.cli.dispatch import dispatch
 from emulator.cli.grammar import CliError, Command
 from emulator.cli.parser import CommandTable, ParseError, tokenize
 from emulator.commands import (
+    clock,
     ip,
     lldp,
     mac_address,
@@ -35,7 +36,7 @@ from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
 FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server, snmpv3,
-            running_config, modules)
+            running_config, modules, clock)
 
 
 class FakeSession:

@@ -104,6 +104,7 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.sampled_from(PASSWORD_LEVELS).map(lambda lv: lambda c: c.password_set(lv)),
         st.booleans().map(lambda on: lambda c: c.set_redundancy(on)),
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
+        st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.builds(TrapReceiver, ADDRESSES, TEXT, st.booleans()).map(
             lambda r: lambda c: c.trap_receiver_set(r)),
         SNMPV3_NAMES.map(lambda n: lambda c: c.snmpv3_user_add(n)),

@@ -110,19 +110,22 @@ class Call:
     words: tuple[str, ...]
     negated: bool = False
 
-    def value(self, name: str, kind: type[T]) -> T:
-        """A parameter of a family's own type (`kind`), checked."""
+    def value(self, name: str, kind: type[T], default: T | None = None) -> T:
+        """A parameter of type `kind` (a family's own type too), checked; `default` when the
+        line left an optional parameter out."""
+        if name not in self.args and default is not None:
+            return default
         value = self.args[name]
         assert isinstance(value, kind), f"{name} is {type(value).__name__}, not {kind.__name__}"
         return value
 
-    def text(self, name: str) -> str:
+    def text(self, name: str, default: str | None = None) -> str:
         """A Text parameter, or the keyword chosen from a `{a|b}` group."""
-        return self.value(name, str)
+        return self.value(name, str, default)
 
-    def number(self, name: str) -> int:
+    def number(self, name: str, default: int | None = None) -> int:
         """An IntRange parameter."""
-        return self.value(name, int)
+        return self.value(name, int, default)
 
     def ports(self, name: str) -> list[str]:
         """A PortList parameter: port names in chassis order."""

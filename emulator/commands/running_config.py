@@ -41,7 +41,7 @@ def show_startup(call: Call) -> str:
 
 def set_hostname(call: Call) -> None:
     with refused():
-        call.device.running.set_hostname(str(call.args["name"]))
+        call.device.running.set_hostname(call.text("name"))
 
 
 HELP: Final = {

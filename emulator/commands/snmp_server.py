@@ -6,7 +6,6 @@ excluded MIBs and the PDU source-IP policies, in the switch's usual section styl
 
 from __future__ import annotations
 
-import ipaddress
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import Command, IpAddress, Level, Text, Where
@@ -98,33 +97,33 @@ def set_community(call: Call) -> None:
     restricted = (call.text("restriction") == "restricted" if "restriction" in call.args
                   else COMMUNITY_DEFAULT_RESTRICTED)
     with refused():
-        call.device.running.community_set(Community(str(call.args["name"]), access, restricted))
+        call.device.running.community_set(Community(call.text("name"), access, restricted))
 
 
 def remove_community(call: Call) -> None:
     with refused():
-        call.device.running.community_remove(str(call.args["name"]))
+        call.device.running.community_remove(call.text("name"))
 
 
 def set_contact(call: Call) -> None:
     with refused():
-        call.device.running.set_contact(str(call.args["text"]))
+        call.device.running.set_contact(call.text("text"))
 
 
 def set_location(call: Call) -> None:
     with refused():
-        call.device.running.set_location(str(call.args["text"]))
+        call.device.running.set_location(call.text("text"))
 
 
 def set_host(call: Call) -> None:
-    receiver = TrapReceiver(ipaddress.IPv4Address(str(call.args["address"])),
-                            str(call.args["community"]), inform=call.args.get("kind") == "inform")
+    receiver = TrapReceiver(call.address("address"),
+                            call.text("community"), inform=call.args.get("kind") == "inform")
     with refused():
         call.device.running.trap_receiver_set(receiver)
 
 
 def remove_host(call: Call) -> None:
-    call.device.running.trap_receiver_remove(ipaddress.IPv4Address(str(call.args["address"])))
+    call.device.running.trap_receiver_remove(call.address("address"))
 
 
 def set_auth_traps(call: Call) -> None:

@@ -5,7 +5,7 @@ address). napalm's get_mac_address_table walks the VLAN ids it finds under the `
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final
 
 from emulator.cli.context import Mode
 from emulator.cli.grammar import (
@@ -90,16 +90,19 @@ def render_vlan(device: Device, vid: int) -> str:
 
 
 def show_vlans(call: Call) -> str:
-    vid = call.args.get("vlan-id")
-    return render_vlans(call.device) if vid is None else render_vlan(call.device, int(str(vid)))
+    if "vlan-id" not in call.args:
+        return render_vlans(call.device)
+    return render_vlan(call.device, call.number("vlan-id"))
 
 
 def context_vid(call: Call) -> int:
-    return int(str(call.session.mode.value))
+    vid = call.session.mode.value
+    assert isinstance(vid, int), "the vlan context holds its VLAN id"
+    return vid
 
 
 def enter_vlan(call: Call) -> None:
-    vid = int(str(call.args["vlan-id"]))
+    vid = call.number("vlan-id")
     with refused():
         call.device.running.vlan_create(vid)
     call.session.enter(Mode(ModeKind.VLAN, vid))
@@ -107,12 +110,12 @@ def enter_vlan(call: Call) -> None:
 
 def delete_vlan(call: Call) -> None:
     with refused():
-        call.device.running.vlan_delete(int(str(call.args["vlan-id"])))
+        call.device.running.vlan_delete(call.number("vlan-id"))
 
 
 def set_name(call: Call) -> None:
     with refused():
-        call.device.running.vlan_set_name(context_vid(call), str(call.args["vlan-name"]))
+        call.device.running.vlan_set_name(context_vid(call), call.text("vlan-name"))
 
 
 def _membership(call: Call, tagged: bool, add: bool) -> None:
@@ -151,16 +154,16 @@ def _set_ip(call: Call, ip: VlanIp) -> None:
 
 
 def ip_prefix(call: Call) -> None:
-    _set_ip(call, VlanIp(IpMode.MANUAL, cast(ipaddress.IPv4Interface, call.args["ip-mask"])))
+    _set_ip(call, VlanIp(IpMode.MANUAL, call.interface("ip-mask")))
 
 
 def ip_mask(call: Call) -> None:
-    mask = str(call.args["mask"])
+    mask = call.address("mask")
     try:
         prefix = ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
     except ValueError as exc:
         raise CliError(BAD_MASK.format(mask=mask)) from exc
-    address = ipaddress.IPv4Interface(f"{call.args['ip-addr']}/{prefix}")
+    address = ipaddress.IPv4Interface((call.address("ip-addr"), prefix))
     _set_ip(call, VlanIp(IpMode.MANUAL, address))
 
 

@@ -25,5 +25,5 @@ HELP: Final = {
 
 ROWS: Final = (
     Command("time timezone <minutes>", set_timezone, where=Where.CONFIG, level=Level.MANAGER,
-            params={"minutes": IntRange(*TIMEZONE_RANGE)}, help=HELP),
+            params={"minutes": IntRange(*TIMEZONE_RANGE)}),
 )

@@ -223,8 +223,8 @@ HELP: Final = {
 CONFIG_HELP: Final = {**HELP, "ip": "Configure IP parameters."}
 
 ROWS: tuple[Command, ...] = (
-    Command("show ip", show_ip, help=HELP),
-    Command("show arp", show_arp, help=HELP),
+    Command("show ip", show_ip),
+    Command("show arp", show_arp),
     Command("ip default-gateway <ip-addr>", set_gateway, where=Where.CONFIG,
             level=Level.MANAGER, params={"ip-addr": IpAddress()}, help=CONFIG_HELP),
     Command("ip default-gateway", None, where=Where.CONFIG, level=Level.MANAGER,
@@ -236,7 +236,6 @@ ROWS: tuple[Command, ...] = (
                     "timeout": IntRange(1, 60), "data-size": IntRange(0, 65471),
                     "data-fill": Text(max_length=1024),
                     "source": Either((IpAddress(), IntRange(1, 4094)), "IP_ADDR|VLAN-ID"),
-                    "tos": IntRange(0, 255)},
-            help=HELP),
-    Command("ping help", ping_help, help=HELP),
+                    "tos": IntRange(0, 255)}),
+    Command("ping help", ping_help),
 )

@@ -170,6 +170,6 @@ HELP: Final = {
 
 ROWS: tuple[Command, ...] = (
     Command("show lldp info remote-device [[ethernet] <port-list>]", show_remote,
-            params={"port-list": PORT_LIST}, help=HELP),
-    Command("show lldp info local-device", show_local, help=HELP),
+            params={"port-list": PORT_LIST}),
+    Command("show lldp info local-device", show_local),
 )

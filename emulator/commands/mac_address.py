@@ -86,11 +86,9 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show mac-address", show_mac_address, help=HELP),
-    Command("show mac-address vlan <vlan-id>", show_mac_address, params={"vlan-id": VLAN_ID},
-            help=HELP),
-    Command("show mac-address <port-list>", show_mac_address, params={"port-list": PORT_LIST},
-            help=HELP),
+    Command("show mac-address", show_mac_address),
+    Command("show mac-address vlan <vlan-id>", show_mac_address, params={"vlan-id": VLAN_ID}),
+    Command("show mac-address <port-list>", show_mac_address, params={"port-list": PORT_LIST}),
     Command("mac-age-time <seconds>", set_mac_age, where=Where.CONFIG, level=Level.MANAGER,
-            params={"seconds": IntRange(*MAC_AGE_RANGE)}, help=HELP),
+            params={"seconds": IntRange(*MAC_AGE_RANGE)}),
 )

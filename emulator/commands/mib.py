@@ -153,9 +153,9 @@ HELP: Final = {
 
 ROWS: Final = (
     Command("getmib <object>", get_mib, level=Level.MANAGER,
-            params={"object": Text("OBJECT")}, help=HELP),
+            params={"object": Text("OBJECT")}),
     Command("walkmib <object>", walk_mib, level=Level.MANAGER,
-            params={"object": Text("OBJECT")}, help=HELP),
+            params={"object": Text("OBJECT")}),
     Command("setmib <object> {type: -i|-d} <value>", set_mib, level=Level.MANAGER,
-            params={"object": Text("OBJECT"), "value": Text()}, help=HELP),
+            params={"object": Text("OBJECT"), "value": Text()}),
 )

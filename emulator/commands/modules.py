@@ -62,6 +62,5 @@ HELP: Final = {
 
 ROWS: Final = (
     Command("module <slot> type <module-type>", set_module, where=Where.CONFIG,
-            level=Level.MANAGER, params={"slot": Slot(), "module-type": ModuleProduct()},
-            help=HELP),
+            level=Level.MANAGER, params={"slot": Slot(), "module-type": ModuleProduct()}),
 )

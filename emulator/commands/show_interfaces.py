@@ -195,18 +195,16 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show interfaces", show_interfaces, help=HELP),
+    Command("show interfaces", show_interfaces),
     Command("show interfaces brief [<port-list>]", show_brief,
-            params={"port-list": PORT_LIST}, help=HELP),
+            params={"port-list": PORT_LIST}),
     Command("show interfaces [ethernet] <port-list>", show_interfaces,
-            params={"port-list": PORT_LIST}, help=HELP),
+            params={"port-list": PORT_LIST}),
     Command("interface [ethernet] <port-list>", enter_interface, where=Where.CONFIG,
-            level=Level.MANAGER, params={"port-list": PORT_LIST}, help=HELP,
-            enters=ModeKind.INTERFACE),
+            level=Level.MANAGER, params={"port-list": PORT_LIST}, enters=ModeKind.INTERFACE),
     Command("name <port-name>", set_name, where=Where.INTERFACE, level=Level.MANAGER,
-            params={"port-name": Text()}, help=HELP),
-    Command("name", None, where=Where.INTERFACE, level=Level.MANAGER, negate=clear_name,
-            help=HELP),
-    Command("enable", enable, where=Where.INTERFACE, level=Level.MANAGER, help=HELP),
-    Command("disable", disable, where=Where.INTERFACE, level=Level.MANAGER, help=HELP),
+            params={"port-name": Text()}),
+    Command("name", None, where=Where.INTERFACE, level=Level.MANAGER, negate=clear_name),
+    Command("enable", enable, where=Where.INTERFACE, level=Level.MANAGER),
+    Command("disable", disable, where=Where.INTERFACE, level=Level.MANAGER),
 )

@@ -154,21 +154,21 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show snmp-server", show_snmp_server, level=Level.MANAGER, help=HELP),
+    Command("show snmp-server", show_snmp_server, level=Level.MANAGER),
     Command("snmp-server community <name> [{access: operator|manager}] "
             "[{restriction: restricted|unrestricted}]", set_community, where=Where.CONFIG,
-            level=Level.MANAGER, params={"name": Text()}, help=HELP),
+            level=Level.MANAGER, params={"name": Text()}),
     Command("snmp-server community <name>", None, where=Where.CONFIG, level=Level.MANAGER,
-            params={"name": Text()}, negate=remove_community, help=HELP),
+            params={"name": Text()}, negate=remove_community),
     Command("snmp-server contact <text>", set_contact, where=Where.CONFIG, level=Level.MANAGER,
-            params={"text": Text()}, help=HELP),
+            params={"text": Text()}),
     Command("snmp-server location <text>", set_location, where=Where.CONFIG,
-            level=Level.MANAGER, params={"text": Text()}, help=HELP),
+            level=Level.MANAGER, params={"text": Text()}),
     Command("snmp-server host <address> community <community> [{kind: inform}]", set_host,
             where=Where.CONFIG, level=Level.MANAGER,
-            params={"address": IpAddress(), "community": Text()}, help=HELP),
+            params={"address": IpAddress(), "community": Text()}),
     Command("snmp-server host <address>", None, where=Where.CONFIG, level=Level.MANAGER,
-            params={"address": IpAddress()}, negate=remove_host, help=HELP),
+            params={"address": IpAddress()}, negate=remove_host),
     Command("snmp-server enable traps authentication", set_auth_traps, where=Where.CONFIG,
-            level=Level.MANAGER, negate=clear_auth_traps, help=HELP),
+            level=Level.MANAGER, negate=clear_auth_traps),
 )

@@ -13,30 +13,19 @@ from ntc_templates.parse import parse_output
 
 from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
 from emulator.cli.dispatch import dispatch
-from emulator.cli.grammar import CliError, Command
-from emulator.cli.parser import CommandTable, ParseError, tokenize
-from emulator.commands import (
-    clock,
-    ip,
-    lldp,
-    mac_address,
-    modules,
-    running_config,
-    show_interfaces,
-    show_system,
-    snmp_server,
-    snmpv3,
-    startup_replay,
-    vlan,
-)
+from emulator.cli.grammar import CliError
+from emulator.cli.parser import ParseError, tokenize
+from emulator.commands import command_table, startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
-FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server, snmpv3,
-            running_config, modules, clock)
+FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
+            "snmp_server", "snmpv3", "running_config", "modules", "clock")
+"""The families these tests drive (the session commands and the SNMP-walking ones have
+their own tests)."""
 
 
 class FakeSession:
@@ -110,12 +99,7 @@ class Cli:
     def __init__(self, device: Device) -> None:
         self.device = device
         self.session = FakeSession()
-        rows: list[Command] = [row for family in FAMILIES for row in family.ROWS]
-        help_texts: dict[str, str] = {}
-        for family in FAMILIES:
-            for word, text in family.HELP.items():
-                help_texts.setdefault(word, text)
-        self.table = CommandTable(rows, help_texts)
+        self.table = command_table(FAMILIES)
 
     def __call__(self, line: str) -> str:
         """The output text, the emitted progress lines first; an error's text as the output."""

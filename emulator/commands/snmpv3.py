@@ -167,9 +167,14 @@ async def _ask_user(call: Call, name: str, auth: str) -> None:
 
 
 async def enable(call: Call) -> None:
-    """The switch's initialization dialogue, run when v3 goes from disabled to enabled."""
+    """The switch's initialization dialogue, run when v3 goes from disabled to enabled at
+    the prompt; a config's `snmpv3 enable` states it is on (its users are on flash already,
+    and `snmpv3 restricted-access` is a line of its own)."""
     device, session = call.device, call.session
     if device.running.snmpv3.enabled:
+        return
+    if not session.interactive:
+        device.running.snmpv3_enable(True)
         return
     await session.emit(f"SNMPv3 Initialization process.\r\nCreating user '{INITIAL_USER}'")
     await _ask_user(call, INITIAL_USER, "md5")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.config.model import SwitchConfig
-from emulator.config.parse import LineError, parse_config
 from emulator.config.render import render_config
 from emulator.events import EventLog, Severity
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
@@ -36,6 +35,19 @@ STARTUP_LINE_REFUSED = "startup-config line {lineno} not applied"
 """What `show log` says of a startup-config line the switch could not take: its number only.
 The line and the error, which quote the file (it may hold a community or a password the
 operator reading the log must not see), go to the module's stderr alone."""
+@dataclass(frozen=True)
+class LineError:
+    """A startup-config line the switch did not take, and the CLI's reason."""
+
+    lineno: int
+    line: str
+    message: str
+
+
+Replay = Callable[["Device", str], list[LineError]]
+"""Runs config text on a device as CLI commands (emulator/cli/replay.py's ConfigReplay):
+the device knows no command, so its booter hands it the command table's replay."""
+
 DEFAULT_CREDENTIALS = {"manager": ("manager", "manager"), "operator": ("operator", "operator")}
 
 
@@ -195,19 +207,18 @@ class Device:
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
-             slot: str = "MM1") -> tuple[Device, list[LineError]]:
-        """Read the startup config from flash (or the factory default) the way the switch boots:
-        lines it cannot accept are logged by number and skipped, never fatal; the caller gets
-        them whole for its stderr."""
-        credentials = Credentials(flash)
+             slot: str = "MM1", *, replay: Replay) -> tuple[Device, list[LineError]]:
+        """Run the startup config from flash (or take the factory default) the way the switch
+        boots: on the hardware's blank config, line by line as CLI commands; lines it cannot
+        accept are logged by number and skipped, never fatal; the caller gets them whole for
+        its stderr. The hardware wins over the file: modules come from the inventory."""
         text = flash.read_startup()
-        if text is None:
-            running, errors = SwitchConfig.factory(inventory), []
-        else:
-            result = parse_config(text, inventory)
-            running, errors = result.config, result.errors
-        running.passwords = credentials.levels()
-        device = cls(inventory, flash, timing, running, credentials, events, slot)
+        running = SwitchConfig.factory(inventory) if text is None else SwitchConfig.blank(
+            inventory)
+        device = cls(inventory, flash, timing, running, Credentials(flash), events, slot)
+        errors = [] if text is None else replay(device, text)
+        running = device.running
+        running.passwords = device.credentials.levels()
         images = flash.images()
         booted = images.get("default", "primary")
         device.redundancy = Redundancy(

@@ -256,6 +256,7 @@ class Module:
             None, _host_keys, self.flash.security)
         from emulator.cli.channel import Channel, Peer
         from emulator.cli.login import check_password
+        from emulator.cli.replay import ConfigReplay
         from emulator.cli.session import CliSession
         from emulator.commands import command_table
         from emulator.device import Device
@@ -273,9 +274,9 @@ class Module:
         self.seed_startup(grant)
         flash = self.flash
         events = EventLog()
-        device, errors = Device.boot(
-            read_inventory(self.data_dir), flash, self.timing, events, self.slot
-        )
+        table = command_table()
+        device, errors = Device.boot(read_inventory(self.data_dir), flash, self.timing, events,
+                                     self.slot, replay=ConfigReplay(table))
         for error in errors:  # logged by number only (Device.boot): the text goes to stderr
             report(self.slot, f"startup-config line {error.lineno}: {error.message} "
                               f"({error.line.strip()})")
@@ -290,7 +291,6 @@ class Module:
             self.fabric.bring_up(device, reset_at, self.timing.module_reset)))
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config
             await self.link.send(SetRedundancy(False))
-        table = command_table()
 
         async def handler(channel: Channel, peer: Peer) -> None:
             try:

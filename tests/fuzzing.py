@@ -17,6 +17,7 @@ from types import FrameType
 
 from hypothesis import strategies as st
 
+from emulator.commands import startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -108,6 +109,7 @@ def booted_device(name: str) -> Device:
     flash = Flash(Path(_flash_root().name) / name)
     flash.format()
     inventory = Inventory(modules=dict.fromkeys(SLOTS, "J8702A") | {"C": "J8707A"})
-    device, errors = Device.boot(inventory, flash, PROFILES["fast"], EventLog())
+    device, errors = Device.boot(inventory, flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
     assert errors == []
     return device

@@ -63,14 +63,6 @@ LAUNCHERS: Final = {
 }
 """The entry points allowed to import other entry points (by row)."""
 
-KNOWN: Final = frozenset({
-    # Being removed in issue 13 by the helper that owns the importing file; the lead deletes
-    # this list once the branches are merged.
-    ("emulator.cli.grammar", "emulator.cli.context"),  # grammar: the cli circle (type-only)
-})
-"""(importer, imported) edges that break the contract today, by row of LAYERS for entry
-points (the lab's split modules count as emulator.lab) and by module otherwise."""
-
 
 def modules() -> dict[str, Path]:
     found = {}
@@ -127,16 +119,6 @@ def row(module: str) -> tuple[int, str] | None:
     return best
 
 
-def key(module: str) -> str:
-    """How KNOWN names a module: an entry point by its row, any other module by its name."""
-    found = row(module)
-    return found[1] if found is not None and LAYERS[found[0]][0] == PROCESSES else module
-
-
-def _known(importer: str, imported: str) -> bool:
-    return (key(importer), key(imported)) in KNOWN
-
-
 def test_every_module_has_a_layer() -> None:
     assert [name for name in modules() if row(name) is None] == []
 
@@ -150,7 +132,7 @@ def violations(edges: dict[str, set[str]]) -> list[str]:
         for imported in sorted(targets):
             target = row(imported)
             assert target is not None, imported
-            if source[1] == target[1] or _known(importer, imported):
+            if source[1] == target[1]:
                 continue
             if LAYERS[target[0]][0] == PROCESSES:
                 if target[1] not in LAUNCHERS.get(source[1], set()):
@@ -226,20 +208,10 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_import_cycles() -> None:
-    edges = {importer: {t for t in targets if not _known(importer, t)}
-             for importer, targets in graph().items()}
-    assert cycles(edges) == []
+    assert cycles(graph()) == []
 
 
 def test_cycles_are_found() -> None:
     """The detector itself: a circle of three, a self-contained pair and a chain."""
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}, "f": {"a"}}
     assert sorted(cycles(edges)) == [["a", "b", "c"], ["d", "e"]]
-
-
-def test_known_edges_still_exist() -> None:
-    """A KNOWN edge that is no longer imported is removed from the list, so it cannot hide a
-    new import of the same kind later."""
-    present = {(key(importer), key(imported)) for importer, targets in graph().items()
-               for imported in targets}
-    assert sorted(KNOWN - present) == []

@@ -5,12 +5,26 @@ a transport."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
-
-from emulator.cli.grammar import Level, ModeKind
+from enum import Enum, IntEnum
+from ipaddress import IPv4Address, IPv4Interface
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from emulator.device import Device
+
+T = TypeVar("T")
+
+
+class Level(IntEnum):
+    OPERATOR = 1
+    MANAGER = 2
+
+
+class ModeKind(Enum):
+    EXEC = "exec"
+    CONFIG = "config"
+    VLAN = "vlan"
+    INTERFACE = "eth"
 
 
 @dataclass(frozen=True)
@@ -39,7 +53,13 @@ class SessionControl(Protocol):
 
     @property
     def transport(self) -> str:
-        """`ssh`, `telnet` or `console`."""
+        """`ssh`, `telnet`, `console`, or `config` for the startup config's replay."""
+        ...
+
+    @property
+    def interactive(self) -> bool:
+        """False while the startup config is replayed: no one answers a question, and a line
+        such as `password manager` states what the security files hold instead of asking."""
         ...
 
     def set_level(self, level: Level) -> None: ...
@@ -81,11 +101,40 @@ class SessionControl(Protocol):
 
 @dataclass(frozen=True)
 class Call:
+    """`args` holds what each parameter's type made of its token (grammar.py): the accessors
+    hand a handler that Python type, checked, so no handler re-reads a token."""
+
     device: Device
     session: SessionControl
     args: dict[str, object]
     words: tuple[str, ...]
     negated: bool = False
 
-    def arg(self, name: str) -> object:
-        return self.args[name]
+    def value(self, name: str, kind: type[T], default: T | None = None) -> T:
+        """A parameter of type `kind` (a family's own type too), checked; `default` when the
+        line left an optional parameter out."""
+        if name not in self.args and default is not None:
+            return default
+        value = self.args[name]
+        assert isinstance(value, kind), f"{name} is {type(value).__name__}, not {kind.__name__}"
+        return value
+
+    def text(self, name: str, default: str | None = None) -> str:
+        """A Text parameter, or the keyword chosen from a `{a|b}` group."""
+        return self.value(name, str, default)
+
+    def number(self, name: str, default: int | None = None) -> int:
+        """An IntRange parameter."""
+        return self.value(name, int, default)
+
+    def ports(self, name: str) -> list[str]:
+        """A PortList parameter: port names in chassis order."""
+        return self.value(name, list)
+
+    def address(self, name: str) -> IPv4Address:
+        """An IpAddress parameter."""
+        return self.value(name, IPv4Address)
+
+    def interface(self, name: str) -> IPv4Interface:
+        """An IpInterface parameter (`10.0.0.1/24`)."""
+        return self.value(name, IPv4Interface)

@@ -13,26 +13,16 @@ Syntax strings use a small notation so that a row reads like the manual's syntax
 from __future__ import annotations
 
 import ipaddress
-import re
+import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
-from typing import TYPE_CHECKING, Protocol
+from enum import Enum
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from emulator.cli.context import Call
-
-
-class Level(IntEnum):
-    OPERATOR = 1
-    MANAGER = 2
-
-
-class ModeKind(Enum):
-    EXEC = "exec"
-    CONFIG = "config"
-    VLAN = "vlan"
-    INTERFACE = "eth"
+from emulator.cli.context import Call
+from emulator.cli.context import Level as Level  # a row's level and context, re-exported
+from emulator.cli.context import ModeKind as ModeKind
+from emulator.hardware import PortListError, parse_port_list
 
 
 class Where(Enum):
@@ -65,8 +55,14 @@ class IntRange:
     def placeholder(self) -> str:
         return self.label or f"<{self.low}-{self.high}>"
 
-    def parse(self, token: str) -> object:
-        if not token.isdigit() or not self.low <= int(token) <= self.high:
+    def parse(self, token: str) -> int:
+        """ASCII digits only (a `-` first where the range goes below zero): str.isdigit()
+        also passes "٣" (which int() reads as 3) and "²" (which it refuses); a token longer
+        than the bounds' digits is out of range unread."""
+        digits = token[1:] if token.startswith("-") and self.low < 0 else token
+        widest = max(len(str(self.low)), len(str(self.high)))
+        if (not digits.isascii() or not digits.isdigit() or len(token) > widest
+                or not self.low <= int(token) <= self.high):
             raise ValueError(token)
         return int(token)
 
@@ -82,25 +78,8 @@ class Text:
     def placeholder(self) -> str:
         return self.label
 
-    def parse(self, token: str) -> object:
+    def parse(self, token: str) -> str:
         if len(token) > self.max_length:
-            raise ValueError(token)
-        return token
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A token matching a regular expression (port lists, image names ...)."""
-
-    label: str
-    regex: str
-
-    @property
-    def placeholder(self) -> str:
-        return self.label
-
-    def parse(self, token: str) -> object:
-        if not re.fullmatch(self.regex, token, re.IGNORECASE):
             raise ValueError(token)
         return token
 
@@ -113,7 +92,7 @@ class IpAddress:
     def placeholder(self) -> str:
         return self.label
 
-    def parse(self, token: str) -> object:
+    def parse(self, token: str) -> ipaddress.IPv4Address:
         try:
             return ipaddress.IPv4Address(token)
         except ValueError as exc:
@@ -150,7 +129,7 @@ class IpInterface:
     def placeholder(self) -> str:
         return self.label
 
-    def parse(self, token: str) -> object:
+    def parse(self, token: str) -> ipaddress.IPv4Interface:
         if "/" not in token:
             raise ValueError(token)
         try:
@@ -159,10 +138,34 @@ class IpInterface:
             raise ValueError(token) from exc
 
 
-PORT_LIST = Pattern(
-    "[ethernet] PORT-LIST", r"[a-l]\d{1,2}(-[a-l]\d{1,2})?(,[a-l]\d{1,2}(-[a-l]\d{1,2})?)*"
-)
+@dataclass(frozen=True)
+class PortList:
+    """`A1-A4,B2`: the port names in chassis order. Only the syntax is checked here (`A1-B3`
+    is invalid input); whether the modules are installed is the handler's question, which the
+    switch answers with its own error."""
+
+    label: str = "[ethernet] PORT-LIST"
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> list[str]:
+        try:
+            return parse_port_list(token)
+        except PortListError as exc:
+            raise ValueError(token) from exc
+
+
+PORT_LIST = PortList()
 VLAN_ID = IntRange(1, 4094, "VLAN-ID")
+
+
+def any_order(*options: str) -> list[str]:
+    """Syntax tails for options a statement takes in any order, each at most once (`snmpv3
+    targetaddress ... udp-port 1162 taglist a`): one row per ordered choice of them."""
+    return [" ".join(chosen) for size in range(len(options) + 1)
+            for chosen in itertools.permutations(options, size)]
 
 
 Output = str | None

@@ -70,8 +70,14 @@ class _Node:
     ends: list[Variant] = field(default_factory=list)
     below: list[Variant] = field(default_factory=list)
 
+    known: dict[tuple[frozenset[Where], Level], bool] = field(default_factory=dict)
+    """`visible` answers, remembered: the table is built once and every line asks again."""
+
     def visible(self, wheres: frozenset[Where], level: Level) -> bool:
-        return any(v.accessible(wheres, level) for v in self.below)
+        key = (wheres, level)
+        if key not in self.known:
+            self.known[key] = any(v.accessible(wheres, level) for v in self.below)
+        return self.known[key]
 
     def end(self, wheres: frozenset[Where], level: Level) -> Variant | None:
         """The row a complete line runs; the context's own row wins over a config or exec
@@ -152,6 +158,8 @@ class CommandTable:
         self.help_texts = help_texts
         self.root = _Node()
         self.negated_root = _Node()
+        self.openers: dict[str, ModeKind] = {}
+        """First keyword -> the context its row opens (`vlan` -> VLAN)."""
         for row in rows:
             self._add(row)
 
@@ -159,6 +167,8 @@ class CommandTable:
         for elements, choices in _expand(_split_syntax(row.syntax), row.params):
             variant = Variant(row, tuple(choices))
             roots = ([self.root] if row.run else []) + ([self.negated_root] if row.negate else [])
+            if row.enters is not None and row.run and isinstance(elements[0], _Keyword):
+                self.openers[elements[0].word] = row.enters
             for root in roots:
                 node = root
                 node.below.append(variant)
@@ -183,8 +193,11 @@ class CommandTable:
 
     # -- matching -------------------------------------------------------------------------
 
-    def match(self, tokens: list[str], mode: ModeKind, level: Level) -> Match:
-        wheres = VISIBLE[mode]
+    def match(self, tokens: list[str], mode: ModeKind, level: Level, *,
+              config_only: bool = False) -> Match:
+        """The row `tokens` run in `mode`; `config_only` hides the exec rows (`show`, `write
+        memory`, `reload` ...), which a config file never holds."""
+        wheres = VISIBLE[mode] - {Where.EXEC} if config_only else VISIBLE[mode]
         node, negated, start = self.root, False, 0
         if tokens and tokens[0].lower() == NO and self.negated_root.visible(wheres, level):
             node, negated, start = self.negated_root, True, 1
@@ -223,14 +236,15 @@ class CommandTable:
               level: Level) -> tuple[str | None, object, _Node] | None:
         """One token forward: (None, keyword, node) or (param name, parsed value, node)."""
         lowered = token.lower()
-        visible = {w: n for w, n in node.keywords.items() if n.visible(wheres, level)}
-        if lowered in visible:
-            return None, lowered, visible[lowered]
-        prefixed = [w for w in visible if w.startswith(lowered)]
+        exact = node.keywords.get(lowered)
+        if exact is not None and exact.visible(wheres, level):
+            return None, lowered, exact
+        prefixed = [w for w, n in node.keywords.items()
+                    if w.startswith(lowered) and n.visible(wheres, level)]
         if len(prefixed) > 1:
             raise ParseError(f"Ambiguous input: {token}")
         if prefixed:
-            return None, prefixed[0], visible[prefixed[0]]
+            return None, prefixed[0], node.keywords[prefixed[0]]
         for param, _, child in node.params:
             if not child.visible(wheres, level):
                 continue
@@ -240,6 +254,12 @@ class CommandTable:
                 continue
             return param.name, value, child
         return None
+
+    def opens(self, word: str) -> ModeKind | None:
+        """The context a line starting with `word` (or a unique abbreviation) would open."""
+        lowered = word.lower()
+        found = [kind for opener, kind in self.openers.items() if opener.startswith(lowered)]
+        return self.openers.get(lowered) or (found[0] if len(found) == 1 else None)
 
     # -- help and completion ----------------------------------------------------------------
 

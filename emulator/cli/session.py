@@ -1,6 +1,7 @@
-"""One CLI session (SSH, telnet or console): the login dance, the line editor, `?` and Tab,
-paging, and running matched rows. It reads keys from a `Channel` and writes the ProCurve
-byte stream back; it is the only place that does terminal I/O for commands.
+"""One CLI session (SSH, telnet or console): the login dance, what `?` and Tab mean in the
+current mode, paging, and running each line through the dispatcher. Keys become lines in the
+line editor (editor.py); the session writes the ProCurve byte stream back and is the only
+place that does terminal I/O for commands.
 
 Back-pressure: every write is followed by `drain()`, so a client that never reads stalls
 this session only, with bounded memory.
@@ -8,35 +9,20 @@ this session only, with bounded memory.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from emulator.cli import login
 from emulator.cli.channel import Channel, Peer
-from emulator.cli.context import CONFIG, EXEC, Call, Mode
-from emulator.cli.grammar import CliError, Level, ModeKind, Output
-from emulator.cli.parser import CommandTable, HelpLine, Match, ParseError, tokenize
+from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.dispatch import dispatch
+from emulator.cli.editor import CR, CTRL_C, LF, HangUp, Keys, LineEditor
+from emulator.cli.grammar import CliError, Output
+from emulator.cli.parser import CommandTable, HelpLine, ParseError, tokenize
 from emulator.cli.terminal import CRLF, Terminal, crlf
 from emulator.hardware import LOGIN_BANNER
 
 if TYPE_CHECKING:
     from emulator.device import Device
-
-MAX_LINE: Final = 1024
-"""Characters the line editor keeps; the rest of an over-long line is dropped, not stored."""
-YIELD_EVERY: Final = 4096
-"""Keys processed before letting the loop run others: a megabyte pasted into one session
-must not starve the module's heartbeats (the chassis would fence it as hung)."""
-HISTORY: Final = 32
-CTRL_C, BS, TAB, LF, CR, ESC, DEL = 0x03, 0x08, 0x09, 0x0A, 0x0D, 0x1B, 0x7F
-CTRL_U: Final = 0x15
-
-
-class HangUp(Exception):
-    """The peer went away, or the session is over (logout)."""
-
 
 class CliSession:
     def __init__(self, device: Device, table: CommandTable, channel: Channel, peer: Peer) -> None:
@@ -49,11 +35,9 @@ class CliSession:
         self._modes: list[Mode] = [EXEC]
         self._paging = True
         self._page_length: int | None = None
-        self._pending = b""
-        self._position = 0
-        self._after_cr = False
         self._closing = False
-        self._history: list[str] = []
+        self.keys = Keys(channel)
+        self.editor = LineEditor(self.keys, self._write, self.term, self)
         self._failures = 0
         """Passwords refused in a row in this session (login and `enable`)."""
 
@@ -70,6 +54,10 @@ class CliSession:
     @property
     def transport(self) -> str:
         return self.peer.transport
+
+    @property
+    def interactive(self) -> bool:
+        return True
 
     def set_level(self, level: Level) -> None:
         self._level = level
@@ -103,7 +91,7 @@ class CliSession:
     async def confirm(self, question: str) -> bool:
         await self._write(question)
         while True:
-            key = await self._key()
+            key = await self.keys.key()
             if key in b"yY":
                 await self._write(chr(key))
                 return True
@@ -113,7 +101,7 @@ class CliSession:
 
     async def ask(self, prompt: str, *, echo: bool = True) -> str:
         await self._write(prompt)
-        return await self._read_line(prompt, echo=echo, editing=False)
+        return await self.editor.read_line(prompt, echo=echo, editing=False)
 
     async def emit(self, text: str) -> None:
         await self._write(CRLF + crlf(text))
@@ -141,14 +129,14 @@ class CliSession:
                 await self._write(CRLF)
                 return
             await self._write(crlf(LOGIN_BANNER) + self.term.any_key())
-            await self._key()
+            await self.keys.key()
             if self.peer.transport != "ssh" and not await self._login():
                 return
             self.channel.logged_in()
             self._log_login()
             await self._write(self.term.setup())
             while not self._closing:
-                line = await self._read_line(self._prompt())
+                line = await self.editor.read_line(self._prompt())
                 await self._run_line(line)
         except HangUp:
             pass
@@ -182,36 +170,14 @@ class CliSession:
         tokens = tokenize(line)
         if not tokens:
             return
-        self._history.append(line)
-        del self._history[:-HISTORY]
+        self.editor.remember(line)
         await self.device.refresh()
         try:
-            match = self.table.match(tokens, self.mode.kind, self._level)
-            await self._run_match(match)
+            for output in await dispatch(self.table, self.device, self, tokens):
+                await self._show(output)
         except (ParseError, CliError) as error:
             await self._show(str(error))
         await self.device.commit()
-
-    async def _run_match(self, match: Match) -> None:
-        saved = list(self._modes)
-        await self._show(await self._call(match))
-        if not match.rest:
-            return
-        try:
-            inner = self.table.match(list(match.rest), self.mode.kind, self._level)
-            await self._show(await self._call(inner))
-        finally:
-            self._modes = saved
-
-    async def _call(self, match: Match) -> Output:
-        handler = match.command.negate if match.negated else match.command.run
-        assert handler is not None, "the parser only matches rows with a handler"
-        call = Call(self.device, self, match.args, match.words, match.negated)
-        result = handler(call)
-        if inspect.isawaitable(result):
-            awaited: Awaitable[Output] = result
-            return await awaited
-        return result
 
     # -- output -------------------------------------------------------------------------------
 
@@ -237,84 +203,14 @@ class CliSession:
             if shown >= len(lines):
                 return
             await self._write(CRLF + self.term.pager())
-            key = await self._key()
+            key = await self.keys.key()
             await self._write(self.term.erase_line())
             if key in (CTRL_C, ord("q"), ord("Q")):
                 return
             # the erased pager row takes the next line, so no leading line break
             budget, lead = (1 if key in (CR, LF) else page), ""
 
-    # -- input --------------------------------------------------------------------------------
-
-    async def _key(self) -> int:
-        while True:
-            while self._position >= len(self._pending):
-                self._pending, self._position = await self.channel.read(), 0
-                if not self._pending:
-                    raise HangUp
-            key = self._pending[self._position]
-            self._position += 1
-            if not self._position % YIELD_EVERY:
-                await asyncio.sleep(0)
-            if key == LF and self._after_cr:
-                self._after_cr = False
-                continue
-            self._after_cr = key == CR
-            return key
-
-    async def _escape(self) -> bytes:
-        """Read the rest of an ESC sequence (arrows, a terminal's answers) so none of it lands
-        in the line."""
-        first = await self._key()
-        if first != ord("["):
-            return bytes([first])
-        body = bytearray()
-        while True:
-            key = await self._key()
-            body.append(key)
-            if 0x40 <= key <= 0x7E or len(body) > 16:
-                return bytes(body)
-
-    async def _read_line(self, prompt: str, *, echo: bool = True, editing: bool = True) -> str:
-        if editing:
-            await self._write(self.term.prompt(prompt))
-        line: list[str] = []
-        recall = len(self._history)
-        while True:
-            key = await self._key()
-            if key in (CR, LF):
-                return "".join(line)
-            if key == 0 or (not editing and key == TAB):
-                continue
-            if key in (BS, DEL):
-                if line:
-                    line.pop()
-                    if echo:
-                        await self._write(self.term.backspace())
-            elif key == CTRL_C:
-                if not editing:
-                    return ""
-                line.clear()
-                await self._write(self.term.prompt(prompt))
-            elif key == CTRL_U:
-                await self._write(self.term.backspace() * len(line) if echo else "")
-                line.clear()
-            elif key == ESC:
-                sequence = await self._escape()
-                if editing and sequence in (b"A", b"B") and self._history:
-                    recall = max(0, recall - 1) if sequence == b"A" else min(
-                        len(self._history), recall + 1)
-                    text = self._history[recall] if recall < len(self._history) else ""
-                    await self._write(self.term.backspace() * len(line) + text)
-                    line = list(text)
-            elif editing and key == ord("?") and line.count('"') % 2 == 0:
-                await self._help("".join(line), prompt)
-            elif editing and key == TAB:
-                line = list(await self._complete("".join(line), prompt))
-            elif 0x20 <= key < 0x7F and len(line) < MAX_LINE:
-                line.append(chr(key))
-                if echo:
-                    await self._write(chr(key))
+    # -- Assist: what `?` and Tab mean here ------------------------------------------------
 
     def _split_partial(self, text: str) -> tuple[list[str], str]:
         tokens = tokenize(text)
@@ -322,29 +218,20 @@ class CliSession:
             return tokens[:-1], tokens[-1]
         return tokens, ""
 
-    async def _help(self, text: str, prompt: str) -> None:
-        tokens, partial = self._split_partial(text)
+    def help(self, typed: str) -> str:
+        tokens, partial = self._split_partial(typed)
         try:
             lines = self.table.help(tokens, partial, self.mode.kind, self._level)
-            listing = CRLF.join(_help_line(line) for line in lines)
         except ParseError as error:
-            listing = str(error)
-        await self._write(CRLF + listing + self.term.prompt(prompt, text))
+            return str(error)
+        return CRLF.join(_help_line(line) for line in lines)
 
-    async def _complete(self, text: str, prompt: str) -> str:
-        tokens, partial = self._split_partial(text)
+    def complete(self, typed: str) -> tuple[list[str], str]:
+        tokens, partial = self._split_partial(typed)
         try:
-            words = self.table.complete(tokens, partial, self.mode.kind, self._level)
+            return self.table.complete(tokens, partial, self.mode.kind, self._level), partial
         except ParseError:
-            words = []
-        if len(words) == 1:
-            addition = words[0][len(partial):] + " "
-            await self._write(addition)
-            return text + addition
-        if words:
-            listing = CRLF.join(f" {word}" for word in words)
-            await self._write(CRLF + listing + self.term.prompt(prompt, text))
-        return text
+            return [], partial
 
 
 def _help_line(line: HelpLine) -> str:

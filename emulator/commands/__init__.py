@@ -4,20 +4,25 @@ A new family is one new module named in FAMILIES."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from importlib import import_module
 from typing import Final
 
 from emulator.cli.grammar import Command
 from emulator.cli.parser import CommandTable
+from emulator.cli.replay import ConfigReplay
 
 FAMILIES: Final = (
     "management",
+    "modules",
     "mib",
     "running_config",
     "show_system",
     "show_interfaces",
     "vlan",
     "mac_address",
+    "clock",
     "ip",
     "lldp",
     "snmp_server",
@@ -26,13 +31,23 @@ FAMILIES: Final = (
 )
 
 
-def command_table() -> CommandTable:
-    """Built once per module process; importing a single family does not pull in the rest."""
+def command_table(families: Iterable[str] = FAMILIES) -> CommandTable:
+    """Built once per module process; importing a single family does not pull in the rest.
+    A family declares its keyword help once (`HELP`): each of its rows reads it first (a
+    row's own `help` wins), so `name` is the VLAN's name in the vlan rows and the port's in
+    the interface rows; words a family leaves out take the first family's text."""
     rows: list[Command] = []
     help_texts: dict[str, str] = {}
-    for name in FAMILIES:
+    for name in families:
         family = import_module(f"{__name__}.{name}")
-        rows.extend(family.ROWS)
-        for word, text in getattr(family, "HELP", {}).items():
+        family_help: dict[str, str] = getattr(family, "HELP", {})
+        rows.extend(replace(row, help=family_help | row.help) for row in family.ROWS)
+        for word, text in family_help.items():
             help_texts.setdefault(word, text)
     return CommandTable(rows, help_texts)
+
+
+def startup_replay() -> ConfigReplay:
+    """How a module reads its startup config: as CLI commands, through this table
+    (`Device.boot(..., replay=startup_replay())`)."""
+    return ConfigReplay(command_table())

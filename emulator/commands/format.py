@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import CliError
 from emulator.config.model import PORT_NOT_PRESENT, ConfigError
-from emulator.hardware import PortListError, parse_port_list
 
 if TYPE_CHECKING:
     from emulator.device import Device
@@ -49,12 +48,13 @@ class Fields:
                 f"{right_value:<{self.right_value_width}}")
 
 
-def parse_ports(text: str, device: Device) -> list[str]:
-    """A port list the chassis can name, or the switch's refusal of the first bad element."""
-    try:
-        return parse_port_list(text, device.inventory)
-    except PortListError as exc:
-        raise CliError(PORT_NOT_PRESENT.format(port=exc.token)) from exc
+def installed_ports(ports: list[str], device: Device) -> list[str]:
+    """The ports of a well-formed list (grammar.PortList), or the switch's refusal of the first
+    one whose module is not installed."""
+    for port in ports:
+        if not device.inventory.has_port(port):
+            raise CliError(PORT_NOT_PRESENT.format(port=port))
+    return ports
 
 
 @contextmanager

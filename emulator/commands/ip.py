@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import math
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final
 
 from emulator import inband
 from emulator.cli.grammar import Command, Either, IntRange, IpAddress, Level, Text, Where
@@ -140,7 +140,7 @@ async def show_arp(call: Call) -> str:
 def set_gateway(call: Call) -> None:
     with refused():
         call.device.running.set_default_gateway(
-            cast(ipaddress.IPv4Address, call.args["ip-addr"]))
+            call.address("ip-addr"))
 
 
 def clear_gateway(call: Call) -> None:
@@ -180,16 +180,16 @@ def ping_summary(sent: int, rtts: list[int]) -> str:
 
 async def ping(call: Call) -> str | None:
     """One line per probe as it completes; repeated pings end with the summary."""
-    target = cast(ipaddress.IPv4Address, call.args["ip-addr"])
-    count = cast(int, call.args.get("repetitions", PING_REPETITIONS))
+    target = call.address("ip-addr")
+    count = call.number("repetitions", PING_REPETITIONS)
     source = call.args.get("source")
     probe = inband.Probe(
-        timeout=cast(int, call.args.get("timeout", PING_TIMEOUT)),
-        data_size=cast(int, call.args.get("data-size", 0)),
+        timeout=call.number("timeout", PING_TIMEOUT),
+        data_size=call.number("data-size", 0),
         source=inband.interface_name(source) if isinstance(source, int)
         else None if source is None else str(source),
-        tos=cast(int, call.args.get("tos", 0)),
-        fill=str(call.args.get("data-fill", "")).encode())
+        tos=call.number("tos", 0),
+        fill=call.text("data-fill", "").encode())
     rtts: list[int] = []
     for iteration in range(1, count + 1):
         rtt = await answer(call.device, target, probe)
@@ -223,8 +223,8 @@ HELP: Final = {
 CONFIG_HELP: Final = {**HELP, "ip": "Configure IP parameters."}
 
 ROWS: tuple[Command, ...] = (
-    Command("show ip", show_ip, help=HELP),
-    Command("show arp", show_arp, help=HELP),
+    Command("show ip", show_ip),
+    Command("show arp", show_arp),
     Command("ip default-gateway <ip-addr>", set_gateway, where=Where.CONFIG,
             level=Level.MANAGER, params={"ip-addr": IpAddress()}, help=CONFIG_HELP),
     Command("ip default-gateway", None, where=Where.CONFIG, level=Level.MANAGER,
@@ -236,7 +236,6 @@ ROWS: tuple[Command, ...] = (
                     "timeout": IntRange(1, 60), "data-size": IntRange(0, 65471),
                     "data-fill": Text(max_length=1024),
                     "source": Either((IpAddress(), IntRange(1, 4094)), "IP_ADDR|VLAN-ID"),
-                    "tos": IntRange(0, 255)},
-            help=HELP),
-    Command("ping help", ping_help, help=HELP),
+                    "tos": IntRange(0, 255)}),
+    Command("ping help", ping_help),
 )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from emulator import hardware
 from emulator.cli.grammar import PORT_LIST, Command
-from emulator.commands.format import SHOW_HELP, Fields, parse_ports
+from emulator.commands.format import SHOW_HELP, Fields, installed_ports
 from emulator.fabric import lldp
 from emulator.hardware import if_index, mac_bytes
 
@@ -142,10 +142,9 @@ def render_local(device: Device) -> str:
 
 
 def show_remote(call: Call) -> str:
-    text = call.args.get("port-list")
-    if text is None:
+    if "port-list" not in call.args:
         return render_remote(call.device)
-    return render_remote_detail(call.device, parse_ports(str(text), call.device))
+    return render_remote_detail(call.device, installed_ports(call.ports("port-list"), call.device))
 
 
 def show_local(call: Call) -> str:
@@ -164,6 +163,6 @@ HELP: Final = {
 
 ROWS: tuple[Command, ...] = (
     Command("show lldp info remote-device [[ethernet] <port-list>]", show_remote,
-            params={"port-list": PORT_LIST}, help=HELP),
-    Command("show lldp info local-device", show_local, help=HELP),
+            params={"port-list": PORT_LIST}),
+    Command("show lldp info local-device", show_local),
 )

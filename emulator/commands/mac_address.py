@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import PORT_LIST, VLAN_ID, Command, IntRange, Level, Where
-from emulator.commands.format import SHOW_HELP, parse_ports, refused
+from emulator.commands.format import SHOW_HELP, installed_ports, refused
 from emulator.commands.vlan import require_vlan
 from emulator.hardware import MAC_AGE_RANGE, format_mac, format_port_list
 
@@ -64,15 +64,15 @@ def render_mac_vlan(device: Device, vid: int) -> str:
 
 def show_mac_address(call: Call) -> str:
     if "vlan-id" in call.args:
-        return render_mac_vlan(call.device, int(str(call.args["vlan-id"])))
+        return render_mac_vlan(call.device, call.number("vlan-id"))
     if "port-list" in call.args:
-        return render_mac_ports(call.device, parse_ports(str(call.args["port-list"]), call.device))
+        return render_mac_ports(call.device, installed_ports(call.ports("port-list"), call.device))
     return render_mac_table(call.device)
 
 
 def set_mac_age(call: Call) -> None:
     with refused():
-        call.device.running.set_mac_age(int(str(call.args["seconds"])))
+        call.device.running.set_mac_age(call.number("seconds"))
 
 
 HELP: Final = {
@@ -86,11 +86,9 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show mac-address", show_mac_address, help=HELP),
-    Command("show mac-address vlan <vlan-id>", show_mac_address, params={"vlan-id": VLAN_ID},
-            help=HELP),
-    Command("show mac-address <port-list>", show_mac_address, params={"port-list": PORT_LIST},
-            help=HELP),
+    Command("show mac-address", show_mac_address),
+    Command("show mac-address vlan <vlan-id>", show_mac_address, params={"vlan-id": VLAN_ID}),
+    Command("show mac-address <port-list>", show_mac_address, params={"port-list": PORT_LIST}),
     Command("mac-age-time <seconds>", set_mac_age, where=Where.CONFIG, level=Level.MANAGER,
-            params={"seconds": IntRange(*MAC_AGE_RANGE)}, help=HELP),
+            params={"seconds": IntRange(*MAC_AGE_RANGE)}),
 )

@@ -83,15 +83,11 @@ def page(call: Call) -> None:
 
 
 def terminal_length(call: Call) -> None:
-    length = call.args["lines"]
-    assert isinstance(length, int)
-    call.session.set_terminal(length=length)
+    call.session.set_terminal(length=call.number("lines"))
 
 
 def terminal_width(call: Call) -> None:
-    width = call.args["columns"]
-    assert isinstance(width, int)
-    call.session.set_terminal(width=width)
+    call.session.set_terminal(width=call.number("columns"))
 
 
 async def write_memory(call: Call) -> None:
@@ -106,10 +102,13 @@ async def erase_startup(call: Call) -> None:
 
 
 async def password(call: Call) -> None:
-    level = str(call.args["level"])
+    level = call.text("level")
     device, session = call.device, call.session
-    user = str(call.args.get("user", device.credentials.username(level) or level))
+    user = call.text("user", device.credentials.username(level) or level)
     secret = call.args.get("secret")
+    if secret is None and not session.interactive:
+        device.running.password_set(level)  # the config says one is set; flash holds it
+        return
     if secret is None:
         name = LEVEL_NAMES[level]
         first = await session.ask(f"\r\nNew password for {name}: ", echo=False)
@@ -124,7 +123,7 @@ async def password(call: Call) -> None:
 
 async def no_password(call: Call) -> None:
     device = call.device
-    levels = ("manager", "operator") if call.args["level"] == "all" else (str(call.args["level"]),)
+    levels = ("manager", "operator") if call.text("level") == "all" else (call.text("level"),)
     for level in levels:
         device.credentials.clear(level)
     device.running.passwords = device.credentials.levels()

@@ -100,7 +100,7 @@ def get_value(device: Device, oid: Oid) -> str | None:
 
 
 def get_mib(call: Call) -> str:
-    oid = resolve(str(call.args["object"]))
+    oid = resolve(call.text("object"))
     value = None if oid is None else get_value(call.device, oid)
     if oid is None or value is None:
         raise CliError(NO_SUCH_NAME)
@@ -108,7 +108,7 @@ def get_mib(call: Call) -> str:
 
 
 async def walk_mib(call: Call) -> str:
-    name = str(call.args["object"])
+    name = call.text("object")
     root = resolve(name)
     if root is None:
         raise CliError(CANNOT_TRANSLATE.format(name=name))
@@ -124,7 +124,7 @@ async def walk_mib(call: Call) -> str:
 
 def set_mib(call: Call) -> str:
     """Writes the running config as an SNMP SET with a manager community would."""
-    name, kind, text = (str(call.args[k]) for k in ("object", "type", "value"))
+    name, kind, text = (call.text(k) for k in ("object", "type", "value"))
     oid = resolve(name)
     if oid is None:
         raise CliError(NO_SUCH_NAME)
@@ -153,9 +153,9 @@ HELP: Final = {
 
 ROWS: Final = (
     Command("getmib <object>", get_mib, level=Level.MANAGER,
-            params={"object": Text("OBJECT")}, help=HELP),
+            params={"object": Text("OBJECT")}),
     Command("walkmib <object>", walk_mib, level=Level.MANAGER,
-            params={"object": Text("OBJECT")}, help=HELP),
+            params={"object": Text("OBJECT")}),
     Command("setmib <object> {type: -i|-d} <value>", set_mib, level=Level.MANAGER,
-            params={"object": Text("OBJECT"), "value": Text()}, help=HELP),
+            params={"object": Text("OBJECT"), "value": Text()}),
 )

@@ -255,7 +255,7 @@ async def boot_system(call: Call) -> None:
         return
     control = call.device.redundancy.control
     if control is not None:
-        await control.boot_system(str(call.args["image"]))
+        await control.boot_system(call.text("image"))
     else:
         await call.device.reboot(reason(call))
 
@@ -288,7 +288,7 @@ async def boot_set_default(call: Call) -> None:
     """`boot set-default flash`: the image the next boot loads; silent, like the switch. The
     flash sync carries it to the standby."""
     device = call.device
-    device.flash.write_images(device.flash.images() | {"default": str(call.args["image"])})
+    device.flash.write_images(device.flash.images() | {"default": call.text("image")})
     await device.flash_changed()
 
 
@@ -310,7 +310,7 @@ async def copy_flash_flash(call: Call) -> None:
     running image onto itself: refused. Silent on success; the flash sync carries the copy to
     the standby (K.15.15 p.488)."""
     device = call.device
-    destination = str(call.args["image"])
+    destination = call.text("image")
     if destination == booted_image(device):
         raise CliError(COPY_ONTO_ITSELF.format(image=destination))
     images = device.flash.images()
@@ -329,7 +329,7 @@ async def redundancy_active_management(call: Call) -> None:
     module's selftest reads PREFERENCE_FILE); stored on flash and synced, silent. An empty slot
     cannot be chosen."""
     device = call.device
-    slot = ACTIVE_MANAGEMENT_SLOT[str(call.args["module"])]
+    slot = ACTIVE_MANAGEMENT_SLOT[call.text("module")]
     view = device.redundancy.modules.get(slot)
     if view is None or view.status is ModuleStatus.NOT_PRESENT:
         raise CliError(MODULE_NOT_PRESENT.format(number=slot.removeprefix("MM")))

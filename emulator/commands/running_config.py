@@ -41,7 +41,7 @@ def show_startup(call: Call) -> str:
 
 def set_hostname(call: Call) -> None:
     with refused():
-        call.device.running.set_hostname(str(call.args["name"]))
+        call.device.running.set_hostname(call.text("name"))
 
 
 HELP: Final = {
@@ -53,8 +53,8 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show running-config", show_running, level=Level.MANAGER, help=HELP),
-    Command("show config", show_startup, level=Level.MANAGER, help=HELP),
+    Command("show running-config", show_running, level=Level.MANAGER),
+    Command("show config", show_startup, level=Level.MANAGER),
     Command("hostname <name>", set_hostname, where=Where.CONFIG, level=Level.MANAGER,
-            params={"name": Text()}, help=HELP),
+            params={"name": Text()}),
 )

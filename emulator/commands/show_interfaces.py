@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Final
 
 from emulator.cli.context import Mode
 from emulator.cli.grammar import PORT_LIST, Command, Level, ModeKind, Text, Where
-from emulator.commands.format import SHOW_HELP, Fields, parse_ports, refused, thousands, yes_no
+from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, thousands, yes_no
 from emulator.config.model import Interface
-from emulator.hardware import format_mac, format_port_list, if_index, mac_bytes
+from emulator.hardware import format_mac, format_port_list, if_index, mac_bytes, parse_port_list
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -136,33 +136,32 @@ def render_port_detail(device: Device, port: str) -> str:
 
 
 def show_interfaces(call: Call) -> str:
-    text = call.args.get("port-list")
-    if text is None:
+    if "port-list" not in call.args:
         return render_counters(call.device)
-    ports = parse_ports(str(text), call.device)
+    ports = installed_ports(call.ports("port-list"), call.device)
     return "\n".join(render_port_detail(call.device, port) for port in ports)
 
 
 def show_brief(call: Call) -> str:
-    text = call.args.get("port-list")
-    ports = None if text is None else parse_ports(str(text), call.device)
+    ports = (installed_ports(call.ports("port-list"), call.device) if "port-list" in call.args
+             else None)
     return render_brief(call.device, ports)
 
 
 def enter_interface(call: Call) -> None:
-    ports = parse_ports(str(call.args["port-list"]), call.device)
+    ports = installed_ports(call.ports("port-list"), call.device)
     call.session.enter(Mode(ModeKind.INTERFACE, format_port_list(ports)))
 
 
 def context_ports(call: Call) -> list[str]:
     """The ports of the `interface` context the command runs in (`eth-A1-A4`)."""
-    return parse_ports(str(call.session.mode.value), call.device)
+    return parse_port_list(str(call.session.mode.value))
 
 
 def set_name(call: Call) -> None:
     with refused():
         for port in context_ports(call):
-            call.device.running.port_set_name(port, str(call.args["port-name"]))
+            call.device.running.port_set_name(port, call.text("port-name"))
 
 
 def clear_name(call: Call) -> None:
@@ -196,18 +195,16 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show interfaces", show_interfaces, help=HELP),
+    Command("show interfaces", show_interfaces),
     Command("show interfaces brief [<port-list>]", show_brief,
-            params={"port-list": PORT_LIST}, help=HELP),
+            params={"port-list": PORT_LIST}),
     Command("show interfaces [ethernet] <port-list>", show_interfaces,
-            params={"port-list": PORT_LIST}, help=HELP),
+            params={"port-list": PORT_LIST}),
     Command("interface [ethernet] <port-list>", enter_interface, where=Where.CONFIG,
-            level=Level.MANAGER, params={"port-list": PORT_LIST}, help=HELP,
-            enters=ModeKind.INTERFACE),
+            level=Level.MANAGER, params={"port-list": PORT_LIST}, enters=ModeKind.INTERFACE),
     Command("name <port-name>", set_name, where=Where.INTERFACE, level=Level.MANAGER,
-            params={"port-name": Text()}, help=HELP),
-    Command("name", None, where=Where.INTERFACE, level=Level.MANAGER, negate=clear_name,
-            help=HELP),
-    Command("enable", enable, where=Where.INTERFACE, level=Level.MANAGER, help=HELP),
-    Command("disable", disable, where=Where.INTERFACE, level=Level.MANAGER, help=HELP),
+            params={"port-name": Text()}),
+    Command("name", None, where=Where.INTERFACE, level=Level.MANAGER, negate=clear_name),
+    Command("enable", enable, where=Where.INTERFACE, level=Level.MANAGER),
+    Command("disable", disable, where=Where.INTERFACE, level=Level.MANAGER),
 )

@@ -269,11 +269,11 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show system [information]", show_system, help=HELP),
-    Command("show version", show_version, help=HELP),
-    Command("show modules", show_modules, help=HELP),
-    Command("show flash", show_flash, help=HELP),
-    Command("show uptime", show_uptime, help=HELP),
-    Command("show cpu [<seconds>]", show_cpu, params={"seconds": IntRange(1, 300)}, help=HELP),
-    Command("show log [-r]", show_log, help=HELP),
+    Command("show system [information]", show_system),
+    Command("show version", show_version),
+    Command("show modules", show_modules),
+    Command("show flash", show_flash),
+    Command("show uptime", show_uptime),
+    Command("show cpu [<seconds>]", show_cpu, params={"seconds": IntRange(1, 300)}),
+    Command("show log [-r]", show_log),
 )

@@ -6,12 +6,12 @@ excluded MIBs and the PDU source-IP policies, in the switch's usual section styl
 
 from __future__ import annotations
 
-import ipaddress
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import Command, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
 from emulator.config.model import Community, CommunityAccess, TrapReceiver
+from emulator.config.render import COMMUNITY_DEFAULT_ACCESS, COMMUNITY_DEFAULT_RESTRICTED
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -89,37 +89,41 @@ def show_snmp_server(call: Call) -> str:
 
 
 def set_community(call: Call) -> None:
-    """Words left out take the switch's defaults: operator, restricted."""
-    access = CommunityAccess(str(call.args.get("access", CommunityAccess.OPERATOR.value)))
-    restricted = call.args.get("restriction", "restricted") == "restricted"
+    """Words left out take the defaults the config leaves unwritten (manager, restricted):
+    the switch reads its own `snmp-server community "public" unrestricted` back as the
+    factory's manager community."""
+    access = (CommunityAccess(call.text("access")) if "access" in call.args
+              else COMMUNITY_DEFAULT_ACCESS)
+    restricted = (call.text("restriction") == "restricted" if "restriction" in call.args
+                  else COMMUNITY_DEFAULT_RESTRICTED)
     with refused():
-        call.device.running.community_set(Community(str(call.args["name"]), access, restricted))
+        call.device.running.community_set(Community(call.text("name"), access, restricted))
 
 
 def remove_community(call: Call) -> None:
     with refused():
-        call.device.running.community_remove(str(call.args["name"]))
+        call.device.running.community_remove(call.text("name"))
 
 
 def set_contact(call: Call) -> None:
     with refused():
-        call.device.running.set_contact(str(call.args["text"]))
+        call.device.running.set_contact(call.text("text"))
 
 
 def set_location(call: Call) -> None:
     with refused():
-        call.device.running.set_location(str(call.args["text"]))
+        call.device.running.set_location(call.text("text"))
 
 
 def set_host(call: Call) -> None:
-    receiver = TrapReceiver(ipaddress.IPv4Address(str(call.args["address"])),
-                            str(call.args["community"]), inform=call.args.get("kind") == "inform")
+    receiver = TrapReceiver(call.address("address"),
+                            call.text("community"), inform=call.args.get("kind") == "inform")
     with refused():
         call.device.running.trap_receiver_set(receiver)
 
 
 def remove_host(call: Call) -> None:
-    call.device.running.trap_receiver_remove(ipaddress.IPv4Address(str(call.args["address"])))
+    call.device.running.trap_receiver_remove(call.address("address"))
 
 
 def set_auth_traps(call: Call) -> None:
@@ -150,21 +154,21 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show snmp-server", show_snmp_server, level=Level.MANAGER, help=HELP),
+    Command("show snmp-server", show_snmp_server, level=Level.MANAGER),
     Command("snmp-server community <name> [{access: operator|manager}] "
             "[{restriction: restricted|unrestricted}]", set_community, where=Where.CONFIG,
-            level=Level.MANAGER, params={"name": Text()}, help=HELP),
+            level=Level.MANAGER, params={"name": Text()}),
     Command("snmp-server community <name>", None, where=Where.CONFIG, level=Level.MANAGER,
-            params={"name": Text()}, negate=remove_community, help=HELP),
+            params={"name": Text()}, negate=remove_community),
     Command("snmp-server contact <text>", set_contact, where=Where.CONFIG, level=Level.MANAGER,
-            params={"text": Text()}, help=HELP),
+            params={"text": Text()}),
     Command("snmp-server location <text>", set_location, where=Where.CONFIG,
-            level=Level.MANAGER, params={"text": Text()}, help=HELP),
+            level=Level.MANAGER, params={"text": Text()}),
     Command("snmp-server host <address> community <community> [{kind: inform}]", set_host,
             where=Where.CONFIG, level=Level.MANAGER,
-            params={"address": IpAddress(), "community": Text()}, help=HELP),
+            params={"address": IpAddress(), "community": Text()}),
     Command("snmp-server host <address>", None, where=Where.CONFIG, level=Level.MANAGER,
-            params={"address": IpAddress()}, negate=remove_host, help=HELP),
+            params={"address": IpAddress()}, negate=remove_host),
     Command("snmp-server enable traps authentication", set_auth_traps, where=Where.CONFIG,
-            level=Level.MANAGER, negate=clear_auth_traps, help=HELP),
+            level=Level.MANAGER, negate=clear_auth_traps),
 )

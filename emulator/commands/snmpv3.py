@@ -21,7 +21,6 @@ family); the password length refusal is modelled on their "6 to 32 characters" r
 
 from __future__ import annotations
 
-import ipaddress
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import (
@@ -33,6 +32,7 @@ from emulator.cli.grammar import (
     ParamType,
     Text,
     Where,
+    any_order,
 )
 from emulator.commands.format import SHOW_HELP, refused
 from emulator.config.model import (
@@ -101,8 +101,7 @@ def show_targets(call: Call) -> str:
     return render_targets(call.device)
 
 
-def _password(secret: object) -> str:
-    text = str(secret)
+def _password(text: str) -> str:
     low, high = PASSWORD_LENGTH
     if not low <= len(text) <= high:
         raise CliError(PASSWORD_REFUSED)
@@ -124,27 +123,29 @@ async def _add_user(device: Device, name: str, auth: str | None = None, auth_pas
 
 
 async def add_user(call: Call) -> None:
-    args = call.args
-    auth, priv = args.get("auth"), args.get("priv")
-    await _add_user(call.device, str(args["name"]),
-                    None if auth is None else str(auth),
-                    "" if auth is None else _password(args["auth_password"]),
-                    None if priv is None else str(priv),
-                    "" if priv is None else _password(args["priv_password"]))
+    auth = call.text("auth") if "auth" in call.args else None
+    priv = call.text("priv") if "priv" in call.args else None
+    if auth is None and not call.session.interactive:
+        with refused():  # `snmpv3 user "NAME"` in a config: the keys are in the security files
+            call.device.running.snmpv3_user_add(call.text("name"))
+        return
+    await _add_user(call.device, call.text("name"), auth,
+                    "" if auth is None else _password(call.text("auth_password")), priv,
+                    "" if priv is None else _password(call.text("priv_password")))
 
 
 async def remove_user(call: Call) -> None:
     from snmp.users import store_user
 
-    name = str(call.args["name"])
+    name = call.text("name")
     call.device.running.snmpv3_user_remove(name)
     store_user(call.device, name, None)
     await call.device.flash_changed()
 
 
 def _group(call: Call) -> tuple[str, Snmpv3Group]:
-    wanted = str(call.args["group"])
-    return str(call.args["name"]), next(g for g in Snmpv3Group if g.value.lower() == wanted)
+    wanted = call.text("group")
+    return call.text("name"), next(g for g in Snmpv3Group if g.value.lower() == wanted)
 
 
 def set_group(call: Call) -> None:
@@ -167,9 +168,14 @@ async def _ask_user(call: Call, name: str, auth: str) -> None:
 
 
 async def enable(call: Call) -> None:
-    """The switch's initialization dialogue, run when v3 goes from disabled to enabled."""
+    """The switch's initialization dialogue, run when v3 goes from disabled to enabled at
+    the prompt; a config's `snmpv3 enable` states it is on (its users are on flash already,
+    and `snmpv3 restricted-access` is a line of its own)."""
     device, session = call.device, call.session
     if device.running.snmpv3.enabled:
+        return
+    if not session.interactive:
+        device.running.snmpv3_enable(True)
         return
     await session.emit(f"SNMPv3 Initialization process.\r\nCreating user '{INITIAL_USER}'")
     await _ask_user(call, INITIAL_USER, "md5")
@@ -183,39 +189,37 @@ async def enable(call: Call) -> None:
 
 
 def set_params(call: Call) -> None:
-    level = Snmpv3Level(str(call.args.get("level", Snmpv3Level.NOAUTH.value)))
+    level = Snmpv3Level(call.text("level", Snmpv3Level.NOAUTH.value))
     with refused():
-        call.device.running.snmpv3_params_set(str(call.args["params-name"]),
-                                              Snmpv3Params(str(call.args["user"]), level))
+        call.device.running.snmpv3_params_set(call.text("params-name"),
+                                              Snmpv3Params(call.text("user"), level))
 
 
 def remove_params(call: Call) -> None:
-    call.device.running.snmpv3_params_remove(str(call.args["params-name"]))
+    call.device.running.snmpv3_params_remove(call.text("params-name"))
 
 
 def set_target(call: Call) -> None:
-    args = call.args
-    port = args.get("udp-port")
     target = Snmpv3Target(
-        ipaddress.IPv4Address(str(args["address"])), str(args["params-name"]),
-        tuple(str(args.get("tag", "")).split()), int(str(args.get("retries", TARGET_RETRIES))),
-        int(str(args.get("timeout", TARGET_TIMEOUT))), None if port is None else int(str(port)))
+        call.address("address"), call.text("params-name"), tuple(call.text("tag", "").split()),
+        call.number("retries", TARGET_RETRIES), call.number("timeout", TARGET_TIMEOUT),
+        call.number("udp-port") if "udp-port" in call.args else None)
     with refused():
-        call.device.running.snmpv3_target_set(str(args["target-name"]), target)
+        call.device.running.snmpv3_target_set(call.text("target-name"), target)
 
 
 def remove_target(call: Call) -> None:
-    call.device.running.snmpv3_target_remove(str(call.args["target-name"]))
+    call.device.running.snmpv3_target_remove(call.text("target-name"))
 
 
 def set_notify(call: Call) -> None:
-    notify = Snmpv3Notify(str(call.args["tag"]), call.args.get("type") == "inform")
+    notify = Snmpv3Notify(call.text("tag"), call.args.get("type") == "inform")
     with refused():
-        call.device.running.snmpv3_notify_set(str(call.args["notify-name"]), notify)
+        call.device.running.snmpv3_notify_set(call.text("notify-name"), notify)
 
 
 def remove_notify(call: Call) -> None:
-    call.device.running.snmpv3_notify_remove(str(call.args["notify-name"]))
+    call.device.running.snmpv3_notify_remove(call.text("notify-name"))
 
 
 def disable(call: Call) -> None:
@@ -285,36 +289,33 @@ _TARGET_PARAMS: Final[dict[str, ParamType]] = {
     "udp-port": IntRange(1, 65535)}
 
 ROWS: tuple[Command, ...] = (
-    Command("show snmpv3 user", show_users, level=Level.MANAGER, help=HELP),
-    Command("snmpv3 enable", enable, where=Where.CONFIG, level=Level.MANAGER, negate=disable,
-            help=HELP),
+    Command("show snmpv3 user", show_users, level=Level.MANAGER),
+    Command("snmpv3 enable", enable, where=Where.CONFIG, level=Level.MANAGER, negate=disable),
     Command("snmpv3 restricted-access", restrict, where=Where.CONFIG, level=Level.MANAGER,
-            negate=restrict, help=HELP),
-    Command("snmpv3 only", only, where=Where.CONFIG, level=Level.MANAGER, negate=only,
-            help=HELP),
+            negate=restrict),
+    Command("snmpv3 only", only, where=Where.CONFIG, level=Level.MANAGER, negate=only),
     Command("snmpv3 user <name> [auth {auth: md5|sha|sha256} <auth_password> "
             "[priv {priv: des|aes} <priv_password>]]", add_user, where=Where.CONFIG,
-            level=Level.MANAGER, params=_NAME | _PASSWORDS, help=HELP),
+            level=Level.MANAGER, params=_NAME | _PASSWORDS),
     Command("snmpv3 user <name>", None, where=Where.CONFIG, level=Level.MANAGER, params=_NAME,
-            negate=remove_user, help=HELP),
+            negate=remove_user),
     Command(f"snmpv3 group {{group: {_GROUPS}}} user <name> sec-model ver3", set_group,
-            where=Where.CONFIG, level=Level.MANAGER, params=_NAME, negate=remove_group,
-            help=HELP),
-    Command("show snmpv3 targetaddress", show_targets, level=Level.MANAGER, help=HELP),
+            where=Where.CONFIG, level=Level.MANAGER, params=_NAME, negate=remove_group),
+    Command("show snmpv3 targetaddress", show_targets, level=Level.MANAGER),
     Command(f"snmpv3 params <params-name> user <user> sec-model ver3 message-processing ver3 "
             f"[{{level: {_LEVELS}}}]", set_params, where=Where.CONFIG, level=Level.MANAGER,
-            params={"params-name": _ENTRY, "user": _ENTRY}, help=HELP),
+            params={"params-name": _ENTRY, "user": _ENTRY}),
     Command("snmpv3 params <params-name>", None, where=Where.CONFIG, level=Level.MANAGER,
-            params={"params-name": _ENTRY}, negate=remove_params, help=HELP),
-    Command("snmpv3 targetaddress <target-name> params <params-name> <address> "
-            "[retries <retries>] [taglist <tag>] [timeout <timeout>] [udp-port <udp-port>]",
-            set_target, where=Where.CONFIG, level=Level.MANAGER, params=_TARGET_PARAMS,
-            help=HELP),
+            params={"params-name": _ENTRY}, negate=remove_params),
+    *(Command(f"snmpv3 targetaddress <target-name> params <params-name> <address> {options}",
+              set_target, where=Where.CONFIG, level=Level.MANAGER, params=_TARGET_PARAMS)
+      for options in any_order("retries <retries>", "taglist <tag>", "timeout <timeout>",
+                               "udp-port <udp-port>")),
     Command("snmpv3 targetaddress <target-name>", None, where=Where.CONFIG,
-            level=Level.MANAGER, params=_TARGET_PARAMS, negate=remove_target, help=HELP),
+            level=Level.MANAGER, params=_TARGET_PARAMS, negate=remove_target),
     Command("snmpv3 notify <notify-name> tagvalue <tag> [type {type: inform|trap}]",
             set_notify, where=Where.CONFIG, level=Level.MANAGER,
-            params={"notify-name": _ENTRY, "tag": _ENTRY}, help=HELP),
+            params={"notify-name": _ENTRY, "tag": _ENTRY}),
     Command("snmpv3 notify <notify-name>", None, where=Where.CONFIG, level=Level.MANAGER,
-            params={"notify-name": _ENTRY}, negate=remove_notify, help=HELP),
+            params={"notify-name": _ENTRY}, negate=remove_notify),
 )

@@ -5,7 +5,7 @@ address). napalm's get_mac_address_table walks the VLAN ids it finds under the `
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final
 
 from emulator.cli.context import Mode
 from emulator.cli.grammar import (
@@ -20,7 +20,7 @@ from emulator.cli.grammar import (
     Text,
     Where,
 )
-from emulator.commands.format import SHOW_HELP, Fields, parse_ports, refused, yes_no
+from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, yes_no
 from emulator.commands.show_interfaces import port_up
 from emulator.config.model import DEFAULT_VLAN_ID, IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
@@ -90,16 +90,19 @@ def render_vlan(device: Device, vid: int) -> str:
 
 
 def show_vlans(call: Call) -> str:
-    vid = call.args.get("vlan-id")
-    return render_vlans(call.device) if vid is None else render_vlan(call.device, int(str(vid)))
+    if "vlan-id" not in call.args:
+        return render_vlans(call.device)
+    return render_vlan(call.device, call.number("vlan-id"))
 
 
 def context_vid(call: Call) -> int:
-    return int(str(call.session.mode.value))
+    vid = call.session.mode.value
+    assert isinstance(vid, int), "the vlan context holds its VLAN id"
+    return vid
 
 
 def enter_vlan(call: Call) -> None:
-    vid = int(str(call.args["vlan-id"]))
+    vid = call.number("vlan-id")
     with refused():
         call.device.running.vlan_create(vid)
     call.session.enter(Mode(ModeKind.VLAN, vid))
@@ -107,16 +110,16 @@ def enter_vlan(call: Call) -> None:
 
 def delete_vlan(call: Call) -> None:
     with refused():
-        call.device.running.vlan_delete(int(str(call.args["vlan-id"])))
+        call.device.running.vlan_delete(call.number("vlan-id"))
 
 
 def set_name(call: Call) -> None:
     with refused():
-        call.device.running.vlan_set_name(context_vid(call), str(call.args["vlan-name"]))
+        call.device.running.vlan_set_name(context_vid(call), call.text("vlan-name"))
 
 
 def _membership(call: Call, tagged: bool, add: bool) -> None:
-    ports = parse_ports(str(call.args["port-list"]), call.device)
+    ports = installed_ports(call.ports("port-list"), call.device)
     config = call.device.running
     with refused():
         if add:
@@ -151,16 +154,16 @@ def _set_ip(call: Call, ip: VlanIp) -> None:
 
 
 def ip_prefix(call: Call) -> None:
-    _set_ip(call, VlanIp(IpMode.MANUAL, cast(ipaddress.IPv4Interface, call.args["ip-mask"])))
+    _set_ip(call, VlanIp(IpMode.MANUAL, call.interface("ip-mask")))
 
 
 def ip_mask(call: Call) -> None:
-    mask = str(call.args["mask"])
+    mask = call.address("mask")
     try:
         prefix = ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
     except ValueError as exc:
         raise CliError(BAD_MASK.format(mask=mask)) from exc
-    address = ipaddress.IPv4Interface(f"{call.args['ip-addr']}/{prefix}")
+    address = ipaddress.IPv4Interface((call.address("ip-addr"), prefix))
     _set_ip(call, VlanIp(IpMode.MANUAL, address))
 
 
@@ -192,23 +195,20 @@ HELP: Final = {
 }
 
 ROWS: tuple[Command, ...] = (
-    Command("show vlans [<vlan-id>]", show_vlans, params={"vlan-id": VLAN_ID}, help=HELP),
+    Command("show vlans [<vlan-id>]", show_vlans, params={"vlan-id": VLAN_ID}),
     Command("vlan <vlan-id>", enter_vlan, where=Where.CONFIG, level=Level.MANAGER,
-            params={"vlan-id": VLAN_ID}, help=HELP, negate=delete_vlan, enters=ModeKind.VLAN),
+            params={"vlan-id": VLAN_ID}, negate=delete_vlan, enters=ModeKind.VLAN),
     Command("name <vlan-name>", set_name, where=Where.VLAN, level=Level.MANAGER,
-            params={"vlan-name": Text()}, help=HELP),
-    Command("jumbo", set_jumbo, where=Where.VLAN, level=Level.MANAGER, help=HELP,
-            negate=set_jumbo),
+            params={"vlan-name": Text()}),
+    Command("jumbo", set_jumbo, where=Where.VLAN, level=Level.MANAGER, negate=set_jumbo),
     Command("untagged <port-list>", add_untagged, where=Where.VLAN, level=Level.MANAGER,
-            params={"port-list": PORT_LIST}, help=HELP, negate=remove_untagged),
+            params={"port-list": PORT_LIST}, negate=remove_untagged),
     Command("tagged <port-list>", add_tagged, where=Where.VLAN, level=Level.MANAGER,
-            params={"port-list": PORT_LIST}, help=HELP, negate=remove_tagged),
+            params={"port-list": PORT_LIST}, negate=remove_tagged),
     Command("ip address <ip-mask>", ip_prefix, where=Where.VLAN, level=Level.MANAGER,
-            params={"ip-mask": IpInterface()}, help=HELP),
+            params={"ip-mask": IpInterface()}),
     Command("ip address <ip-addr> <mask>", ip_mask, where=Where.VLAN, level=Level.MANAGER,
-            params={"ip-addr": IpAddress(), "mask": IpAddress("MASK")}, help=HELP),
-    Command("ip address dhcp-bootp", ip_dhcp, where=Where.VLAN, level=Level.MANAGER,
-            help=HELP),
-    Command("ip address", None, where=Where.VLAN, level=Level.MANAGER, negate=no_ip,
-            help=HELP),
+            params={"ip-addr": IpAddress(), "mask": IpAddress("MASK")}),
+    Command("ip address dhcp-bootp", ip_dhcp, where=Where.VLAN, level=Level.MANAGER),
+    Command("ip address", None, where=Where.VLAN, level=Level.MANAGER, negate=no_ip),
 )

@@ -32,6 +32,8 @@ MIN_VID: Final = 1
 MAX_VID: Final = 4094
 PASSWORD_LEVELS: Final = ("manager", "operator")
 """Password levels in the order the config lists them."""
+TIMEZONE_RANGE: Final = (-720, 840)
+"""`time timezone`: minutes from UTC, K.15's range (0, UTC, is the default and unwritten)."""
 
 TEXT_LIMITS: Final = {
     "hostname": 32,
@@ -216,6 +218,8 @@ class SwitchConfig:
     snmpv3: Snmpv3 = field(default_factory=Snmpv3)
     default_gateway: ipaddress.IPv4Address | None = None
     mac_age: int = MAC_AGE_DEFAULT
+    timezone: int = 0
+    """Minutes east of UTC (`time timezone 60`: western Europe in winter)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
     redundancy_enabled: bool = True
@@ -401,6 +405,12 @@ class SwitchConfig:
         if not low <= seconds <= high:
             raise ConfigError(INVALID_INPUT.format(token=seconds))
         self.mac_age = seconds
+
+    def set_timezone(self, minutes: int) -> None:
+        low, high = TIMEZONE_RANGE
+        if not low <= minutes <= high:
+            raise ConfigError(INVALID_INPUT.format(token=minutes))
+        self.timezone = minutes
 
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""

@@ -73,6 +73,8 @@ def render_config(cfg: SwitchConfig) -> str:
     ]
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
+    if cfg.timezone:
+        lines.append(f"time timezone {cfg.timezone}")
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     if cfg.mac_age != MAC_AGE_DEFAULT:

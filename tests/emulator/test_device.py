@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from emulator.commands import startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -19,7 +20,8 @@ def test_refused_startup_lines_are_logged_by_number_only(tmp_path: Path) -> None
     flash.write_startup('hostname "edge"\nsnmp-server community "s3cret-ro" operator bogus\n'
                         'password manager user-name admin plaintext hunter2 extra\n')
     events = EventLog()
-    device, errors = Device.boot(Inventory(), flash, PROFILES["fast"], events)
+    device, errors = Device.boot(Inventory(), flash, PROFILES["fast"], events,
+                                 replay=startup_replay())
     assert device.running.hostname == "edge"
     assert [(e.lineno, e.message) for e in errors] == [
         (2, "Invalid input: bogus"), (3, "Invalid input: extra")]

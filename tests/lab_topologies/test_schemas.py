@@ -22,10 +22,10 @@ import yaml
 from jsonschema import Draft4Validator, Draft7Validator, ValidationError
 
 from emulator import lab
-from emulator.config.parse import parse_config
 from emulator.hardware import Inventory
 from emulator.labnode import CONTAINER_ENV
 from emulator.testing import REPO
+from tests.emulator.replaying import replay_text
 
 TOPOLOGIES = REPO / "lab_topologies"
 CLAB_SCHEMA = Path(__file__).with_name("clab.schema.json")
@@ -100,7 +100,7 @@ def test_topology_is_what_procurve_emu_lab_and_the_image_accept(path: Path) -> N
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=lambda p: p.name)
 def test_example_startup_config_boots_without_a_refused_line(path: Path) -> None:
-    result = parse_config(path.read_text(), Inventory())
+    result = replay_text(path.read_text(), Inventory())
     assert result.errors == []
 
 

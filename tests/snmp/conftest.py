@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.commands import startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -27,7 +28,8 @@ def device(tmp_path: Path) -> Device:
     flash = Flash(tmp_path / "mm1")
     flash.format()
     inventory = Inventory(modules=dict.fromkeys(SLOTS, "J8702A") | {"C": "J8707A"})
-    booted, errors = Device.boot(inventory, flash, PROFILES["fast"], EventLog())
+    booted, errors = Device.boot(inventory, flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
     assert errors == []
     return booted
 

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.config.model import Community, CommunityAccess, SwitchConfig
-from emulator.config.parse import parse_config
 from emulator.config.render import render_config
 from emulator.device import Device, LldpNeighbor, MacEntry
 from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
@@ -18,6 +17,7 @@ from snmp import ber
 from snmp.ber import Oid, Value
 from snmp.mib import Snapshot, parse_oid
 from snmp.mibs import view
+from tests.emulator.replaying import replay_text
 
 IF_DESCR = parse_oid("1.3.6.1.2.1.2.2.1.2")
 IF_ADMIN = parse_oid("1.3.6.1.2.1.2.2.1.7")
@@ -163,7 +163,7 @@ def test_set_text_the_config_could_not_keep_is_refused(device: Device, text: byt
         assert mib.set(snap, config, [(oid, Value(ber.OCTET_STRING, text))]) == (
             ber.WRONG_VALUE, 1)
     assert config.hostname == "HP-8212zl" and config.port("A3").name is None
-    assert parse_config(render_config(config), device.inventory).errors == []
+    assert replay_text(render_config(config), device.inventory).errors == []
 
 
 TEXT_COLUMNS: dict[Oid, Callable[[SwitchConfig], str | None]] = {
@@ -187,7 +187,7 @@ def test_set_text_is_refused_or_survives_the_saved_config(device: Device, oid: O
     status = mib.set(snap, config, [(oid, Value(ber.OCTET_STRING, data))])
     if status == (ber.NO_ERROR, 0):
         assert TEXT_COLUMNS[oid](config) == data.decode("ascii")
-        booted = parse_config(render_config(config), device.inventory)
+        booted = replay_text(render_config(config), device.inventory)
         assert booted.errors == [] and booted.config == config
     else:
         assert status == (ber.WRONG_VALUE, 1) and config == before

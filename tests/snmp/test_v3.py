@@ -16,6 +16,7 @@ from pyasn1.type.univ import OctetString
 from pysnmp.hlapi.v3arch import asyncio as hlapi
 from pysnmp.proto.secmod.rfc3414 import localkey
 
+from emulator.commands import startup_replay
 from emulator.config.model import Snmpv3Group
 from emulator.device import Device
 from emulator.events import EventLog
@@ -222,10 +223,12 @@ def test_engine_boots_count_every_boot(device: Device) -> None:
     assert count_boot(device) == 1  # never configured: nothing written
     assert device.flash.read_security(USERS_FILE) is None
     add_users(device)
-    again, _ = Device.boot(device.inventory, Flash(device.flash.root), device.timing, EventLog())
+    again, _ = Device.boot(device.inventory, Flash(device.flash.root), device.timing, EventLog(),
+                           replay=startup_replay())
     assert count_boot(again) == 2
     assert count_boot(again) == 2  # once per boot
-    third, _ = Device.boot(device.inventory, Flash(device.flash.root), device.timing, EventLog())
+    third, _ = Device.boot(device.inventory, Flash(device.flash.root), device.timing, EventLog(),
+                           replay=startup_replay())
     assert count_boot(third) == 3
 
 

@@ -11,9 +11,9 @@ import functools
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from emulator.cli.editor import MAX_LINE
 from emulator.cli.grammar import Level, ModeKind
 from emulator.cli.parser import CommandTable, ParseError, _Node, tokenize
-from emulator.cli.session import MAX_LINE
 from emulator.commands import command_table
 from tests.emulator.config.test_fuzz_parse import ODD_WORDS
 from tests.fuzzing import measured

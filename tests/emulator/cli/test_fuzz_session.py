@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.cli.channel import Peer
-from emulator.cli.session import HISTORY, MAX_LINE, CliSession
+from emulator.cli.editor import HISTORY, MAX_LINE
+from emulator.cli.session import CliSession
 from emulator.device import Device
 from tests.emulator.cli.test_fuzz_parser import table, words
 from tests.emulator.cli.test_session import PipeChannel
@@ -59,8 +60,8 @@ def test_fuzz_session_ends_with_its_input(peer: Peer, data: bytes, cuts: list[in
         at += size
     chunks.append(data[at:])
     session = asyncio.run(run(peer, [c for c in chunks if c]))
-    assert len(session._history) <= HISTORY
-    assert all(len(line) <= MAX_LINE for line in session._history)
+    assert len(session.editor.history) <= HISTORY
+    assert all(len(line) <= MAX_LINE for line in session.editor.history)
 
 
 @given(words.map(str), st.booleans())
@@ -73,5 +74,5 @@ def test_fuzz_exec_request_runs_one_line(line: str, pty: bool) -> None:
 
 def test_megabyte_without_newline_keeps_one_bounded_line() -> None:
     session = asyncio.run(run(PEERS[0], [b"x" * 1_000_000, b"\r", b"show ver\r"]))
-    assert [len(line) for line in session._history] == [MAX_LINE, len("show ver")]
+    assert [len(line) for line in session.editor.history] == [MAX_LINE, len("show ver")]
 

@@ -12,7 +12,7 @@ from emulator.cli.channel import Peer
 from emulator.cli.grammar import Command
 from emulator.cli.parser import CommandTable
 from emulator.cli.session import CliSession
-from emulator.commands import management
+from emulator.commands import management, startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -71,7 +71,8 @@ def _lines(n: int) -> str:
 def _device(tmp_path: Path) -> Device:
     flash = Flash(tmp_path / "mm1")
     flash.format()
-    device, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog())
+    device, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
     assert errors == []
     return device
 

@@ -4,36 +4,28 @@ the families' own grammar rows (the real parser), without a transport or a termi
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from napalm_procurve.procurve import ProcurveDriver
 from ntc_templates.parse import parse_output
 
-from emulator.cli.context import CONFIG, EXEC, Call, Mode
-from emulator.cli.grammar import CliError, Command, Level, ModeKind, Output
-from emulator.cli.parser import CommandTable, ParseError, tokenize
-from emulator.commands import (
-    ip,
-    lldp,
-    mac_address,
-    running_config,
-    show_interfaces,
-    show_system,
-    snmp_server,
-    snmpv3,
-    vlan,
-)
+from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.dispatch import dispatch
+from emulator.cli.grammar import CliError
+from emulator.cli.parser import ParseError, tokenize
+from emulator.commands import command_table, startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
-FAMILIES = (show_system, show_interfaces, vlan, mac_address, ip, lldp, snmp_server, snmpv3,
-            running_config)
+FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
+            "snmp_server", "snmpv3", "running_config", "modules", "clock")
+"""The families these tests drive (the session commands and the SNMP-walking ones have
+their own tests)."""
 
 
 class FakeSession:
@@ -55,6 +47,10 @@ class FakeSession:
     @property
     def transport(self) -> str:
         return "ssh"
+
+    @property
+    def interactive(self) -> bool:
+        return True
 
     def set_level(self, level: Level) -> None:
         self._level = level
@@ -91,53 +87,28 @@ class FakeSession:
     def hang_up(self) -> None:
         pass
 
+    async def check_password(self, user: str, secret: str,
+                             level: str | None = None) -> str | None:
+        return None
+
 
 class Cli:
-    """Runs a line the way the session does: parse, call, and for a context-entering row with
-    more words, run them inside the context and come back."""
+    """Runs a line through the session's own dispatcher (emulator/cli/dispatch.py) on the
+    families' grammar rows."""
 
     def __init__(self, device: Device) -> None:
         self.device = device
         self.session = FakeSession()
-        rows: list[Command] = [row for family in FAMILIES for row in family.ROWS]
-        help_texts: dict[str, str] = {}
-        for family in FAMILIES:
-            for word, text in family.HELP.items():
-                help_texts.setdefault(word, text)
-        self.table = CommandTable(rows, help_texts)
+        self.table = command_table(FAMILIES)
 
     def __call__(self, line: str) -> str:
         """The output text, the emitted progress lines first; an error's text as the output."""
         self.session.emitted.clear()
         try:
-            match = self.table.match(tokenize(line), self.session.mode.kind, self.session.level)
-            saved = list(self.session.modes)
-            out = [self._call(match.command.negate if match.negated else match.command.run,
-                              match.args, match.words, match.negated)]
-            if match.rest:
-                inner = self.table.match(list(match.rest), self.session.mode.kind,
-                                         self.session.level)
-                out.append(self._call(inner.command.negate if inner.negated else
-                                      inner.command.run, inner.args, inner.words,
-                                      inner.negated))
-                self.session.modes = saved
+            out = asyncio.run(dispatch(self.table, self.device, self.session, tokenize(line)))
         except (ParseError, CliError) as error:
             return str(error)
-        return "\n".join([*self.session.emitted, *(o for o in out if o)])
-
-    def _call(self, handler: object, args: dict[str, object], words: tuple[str, ...],
-              negated: bool) -> Output:
-        assert callable(handler)
-        result = handler(Call(self.device, self.session, args, words, negated))
-        if inspect.isawaitable(result):
-            awaited: Awaitable[Output] = result
-            return asyncio.run(_wait(awaited))
-        assert result is None or isinstance(result, str)
-        return result
-
-
-async def _wait(awaitable: Awaitable[Output]) -> Output:
-    return await awaitable
+        return "\n".join([*self.session.emitted, *out])
 
 
 class NetmikoStub:
@@ -158,7 +129,8 @@ class NetmikoStub:
 def device(tmp_path: Path) -> Device:
     flash = Flash(tmp_path / "mm1")
     flash.format()
-    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog())
+    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
     assert errors == []
     return booted
 

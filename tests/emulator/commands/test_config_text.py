@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import SwitchConfig
-from emulator.config.parse import parse_config
 from emulator.config.render import render_config
 from emulator.config.text import tokenize
 from emulator.device import Device
+from tests.emulator.replaying import replay_text
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -66,7 +66,7 @@ def config(cli: Cli) -> Cli:
 
 def _saved_and_booted(device: Device) -> SwitchConfig:
     """What the next boot runs after `write memory` of the running config."""
-    result = parse_config(render_config(device.running), device.inventory)
+    result = replay_text(render_config(device.running), device.inventory)
     assert result.errors == []
     return result.config
 

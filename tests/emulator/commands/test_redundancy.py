@@ -14,7 +14,7 @@ from emulator import hardware
 from emulator.cli.context import CONFIG
 from emulator.cli.grammar import Command, Level
 from emulator.cli.parser import CommandTable
-from emulator.commands import management, redundancy, show_system
+from emulator.commands import management, redundancy, show_system, startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -460,7 +460,8 @@ def test_boot_follows_the_startup_config(tmp_path: Path) -> None:
     flash = Flash(tmp_path / "mm1")
     flash.format()
     flash.write_startup("no redundancy management-module\n")
-    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog())
+    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
     assert errors == []
     assert not booted.redundancy.enabled and not booted.running.redundancy_enabled
 

@@ -8,8 +8,8 @@ import pytest
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import Community, CommunityAccess
-from emulator.config.parse import parse_config
 from emulator.device import Device
+from tests.emulator.replaying import replay_text
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -22,7 +22,7 @@ def config(cli: Cli) -> Cli:
 
 
 def test_communities(config: Cli, device: Device) -> None:
-    assert config("snmp-server community lab") == ""
+    assert config("snmp-server community lab operator") == ""
     assert config("snmp-server community rw manager unrestricted") == ""
     assert device.running.communities == [
         Community("public", CommunityAccess.MANAGER, restricted=False),
@@ -69,7 +69,7 @@ def test_trap_receivers_and_authentication_traps(config: Cli, device: Device) ->
     assert 'snmp-server host 10.0.0.9 community "traps"\n' in text
     assert 'snmp-server host 10.0.0.8 community "ops" inform\n' in text
     assert "snmp-server enable traps authentication\n" in text
-    reparsed = parse_config(text, device.inventory)
+    reparsed = replay_text(text, device.inventory)
     assert reparsed.errors == []
     assert reparsed.config.trap_receivers == device.running.trap_receivers
     assert reparsed.config.snmp_auth_traps

@@ -9,10 +9,10 @@ import pytest
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import Snmpv3Group
-from emulator.config.parse import parse_config
 from emulator.device import Device
 from snmp.crypto import AUTH
 from snmp.users import USERS_FILE, Store, engine_id
+from tests.emulator.replaying import replay_text
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -43,7 +43,7 @@ def test_users_keys_and_config_lines(config: Cli, device: Device) -> None:
         'snmpv3 group ManagerPriv user "mon" sec-model ver3',
         'snmpv3 group OperatorAuth user "legacy" sec-model ver3',
     ]
-    assert parse_config(text, device.inventory).config.snmpv3 == device.running.snmpv3
+    assert replay_text(text, device.inventory).config.snmpv3 == device.running.snmpv3
     assert config("show snmpv3 user").splitlines() == [
         "",
         " Status and Counters - SNMPv3 Global Configuration Information",

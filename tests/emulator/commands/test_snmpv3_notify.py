@@ -11,8 +11,8 @@ import pytest
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import Snmpv3Level, Snmpv3Notify, Snmpv3Params, Snmpv3Target
-from emulator.config.parse import parse_config
 from emulator.device import Device
+from tests.emulator.replaying import replay_text
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -53,7 +53,7 @@ def test_entries_written_and_read_back(config: Cli, device: Device) -> None:
     lines = text.splitlines()
     start = lines.index(LINES[0])
     assert lines[start:start + len(LINES)] == LINES
-    assert parse_config(text, device.inventory).config.snmpv3 == v3
+    assert replay_text(text, device.inventory).config.snmpv3 == v3
     assert config("show snmpv3 targetaddress").splitlines() == [
         "",
         " snmpTargetAddrTable [rfc2573]",
@@ -102,7 +102,7 @@ def test_config_file_options_in_any_order_and_bad_lines(device: Device) -> None:
             'snmpv3 targetaddress "u" params "p" 10.0.0.5 retries 999\n'
             'snmpv3 notify "n" tagvalue "a" type sometimes\n'
             'snmpv3 params "p" user "mon" sec-model ver3 message-processing ver3 priv extra\n')
-    result = parse_config(text, device.inventory)
+    result = replay_text(text, device.inventory)
     assert result.config.snmpv3.targets == {
         "t": Snmpv3Target(ipaddress.IPv4Address("10.0.0.5"), "p", ("a",), udp_port=1162)}
     assert [(e.lineno, e.message) for e in result.errors] == [

@@ -9,9 +9,9 @@ import pytest
 
 from emulator.cli.context import CONFIG
 from emulator.config.model import IpMode
-from emulator.config.parse import parse_config
 from emulator.config.render import render_config
 from emulator.device import Device, MacEntry
+from tests.emulator.replaying import replay_text
 
 if TYPE_CHECKING:
     from conftest import Cli, NapalmFactory, NtcParse
@@ -117,7 +117,7 @@ def test_jumbo_vlan(vlans: Cli, device: Device) -> None:
     assert "  Jumbo : Yes" in vlans("show vlans 10")
     block = vlans("show running-config").split("vlan 10\n", 1)[1].split("   exit", 1)[0]
     assert block.splitlines()[-1] == "   jumbo"
-    assert parse_config(render_config(device.running), device.inventory).config.vlans[10].jumbo
+    assert replay_text(render_config(device.running), device.inventory).config.vlans[10].jumbo
     assert vlans("vlan 10 no jumbo") == ""
     assert not device.running.vlans[10].jumbo
 
@@ -127,3 +127,11 @@ def test_vlan_delete_and_its_refusals(vlans: Cli, device: Device) -> None:
     assert 10 not in device.running.vlans
     assert vlans("no vlan 1") == "The default VLAN cannot be deleted."
     assert vlans("no vlan 77") == "VLAN 77 does not exist."
+
+
+def test_vlan_ids_take_ascii_digits_only(vlans: Cli, device: Device) -> None:
+    """str.isdigit() passes "٣", which int() reads as 3: the prompt refuses it as the file
+    does."""
+    assert vlans("vlan ٣") == "Invalid input: ٣"
+    assert vlans("vlan " + "9" * 5000) == "Invalid input: " + "9" * 5000
+    assert 3 not in device.running.vlans

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 
 from emulator.config.model import Community, CommunityAccess, IpMode, SwitchConfig, VlanIp
-from emulator.config.parse import LineError, parse_config
 from emulator.config.render import render_config
+from emulator.device import LineError
 from emulator.hardware import Inventory
+from tests.emulator.replaying import replay_text
 
 REALISTIC = """\
 ; J8715A Configuration Editor; Created on release #K.15.16.0008
@@ -53,9 +54,9 @@ password operator
 
 
 def test_realistic_config() -> None:
-    result = parse_config(REALISTIC, Inventory())
+    result = replay_text(REALISTIC, Inventory())
     assert result.errors == []
-    assert result.credentials == []
+    assert result.device.credentials.levels() == {"manager", "operator"}  # as on flash
     cfg = result.config
     assert cfg.hostname == "dc1-core"
     assert cfg.default_gateway == ipaddress.IPv4Address("192.168.1.254")
@@ -81,7 +82,7 @@ def test_realistic_config() -> None:
 
 def test_missing_vlan_1_still_gives_default_vlan() -> None:
     text = 'hostname "x"\nvlan 10\n   untagged A1-A4\n   tagged B1\n   exit\n'
-    result = parse_config(text, Inventory())
+    result = replay_text(text, Inventory())
     assert result.errors == []
     default = result.config.vlans[1]
     assert default.name == "DEFAULT_VLAN"
@@ -99,7 +100,7 @@ def test_one_line_forms_and_case() -> None:
         'interface B1-B2 name "pair"\n'
         "interface B2 no name\n"
     )
-    result = parse_config(text, Inventory())
+    result = replay_text(text, Inventory())
     assert result.errors == []
     cfg = result.config
     assert cfg.vlans[10].name == "users"
@@ -112,7 +113,7 @@ def test_one_line_forms_and_case() -> None:
 
 def test_global_statement_inside_a_context_keeps_the_context() -> None:
     text = 'vlan 10\n   snmp-server contact "NOC"\n   name "after"\n   exit\n'
-    result = parse_config(text, Inventory())
+    result = replay_text(text, Inventory())
     assert result.errors == []
     assert result.config.snmp_contact == "NOC"
     assert result.config.vlans[10].name == "after"
@@ -153,7 +154,7 @@ password manager user-name "admin" plaintext
 password root
 vlan 1 tagged
 """
-    result = parse_config(text, Inventory())
+    result = replay_text(text, Inventory())
     lines = text.splitlines()
     expected = [
         (1, "String too long. Maximum length is 32."),
@@ -167,7 +168,7 @@ vlan 1 tagged
         (19, "Module not present for port or invalid port: C1"),
         (21, "Invalid input: A1-B30"),
         (23, "Invalid input: 10.1.1.300"),
-        (24, "Invalid input: 255.0.255.0"),
+        (24, "Invalid subnet mask: 255.0.255.0"),  # the CLI's own answer
         (25, "Incomplete input: address"),
         (28, 'The VLAN name "users" is already in use.'),
         (29, "Invalid input: readonly"),
@@ -196,19 +197,17 @@ def test_password_lines_give_credentials() -> None:
         'password manager user-name "admin" plaintext "s3cret pass"\n'
         'password operator plaintext "op"\n'
     )
-    result = parse_config(text, Inventory())
+    result = replay_text(text, Inventory())
     assert result.errors == []
-    assert result.credentials == [
-        ("manager", "admin", "s3cret pass"),
-        ("operator", "operator", "op"),
-    ]
+    assert result.device.credentials.check("admin", "s3cret pass") == "manager"
+    assert result.device.credentials.check("operator", "op") == "operator"
     assert result.config.passwords == {"manager", "operator"}
     assert "s3cret" not in render_config(result.config)
 
 
 def test_inventory_modules_win_over_missing_module_lines() -> None:
     inventory = Inventory(modules={"A": "J8702A", "D": "J8708A"})
-    result = parse_config("interface D4 disable\n", inventory)
+    result = replay_text("interface D4 disable\n", inventory)
     assert result.errors == []
     expected = SwitchConfig.blank(inventory)
     expected.port_set_enabled("D4", False)
@@ -219,13 +218,13 @@ def test_inventory_modules_win_over_missing_module_lines() -> None:
 def test_redundancy_management_module_lines() -> None:
     """The last line wins, as when the CLI runs them in order; extra words are refused."""
     inventory = Inventory()
-    assert parse_config("", inventory).config.redundancy_enabled
-    disabled = parse_config("no redundancy management-module\n", inventory)
+    assert replay_text("", inventory).config.redundancy_enabled
+    disabled = replay_text("no redundancy management-module\n", inventory)
     assert disabled.errors == [] and not disabled.config.redundancy_enabled
-    again = parse_config("No Redundancy management-module\nredundancy management-module\n",
+    again = replay_text("No Redundancy management-module\nredundancy management-module\n",
                          inventory)
     assert again.errors == [] and again.config.redundancy_enabled
-    bad = parse_config("no redundancy management-module now\nno redundancy\n", inventory)
+    bad = replay_text("no redundancy management-module now\nno redundancy\n", inventory)
     assert [e.message for e in bad.errors] == ["Invalid input: now",
                                                 "Incomplete input: redundancy"]
     assert bad.config.redundancy_enabled

@@ -1,22 +1,39 @@
-"""The startup-config reader under any file: arbitrary text, and statements the reader knows
-with arguments drawn from what breaks parsers (Unicode digits, 5,000-digit numbers, ranges
-backwards, quotes left open, control characters). A line it cannot take is reported by line
-number and skipped (ConfigError inside, LineError out); parse_config itself never raises."""
+"""The startup-config replay under any file: arbitrary text, and the statements a config may
+hold (every config-level grammar row) with arguments drawn from what breaks parsers (Unicode
+digits, 5,000-digit numbers, ranges backwards, quotes left open, control characters). A line
+it cannot take is reported by line number and skipped; the replay itself never raises."""
 
 from __future__ import annotations
+
+import re
+from importlib import import_module
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from emulator.config import parse
-from emulator.config.parse import parse_config
+from emulator.cli.grammar import Where
+from emulator.commands import FAMILIES
 from emulator.hardware import SLOTS, Inventory
+from tests.emulator.replaying import Replayed, fresh_device, replay_on
 from tests.fuzzing import measured
 
 INVENTORY = Inventory(modules=dict.fromkeys(SLOTS, "J8702A") | {"C": "J8707A"})
-STATEMENTS = sorted({" ".join(key) for table in (parse._TOP, parse._VLAN, parse._INTERFACE)
-                     for key in table})
+
+
+def _statements() -> list[str]:
+    """The keywords each config row starts with, in its plain and `no` forms."""
+    found: set[str] = set()
+    for family in FAMILIES:
+        for row in import_module(f"emulator.commands.{family}").ROWS:
+            if row.where is Where.EXEC:
+                continue
+            head = " ".join(re.findall(r"^(?:[a-z][\w-]*\s*)+", row.syntax)[0].split())
+            found |= ({head} if row.run else set()) | ({f"no {head}"} if row.negate else set())
+    return sorted(found | {"exit"})
+
+
+STATEMENTS = _statements()
 ODD_WORDS = ("²", "٣", "1٣", "9" * 5000, "0", "-1", "4095", "A1-A24", "A24-A1", "Z9", "A0",
              "a1,,b2", "10.0.0.1", "10.0.0.1/33", "255.255.255.0", '"', '"open', '""',
              "\x1b[2J", "\x00", "x" * 300, "manager", "operator", "unrestricted", "type",
@@ -28,9 +45,10 @@ files = st.one_of(st.text(max_size=400),
                   st.lists(st.one_of(statements, words), max_size=30).map("\n".join))
 
 
-def parsed(text: str) -> parse.ParseResult:
+def parsed(text: str) -> Replayed:
+    device = fresh_device(INVENTORY)
     with measured() as work:
-        result = parse_config(text, INVENTORY)
+        result = replay_on(device, text)
     work.linear(len(text), 400, base=20_000)
     lines = text.splitlines()
     for error in result.errors:

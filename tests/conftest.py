@@ -23,6 +23,20 @@ settings.register_profile("long", max_examples=5000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+PROCESS_FIXTURES = frozenset({"chassis", "chassis_factory", "procurve_switch", "procurve_factory"})
+"""Fixtures that start real chassis process trees: a test taking one is end-to-end."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`-m "not e2e"` (scripts/test.sh --fast) must leave out every test that starts processes
+    or namespaces: each test under tests/e2e and each one with a chassis fixture is marked."""
+    unmarked = [item.nodeid for item in items
+                if item.get_closest_marker("e2e") is None
+                and ("/e2e/" in f"/{item.nodeid}"
+                     or PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())))]
+    if unmarked:
+        raise pytest.UsageError("end-to-end tests not marked e2e: " + ", ".join(unmarked))
+
 
 @pytest.fixture
 def chassis_factory(procurve_factory: ChassisFactory) -> ChassisFactory:

@@ -113,8 +113,7 @@ class Option:
 
     def usage(self) -> str:
         """The flag as the README's table shows it."""
-        text = self.flag if self.metavar is None else f"{self.flag} {self.metavar}"
-        return f"{text} (repeat)" if self.repeat else text
+        return self.flag if self.metavar is None else f"{self.flag} {self.metavar}"
 
     def help_line(self) -> str:
         """--help's text: the option's help, its variable and default."""
@@ -230,8 +229,8 @@ def readme_table() -> str:
         return text.replace("|", "\\|")
 
     rows = ["| flag | environment | default | meaning |", "|---|---|---|---|"]
-    rows += [f"| `{cell(o.usage())}` | `{o.env}` | {cell(o.shown_default)} | {cell(o.help)} |"
-             for o in OPTIONS]
+    rows += [f"| `{cell(o.usage())}`{' (repeat)' if o.repeat else ''} | `{o.env}` "
+             f"| {cell(o.shown_default)} | {cell(o.help)} |" for o in OPTIONS]
     rows += [f"| | `{v.env}` | {cell(v.shown_default)} | {cell(v.help)} |"
              for v in ENVIRONMENT_ONLY]
     return "\n".join(rows) + "\n"

@@ -15,7 +15,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from emulator.testing import ChassisFactory, RunningChassis
+from emulator.testing import ChassisFactory, RunningChassis, require
 
 settings.register_profile("ci", parent=settings.get_profile("ci"), max_examples=100,
                           deadline=None)
@@ -25,6 +25,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PROCESS_FIXTURES = frozenset({"chassis", "chassis_factory", "procurve_switch", "procurve_factory"})
 """Fixtures that start real chassis process trees: a test taking one is end-to-end."""
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.requires(missing_tool("ip", "iproute2"), missing_root(...), ...)`: the
+    prerequisites a test needs (emulator.testing.require's policy: skip with the reasons on a
+    developer's machine, fail under CI=true)."""
+    require(*(reason for mark in item.iter_markers("requires") for reason in mark.args))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

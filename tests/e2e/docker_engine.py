@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import pytest
-
 from emulator.testing import REPO
 
 RUNTIME: Final = Path(__file__).parent / "docker" / "oci-runtime"
@@ -66,16 +64,6 @@ def missing() -> str | None:
     except EngineMissing as exc:
         return str(exc)
     return None
-
-
-def require(reason: str | None) -> None:
-    """Nothing when the prerequisite is there; else the test fails under CI=true (the suite
-    must run there) and skips elsewhere, saying why."""
-    if reason is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"prerequisite missing under CI: {reason}")
-    pytest.skip(reason)
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import shutil
 import socket
 from collections.abc import Coroutine
 from pathlib import Path
@@ -26,6 +25,7 @@ from emulator.config.model import (
 )
 from emulator.device import Device
 from emulator.flash import Flash
+from emulator.testing import missing_tool
 from snmp.mib import object_id, timeticks
 from snmp.notify import COLD_START, LINK_DOWN, SNMP_TRAP_OID_0, SNMP_TRAPS, SYS_UPTIME_0, Notifier
 from snmp.notify_v3 import INFORMS_DROPPED, QUEUE_DEPTH, Target, targets
@@ -33,8 +33,7 @@ from snmp.usm import AUTH, Level, Store, User, engine_id, store_user
 from tests.e2e.snmp_receiver import receiving, v3_conf
 from tests.snmp.conftest import Running, serving
 
-pytestmark = pytest.mark.skipif(shutil.which("snmptrapd") is None,
-                                reason="net-snmp snmptrapd not installed")
+pytestmark = pytest.mark.requires(missing_tool("snmptrapd"))
 
 USER, AUTH_PASS, PRIV_PASS = "mon", "authpass1", "privpass1"
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")

@@ -11,8 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 select=()
+fast=false
 if [ "${1:-}" = "--fast" ]; then
   shift
+  fast=true
   select=(-m "not e2e")
 fi
 
@@ -33,7 +35,7 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -c constraints-test.txt -e '.[test]'
 # GNS3's server for tests/e2e/test_gns3.py, in a venv of its own: its pinned dependencies
 # must not move the test venv's.
-[ -x .venv-gns3/bin/gns3server ] || {
+$fast || [ -x .venv-gns3/bin/gns3server ] || {
   python3 -m venv .venv-gns3
   .venv-gns3/bin/python -m pip install -q 'gns3-server==3.0.6'
 }

@@ -168,7 +168,6 @@ OPTIONS: Final[tuple[Option, ...]] = (
            help="where VLAN addresses live (in-band management): auto (a namespace of this "
            "chassis, pcv-..., when root), self (our own namespace), none, or a namespace name"),
 )
-BY_DEST: Final[Mapping[str, Option]] = {option.dest: option for option in OPTIONS}
 
 
 @dataclass(frozen=True)

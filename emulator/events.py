@@ -6,9 +6,7 @@ in EVENT_IDS; a message whose subsystem is not listed gets the generic id.
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Final
@@ -60,22 +58,19 @@ class Event:
 
 
 class EventLog:
-    """Bounded in-memory log; listeners (stderr, later syslog and SNMP traps) see each event."""
+    """Bounded in-memory log, newest last: what `show log` lists since boot. Nothing else
+    listens to it: SNMP notifications leave from the agent (snmp/notify.py) where their event
+    happens."""
 
-    def __init__(self, capacity: int = 1000, echo: bool = False) -> None:
+    def __init__(self, capacity: int = 1000) -> None:
         self.capacity = capacity
         self.events: list[Event] = []
-        self.listeners: list[Callable[[Event], None]] = []
-        if echo:
-            self.listeners.append(lambda e: print(e.line(), file=sys.stderr, flush=True))
 
     def log(self, subsystem: str, text: str, severity: Severity = Severity.INFO,
             event_id: int | None = None) -> Event:
         event = Event(time.time(), severity, subsystem, text, event_id)
         self.events.append(event)
         del self.events[: -self.capacity]
-        for listener in self.listeners:
-            listener(event)
         return event
 
     def render(self, newest_first: bool = False) -> str:

@@ -4,19 +4,26 @@
 on the same data dir, and stops them all at the end. Ports are chosen by the kernel (port 0)
 and read back from `procurve-emu status`, so parallel runs never race for a port. Readiness
 is polled on the status socket against a deadline; nothing sleeps for a fixed time.
+
+`eventually()` is that polling for any condition a test awaits (an async sibling for tests
+that wait inside an event loop), and `require()` is the policy for a missing prerequisite
+(a tool, root): skip with the reason on a developer's machine, fail under CI=true, where the
+whole suite must run.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final, NoReturn, TypeVar
 
 import pytest
 
@@ -33,6 +40,81 @@ READY_DEADLINE = 20.0
 STOP_DEADLINE = 10.0
 POLL = PROFILES["fast"].heartbeat_interval
 """Status poll period: the fast profile's heartbeat, the rhythm the chassis itself keeps."""
+EVENTUALLY_TIMEOUT: Final = 10.0
+"""How long eventually() waits unless told: generous for a loaded CI machine."""
+EVENTUALLY_POLL: Final = 0.05
+
+T = TypeVar("T")
+Description = str | Callable[[], str]
+"""What a wait is for; a callable is asked only when the wait fails (a show command's output)."""
+
+
+def eventually(check: Callable[[], T], timeout: float = EVENTUALLY_TIMEOUT,
+               what: Description = "the condition", *, poll: float = EVENTUALLY_POLL,
+               ignoring: tuple[type[Exception], ...] = ()) -> T:
+    """check()'s first true answer, asked every `poll` seconds; after `timeout` seconds the
+    test fails naming `what` and check's last answer. Exceptions in `ignoring` count as a
+    "not yet" (a socket not bound yet); any other one, pytest.fail included, ends the wait."""
+    end = time.monotonic() + timeout
+    while True:
+        last: object
+        try:
+            answer = check()
+        except ignoring as exc:
+            last = exc
+        else:
+            if answer:
+                return answer
+            last = answer
+        if time.monotonic() >= end:
+            _timed_out(timeout, what, last)
+        time.sleep(poll)
+
+
+async def eventually_async(check: Callable[[], T], timeout: float = EVENTUALLY_TIMEOUT,
+                           what: Description = "the condition", *,
+                           poll: float = EVENTUALLY_POLL) -> T:
+    """eventually() for a test waiting inside an event loop: the loop turns between asks."""
+    end = time.monotonic() + timeout
+    while not (answer := check()):
+        if time.monotonic() >= end:
+            _timed_out(timeout, what, answer)
+        await asyncio.sleep(poll)
+    return answer
+
+
+def _timed_out(timeout: float, what: Description, last: object) -> NoReturn:
+    described = what() if callable(what) else what
+    pytest.fail(f"timed out after {timeout:g} s waiting for {described}; last answer {last!r}")
+
+
+def require(*missing: str | None) -> None:
+    """Each argument is a missing prerequisite's reason, or None when it is there (see
+    missing_tool, missing_root). Nothing when all are there; else the test skips saying why,
+    or fails under CI=true, where a skip would hide a suite that never ran."""
+    reasons = [reason for reason in missing if reason is not None]
+    if not reasons:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"prerequisite missing under CI: {'; '.join(reasons)}")
+    pytest.skip("; ".join(reasons))
+
+
+def missing_tool(command: str, package: str | None = None) -> str | None:
+    """None when `command` is on PATH; else the reason, naming the Debian package."""
+    if shutil.which(command) is not None:
+        return None
+    return f"{command} not installed (Debian package {package or command})"
+
+
+def missing_root(what: str) -> str | None:
+    """None when running as root; else the reason: `what` need(s) root."""
+    return None if os.geteuid() == 0 else f"{what} need root"
+
+
+def missing_file(path: str) -> str | None:
+    """None when `path` exists (a device such as /dev/net/tun); else the reason."""
+    return None if Path(path).exists() else f"no {path}"
 
 
 @dataclass
@@ -69,22 +151,19 @@ class RunningChassis:
 
     def wait_until(self, what: str, check: Any, deadline: float = READY_DEADLINE) -> Any:
         """Poll `check(status)` until it returns something truthy; fail with the chassis' stderr."""
-        end = time.monotonic() + deadline
-        last: Any = None
-        while time.monotonic() < end:
+        last: list[dict[str, Any]] = []
+
+        def answer() -> Any:
             if self.process.poll() is not None:
-                pytest.fail(f"chassis exited {self.process.returncode} while waiting for {what}:\n"
-                            f"{self.stderr()}")
-            try:
-                last = self.status(timeout=deadline)
-                result = check(last)
-                if result:
-                    return result
-            except (OSError, EOFError, wire.IpcError):
-                pass  # the control socket is not bound yet
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=POLL)
-        pytest.fail(f"timed out waiting for {what}; last status {last}\n{self.stderr()}")
+                pytest.fail(f"chassis exited {self.process.returncode} while waiting for "
+                            f"{what}:\n{self.stderr()}")
+            last[:] = [self.status(timeout=deadline)]
+            return check(last[0])
+
+        return eventually(answer, deadline,
+                          lambda: f"{what}; last status {last[0] if last else None}\n"
+                          f"{self.stderr()}",
+                          poll=POLL, ignoring=(OSError, EOFError, wire.IpcError))
 
     def netmiko(self, username: str = "manager", password: str = "manager") -> Any:
         """A netmiko `hp_procurve` session to this chassis, as an automation author opens one."""

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (including a Docker engine
 # and debootstrap for the image's tests, and gns3-server for the appliance's), then runs ruff,
-# mypy and the whole pytest suite. Safe to run again: it installs only what is missing.
+# mypy and the whole pytest suite, as CI does. Safe to run again: it installs only what is
+# missing. The test toolchain's versions are pinned by constraints-test.txt.
+#
+#   ./scripts/test.sh [PYTEST ARGS...]         everything (what .ci/run runs)
+#   ./scripts/test.sh --fast [PYTEST ARGS...]  ruff, mypy and the unit tests (-m "not e2e"):
+#                                              no chassis processes, namespaces or containers
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+select=()
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  fast=true
+  select=(-m "not e2e")
+fi
 
 need_debs=()
 for pair in ssh:openssh-client sshpass:sshpass telnet:telnet snmpget:snmp snmptrapd:snmptrapd \
@@ -19,14 +32,14 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -c constraints-test.txt -e '.[test]'
 # GNS3's server for tests/e2e/test_gns3.py, in a venv of its own: its pinned dependencies
 # must not move the test venv's.
-[ -x .venv-gns3/bin/gns3server ] || {
+$fast || [ -x .venv-gns3/bin/gns3server ] || {
   python3 -m venv .venv-gns3
   .venv-gns3/bin/python -m pip install -q 'gns3-server==3.0.6'
 }
 
 .venv/bin/ruff check emulator snmp ssh_server tests benchmarks
 .venv/bin/mypy
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q "${select[@]}" "$@"

@@ -45,10 +45,11 @@ LAYERS: Final = (
     ("snmp", "SNMP codec, MIB view and USM, read by the agent and by the getMIB/walkMIB/"
      "setMIB and snmpv3 commands", (
          "snmp",)),
-    ("model", "config model, device view, event log, redundancy state, fabric engine, IPC", (
+    ("model", "config model, device view, event log, redundancy state, fabric engine, IPC, "
+     "lab-node environment, the chassis options table", (
         "emulator.config", "emulator.device", "emulator.events", "emulator.redundancy",
         "emulator.fabric", "emulator.ipc", "emulator.inband", "emulator.liveness",
-        "emulator.labnode")),
+        "emulator.labnode", "emulator.options")),
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec")),

@@ -27,7 +27,7 @@ import socket
 import sys
 import time
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -51,18 +51,20 @@ class ChassisError(Exception):
 
 @dataclass
 class ChassisOptions:
+    """Built from emulator/options.py's table, which holds every default."""
+
     data_dir: Path
-    timing: str = "lab"
-    listen: str = "127.0.0.1"
-    ssh_port: int = 2222
-    telnet_port: int = 2323
-    snmp_port: int = 1161
-    hostname: str | None = None
-    startup_config: str | None = None
+    timing: str
+    listen: str
+    ssh_port: int
+    telnet_port: int
+    snmp_port: int
+    hostname: str | None
+    startup_config: str | None
     """Text of --startup-config; seeds the active module's flash on first boot only."""
-    ports: dict[str, str] = field(default_factory=dict)
+    ports: dict[str, str]
     """Port name -> back-end spec, already validated."""
-    mgmt_netns: str = inband.AUTO
+    mgmt_netns: str
     """Where the in-band IP stack lives (emulator/inband.py)."""
 
 

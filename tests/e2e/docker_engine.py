@@ -27,7 +27,7 @@ from typing import Final
 
 import pytest
 
-from emulator.testing import REPO
+from emulator.testing import REPO, eventually
 
 RUNTIME: Final = Path(__file__).parent / "docker" / "oci-runtime"
 DATA_ROOT: Final = Path("/var/lib/procurve-emu-test/docker")
@@ -68,16 +68,6 @@ def missing() -> str | None:
     return None
 
 
-def require(reason: str | None) -> None:
-    """Nothing when the prerequisite is there; else the test fails under CI=true (the suite
-    must run there) and skips elsewhere, saying why."""
-    if reason is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"prerequisite missing under CI: {reason}")
-    pytest.skip(reason)
-
-
 @dataclass
 class Engine:
     """A running dockerd; `docker(...)` talks to it."""
@@ -106,13 +96,18 @@ class Engine:
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, "PROCURVE_RUNC": program("runc")})
         log.close()
-        deadline = time.monotonic() + START_DEADLINE
-        while self.docker("version", check=False).returncode != 0:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                tail = (self.run_dir / "dockerd.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"dockerd did not start:\n{tail}")
-            time.sleep(0.2)
+        process = self.process
+
+        def answers() -> bool:
+            assert process.poll() is None, "dockerd exited"
+            return self.docker("version", check=False).returncode == 0
+
+        try:
+            eventually(answers, START_DEADLINE, "dockerd to answer", poll=0.2)
+        except (AssertionError, pytest.fail.Exception):
+            tail = (self.run_dir / "dockerd.log").read_text(errors="replace")[-2000:]
+            self.stop()  # removes run_dir, the log with it
+            raise RuntimeError(f"dockerd did not start:\n{tail}") from None
 
     def stop(self) -> None:
         """dockerd stops its containers and its containerd with it."""

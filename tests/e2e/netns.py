@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from emulator.testing import eventually
 
 
 def ip(*args: str) -> str:
@@ -86,10 +87,8 @@ def configure(chassis: Any, *lines: str) -> None:
 
 
 def wait_carrier(host: Host, up: bool) -> None:
-    deadline = time.monotonic() + 10
-    while ("NO-CARRIER" in host.link()) == up:
-        assert time.monotonic() < deadline, host.link()
-        time.sleep(0.05)
+    eventually(lambda: ("NO-CARRIER" in host.link()) != up, 10,
+               lambda: f"carrier {'up' if up else 'down'}: {host.link()}")
 
 
 def veth_host(lab: Lab, name: str, address: str) -> Host:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from emulator.testing import eventually
 from tests.e2e.netns import free_udp_port
 
 DEADLINE = 20.0
@@ -59,14 +59,17 @@ class TrapReceiver:
         return [line for line in self.log.read_text().splitlines() if line.startswith(prefix)]
 
     def wait_for(self, what: str, count: int = 1, prefix: str = "TRAP") -> list[str]:
-        deadline = time.monotonic() + DEADLINE
-        while time.monotonic() < deadline:
-            found = [t for t in self.traps(prefix) if what in t]
-            if len(found) >= count:
-                return found
+        def found() -> list[str] | None:
+            traps = [t for t in self.traps(prefix) if what in t]
+            if len(traps) >= count:
+                return traps
             assert self.proc.poll() is None, f"snmptrapd exited: {self.stderr.read_text()}"
-            time.sleep(POLL)
-        raise AssertionError(f"no {what} trap in {self.traps()}")
+            return None
+
+        traps: list[str] = eventually(found, DEADLINE,
+                                      lambda: f"{count} {what} trap(s) in {self.traps()}",
+                                      poll=POLL)
+        return traps
 
     def close(self) -> None:
         self.proc.send_signal(signal.SIGTERM)

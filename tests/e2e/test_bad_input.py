@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import paramiko
 import pytest
+
+from emulator.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +23,12 @@ def _shell(chassis: Any) -> tuple[paramiko.SSHClient, paramiko.Channel]:
 
 
 def _read_until(channel: paramiko.Channel, needle: bytes, seen: bytearray) -> bytes:
-    deadline = time.monotonic() + 10
-    while needle not in seen:
-        assert time.monotonic() < deadline, f"{needle!r} not in {bytes(seen[-300:])!r}"
-        seen += channel.recv(65536)
+    def arrived() -> bool:
+        if needle not in seen:
+            seen.extend(channel.recv(65536))
+        return needle in seen
+
+    eventually(arrived, 10, lambda: f"{needle!r} in {bytes(seen[-300:])!r}", poll=0)
     return bytes(seen)
 
 

@@ -13,7 +13,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +20,19 @@ from pathlib import Path
 import pytest
 
 from emulator.labnode import CONTAINER_ENV
-from emulator.testing import READY_DEADLINE, REPO, RunningChassis
+from emulator.testing import (
+    READY_DEADLINE,
+    REPO,
+    RunningChassis,
+    eventually,
+    missing_root,
+    missing_tool,
+)
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),
-    pytest.mark.skipif(shutil.which("ip") is None, reason="iproute2 not installed"),
+    pytest.mark.requires(missing_root("network namespaces")),
+    pytest.mark.requires(missing_tool("ip", "iproute2")),
 ]
 
 DOCKERFILE = REPO / "Dockerfile"
@@ -119,12 +125,12 @@ def ping(host_ns: str, address: str, count: int = 3) -> bool:
 
 
 def wait_for_text(path: Path, text: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + READY_DEADLINE
-    while text not in path.read_text(errors="replace"):
+    def written() -> bool:
         assert process.poll() is None, path.read_text(errors="replace")
-        assert time.monotonic() < deadline, path.read_text(errors="replace")
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=0.1)
+        return text in path.read_text(errors="replace")
+
+    eventually(written, READY_DEADLINE,
+               lambda: f"{text!r} in {path.read_text(errors='replace')}", poll=0.1)
 
 
 def test_dockerfile_environment_is_what_lab_nodes_get() -> None:
@@ -163,9 +169,8 @@ def test_entrypoint_waits_for_clab_interfaces_and_switches_frames(
             "A1": "afpacket:eth1", "A2": "afpacket:eth2", "A3": "afpacket:eth3"}
         assert chassis.ssh_port == 22
         assert health() == 0
-        deadline = time.monotonic() + READY_DEADLINE
-        while not ping(hosts[1], "10.0.0.12", count=1):  # ports come up after the reset
-            assert time.monotonic() < deadline, chassis.stderr()
+        eventually(lambda: ping(hosts[1], "10.0.0.12", count=1),  # ports up after the reset
+                   READY_DEADLINE, lambda: f"a ping of 10.0.0.12\n{chassis.stderr()}", poll=0)
         assert ping(hosts[1], "10.0.0.13")
         assert ping(hosts[3], "10.0.0.12")
         conn = chassis.netmiko()  # over eth0, the management interface
@@ -207,23 +212,24 @@ def test_gns3_every_adapter_is_a_port_and_stdio_is_the_console(
         status = chassis.wait_ready()
         assert {p["port"]: p["backend"] for p in status["ports"]} == {
             "A1": "afpacket:eth0", "A2": "afpacket:eth1"}
-        deadline = time.monotonic() + READY_DEADLINE
-        while not ping(hosts[0], "10.0.0.11", count=1):
-            assert time.monotonic() < deadline, chassis.stderr()
+        eventually(lambda: ping(hosts[0], "10.0.0.11", count=1), READY_DEADLINE,
+                   lambda: f"a ping of 10.0.0.11\n{chassis.stderr()}", poll=0)
         assert process.stdin is not None and process.stdout is not None
         os.set_blocking(process.stdout.fileno(), False)
         seen = b""
+
+        def read_console() -> bytes:
+            nonlocal seen
+            assert process.stdout is not None
+            with contextlib.suppress(BlockingIOError):
+                seen += process.stdout.read(4096) or b""
+            return seen
         for keys, marker in ((b"\r", b"Username:"), (b"manager\r", b"Password:"),
                              (b"manager\r", b"HP-8212zl#")):
             process.stdin.write(keys)
             process.stdin.flush()
-            end = time.monotonic() + READY_DEADLINE
-            while marker not in seen:
-                assert time.monotonic() < end, seen
-                with contextlib.suppress(BlockingIOError):
-                    seen += process.stdout.read(4096) or b""
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(timeout=0.1)
+            eventually(lambda m=marker: m in read_console(), READY_DEADLINE,
+                       lambda m=marker: f"{m!r} in {seen!r}", poll=0.1)
         process.stdin.close()
     finally:
         assert chassis.stop() == 0, chassis.stderr()

@@ -4,22 +4,19 @@ ports; two emulated switches are joined by a UDP tunnel port carrying a tagged t
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from emulator.testing import eventually, missing_file, missing_root, missing_tool
 from tests.e2e.netns import Lab, configure, free_udp_port, ip, veth_host, wait_carrier
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(os.geteuid() != 0, reason="TAP ports and namespaces need root"),
-    pytest.mark.skipif(not Path("/dev/net/tun").exists(), reason="no /dev/net/tun"),
-    pytest.mark.skipif(shutil.which("ip") is None, reason="iproute2 not installed"),
+    pytest.mark.requires(missing_root("TAP ports and namespaces")),
+    pytest.mark.requires(missing_file("/dev/net/tun")),
+    pytest.mark.requires(missing_tool("ip", "iproute2")),
 ]
 
 
@@ -56,10 +53,8 @@ def test_learned_addresses_age_out_after_mac_age_time(chassis_factory: Any, lab:
     assert h1.ping(h2.address, count=1)
     learned = {(h1.mac(), "A1", "1"), (h2.mac(), "A2", "1")}
     assert learned <= mac_rows(chassis)
-    deadline = time.monotonic() + 40
-    while learned & mac_rows(chassis):  # quiet hosts: nothing refreshes the entries
-        assert time.monotonic() < deadline, chassis.show("show mac-address")
-        time.sleep(1)
+    eventually(lambda: not (learned & mac_rows(chassis)), 40,  # quiet hosts: nothing refreshes
+               lambda: f"the entries to age out of {chassis.show('show mac-address')}", poll=1)
     assert h1.ping(h2.address, count=1)  # relearned on the next frame
     assert learned <= mac_rows(chassis)
 
@@ -111,9 +106,8 @@ def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) 
                                    "--port", f"A24=afpacket:{trunk_b}")
         for switch in (s1, s2):
             configure(switch, "vlan 10", "untagged A1", "tagged A24", "exit")
-        deadline = time.monotonic() + 10
-        while not hosts["v1"].ping(hosts["v2"].address, count=1):  # ports up after the reset
-            assert time.monotonic() < deadline, s1.show("show mac-address")
+        eventually(lambda: hosts["v1"].ping(hosts["v2"].address, count=1),  # after the reset
+                   10, lambda: f"v1 to reach v2; {s1.show('show mac-address')}", poll=0)
         assert hosts["v2"].ping(hosts["v1"].address)
         assert not hosts["v1"].ping(hosts["v3"].address, count=2)  # A3 stays in VLAN 1
         # TCP with the hosts' default offloads: super-frames and partial checksums arrive at
@@ -157,11 +151,9 @@ def test_jumbo_frames_pass_only_in_a_jumbo_vlan(chassis_factory: Any, lab: Lab) 
                                "-W", "1", "-M", "do", "-s", "8000", hosts[1].address],
                               capture_output=True).returncode == 0
 
-    deadline = time.monotonic() + 10
-    while not hosts[0].ping(hosts[1].address, count=1):  # ports up after the reset
-        assert time.monotonic() < deadline
+    eventually(lambda: hosts[0].ping(hosts[1].address, count=1), 10,
+               "the ports up after the reset", poll=0)
     assert not big_ping()
     configure(chassis, "vlan 1", "jumbo", "exit")
-    deadline = time.monotonic() + 10
-    while not big_ping():  # the fabric is programmed after the command
-        assert time.monotonic() < deadline, chassis.show("show interfaces A1")
+    eventually(big_ping, 10,  # the fabric is programmed after the command
+               lambda: f"an 8000-octet ping; {chassis.show('show interfaces A1')}", poll=0)

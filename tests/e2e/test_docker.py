@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from emulator.commands.lldp import lldp_id
-from emulator.testing import READY_DEADLINE
-from tests.e2e.docker_engine import IMAGE, Engine, missing, require, running_engine
+from emulator.testing import READY_DEADLINE, eventually, require
+from tests.e2e.docker_engine import IMAGE, Engine, missing, running_engine
 from tests.e2e.netns import Host, ip, quiet
 
 pytestmark = pytest.mark.e2e
@@ -51,16 +51,6 @@ vlan 1
    ip address {address} 255.255.255.0
    exit
 """
-
-
-def poll(what: str, check: Any, deadline: float = READY_DEADLINE) -> Any:
-    """check()'s first true answer, or the test fails after `deadline` seconds."""
-    end = time.monotonic() + deadline
-    while not (answer := check()):
-        if time.monotonic() > end:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.2)
-    return answer
 
 
 @dataclass
@@ -145,7 +135,7 @@ class Clab:
             last = state["Log"][-1] if state["Log"] else {"Start": "", "ExitCode": 1}
             return bool(state["Status"] == "healthy" and last["ExitCode"] == 0
                         and last["Start"] > since)
-        poll(f"{node} healthy", healthy, HEALTHY_DEADLINE)
+        eventually(healthy, HEALTHY_DEADLINE, f"{node} healthy", poll=0.2)
 
     def identity(self, node: str) -> dict[str, Any]:
         chassis: dict[str, Any] = json.loads(self.docker(
@@ -221,13 +211,15 @@ def test_switches_become_healthy_with_their_own_identity(clab: Clab) -> None:
 
 
 def test_each_switch_sees_the_other_in_lldp(clab: Clab) -> None:
-    poll("sw1 hears sw2 on A2", lambda: lldp_neighbor(clab, "sw1", "A2", "sw2"))
-    poll("sw2 hears sw1 on A1", lambda: lldp_neighbor(clab, "sw2", "A1", "sw1"))
+    eventually(lambda: lldp_neighbor(clab, "sw1", "A2", "sw2"), READY_DEADLINE,
+               "sw1 hears sw2 on A2", poll=0.2)
+    eventually(lambda: lldp_neighbor(clab, "sw2", "A1", "sw1"), READY_DEADLINE,
+               "sw2 hears sw1 on A1", poll=0.2)
 
 
 def test_hosts_talk_through_both_switches_and_resolve_vlan_macs(clab: Clab) -> None:
     h1, h2 = clab.hosts["h1"], clab.hosts["h2"]
-    poll("h1 reaches h2", lambda: h1.ping(h2.address, count=1))
+    eventually(lambda: h1.ping(h2.address, count=1), READY_DEADLINE, "h1 reaches h2", poll=0.2)
     for node, address in SWITCH_ADDRESS.items():
         assert h1.ping(address), f"{node}'s VLAN 1 address"
         neigh = json.loads(ip("-n", h1.ns, "-j", "neigh", "show", address, "dev", h1.dev))
@@ -238,7 +230,8 @@ def test_failover_inside_the_container_keeps_it_healthy(clab: Clab) -> None:
     h1, h2 = clab.hosts["h1"], clab.hosts["h2"]
     killed_at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
     clab.docker("exec", clab.container("sw1"), "procurve-emu", "fault", "kill", "active")
-    poll("traffic through sw1 again", lambda: h1.ping(h2.address, count=1))
+    eventually(lambda: h1.ping(h2.address, count=1), READY_DEADLINE,
+               "traffic through sw1 again", poll=0.2)
     clab.wait_healthy("sw1", since=killed_at)
     assert clab.health("sw1")["FailingStreak"] == 0
 
@@ -250,10 +243,11 @@ def test_killed_switch_comes_back_with_its_config_and_its_neighbour_follows(clab
     before = clab.identity("sw2")
     clab.docker("kill", clab.container("sw2"))
     # Its veths died with its namespace: sw1's eth2 and h2's eth1 are gone too.
-    poll("sw1's eth2 gone", lambda: subprocess.run(
+    eventually(lambda: subprocess.run(
         ["nsenter", "-t", clab.pid("sw1"), "-n", "ip", "link", "show", "eth2"],
-        capture_output=True).returncode != 0)
-    poll("sw1 reports A2 down", lambda: "port A2 down: eth2 is gone" in clab.logs("sw1"))
+        capture_output=True).returncode != 0, READY_DEADLINE, "sw1's eth2 gone", poll=0.2)
+    eventually(lambda: "port A2 down: eth2 is gone" in clab.logs("sw1"), READY_DEADLINE,
+               "sw1 reports A2 down", poll=0.2)
     clab.docker("start", clab.container("sw2"))
     waiting = clab.docker("exec", clab.container("sw2"), "procurve-emu", "health", check=False)
     assert waiting.returncode == 1
@@ -263,8 +257,10 @@ def test_killed_switch_comes_back_with_its_config_and_its_neighbour_follows(clab
     clab.wait_healthy("sw2")
     assert clab.identity("sw2") == before
     assert 'snmp-server contact "rack 7"' in clab.cli("sw2", "show running-config")
-    poll("h1 reaches h2 over the new links", lambda: h1.ping(h2.address, count=1))
-    poll("sw1 hears sw2 again on A2", lambda: lldp_neighbor(clab, "sw1", "A2", "sw2"))
+    eventually(lambda: h1.ping(h2.address, count=1), READY_DEADLINE,
+               "h1 reaches h2 over the new links", poll=0.2)
+    eventually(lambda: lldp_neighbor(clab, "sw1", "A2", "sw2"), READY_DEADLINE,
+               "sw1 hears sw2 again on A2", poll=0.2)
     assert "port A2 up: eth2 is back" in clab.logs("sw1")
 
 

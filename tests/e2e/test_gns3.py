@@ -20,7 +20,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -30,8 +29,7 @@ from typing import Any
 
 import pytest
 
-from emulator.testing import REPO
-from tests.e2e.docker_engine import require
+from emulator.testing import REPO, eventually, require
 
 pytestmark = pytest.mark.e2e
 
@@ -86,16 +84,14 @@ def gns3(tmp_path: Path) -> Iterator[Gns3]:
     log.close()
     server = Gns3(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
-            try:
-                status, answer = server.call("POST", "/access/users/authenticate",
-                                             {"username": "admin", "password": "admin"})
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, (tmp_path / "gns3.log").read_text()
-                assert time.monotonic() < deadline, "gns3-server did not start"
-                time.sleep(0.2)
+
+        def authenticate() -> tuple[int, Any]:
+            assert process.poll() is None, (tmp_path / "gns3.log").read_text()
+            return server.call("POST", "/access/users/authenticate",
+                               {"username": "admin", "password": "admin"})
+
+        status, answer = eventually(authenticate, START_DEADLINE, "gns3-server to start",
+                                    poll=0.2, ignoring=(urllib.error.URLError, ConnectionError))
         assert status == 200, answer
         server.token = answer["access_token"]
         yield server

@@ -4,23 +4,21 @@ and SNMP to hosts (network namespaces) on that VLAN; `ping` and `show arp` use t
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from emulator.testing import eventually, missing_file, missing_root, missing_tool
 from tests.e2e.netns import Host, Lab, configure, ip, wait_carrier
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(os.geteuid() != 0, reason="TAP ports and namespaces need root"),
-    pytest.mark.skipif(not Path("/dev/net/tun").exists(), reason="no /dev/net/tun"),
-    pytest.mark.skipif(shutil.which("ip") is None, reason="iproute2 not installed"),
+    pytest.mark.requires(missing_root("TAP ports and namespaces")),
+    pytest.mark.requires(missing_file("/dev/net/tun")),
+    pytest.mark.requires(missing_tool("ip", "iproute2")),
 ]
 
 NETMIKO_FROM_HOST = textwrap.dedent("""
@@ -44,9 +42,8 @@ def netmiko_from(host: Host, kind: str, address: str) -> str:
 
 
 def wait_ping(host: Host, target: str) -> None:
-    deadline = time.monotonic() + 10
-    while not host.ping(target, count=1):  # ports and the VLAN interface come up
-        assert time.monotonic() < deadline, f"{target} never answered {host.ns}"
+    eventually(lambda: host.ping(target, count=1), 10,  # ports and the VLAN interface come up
+               f"{target} to answer {host.ns}", poll=0)
 
 
 def test_vlan_address_serves_ping_ssh_telnet_and_the_cli_uses_the_stack(

@@ -11,7 +11,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,12 @@ import pytest
 from netmiko import ConnectHandler
 
 from emulator import inband, lab
-from emulator.testing import READY_DEADLINE, REPO
+from emulator.testing import READY_DEADLINE, REPO, eventually, missing_root, missing_tool
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),
-    pytest.mark.skipif(shutil.which("ip") is None, reason="iproute2 not installed"),
+    pytest.mark.requires(missing_root("network namespaces")),
+    pytest.mark.requires(missing_tool("ip", "iproute2")),
 ]
 
 
@@ -39,15 +38,6 @@ def procurve_emu(*args: str, check: bool = True,
                           capture_output=True, text=True, timeout=120, check=False)
     assert not check or done.returncode == 0, done.stderr
     return done
-
-
-def until(what: str, check: Callable[[], Any], deadline: float = READY_DEADLINE) -> Any:
-    """Poll a condition that has no event to wait on (a port coming up, a role changing)."""
-    end = time.monotonic() + deadline
-    while not (result := check()):
-        assert time.monotonic() < end, f"timed out waiting for {what}"
-        time.sleep(0.1)
-    return result
 
 
 def links(netns: str | None = None) -> set[str]:
@@ -85,7 +75,8 @@ class RunningLab:
 
     def first_ping(self, source: str, target: str) -> None:
         """Ports come up once the active module has programmed the fabric after its reset."""
-        until(f"{source} -> {target}", lambda: self.ping(source, target, count=1))
+        eventually(lambda: self.ping(source, target, count=1), READY_DEADLINE,
+                   f"{source} -> {target}", poll=0.1)
 
     def netmiko(self, switch: str) -> Any:
         return ConnectHandler(device_type="hp_procurve", host=str(self.lab.addresses[switch]),
@@ -194,7 +185,8 @@ def test_redundancy_drill_kill_active_is_a_switchover(
     done = procurve_emu("lab", "exec", str(drill.path), "sw1",
                         "procurve-emu", "fault", "kill", "active")
     assert "kill MM1" in done.stdout
-    until("MM2 active", lambda: drill.node("sw1").get("roles", {}).get("MM2") == "active")
+    eventually(lambda: drill.node("sw1").get("roles", {}).get("MM2") == "active", READY_DEADLINE,
+               "MM2 active", poll=0.1)
     drill.first_ping("h1", "10.0.10.2")  # the saved VLAN 10 is back on the new active
     redundancy = drill.show("sw1", "show redundancy")
     assert "MM2" in redundancy

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from emulator.liveness import silence_limit
+from emulator.testing import missing_root, missing_tool, require
 from emulator.timing import PROFILES
 from snmp import ber
 
@@ -36,13 +37,8 @@ BUSY_LOOPS = 3
 
 def requires(tool: str) -> str:
     """The tool's path; a missing one fails under CI=true and skips elsewhere."""
-    path = shutil.which(tool)
-    if path is None:
-        message = f"{tool} not installed"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    require(missing_tool(tool))
+    return str(shutil.which(tool))
 
 
 def lab_chassis(factory: Any, *extra: str) -> Any:
@@ -176,8 +172,7 @@ def oversubscribed(cpu: int, pids_: list[int]) -> Iterator[None]:
 
 
 def test_modules_on_an_oversubscribed_cpu_are_slow_not_hung(chassis_factory: Any) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("raising the busy loops' priority needs root")
+    require(missing_root("raising the busy loops' priority"))
     chassis = lab_chassis(chassis_factory)
     before = pids(chassis)
     period = 10 * silence_limit(LAB)
@@ -211,8 +206,7 @@ def test_a_boot_on_an_oversubscribed_cpu_elects_by_the_manual_not_by_speed(
     selftests end long after the boot window, but neither is absent, so the election waits
     for both and rule 7 (lowest slot) picks MM1, as on a chassis whose modules have CPUs of
     their own; the first to report winning alone ("only one present") would be a guess."""
-    if os.geteuid() != 0:
-        pytest.skip("raising the busy loops' priority needs root")
+    require(missing_root("raising the busy loops' priority"))
     with oversubscribed(PINNED_CPU, [os.getpid()]):  # the chassis' processes inherit it
         chassis = chassis_factory.start(wait=False)
         chassis.wait_roles({"MM1": "active", "MM2": "standby"}, deadline=60.0)

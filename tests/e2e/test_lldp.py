@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
+from emulator.testing import eventually
 from tests.e2e.netns import configure, free_udp_port
 
 pytestmark = pytest.mark.e2e
 
 
 def wait_neighbor(switch: Any, name: str) -> str:
-    deadline = time.monotonic() + 15
-    while True:
-        table = switch.show("show lldp info remote-device")
-        if name in table:
-            return table
-        assert time.monotonic() < deadline, table
-        time.sleep(0.5)
+    tables: list[str] = []
+
+    def table() -> str | None:
+        tables[:] = [switch.show("show lldp info remote-device")]
+        return tables[0] if name in tables[0] else None
+
+    return eventually(table, 15, lambda: f"{name} in {tables}", poll=0.5)
 
 
 def test_two_switches_see_each_other_in_show_lldp(chassis_factory: Any) -> None:

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import time
 from typing import Any
 
 import pytest
 
 from emulator.cli.login import NUM_ATTEMPTS
+from emulator.testing import missing_tool
 from emulator.timing import PROFILES
 from tests.ssh_server.clients import closed_by_server, openssh, read_until
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("sshpass") is None, reason="sshpass not installed"),
+    pytest.mark.requires(missing_tool("sshpass")),
 ]
 
 FLOOD = 64

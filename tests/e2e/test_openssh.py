@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import pty
 import select
-import shutil
 import subprocess
 import time
 from typing import Any
 
 import pytest
 
+from emulator.testing import missing_tool
+
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("sshpass") is None, reason="sshpass not installed"),
+    pytest.mark.requires(missing_tool("sshpass")),
 ]
 
 

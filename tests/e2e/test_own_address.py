@@ -4,24 +4,22 @@ take that address from it."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from emulator.testing import missing_file, missing_root, missing_tool
 from tests.e2e.netns import Host, Lab, configure, ip, wait_carrier
 from tests.e2e.test_inband import wait_ping
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(os.geteuid() != 0, reason="TAP ports and namespaces need root"),
-    pytest.mark.skipif(not Path("/dev/net/tun").exists(), reason="no /dev/net/tun"),
-    pytest.mark.skipif(shutil.which("ip") is None, reason="iproute2 not installed"),
+    pytest.mark.requires(missing_root("TAP ports and namespaces")),
+    pytest.mark.requires(missing_file("/dev/net/tun")),
+    pytest.mark.requires(missing_tool("ip", "iproute2")),
 ]
 
 SPOOFER = textwrap.dedent("""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 from typing import Any
 
 import psutil  # type: ignore[import-untyped]
@@ -14,6 +13,7 @@ import pytest
 
 from emulator.flash import Flash, write_json
 from emulator.redundancy import election
+from emulator.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -69,16 +69,15 @@ def test_hung_active_is_fenced_and_never_two_actives(chassis: Any) -> None:
     chassis.wait_roles({"MM1": "active", "MM2": "standby"})
     hung = _pid(chassis, "MM1")
     os.kill(hung, signal.SIGSTOP)
-    deadline = time.monotonic() + 20
+    def taken_over() -> bool:
+        roles = chassis.roles()
+        assert list(roles.values()).count("active") <= 1, roles
+        return roles["MM2"] == "active"
+
     try:
-        while True:
-            roles = chassis.roles()
-            assert list(roles.values()).count("active") <= 1, roles
-            if roles["MM2"] == "active":
-                # the hung process was reset before the standby was granted mastership
-                assert _gone(hung)
-                break
-            assert time.monotonic() < deadline, roles
+        eventually(taken_over, 20, lambda: f"MM2 active; roles {chassis.roles()}", poll=0)
+        # the hung process was reset before the standby was granted mastership
+        assert _gone(hung)
     finally:
         if not _gone(hung):
             os.kill(hung, signal.SIGKILL)

@@ -5,7 +5,6 @@ across a switchover."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,12 +14,13 @@ from typing import Any
 
 import pytest
 
+from emulator.testing import missing_tool
 from tests.e2e.netns import free_udp_port
 from tests.e2e.snmp_receiver import TrapReceiver, receiving
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("snmpwalk") is None, reason="net-snmp tools not installed"),
+    pytest.mark.requires(missing_tool("snmpwalk", "snmp")),
 ]
 
 SYS_OBJECT_ID = ".1.3.6.1.2.1.1.2.0"

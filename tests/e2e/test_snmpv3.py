@@ -6,7 +6,6 @@ restart of the chassis; informs to snmptrapd configured as the manuals say (a us
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -14,12 +13,13 @@ from typing import Any
 
 import pytest
 
+from emulator.testing import missing_tool
 from tests.e2e.netns import free_udp_port
 from tests.e2e.snmp_receiver import receiving, v3_conf
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("snmpget") is None, reason="net-snmp tools not installed"),
+    pytest.mark.requires(missing_tool("snmpget", "snmp")),
 ]
 
 SYS_NAME = ".1.3.6.1.2.1.1.5.0"

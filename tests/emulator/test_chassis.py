@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import psutil  # type: ignore[import-untyped]
 import pytest
 
 from emulator import testing as harness
+from emulator.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -220,13 +220,14 @@ def test_console_relay_over_a_pipe(chassis_factory: Any) -> None:
         nonlocal seen
         stdin.write(keys)
         stdin.flush()
-        end = time.monotonic() + LOGIN_DEADLINE
-        while marker not in seen and time.monotonic() < end:
+
+        def arrived() -> bool:
+            nonlocal seen
             with contextlib.suppress(BlockingIOError):
                 seen += stdout.read(4096) or b""
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                running.process.wait(timeout=harness.POLL)
-        assert marker in seen, seen
+            return marker in seen
+
+        eventually(arrived, LOGIN_DEADLINE, lambda: f"{marker!r} in {seen!r}", poll=harness.POLL)
 
     type_and_wait(b"\r", b"Username:")
     type_and_wait(b"manager\r", b"Password:")

@@ -16,7 +16,7 @@ import pytest
 from emulator.flash import Flash, atomic_write, private_dir
 from emulator.ipc import messages, wire
 from emulator.redundancy import sync
-from emulator.testing import REPO, STOP_DEADLINE
+from emulator.testing import REPO, STOP_DEADLINE, missing_root, require
 
 NOBODY = 65534
 
@@ -114,8 +114,7 @@ def test_a_data_dir_others_can_write_is_refused(tmp_path: Path, mode: int) -> No
 
 
 def test_a_data_dir_owned_by_another_user_is_refused(tmp_path: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("only root can give a folder to another user")
+    require(missing_root("giving a folder to another user"))
     data = tmp_path / "data"
     data.mkdir(0o700)
     os.chown(data, NOBODY, NOBODY)

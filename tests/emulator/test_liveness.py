@@ -11,7 +11,16 @@ import subprocess
 import sys
 import time
 
-from emulator.liveness import STOPPED_STATES, Heartbeat, drain, judge, sample, stalled
+from emulator.liveness import (
+    STOPPED_STATES,
+    Heartbeat,
+    ProcessSample,
+    drain,
+    judge,
+    sample,
+    stalled,
+)
+from emulator.testing import eventually, eventually_async
 
 LIMIT = 1.2
 
@@ -51,15 +60,19 @@ def test_proc_reading_of_a_stopped_and_a_busy_process() -> None:
         first = sample(busy.pid)
         # Running, sleeping, or in uninterruptible sleep while exec loads it: not stopped.
         assert first is not None and first.state not in STOPPED_STATES
-        deadline = time.monotonic() + 10
-        while (now := sample(busy.pid)) is not None and now.cpu <= first.cpu:
-            assert time.monotonic() < deadline, "the busy loop's CPU time never advanced"
-            time.sleep(0.05)
+
+        def running() -> bool:
+            now = sample(busy.pid)
+            return now is None or now.cpu > first.cpu
+
+        def stopped() -> ProcessSample | None:
+            now = sample(busy.pid)
+            assert now is not None, "the stopped busy loop is gone"
+            return now if now.state == "T" else None
+
+        eventually(running, 10, "the busy loop's CPU time to advance")
         os.kill(busy.pid, signal.SIGSTOP)
-        while (stopped := sample(busy.pid)) is not None and stopped.state != "T":
-            assert time.monotonic() < deadline, stopped
-            time.sleep(0.01)
-        assert stopped is not None and stopped.waited >= 0.0
+        assert eventually(stopped, 10, "state T", poll=0.01).waited >= 0.0
     finally:
         busy.kill()
         busy.wait()
@@ -95,10 +108,7 @@ def test_the_heartbeat_stops_while_the_loop_is_stuck_and_resumes_after() -> None
         drain(ours)
         time.sleep(0.5)
         assert not drain(ours), "beats went on from a stuck loop"
-        deadline = time.monotonic() + 10
-        while not drain(ours):
-            assert time.monotonic() < deadline, "beats never resumed"
-            await asyncio.sleep(0.05)
+        await eventually_async(lambda: drain(ours), 10, "beats to resume")
 
     try:
         asyncio.run(scenario())

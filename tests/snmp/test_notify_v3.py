@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import shutil
 import socket
 from collections.abc import Coroutine
 from pathlib import Path
@@ -27,6 +26,7 @@ from emulator.config.model import (
 from emulator.device import Device
 from emulator.flash import Flash
 from emulator.module import report
+from emulator.testing import missing_tool
 from snmp.crypto import AUTH
 from snmp.message_v3 import Level
 from snmp.mib import object_id, timeticks
@@ -36,8 +36,7 @@ from snmp.users import Store, User, engine_id, store_user
 from tests.e2e.snmp_receiver import receiving, v3_conf
 from tests.snmp.conftest import Running, serving
 
-pytestmark = pytest.mark.skipif(shutil.which("snmptrapd") is None,
-                                reason="net-snmp snmptrapd not installed")
+pytestmark = pytest.mark.requires(missing_tool("snmptrapd"))
 
 USER, AUTH_PASS, PRIV_PASS = "mon", "authpass1", "privpass1"
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")

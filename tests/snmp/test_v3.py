@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,14 +21,14 @@ from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
 from emulator.hardware import Inventory
+from emulator.testing import missing_tool
 from snmp import ber, message_v3
 from snmp.agent import Agent
 from snmp.crypto import AUTH
 from snmp.users import USERS_FILE, User, count_boot, engine_id, store_user
 from tests.snmp.conftest import serving
 
-pytestmark = pytest.mark.skipif(shutil.which("snmpget") is None,
-                                reason="net-snmp tools not installed")
+pytestmark = pytest.mark.requires(missing_tool("snmpget", "snmp"))
 
 SYS_NAME = ".1.3.6.1.2.1.1.5.0"
 SYS_OBJECT_ID = ".1.3.6.1.2.1.1.2.0"

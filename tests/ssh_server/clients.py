@@ -17,6 +17,7 @@ from typing import Any
 import asyncssh
 
 from emulator.cli.channel import Channel, Peer
+from emulator.testing import missing_tool, require
 
 BANNER = b"(C) Copyright 2024 Test Networks\r\n"
 PROMPT = b"T# "
@@ -130,6 +131,8 @@ SSH_OPTIONS = [*BASE_OPTIONS, "-o", "StrictHostKeyChecking=no",
 
 async def openssh(port: int, *args: str, password: str = "secret", stdin: bytes = b"",
                   options: list[str] = SSH_OPTIONS) -> tuple[int, bytes, bytes]:
+    """OpenSSH's client, its password typed by sshpass: both must be installed."""
+    require(missing_tool("sshpass"), missing_tool("ssh", "openssh-client"))
     process = await asyncio.create_subprocess_exec(
         "sshpass", "-p", password, "ssh", *options, "-p", str(port), *args,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from emulator.cli.login import NUM_ATTEMPTS
+from emulator.testing import missing_tool
 from ssh_server.startups import LAB_STARTUPS
 from tests.ssh_server.clients import (
     PROMPT,
@@ -28,9 +28,7 @@ OTHER_SOURCE = "127.0.0.2"
 """Another source address on loopback: the whole 127/8 reaches a socket bound to 127.0.0.1."""
 VERSION_LINE = b"SSH-2.0-Mocana SSH 6.3\r\n"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("sshpass") is None and os.environ.get("CI") != "true",
-    reason="sshpass not installed")
+pytestmark = pytest.mark.requires(missing_tool("sshpass"))
 
 
 async def telnet_from(port: int, source: str = "127.0.0.1",

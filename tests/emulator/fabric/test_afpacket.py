@@ -10,7 +10,6 @@ import errno
 import json
 import os
 import select
-import shutil
 import socket
 import struct
 import subprocess
@@ -26,10 +25,10 @@ from emulator.fabric.afpacket import AfPacketPort
 from emulator.fabric.process import Fabric
 from emulator.ipc import messages
 from emulator.portspec import parse_backend
+from emulator.testing import eventually, eventually_async, missing_root, missing_tool
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("ip") is None,
-    reason="namespaces and packet sockets need root and iproute2")
+pytestmark = pytest.mark.requires(missing_root("namespaces and packet sockets"),
+                                  missing_tool("ip", "iproute2"))
 
 EXPERIMENTAL = b"\x88\xb5"
 T = TypeVar("T")
@@ -176,10 +175,8 @@ def test_carrier_down_is_link_loss_at_the_far_end(netns: str) -> None:
         port.set_carrier(False)
         assert not carrier(netns, "host")
         port.set_carrier(True)
-        deadline = time.monotonic() + 10
-        while not carrier(netns, "host"):  # the kernel reports carrier changes asynchronously
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        # the kernel reports carrier changes asynchronously
+        eventually(lambda: carrier(netns, "host"), 10, "the host's carrier")
         with pytest.raises(OSError) as down:  # reported once: the interface had been down
             port.read()
         assert down.value.errno == errno.ENETDOWN
@@ -218,12 +215,6 @@ def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
     comes up with the active module's settings, and carries frames again."""
     fabric = Fabric({"A1": parse_backend("afpacket:port")}, 300)
 
-    async def until(what: str, check: Callable[[], bool]) -> None:
-        deadline = time.monotonic() + 10
-        while not check():
-            assert time.monotonic() < deadline, what
-            await asyncio.sleep(0.02)
-
     async def scenario() -> None:
         fabric.open()
         fabric.start()
@@ -231,21 +222,24 @@ def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
         first = fabric.wires["A1"]
         assert fabric.carrier["A1"]
         subprocess.run(["ip", "link", "del", "host"], check=True)  # takes `port` with it
-        await until("A1 let go of the deleted interface", lambda: "A1" not in fabric.wires)
+        await eventually_async(lambda: "A1" not in fabric.wires, 10,
+                               "A1 let go of the deleted interface", poll=0.02)
         assert not fabric.carrier["A1"]
         subprocess.run(["ip", "link", "add", "host", "type", "veth", "peer", "name", "port"],
                        check=True)
         subprocess.run(["ip", "link", "set", "host", "up"], check=True)
-        await until("A1 bound to the new interface", lambda: "A1" in fabric.wires)
+        await eventually_async(lambda: "A1" in fabric.wires, 10,
+                               "A1 bound to the new interface", poll=0.02)
         second = fabric.wires["A1"]
         assert isinstance(second, AfPacketPort) and second is not first
         assert second.ifindex == socket.if_nametoindex("port") and fabric.carrier["A1"]
         host = raw_socket("host")
         try:
-            await until("the new host end has carrier", lambda: carrier(netns, "host"))
+            await eventually_async(lambda: carrier(netns, "host"), 10,
+                                   "the new host end has carrier", poll=0.02)
             host.send(frame(1, None))
-            await until("a frame from the new link reached the bridge",
-                        lambda: fabric.bridge.counters("A1")["rx_bytes"] > 0)
+            await eventually_async(lambda: fabric.bridge.counters("A1")["rx_bytes"] > 0, 10,
+                                   "a frame from the new link reached the bridge", poll=0.02)
         finally:
             host.close()
 

@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.process import DRAIN, Fabric
 from emulator.portspec import parse_backend
+from emulator.testing import missing_file, missing_root
 
 
 class BufferedWire:
@@ -46,8 +46,7 @@ def test_frames_a_port_buffers_beyond_one_drain_are_all_forwarded() -> None:
     assert len(seen) == DRAIN * 2 + 5
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
-                    reason="TAP devices need root and /dev/net/tun")
+@pytest.mark.requires(missing_root("TAP devices"), missing_file("/dev/net/tun"))
 def test_a_vlan_interface_the_system_refuses_is_reported_not_fatal() -> None:
     bridge = Bridge(["A1"], 300)
     interfaces = VlanInterfaces("pcv-no-such-namespace", bridge, bytes(6), lambda p, w: None)
@@ -61,8 +60,7 @@ def test_a_vlan_interface_the_system_refuses_is_reported_not_fatal() -> None:
         bridge.counters("vlan10")
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
-                    reason="TAP devices need root and /dev/net/tun")
+@pytest.mark.requires(missing_root("TAP devices"), missing_file("/dev/net/tun"))
 def test_a_tap_whose_device_is_deleted_is_taken_out_of_service() -> None:
     """A deleted TAP's fd is always ready and always fails: drained once, the port leaves
     the loop and the bridge (no busy loop), and reset/program/close still work."""

@@ -33,11 +33,12 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -c constraints-test.txt -e '.[test]'
-# GNS3's server for tests/e2e/test_gns3.py, in a venv of its own: its pinned dependencies
-# must not move the test venv's.
-$fast || [ -x .venv-gns3/bin/gns3server ] || {
+# GNS3's server (tests/e2e/test_gns3.py) and its GUI's own appliance check (the registry
+# schema v8 a .gns3a is validated with; tests/lab_topologies), in a venv of their own: their
+# pinned dependencies must not move the test venv's. The GUI needs no Qt for that check.
+$fast || .venv-gns3/bin/python -c 'import gns3server, gns3.registry.appliance' 2>/dev/null || {
   python3 -m venv .venv-gns3
-  .venv-gns3/bin/python -m pip install -q 'gns3-server==3.0.6'
+  .venv-gns3/bin/python -m pip install -q 'gns3-server==3.0.6' 'gns3-gui==3.0.6'
 }
 
 .venv/bin/ruff check emulator snmp ssh_server tests benchmarks

@@ -13,7 +13,7 @@ receiver's rx_packets; iperf3 UDP 1400-byte throughput; and the fabric process' 
 
     python benchmarks/bench_dataplane.py [--runs 1] [--secs 2] [--variants ...] [--repo DIR]
 
-Why two generators (../shared/reference/notes/dataplane.md): one iperf3 sender is often
+Why two generators: one iperf3 sender is often
 slower than a kernel bridge, so an iperf3 ratio can flatter the switch; trafgen outpaces the
 switch and shows its capacity. `--repo` runs the chassis from another checkout (a scratch copy
 with a forwarding-loop change), so a change is measured against the same kernel reference.

@@ -1,6 +1,6 @@
 """The live switch as the active management module sees it: running config, startup config on
 flash, credentials, the event log and the module's view of the fabric (port state, MAC, ARP and
-LLDP tables). The CLI (and later SNMP) read and change this one object.
+LLDP tables). The CLI and the SNMP agent read and change this one object.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The switch configuration as data: what `show running-config` renders and `write memory` saves.
 
 The model validates; handlers in emulator/commands change it only through the methods here,
-so the CLI, a startup config file and (later) SNMP SETs obey the same rules the real switch
+so the CLI, a startup config replayed through it and SNMP SETs obey the same rules the real switch
 enforces (one untagged VLAN per port, VLAN 1 cannot be deleted, ...).
 """
 

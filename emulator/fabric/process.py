@@ -249,7 +249,8 @@ class Fabric:
             self.send_advert(port)
 
     def report(self, request: Request) -> PortsReply:
-        return PortsReply([PortReport(p, str(b), self.carrier[p])
+        spoofed = self.bridge.own_address_frames()
+        return PortsReply([PortReport(p, str(b), self.carrier[p], spoofed.get(p, 0))
                            for p, b in self.ports.items()], reply_to=request.id)
 
     def state(self, request: Request) -> FabricState:

@@ -238,6 +238,9 @@ class PortReport:
     port: str
     backend: str
     link_up: bool = False
+    own_address_frames: int = 0
+    """Frames that arrived with the switch's own MAC as source (forwarded, never learned):
+    a host on this port spoofing the switch, or a loop back to it."""
 
 
 @message

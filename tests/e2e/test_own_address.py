@@ -71,3 +71,5 @@ def test_a_host_sending_as_the_switch_does_not_take_its_address(
               if line.strip() and line.split()[0].count("-") == 1}
     assert h1.mac().replace("-", "") in listed, table  # the table is read right
     assert not own & listed, table
+    counted = {p["port"]: p["own_address_frames"] for p in chassis.status()["ports"]}
+    assert counted["A2"] > 0 and counted["A1"] == 0, counted  # the spoofer's port, counted

@@ -104,7 +104,8 @@ def test_ports_are_reported_from_the_fabric(chassis_factory: Any) -> None:
         env={"PROCURVE_PORTS": "A1=tap:ignored"},  # flags win
     )
     assert running.status()["ports"] == [
-        {"port": "B2", "backend": "udp:40000:127.0.0.1:40001", "link_up": False}
+        {"port": "B2", "backend": "udp:40000:127.0.0.1:40001", "link_up": False,
+         "own_address_frames": 0}
     ]
 
 

@@ -81,6 +81,10 @@ class FabricClient:
             device.lldp_neighbors = sorted(
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
+            for port, up in reply.carrier.items():
+                backend = device.ports[port].backend
+                if backend is not None:  # a port first reported by a program's answer
+                    device.port_reported(port, backend, up)
 
     async def program(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's

@@ -261,6 +261,7 @@ class Fabric:
             neighbors=[{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
+            carrier={port: self.carrier[port] for port in self.ports},
             reply_to=request.id,
         )
 

@@ -220,6 +220,9 @@ class FabricState(Reply):
     counters: dict[str, dict[str, int]] = field(default_factory=dict)
     neighbors: list[dict[str, Any]] = field(default_factory=list)
     """LLDP remote devices, each as device.LldpNeighbor's fields (tuples as lists)."""
+    carrier: dict[str, bool] = field(default_factory=dict)
+    """Each wired port's link state now: it also changes without a program (an AF_PACKET
+    port whose interface is deleted goes down, and comes up when it is made again)."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------

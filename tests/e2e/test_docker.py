@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -248,6 +249,8 @@ def test_killed_switch_comes_back_with_its_config_and_its_neighbour_follows(clab
         capture_output=True).returncode != 0, READY_DEADLINE, "sw1's eth2 gone", poll=0.2)
     eventually(lambda: "port A2 down: eth2 is gone" in clab.logs("sw1"), READY_DEADLINE,
                "sw1 reports A2 down", poll=0.2)
+    brief = clab.cli("sw1", "show interfaces brief")  # the CLI says so too, with no config change
+    assert re.search(r"^\s*A2\s.*\bDown\b", brief, re.M), brief
     clab.docker("start", clab.container("sw2"))
     waiting = clab.docker("exec", clab.container("sw2"), "procurve-emu", "health", check=False)
     assert waiting.returncode == 1

@@ -225,6 +225,8 @@ def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
         await eventually_async(lambda: "A1" not in fabric.wires, 10,
                                "A1 let go of the deleted interface", poll=0.02)
         assert not fabric.carrier["A1"]
+        # What the active module reads for show interfaces, with no program in between.
+        assert fabric.state(messages.FabricQuery()).carrier == {"A1": False}
         subprocess.run(["ip", "link", "add", "host", "type", "veth", "peer", "name", "port"],
                        check=True)
         subprocess.run(["ip", "link", "set", "host", "up"], check=True)
@@ -233,6 +235,7 @@ def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
         second = fabric.wires["A1"]
         assert isinstance(second, AfPacketPort) and second is not first
         assert second.ifindex == socket.if_nametoindex("port") and fabric.carrier["A1"]
+        assert fabric.state(messages.FabricQuery()).carrier == {"A1": True}
         host = raw_socket("host")
         try:
             await eventually_async(lambda: carrier(netns, "host"), 10,

@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 
 from emulator.commands.lldp import lldp_id
-from emulator.testing import READY_DEADLINE, eventually, require
-from tests.e2e.docker_engine import IMAGE, Engine, missing, running_engine
+from emulator.testing import READY_DEADLINE, eventually
+from tests.e2e.docker_engine import IMAGE, Engine
 from tests.e2e.netns import Host, ip, quiet
 
 pytestmark = pytest.mark.e2e
@@ -171,15 +171,6 @@ class Clab:
                 self.docker("rm", "-f", name, check=False)
             else:
                 self.docker(kind, "rm", name, check=False)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    require(missing())
-    with running_engine() as engine:
-        engine.ensure_base()
-        engine.build()
-        yield engine
 
 
 @pytest.fixture(scope="module")

@@ -45,14 +45,15 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
     "dhcp-snooping": (NOT_YET, "dhcp-snooping and its per-port trust (K.15 has it; no other "
                                "issue names it)"),
     "web-management": (NOT_YET, "web-management ssl"),
-    "oobm": (REAL, "oobm and its body: the 8200zl management module has no OOBM port; the "
-                   "context exists on the 3800, 2920 and 5400R"),
+    "oobm": (REAL, "oobm and its body: OOBM is a networked management port of the 3800, 2920 "
+                   "and 5400R; the 8212zl's management modules have none (from the hardware "
+                   "lists, not yet checked against a K.15 manual)"),
     "aruba-16": (REAL, "16.x (ArubaOS-Switch) statements K.15 does not have: rest-interface, "
                        "tr69-acs-url, device-profile, activate"),
     "module-one": (REAL, "module type one-06 (a 5400R-only module) and lists naming its ports "
                          "C1i-D3i, which no 8212zl module has"),
     "poe-ports": (REAL, "power-over-ethernet on ports A1-A24, which are J8702A ports without "
-                        "PoE after the adaptation (and the ports form is 16.x)"),
+                        "PoE after the adaptation"),
     "module-numbered": (NOT_YET, "module N type jNNNNa, the numbered form K.15 prints"),
     "module-catalog": (NOT_YET, "module X type for a module not in the catalog yet, or other "
                                 "than the test chassis holds (the chassis follows the config)"),

@@ -114,6 +114,16 @@ def _wired(items: list[tuple[str, str]]) -> dict[str, str]:
     return ports
 
 
+def _installed(items: list[tuple[str, str]]) -> dict[str, str]:
+    """Slot -> module; a slot given two modules is a usage error, as a port wired twice is."""
+    modules: dict[str, str] = {}
+    for slot, product in items:
+        if slot in modules:
+            raise UsageError(f"slot {slot} is given two modules")
+        modules[slot] = product
+    return modules
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     try:
@@ -124,6 +134,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         setattr(args, name, value)
     if args.command == "run":
         args.ports = _wired(args.ports)
+        args.modules = _installed(args.modules)
         tcp = [args.ssh_port, args.telnet_port]
         if tcp[0] == tcp[1] != 0:
             raise UsageError(f"SSH and telnet cannot share port {tcp[0]}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import CliError, Command, Level, Where
-from emulator.hardware import SLOTS, ModuleType, module_type_for_config
+from emulator.hardware import SLOTS, ModuleType, module_type_for_config, slot_letter
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -19,14 +19,13 @@ MODULE_MISMATCH: Final = "Module {slot} type mismatch: {configured} configured, 
 
 @dataclass(frozen=True)
 class Slot:
-    """A chassis slot letter, `a` or `A`."""
+    """A chassis slot: its letter, `a` or `A`, or the number K.15 prints for some chassis
+    (`module 1 type j9534a` is slot A)."""
 
     placeholder: str = "<" + SLOTS[0] + "-" + SLOTS[-1] + ">"
 
     def parse(self, token: str) -> str:
-        if token.upper() not in SLOTS:
-            raise ValueError(token)
-        return token.upper()
+        return slot_letter(token)
 
 
 @dataclass(frozen=True)

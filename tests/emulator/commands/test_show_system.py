@@ -149,4 +149,3 @@ def test_show_log_order(cli: Cli, device: Device) -> None:
     assert forward[-1].endswith("vlan: VLAN 10 created")
     assert backward[3].endswith("vlan: VLAN 10 created")
     assert backward[4].endswith("ports: port A1 is now on-line")
-

@@ -118,6 +118,8 @@ MODULE_TYPES: Final[dict[str, ModuleType]] = {
         ModuleType("J9308A", "HP J9308A 20p Gig-T PoE+/4p SFP zl Module",
                    _ports(COPPER_GIG, 20) + _ports(SFP, 4), PoE.AT, 20),
         ModuleType("J9309A", "HP J9309A 4p 10-GbE SFP+ zl Module", _ports(SFP_PLUS, 4)),
+        ModuleType("J9478A", "HP J9478A 24p 10/100 PoE+ zl Module", _ports(COPPER_FAST, 24),
+                   PoE.AT, 24),
         # v2 zl modules.
         ModuleType("J9534A", "HP J9534A 24p Gig-T PoE+ v2 zl Module", _ports(COPPER_GIG, 24),
                    PoE.AT, 24, oid_arc=24),
@@ -139,7 +141,10 @@ MODULE_TYPES: Final[dict[str, ModuleType]] = {
     )
 }
 """The 8212zl's K.15 interface modules (HP's zl and v2 zl module data sheets: port counts,
-media, PoE class); descriptions as `show modules` prints them, at most MODULE_DESCR_WIDTH.
+media; the PoE class from HP's PoE/PoE+ Planning and Implementation Guide 2011-09, "Provisioning
+Power for PoE": J8702A and J8705A give PoE, J9307A, J9308A, J9478A, J9534A, J9535A, J9536A and
+J9547A PoE+, the seven PoE+ zl modules of the E8200zl); descriptions as `show modules` prints
+them, at most MODULE_DESCR_WIDTH.
 `oid_arc` None: the product's arc is not in the public HP-ICF-OID excerpts this was built
 from, and ENTITY-MIB answers zeroDotZero for it."""
 

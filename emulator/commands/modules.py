@@ -1,6 +1,10 @@
-"""`module <slot> type <module-type>`: the interface module a slot is configured for. The
-hardware wins over the config: a line naming another module, or an empty slot, is refused
-with the switch's message, and the slot keeps what is installed."""
+"""`module <slot> type <module-type>`: the interface module a slot is configured for, the slot
+by letter or by the number K.15 prints for some chassis. The hardware wins over the config: a
+line naming another module, or an empty slot, is refused with the switch's message, and the
+slot keeps what is installed (HP's zl module guides: a module of another type in a slot needs
+a reboot and may need the switch reconfigured; the configuration of a slot applies to a module
+of the same type only). A new chassis is built from its startup config's lines, so they agree
+(chassis/start.py)."""
 
 from __future__ import annotations
 

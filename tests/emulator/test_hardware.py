@@ -31,6 +31,7 @@ CATALOG: dict[str, tuple[dict[Media, int], PoE, int]] = {
     "J9307A": ({COPPER_GIG: 24}, PoE.AT, 24),
     "J9308A": ({COPPER_GIG: 20, SFP: 4}, PoE.AT, 20),
     "J9309A": ({SFP_PLUS: 4}, PoE.NONE, 0),
+    "J9478A": ({COPPER_FAST: 24}, PoE.AT, 24),
     "J9534A": ({COPPER_GIG: 24}, PoE.AT, 24),
     "J9535A": ({COPPER_GIG: 20, SFP: 4}, PoE.AT, 20),
     "J9536A": ({COPPER_GIG: 20, SFP_PLUS: 2}, PoE.AT, 20),
@@ -42,7 +43,8 @@ CATALOG: dict[str, tuple[dict[Media, int], PoE, int]] = {
     "J9549A": ({COPPER_GIG: 20, SFP: 4}, PoE.NONE, 0),
     "J9550A": ({COPPER_GIG: 24}, PoE.NONE, 0),
 }
-"""Product -> (ports per media, PoE class, PoE ports), from HP's zl / v2 zl module pages."""
+"""Product -> (ports per media, PoE class, PoE ports), from HP's zl / v2 zl module pages and
+the PoE/PoE+ Planning and Implementation Guide's list of the zl modules that give power."""
 
 
 def test_the_catalog_holds_the_data_sheets_ports() -> None:

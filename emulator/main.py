@@ -153,12 +153,16 @@ def run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     if args.auto_ports:
         from emulator.chassis.console import announce
+        from emulator.chassis.start import expected_modules
         from emulator.container import auto_ports
+        from emulator.hardware import Inventory
         from emulator.labnode import INTFS_VARIABLE
 
+        modules = expected_modules(Path(args.data_dir), args.modules, args.startup_config)
         try:
             args.ports = auto_ports(args.ports, args.mgmt_interface,
-                                    os.environ.get(INTFS_VARIABLE), announce)
+                                    os.environ.get(INTFS_VARIABLE), announce,
+                                    Inventory(modules=modules))
         except ValueError as exc:
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return USAGE_ERROR

@@ -33,6 +33,15 @@ def first_modules(modules: dict[str, str], startup_config: str | None) -> dict[s
     return dict(modules) if modules else hardware.configured_modules(startup_config or "") or None
 
 
+def expected_modules(data_dir: Path, modules: dict[str, str],
+                     startup_config: str | None) -> dict[str, str]:
+    """The modules the chassis will hold once its data dir is prepared (what --auto-ports maps
+    interfaces onto before it starts): a kept data dir's, else the first boot's."""
+    if (data_dir / CHASSIS_FILE).exists():
+        return read_inventory(data_dir).modules
+    return first_modules(modules, startup_config) or dict(hardware.DEFAULT_MODULES)
+
+
 def prepare_data_dir(data_dir: Path, modules: dict[str, str] | None = None) -> hardware.Inventory:
     """First start builds the chassis: an inventory of its own (labnode.chassis_identity
     says how it is drawn; the flash keeps it) holding `modules`, blank flashes. Later starts

@@ -16,6 +16,7 @@ import asyncssh
 import psutil  # type: ignore[import-untyped]
 import pytest
 
+from emulator import hardware
 from emulator import testing as harness
 from emulator.testing import eventually
 
@@ -279,6 +280,24 @@ def test_a_new_chassis_holds_the_modules_its_config_or_flags_name(
     assert stored["modules"] == {"A": "J9534A", "C": "J9538A"}
     assert prepare_data_dir(data, {"B": "J9550A"}).modules == built.modules
     assert prepare_data_dir(tmp_path / "factory").modules == {"A": "J8702A", "B": "J8702A"}
+
+
+
+def test_auto_ports_map_onto_the_modules_the_chassis_will_hold(tmp_path: Path) -> None:
+    """--auto-ports runs before the data dir is prepared: it must see the same modules."""
+    from emulator.chassis.start import expected_modules, first_modules, prepare_data_dir
+    from emulator.container import assign_ports
+
+    data = tmp_path / "flash"
+    config = "module 1 type j8707a\nmodule 2 type j9538a\n"
+    assert expected_modules(data, {}, None) == {"A": "J8702A", "B": "J8702A"}
+    assert expected_modules(data, {"C": "J9550A"}, config) == {"C": "J9550A"}
+    planned = expected_modules(data, {}, config)
+    ports = assign_ports([f"eth{n}" for n in range(1, 7)], {},
+                         hardware.Inventory(modules=planned))
+    assert list(ports) == ["A1", "A2", "A3", "A4", "B1", "B2"]
+    prepare_data_dir(data, first_modules({}, config))
+    assert expected_modules(data, {"C": "J9550A"}, None) == planned  # kept hardware
 
 
 def test_a_startup_config_for_a_mixed_chassis_boots_whole(

@@ -86,8 +86,9 @@ def assign_ports(interfaces: list[str], explicit: dict[str, str],
 
 
 def auto_ports(explicit: dict[str, str], mgmt_interface: str, intfs: str | None,
-               log: Callable[[str], None]) -> dict[str, str]:
-    """--auto-ports: wait for containerlab's interfaces when it announced them, then map."""
+               log: Callable[[str], None], inventory: hardware.Inventory) -> dict[str, str]:
+    """--auto-ports: wait for containerlab's interfaces when it announced them, then map them
+    onto the ports of the modules the chassis will hold."""
     mgmt = None if mgmt_interface == NO_MGMT else mgmt_interface
     if intfs is not None and intfs.strip():
         if not intfs.strip().isdigit():
@@ -95,7 +96,7 @@ def auto_ports(explicit: dict[str, str], mgmt_interface: str, intfs: str | None,
         interfaces = wait_for_interfaces(int(intfs), mgmt, log)
     else:
         interfaces = data_interfaces(mgmt)
-    ports = assign_ports(interfaces, explicit, hardware.Inventory())
+    ports = assign_ports(interfaces, explicit, inventory)
     log("ports: " + (", ".join(f"{p}={b}" for p, b in ports.items()) or "none"))
     return ports
 

@@ -9,6 +9,7 @@ parser and one ifIndex rule in the product.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import random
 import re
@@ -43,39 +44,112 @@ MANAGEMENT_SLOTS: Final = ("MM1", "MM2")
 
 
 @dataclass(frozen=True)
+class Media:
+    """A kind of front port a zl module carries: how `show interfaces brief` types it (blank for
+    a transceiver slot holding nothing), how ENTITY-MIB describes it, its nominal speed (IF-MIB)
+    and whether it takes a transceiver."""
+
+    brief_type: str
+    entity_descr: str
+    speed: int
+    transceiver: bool = False
+
+
+GIGABIT: Final = 1_000_000_000
+TEN_GIGABIT: Final = 10_000_000_000
+COPPER_GIG: Final = Media("100/1000T", "100/1000BASE-T Port", GIGABIT)
+COPPER_FAST: Final = Media("10/100TX", "10/100BASE-TX Port", 100_000_000)
+COPPER_10G: Final = Media("10GbE-T", "10GBASE-T Port", TEN_GIGABIT)
+SFP: Final = Media("", "1000BASE-X SFP Port", GIGABIT, transceiver=True)
+SFP_PLUS: Final = Media("", "10GbE SFP+ Port", TEN_GIGABIT, transceiver=True)
+X2: Final = Media("10GbE-GEN", "10GbE X2 Port", TEN_GIGABIT, transceiver=True)
+CX4: Final = Media("10GbE-CX4", "10GbE CX4 Port", TEN_GIGABIT)
+
+
+class PoE(enum.Enum):
+    """Power over Ethernet a module's copper ports give: none, 802.3af, or 802.3at (PoE+)."""
+
+    NONE = "none"
+    AF = "802.3af"
+    AT = "802.3at"
+
+
+@dataclass(frozen=True)
 class ModuleType:
-    """An interface-module product; `port_types`: the `show interfaces brief` Type per port."""
+    """An interface-module product: `show modules` text, its ports' media in port order, which
+    of them give power, and its arc under the zl module node of HP-ICF-OID where known."""
 
     product: str
     description: str
-    port_types: tuple[str, ...]
+    ports: tuple[Media, ...]
+    poe: PoE = PoE.NONE
+    poe_ports: int = 0
+    """The first `poe_ports` ports give power (the copper ones)."""
+    oid_arc: int | None = None
 
     @property
     def config_name(self) -> str:
         """The lower-case product number used in `module A type j8702a`."""
         return self.product.lower()
 
+    @property
+    def port_types(self) -> tuple[str, ...]:
+        """The `show interfaces brief` Type per port."""
+        return tuple(media.brief_type for media in self.ports)
 
-def _ports(kind: str, count: int) -> tuple[str, ...]:
-    return (kind,) * count
+
+def _ports(media: Media, count: int) -> tuple[Media, ...]:
+    return (media,) * count
 
 
 MODULE_TYPES: Final[dict[str, ModuleType]] = {
     m.product: m
     for m in (
-        ModuleType("J8702A", "HP J8702A 24p Gig-T zl Module", _ports("100/1000T", 24)),
-        ModuleType("J9550A", "HP J9550A 24p Gig-T v2 zl Module", _ports("100/1000T", 24)),
-        ModuleType("J9534A", "HP J9534A 24p Gig-T PoE+ v2 zl Module", _ports("100/1000T", 24)),
-        ModuleType("J8706A", "HP J8706A 24p SFP zl Module", _ports("", 24)),
-        ModuleType(
-            "J8705A",
-            "HP J8705A 20p Gig-T + 4p mini-GBIC zl Module",
-            _ports("100/1000T", 20) + _ports("", 4),
-        ),
-        ModuleType("J8707A", "HP J8707A 4p 10-GbE X2 zl Module", _ports("10GbE-GEN", 4)),
-        ModuleType("J8708A", "HP J8708A 4p 10-GbE CX4 zl Module", _ports("10GbE-CX4", 4)),
+        # zl modules (the first generation; PoE is 802.3af where the copper ports give any).
+        ModuleType("J8702A", "HP J8702A 24p Gig-T zl Module", _ports(COPPER_GIG, 24),
+                   PoE.AF, 24, oid_arc=2),
+        ModuleType("J8705A", "HP J8705A 20p Gig-T + 4p mini-GBIC zl Module",
+                   _ports(COPPER_GIG, 20) + _ports(SFP, 4), PoE.AF, 20, oid_arc=3),
+        ModuleType("J8706A", "HP J8706A 24p SFP zl Module", _ports(SFP, 24), oid_arc=4),
+        ModuleType("J8707A", "HP J8707A 4p 10-GbE X2 zl Module", _ports(X2, 4), oid_arc=5),
+        ModuleType("J8708A", "HP J8708A 4p 10-GbE CX4 zl Module", _ports(CX4, 4), oid_arc=6),
+        ModuleType("J9307A", "HP J9307A 24p Gig-T PoE+ zl Module", _ports(COPPER_GIG, 24),
+                   PoE.AT, 24),
+        ModuleType("J9308A", "HP J9308A 20p Gig-T PoE+/4p SFP zl Module",
+                   _ports(COPPER_GIG, 20) + _ports(SFP, 4), PoE.AT, 20),
+        ModuleType("J9309A", "HP J9309A 4p 10-GbE SFP+ zl Module", _ports(SFP_PLUS, 4)),
+        ModuleType("J9478A", "HP J9478A 24p 10/100 PoE+ zl Module", _ports(COPPER_FAST, 24),
+                   PoE.AT, 24),
+        # v2 zl modules.
+        ModuleType("J9534A", "HP J9534A 24p Gig-T PoE+ v2 zl Module", _ports(COPPER_GIG, 24),
+                   PoE.AT, 24, oid_arc=24),
+        ModuleType("J9535A", "HP J9535A 20p GT PoE+/4p SFP v2 zl Module",
+                   _ports(COPPER_GIG, 20) + _ports(SFP, 4), PoE.AT, 20),
+        ModuleType("J9536A", "HP J9536A 20p GT PoE+/2p SFP+ v2 zl Module",
+                   _ports(COPPER_GIG, 20) + _ports(SFP_PLUS, 2), PoE.AT, 20),
+        ModuleType("J9537A", "HP J9537A 24p SFP v2 zl Module", _ports(SFP, 24)),
+        ModuleType("J9538A", "HP J9538A 8p 10-GbE SFP+ v2 zl Module", _ports(SFP_PLUS, 8)),
+        ModuleType("J9546A", "HP J9546A 8p 10GBASE-T v2 zl Module", _ports(COPPER_10G, 8)),
+        ModuleType("J9547A", "HP J9547A 24p 10/100 PoE+ v2 zl Module", _ports(COPPER_FAST, 24),
+                   PoE.AT, 24),
+        ModuleType("J9548A", "HP J9548A 20p Gig-T/2p SFP+ v2 zl Module",
+                   _ports(COPPER_GIG, 20) + _ports(SFP_PLUS, 2)),
+        ModuleType("J9549A", "HP J9549A 20p Gig-T/4p SFP v2 zl Module",
+                   _ports(COPPER_GIG, 20) + _ports(SFP, 4)),
+        ModuleType("J9550A", "HP J9550A 24p Gig-T v2 zl Module", _ports(COPPER_GIG, 24),
+                   oid_arc=33),
     )
 }
+"""The 8212zl's K.15 interface modules (HP's zl and v2 zl module data sheets: port counts,
+media; the PoE class from HP's PoE/PoE+ Planning and Implementation Guide 2011-09, "Provisioning
+Power for PoE": J8702A and J8705A give PoE, J9307A, J9308A, J9478A, J9534A, J9535A, J9536A and
+J9547A PoE+, the seven PoE+ zl modules of the E8200zl); descriptions as `show modules` prints
+them, at most MODULE_DESCR_WIDTH.
+`oid_arc` None: the product's arc is not in the public HP-ICF-OID excerpts this was built
+from, and ENTITY-MIB answers zeroDotZero for it."""
+
+MODULE_DESCR_WIDTH: Final = 45
+"""The Module Description column of `show modules`."""
 
 MANAGEMENT_MODULE: Final = ("J9092A", "HP J9092A Management Module 8200zl")
 FABRIC_MODULE: Final = ("J9093A", "HP J9093A Fabric Module 8200zl")
@@ -97,6 +171,50 @@ class PortListError(ValueError):
 def module_type_for_config(name: str) -> ModuleType | None:
     """Look up `j8702a` (as written in config) or `J8702A`."""
     return MODULE_TYPES.get(name.upper())
+
+
+def slot_letter(token: str) -> str:
+    """A slot as a config or flag names it: `a`/`A`, or the numbered form K.15 prints for some
+    chassis (`module 1 type j9534a`), 1-12 counting A-L. ValueError for anything else."""
+    if token.upper() in SLOTS:
+        return token.upper()
+    if token.isdigit() and 1 <= int(token) <= len(SLOTS):
+        return SLOTS[int(token) - 1]
+    raise ValueError(token)
+
+
+_MODULE_LINE: Final = re.compile(r"^\s*module\s+(\S+)\s+type\s+(\S+)\s*$",
+                                 re.IGNORECASE | re.MULTILINE)
+
+
+def configured_modules(config_text: str) -> dict[str, str]:
+    """Slot -> product of a config's `module X type jNNNNa` lines that name a slot and a module
+    of this chassis: what a new chassis is built with when a startup config comes with it.
+    Other lines, and module lines the catalog cannot place, are the CLI's to judge."""
+    modules: dict[str, str] = {}
+    for slot, product in _MODULE_LINE.findall(config_text):
+        module = module_type_for_config(product)
+        try:
+            letter = slot_letter(slot)
+        except ValueError:
+            continue
+        if module is not None:
+            modules[letter] = module.product
+    return modules
+
+
+def module_assignment(text: str) -> tuple[str, str]:
+    """`A=J9550A` (--module, PROCURVE_MODULES): a slot and the module it holds."""
+    slot, sep, product = text.partition("=")
+    module = module_type_for_config(product)
+    try:
+        letter = slot_letter(slot)
+    except ValueError:
+        raise ValueError(f"invalid module {text!r}: no slot {slot!r} (A-L or 1-12)") from None
+    if not sep or module is None:
+        raise ValueError(f"invalid module {text!r}: the 8212zl knows no module {product!r} "
+                         f"(one of {', '.join(MODULE_TYPES)})")
+    return letter, module.product
 
 
 HP_OUI: Final = "001871"
@@ -149,16 +267,19 @@ class Inventory:
     (until `insert`), across chassis restarts, as a module removed from the box."""
 
     @classmethod
-    def generate(cls, seed: str | None = None) -> Inventory:
+    def generate(cls, seed: str | None = None,
+                 modules: dict[str, str] | None = None) -> Inventory:
         """A new chassis: base MAC and serials drawn at random, so that every node of a lab is
         a different switch even where all their data directories are `/flash`; or derived
-        from `seed` when a lab must come out the same on every deploy."""
+        from `seed` when a lab must come out the same on every deploy. `modules`: the
+        interface modules it holds, else the factory's two."""
         rng = random.Random(seed) if seed is not None else random.SystemRandom()
         mac = f"{HP_OUI}-{rng.randrange(0x1000000):06x}"
         serial = f"SG{rng.randrange(700, 999)}{rng.choice('ABCDEFGH')}{rng.randrange(10**4, 10**5)}"
-        slots = list(DEFAULT_MODULES) + list(MANAGEMENT_SLOTS) + ["FM1", "FM2", "SSM"]
+        installed = dict(DEFAULT_MODULES) if modules is None else dict(modules)
+        slots = sorted(installed) + list(MANAGEMENT_SLOTS) + ["FM1", "FM2", "SSM"]
         serials = {s: f"SG{rng.randrange(700, 999)}ZL{rng.randrange(1000, 9999)}" for s in slots}
-        return cls(dict(DEFAULT_MODULES), mac, serial, serials)
+        return cls(installed, mac, serial, serials)
 
     def ports(self) -> list[str]:
         """Every port name in slot order: A1..A24, B1..."""
@@ -167,12 +288,16 @@ class Inventory:
             product = self.modules.get(slot)
             if product is None:
                 continue
-            names.extend(f"{slot}{n}" for n in range(1, len(MODULE_TYPES[product].port_types) + 1))
+            names.extend(f"{slot}{n}" for n in range(1, len(MODULE_TYPES[product].ports) + 1))
         return names
 
-    def port_type(self, port: str) -> str:
+    def port_media(self, port: str) -> Media:
         slot, number = split_port(port)
-        return MODULE_TYPES[self.modules[slot]].port_types[number - 1]
+        return MODULE_TYPES[self.modules[slot]].ports[number - 1]
+
+    def port_type(self, port: str) -> str:
+        """The `show interfaces brief` Type of an installed port."""
+        return self.port_media(port).brief_type
 
     def has_port(self, port: str) -> bool:
         try:
@@ -180,7 +305,12 @@ class Inventory:
         except PortListError:
             return False
         product = self.modules.get(slot)
-        return product is not None and number <= len(MODULE_TYPES[product].port_types)
+        return product is not None and number <= len(MODULE_TYPES[product].ports)
+
+
+FULL_CHASSIS: Final = Inventory(modules=dict.fromkeys(SLOTS, "J8702A"))
+"""Every port a zl slot can hold: --port is read before the chassis knows its modules, which
+then refuses a port its own modules lack (chassis/start.py)."""
 
 
 def split_port(name: str) -> tuple[str, int]:
@@ -302,12 +432,11 @@ Please register your products now at:  www.ProCurve.com
 """What the switch paints after login, before `Press any key to continue`."""
 
 SYS_DESCR: Final = (
-    f"{PRODUCT_LINE}, revision {SOFTWARE_REVISION}, ROM {ROM_VERSION} "
-    "(/ws/swbuildm/rel_ukiah_qaoff/code/build/btm(swbuildm_rel_ukiah_qaoff_rel_ukiah))"
-)
+    f"{PRODUCT_LINE}, revision {SOFTWARE_REVISION}, ROM {ROM_VERSION} ({IMAGE_STAMP[0]})")
 """sysDescr.0 and the LLDP system description. Builds before the HP rebranding wrote
 `ProCurve J8697A Switch 5406zl, revision K.15.04.0007, ROM K.15.13 (/sw/code/build/btm(K_15_04))`
 (a real walk); late K.15 and K.16 builds write `HP J8715A Switch 8212zl, revision ...,
-ROM K.15.30 (/ws/swbuildm/...)`, as the banner of this K.15.16 does. napalm's model is the text
+ROM K.15.30 (/ws/swbuildm/...)`, as the banner of this K.15.16 does. The build path is the
+image stamp `show version` prints: one build string everywhere. napalm's model is the text
 before ", "; ntc-templates read the product number after `HP`."""
 SYS_OBJECT_ID: Final = "1.3.6.1.4.1.11.2.3.7.11.72"

@@ -114,6 +114,16 @@ def _wired(items: list[tuple[str, str]]) -> dict[str, str]:
     return ports
 
 
+def _installed(items: list[tuple[str, str]]) -> dict[str, str]:
+    """Slot -> module; a slot given two modules is a usage error, as a port wired twice is."""
+    modules: dict[str, str] = {}
+    for slot, product in items:
+        if slot in modules:
+            raise UsageError(f"slot {slot} is given two modules")
+        modules[slot] = product
+    return modules
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     try:
@@ -124,6 +134,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         setattr(args, name, value)
     if args.command == "run":
         args.ports = _wired(args.ports)
+        args.modules = _installed(args.modules)
         tcp = [args.ssh_port, args.telnet_port]
         if tcp[0] == tcp[1] != 0:
             raise UsageError(f"SSH and telnet cannot share port {tcp[0]}")
@@ -142,12 +153,16 @@ def run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     if args.auto_ports:
         from emulator.chassis.console import announce
+        from emulator.chassis.start import expected_modules
         from emulator.container import auto_ports
+        from emulator.hardware import Inventory
         from emulator.labnode import INTFS_VARIABLE
 
+        modules = expected_modules(Path(args.data_dir), args.modules, args.startup_config)
         try:
             args.ports = auto_ports(args.ports, args.mgmt_interface,
-                                    os.environ.get(INTFS_VARIABLE), announce)
+                                    os.environ.get(INTFS_VARIABLE), announce,
+                                    Inventory(modules=modules))
         except ValueError as exc:
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return USAGE_ERROR

@@ -60,7 +60,7 @@ def hostname(text: str) -> str:
 def port_assignment(text: str) -> tuple[str, str]:
     from emulator.portspec import parse_port_assignment
 
-    port, backend = parse_port_assignment(text, hardware.Inventory())
+    port, backend = parse_port_assignment(text, hardware.FULL_CHASSIS)
     return port, str(backend)
 
 
@@ -149,6 +149,12 @@ OPTIONS: Final[tuple[Option, ...]] = (
            metavar="FILE", default=None, shown_default="factory default", parse=startup_file,
            help=f"ProCurve config text that becomes the startup config on {FIRST_BOOT}; later "
            "starts boot what `write memory` saved"),
+    Option(dest="modules", flag="--module", env="PROCURVE_MODULES", metavar="SLOT=MODULE",
+           default=None, shown_default="the startup config's module lines, else A and B J8702A",
+           parse=hardware.module_assignment, repeat=True,
+           help="an interface module in a slot, e.g. A=J9550A (slots A-L or 1-12; any zl or "
+           f"v2 zl module of K.15); the chassis holds exactly these; {FIRST_BOOT} (a new data "
+           "dir); the variable takes a space- or comma-separated list"),
     Option(dest="ports", flag="--port", env="PROCURVE_PORTS", metavar="PORT=BACKEND",
            default=None, shown_default="none", parse=port_assignment, repeat=True,
            help="wire a port: A1=tap:NAME, A1=afpacket:IFNAME or A1=udp:LPORT:RHOST:RPORT; "

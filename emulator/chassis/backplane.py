@@ -64,6 +64,8 @@ class ChassisOptions:
     """Text of --startup-config; seeds the active module's flash on first boot only."""
     ports: dict[str, str]
     """Port name -> back-end spec, already validated."""
+    modules: dict[str, str]
+    """--module: slot -> product of a new chassis' interface modules; empty for the config's."""
     mgmt_netns: str
     """Where the in-band IP stack lives (emulator/inband.py)."""
 

@@ -27,19 +27,40 @@ from emulator.ipc import wire
 from emulator.labnode import chassis_identity
 
 
-def prepare_data_dir(data_dir: Path) -> hardware.Inventory:
+def first_modules(modules: dict[str, str], startup_config: str | None) -> dict[str, str] | None:
+    """The interface modules a new chassis holds: --module's, else the startup config's
+    `module X type` lines (the chassis is what the config says), else the factory's (None)."""
+    return dict(modules) if modules else hardware.configured_modules(startup_config or "") or None
+
+
+def expected_modules(data_dir: Path, modules: dict[str, str],
+                     startup_config: str | None) -> dict[str, str]:
+    """The modules the chassis will hold once its data dir is prepared (what --auto-ports maps
+    interfaces onto before it starts): a kept data dir's, else the first boot's."""
+    if (data_dir / CHASSIS_FILE).exists():
+        return read_inventory(data_dir).modules
+    return first_modules(modules, startup_config) or dict(hardware.DEFAULT_MODULES)
+
+
+def prepare_data_dir(data_dir: Path, modules: dict[str, str] | None = None) -> hardware.Inventory:
     """First start builds the chassis: an inventory of its own (labnode.chassis_identity
-    says how it is drawn; the flash keeps it), blank flashes."""
+    says how it is drawn; the flash keeps it) holding `modules`, blank flashes. Later starts
+    keep the stored hardware."""
     private_dir(data_dir)
     path = data_dir / CHASSIS_FILE
     identity = chassis_identity(os.environ)
     stored = read_inventory(data_dir) if path.exists() else None
-    inventory = identity.apply(stored or hardware.Inventory.generate(identity.seed))
+    inventory = identity.apply(stored or hardware.Inventory.generate(identity.seed, modules))
     if inventory != stored:
         write_inventory(data_dir, inventory)
     for slot in hardware.MANAGEMENT_SLOTS:
         Flash.for_slot(data_dir, slot).format()
     return inventory
+
+
+def modules_text(inventory: hardware.Inventory) -> str:
+    """`A=J8702A B=J8702A`: what a refusal names so the user sees which hardware decided."""
+    return " ".join(f"{slot}={product}" for slot, product in sorted(inventory.modules.items()))
 
 
 async def serve(chassis: Chassis) -> None:
@@ -96,13 +117,20 @@ def run(options: ChassisOptions) -> int:
     signal.signal(signal.SIGINT, _stop_before_the_loop)
     console = claim_stdio()
     try:
-        prepare_data_dir(options.data_dir)
+        inventory = prepare_data_dir(options.data_dir,
+                                     first_modules(options.modules, options.startup_config))
         lock = _lock(options.data_dir)
     except OSError as exc:
         announce(f"cannot use data dir {options.data_dir}: {exc.strerror or exc}")
         return 1
     except ChassisError as exc:
         announce(str(exc))
+        return 1
+    absent = [port for port in options.ports if not inventory.has_port(port)]
+    if absent:
+        lock.close()
+        announce(f"cannot wire {', '.join(absent)}: no such port on this chassis' modules "
+                 f"({modules_text(inventory)})")
         return 1
     with lock:
         chassis = Chassis(options, console)

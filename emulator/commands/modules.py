@@ -1,6 +1,10 @@
-"""`module <slot> type <module-type>`: the interface module a slot is configured for. The
-hardware wins over the config: a line naming another module, or an empty slot, is refused
-with the switch's message, and the slot keeps what is installed."""
+"""`module <slot> type <module-type>`: the interface module a slot is configured for, the slot
+by letter or by the number K.15 prints for some chassis. The hardware wins over the config: a
+line naming another module, or an empty slot, is refused with the switch's message, and the
+slot keeps what is installed (HP's zl module guides: a module of another type in a slot needs
+a reboot and may need the switch reconfigured; the configuration of a slot applies to a module
+of the same type only). A new chassis is built from its startup config's lines, so they agree
+(chassis/start.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import CliError, Command, Level, Where
-from emulator.hardware import SLOTS, ModuleType, module_type_for_config
+from emulator.hardware import SLOTS, ModuleType, module_type_for_config, slot_letter
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -19,14 +23,13 @@ MODULE_MISMATCH: Final = "Module {slot} type mismatch: {configured} configured, 
 
 @dataclass(frozen=True)
 class Slot:
-    """A chassis slot letter, `a` or `A`."""
+    """A chassis slot: its letter, `a` or `A`, or the number K.15 prints for some chassis
+    (`module 1 type j9534a` is slot A)."""
 
     placeholder: str = "<" + SLOTS[0] + "-" + SLOTS[-1] + ">"
 
     def parse(self, token: str) -> str:
-        if token.upper() not in SLOTS:
-            raise ValueError(token)
-        return token.upper()
+        return slot_letter(token)
 
 
 @dataclass(frozen=True)

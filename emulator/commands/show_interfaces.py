@@ -21,6 +21,8 @@ PORT_MODES: Final[dict[str, tuple[str, str, str]]] = {
     "100/1000T": ("1000FDx", "MDIX", "Auto"),
     "10GbE-GEN": ("10GigFD", "NA", "NA"),
     "10GbE-CX4": ("10GigFD", "NA", "NA"),
+    "10/100TX": ("100FDx", "MDIX", "Auto"),
+    "10GbE-T": ("10GigFD", "MDIX", "Auto"),
     "": (".", "", ""),
 }
 """Port type -> (Mode, MDI when up, MDI when down); "" is an empty transceiver slot."""

@@ -176,7 +176,8 @@ def render_modules(device: Device) -> str:
         f"Serial Number:   {inventory.serial}",
         "",
         MODULES_HEADER,
-        *(f"  {slot:<5} {text:<45} {serials.get(slot, ''):<16} {status}"
+        *(f"  {slot:<5} {text:<{hardware.MODULE_DESCR_WIDTH}} {serials.get(slot, ''):<16} "
+          f"{status}"
           for slot, text, status in rows),
     ])
 

@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ports = dict(parse_port_assignment(p) for p in args.port)
+    ports = dict(parse_port_assignment(p, hardware.FULL_CHASSIS) for p in args.port)
     fabric = Fabric(ports, hardware.MAC_AGE_DEFAULT, args.mgmt_netns,
                     hardware.mac_bytes(args.base_mac), PROFILES[args.timing].lldp_interval)
     fabric.open()

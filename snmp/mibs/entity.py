@@ -35,16 +35,17 @@ VENDOR_TYPES: Final = {
     "J9092A": (*HP_OID, 1), "J9093A": (*HP_OID, 2), "J9095A": (*HP_OID, 3),
 }
 """hpManagementModuleJ9092A / hpFabricModuleJ9093A / the system support module under
-hpSwitchJ9091A in HP-ICF-OID; interface modules use ZL_MODULE_TYPES."""
-ZL_MODULE_TYPES: Final = {
-    "J8702A": 2, "J9550A": 33, "J9534A": 24, "J8706A": 4, "J8705A": 3, "J8707A": 5,
-    "J8708A": 6,
-}
-"""Interface module product -> arc under hpEtherSwitch 50 (the zl module node)."""
+hpSwitchJ9091A in HP-ICF-OID; interface modules use module_vendor_type."""
 ZL_MODULE_NODE: Final = (1, 3, 6, 1, 4, 1, 11, 2, 3, 7, 11, 50)
+"""hpEtherSwitch 50, the zl module node: a module's vendor type is its catalog arc under it."""
 NULL_OID: Final = (0, 0)
-PORT_DESCR: Final = {"100/1000T": "100/1000BASE-T Port", "": "1000BASE-X SFP Port",
-                     "10GbE-GEN": "10GbE X2 Port", "10GbE-CX4": "10GbE CX4 Port"}
+
+
+def module_vendor_type(product: str) -> Oid:
+    """An interface module's OID under the zl module node, or zeroDotZero (ENTITY-MIB's
+    "unknown") for a module whose arc the catalog does not hold."""
+    arc = hardware.MODULE_TYPES[product].oid_arc
+    return NULL_OID if arc is None else (*ZL_MODULE_NODE, arc)
 
 # EntityStandbyStatus / admin / oper / usage (ENTITY-STATE-TC-MIB)
 STANDBY: Final = {ModuleStatus.ACTIVE: 4, ModuleStatus.STANDBY: 2}
@@ -117,11 +118,11 @@ def entities(snap: Snapshot) -> Iterator[tuple[int, Entity]]:
         kind = hardware.MODULE_TYPES[installed]
         module_index = PHYSICAL_INDEX["module"] + pos
         yield module_index, _module(installed, kind.description, slot, snap, container, 1,
-                                    (*ZL_MODULE_NODE, ZL_MODULE_TYPES[installed]))
-        for number, port_type in enumerate(kind.port_types, 1):
+                                    module_vendor_type(installed))
+        for number, media in enumerate(kind.ports, 1):
             port = f"{slot}{number}"
             yield PHYSICAL_INDEX["port"] + hardware.if_index(port), Entity(
-                f"HP {PORT_DESCR[port_type]}", NULL_OID, module_index, PORT, number,
+                f"HP {media.entity_descr}", NULL_OID, module_index, PORT, number,
                 f"Port {port}")
 
 

@@ -21,7 +21,7 @@ from snmp.mib import (
     scalars,
     timeticks,
 )
-from snmp.mibs.entity import ZL_MODULE_NODE, ZL_MODULE_TYPES
+from snmp.mibs.entity import module_vendor_type
 
 HPICF_CHASSIS: Final = (1, 3, 6, 1, 4, 1, 11, 2, 14, 11, 1, 2)
 SLOT_ENTRY: Final = (*HPICF_CHASSIS, 3, 1)
@@ -89,7 +89,7 @@ TABLES: Final = (
     Table(SLOT_ENTRY, (
         Column(1, "hpicfSlotIndex", lambda r: integer(r[0])),
         Column(2, "hpicfSlotObjectId",
-               lambda r: object_id((*ZL_MODULE_NODE, ZL_MODULE_TYPES[r[1]]))),
+               lambda r: object_id(module_vendor_type(r[1]))),
         Column(3, "hpicfSlotLastChange", lambda r: timeticks(0)),
         Column(4, "hpicfSlotDescr",
                lambda r: octets(hardware.MODULE_TYPES[r[1]].description)),

@@ -43,9 +43,6 @@ PORT_MTU: Final = 1526
 """What ProCurve reports for ports (a real walk); VLAN interfaces report 1500."""
 VLAN_MTU: Final = 1500
 UP, DOWN, TESTING = 1, 2, 3
-SPEEDS: Final = {"10GbE-GEN": 10_000_000_000, "10GbE-CX4": 10_000_000_000}
-"""Nominal speed by `show interfaces brief` port type; anything else is a gigabit port."""
-GIGABIT: Final = 1_000_000_000
 NULL_OID: Final = (0, 0)
 
 
@@ -68,7 +65,7 @@ class PortRow:
 
     @property
     def speed(self) -> int:
-        return SPEEDS.get(self.snap.device.inventory.port_type(self.port), GIGABIT)
+        return self.snap.device.inventory.port_media(self.port).speed
 
     @property
     def mac(self) -> bytes:

@@ -16,6 +16,7 @@ import asyncssh
 import psutil  # type: ignore[import-untyped]
 import pytest
 
+from emulator import hardware
 from emulator import testing as harness
 from emulator.testing import eventually
 
@@ -257,3 +258,68 @@ def test_every_chassis_on_the_same_data_path_is_its_own(
     fixed = prepare_data_dir(data)
     assert fixed.base_mac == "001871-aabbcc" and fixed.serial == second.serial
     assert json.loads((data / "chassis.json").read_text())["base_mac"] == "001871-aabbcc"
+
+
+def test_a_new_chassis_holds_the_modules_its_config_or_flags_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a new data dir the startup config's module lines (lettered or numbered) build the
+    chassis, --module wins over them, and a kept chassis keeps its hardware."""
+    from emulator.chassis.start import first_modules, prepare_data_dir
+
+    monkeypatch.delenv("PROCURVE_BASE_MAC", raising=False)
+    monkeypatch.delenv("PROCURVE_SERIAL", raising=False)
+    config = 'hostname "core"\nmodule 1 type j9534a\nmodule C type j9538a\n'
+    assert first_modules({}, config) == {"A": "J9534A", "C": "J9538A"}
+    assert first_modules({"B": "J9550A"}, config) == {"B": "J9550A"}
+    assert first_modules({}, 'hostname "core"\n') is None
+    assert first_modules({}, None) is None
+    data = tmp_path / "flash"
+    built = prepare_data_dir(data, first_modules({}, config))
+    assert built.modules == {"A": "J9534A", "C": "J9538A"}
+    stored = json.loads((data / "chassis.json").read_text())
+    assert stored["modules"] == {"A": "J9534A", "C": "J9538A"}
+    assert prepare_data_dir(data, {"B": "J9550A"}).modules == built.modules
+    assert prepare_data_dir(tmp_path / "factory").modules == {"A": "J8702A", "B": "J8702A"}
+
+
+
+def test_auto_ports_map_onto_the_modules_the_chassis_will_hold(tmp_path: Path) -> None:
+    """--auto-ports runs before the data dir is prepared: it must see the same modules."""
+    from emulator.chassis.start import expected_modules, first_modules, prepare_data_dir
+    from emulator.container import assign_ports
+
+    data = tmp_path / "flash"
+    config = "module 1 type j8707a\nmodule 2 type j9538a\n"
+    assert expected_modules(data, {}, None) == {"A": "J8702A", "B": "J8702A"}
+    assert expected_modules(data, {"C": "J9550A"}, config) == {"C": "J9550A"}
+    planned = expected_modules(data, {}, config)
+    ports = assign_ports([f"eth{n}" for n in range(1, 7)], {},
+                         hardware.Inventory(modules=planned))
+    assert list(ports) == ["A1", "A2", "A3", "A4", "B1", "B2"]
+    prepare_data_dir(data, first_modules({}, config))
+    assert expected_modules(data, {"C": "J9550A"}, None) == planned  # kept hardware
+
+
+def test_a_startup_config_for_a_mixed_chassis_boots_whole(
+        chassis_factory: Any, tmp_path: Path) -> None:
+    """A real process on a new data dir: the config's module lines build the chassis, so none
+    of them is refused, its ports can be wired, and the saved inventory is that hardware."""
+    config = tmp_path / "startup.cfg"
+    config.write_text('hostname "mixed"\nmodule 1 type j9536a\nmodule 3 type j9538a\n'
+                      "vlan 1\n   name \"DEFAULT_VLAN\"\n   untagged A1-A22,C1-C8\n   exit\n")
+    running = chassis_factory.start("--startup-config", str(config),
+                                    "--port", "C8=udp:40010:127.0.0.1:40011")
+    assert "startup-config line" not in running.stderr()
+    assert "mixed ready:" in running.stderr()
+    assert [p["port"] for p in running.status()["ports"]] == ["C8"], running.stderr()
+    stored = json.loads((running.data_dir / "chassis.json").read_text())
+    assert stored["modules"] == {"A": "J9536A", "C": "J9538A"}
+
+
+def test_a_port_the_modules_do_not_have_is_refused_at_start(chassis_factory: Any) -> None:
+    running = chassis_factory.start("--module", "A=J8707A", "--port", "A5=tap:x", wait=False)
+    assert running.process.wait(timeout=harness.STOP_DEADLINE) == 1
+    running.stopped = True
+    lines = running.stderr().splitlines()
+    assert lines == ["procurve-emu: cannot wire A5: no such port on this chassis' modules "
+                     "(A=J8707A)"], lines

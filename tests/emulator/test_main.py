@@ -31,7 +31,11 @@ BAD = [
     ["run", "--startup-config", "/nonexistent/startup"],
     ["run", "--port", "A1"],
     ["run", "--port", "A25=tap:x"],
-    ["run", "--port", "C1=tap:x"],
+    ["run", "--module", "A=J9999A"],
+    ["run", "--module", "M=J8702A"],
+    ["run", "--module", "13=J8702A"],
+    ["run", "--module", "A"],
+    ["run", "--module", "A=J8702A", "--module", "a=J9550A"],
     ["run", "--port", "Q1=tap:x"],
     ["run", "--port", "A1=vde:x"],
     ["run", "--port", "A1=tap:"],
@@ -95,6 +99,7 @@ def test_environment_mirrors_every_flag(
         "PROCURVE_STARTUP_CONFIG": str(config),
         "PROCURVE_PORTS": "a1=tap:lab1, A2=afpacket:eth1  B24=udp:5000:10.0.0.2:5001",
         "PROCURVE_MGMT_NETNS": "self",
+        "PROCURVE_MODULES": "a=j9550a, 3=J9538A  L=J8705A",
     }.items():
         monkeypatch.setenv(name, value)
     args = main.parse_args(["run"])
@@ -105,6 +110,7 @@ def test_environment_mirrors_every_flag(
     assert args.ports == {"A1": "tap:lab1", "A2": "afpacket:eth1",
                           "B24": "udp:5000:10.0.0.2:5001"}
     assert args.mgmt_netns == "self"
+    assert args.modules == {"A": "J9550A", "C": "J9538A", "L": "J8705A"}
     assert main.parse_args(["status"]).data_dir == tmp_path / "d"
 
 
@@ -114,12 +120,15 @@ def test_flags_win_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROCURVE_PORTS", "A1=tap:fromenv")
     args = main.parse_args(["run", "--ssh-port", "3022", "--port", "A3=tap:flag"])
     assert (args.ssh_port, args.timing, args.ports) == (3022, "real", {"A3": "tap:flag"})
+    monkeypatch.setenv("PROCURVE_MODULES", "A=J9550A")
+    assert main.parse_args(["run", "--module", "b=j9534a"]).modules == {"B": "J9534A"}
 
 
 @pytest.mark.parametrize("name,value", [
     ("PROCURVE_SSH_PORT", "abc"),
     ("PROCURVE_TIMING", "slow"),
     ("PROCURVE_PORTS", "A1=tap:x Z9=tap:y"),
+    ("PROCURVE_MODULES", "A=J8702A B=J4820A"),
     ("PROCURVE_HOSTNAME", "a" * 40),
     ("PROCURVE_BASE_MAC", "01:00:5e:00:00:01"),  # multicast
     ("PROCURVE_BASE_MAC", "001871-c3"),

@@ -24,10 +24,15 @@ from snmp.agent import Agent, start_agent
 
 
 @pytest.fixture
-def device(tmp_path: Path) -> Device:
+def inventory() -> Inventory:
+    """Twelve slots full; a test parametrizes `inventory` to boot other hardware."""
+    return Inventory(modules=dict.fromkeys(SLOTS, "J8702A") | {"C": "J8707A"})
+
+
+@pytest.fixture
+def device(tmp_path: Path, inventory: Inventory) -> Device:
     flash = Flash(tmp_path / "mm1")
     flash.format()
-    inventory = Inventory(modules=dict.fromkeys(SLOTS, "J8702A") | {"C": "J8707A"})
     booted, errors = Device.boot(inventory, flash, PROFILES["fast"], EventLog(),
                                  replay=startup_replay())
     assert errors == []

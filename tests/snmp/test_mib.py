@@ -9,9 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator import hardware
+from emulator.commands.show_system import render_version
 from emulator.config.model import Community, CommunityAccess, SwitchConfig
 from emulator.config.render import render_config
 from emulator.device import Device, LldpNeighbor, MacEntry
+from emulator.hardware import Inventory
 from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
 from snmp import ber
 from snmp.ber import Oid, Value
@@ -41,6 +44,14 @@ LLDP_REM_CAP_SUPPORTED = parse_oid("1.0.8802.1.1.2.1.4.1.1.11")
 LLDP_REM_CAP_ENABLED = parse_oid("1.0.8802.1.1.2.1.4.1.1.12")
 Q_FDB_PORT = parse_oid("1.3.6.1.2.1.17.7.1.2.2.1.2")
 FDB_PORT = parse_oid("1.3.6.1.2.1.17.4.3.1.2")
+SYS_DESCR = parse_oid("1.3.6.1.2.1.1.1")
+IF_SPEED = parse_oid("1.3.6.1.2.1.2.2.1.5")
+ENT_DESCR = parse_oid("1.3.6.1.2.1.47.1.1.1.1.2")
+ENT_VENDOR_TYPE = parse_oid("1.3.6.1.2.1.47.1.1.1.1.3")
+ENT_CLASS = parse_oid("1.3.6.1.2.1.47.1.1.1.1.5")
+MIXED = Inventory(modules={"A": "J9536A", "C": "J9538A", "F": "J9547A", "H": "J9546A",
+                           "L": "J8702A"})
+"""v2 zl modules of every port kind beside a zl one."""
 
 
 def walk(device: Device, root: Oid) -> dict[Oid, Value]:
@@ -261,3 +272,43 @@ def test_lldp_remote_ids_keep_the_subtypes_they_came_with(device: Device) -> Non
     assert table[(4, 0, 6, 1)] == Value(ber.INTEGER, 7)
     assert table[(5, 0, 6, 1)] == Value(ber.OCTET_STRING, b"0011223344bb")
     assert table[(7, 0, 6, 1)] == Value(ber.OCTET_STRING, b"001122334455")
+
+
+def test_sys_descr_names_the_build_show_version_prints(device: Device) -> None:
+    """The issue's inconsistency: sysDescr named another build than `show version`."""
+    stamp = render_version(device).split("\n")[1].removeprefix("Image stamp:").strip()
+    descr = walk(device, SYS_DESCR)[(0,)].data
+    assert descr == (f"HP J8715A Switch 8212zl, revision {hardware.SOFTWARE_REVISION}, "
+                     f"ROM {hardware.ROM_VERSION} ({stamp})").encode()
+
+
+@pytest.mark.parametrize("inventory", [MIXED])
+def test_if_mib_follows_the_inventory(device: Device) -> None:
+    speeds = {index: value.data for (index,), value in walk(device, IF_SPEED).items()
+              if index < hardware.VLAN_IF_INDEX_BASE}
+    assert len(speeds) == 22 + 8 + 24 + 8 + 24
+    assert [speeds[hardware.if_index(p)] for p in ("A1", "A21", "C1", "F1", "H1", "L24")] == [
+        10**9, 4294967295, 4294967295, 10**8, 4294967295, 10**9]
+    assert (hardware.if_index("A23"),) not in walk(device, IF_DESCR)
+    high = walk(device, IF_HIGH_SPEED)
+    assert [high[(hardware.if_index(p),)].data for p in ("A21", "C8", "H8", "F24")] == [
+        10_000, 10_000, 10_000, 100]
+
+
+@pytest.mark.parametrize("inventory", [MIXED])
+def test_entity_mib_follows_the_inventory(device: Device) -> None:
+    descr = {index: v.data.decode() for (index,), v in walk(device, ENT_DESCR).items()}
+    vendor = {index: v.data for (index,), v in walk(device, ENT_VENDOR_TYPE).items()}
+    modules = [text for text in descr.values() if text.endswith(" zl Module")]
+    assert modules == [hardware.MODULE_TYPES[p].description
+                       for p in ("J9536A", "J9538A", "J9547A", "J9546A", "J8702A")]
+    ports = {index - 100: text for index, text in descr.items()
+             if index > 100 and text.endswith(" Port")}
+    assert len(ports) == 22 + 8 + 24 + 8 + 24
+    assert [ports[hardware.if_index(p)] for p in ("A1", "A21", "C1", "F1", "H1")] == [
+        "HP 100/1000BASE-T Port", "HP 10GbE SFP+ Port", "HP 10GbE SFP+ Port",
+        "HP 10/100BASE-TX Port", "HP 10GBASE-T Port"]
+    module_oids = {descr[i]: vendor[i] for i in descr if descr[i].endswith(" zl Module")}
+    assert module_oids[hardware.MODULE_TYPES["J8702A"].description] == parse_oid(
+        "1.3.6.1.4.1.11.2.3.7.11.50.2")
+    assert module_oids[hardware.MODULE_TYPES["J9536A"].description] == (0, 0)

@@ -126,10 +126,16 @@ class NetmikoStub:
 
 
 @pytest.fixture
-def device(tmp_path: Path) -> Device:
+def inventory() -> Inventory:
+    """The factory chassis; a test parametrizes `inventory` to boot other hardware."""
+    return Inventory()
+
+
+@pytest.fixture
+def device(tmp_path: Path, inventory: Inventory) -> Device:
     flash = Flash(tmp_path / "mm1")
     flash.format()
-    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog(),
+    booted, errors = Device.boot(inventory, flash, PROFILES["fast"], EventLog(),
                                  replay=startup_replay())
     assert errors == []
     return booted

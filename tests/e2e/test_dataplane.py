@@ -115,6 +115,10 @@ def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) 
         server = subprocess.Popen(["ip", "netns", "exec", hosts["v2"].ns, "iperf3", "-s", "-1"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
+            eventually(lambda: subprocess.run(  # a client before the listen is refused at once
+                ["ip", "netns", "exec", hosts["v2"].ns, "ss", "-Hltn", "sport = :5201"],
+                capture_output=True, text=True, check=True).stdout.strip(), 10,
+                "iperf3's server to listen", poll=0.05)
             sent = subprocess.run(["ip", "netns", "exec", hosts["v1"].ns, "iperf3", "-c",
                                    hosts["v2"].address, "-n", "8M", "--connect-timeout", "3000",
                                    "-J"], capture_output=True, text=True, timeout=60)

@@ -20,6 +20,8 @@ FAMILIES: Final = (
     "running_config",
     "show_system",
     "show_interfaces",
+    "show_ports",
+    "show_environment",
     "vlan",
     "mac_address",
     "clock",

@@ -23,7 +23,8 @@ from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
 FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
-            "snmp_server", "snmpv3", "running_config", "modules", "clock")
+            "snmp_server", "snmpv3", "running_config", "modules", "clock", "show_ports",
+            "show_environment")
 """The families these tests drive (the session commands and the SNMP-walking ones have
 their own tests)."""
 

@@ -22,6 +22,7 @@ FAMILIES: Final = (
     "show_interfaces",
     "show_ports",
     "show_environment",
+    "show_tech",
     "vlan",
     "mac_address",
     "clock",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from emulator.cli.grammar import PORT_LIST, Command
+from emulator.cli.grammar import PORT_LIST, Command, Level
 from emulator.commands.format import SHOW_HELP, installed_ports, yes_no
 from emulator.commands.show_interfaces import settings
 from emulator.commands.vlan import STATUS, VLANS_HEADER, VOICE
@@ -106,5 +106,5 @@ ROWS: tuple[Command, ...] = (
             params={"port-list": PORT_LIST}),
     Command("show interfaces transceiver [<port-list>] [detail]", show_transceivers,
             params={"port-list": PORT_LIST}),
-    Command("show tech transceivers", show_transceivers),
+    Command("show tech transceivers", show_transceivers, level=Level.MANAGER),
 )

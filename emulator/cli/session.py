@@ -110,6 +110,9 @@ class CliSession:
     def hang_up(self) -> None:
         self._closing = True
 
+    def history(self) -> list[str]:
+        return self.editor.history[:-1]
+
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:
         """Logged and delayed when refused; the `login.NUM_ATTEMPTS`-th refusal in a row ends the

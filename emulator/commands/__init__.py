@@ -23,6 +23,7 @@ FAMILIES: Final = (
     "show_ports",
     "show_environment",
     "show_tech",
+    "show_session",
     "vlan",
     "mac_address",
     "clock",

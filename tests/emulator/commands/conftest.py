@@ -24,7 +24,7 @@ from emulator.timing import PROFILES
 
 FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
             "snmp_server", "snmpv3", "running_config", "modules", "clock", "show_ports",
-            "show_environment", "show_tech")
+            "show_environment", "show_tech", "show_session")
 """The families these tests drive (the session commands and the SNMP-walking ones have
 their own tests)."""
 
@@ -35,6 +35,7 @@ class FakeSession:
     def __init__(self) -> None:
         self.modes: list[Mode] = [EXEC]
         self.emitted: list[str] = []
+        self.typed: list[str] = []
         self._level = Level.MANAGER
 
     @property
@@ -87,6 +88,9 @@ class FakeSession:
 
     def hang_up(self) -> None:
         pass
+
+    def history(self) -> list[str]:
+        return list(self.typed)
 
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:

@@ -24,6 +24,7 @@ FAMILIES: Final = (
     "show_environment",
     "show_tech",
     "show_session",
+    "clear",
     "vlan",
     "mac_address",
     "clock",

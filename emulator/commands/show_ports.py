@@ -1,9 +1,9 @@
 """Per-port show commands that read what other families keep: `show name` (port names and
-types), `show vlans ports PORT-LIST [detail]` (the VLANs a port is in), and `show interfaces
-transceiver [detail]` / `show tech transceivers`, which oxidized and RANCID send on every
-backup. No transceiver is ever inserted in an emulated chassis, so the transceiver screens
-hold their title and column heads and no row, as the real switch prints them for copper
-modules and empty slots."""
+types), `show interfaces config` (port settings), `show vlans ports PORT-LIST [detail]` (the
+VLANs a port is in), and `show interfaces transceiver [detail]` / `show tech transceivers`,
+which oxidized and RANCID send on every backup. No transceiver is ever inserted in an
+emulated chassis, so the transceiver screens hold their title and column heads and no row, as
+the real switch prints them for copper modules and empty slots."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ TRANSCEIVER_TITLE: Final = "Transceiver Technical Information:"
 TRANSCEIVER_HEADER: Final = (
     " Port    Type      Prod #     Serial #          Part #\n"
     " ------- --------- ---------- ----------------- ----------")
+SETTINGS_TITLE: Final = " Port Settings"
+SETTINGS_HEADER: Final = (
+    "  Port   Type      | Enabled Mode         Flow Ctrl MDI\n"
+    "  ------ --------- + ------- ------------ --------- ----")
+MODE_AUTO: Final = "Auto"
+FLOW_DISABLED: Final = "Disable"
+MDI_AUTO: Final = "Auto"
 VLANS_PORTS_TITLE: Final = " Status and Counters - VLAN Information - for ports {ports}"
 DETAIL_MODE_HEAD: Final = (" Mode    ", " --------")
 """`detail` adds a Mode column (Untagged/Tagged) to the VLAN table."""
@@ -79,6 +86,19 @@ def show_vlans_ports(call: Call) -> str:
     return render_vlans_ports(call.device, ports, detail="detail" in call.words)
 
 
+def render_port_settings(device: Device, ports: list[str]) -> str:
+    """`show interfaces config`: each port's enable state and its configured mode (the
+    speed-duplex setting; every port autonegotiates until a speed-duplex family sets it)."""
+    rows = [f"  {port:<6} {device.inventory.port_type(port):<9} | "
+            f"{yes_no(settings(device, port).enabled):<7} {MODE_AUTO:<12} {FLOW_DISABLED:<9} "
+            f"{MDI_AUTO}" for port in ports]
+    return "\n".join(["", SETTINGS_TITLE, "", SETTINGS_HEADER, *rows])
+
+
+def show_port_settings(call: Call) -> str:
+    return render_port_settings(call.device, _ports(call))
+
+
 def render_transceivers() -> str:
     return "\n".join(["", TRANSCEIVER_TITLE, "", TRANSCEIVER_HEADER])
 
@@ -96,6 +116,7 @@ HELP: Final = {
     "ports": "Show VLANs of the given ports.",
     "detail": "Show detailed information.",
     "transceiver": "Show the transceiver information.",
+    "config": "Show configuration information.",
     "tech": "Display output of a predefined command sequence used by technical support.",
     "transceivers": "Show the transceiver information.",
 }
@@ -105,6 +126,8 @@ ROWS: tuple[Command, ...] = (
     Command("show vlans ports <port-list> [detail]", show_vlans_ports,
             params={"port-list": PORT_LIST}),
     Command("show interfaces transceiver [<port-list>] [detail]", show_transceivers,
+            params={"port-list": PORT_LIST}),
+    Command("show interfaces config [<port-list>]", show_port_settings,
             params={"port-list": PORT_LIST}),
     Command("show tech transceivers", show_transceivers, level=Level.MANAGER),
 )

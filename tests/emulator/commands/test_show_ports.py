@@ -69,3 +69,16 @@ def test_transceiver_table_is_empty_on_copper_modules(cli: Cli, command: str) ->
 def test_transceiver_detail_has_no_block(cli: Cli) -> None:
     assert cli("show interfaces transceiver detail") == "\nTransceiver Technical Information:"
     assert cli("show interfaces transceiver E1 detail").startswith("Module not present")
+
+
+def test_show_interfaces_config_follows_enable(cli: Cli) -> None:
+    cli.session.enter(CONFIG)
+    assert cli("interface A2 disable") == ""
+    cli.session.end()
+    assert cli("show interfaces config A1-A2") == (
+        "\n Port Settings\n\n"
+        "  Port   Type      | Enabled Mode         Flow Ctrl MDI\n"
+        "  ------ --------- + ------- ------------ --------- ----\n"
+        "  A1     100/1000T | Yes     Auto         Disable   Auto\n"
+        "  A2     100/1000T | No      Auto         Disable   Auto")
+    assert len(cli("show interfaces config").split("\n")) == 5 + 48

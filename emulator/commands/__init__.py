@@ -25,6 +25,7 @@ FAMILIES: Final = (
     "show_tech",
     "show_session",
     "clear",
+    "show_cdp",
     "vlan",
     "mac_address",
     "clock",

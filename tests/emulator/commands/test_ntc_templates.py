@@ -52,7 +52,8 @@ NOT_PARSED: Final[dict[str, str]] = {
         "reads ArubaOS access-point output (`ArubaOS (MODEL: ...)`), not a switch's",
     "hp_procurve_show_vsf_detail.textfsm": "VSF is a 5400R/KB.16 feature, absent on the 8212zl",
     "hp_procurve_show_interfaces_status.textfsm": "not built yet (issue 14)",
-    "hp_procurve_show_cdp_neighbors_detail.textfsm": "not built yet (issue 14)",
+    "hp_procurve_show_cdp_neighbors_detail.textfsm":
+        "the fabric hears no CDP: the screen is its title, no record (test_empty_cdp_detail)",
     "hp_procurve_show_port-security.textfsm": "port security belongs to the AAA issue",
     "hp_procurve_show_trunks.textfsm": "trunks belong to the trunk/LACP issue",
     "hp_procurve_show_ip_route.textfsm": "routing belongs to the routing issue",
@@ -95,3 +96,7 @@ def test_template_parses_the_emulator_output(switch: Cli, ntc: NtcParse, templat
     assert records, command
     assert any(all(record.get(key) == value for key, value in expected.items())
                for record in records), (command, records[:3])
+
+
+def test_empty_cdp_detail(cli: Cli, ntc: NtcParse) -> None:
+    assert ntc("show cdp neighbors detail", cli("show cdp neighbors detail")) == []

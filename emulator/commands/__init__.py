@@ -26,6 +26,7 @@ FAMILIES: Final = (
     "show_session",
     "clear",
     "show_cdp",
+    "chassislocate",
     "vlan",
     "mac_address",
     "clock",

@@ -24,7 +24,8 @@ from emulator.timing import PROFILES
 
 FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
             "snmp_server", "snmpv3", "running_config", "modules", "clock", "show_ports",
-            "show_environment", "show_tech", "show_session", "clear", "show_cdp")
+            "show_environment", "show_tech", "show_session", "clear", "show_cdp",
+            "chassislocate")
 """The families these tests drive (the session commands and the SNMP-walking ones have
 their own tests)."""
 

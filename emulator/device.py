@@ -181,6 +181,12 @@ class Device:
     mac_table: list[MacEntry] = field(default_factory=list)
     arp_table: list[ArpEntry] = field(default_factory=list)
     lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
+    locator: tuple[str, float] | None = None
+    """The chassis locator LED: (`ON` or `BLINK`, the monotonic time it goes off), None when
+    off (`chassislocate`)."""
+    cleared_counters: dict[str, PortCounters] = field(default_factory=dict)
+    """Each port's counters at its last `clear statistics`: the CLI counts from there, SNMP
+    (IF-MIB) from boot, as on the switch."""
     on_flash_change: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called after the startup config or a security file changed on flash: the module's
     sync to the standby hooks in here, and the command's prompt waits for it."""

@@ -21,7 +21,7 @@ fi
 need_debs=()
 for pair in ssh:openssh-client sshpass:sshpass telnet:telnet snmpget:snmp snmptrapd:snmptrapd \
             iperf3:iperf3 ip:iproute2 ping:iputils-ping ethtool:ethtool sysctl:procps \
-            nsenter:util-linux dockerd:docker.io debootstrap:debootstrap; do
+            nsenter:util-linux dockerd:docker.io debootstrap:debootstrap hrancid:rancid; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_debs+=("${pair#*:}")
 done
 if [ "${#need_debs[@]}" -gt 0 ]; then

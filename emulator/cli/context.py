@@ -92,6 +92,10 @@ class SessionControl(Protocol):
         """End the session after this command."""
         ...
 
+    def history(self) -> list[str]:
+        """The lines typed before this one, oldest first (`show history`)."""
+        ...
+
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:
         """The level these credentials log in at (only `level` counts when given); None when

@@ -87,6 +87,10 @@ class ReplaySession:
     def hang_up(self) -> None:
         """There is no session to end."""
 
+    def history(self) -> list[str]:
+        """A file has no typed lines."""
+        return []
+
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:
         return None

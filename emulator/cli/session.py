@@ -16,6 +16,7 @@ from emulator.cli.channel import Channel, Peer
 from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
 from emulator.cli.dispatch import dispatch
 from emulator.cli.editor import CR, CTRL_C, LF, HangUp, Keys, LineEditor
+from emulator.cli.filters import split_filter
 from emulator.cli.grammar import CliError, Output
 from emulator.cli.parser import CommandTable, HelpLine, ParseError, tokenize
 from emulator.cli.terminal import CRLF, Terminal, crlf
@@ -109,6 +110,9 @@ class CliSession:
     def hang_up(self) -> None:
         self._closing = True
 
+    def history(self) -> list[str]:
+        return self.editor.history[:-1]
+
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:
         """Logged and delayed when refused; the `login.NUM_ATTEMPTS`-th refusal in a row ends the
@@ -173,8 +177,10 @@ class CliSession:
         self.editor.remember(line)
         await self.device.refresh()
         try:
-            for output in await dispatch(self.table, self.device, self, tokens):
-                await self._show(output)
+            command, output_filter = split_filter(tokens)
+            for output in await dispatch(self.table, self.device, self, command):
+                await self._show(output_filter.apply(output) if output_filter and output
+                                 else output)
         except (ParseError, CliError) as error:
             await self._show(str(error))
         await self.device.commit()

@@ -1,4 +1,5 @@
-"""`show lldp info remote-device [<port-list>]` and `show lldp info local-device`.
+"""`show lldp info remote-device [<port-list>]`, `show lldp info local-device` and `show lldp
+config [<port-list>]`.
 
 Long values are cut to the field with `...` as the switch does; napalm then asks the detail
 screen (and the MIB) for the whole value.
@@ -35,6 +36,20 @@ LOCAL_PORTS_HEADER: Final = (
 CAPABILITIES_SUPPORTED: Final = ", ".join(lldp.CAPABILITIES_SUPPORTED)
 CAPABILITIES_ENABLED: Final = ", ".join(lldp.CAPABILITIES_ENABLED)
 
+GLOBAL_SETTINGS: Final = (
+    ("LLDP Enabled", "Yes"),
+    ("LLDP Transmit Interval", "30"),
+    ("LLDP Hold time Multiplier", str(lldp.HOLD_MULTIPLIER)),
+    ("LLDP Delay Interval", "2"),
+    ("LLDP Reinit Interval", "2"),
+    ("LLDP Notification Interval", "5"),
+    ("LLDP Fast Start Count", "5"),
+)
+"""(label, value) of `show lldp config`'s global block: the value is also the default."""
+CONFIG_PORTS_HEADER: Final = (
+    "  Port  | AdminStatus NotificationEnabled Med Topology Trap Enabled\n"
+    "  ----- + ----------- ------------------- -------------------------"
+)
 DETAIL_FIELDS: Final = Fields(indent=2, width=12)
 CAPABILITY_FIELDS: Final = Fields(indent=2, width=30)
 ADDRESS_FIELDS: Final = Fields(indent=5, width=7)
@@ -151,12 +166,35 @@ def show_local(call: Call) -> str:
     return render_local(call.device)
 
 
+def render_config(ports: list[str]) -> str:
+    """The K.15 defaults (no `lldp` statement changes them yet): every port sends and
+    receives, no notifications."""
+    return "\n".join([
+        "",
+        " LLDP Global Configuration",
+        "",
+        *(f"  {label:<26} {f'[{value}]':>5} : {value}" for label, value in GLOBAL_SETTINGS),
+        "",
+        " LLDP Port Configuration",
+        "",
+        CONFIG_PORTS_HEADER,
+        *(f"  {port:<5} | {'Tx_Rx':<11} {'False':<19} False" for port in ports),
+    ])
+
+
+def show_config(call: Call) -> str:
+    ports = (installed_ports(call.ports("port-list"), call.device) if "port-list" in call.args
+             else call.device.inventory.ports())
+    return render_config(ports)
+
+
 HELP: Final = {
     "show": SHOW_HELP,
     "lldp": "Show LLDP information.",
     "info": "Show LLDP information about the remote or local device.",
     "remote-device": "Show LLDP remote device information.",
     "local-device": "Show LLDP local device information.",
+    "config": "Show LLDP configuration information.",
     "ethernet": "Show the remote devices seen on these ports in detail.",
     "port-list": "Show the remote devices seen on these ports in detail.",
 }
@@ -165,4 +203,5 @@ ROWS: tuple[Command, ...] = (
     Command("show lldp info remote-device [[ethernet] <port-list>]", show_remote,
             params={"port-list": PORT_LIST}),
     Command("show lldp info local-device", show_local),
+    Command("show lldp config [<port-list>]", show_config, params={"port-list": PORT_LIST}),
 )

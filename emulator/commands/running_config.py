@@ -1,4 +1,5 @@
-"""`show running-config`, `show config` and `hostname`. napalm's get_config keeps what follows
+"""`show running-config`, `show config`, `write terminal`, the saved-or-not status and
+`hostname`. napalm's get_config keeps what follows
 the `; J8715A Configuration Editor;` line, so the title lines above it are free text."""
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from emulator.config.render import render_config
 if TYPE_CHECKING:
     from emulator.cli.context import Call
     from emulator.device import Device
+
+
+SAME: Final = "Running configuration is same as the startup configuration."
+CHANGED: Final = "Running configuration has been changed and needs to be saved."
 
 
 def _titled(title: str, config_text: str) -> str:
@@ -39,6 +44,11 @@ def show_startup(call: Call) -> str:
     return render_startup(call.device)
 
 
+def show_status(call: Call) -> str:
+    """Whether `write memory` has saved what runs: RANCID's hrancid records this line."""
+    return CHANGED if call.device.unsaved() else SAME
+
+
 def set_hostname(call: Call) -> None:
     with refused():
         call.device.running.set_hostname(call.text("name"))
@@ -48,13 +58,18 @@ HELP: Final = {
     "show": SHOW_HELP,
     "running-config": "Show the running configuration.",
     "config": "Show the startup configuration.",
+    "status": "Compare running and startup configurations.",
+    "terminal": "View the running configuration of the switch.",
     "hostname": "Specify switch name.",
     "name": "The switch name (up to 32 characters).",
 }
 
 ROWS: tuple[Command, ...] = (
     Command("show running-config", show_running, level=Level.MANAGER),
+    Command("show running-config status", show_status, level=Level.MANAGER),
     Command("show config", show_startup, level=Level.MANAGER),
+    Command("show config status", show_status, level=Level.MANAGER),
+    Command("write terminal", show_running, level=Level.MANAGER),
     Command("hostname <name>", set_hostname, where=Where.CONFIG, level=Level.MANAGER,
             params={"name": Text()}),
 )

@@ -5,12 +5,14 @@ and enable/disable. napalm's get_facts takes its interface list from the brief s
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.context import Mode
 from emulator.cli.grammar import PORT_LIST, Command, Level, ModeKind, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, thousands, yes_no
 from emulator.config.model import Interface
+from emulator.device import PortCounters
 from emulator.hardware import format_mac, format_port_list, if_index, mac_bytes, parse_port_list
 
 if TYPE_CHECKING:
@@ -88,10 +90,22 @@ def render_brief(device: Device, ports: list[str] | None = None) -> str:
     ])
 
 
+def shown_counters(device: Device, port: str) -> PortCounters:
+    """The counts since the port's last `clear statistics`; a count below its cleared value
+    (the fabric restarted since) is shown whole."""
+    now, cleared = device.ports[port].counters, device.cleared_counters.get(port)
+    if cleared is None:
+        return now
+    return PortCounters(**{
+        f.name: getattr(now, f.name) - getattr(cleared, f.name)
+        if getattr(now, f.name) >= getattr(cleared, f.name) else getattr(now, f.name)
+        for f in fields(PortCounters)})
+
+
 def render_counters(device: Device) -> str:
     rows = []
     for port in device.inventory.ports():
-        c = device.ports[port].counters
+        c = shown_counters(device, port)
         frames = (c.rx_unicast + c.tx_unicast + c.rx_bcast + c.tx_bcast
                   + c.rx_mcast + c.tx_mcast)
         rows.append(f"  {port:<12} {thousands(c.rx_bytes + c.tx_bytes):<14} {frames:<14} "
@@ -102,7 +116,7 @@ def render_counters(device: Device) -> str:
 
 def render_port_detail(device: Device, port: str) -> str:
     config = settings(device, port)
-    c = device.ports[port].counters
+    c = shown_counters(device, port)
     f = COUNT_FIELDS
 
     def pair(left: str, lvalue: int, right: str, rvalue: int) -> str:

@@ -23,7 +23,9 @@ from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
 FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
-            "snmp_server", "snmpv3", "running_config", "modules", "clock")
+            "snmp_server", "snmpv3", "running_config", "modules", "clock", "show_ports",
+            "show_environment", "show_tech", "show_session", "clear", "show_cdp",
+            "chassislocate")
 """The families these tests drive (the session commands and the SNMP-walking ones have
 their own tests)."""
 
@@ -34,6 +36,7 @@ class FakeSession:
     def __init__(self) -> None:
         self.modes: list[Mode] = [EXEC]
         self.emitted: list[str] = []
+        self.typed: list[str] = []
         self._level = Level.MANAGER
 
     @property
@@ -86,6 +89,9 @@ class FakeSession:
 
     def hang_up(self) -> None:
         pass
+
+    def history(self) -> list[str]:
+        return list(self.typed)
 
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:

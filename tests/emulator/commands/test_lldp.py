@@ -103,3 +103,14 @@ def test_local_device_management_address(cli: Cli, ntc: NtcParse) -> None:
 ])
 def test_lldp_ids(value: str, shown: str) -> None:
     assert lldp_id(value) == shown
+
+
+def test_show_lldp_config_defaults(cli: Cli) -> None:
+    lines = cli("show lldp config A1-A2").split("\n")
+    assert lines[1] == " LLDP Global Configuration"
+    assert "  LLDP Transmit Interval      [30] : 30" in lines
+    assert "  LLDP Hold time Multiplier    [4] : 4" in lines
+    assert lines[-2:] == ["  A1    | Tx_Rx       False               False",
+                          "  A2    | Tx_Rx       False               False"]
+    assert len(cli("show lldp config").split("\n")) == len(lines) + 46
+    assert cli("show lldp config C1") == "Module not present for port or invalid port: C1"

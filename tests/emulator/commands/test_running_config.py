@@ -54,3 +54,19 @@ def test_show_config_needs_manager(cli: Cli) -> None:
 
     cli.session.set_level(Level.OPERATOR)
     assert cli("show config").startswith("Invalid input")
+
+
+def test_write_terminal_is_the_running_config(config: Cli) -> None:
+    assert config("hostname lab-core") == ""
+    assert config("write terminal") == config("show running-config")
+    assert 'hostname "lab-core"' in config("write term")
+
+
+@pytest.mark.parametrize("command", ["show config status", "show running-config status"])
+def test_config_status_follows_write_memory(config: Cli, device: Device, command: str) -> None:
+    same = "Running configuration is same as the startup configuration."
+    assert config(command) == same
+    assert config("hostname lab-core") == ""
+    assert config(command) == "Running configuration has been changed and needs to be saved."
+    asyncio.run(device.write_memory())
+    assert config(command) == same

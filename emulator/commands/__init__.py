@@ -20,6 +20,7 @@ FAMILIES: Final = (
     "running_config",
     "show_system",
     "show_interfaces",
+    "port_settings",
     "vlan",
     "mac_address",
     "clock",

@@ -35,6 +35,15 @@ PASSWORD_LEVELS: Final = ("manager", "operator")
 TIMEZONE_RANGE: Final = (-720, 840)
 """`time timezone`: minutes from UTC, K.15's range (0, UTC, is the default and unwritten)."""
 
+# --- port settings (commands/port_settings.py) ---
+SPEED_DUPLEX_MODES: Final = ("auto", "10-half", "100-half", "10-full", "100-full", "1000-full",
+                             "auto-10", "auto-100", "auto-1000", "auto-10-100", "auto-10g")
+"""K.15's `speed-duplex` keywords; `auto` is the default and unwritten."""
+SPEED_DUPLEX_DEFAULT: Final = "auto"
+UNKNOWN_VLANS_MODES: Final = ("learn", "block", "disable")
+UNKNOWN_VLANS_DEFAULT: Final = "learn"
+BROADCAST_LIMIT_RANGE: Final = (0, 99)
+
 TEXT_LIMITS: Final = {
     "hostname": 32,
     "vlan name": 32,
@@ -100,9 +109,17 @@ class Interface:
     port: str
     name: str | None = None
     enabled: bool = True
+    # --- port settings (commands/port_settings.py) ---
+    speed_duplex: str = SPEED_DUPLEX_DEFAULT
+    """`speed-duplex auto-1000`: the autonegotiation mode or the fixed speed and duplex."""
+    flow_control: bool = False
+    broadcast_limit: int = 0
+    """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
+    unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
+    """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
 
     def is_default(self) -> bool:
-        return self.name is None and self.enabled
+        return self == Interface(self.port)
 
 
 class CommunityAccess(Enum):
@@ -282,6 +299,31 @@ class SwitchConfig:
 
     def port_set_enabled(self, port: str, enabled: bool) -> None:
         self.port(port).enabled = enabled
+        self._drop_if_default(port)
+
+    # --- port settings (commands/port_settings.py) ---
+
+    def port_set_speed_duplex(self, port: str, mode: str) -> None:
+        if mode not in SPEED_DUPLEX_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.port(port).speed_duplex = mode
+        self._drop_if_default(port)
+
+    def port_set_flow_control(self, port: str, enabled: bool) -> None:
+        self.port(port).flow_control = enabled
+        self._drop_if_default(port)
+
+    def port_set_broadcast_limit(self, port: str, percent: int) -> None:
+        low, high = BROADCAST_LIMIT_RANGE
+        if not low <= percent <= high:
+            raise ConfigError(INVALID_INPUT.format(token=percent))
+        self.port(port).broadcast_limit = percent
+        self._drop_if_default(port)
+
+    def port_set_unknown_vlans(self, port: str, mode: str) -> None:
+        if mode not in UNKNOWN_VLANS_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.port(port).unknown_vlans = mode
         self._drop_if_default(port)
 
     def _drop_if_default(self, port: str) -> None:

@@ -13,8 +13,10 @@ from typing import Final
 from emulator.config.model import (
     DEFAULT_VLAN_ID,
     PASSWORD_LEVELS,
+    SPEED_DUPLEX_DEFAULT,
     TARGET_RETRIES,
     TARGET_TIMEOUT,
+    UNKNOWN_VLANS_DEFAULT,
     Community,
     CommunityAccess,
     Interface,
@@ -105,9 +107,31 @@ def _block(header: str, body: list[str]) -> list[str]:
 
 def _interface_body(interface: Interface) -> list[str]:
     """`disable` precedes `name`, the order real K.15 configs show."""
-    body = [] if interface.enabled else ["disable"]
+    body = _port_settings_before_name(interface)
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
+    return body + _port_settings_after_name(interface)
+
+
+# --- port settings (commands/port_settings.py) ---
+
+def _port_settings_before_name(interface: Interface) -> list[str]:
+    """The interface context lists its statements in keyword order (`flow-control`, `lacp`,
+    `name`, `poe-...` in a captured 15.x config): broadcast-limit, disable, flow-control."""
+    body = [f"broadcast-limit {interface.broadcast_limit}"] if interface.broadcast_limit else []
+    if not interface.enabled:
+        body.append("disable")
+    if interface.flow_control:
+        body.append("flow-control")
+    return body
+
+
+def _port_settings_after_name(interface: Interface) -> list[str]:
+    body = []
+    if interface.speed_duplex != SPEED_DUPLEX_DEFAULT:
+        body.append(f"speed-duplex {interface.speed_duplex}")
+    if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
+        body.append(f"unknown-vlans {interface.unknown_vlans}")
     return body
 
 

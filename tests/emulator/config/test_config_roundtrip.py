@@ -17,6 +17,8 @@ from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
 from emulator.config.model import (
     PASSWORD_LEVELS,
+    SPEED_DUPLEX_MODES,
+    UNKNOWN_VLANS_MODES,
     Community,
     CommunityAccess,
     ConfigError,
@@ -100,6 +102,13 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.builds(ip, VIDS, VLAN_IPS),
         st.tuples(port, st.none() | TEXT).map(lambda a: lambda c: c.port_set_name(*a)),
         st.tuples(port, st.booleans()).map(lambda a: lambda c: c.port_set_enabled(*a)),
+        st.tuples(port, st.sampled_from(SPEED_DUPLEX_MODES)).map(
+            lambda a: lambda c: c.port_set_speed_duplex(*a)),
+        st.tuples(port, st.booleans()).map(lambda a: lambda c: c.port_set_flow_control(*a)),
+        st.tuples(port, st.integers(-1, 100)).map(
+            lambda a: lambda c: c.port_set_broadcast_limit(*a)),
+        st.tuples(port, st.sampled_from(UNKNOWN_VLANS_MODES)).map(
+            lambda a: lambda c: c.port_set_unknown_vlans(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -175,6 +184,10 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_mac_age(600)
     cfg.port_set_name("A1", "uplink")
     cfg.port_set_enabled("A2", False)
+    cfg.port_set_speed_duplex("A1", "auto-1000")
+    cfg.port_set_flow_control("A1", True)
+    cfg.port_set_broadcast_limit("A1", 10)
+    cfg.port_set_unknown_vlans("A1", "disable")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")

@@ -24,6 +24,7 @@ FAMILIES: Final = (
     "vlan",
     "mac_address",
     "clock",
+    "system_settings",
     "ip",
     "lldp",
     "snmp_server",

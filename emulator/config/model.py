@@ -44,6 +44,10 @@ UNKNOWN_VLANS_MODES: Final = ("learn", "block", "disable")
 UNKNOWN_VLANS_DEFAULT: Final = "learn"
 BROADCAST_LIMIT_RANGE: Final = (0, 99)
 
+# --- system settings (commands/system_settings.py) ---
+DHCP_UPDATES: Final = ("config-file-update", "image-file-update")
+"""`[no] dhcp config-file-update|image-file-update`, in the order the config writes them."""
+
 TEXT_LIMITS: Final = {
     "hostname": 32,
     "vlan name": 32,
@@ -237,6 +241,14 @@ class SwitchConfig:
     mac_age: int = MAC_AGE_DEFAULT
     timezone: int = 0
     """Minutes east of UTC (`time timezone 60`: western Europe in winter)."""
+    # --- system settings (commands/system_settings.py) ---
+    autorun: bool = True
+    """`no autorun`: the switch does not run a config or image from a USB stick at boot."""
+    dhcp_updates: set[str] = field(default_factory=lambda: set(DHCP_UPDATES))
+    """Which of the DHCP-driven downloads (`dhcp config-file-update|image-file-update`) are
+    on; both are by default, and a config turns them off with `no dhcp ...`."""
+    include_credentials: bool = False
+    """`include-credentials`: passwords and keys travel in the config (kept as a flag here)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
     redundancy_enabled: bool = True
@@ -457,6 +469,22 @@ class SwitchConfig:
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""
         self.redundancy_enabled = enabled
+
+    # --- system settings (commands/system_settings.py) ---
+
+    def set_autorun(self, enabled: bool) -> None:
+        self.autorun = enabled
+
+    def set_dhcp_update(self, kind: str, enabled: bool) -> None:
+        if kind not in DHCP_UPDATES:
+            raise ConfigError(INVALID_INPUT.format(token=kind))
+        if enabled:
+            self.dhcp_updates.add(kind)
+        else:
+            self.dhcp_updates.discard(kind)
+
+    def set_include_credentials(self, enabled: bool) -> None:
+        self.include_credentials = enabled
 
     def community_set(self, community: Community) -> None:
         """Redefining a community changes its access in place, keeping its position."""

@@ -12,6 +12,7 @@ from typing import Final
 
 from emulator.config.model import (
     DEFAULT_VLAN_ID,
+    DHCP_UPDATES,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_DEFAULT,
     TARGET_RETRIES,
@@ -75,6 +76,8 @@ def render_config(cfg: SwitchConfig) -> str:
     ]
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
+    if cfg.include_credentials:
+        lines.append(INCLUDE_CREDENTIALS)
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
     if cfg.default_gateway is not None:
@@ -97,8 +100,23 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _snmpv3_lines(cfg.snmpv3)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
+    lines += _system_settings_tail(cfg)
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
     return "\n".join(lines) + "\n"
+
+
+# --- system settings (commands/system_settings.py) ---
+
+INCLUDE_CREDENTIALS: Final = "include-credentials"
+"""Written among the global lines before the time settings (a 2530's config: logging,
+include-credentials, ..., timesync)."""
+
+
+def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs and before the passwords, as every K.15/16.x config ends: `no
+    autorun`, `no dhcp config-file-update`, `no dhcp image-file-update`."""
+    lines = [] if cfg.autorun else ["no autorun"]
+    return lines + [f"no dhcp {kind}" for kind in DHCP_UPDATES if kind not in cfg.dhcp_updates]
 
 
 def _block(header: str, body: list[str]) -> list[str]:

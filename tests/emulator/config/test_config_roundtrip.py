@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
 from emulator.config.model import (
+    DHCP_UPDATES,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_MODES,
     UNKNOWN_VLANS_MODES,
@@ -118,6 +119,10 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.set_redundancy(on)),
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
+        st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
+        st.tuples(st.sampled_from(DHCP_UPDATES), st.booleans()).map(
+            lambda a: lambda c: c.set_dhcp_update(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_include_credentials(on)),
         st.builds(TrapReceiver, ADDRESSES, TEXT, st.booleans()).map(
             lambda r: lambda c: c.trap_receiver_set(r)),
         st.booleans().map(lambda on: lambda c: c.set_auth_traps(on)),
@@ -179,6 +184,10 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg = SwitchConfig.factory(inventory)
     cfg.set_hostname("core 1")
     cfg.set_timezone(60)
+    cfg.set_autorun(False)
+    cfg.set_dhcp_update("config-file-update", False)
+    cfg.set_dhcp_update("image-file-update", False)
+    cfg.set_include_credentials(True)
     cfg.set_redundancy(False)
     cfg.set_default_gateway(ipaddress.IPv4Address("10.0.0.254"))
     cfg.set_mac_age(600)
@@ -209,8 +218,9 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
     cfg.password_set("manager")
     text = render_config(cfg)
-    written = {" ".join(line.split()[:2]) for line in text.splitlines()} | {
-        line.split()[0] for line in text.splitlines()}
+    statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
+    written = {" ".join(line.split()[:2]) for line in statements} | {
+        line.split()[0] for line in statements}
     assert _config_statements() - UNWRITTEN <= written
     result = replay_text(text, inventory)
     assert result.errors == []

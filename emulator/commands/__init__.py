@@ -23,6 +23,7 @@ FAMILIES: Final = (
     "port_settings",
     "vlan",
     "mac_address",
+    "console",
     "clock",
     "system_settings",
     "ip",

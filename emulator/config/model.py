@@ -44,6 +44,18 @@ UNKNOWN_VLANS_MODES: Final = ("learn", "block", "disable")
 UNKNOWN_VLANS_DEFAULT: Final = "learn"
 BROADCAST_LIMIT_RANGE: Final = (0, 99)
 
+# --- console (commands/console.py) ---
+CONSOLE_SETTINGS: Final = {
+    "baud-rate": ("speed-sense", "1200", "2400", "4800", "9600", "19200", "38400", "57600",
+                  "115200"),
+    "flow-control": ("xon/xoff", "none"),
+    "inactivity-timer": ("0", "1", "5", "10", "15", "20", "30", "60", "120"),
+    "local-terminal": ("vt100", "ansi", "none"),
+    "terminal": ("vt100", "ansi", "none"),
+}
+"""`console <setting> <value>`: K.15's values for each setting, the default first (unwritten).
+The settings are listed in keyword order, the order the config writes them."""
+
 # --- system settings (commands/system_settings.py) ---
 DHCP_UPDATES: Final = ("config-file-update", "image-file-update")
 """`[no] dhcp config-file-update|image-file-update`, in the order the config writes them."""
@@ -241,6 +253,9 @@ class SwitchConfig:
     mac_age: int = MAC_AGE_DEFAULT
     timezone: int = 0
     """Minutes east of UTC (`time timezone 60`: western Europe in winter)."""
+    # --- console (commands/console.py) ---
+    console: dict[str, str] = field(default_factory=dict)
+    """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
     # --- system settings (commands/system_settings.py) ---
     autorun: bool = True
     """`no autorun`: the switch does not run a config or image from a USB stick at boot."""
@@ -469,6 +484,20 @@ class SwitchConfig:
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""
         self.redundancy_enabled = enabled
+
+    # --- console (commands/console.py) ---
+
+    def set_console(self, setting: str, value: str) -> None:
+        """The default value removes the setting, so the config writes only changes."""
+        values = CONSOLE_SETTINGS.get(setting)
+        if values is None:
+            raise ConfigError(INVALID_INPUT.format(token=setting))
+        if value not in values:
+            raise ConfigError(INVALID_INPUT.format(token=value))
+        if value == values[0]:
+            self.console.pop(setting, None)
+        else:
+            self.console[setting] = value
 
     # --- system settings (commands/system_settings.py) ---
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from emulator.config.model import (
+    CONSOLE_SETTINGS,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
     PASSWORD_LEVELS,
@@ -76,6 +77,8 @@ def render_config(cfg: SwitchConfig) -> str:
     ]
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
+    lines += [f"console {setting} {cfg.console[setting]}"
+              for setting in CONSOLE_SETTINGS if setting in cfg.console]
     if cfg.include_credentials:
         lines.append(INCLUDE_CREDENTIALS)
     if cfg.timezone:

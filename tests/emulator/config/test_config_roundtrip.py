@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
 from emulator.config.model import (
+    CONSOLE_SETTINGS,
     DHCP_UPDATES,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_MODES,
@@ -120,6 +121,9 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
+        st.sampled_from(sorted(CONSOLE_SETTINGS)).flatmap(
+            lambda name: st.sampled_from(CONSOLE_SETTINGS[name]).map(
+                lambda value: lambda c: c.set_console(name, value))),
         st.tuples(st.sampled_from(DHCP_UPDATES), st.booleans()).map(
             lambda a: lambda c: c.set_dhcp_update(*a)),
         st.booleans().map(lambda on: lambda c: c.set_include_credentials(on)),
@@ -185,6 +189,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_hostname("core 1")
     cfg.set_timezone(60)
     cfg.set_autorun(False)
+    for setting, values in CONSOLE_SETTINGS.items():
+        cfg.set_console(setting, values[-1])
     cfg.set_dhcp_update("config-file-update", False)
     cfg.set_dhcp_update("image-file-update", False)
     cfg.set_include_credentials(True)

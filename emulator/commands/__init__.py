@@ -27,6 +27,7 @@ FAMILIES: Final = (
     "clock",
     "system_settings",
     "ip",
+    "dns",
     "lldp",
     "snmp_server",
     "snmpv3",

@@ -56,6 +56,10 @@ CONSOLE_SETTINGS: Final = {
 """`console <setting> <value>`: K.15's values for each setting, the default first (unwritten).
 The settings are listed in keyword order, the order the config writes them."""
 
+# --- ip dns (commands/dns.py) ---
+DNS_PRIORITIES: Final = (1, 3)
+"""`ip dns server-address priority <1-3>`: K.15 keeps up to three servers."""
+
 # --- system settings (commands/system_settings.py) ---
 DHCP_UPDATES: Final = ("config-file-update", "image-file-update")
 """`[no] dhcp config-file-update|image-file-update`, in the order the config writes them."""
@@ -69,6 +73,7 @@ TEXT_LIMITS: Final = {
     "snmpv3 name": 32,
     "contact": 255,
     "location": 255,
+    "domain name": 255,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
 the others as documented for the 5400zl/8200zl family). Which characters they may hold is
@@ -256,6 +261,11 @@ class SwitchConfig:
     # --- console (commands/console.py) ---
     console: dict[str, str] = field(default_factory=dict)
     """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
+    # --- ip dns (commands/dns.py) ---
+    dns_domain: str = ""
+    """`ip dns domain-name`: the suffix the switch appends to a host name; empty is unset."""
+    dns_servers: dict[int, ipaddress.IPv4Address] = field(default_factory=dict)
+    """`ip dns server-address priority N ADDR`, by priority."""
     # --- system settings (commands/system_settings.py) ---
     autorun: bool = True
     """`no autorun`: the switch does not run a config or image from a USB stick at boot."""
@@ -498,6 +508,24 @@ class SwitchConfig:
             self.console.pop(setting, None)
         else:
             self.console[setting] = value
+
+    # --- ip dns (commands/dns.py) ---
+
+    def set_dns_domain(self, name: str) -> None:
+        """An empty name is the unset default (no config line), as `no ip dns domain-name`."""
+        if name:
+            _check_text("domain name", name)
+        self.dns_domain = name
+
+    def dns_server_set(self, priority: int, address: ipaddress.IPv4Address | None) -> None:
+        """None removes the server at that priority; removing an absent one changes nothing."""
+        low, high = DNS_PRIORITIES
+        if not low <= priority <= high:
+            raise ConfigError(INVALID_INPUT.format(token=priority))
+        if address is None:
+            self.dns_servers.pop(priority, None)
+        else:
+            self.dns_servers[priority] = address
 
     # --- system settings (commands/system_settings.py) ---
 

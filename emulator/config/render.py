@@ -85,6 +85,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"time timezone {cfg.timezone}")
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
+    lines += _dns_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     for port in sorted(cfg.interfaces, key=port_sort_key):
@@ -120,6 +121,15 @@ def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
     autorun`, `no dhcp config-file-update`, `no dhcp image-file-update`."""
     lines = [] if cfg.autorun else ["no autorun"]
     return lines + [f"no dhcp {kind}" for kind in DHCP_UPDATES if kind not in cfg.dhcp_updates]
+
+
+# --- ip dns (commands/dns.py) ---
+
+def _dns_lines(cfg: SwitchConfig) -> list[str]:
+    """After `ip default-gateway`, among the other global `ip` lines."""
+    lines = [f"ip dns domain-name {quote(cfg.dns_domain)}"] if cfg.dns_domain else []
+    return lines + [f"ip dns server-address priority {priority} {cfg.dns_servers[priority]}"
+                    for priority in sorted(cfg.dns_servers)]
 
 
 def _block(header: str, body: list[str]) -> list[str]:

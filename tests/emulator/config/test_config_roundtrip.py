@@ -121,6 +121,9 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
+        TEXT.map(lambda t: lambda c: c.set_dns_domain(t)),
+        st.tuples(st.integers(0, 4), st.none() | ADDRESSES).map(
+            lambda a: lambda c: c.dns_server_set(*a)),
         st.sampled_from(sorted(CONSOLE_SETTINGS)).flatmap(
             lambda name: st.sampled_from(CONSOLE_SETTINGS[name]).map(
                 lambda value: lambda c: c.set_console(name, value))),
@@ -189,6 +192,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_hostname("core 1")
     cfg.set_timezone(60)
     cfg.set_autorun(False)
+    cfg.set_dns_domain("lab.example")
+    cfg.dns_server_set(2, ipaddress.IPv4Address("10.0.0.53"))
     for setting, values in CONSOLE_SETTINGS.items():
         cfg.set_console(setting, values[-1])
     cfg.set_dhcp_update("config-file-update", False)

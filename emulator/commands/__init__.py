@@ -22,6 +22,7 @@ FAMILIES: Final = (
     "show_interfaces",
     "port_settings",
     "vlan",
+    "vlan_roles",
     "mac_address",
     "console",
     "clock",

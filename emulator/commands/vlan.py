@@ -22,7 +22,7 @@ from emulator.cli.grammar import (
 )
 from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, yes_no
 from emulator.commands.show_interfaces import port_up
-from emulator.config.model import DEFAULT_VLAN_ID, IpMode, Vlan, VlanIp
+from emulator.config.model import IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
 
 if TYPE_CHECKING:
@@ -53,14 +53,16 @@ def require_vlan(device: Device, vid: int) -> Vlan:
 
 def render_vlans(device: Device) -> str:
     vlans = device.running.vlans
-    primary = vlans[DEFAULT_VLAN_ID].name if DEFAULT_VLAN_ID in vlans else ""
+    primary = vlans[device.running.primary_vlan].name
+    management = device.running.management_vlan
+    management_name = vlans[management].name if management in vlans else ""
     return "\n".join([
         "",
         " Status and Counters - VLAN Information",
         "",
         f"  Maximum VLANs to support : {MAX_VLANS:<21}",
         f"  Primary VLAN : {primary}",
-        f"  Management VLAN : {'':<12}",
+        f"  Management VLAN : {management_name:<12}",
         "",
         VLANS_HEADER,
         *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {VOICE:<5} "

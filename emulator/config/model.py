@@ -90,6 +90,8 @@ VLAN_MISSING: Final = "VLAN {vid} does not exist."
 DEFAULT_VLAN_DELETE: Final = "The default VLAN cannot be deleted."
 VLAN_NAME_IN_USE: Final = 'The VLAN name "{name}" is already in use.'
 MANUAL_IP_INCOMPLETE: Final = "Incomplete input: address"
+PRIMARY_VLAN_DELETE: Final = "The primary VLAN cannot be deleted."
+"""The manual: the current primary VLAN cannot be deleted (designate another first)."""
 
 
 class ConfigError(ValueError):
@@ -258,6 +260,12 @@ class SwitchConfig:
     mac_age: int = MAC_AGE_DEFAULT
     timezone: int = 0
     """Minutes east of UTC (`time timezone 60`: western Europe in winter)."""
+    # --- primary and management VLAN (commands/vlan_roles.py) ---
+    primary_vlan: int = DEFAULT_VLAN_ID
+    """`primary-vlan N`: where the switch reads DHCP-learnt settings; an existing VLAN."""
+    management_vlan: int | None = None
+    """`management-vlan N`: the only VLAN that answers management traffic; it may name a VLAN
+    not created yet (the switch keeps it inactive until it exists)."""
     # --- console (commands/console.py) ---
     console: dict[str, str] = field(default_factory=dict)
     """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
@@ -408,6 +416,8 @@ class SwitchConfig:
         so deleting a VLAN never strands an access port."""
         if vid == DEFAULT_VLAN_ID:
             raise ConfigError(DEFAULT_VLAN_DELETE)
+        if vid == self.primary_vlan:
+            raise ConfigError(PRIMARY_VLAN_DELETE)
         released = self.vlan(vid).untagged
         del self.vlans[vid]
         self.vlan_add_ports(DEFAULT_VLAN_ID, sorted(released), tagged=False)
@@ -494,6 +504,16 @@ class SwitchConfig:
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""
         self.redundancy_enabled = enabled
+
+    # --- primary and management VLAN (commands/vlan_roles.py) ---
+
+    def set_primary_vlan(self, vid: int) -> None:
+        self.primary_vlan = self.vlan(vid).vid
+
+    def set_management_vlan(self, vid: int | None) -> None:
+        if vid is not None and not MIN_VID <= vid <= MAX_VID:
+            raise ConfigError(INVALID_INPUT.format(token=vid))
+        self.management_vlan = vid
 
     # --- console (commands/console.py) ---
 

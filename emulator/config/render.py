@@ -104,9 +104,20 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _snmpv3_lines(cfg.snmpv3)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
+    lines += _vlan_role_lines(cfg)
     lines += _system_settings_tail(cfg)
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
     return "\n".join(lines) + "\n"
+
+
+# --- primary and management VLAN (commands/vlan_roles.py) ---
+
+def _vlan_role_lines(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs they name, primary first (`primary-vlan 42`, `management-vlan 42`)."""
+    lines = [] if cfg.primary_vlan == DEFAULT_VLAN_ID else [f"primary-vlan {cfg.primary_vlan}"]
+    if cfg.management_vlan is not None:
+        lines.append(f"management-vlan {cfg.management_vlan}")
+    return lines
 
 
 # --- system settings (commands/system_settings.py) ---

@@ -121,6 +121,9 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
+        VIDS.map(lambda v: lambda c: c.set_primary_vlan(v)),
+        (st.none() | VIDS | st.integers(0, 5000)).map(
+            lambda v: lambda c: c.set_management_vlan(v)),
         TEXT.map(lambda t: lambda c: c.set_dns_domain(t)),
         st.tuples(st.integers(0, 4), st.none() | ADDRESSES).map(
             lambda a: lambda c: c.dns_server_set(*a)),
@@ -227,6 +230,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_add_ports(10, ["A3"], tagged=True)
     cfg.vlan_set_jumbo(10, True)
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
+    cfg.set_primary_vlan(10)
+    cfg.set_management_vlan(10)
     cfg.password_set("manager")
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`

@@ -23,6 +23,7 @@ FAMILIES: Final = (
     "port_settings",
     "vlan",
     "vlan_roles",
+    "vlan_settings",
     "mac_address",
     "console",
     "clock",

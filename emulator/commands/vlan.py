@@ -21,7 +21,7 @@ from emulator.cli.grammar import (
     Where,
 )
 from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, yes_no
-from emulator.commands.show_interfaces import port_up
+from emulator.commands.show_interfaces import port_up, settings
 from emulator.config.model import IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
 
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 BAD_MASK: Final = "Invalid subnet mask: {mask}"
 STATUS: Final = "Port-based"
-UNKNOWN_VLAN: Final = "Learn"
-VOICE: Final = "No"
 
 VLANS_HEADER: Final = (
     "  VLAN ID Name                             | Status     Voice Jumbo\n"
@@ -65,7 +63,7 @@ def render_vlans(device: Device) -> str:
         f"  Management VLAN : {management_name:<12}",
         "",
         VLANS_HEADER,
-        *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {VOICE:<5} "
+        *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {yes_no(vlans[vid].voice):<5} "
           f"{yes_no(vlans[vid].jumbo):<5}" for vid in sorted(vlans)),
     ])
 
@@ -81,12 +79,13 @@ def render_vlan(device: Device, vid: int) -> str:
         f.line("VLAN ID", str(vid)),
         f.line("Name", vlan.name),
         f.line("Status", STATUS),
-        f.line("Voice", VOICE),
+        f.line("Voice", yes_no(vlan.voice)),
         f.line("Jumbo", yes_no(vlan.jumbo)),
         "",
         DETAIL_HEADER,
         *(f"  {port:<16} {'Untagged' if port in vlan.untagged else 'Tagged':<8} "
-          f"{UNKNOWN_VLAN:<12} {'Up' if port_up(device, port) else 'Down'}"
+          f"{settings(device, port).unknown_vlans.capitalize():<12} "
+          f"{'Up' if port_up(device, port) else 'Down'}"
           for port in members),
     ])
 

@@ -119,6 +119,11 @@ class Vlan:
     ip: VlanIp = field(default_factory=VlanIp)
     jumbo: bool = False
     """Frames up to the jumbo size pass in this VLAN (`jumbo` in its context)."""
+    # --- per-VLAN settings (commands/vlan_settings.py) ---
+    igmp: bool = False
+    """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
+    voice: bool = False
+    """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -461,6 +466,14 @@ class SwitchConfig:
 
     def vlan_set_jumbo(self, vid: int, jumbo: bool) -> None:
         self.vlan(vid).jumbo = jumbo
+
+    # --- per-VLAN settings (commands/vlan_settings.py) ---
+
+    def vlan_set_igmp(self, vid: int, enabled: bool) -> None:
+        self.vlan(vid).igmp = enabled
+
+    def vlan_set_voice(self, vid: int, voice: bool) -> None:
+        self.vlan(vid).voice = voice
 
     def vlan_set_ip(self, vid: int, ip: VlanIp) -> None:
         vlan = self.vlan(vid)

@@ -230,8 +230,12 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
+    if vlan.igmp:
+        body.append("ip igmp")
     if vlan.jumbo:
         body.append("jumbo")
+    if vlan.voice:
+        body.append("voice")
     return body
 
 

@@ -93,3 +93,10 @@ def test_show_interfaces_brief_shows_flow_control_and_broadcast_limit(config: Cl
             config("show interfaces brief").splitlines()[6:]}
     assert rows["A1"][-2:] == ["on", "7"] and rows["A2"][-2:] == ["off", "0"]
     assert config("show interfaces").splitlines()[5].split()[-2:] == ["on", "7"]
+
+
+def test_show_vlan_lists_each_port_s_unknown_vlans_setting(config: Cli) -> None:
+    config("interface A2 unknown-vlans block")
+    rows = {line.split()[0]: line.split()[2] for line in
+            config("show vlans 1").splitlines() if line.startswith("  A")}
+    assert (rows["A1"], rows["A2"]) == ("Learn", "Block")

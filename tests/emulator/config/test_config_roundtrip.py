@@ -141,6 +141,10 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.snmpv3_only(on)),
         st.tuples(VIDS, st.booleans()).map(
             lambda a: lambda c: (c.vlan_create(a[0]), c.vlan_set_jumbo(*a))),
+        st.tuples(VIDS, st.booleans()).map(
+            lambda a: lambda c: (c.vlan_create(a[0]), c.vlan_set_igmp(*a))),
+        st.tuples(VIDS, st.booleans()).map(
+            lambda a: lambda c: (c.vlan_create(a[0]), c.vlan_set_voice(*a))),
         SNMPV3_NAMES.map(lambda n: lambda c: c.snmpv3_user_add(n)),
         st.tuples(SNMPV3_NAMES, st.sampled_from(Snmpv3Group)).map(
             lambda a: lambda c: c.snmpv3_group_set(*a)),
@@ -229,6 +233,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_name(10, "users")
     cfg.vlan_add_ports(10, ["A3"], tagged=True)
     cfg.vlan_set_jumbo(10, True)
+    cfg.vlan_set_igmp(10, True)
+    cfg.vlan_set_voice(10, True)
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)

@@ -26,6 +26,7 @@ FAMILIES: Final = (
     "vlan_settings",
     "mac_address",
     "console",
+    "banner",
     "clock",
     "system_settings",
     "ip",

@@ -56,6 +56,10 @@ CONSOLE_SETTINGS: Final = {
 """`console <setting> <value>`: K.15's values for each setting, the default first (unwritten).
 The settings are listed in keyword order, the order the config writes them."""
 
+# --- banner (commands/banner.py) ---
+BANNER_KINDS: Final = ("motd", "exec")
+"""`banner motd|exec "TEXT"`, in the order the config writes them."""
+
 # --- ip dns (commands/dns.py) ---
 DNS_PRIORITIES: Final = (1, 3)
 """`ip dns server-address priority <1-3>`: K.15 keeps up to three servers."""
@@ -74,6 +78,7 @@ TEXT_LIMITS: Final = {
     "contact": 255,
     "location": 255,
     "domain name": 255,
+    "banner": 320,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
 the others as documented for the 5400zl/8200zl family). Which characters they may hold is
@@ -274,6 +279,9 @@ class SwitchConfig:
     # --- console (commands/console.py) ---
     console: dict[str, str] = field(default_factory=dict)
     """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
+    # --- banner (commands/banner.py) ---
+    banners: dict[str, str] = field(default_factory=dict)
+    """`banner motd|exec` text by kind, as the config writes it (a line break is `\\n`)."""
     # --- ip dns (commands/dns.py) ---
     dns_domain: str = ""
     """`ip dns domain-name`: the suffix the switch appends to a host name; empty is unset."""
@@ -541,6 +549,18 @@ class SwitchConfig:
             self.console.pop(setting, None)
         else:
             self.console[setting] = value
+
+    # --- banner (commands/banner.py) ---
+
+    def set_banner(self, kind: str, text: str) -> None:
+        """An empty text removes the banner, as `no banner motd` does."""
+        if kind not in BANNER_KINDS:
+            raise ConfigError(INVALID_INPUT.format(token=kind))
+        if not text:
+            self.banners.pop(kind, None)
+            return
+        _check_text("banner", text)
+        self.banners[kind] = text
 
     # --- ip dns (commands/dns.py) ---
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from emulator.config.model import (
+    BANNER_KINDS,
     CONSOLE_SETTINGS,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
@@ -83,6 +84,8 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(INCLUDE_CREDENTIALS)
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
+    lines += [f"banner {kind} {quote(cfg.banners[kind])}"
+              for kind in BANNER_KINDS if kind in cfg.banners]
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     lines += _dns_lines(cfg)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
 from emulator.config.model import (
+    BANNER_KINDS,
     CONSOLE_SETTINGS,
     DHCP_UPDATES,
     PASSWORD_LEVELS,
@@ -125,6 +126,8 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | VIDS | st.integers(0, 5000)).map(
             lambda v: lambda c: c.set_management_vlan(v)),
         TEXT.map(lambda t: lambda c: c.set_dns_domain(t)),
+        st.tuples(st.sampled_from(BANNER_KINDS), TEXT).map(
+            lambda a: lambda c: c.set_banner(*a)),
         st.tuples(st.integers(0, 4), st.none() | ADDRESSES).map(
             lambda a: lambda c: c.dns_server_set(*a)),
         st.sampled_from(sorted(CONSOLE_SETTINGS)).flatmap(
@@ -200,6 +203,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_timezone(60)
     cfg.set_autorun(False)
     cfg.set_dns_domain("lab.example")
+    cfg.set_banner("motd", r"\nAuthorized access only\n")
+    cfg.set_banner("exec", "Welcome")
     cfg.dns_server_set(2, ipaddress.IPv4Address("10.0.0.53"))
     for setting, values in CONSOLE_SETTINGS.items():
         cfg.set_console(setting, values[-1])

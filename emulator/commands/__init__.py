@@ -27,6 +27,7 @@ FAMILIES: Final = (
     "mac_address",
     "console",
     "banner",
+    "web_management",
     "clock",
     "system_settings",
     "ip",

@@ -56,6 +56,11 @@ CONSOLE_SETTINGS: Final = {
 """`console <setting> <value>`: K.15's values for each setting, the default first (unwritten).
 The settings are listed in keyword order, the order the config writes them."""
 
+# --- web management (commands/web_management.py) ---
+WEB_DEFAULTS: Final = {"": True, "ssl": False, "plaintext": True}
+"""`web-management` (the agent), `web-management ssl` (HTTPS), `web-management plaintext`
+(HTTP) -> on by default; the config writes those away from their default in this order."""
+
 # --- banner (commands/banner.py) ---
 BANNER_KINDS: Final = ("motd", "exec")
 """`banner motd|exec "TEXT"`, in the order the config writes them."""
@@ -279,6 +284,9 @@ class SwitchConfig:
     # --- console (commands/console.py) ---
     console: dict[str, str] = field(default_factory=dict)
     """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
+    # --- web management (commands/web_management.py) ---
+    web: dict[str, bool] = field(default_factory=lambda: dict(WEB_DEFAULTS))
+    """`[no] web-management [plaintext|ssl]`: the web agent as a whole, HTTP and HTTPS."""
     # --- banner (commands/banner.py) ---
     banners: dict[str, str] = field(default_factory=dict)
     """`banner motd|exec` text by kind, as the config writes it (a line break is `\\n`)."""
@@ -549,6 +557,14 @@ class SwitchConfig:
             self.console.pop(setting, None)
         else:
             self.console[setting] = value
+
+    # --- web management (commands/web_management.py) ---
+
+    def set_web(self, service: str, enabled: bool) -> None:
+        """`service` is "" for the agent, or `ssl` / `plaintext`."""
+        if service not in WEB_DEFAULTS:
+            raise ConfigError(INVALID_INPUT.format(token=service))
+        self.web[service] = enabled
 
     # --- banner (commands/banner.py) ---
 

@@ -20,6 +20,7 @@ from emulator.config.model import (
     TARGET_RETRIES,
     TARGET_TIMEOUT,
     UNKNOWN_VLANS_DEFAULT,
+    WEB_DEFAULTS,
     Community,
     CommunityAccess,
     Interface,
@@ -86,6 +87,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"time timezone {cfg.timezone}")
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
               for kind in BANNER_KINDS if kind in cfg.banners]
+    lines += _web_lines(cfg)
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     lines += _dns_lines(cfg)
@@ -135,6 +137,15 @@ def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
     autorun`, `no dhcp config-file-update`, `no dhcp image-file-update`."""
     lines = [] if cfg.autorun else ["no autorun"]
     return lines + [f"no dhcp {kind}" for kind in DHCP_UPDATES if kind not in cfg.dhcp_updates]
+
+
+# --- web management (commands/web_management.py) ---
+
+def _web_lines(cfg: SwitchConfig) -> list[str]:
+    """After the time settings and before the `ip` lines (`no web-management` in a 15.x
+    config; `web-management ssl` then `no web-management plaintext` in a 16.x one)."""
+    return [("" if cfg.web[service] else "no ") + " ".join(("web-management", service)).strip()
+            for service, default in WEB_DEFAULTS.items() if cfg.web[service] != default]
 
 
 # --- ip dns (commands/dns.py) ---

@@ -22,6 +22,7 @@ from emulator.config.model import (
     PASSWORD_LEVELS,
     SPEED_DUPLEX_MODES,
     UNKNOWN_VLANS_MODES,
+    WEB_DEFAULTS,
     Community,
     CommunityAccess,
     ConfigError,
@@ -126,6 +127,8 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | VIDS | st.integers(0, 5000)).map(
             lambda v: lambda c: c.set_management_vlan(v)),
         TEXT.map(lambda t: lambda c: c.set_dns_domain(t)),
+        st.tuples(st.sampled_from(sorted(WEB_DEFAULTS)), st.booleans()).map(
+            lambda a: lambda c: c.set_web(*a)),
         st.tuples(st.sampled_from(BANNER_KINDS), TEXT).map(
             lambda a: lambda c: c.set_banner(*a)),
         st.tuples(st.integers(0, 4), st.none() | ADDRESSES).map(
@@ -203,6 +206,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_timezone(60)
     cfg.set_autorun(False)
     cfg.set_dns_domain("lab.example")
+    for service, default in WEB_DEFAULTS.items():
+        cfg.set_web(service, not default)
     cfg.set_banner("motd", r"\nAuthorized access only\n")
     cfg.set_banner("exec", "Welcome")
     cfg.dns_server_set(2, ipaddress.IPv4Address("10.0.0.53"))

@@ -35,6 +35,7 @@ FAMILIES: Final = (
     "lldp",
     "snmp_server",
     "snmpv3",
+    "snmp_extras",
     "redundancy",
 )
 

@@ -56,6 +56,10 @@ CONSOLE_SETTINGS: Final = {
 """`console <setting> <value>`: K.15's values for each setting, the default first (unwritten).
 The settings are listed in keyword order, the order the config writes them."""
 
+# --- SNMP extras (commands/snmp_extras.py) ---
+ENGINE_ID_OCTETS: Final = (5, 32)
+"""`snmpv3 engineid "00:00:00:0b:..."`: an SnmpEngineID is 5 to 32 octets (RFC 3411)."""
+
 # --- web management (commands/web_management.py) ---
 WEB_DEFAULTS: Final = {"": True, "ssl": False, "plaintext": True}
 """`web-management` (the agent), `web-management ssl` (HTTPS), `web-management plaintext`
@@ -284,6 +288,10 @@ class SwitchConfig:
     # --- console (commands/console.py) ---
     console: dict[str, str] = field(default_factory=dict)
     """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
+    # --- SNMP extras (commands/snmp_extras.py) ---
+    snmpv3_engine_id: str = ""
+    """`snmpv3 engineid`, as the config wrote it (colon-separated octets); the switch writes
+    its own so that saved SNMPv3 credentials are only loaded back on the same engine."""
     # --- web management (commands/web_management.py) ---
     web: dict[str, bool] = field(default_factory=lambda: dict(WEB_DEFAULTS))
     """`[no] web-management [plaintext|ssl]`: the web agent as a whole, HTTP and HTTPS."""
@@ -557,6 +565,17 @@ class SwitchConfig:
             self.console.pop(setting, None)
         else:
             self.console[setting] = value
+
+    # --- SNMP extras (commands/snmp_extras.py) ---
+
+    def set_snmpv3_engine_id(self, text: str) -> None:
+        """Lower-case colon-separated octets, as the switch writes them."""
+        octets = text.split(":")
+        low, high = ENGINE_ID_OCTETS
+        if not low <= len(octets) <= high or not all(
+                len(o) == 2 and all(c in "0123456789abcdefABCDEF" for c in o) for o in octets):
+            raise ConfigError(INVALID_INPUT.format(token=text))
+        self.snmpv3_engine_id = text.lower()
 
     # --- web management (commands/web_management.py) ---
 

@@ -106,6 +106,8 @@ def render_config(cfg: SwitchConfig) -> str:
               + (" inform" if r.inform else "") for r in cfg.trap_receivers]
     if cfg.snmp_auth_traps:
         lines.append("snmp-server enable traps authentication")
+    if cfg.snmpv3_engine_id:
+        lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))

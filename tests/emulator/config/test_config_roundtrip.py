@@ -127,6 +127,8 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | VIDS | st.integers(0, 5000)).map(
             lambda v: lambda c: c.set_management_vlan(v)),
         TEXT.map(lambda t: lambda c: c.set_dns_domain(t)),
+        (st.lists(st.binary(min_size=1, max_size=1).map(bytes.hex), min_size=4, max_size=33)
+         .map(":".join) | TEXT).map(lambda t: lambda c: c.set_snmpv3_engine_id(t)),
         st.tuples(st.sampled_from(sorted(WEB_DEFAULTS)), st.booleans()).map(
             lambda a: lambda c: c.set_web(*a)),
         st.tuples(st.sampled_from(BANNER_KINDS), TEXT).map(
@@ -206,6 +208,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_timezone(60)
     cfg.set_autorun(False)
     cfg.set_dns_domain("lab.example")
+    cfg.set_snmpv3_engine_id("00:00:00:0b:00:00:00:16:35:22:a7:40")
     for service, default in WEB_DEFAULTS.items():
         cfg.set_web(service, not default)
     cfg.set_banner("motd", r"\nAuthorized access only\n")

@@ -25,6 +25,7 @@ FAMILIES: Final = (
     "vlan_roles",
     "vlan_settings",
     "mac_address",
+    "cdp",
     "console",
     "banner",
     "web_management",

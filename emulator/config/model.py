@@ -44,6 +44,10 @@ UNKNOWN_VLANS_MODES: Final = ("learn", "block", "disable")
 UNKNOWN_VLANS_DEFAULT: Final = "learn"
 BROADCAST_LIMIT_RANGE: Final = (0, 99)
 
+# --- CDP (commands/cdp.py) ---
+CDP_MODES: Final = ("rx-only", "pass-through", "pre-standard-voice")
+"""`cdp mode`: K.15 reads CDP and never sends it; rx-only, the default, is unwritten."""
+
 # --- console (commands/console.py) ---
 CONSOLE_SETTINGS: Final = {
     "baud-rate": ("speed-sense", "1200", "2400", "4800", "9600", "19200", "38400", "57600",
@@ -285,6 +289,10 @@ class SwitchConfig:
     management_vlan: int | None = None
     """`management-vlan N`: the only VLAN that answers management traffic; it may name a VLAN
     not created yet (the switch keeps it inactive until it exists)."""
+    # --- CDP (commands/cdp.py) ---
+    cdp_run: bool = True
+    """`[no] cdp run`: whether CDP packets are read at all."""
+    cdp_mode: str = CDP_MODES[0]
     # --- console (commands/console.py) ---
     console: dict[str, str] = field(default_factory=dict)
     """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
@@ -551,6 +559,16 @@ class SwitchConfig:
         if vid is not None and not MIN_VID <= vid <= MAX_VID:
             raise ConfigError(INVALID_INPUT.format(token=vid))
         self.management_vlan = vid
+
+    # --- CDP (commands/cdp.py) ---
+
+    def set_cdp_run(self, enabled: bool) -> None:
+        self.cdp_run = enabled
+
+    def set_cdp_mode(self, mode: str) -> None:
+        if mode not in CDP_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.cdp_mode = mode
 
     # --- console (commands/console.py) ---
 

@@ -12,6 +12,7 @@ from typing import Final
 
 from emulator.config.model import (
     BANNER_KINDS,
+    CDP_MODES,
     CONSOLE_SETTINGS,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
@@ -79,6 +80,10 @@ def render_config(cfg: SwitchConfig) -> str:
     ]
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
+    if not cfg.cdp_run:
+        lines.append("no cdp run")
+    if cfg.cdp_mode != CDP_MODES[0]:
+        lines.append(f"cdp mode {cfg.cdp_mode}")
     lines += [f"console {setting} {cfg.console[setting]}"
               for setting in CONSOLE_SETTINGS if setting in cfg.console]
     if cfg.include_credentials:

@@ -17,6 +17,7 @@ from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
 from emulator.config.model import (
     BANNER_KINDS,
+    CDP_MODES,
     CONSOLE_SETTINGS,
     DHCP_UPDATES,
     PASSWORD_LEVELS,
@@ -123,6 +124,8 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
+        st.booleans().map(lambda on: lambda c: c.set_cdp_run(on)),
+        (st.sampled_from(CDP_MODES) | TEXT).map(lambda m: lambda c: c.set_cdp_mode(m)),
         VIDS.map(lambda v: lambda c: c.set_primary_vlan(v)),
         (st.none() | VIDS | st.integers(0, 5000)).map(
             lambda v: lambda c: c.set_management_vlan(v)),
@@ -207,6 +210,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_hostname("core 1")
     cfg.set_timezone(60)
     cfg.set_autorun(False)
+    cfg.set_cdp_run(False)
+    cfg.set_cdp_mode("pass-through")
     cfg.set_dns_domain("lab.example")
     cfg.set_snmpv3_engine_id("00:00:00:0b:00:00:00:16:35:22:a7:40")
     for service, default in WEB_DEFAULTS.items():

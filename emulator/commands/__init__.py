@@ -27,6 +27,7 @@ FAMILIES: Final = (
     "mac_address",
     "cdp",
     "console",
+    "poe",
     "banner",
     "web_management",
     "clock",

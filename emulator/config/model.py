@@ -311,6 +311,9 @@ class SwitchConfig:
     """`ip dns domain-name`: the suffix the switch appends to a host name; empty is unset."""
     dns_servers: dict[int, ipaddress.IPv4Address] = field(default_factory=dict)
     """`ip dns server-address priority N ADDR`, by priority."""
+    # --- PoE (commands/poe.py) ---
+    poe_pre_std_detect: bool = False
+    """`power-over-ethernet pre-std-detect`: also power pre-802.3af devices."""
     # --- system settings (commands/system_settings.py) ---
     autorun: bool = True
     """`no autorun`: the switch does not run a config or image from a USB stick at boot."""
@@ -632,6 +635,11 @@ class SwitchConfig:
             self.dns_servers.pop(priority, None)
         else:
             self.dns_servers[priority] = address
+
+    # --- PoE (commands/poe.py) ---
+
+    def set_poe_pre_std_detect(self, enabled: bool) -> None:
+        self.poe_pre_std_detect = enabled
 
     # --- system settings (commands/system_settings.py) ---
 

@@ -86,6 +86,8 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"cdp mode {cfg.cdp_mode}")
     lines += [f"console {setting} {cfg.console[setting]}"
               for setting in CONSOLE_SETTINGS if setting in cfg.console]
+    if cfg.poe_pre_std_detect:
+        lines.append(POE_PRE_STD_DETECT)
     if cfg.include_credentials:
         lines.append(INCLUDE_CREDENTIALS)
     if cfg.timezone:
@@ -130,6 +132,13 @@ def _vlan_role_lines(cfg: SwitchConfig) -> list[str]:
     if cfg.management_vlan is not None:
         lines.append(f"management-vlan {cfg.management_vlan}")
     return lines
+
+
+# --- PoE (commands/poe.py) ---
+
+POE_PRE_STD_DETECT: Final = "power-over-ethernet pre-std-detect"
+"""Right after the console lines, as in a captured 15.x config (`console baud-rate 9600`,
+then this, then the time settings)."""
 
 
 # --- system settings (commands/system_settings.py) ---

@@ -125,6 +125,7 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
         st.booleans().map(lambda on: lambda c: c.set_cdp_run(on)),
+        st.booleans().map(lambda on: lambda c: c.set_poe_pre_std_detect(on)),
         (st.sampled_from(CDP_MODES) | TEXT).map(lambda m: lambda c: c.set_cdp_mode(m)),
         VIDS.map(lambda v: lambda c: c.set_primary_vlan(v)),
         (st.none() | VIDS | st.integers(0, 5000)).map(
@@ -211,6 +212,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_timezone(60)
     cfg.set_autorun(False)
     cfg.set_cdp_run(False)
+    cfg.set_poe_pre_std_detect(True)
     cfg.set_cdp_mode("pass-through")
     cfg.set_dns_domain("lab.example")
     cfg.set_snmpv3_engine_id("00:00:00:0b:00:00:00:16:35:22:a7:40")

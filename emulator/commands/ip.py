@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from emulator import inband
 from emulator.cli.grammar import Command, Either, IntRange, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
-from emulator.config.model import IpMode, Vlan
+from emulator.config.model import IpMode, SwitchConfig, Vlan
 from emulator.device import ArpEntry
 from emulator.hardware import format_mac
 
@@ -89,6 +89,11 @@ def _vlan_row(vlan: Vlan) -> str:
             f"{interface.netmask!s:<15} {std:>3}  {local:>4}")
 
 
+def _first_dns_server(config: SwitchConfig) -> str:
+    """`DNS server` shows the highest-priority server (`ip dns server-address priority`)."""
+    return str(config.dns_servers[min(config.dns_servers)]) if config.dns_servers else ""
+
+
 def render_ip(device: Device) -> str:
     config = device.running
     gateway = config.default_gateway
@@ -101,8 +106,8 @@ def render_ip(device: Device) -> str:
         *([IP_FIELDS.line("Default Gateway", f"{gateway!s:<15}")] if gateway else []),
         IP_FIELDS.line("Default TTL", f"{DEFAULT_TTL:<5}"),
         IP_FIELDS.line("Arp Age", f"{ARP_AGE_MINUTES:<4}"),
-        IP_FIELDS.line("Domain Suffix", f"{'':<30}"),
-        IP_FIELDS.line("DNS server", f"{'':<40}"),
+        IP_FIELDS.line("Domain Suffix", f"{config.dns_domain:<30}"),
+        IP_FIELDS.line("DNS server", f"{_first_dns_server(config):<40}"),
         "",
         IP_HEADER,
         *(_vlan_row(config.vlans[vid]) for vid in sorted(config.vlans)),

@@ -29,8 +29,7 @@ PORT_MODES: Final[dict[str, tuple[str, str, str]]] = {
 }
 """Port type -> (Mode, MDI when up, MDI when down); "" is an empty transceiver slot."""
 INTRUSION_ALERT: Final = "No"
-FLOW_CONTROL: Final = "off"
-BCAST_LIMIT: Final = 0
+FLOW_CONTROL: Final = {True: "on", False: "off"}
 
 PORT_WIDTH: Final = 12
 TYPE_WIDTH: Final = 10
@@ -63,6 +62,13 @@ def port_mac(device: Device, port: str) -> str:
     return format_mac((base + if_index(port)).to_bytes(6, "big"))
 
 
+def _flow_and_limit(device: Device, port: str) -> str:
+    """The `Flow Ctrl` and `Bcast Limit` columns: the port's `flow-control` and
+    `broadcast-limit` settings."""
+    config = settings(device, port)
+    return f"{FLOW_CONTROL[config.flow_control]:<4} {config.broadcast_limit}"
+
+
 def _brief_row(device: Device, port: str, port_width: int) -> str:
     kind = device.inventory.port_type(port)
     mode, mdi_up, mdi_down = PORT_MODES[kind]
@@ -70,7 +76,7 @@ def _brief_row(device: Device, port: str, port_width: int) -> str:
     enabled = settings(device, port).enabled
     return (f"  {port:<{port_width}} {kind:<{TYPE_WIDTH}} | {INTRUSION_ALERT:<9} "
             f"{yes_no(enabled):<7} {'Up' if up else 'Down':<6} {mode:<10} "
-            f"{mdi_up if up else mdi_down:<4} {FLOW_CONTROL:<4} {BCAST_LIMIT}")
+            f"{mdi_up if up else mdi_down:<4} {_flow_and_limit(device, port)}")
 
 
 def render_brief(device: Device, ports: list[str] | None = None) -> str:
@@ -110,7 +116,7 @@ def render_counters(device: Device) -> str:
                   + c.rx_mcast + c.tx_mcast)
         rows.append(f"  {port:<12} {thousands(c.rx_bytes + c.tx_bytes):<14} {frames:<14} "
                     f"{thousands(c.rx_errors):<9} {thousands(c.tx_drops):<9} "
-                    f"{FLOW_CONTROL:<4} {BCAST_LIMIT}")
+                    f"{_flow_and_limit(device, port)}")
     return "\n".join([COUNTERS_TITLE, "", COUNTERS_HEADER, *rows])
 
 

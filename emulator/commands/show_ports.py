@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 from emulator.cli.grammar import PORT_LIST, Command, Level
 from emulator.commands.format import SHOW_HELP, installed_ports, yes_no
 from emulator.commands.show_interfaces import settings
-from emulator.commands.vlan import STATUS, VLANS_HEADER, VOICE
+from emulator.commands.vlan import STATUS, VLANS_HEADER
 from emulator.hardware import format_port_list
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ def render_vlans_ports(device: Device, ports: list[str], detail: bool) -> str:
                  for port in ports if port in vlan.untagged | vlan.tagged]
         if not modes:
             continue
-        row = f"  {vid:<7} {vlan.name:<32} | {STATUS:<10} {VOICE:<5} {yes_no(vlan.jumbo):<5}"
+        row = (f"  {vid:<7} {vlan.name:<32} | {STATUS:<10} {yes_no(vlan.voice):<5} "
+               f"{yes_no(vlan.jumbo):<5}")
         rows.append(f"{row} {modes[0]}" if detail else row)
     if detail:
         head, rule = head + DETAIL_MODE_HEAD[0], rule + DETAIL_MODE_HEAD[1]

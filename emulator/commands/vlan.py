@@ -21,8 +21,8 @@ from emulator.cli.grammar import (
     Where,
 )
 from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, yes_no
-from emulator.commands.show_interfaces import port_up
-from emulator.config.model import DEFAULT_VLAN_ID, IpMode, Vlan, VlanIp
+from emulator.commands.show_interfaces import port_up, settings
+from emulator.config.model import IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
 
 if TYPE_CHECKING:
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 BAD_MASK: Final = "Invalid subnet mask: {mask}"
 STATUS: Final = "Port-based"
-UNKNOWN_VLAN: Final = "Learn"
-VOICE: Final = "No"
 
 VLANS_HEADER: Final = (
     "  VLAN ID Name                             | Status     Voice Jumbo\n"
@@ -53,17 +51,19 @@ def require_vlan(device: Device, vid: int) -> Vlan:
 
 def render_vlans(device: Device) -> str:
     vlans = device.running.vlans
-    primary = vlans[DEFAULT_VLAN_ID].name if DEFAULT_VLAN_ID in vlans else ""
+    primary = vlans[device.running.primary_vlan].name
+    management = device.running.management_vlan
+    management_name = vlans[management].name if management in vlans else ""
     return "\n".join([
         "",
         " Status and Counters - VLAN Information",
         "",
         f"  Maximum VLANs to support : {MAX_VLANS:<21}",
         f"  Primary VLAN : {primary}",
-        f"  Management VLAN : {'':<12}",
+        f"  Management VLAN : {management_name:<12}",
         "",
         VLANS_HEADER,
-        *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {VOICE:<5} "
+        *(f"  {vid:<7} {vlans[vid].name:<32} | {STATUS:<10} {yes_no(vlans[vid].voice):<5} "
           f"{yes_no(vlans[vid].jumbo):<5}" for vid in sorted(vlans)),
     ])
 
@@ -79,12 +79,13 @@ def render_vlan(device: Device, vid: int) -> str:
         f.line("VLAN ID", str(vid)),
         f.line("Name", vlan.name),
         f.line("Status", STATUS),
-        f.line("Voice", VOICE),
+        f.line("Voice", yes_no(vlan.voice)),
         f.line("Jumbo", yes_no(vlan.jumbo)),
         "",
         DETAIL_HEADER,
         *(f"  {port:<16} {'Untagged' if port in vlan.untagged else 'Tagged':<8} "
-          f"{UNKNOWN_VLAN:<12} {'Up' if port_up(device, port) else 'Down'}"
+          f"{settings(device, port).unknown_vlans.capitalize():<12} "
+          f"{'Up' if port_up(device, port) else 'Down'}"
           for port in members),
     ])
 

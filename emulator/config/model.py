@@ -35,6 +35,52 @@ PASSWORD_LEVELS: Final = ("manager", "operator")
 TIMEZONE_RANGE: Final = (-720, 840)
 """`time timezone`: minutes from UTC, K.15's range (0, UTC, is the default and unwritten)."""
 
+# --- port settings (commands/port_settings.py) ---
+SPEED_DUPLEX_MODES: Final = ("auto", "10-half", "100-half", "10-full", "100-full", "1000-full",
+                             "auto-10", "auto-100", "auto-1000", "auto-10-100", "auto-10g")
+"""K.15's `speed-duplex` keywords; `auto` is the default and unwritten."""
+SPEED_DUPLEX_DEFAULT: Final = "auto"
+UNKNOWN_VLANS_MODES: Final = ("learn", "block", "disable")
+UNKNOWN_VLANS_DEFAULT: Final = "learn"
+BROADCAST_LIMIT_RANGE: Final = (0, 99)
+
+# --- CDP (commands/cdp.py) ---
+CDP_MODES: Final = ("rx-only", "pass-through", "pre-standard-voice")
+"""`cdp mode`: K.15 reads CDP and never sends it; rx-only, the default, is unwritten."""
+
+# --- console (commands/console.py) ---
+CONSOLE_SETTINGS: Final = {
+    "baud-rate": ("speed-sense", "1200", "2400", "4800", "9600", "19200", "38400", "57600",
+                  "115200"),
+    "flow-control": ("xon/xoff", "none"),
+    "inactivity-timer": ("0", "1", "5", "10", "15", "20", "30", "60", "120"),
+    "local-terminal": ("vt100", "ansi", "none"),
+    "terminal": ("vt100", "ansi", "none"),
+}
+"""`console <setting> <value>`: K.15's values for each setting, the default first (unwritten).
+The settings are listed in keyword order, the order the config writes them."""
+
+# --- SNMP extras (commands/snmp_extras.py) ---
+ENGINE_ID_OCTETS: Final = (5, 32)
+"""`snmpv3 engineid "00:00:00:0b:..."`: an SnmpEngineID is 5 to 32 octets (RFC 3411)."""
+
+# --- web management (commands/web_management.py) ---
+WEB_DEFAULTS: Final = {"": True, "ssl": False, "plaintext": True}
+"""`web-management` (the agent), `web-management ssl` (HTTPS), `web-management plaintext`
+(HTTP) -> on by default; the config writes those away from their default in this order."""
+
+# --- banner (commands/banner.py) ---
+BANNER_KINDS: Final = ("motd", "exec")
+"""`banner motd|exec "TEXT"`, in the order the config writes them."""
+
+# --- ip dns (commands/dns.py) ---
+DNS_PRIORITIES: Final = (1, 3)
+"""`ip dns server-address priority <1-3>`: K.15 keeps up to three servers."""
+
+# --- system settings (commands/system_settings.py) ---
+DHCP_UPDATES: Final = ("config-file-update", "image-file-update")
+"""`[no] dhcp config-file-update|image-file-update`, in the order the config writes them."""
+
 TEXT_LIMITS: Final = {
     "hostname": 32,
     "vlan name": 32,
@@ -44,6 +90,8 @@ TEXT_LIMITS: Final = {
     "snmpv3 name": 32,
     "contact": 255,
     "location": 255,
+    "domain name": 255,
+    "banner": 320,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
 the others as documented for the 5400zl/8200zl family). Which characters they may hold is
@@ -60,6 +108,8 @@ VLAN_MISSING: Final = "VLAN {vid} does not exist."
 DEFAULT_VLAN_DELETE: Final = "The default VLAN cannot be deleted."
 VLAN_NAME_IN_USE: Final = 'The VLAN name "{name}" is already in use.'
 MANUAL_IP_INCOMPLETE: Final = "Incomplete input: address"
+PRIMARY_VLAN_DELETE: Final = "The primary VLAN cannot be deleted."
+"""The manual: the current primary VLAN cannot be deleted (designate another first)."""
 
 
 class ConfigError(ValueError):
@@ -87,6 +137,11 @@ class Vlan:
     ip: VlanIp = field(default_factory=VlanIp)
     jumbo: bool = False
     """Frames up to the jumbo size pass in this VLAN (`jumbo` in its context)."""
+    # --- per-VLAN settings (commands/vlan_settings.py) ---
+    igmp: bool = False
+    """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
+    voice: bool = False
+    """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -100,9 +155,17 @@ class Interface:
     port: str
     name: str | None = None
     enabled: bool = True
+    # --- port settings (commands/port_settings.py) ---
+    speed_duplex: str = SPEED_DUPLEX_DEFAULT
+    """`speed-duplex auto-1000`: the autonegotiation mode or the fixed speed and duplex."""
+    flow_control: bool = False
+    broadcast_limit: int = 0
+    """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
+    unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
+    """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
 
     def is_default(self) -> bool:
-        return self.name is None and self.enabled
+        return self == Interface(self.port)
 
 
 class CommunityAccess(Enum):
@@ -220,6 +283,45 @@ class SwitchConfig:
     mac_age: int = MAC_AGE_DEFAULT
     timezone: int = 0
     """Minutes east of UTC (`time timezone 60`: western Europe in winter)."""
+    # --- primary and management VLAN (commands/vlan_roles.py) ---
+    primary_vlan: int = DEFAULT_VLAN_ID
+    """`primary-vlan N`: where the switch reads DHCP-learnt settings; an existing VLAN."""
+    management_vlan: int | None = None
+    """`management-vlan N`: the only VLAN that answers management traffic; it may name a VLAN
+    not created yet (the switch keeps it inactive until it exists)."""
+    # --- CDP (commands/cdp.py) ---
+    cdp_run: bool = True
+    """`[no] cdp run`: whether CDP packets are read at all."""
+    cdp_mode: str = CDP_MODES[0]
+    # --- console (commands/console.py) ---
+    console: dict[str, str] = field(default_factory=dict)
+    """`console <setting> <value>` away from its default, by setting (`inactivity-timer`)."""
+    # --- SNMP extras (commands/snmp_extras.py) ---
+    snmpv3_engine_id: str = ""
+    """`snmpv3 engineid`, as the config wrote it (colon-separated octets); the switch writes
+    its own so that saved SNMPv3 credentials are only loaded back on the same engine."""
+    # --- web management (commands/web_management.py) ---
+    web: dict[str, bool] = field(default_factory=lambda: dict(WEB_DEFAULTS))
+    """`[no] web-management [plaintext|ssl]`: the web agent as a whole, HTTP and HTTPS."""
+    # --- banner (commands/banner.py) ---
+    banners: dict[str, str] = field(default_factory=dict)
+    """`banner motd|exec` text by kind, as the config writes it (a line break is `\\n`)."""
+    # --- ip dns (commands/dns.py) ---
+    dns_domain: str = ""
+    """`ip dns domain-name`: the suffix the switch appends to a host name; empty is unset."""
+    dns_servers: dict[int, ipaddress.IPv4Address] = field(default_factory=dict)
+    """`ip dns server-address priority N ADDR`, by priority."""
+    # --- PoE (commands/poe.py) ---
+    poe_pre_std_detect: bool = False
+    """`power-over-ethernet pre-std-detect`: also power pre-802.3af devices."""
+    # --- system settings (commands/system_settings.py) ---
+    autorun: bool = True
+    """`no autorun`: the switch does not run a config or image from a USB stick at boot."""
+    dhcp_updates: set[str] = field(default_factory=lambda: set(DHCP_UPDATES))
+    """Which of the DHCP-driven downloads (`dhcp config-file-update|image-file-update`) are
+    on; both are by default, and a config turns them off with `no dhcp ...`."""
+    include_credentials: bool = False
+    """`include-credentials`: passwords and keys travel in the config (kept as a flag here)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
     redundancy_enabled: bool = True
@@ -284,6 +386,31 @@ class SwitchConfig:
         self.port(port).enabled = enabled
         self._drop_if_default(port)
 
+    # --- port settings (commands/port_settings.py) ---
+
+    def port_set_speed_duplex(self, port: str, mode: str) -> None:
+        if mode not in SPEED_DUPLEX_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.port(port).speed_duplex = mode
+        self._drop_if_default(port)
+
+    def port_set_flow_control(self, port: str, enabled: bool) -> None:
+        self.port(port).flow_control = enabled
+        self._drop_if_default(port)
+
+    def port_set_broadcast_limit(self, port: str, percent: int) -> None:
+        low, high = BROADCAST_LIMIT_RANGE
+        if not low <= percent <= high:
+            raise ConfigError(INVALID_INPUT.format(token=percent))
+        self.port(port).broadcast_limit = percent
+        self._drop_if_default(port)
+
+    def port_set_unknown_vlans(self, port: str, mode: str) -> None:
+        if mode not in UNKNOWN_VLANS_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.port(port).unknown_vlans = mode
+        self._drop_if_default(port)
+
     def _drop_if_default(self, port: str) -> None:
         if self.interfaces[port].is_default():
             del self.interfaces[port]
@@ -329,6 +456,8 @@ class SwitchConfig:
         so deleting a VLAN never strands an access port."""
         if vid == DEFAULT_VLAN_ID:
             raise ConfigError(DEFAULT_VLAN_DELETE)
+        if vid == self.primary_vlan:
+            raise ConfigError(PRIMARY_VLAN_DELETE)
         released = self.vlan(vid).untagged
         del self.vlans[vid]
         self.vlan_add_ports(DEFAULT_VLAN_ID, sorted(released), tagged=False)
@@ -373,6 +502,14 @@ class SwitchConfig:
     def vlan_set_jumbo(self, vid: int, jumbo: bool) -> None:
         self.vlan(vid).jumbo = jumbo
 
+    # --- per-VLAN settings (commands/vlan_settings.py) ---
+
+    def vlan_set_igmp(self, vid: int, enabled: bool) -> None:
+        self.vlan(vid).igmp = enabled
+
+    def vlan_set_voice(self, vid: int, voice: bool) -> None:
+        self.vlan(vid).voice = voice
+
     def vlan_set_ip(self, vid: int, ip: VlanIp) -> None:
         vlan = self.vlan(vid)
         if ip.mode is IpMode.MANUAL and ip.interface is None:
@@ -415,6 +552,110 @@ class SwitchConfig:
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""
         self.redundancy_enabled = enabled
+
+    # --- primary and management VLAN (commands/vlan_roles.py) ---
+
+    def set_primary_vlan(self, vid: int) -> None:
+        self.primary_vlan = self.vlan(vid).vid
+
+    def set_management_vlan(self, vid: int | None) -> None:
+        if vid is not None and not MIN_VID <= vid <= MAX_VID:
+            raise ConfigError(INVALID_INPUT.format(token=vid))
+        self.management_vlan = vid
+
+    # --- CDP (commands/cdp.py) ---
+
+    def set_cdp_run(self, enabled: bool) -> None:
+        self.cdp_run = enabled
+
+    def set_cdp_mode(self, mode: str) -> None:
+        if mode not in CDP_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.cdp_mode = mode
+
+    # --- console (commands/console.py) ---
+
+    def set_console(self, setting: str, value: str) -> None:
+        """The default value removes the setting, so the config writes only changes."""
+        values = CONSOLE_SETTINGS.get(setting)
+        if values is None:
+            raise ConfigError(INVALID_INPUT.format(token=setting))
+        if value not in values:
+            raise ConfigError(INVALID_INPUT.format(token=value))
+        if value == values[0]:
+            self.console.pop(setting, None)
+        else:
+            self.console[setting] = value
+
+    # --- SNMP extras (commands/snmp_extras.py) ---
+
+    def set_snmpv3_engine_id(self, text: str) -> None:
+        """Lower-case colon-separated octets, as the switch writes them."""
+        octets = text.split(":")
+        low, high = ENGINE_ID_OCTETS
+        if not low <= len(octets) <= high or not all(
+                len(o) == 2 and all(c in "0123456789abcdefABCDEF" for c in o) for o in octets):
+            raise ConfigError(INVALID_INPUT.format(token=text))
+        self.snmpv3_engine_id = text.lower()
+
+    # --- web management (commands/web_management.py) ---
+
+    def set_web(self, service: str, enabled: bool) -> None:
+        """`service` is "" for the agent, or `ssl` / `plaintext`."""
+        if service not in WEB_DEFAULTS:
+            raise ConfigError(INVALID_INPUT.format(token=service))
+        self.web[service] = enabled
+
+    # --- banner (commands/banner.py) ---
+
+    def set_banner(self, kind: str, text: str) -> None:
+        """An empty text removes the banner, as `no banner motd` does."""
+        if kind not in BANNER_KINDS:
+            raise ConfigError(INVALID_INPUT.format(token=kind))
+        if not text:
+            self.banners.pop(kind, None)
+            return
+        _check_text("banner", text)
+        self.banners[kind] = text
+
+    # --- ip dns (commands/dns.py) ---
+
+    def set_dns_domain(self, name: str) -> None:
+        """An empty name is the unset default (no config line), as `no ip dns domain-name`."""
+        if name:
+            _check_text("domain name", name)
+        self.dns_domain = name
+
+    def dns_server_set(self, priority: int, address: ipaddress.IPv4Address | None) -> None:
+        """None removes the server at that priority; removing an absent one changes nothing."""
+        low, high = DNS_PRIORITIES
+        if not low <= priority <= high:
+            raise ConfigError(INVALID_INPUT.format(token=priority))
+        if address is None:
+            self.dns_servers.pop(priority, None)
+        else:
+            self.dns_servers[priority] = address
+
+    # --- PoE (commands/poe.py) ---
+
+    def set_poe_pre_std_detect(self, enabled: bool) -> None:
+        self.poe_pre_std_detect = enabled
+
+    # --- system settings (commands/system_settings.py) ---
+
+    def set_autorun(self, enabled: bool) -> None:
+        self.autorun = enabled
+
+    def set_dhcp_update(self, kind: str, enabled: bool) -> None:
+        if kind not in DHCP_UPDATES:
+            raise ConfigError(INVALID_INPUT.format(token=kind))
+        if enabled:
+            self.dhcp_updates.add(kind)
+        else:
+            self.dhcp_updates.discard(kind)
+
+    def set_include_credentials(self, enabled: bool) -> None:
+        self.include_credentials = enabled
 
     def community_set(self, community: Community) -> None:
         """Redefining a community changes its access in place, keeping its position."""

@@ -11,10 +11,17 @@ from __future__ import annotations
 from typing import Final
 
 from emulator.config.model import (
+    BANNER_KINDS,
+    CDP_MODES,
+    CONSOLE_SETTINGS,
     DEFAULT_VLAN_ID,
+    DHCP_UPDATES,
     PASSWORD_LEVELS,
+    SPEED_DUPLEX_DEFAULT,
     TARGET_RETRIES,
     TARGET_TIMEOUT,
+    UNKNOWN_VLANS_DEFAULT,
+    WEB_DEFAULTS,
     Community,
     CommunityAccess,
     Interface,
@@ -73,10 +80,24 @@ def render_config(cfg: SwitchConfig) -> str:
     ]
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
+    if not cfg.cdp_run:
+        lines.append("no cdp run")
+    if cfg.cdp_mode != CDP_MODES[0]:
+        lines.append(f"cdp mode {cfg.cdp_mode}")
+    lines += [f"console {setting} {cfg.console[setting]}"
+              for setting in CONSOLE_SETTINGS if setting in cfg.console]
+    if cfg.poe_pre_std_detect:
+        lines.append(POE_PRE_STD_DETECT)
+    if cfg.include_credentials:
+        lines.append(INCLUDE_CREDENTIALS)
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
+    lines += [f"banner {kind} {quote(cfg.banners[kind])}"
+              for kind in BANNER_KINDS if kind in cfg.banners]
+    lines += _web_lines(cfg)
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
+    lines += _dns_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     for port in sorted(cfg.interfaces, key=port_sort_key):
@@ -84,19 +105,73 @@ def render_config(cfg: SwitchConfig) -> str:
         if not interface.is_default():
             lines += _block(f"interface {port}", _interface_body(interface))
     lines += [_community_line(c) for c in cfg.communities]
-    if cfg.snmp_contact:
-        lines.append(f"snmp-server contact {quote(cfg.snmp_contact)}")
-    if cfg.snmp_location:
-        lines.append(f"snmp-server location {quote(cfg.snmp_location)}")
+    # Both on one line, as K.15 writes them (`snmp-server contact "C" location "L"`).
+    system = [f"{word} {quote(text)}" for word, text in (("contact", cfg.snmp_contact),
+                                                          ("location", cfg.snmp_location)) if text]
+    if system:
+        lines.append(f"snmp-server {' '.join(system)}")
     lines += [f"snmp-server host {r.address} community {quote(r.community)}"
               + (" inform" if r.inform else "") for r in cfg.trap_receivers]
     if cfg.snmp_auth_traps:
         lines.append("snmp-server enable traps authentication")
+    if cfg.snmpv3_engine_id:
+        lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
+    lines += _vlan_role_lines(cfg)
+    lines += _system_settings_tail(cfg)
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
     return "\n".join(lines) + "\n"
+
+
+# --- primary and management VLAN (commands/vlan_roles.py) ---
+
+def _vlan_role_lines(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs they name, primary first (`primary-vlan 42`, `management-vlan 42`)."""
+    lines = [] if cfg.primary_vlan == DEFAULT_VLAN_ID else [f"primary-vlan {cfg.primary_vlan}"]
+    if cfg.management_vlan is not None:
+        lines.append(f"management-vlan {cfg.management_vlan}")
+    return lines
+
+
+# --- PoE (commands/poe.py) ---
+
+POE_PRE_STD_DETECT: Final = "power-over-ethernet pre-std-detect"
+"""Right after the console lines, as in a captured 15.x config (`console baud-rate 9600`,
+then this, then the time settings)."""
+
+
+# --- system settings (commands/system_settings.py) ---
+
+INCLUDE_CREDENTIALS: Final = "include-credentials"
+"""Written among the global lines before the time settings (a 2530's config: logging,
+include-credentials, ..., timesync)."""
+
+
+def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs and before the passwords, as every K.15/16.x config ends: `no
+    autorun`, `no dhcp config-file-update`, `no dhcp image-file-update`."""
+    lines = [] if cfg.autorun else ["no autorun"]
+    return lines + [f"no dhcp {kind}" for kind in DHCP_UPDATES if kind not in cfg.dhcp_updates]
+
+
+# --- web management (commands/web_management.py) ---
+
+def _web_lines(cfg: SwitchConfig) -> list[str]:
+    """After the time settings and before the `ip` lines (`no web-management` in a 15.x
+    config; `web-management ssl` then `no web-management plaintext` in a 16.x one)."""
+    return [("" if cfg.web[service] else "no ") + " ".join(("web-management", service)).strip()
+            for service, default in WEB_DEFAULTS.items() if cfg.web[service] != default]
+
+
+# --- ip dns (commands/dns.py) ---
+
+def _dns_lines(cfg: SwitchConfig) -> list[str]:
+    """After `ip default-gateway`, among the other global `ip` lines."""
+    lines = [f"ip dns domain-name {quote(cfg.dns_domain)}"] if cfg.dns_domain else []
+    return lines + [f"ip dns server-address priority {priority} {cfg.dns_servers[priority]}"
+                    for priority in sorted(cfg.dns_servers)]
 
 
 def _block(header: str, body: list[str]) -> list[str]:
@@ -105,9 +180,31 @@ def _block(header: str, body: list[str]) -> list[str]:
 
 def _interface_body(interface: Interface) -> list[str]:
     """`disable` precedes `name`, the order real K.15 configs show."""
-    body = [] if interface.enabled else ["disable"]
+    body = _port_settings_before_name(interface)
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
+    return body + _port_settings_after_name(interface)
+
+
+# --- port settings (commands/port_settings.py) ---
+
+def _port_settings_before_name(interface: Interface) -> list[str]:
+    """The interface context lists its statements in keyword order (`flow-control`, `lacp`,
+    `name`, `poe-...` in a captured 15.x config): broadcast-limit, disable, flow-control."""
+    body = [f"broadcast-limit {interface.broadcast_limit}"] if interface.broadcast_limit else []
+    if not interface.enabled:
+        body.append("disable")
+    if interface.flow_control:
+        body.append("flow-control")
+    return body
+
+
+def _port_settings_after_name(interface: Interface) -> list[str]:
+    body = []
+    if interface.speed_duplex != SPEED_DUPLEX_DEFAULT:
+        body.append(f"speed-duplex {interface.speed_duplex}")
+    if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
+        body.append(f"unknown-vlans {interface.unknown_vlans}")
     return body
 
 
@@ -164,8 +261,12 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
+    if vlan.igmp:
+        body.append("ip igmp")
     if vlan.jumbo:
         body.append("jumbo")
+    if vlan.voice:
+        body.append("voice")
     return body
 
 

@@ -128,7 +128,7 @@ module D type j9999a
 spanning-tree
 interface A1
    name "kept"
-   speed-duplex auto
+   speed-duplex 1000-half
    disable
    exit
 interface C1
@@ -162,7 +162,7 @@ vlan 1 tagged
         (3, "Module C is not present."),
         (4, "Invalid input: j9999a"),
         (5, "Invalid input: spanning-tree"),
-        (8, "Invalid input: speed-duplex"),
+        (8, "Invalid input: 1000-half"),
         (11, "Module not present for port or invalid port: C1"),
         (14, "Invalid input: 5000"),
         (19, "Module not present for port or invalid port: C1"),

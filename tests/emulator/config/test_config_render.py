@@ -73,8 +73,7 @@ interface C4
    exit
 snmp-server community "public" unrestricted
 snmp-server community "ops" operator unrestricted
-snmp-server contact "NOC"
-snmp-server location "Rack 7"
+snmp-server contact "NOC" location "Rack 7"
 vlan 1
    name "DEFAULT_VLAN"
    no untagged A5-A7,C1

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
 from emulator.config.model import (
+    BANNER_KINDS,
+    CDP_MODES,
+    CONSOLE_SETTINGS,
+    DHCP_UPDATES,
     PASSWORD_LEVELS,
+    SPEED_DUPLEX_MODES,
+    UNKNOWN_VLANS_MODES,
+    WEB_DEFAULTS,
     Community,
     CommunityAccess,
     ConfigError,
@@ -100,6 +107,13 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.builds(ip, VIDS, VLAN_IPS),
         st.tuples(port, st.none() | TEXT).map(lambda a: lambda c: c.port_set_name(*a)),
         st.tuples(port, st.booleans()).map(lambda a: lambda c: c.port_set_enabled(*a)),
+        st.tuples(port, st.sampled_from(SPEED_DUPLEX_MODES)).map(
+            lambda a: lambda c: c.port_set_speed_duplex(*a)),
+        st.tuples(port, st.booleans()).map(lambda a: lambda c: c.port_set_flow_control(*a)),
+        st.tuples(port, st.integers(-1, 100)).map(
+            lambda a: lambda c: c.port_set_broadcast_limit(*a)),
+        st.tuples(port, st.sampled_from(UNKNOWN_VLANS_MODES)).map(
+            lambda a: lambda c: c.port_set_unknown_vlans(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -109,6 +123,28 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.set_redundancy(on)),
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
+        st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
+        st.booleans().map(lambda on: lambda c: c.set_cdp_run(on)),
+        st.booleans().map(lambda on: lambda c: c.set_poe_pre_std_detect(on)),
+        (st.sampled_from(CDP_MODES) | TEXT).map(lambda m: lambda c: c.set_cdp_mode(m)),
+        VIDS.map(lambda v: lambda c: c.set_primary_vlan(v)),
+        (st.none() | VIDS | st.integers(0, 5000)).map(
+            lambda v: lambda c: c.set_management_vlan(v)),
+        TEXT.map(lambda t: lambda c: c.set_dns_domain(t)),
+        (st.lists(st.binary(min_size=1, max_size=1).map(bytes.hex), min_size=4, max_size=33)
+         .map(":".join) | TEXT).map(lambda t: lambda c: c.set_snmpv3_engine_id(t)),
+        st.tuples(st.sampled_from(sorted(WEB_DEFAULTS)), st.booleans()).map(
+            lambda a: lambda c: c.set_web(*a)),
+        st.tuples(st.sampled_from(BANNER_KINDS), TEXT).map(
+            lambda a: lambda c: c.set_banner(*a)),
+        st.tuples(st.integers(0, 4), st.none() | ADDRESSES).map(
+            lambda a: lambda c: c.dns_server_set(*a)),
+        st.sampled_from(sorted(CONSOLE_SETTINGS)).flatmap(
+            lambda name: st.sampled_from(CONSOLE_SETTINGS[name]).map(
+                lambda value: lambda c: c.set_console(name, value))),
+        st.tuples(st.sampled_from(DHCP_UPDATES), st.booleans()).map(
+            lambda a: lambda c: c.set_dhcp_update(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_include_credentials(on)),
         st.builds(TrapReceiver, ADDRESSES, TEXT, st.booleans()).map(
             lambda r: lambda c: c.trap_receiver_set(r)),
         st.booleans().map(lambda on: lambda c: c.set_auth_traps(on)),
@@ -117,6 +153,10 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.snmpv3_only(on)),
         st.tuples(VIDS, st.booleans()).map(
             lambda a: lambda c: (c.vlan_create(a[0]), c.vlan_set_jumbo(*a))),
+        st.tuples(VIDS, st.booleans()).map(
+            lambda a: lambda c: (c.vlan_create(a[0]), c.vlan_set_igmp(*a))),
+        st.tuples(VIDS, st.booleans()).map(
+            lambda a: lambda c: (c.vlan_create(a[0]), c.vlan_set_voice(*a))),
         SNMPV3_NAMES.map(lambda n: lambda c: c.snmpv3_user_add(n)),
         st.tuples(SNMPV3_NAMES, st.sampled_from(Snmpv3Group)).map(
             lambda a: lambda c: c.snmpv3_group_set(*a)),
@@ -170,11 +210,31 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg = SwitchConfig.factory(inventory)
     cfg.set_hostname("core 1")
     cfg.set_timezone(60)
+    cfg.set_autorun(False)
+    cfg.set_cdp_run(False)
+    cfg.set_poe_pre_std_detect(True)
+    cfg.set_cdp_mode("pass-through")
+    cfg.set_dns_domain("lab.example")
+    cfg.set_snmpv3_engine_id("00:00:00:0b:00:00:00:16:35:22:a7:40")
+    for service, default in WEB_DEFAULTS.items():
+        cfg.set_web(service, not default)
+    cfg.set_banner("motd", r"\nAuthorized access only\n")
+    cfg.set_banner("exec", "Welcome")
+    cfg.dns_server_set(2, ipaddress.IPv4Address("10.0.0.53"))
+    for setting, values in CONSOLE_SETTINGS.items():
+        cfg.set_console(setting, values[-1])
+    cfg.set_dhcp_update("config-file-update", False)
+    cfg.set_dhcp_update("image-file-update", False)
+    cfg.set_include_credentials(True)
     cfg.set_redundancy(False)
     cfg.set_default_gateway(ipaddress.IPv4Address("10.0.0.254"))
     cfg.set_mac_age(600)
     cfg.port_set_name("A1", "uplink")
     cfg.port_set_enabled("A2", False)
+    cfg.port_set_speed_duplex("A1", "auto-1000")
+    cfg.port_set_flow_control("A1", True)
+    cfg.port_set_broadcast_limit("A1", 10)
+    cfg.port_set_unknown_vlans("A1", "disable")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")
@@ -193,11 +253,19 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_name(10, "users")
     cfg.vlan_add_ports(10, ["A3"], tagged=True)
     cfg.vlan_set_jumbo(10, True)
+    cfg.vlan_set_igmp(10, True)
+    cfg.vlan_set_voice(10, True)
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
+    cfg.set_primary_vlan(10)
+    cfg.set_management_vlan(10)
     cfg.password_set("manager")
     text = render_config(cfg)
-    written = {" ".join(line.split()[:2]) for line in text.splitlines()} | {
-        line.split()[0] for line in text.splitlines()}
+    statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
+    written = {" ".join(line.split()[:2]) for line in statements} | {
+        line.split()[0] for line in statements}
+    # `snmp-server contact "C" location "L"`: K.15 writes both settings on the contact's line.
+    written |= {"snmp-server location" for line in statements
+                if line.startswith("snmp-server contact ") and " location " in line}
     assert _config_statements() - UNWRITTEN <= written
     result = replay_text(text, inventory)
     assert result.errors == []

@@ -22,13 +22,6 @@ from emulator.flash import Flash
 from emulator.hardware import Inventory
 from emulator.timing import PROFILES
 
-FAMILIES = ("show_system", "show_interfaces", "vlan", "mac_address", "ip", "lldp",
-            "snmp_server", "snmpv3", "running_config", "modules", "clock", "show_ports",
-            "show_environment", "show_tech", "show_session", "clear", "show_cdp",
-            "chassislocate")
-"""The families these tests drive (the session commands and the SNMP-walking ones have
-their own tests)."""
-
 
 class FakeSession:
     """Records what a handler asks of the session; modes work as in the real session."""
@@ -105,7 +98,7 @@ class Cli:
     def __init__(self, device: Device) -> None:
         self.device = device
         self.session = FakeSession()
-        self.table = command_table(FAMILIES)
+        self.table = command_table()
 
     def __call__(self, line: str) -> str:
         """The output text, the emitted progress lines first; an error's text as the output."""
@@ -149,7 +142,15 @@ def device(tmp_path: Path, inventory: Inventory) -> Device:
 
 @pytest.fixture
 def cli(device: Device) -> Cli:
+    """A manager at the prompt, with the module's whole command table."""
     return Cli(device)
+
+
+@pytest.fixture
+def config(cli: Cli) -> Cli:
+    """The same manager in config context."""
+    cli.session.enter(CONFIG)
+    return cli
 
 
 NapalmFactory = Callable[..., ProcurveDriver]

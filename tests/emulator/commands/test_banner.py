@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -19,12 +17,6 @@ if TYPE_CHECKING:
 
 LINES = [r'banner motd "\nAuthorized access only\n"', 'banner exec "Welcome to the core"']
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_banners_are_written_quoted_motd_first(config: Cli, device: Device) -> None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -15,11 +14,6 @@ from tests.emulator.replaying import replay_text
 if TYPE_CHECKING:
     from conftest import Cli
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_timezone_is_stored_rendered_and_read_back(config: Cli, device: Device) -> None:

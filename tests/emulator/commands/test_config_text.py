@@ -58,11 +58,6 @@ TYPED = st.one_of(TEXT, TEXT.map(lambda t: f'"{t}"'), TEXT.map(lambda t: f'"{t}'
 """As typed on the line: bare, quoted, or quoted with the closing quote left out."""
 
 
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
-
 
 def _saved_and_booted(device: Device) -> SwitchConfig:
     """What the next boot runs after `write memory` of the running config."""

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -20,12 +18,6 @@ if TYPE_CHECKING:
 LINES = ["console baud-rate 9600", "console flow-control none", "console inactivity-timer 10",
          "console local-terminal none", "console terminal ansi"]
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_console_lines_follow_the_modules_in_keyword_order(config: Cli) -> None:

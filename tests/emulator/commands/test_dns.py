@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -21,12 +19,6 @@ LINES = ["ip default-gateway 10.0.0.1", 'ip dns domain-name "lab.example"',
          "ip dns server-address priority 1 10.0.0.53",
          "ip dns server-address priority 2 10.0.0.54"]
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_dns_lines_follow_the_gateway_by_priority(config: Cli) -> None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
 from emulator.config.render import render_config
 from emulator.device import Device
 from emulator.hardware import Inventory
@@ -16,11 +15,6 @@ from tests.emulator.replaying import replay_text
 if TYPE_CHECKING:
     from conftest import Cli, NtcParse
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_module_lines_agree_with_the_hardware_or_are_refused(config: Cli, device: Device) -> None:

@@ -7,17 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
 from emulator.device import Device
 
 if TYPE_CHECKING:
     from conftest import Cli, NapalmFactory
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_running_config_title_and_body(cli: Cli, device: Device) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
 from emulator.cli.context import CONFIG
 from emulator.commands.show_interfaces import port_mac
 from emulator.device import Device
@@ -13,11 +11,6 @@ from emulator.device import Device
 if TYPE_CHECKING:
     from conftest import Cli, NapalmFactory, NtcParse
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_brief_parses_with_ntc_and_napalm(cli: Cli, device: Device, ntc: NtcParse,

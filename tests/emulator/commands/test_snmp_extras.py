@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -19,12 +17,6 @@ if TYPE_CHECKING:
 
 ENGINE = 'snmpv3 engineid "00:00:00:0b:00:00:00:16:35:22:a7:40"'
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_a_k15_snmp_block_boots_and_renders_back(device: Device) -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from emulator.cli.context import CONFIG
 from emulator.config.model import Community, CommunityAccess
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -14,11 +11,6 @@ from tests.emulator.replaying import replay_text
 if TYPE_CHECKING:
     from conftest import Cli
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_communities(config: Cli, device: Device) -> None:

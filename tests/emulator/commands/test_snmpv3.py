@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
 from emulator.config.model import Snmpv3Group
 from emulator.device import Device
 from snmp.crypto import AUTH
@@ -17,11 +16,6 @@ from tests.emulator.replaying import replay_text
 if TYPE_CHECKING:
     from conftest import Cli
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_users_keys_and_config_lines(config: Cli, device: Device) -> None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
 from emulator.config.model import Snmpv3Level, Snmpv3Notify, Snmpv3Params, Snmpv3Target
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -27,11 +26,6 @@ LINES = [
     'snmpv3 params "signed" user "mon" sec-model ver3 message-processing ver3 auth',
 ]
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_entries_written_and_read_back(config: Cli, device: Device) -> None:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -19,12 +17,6 @@ if TYPE_CHECKING:
 
 TAIL = ["no autorun", "no dhcp config-file-update", "no dhcp image-file-update"]
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_the_no_lines_close_the_config_before_the_passwords(config: Cli) -> None:

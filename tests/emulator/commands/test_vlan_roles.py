@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -17,12 +13,6 @@ from tests.emulator.replaying import replay_text
 if TYPE_CHECKING:
     from conftest import Cli
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def _head(text: str) -> dict[str, str]:

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -20,12 +16,6 @@ if TYPE_CHECKING:
 BLOCK = ["vlan 20", '   name "VOICE"', "   tagged A24", "   no ip address", "   ip igmp",
          "   jumbo", "   voice", "   exit"]
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_they_are_written_in_the_vlan_block(config: Cli) -> None:

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from emulator.cli.context import CONFIG
-from emulator.commands import command_table
 from emulator.config.render import render_config
 from emulator.device import Device
 from tests.emulator.replaying import replay_text
@@ -18,12 +14,6 @@ if TYPE_CHECKING:
 
 LINES = ["no web-management", "web-management ssl", "no web-management plaintext"]
 
-
-@pytest.fixture
-def config(cli: Cli) -> Cli:
-    cli.table = command_table()
-    cli.session.enter(CONFIG)
-    return cli
 
 
 def test_changed_settings_are_written_before_the_ip_lines(config: Cli) -> None:

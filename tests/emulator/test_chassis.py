@@ -140,10 +140,13 @@ def test_killed_chassis_leaves_no_orphans(chassis: Any) -> None:
     """SIGKILL (containerlab's stop) cannot be caught: the children notice the backplane is
     gone (their IPC link closes) and exit by themselves."""
     children = tree(chassis.pid)
+    netns = chassis.status()["chassis"]["mgmt_netns"]
     chassis.process.kill()
     chassis.process.wait(timeout=harness.STOP_DEADLINE)
     chassis.stopped = True
     _, alive = psutil.wait_procs(children, timeout=harness.STOP_DEADLINE)
+    if netns is not None:  # a killed chassis cannot remove its in-band namespace; the test does
+        subprocess.run(["ip", "netns", "del", netns], check=False, capture_output=True)
     assert not alive, alive
 
 

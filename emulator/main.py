@@ -104,24 +104,15 @@ def build_parser() -> Parser:
     return parser
 
 
-def _wired(items: list[tuple[str, str]]) -> dict[str, str]:
-    """Port name -> back-end; a port named twice is a usage error, not a silent overwrite."""
-    ports: dict[str, str] = {}
-    for port, backend in items:
-        if port in ports:
-            raise UsageError(f"port {port} is wired twice")
-        ports[port] = backend
-    return ports
-
-
-def _installed(items: list[tuple[str, str]]) -> dict[str, str]:
-    """Slot -> module; a slot given two modules is a usage error, as a port wired twice is."""
-    modules: dict[str, str] = {}
-    for slot, product in items:
-        if slot in modules:
-            raise UsageError(f"slot {slot} is given two modules")
-        modules[slot] = product
-    return modules
+def _unique(items: list[tuple[str, str]], twice: str) -> dict[str, str]:
+    """Key -> value of repeated `--port`/`--module` flags; a key given twice is a usage error
+    (`twice` names it), not a silent overwrite."""
+    found: dict[str, str] = {}
+    for key, value in items:
+        if key in found:
+            raise UsageError(twice.format(key))
+        found[key] = value
+    return found
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -133,8 +124,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for name, value in values.items():
         setattr(args, name, value)
     if args.command == "run":
-        args.ports = _wired(args.ports)
-        args.modules = _installed(args.modules)
+        args.ports = _unique(args.ports, "port {} is wired twice")
+        args.modules = _unique(args.modules, "slot {} is given two modules")
         tcp = [args.ssh_port, args.telnet_port]
         if tcp[0] == tcp[1] != 0:
             raise UsageError(f"SSH and telnet cannot share port {tcp[0]}")

@@ -21,13 +21,24 @@ fi
 need_debs=()
 for pair in ssh:openssh-client sshpass:sshpass telnet:telnet snmpget:snmp snmptrapd:snmptrapd \
             iperf3:iperf3 ip:iproute2 ping:iputils-ping ethtool:ethtool sysctl:procps \
-            nsenter:util-linux dockerd:docker.io debootstrap:debootstrap hrancid:rancid; do
+            nsenter:util-linux dockerd:docker.io debootstrap:debootstrap hrancid:rancid \
+            ovs-vswitchd:openvswitch-switch /usr/lib/frr/ospfd:frr dhcpd:isc-dhcp-server \
+            dhclient:isc-dhcp-client dhcrelay:isc-dhcp-relay busybox:busybox rsyslogd:rsyslog \
+            chronyd:chrony freeradius:freeradius radtest:freeradius-utils in.tftpd:tftpd-hpa \
+            tftp:tftp-hpa; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_debs+=("${pair#*:}")
 done
 if [ "${#need_debs[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # The protocol peers (Open vSwitch, FRR, chrony, rsyslog, FreeRADIUS, tftpd, ISC DHCP) are
+  # daemons the tests start on their own sockets: their packages must not start host services
+  # (chrony would set the host's clock), so invoke-rc.d is told no while they install.
+  policy=/usr/sbin/policy-rc.d
+  keep_policy=false; [ -e "$policy" ] && keep_policy=true
+  $keep_policy || { printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null; $sudo chmod +x "$policy"; }
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_debs[@]}" >/dev/null
+  $keep_policy || $sudo rm -f "$policy"
 fi
 
 python3 -m venv .venv

@@ -394,8 +394,12 @@ def test_the_corpus_has_at_least_15_configs_each_with_its_source() -> None:
     sources = SOURCES.read_text()
     assert len(names()) >= 15
     assert sorted(REFUSED) == names()
+    listed = sources[sources.index("## Sources"):sources.index("## Summary")]
     for name in names():
-        assert f"`{name}.cfg`" in sources, name
+        rows = [line for line in listed.splitlines() if line.startswith(f"| `{name}.cfg` |")]
+        assert len(rows) == 1, name
+        model, source, adapted = (cell.strip() for cell in rows[0].split("|")[2:5])
+        assert not any(cell.isdigit() for cell in (model, source, adapted)), rows[0]
     assert not {family for lines in (*REFUSED.values(), *LOST.values())
                 for _, family in lines} - set(FAMILIES)
 

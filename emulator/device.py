@@ -213,12 +213,15 @@ class Device:
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
-             slot: str = "MM1", *, replay: Replay) -> tuple[Device, list[LineError]]:
+             slot: str = "MM1", *, replay: Replay,
+             hot_config: str | None = None) -> tuple[Device, list[LineError]]:
         """Run the startup config from flash (or take the factory default) the way the switch
         boots: on the hardware's blank config, line by line as CLI commands; lines it cannot
         accept are logged by number and skipped, never fatal; the caller gets them whole for
-        its stderr. The hardware wins over the file: modules come from the inventory."""
-        text = flash.read_startup()
+        its stderr. The hardware wins over the file: modules come from the inventory.
+        `hot_config` is a nonstop standby's copy of the old active's running config: taken
+        instead of the startup config, so a switchover changes no setting."""
+        text = flash.read_startup() if hot_config is None else hot_config
         running = SwitchConfig.factory(inventory) if text is None else SwitchConfig.blank(
             inventory)
         device = cls(inventory, flash, timing, running, Credentials(flash), events, slot)

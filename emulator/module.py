@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import math
 import os
 import signal
 import socket
@@ -47,7 +48,7 @@ from emulator.redundancy.state import (
     ModuleStatus,
     ModuleView,
 )
-from emulator.redundancy.sync import SyncError, push, receive
+from emulator.redundancy.sync import SyncError, push, push_running, receive
 from emulator.timing import PROFILES, Timing
 
 if TYPE_CHECKING:
@@ -99,6 +100,12 @@ class Module:
     device: Device | None = None
     serving: asyncio.Event = field(default_factory=asyncio.Event)
     sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    hot_config: str | None = None
+    """A nonstop standby's copy of the active's running config (redundancy/sync.py): with it
+    a takeover runs that config and leaves the interface modules forwarding."""
+    standby_holds: str | None = None
+    """The running config the active last gave a nonstop standby: pushed again only when it
+    changes, and taken back (None) when nonstop switching is turned off."""
 
     @property
     def flash(self) -> Flash:
@@ -192,7 +199,10 @@ class Module:
         if self.role is Role.ACTIVE:
             self.tasks.append(asyncio.create_task(self.initial_sync()))
         else:
-            self.tasks.append(asyncio.create_task(receive(link, self.flash)))
+            self.tasks.append(asyncio.create_task(receive(link, self.flash, self.keep_running)))
+
+    def keep_running(self, text: str | None) -> None:
+        self.hot_config = text
 
     async def initial_sync(self) -> None:
         await self.serving.wait()
@@ -212,8 +222,35 @@ class Module:
                 peer.close()
                 self.peer = None
                 return
+            self.standby_holds = None  # a new standby holds nothing yet
+            await self.push_running_config(peer, initial=True)
             self.device.events.log("chassis", f"Initial sync to STANDBY COMPLETED ({count} files)",
                                    event_id=539)
+
+    async def sync_running(self) -> None:
+        """After every config change: a nonstop standby gets the new running config (and is
+        told to forget it when the mode goes back to warm standby)."""
+        async with self.sync_lock:
+            if self.peer is not None:
+                await self.push_running_config(self.peer)
+
+    async def push_running_config(self, peer: wire.Link, initial: bool = False) -> None:
+        """Under sync_lock: the running config to a nonstop standby when it changed; a standby
+        that fails to take it is dropped, as for the files."""
+        device = self.device
+        if device is None:
+            return
+        text = device.running_text() if device.running.nonstop_switching else None
+        if text == self.standby_holds and not (initial and text is not None):
+            return
+        try:
+            await push_running(peer, text, silence_limit(self.timing))
+        except SyncError as exc:
+            report(self.slot, f"running-config sync to the standby failed: {exc}")
+            peer.close()
+            self.peer = None
+            return
+        self.standby_holds = text
 
     def update_roles(self, roles: dict[str, Role]) -> None:
         self.roles = roles
@@ -269,14 +306,18 @@ class Module:
         if self.peer is not None:  # the link we were synced over; the chassis sends a new one
             self.peer.close()
             self.peer = None
-        reset_at = await self.fabric.reset()
-        await asyncio.sleep(self.timing.boot)
+        hot = self.hot_config
+        if hot is None:  # warm standby (or a first boot): the interface modules reset
+            reset_at = await self.fabric.reset()
+            await asyncio.sleep(self.timing.boot)
+        else:  # nonstop switching: no reboot, the ports keep forwarding
+            reset_at = -math.inf
         self.seed_startup(grant)
         flash = self.flash
         events = EventLog()
         table = command_table()
         device, errors = Device.boot(read_inventory(self.data_dir), flash, self.timing, events,
-                                     self.slot, replay=ConfigReplay(table))
+                                     self.slot, replay=ConfigReplay(table), hot_config=hot)
         for error in errors:  # logged by number only (Device.boot): the text goes to stderr
             report(self.slot, f"startup-config line {error.lineno}: {error.message} "
                               f"({error.line.strip()})")
@@ -284,6 +325,7 @@ class Module:
         device.mgmt_netns = grant.mgmt_netns
         device.on_reboot.append(self.reboot)
         device.on_flash_change.append(self.sync)
+        device.on_commit.append(self.sync_running)
         device.redundancy.control = ModuleControl(self)
         self.device = device
         self.update_roles(self.roles)

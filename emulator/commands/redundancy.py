@@ -7,9 +7,11 @@ flash sync: `boot set-default flash`, `copy flash flash` and `redundancy active-
 
 The handlers only decide and ask; the module process does the work behind
 `device.redundancy.control` (None when nothing can control a standby: a lone module, or a
-unit test). The emulator runs the K.13 warm-standby model: the standby finishes booting on
-takeover, the unsaved running config is lost. With redundancy disabled the other module is
-offline: nothing switches over, and `boot`/`reload` reboot the switch.
+unit test). Two modes, as K.15 has them: warm standby (the emulator's default; the standby
+finishes booting on takeover, the unsaved running config is lost, the ports reset) and nonstop
+switching (`redundancy management-module nonstop-switching`: the standby holds the running
+config and takes over without resetting the interface modules). With redundancy disabled
+the other module is offline: nothing switches over, and `boot`/`reload` reboot the switch.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 from emulator import hardware
-from emulator.cli.grammar import CliError, Command, Level, Where
-from emulator.commands.format import SHOW_HELP, Fields
+from emulator.cli.grammar import CliError, Command, IntRange, Level, Where
+from emulator.commands.format import SHOW_HELP, Fields, refused
 from emulator.commands.show_system import management_modules
+from emulator.config.model import RAPID_SWITCHOVER_DEFAULT, RAPID_SWITCHOVER_RANGE
 from emulator.flash import Flash
 from emulator.redundancy.state import (
     PREFERENCE_FILE,
@@ -84,11 +87,10 @@ at its width, as the switch's fixed-width tables do."""
 BOOT_TIME_FORMAT: Final = "%m/%d/%y %H:%M:%S"
 """The format the Boot Time heading announces, in switch time (time zone 0)."""
 
-MGMT_REDUNDANCY: Final = {True: "Warm standby", False: "Disabled"}
-"""`Mgmt Redundancy` value [inferred]: K.15 names the mode ("Nonstop switching" in the
-reference layout); the emulator runs the warm-standby mode, so it says that."""
-STALE_TIMER: Final = "90"
-"""`redundancy rapid-switchover` default, seconds (K.15.15 p.466); not configurable here."""
+MGMT_REDUNDANCY: Final = {True: "Nonstop switching", False: "Warm standby"}
+"""`Mgmt Redundancy` value by mode (nonstop switching or not) [inferred]: K.15 names the mode
+("Nonstop switching" in the reference layout); with redundancy disabled it says so."""
+REDUNDANCY_OFF: Final = "Disabled"
 FABRIC_STATUS: Final = "Enabled"
 NOT_PRESENT: Final = ModuleStatus.NOT_PRESENT.value
 FIELDS: Final = Fields(indent=1, width=28)
@@ -118,8 +120,10 @@ def module_row(slot: str, view: ModuleView | None) -> str:
     return f" {slot:<4} {description:<44} {view.status.value:<11} {image}".rstrip()
 
 
-def render_redundancy(state: Redundancy, own: ModuleView) -> str:
-    """`show redundancy`; `own` is this module's view as it booted (from its own flash)."""
+def render_redundancy(state: Redundancy, own: ModuleView, nonstop: bool = False,
+                      stale_timer: int = RAPID_SWITCHOVER_DEFAULT) -> str:
+    """`show redundancy`; `own` is this module's view as it booted (from its own flash);
+    `nonstop` and `stale_timer` are the running config's redundancy mode and timer."""
     modules = {**state.modules, own.slot: own}
     fabric = [f" {slot:<4} {hardware.FABRIC_MODULE[1]:<44} {FABRIC_STATUS}"
               for slot in ("FM1", "FM2")]
@@ -127,8 +131,9 @@ def render_redundancy(state: Redundancy, own: ModuleView) -> str:
         "",
         " Settings",
         SECTION_RULE,
-        FIELDS.line("Mgmt Redundancy", MGMT_REDUNDANCY[state.enabled]),
-        FIELDS.line("Rapid Switchover Stale Timer", STALE_TIMER),
+        FIELDS.line("Mgmt Redundancy",
+                    MGMT_REDUNDANCY[nonstop] if state.enabled else REDUNDANCY_OFF),
+        FIELDS.line("Rapid Switchover Stale Timer", str(stale_timer)),
         "",
         " Statistics",
         SECTION_RULE,
@@ -182,7 +187,9 @@ def render_boot_history(histories: dict[str, list[dict[str, Any]]]) -> str:
 
 def show_redundancy(call: Call) -> str:
     own = next(v for v in management_modules(call.device) if v.slot == call.device.slot)
-    return render_redundancy(call.device.redundancy, own)
+    running = call.device.running
+    return render_redundancy(call.device.redundancy, own, running.nonstop_switching,
+                             running.rapid_switchover)
 
 
 def show_boot_history(call: Call) -> str:
@@ -276,6 +283,22 @@ async def set_redundancy(call: Call, enabled: bool) -> None:
         await control.set_redundancy(enabled)
 
 
+def set_redundancy_mode(call: Call) -> None:
+    """`redundancy management-module nonstop-switching|warm-standby`: silent. The module
+    process reads the mode from the running config at each commit (it keeps a nonstop
+    standby's running config in step) and at takeover (whether the interface modules reset)."""
+    call.device.running.set_nonstop_switching(call.text("mode") == "nonstop-switching")
+
+
+def set_rapid_switchover(call: Call) -> None:
+    with refused():
+        call.device.running.set_rapid_switchover(call.number("seconds"))
+
+
+def default_rapid_switchover(call: Call) -> None:
+    call.device.running.set_rapid_switchover(RAPID_SWITCHOVER_DEFAULT)
+
+
 async def enable_redundancy(call: Call) -> None:
     await set_redundancy(call, True)
 
@@ -353,6 +376,15 @@ MODULE_REDUNDANCY_HELP: Final = {
     "redundancy": "Configure management module redundancy.",
     "management-module": "Enable or disable management module redundancy.",
 }
+REDUNDANCY_MODE_HELP: Final = {
+    **MODULE_REDUNDANCY_HELP,
+    "nonstop-switching": "Keep the standby hot: a switchover does not interrupt switching.",
+    "warm-standby": "The standby finishes booting at a switchover; the ports reset.",
+}
+RAPID_SWITCHOVER_HELP: Final = {
+    "redundancy": MODULE_REDUNDANCY_HELP["redundancy"],
+    "rapid-switchover": "Set the time, in seconds, stale routes are kept after a failover.",
+}
 SWITCHOVER_HELP: Final = {
     "redundancy": "Perform management module redundancy operations.",
     "switchover": "Switch over to the standby management module.",
@@ -394,6 +426,14 @@ ROWS: Final = (
             help=SWITCHOVER_HELP),
     Command("redundancy management-module", enable_redundancy, where=Where.CONFIG,
             level=Level.MANAGER, negate=disable_redundancy, help=MODULE_REDUNDANCY_HELP),
+    Command("redundancy management-module {mode: nonstop-switching|warm-standby}",
+            set_redundancy_mode, where=Where.CONFIG, level=Level.MANAGER,
+            help=REDUNDANCY_MODE_HELP),
+    Command("redundancy rapid-switchover <seconds>", set_rapid_switchover, where=Where.CONFIG,
+            level=Level.MANAGER, params={"seconds": IntRange(*RAPID_SWITCHOVER_RANGE)},
+            help=RAPID_SWITCHOVER_HELP),
+    Command("redundancy rapid-switchover", None, where=Where.CONFIG, level=Level.MANAGER,
+            negate=default_rapid_switchover, help=RAPID_SWITCHOVER_HELP),
     Command("boot [active]", boot, level=Level.MANAGER, help=BOOT_HELP),
     Command("boot standby", boot_standby, level=Level.MANAGER, help=BOOT_HELP),
     Command("boot system flash {image: primary|secondary}", boot_system, level=Level.MANAGER,

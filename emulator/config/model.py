@@ -35,6 +35,11 @@ PASSWORD_LEVELS: Final = ("manager", "operator")
 TIMEZONE_RANGE: Final = (-720, 840)
 """`time timezone`: minutes from UTC, K.15's range (0, UTC, is the default and unwritten)."""
 
+# --- management-module redundancy (commands/redundancy.py) ---
+RAPID_SWITCHOVER_DEFAULT: Final = 90
+RAPID_SWITCHOVER_RANGE: Final = (0, 2147483647)
+"""`redundancy rapid-switchover <0-2147483647>` (K.15.15 p.466), 90 seconds by default."""
+
 # --- port settings (commands/port_settings.py) ---
 SPEED_DUPLEX_MODES: Final = ("auto", "10-half", "100-half", "10-full", "100-full", "1000-full",
                              "auto-10", "auto-100", "auto-1000", "auto-10-100", "auto-10g")
@@ -327,6 +332,13 @@ class SwitchConfig:
     redundancy_enabled: bool = True
     """`[no] redundancy management-module`: a config setting (not a one-off action) so that a
     switch booting a config with redundancy disabled keeps its other module offline."""
+    nonstop_switching: bool = False
+    """`redundancy management-module nonstop-switching|warm-standby`: in nonstop switching the
+    standby is kept hot (the running config synced on every change) and a switchover leaves
+    the interface modules forwarding; warm standby, the emulator's default, resets them."""
+    rapid_switchover: int = RAPID_SWITCHOVER_DEFAULT
+    """`redundancy rapid-switchover <seconds>`: how long routes are kept as stale after a
+    nonstop switchover (0: no layer-3 nonstop behaviour)."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -552,6 +564,15 @@ class SwitchConfig:
     def set_redundancy(self, enabled: bool) -> None:
         """Through a method like every setting, so the CLI and a config file agree."""
         self.redundancy_enabled = enabled
+
+    def set_nonstop_switching(self, nonstop: bool) -> None:
+        self.nonstop_switching = nonstop
+
+    def set_rapid_switchover(self, seconds: int) -> None:
+        low, high = RAPID_SWITCHOVER_RANGE
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.rapid_switchover = seconds
 
     # --- primary and management VLAN (commands/vlan_roles.py) ---
 

@@ -17,6 +17,7 @@ from emulator.config.model import (
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
     PASSWORD_LEVELS,
+    RAPID_SWITCHOVER_DEFAULT,
     SPEED_DUPLEX_DEFAULT,
     TARGET_RETRIES,
     TARGET_TIMEOUT,
@@ -56,6 +57,9 @@ these defaults."""
 REDUNDANCY_DISABLED: Final = "no redundancy management-module"
 """Written only when disabled (enabled is the default and, like every default, unwritten);
 K.15 configs carry it among the global lines right after the `module` lines."""
+NONSTOP_SWITCHING: Final = "redundancy management-module nonstop-switching"
+"""Written when the hot standby is chosen (warm standby is the emulator's default); placed
+beside the other redundancy line [inferred: no published config carries it]."""
 
 SNMPV3_SEC_MODEL: Final = "sec-model ver3"
 """The only security model the switch's v3 groups take (ver1/ver2c are for communities)."""
@@ -80,6 +84,10 @@ def render_config(cfg: SwitchConfig) -> str:
     ]
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
+    if cfg.nonstop_switching:
+        lines.append(NONSTOP_SWITCHING)
+    if cfg.rapid_switchover != RAPID_SWITCHOVER_DEFAULT:
+        lines.append(f"redundancy rapid-switchover {cfg.rapid_switchover}")
     if not cfg.cdp_run:
         lines.append("no cdp run")
     if cfg.cdp_mode != CDP_MODES[0]:

@@ -126,6 +126,16 @@ class FileSync(Request):
 
 @message
 @dataclass
+class RunningSync(Request):
+    """Active -> standby in nonstop switching: the running config as the active renders it
+    after every change (None: warm standby again, forget it). Kept in the standby's memory,
+    never on its flash; answered with SyncAck(RUNNING_CONFIG)."""
+
+    text: str | None
+
+
+@message
+@dataclass
 class SyncAck(Reply):
     path: str
 

@@ -1,13 +1,17 @@
 """File sync between the management modules: the active pushes its stored config and security
-files to the standby's flash; the running config is never sent (it is lost on switchover, as on
-the real switch). Each file is acknowledged only once it is durable on the standby, so a prompt
-that waits for `push` returns only when the standby would boot with the change.
+files to the standby's flash. Each file is acknowledged only once it is durable on the standby,
+so a prompt that waits for `push` returns only when the standby would boot with the change.
+
+The running config is sent only in nonstop switching (`push_running`), after every change, and
+kept in the standby's memory: it is what the standby runs when it takes over without a reboot.
+In warm standby it is never sent (it is lost on switchover, as on the real switch).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -21,7 +25,7 @@ from emulator.flash import (
     durable_remove,
 )
 from emulator.ipc import wire
-from emulator.ipc.messages import FileSync, SyncAck
+from emulator.ipc.messages import FileSync, RunningSync, SyncAck
 from emulator.redundancy.state import FAILOVER_FILE, PREFERENCE_FILE
 
 ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE, PREFERENCE_FILE)
@@ -66,6 +70,22 @@ async def push(link: wire.Link, flash: Flash, timeout: float) -> int:
     return len(files)
 
 
+RUNNING_CONFIG: Final = "running-config"
+"""The name a SyncAck gives the running config (a name no flash file has)."""
+
+
+async def push_running(link: wire.Link, text: str | None, timeout: float) -> None:
+    """Send the running config (None: forget it) and wait until the standby holds it."""
+    try:
+        async with asyncio.timeout(timeout):
+            await link.send(RunningSync(text, id=1))
+            reply = await link.recv_message()
+    except (EOFError, wire.IpcError, TimeoutError) as exc:
+        raise SyncError(str(exc) or type(exc).__name__) from exc
+    if not (isinstance(reply, SyncAck) and reply.path == RUNNING_CONFIG):
+        raise SyncError(f"standby answered {reply.kind} for the running config")
+
+
 def _target(flash: Flash, name: str) -> Path:
     """Only the synced names, never a path out of the flash."""
     relative = PurePosixPath(name)
@@ -77,15 +97,21 @@ def _target(flash: Flash, name: str) -> Path:
     return flash.root / relative
 
 
-async def receive(link: wire.Link, flash: Flash) -> None:
-    """The standby's side: store each file durably, then acknowledge it; until the link ends.
-    A file is never stored more open than private, whatever mode the message names."""
+async def receive(link: wire.Link, flash: Flash,
+                  keep_running: Callable[[str | None], None]) -> None:
+    """The standby's side: store each file durably, then acknowledge it; hand a running config
+    to `keep_running` and acknowledge it; until the link ends. A file is never stored more open
+    than private, whatever mode the message names."""
     while True:
         try:
             msg = await link.recv_message()
         except (EOFError, wire.IpcError):
             return
-        if not isinstance(msg, FileSync):  # the one message a standby's peer link carries
+        if isinstance(msg, RunningSync):
+            keep_running(msg.text)
+            await link.send(SyncAck(RUNNING_CONFIG, reply_to=msg.id))
+            continue
+        if not isinstance(msg, FileSync):  # the messages a standby's peer link carries
             continue
         path = _target(flash, msg.path)
         if msg.data is None:

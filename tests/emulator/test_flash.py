@@ -147,7 +147,7 @@ def test_synced_copies_on_the_standby_are_private(tmp_path: Path) -> None:
     async def run() -> None:
         one, two = wire.pair()
         sender, receiver = wire.Link(one), wire.Link(two)
-        task = asyncio.create_task(sync.receive(receiver, standby))
+        task = asyncio.create_task(sync.receive(receiver, standby, lambda _text: None))
         await sync.push(sender, active, STOP_DEADLINE)
         await sender.send(messages.FileSync("config/startup", "aG9zdG5hbWUK", 0o666))
         assert isinstance(await sender.recv_message(), messages.SyncAck)

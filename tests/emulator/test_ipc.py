@@ -22,6 +22,8 @@ SAMPLES: list[messages.Message] = [
     messages.FileSync("config/startup", "aG9zdG5hbWUK", 0o644, id=7),
     messages.FileSync("config/startup", None),
     messages.SyncAck("config/startup", reply_to=7),
+    messages.RunningSync('hostname "unsaved"\n', id=8),
+    messages.RunningSync(None),
     messages.Switchover("redundancy switchover command"),
     messages.RebootModule(None, "boot system flash primary"),
     messages.Fault("kill", "active", id=3),

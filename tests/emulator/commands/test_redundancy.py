@@ -720,3 +720,42 @@ def test_flash_rows_are_in_the_command_table() -> None:
     assert "active-management" in redundancy_words
     assert [line.word for line in table.help(["copy", "flash", "flash"], "", CONFIG.kind,
                                              Level.MANAGER)] == ["primary", "secondary"]
+
+
+# -- redundancy mode and stale timer -----------------------------------------------------------
+
+def test_nonstop_switching_and_stale_timer_in_cli_render_and_show(config: Cli,
+                                                                   device: Device) -> None:
+    assert config("redundancy management-module nonstop-switching") == ""
+    assert config("redundancy rapid-switchover 30") == ""
+    rendered = device.running_text().split("\n")
+    assert "redundancy management-module nonstop-switching" in rendered
+    assert "redundancy rapid-switchover 30" in rendered
+    shown = config("show redundancy").split("\n")
+    assert shown[3] == " Mgmt Redundancy              : Nonstop switching"
+    assert shown[4] == " Rapid Switchover Stale Timer : 30"
+    assert config("no redundancy rapid-switchover") == ""
+    assert config("redundancy management-module warm-standby") == ""
+    assert not {"redundancy management-module nonstop-switching",
+                "redundancy rapid-switchover 30"} & set(device.running_text().split("\n"))
+    assert config("show redundancy").split("\n")[3:5] == [
+        " Mgmt Redundancy              : Warm standby",
+        " Rapid Switchover Stale Timer : 90"]
+
+
+def test_stale_timer_out_of_range_is_refused(config: Cli, device: Device) -> None:
+    assert config("redundancy rapid-switchover 2147483648").startswith("Invalid input")
+    assert device.running.rapid_switchover == 90
+
+
+def test_nonstop_switching_from_a_startup_config(tmp_path: Path) -> None:
+    flash = Flash(tmp_path / "mm1")
+    flash.format()
+    flash.write_startup('hostname "ns"\nredundancy management-module nonstop-switching\n'
+                        'redundancy rapid-switchover 0\n')
+    booted, errors = Device.boot(Inventory(), flash, PROFILES["fast"], EventLog(),
+                                 replay=startup_replay())
+    assert errors == []
+    assert booted.running.nonstop_switching
+    assert booted.running.rapid_switchover == 0
+    assert "redundancy rapid-switchover 0" in booted.running_text().split("\n")

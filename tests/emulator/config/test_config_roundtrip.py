@@ -121,6 +121,8 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | st.ip_addresses(v=4)).map(lambda a: lambda c: c.set_default_gateway(a)),
         st.sampled_from(PASSWORD_LEVELS).map(lambda lv: lambda c: c.password_set(lv)),
         st.booleans().map(lambda on: lambda c: c.set_redundancy(on)),
+        st.booleans().map(lambda on: lambda c: c.set_nonstop_switching(on)),
+        st.integers(0, 2147483647).map(lambda s: lambda c: c.set_rapid_switchover(s)),
         st.integers(10, 1_000_000).map(lambda s: lambda c: c.set_mac_age(s)),
         st.integers(-800, 900).map(lambda m: lambda c: c.set_timezone(m)),
         st.booleans().map(lambda on: lambda c: c.set_autorun(on)),
@@ -227,6 +229,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_dhcp_update("image-file-update", False)
     cfg.set_include_credentials(True)
     cfg.set_redundancy(False)
+    cfg.set_nonstop_switching(True)
+    cfg.set_rapid_switchover(30)
     cfg.set_default_gateway(ipaddress.IPv4Address("10.0.0.254"))
     cfg.set_mac_age(600)
     cfg.port_set_name("A1", "uplink")

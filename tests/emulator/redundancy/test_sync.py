@@ -15,7 +15,7 @@ from emulator.flash import PRIVATE_FILE, STARTUP_CONFIG, Flash
 from emulator.ipc import wire
 from emulator.ipc.messages import FileSync, SyncAck
 from emulator.redundancy.state import FAILOVER_FILE
-from emulator.redundancy.sync import SyncError, push, receive, synced_files
+from emulator.redundancy.sync import SyncError, push, push_running, receive, synced_files
 
 TIMEOUT = 10.0
 SILENT_STANDBY = 0.5
@@ -38,12 +38,15 @@ def active(tmp_path: Path) -> Flash:
 
 
 def _with_standby(standby: Flash,
-                  scenario: Callable[[wire.Link], Awaitable[None]]) -> None:
-    """Run `scenario` with the active's end of a link whose other end a standby serves."""
+                  scenario: Callable[[wire.Link], Awaitable[None]],
+                  kept: list[str | None] | None = None) -> None:
+    """Run `scenario` with the active's end of a link whose other end a standby serves; the
+    running configs it is given go to `kept`."""
     async def run() -> None:
         one, two = wire.pair()
         sender, receiver = wire.Link(one), wire.Link(two)
-        serving = asyncio.create_task(receive(receiver, standby))
+        serving = asyncio.create_task(receive(receiver, standby,
+                                              (kept if kept is not None else []).append))
         try:
             await scenario(sender)
         finally:
@@ -150,7 +153,7 @@ def test_a_name_outside_the_synced_files_is_refused(tmp_path: Path, name: str) -
         try:
             await link.send(FileSync(name, "e30=", 0o600, id=1))
             with pytest.raises(wire.IpcError, match="not a synced file"):
-                await asyncio.wait_for(receive(receiver, standby), TIMEOUT)
+                await asyncio.wait_for(receive(receiver, standby, lambda _text: None), TIMEOUT)
         finally:
             link.close()
             receiver.close()
@@ -158,3 +161,37 @@ def test_a_name_outside_the_synced_files_is_refused(tmp_path: Path, name: str) -
     asyncio.run(run())
     assert not (tmp_path / "escape").exists()
     assert not (standby.root / "state.json").exists()
+
+
+def test_a_nonstop_standby_holds_the_running_config_in_memory_only(active: Flash,
+                                                                     tmp_path: Path) -> None:
+    """Nonstop switching: the running config reaches the standby, acknowledged once it holds
+    it, beside the file sync on the same link; never on its flash; None makes it forget."""
+    standby = _flash(tmp_path / "mm2")
+    kept: list[str | None] = []
+
+    async def scenario(link: wire.Link) -> None:
+        await push(link, active, TIMEOUT)
+        await push_running(link, 'hostname "unsaved"\n', TIMEOUT)
+        assert kept == ['hostname "unsaved"\n']
+        await push_running(link, None, TIMEOUT)
+
+    _with_standby(standby, scenario, kept)
+    assert kept == ['hostname "unsaved"\n', None]
+    assert standby.read_startup() == 'hostname "core"\n'
+    assert not any(b"unsaved" in path.read_bytes()
+                   for path in standby.root.rglob("*") if path.is_file())
+
+
+def test_a_silent_standby_fails_the_running_config_push() -> None:
+    async def run() -> None:
+        one, two = wire.pair()
+        sender = wire.Link(one)
+        try:
+            with pytest.raises(SyncError):
+                await push_running(sender, "hostname x\n", SILENT_STANDBY)
+        finally:
+            sender.close()
+            two.close()
+
+    asyncio.run(run())

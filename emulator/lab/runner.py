@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 import emulator
 from emulator.datadir import CONTROL_SOCKET
@@ -37,6 +37,11 @@ STOP_DEADLINE: Final = 15.0
 EXEC_DEADLINE: Final = 60.0
 POLL: Final = 0.1
 """Status poll period while a switch boots: its control socket has no readiness event."""
+BOOTING_PER_CPU: Final = 2
+"""Switches that may boot at once per CPU. A boot costs about a CPU-second (four Python
+processes importing, the startup config replayed); starting every switch of a big lab at once
+starved them all (40 on two cores: none served its CLI within 60 s, modules fenced for
+silence), so `up` starts the next switch as one before it is ready."""
 PACKAGE_ROOT: Final = Path(emulator.__file__).resolve().parent.parent
 
 
@@ -98,23 +103,61 @@ def switch_status(lab: Lab, node: str, timeout: float = 5.0) -> dict[str, Any]:
     return reply.status
 
 
-def _wait_ready(lab: Lab, processes: dict[str, subprocess.Popen[bytes]]) -> None:
-    """Until every switch's active module serves its CLI; a switch that exits is an error."""
-    deadline = time.monotonic() + READY_DEADLINE
-    waiting = dict(processes)
-    while waiting:
-        for name, process in list(waiting.items()):
+class Progress:
+    """`lab up`'s progress for the user: a bar redrawn in place on a terminal, elsewhere a
+    plain line each time another switch is up (a log reads those)."""
+
+    WIDTH: Final = 30
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.bar = stream.isatty()
+
+    def show(self, up: int) -> None:
+        if not self.total:
+            return
+        if self.bar:
+            filled = self.WIDTH * up // self.total
+            self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                              f"{up}/{self.total} switches up")
+            if up == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"{up}/{self.total} switches up\n")
+        self.stream.flush()
+
+
+def boot_limit() -> int:
+    return BOOTING_PER_CPU * (os.cpu_count() or 1)
+
+
+def _boot_switches(lab: Lab, switches: list[Node], progress: Progress) -> None:
+    """Start the switches, at most `boot_limit()` booting at once, each given READY_DEADLINE
+    from its own start to serve its CLI; a switch that exits is an error."""
+    waiting = list(switches)
+    booting: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+    ready = 0
+    limit = boot_limit()
+    while waiting or booting:
+        while waiting and len(booting) < limit:
+            node = waiting.pop(0)
+            booting[node.name] = (_start_switch(lab, node), time.monotonic())
+        for name, (process, started) in list(booting.items()):
             if process.poll() is not None:
                 log = (lab.node_dir(name) / LOG_FILE).read_text(errors="replace")
                 raise LabError(f"{name} exited {process.returncode}:\n{log}")
             with contextlib.suppress(OSError, EOFError, IpcError, LabError):
                 if active_ready(switch_status(lab, name)):
-                    del waiting[name]
-        if waiting and time.monotonic() > deadline:
-            raise LabError(f"not ready after {READY_DEADLINE:.0f} s: {', '.join(waiting)}")
-        if waiting:
+                    del booting[name]
+                    ready += 1
+                    progress.show(ready)
+                    continue
+            if time.monotonic() - started > READY_DEADLINE:
+                raise LabError(f"not ready after {READY_DEADLINE:.0f} s: {name}")
+        if booting and not (waiting and len(booting) < limit):
             with contextlib.suppress(subprocess.TimeoutExpired):
-                next(iter(waiting.values())).wait(timeout=POLL)
+                next(iter(booting.values()))[0].wait(timeout=POLL)
 
 
 def run_in(lab: Lab, node: Node, command: list[str], capture: bool = True,
@@ -147,8 +190,8 @@ def up(lab: Lab) -> None:
                        "run `procurve-emu lab down` first")
     try:
         wire(lab)
-        switches = {n.name: _start_switch(lab, n) for n in lab.nodes.values() if n.is_switch}
-        _wait_ready(lab, switches)
+        switches = [n for n in lab.nodes.values() if n.is_switch]
+        _boot_switches(lab, switches, Progress(len(switches), sys.stderr))
         _exec(lab)
     except BaseException:
         down(lab)
@@ -226,8 +269,39 @@ def status(lab: Lab) -> dict[str, Any]:
             else:
                 entry["roles"] = {m["slot"]: m["role"] for m in chassis["modules"]}
                 entry["ports"] = {p["port"]: p["backend"] for p in chassis["ports"]}
+                entry["health"] = switch_health(chassis)
+        entry.setdefault("health", "up" if entry["up"] else "down")
         nodes.append(entry)
     return {"name": lab.name, "topology": str(lab.path), "bridge": lab.bridge, "nodes": nodes}
+
+
+def switch_health(chassis: dict[str, Any]) -> str:
+    """One word for a running switch: `healthy` (an active serving and a standby ready to take
+    over), `no standby` (serving, but a failure now would be an outage), or `booting`."""
+    if not active_ready(chassis):
+        return "booting"
+    if any(m["role"] == "standby" and m["ready"] for m in chassis["modules"]):
+        return "healthy"
+    return "no standby"
+
+
+STATUS_COLUMNS: Final = (("NODE", 12), ("KIND", 9), ("MGMT IPV4", 16), ("HEALTH", 11),
+                         ("MODULES", 0))
+
+
+def render_status(report: dict[str, Any]) -> str:
+    """`lab status` for a person: a row per node, its management address and health, and a
+    switch's module roles (`MM1 active, MM2 standby`)."""
+    def row(cells: tuple[str, ...]) -> str:
+        return " ".join(f"{cell:<{width}}" for cell, (_, width)
+                        in zip(cells, STATUS_COLUMNS, strict=True)).rstrip()
+
+    lines = [f"lab {report['name']} ({report['topology']})",
+             row(tuple(title for title, _ in STATUS_COLUMNS))]
+    for node in report["nodes"]:
+        roles = ", ".join(f"{slot} {role}" for slot, role in sorted(node.get("roles", {}).items()))
+        lines.append(row((node["name"], node["kind"], node["mgmt_ipv4"], node["health"], roles)))
+    return "\n".join(lines)
 
 
 def add_parser(commands: Any) -> None:
@@ -244,10 +318,13 @@ def add_parser(commands: Any) -> None:
                           "every node's exec"),
                          ("down", "stop every process and remove every namespace and "
                           "interface the lab made"),
-                         ("status", "JSON: each node's namespace, address and roles"),
+                         ("status", "a table of the nodes with their health (--json: "
+                          "each node's namespace, address, health, roles and ports)"),
                          ("exec", "run a command in a node, as `docker exec` does")):
         sub = actions.add_parser(action, help=text)
         sub.add_argument("topology", metavar="TOPOLOGY.clab.yml", type=Path)
+        if action == "status":
+            sub.add_argument("--json", action="store_true", help="the report as JSON")
         if action == "exec":
             sub.add_argument("node")
             sub.add_argument("argv", metavar="COMMAND", nargs=argparse.REMAINDER)
@@ -262,7 +339,7 @@ def main(args: argparse.Namespace) -> int:
             down(lab)
         elif args.action == "status":
             report = status(lab)
-            print(json.dumps(report, indent=2))
+            print(json.dumps(report, indent=2) if args.json else render_status(report))
             return 0 if all(n["up"] for n in report["nodes"]) else 1
         else:
             node = lab.nodes.get(args.node)

@@ -56,13 +56,16 @@ class RunningLab:
         self.lab = lab.load(self.path)
         self.underlay = underlay
         """The namespace standing for the machine this lab runs on, None for this one."""
+        self.progress = ""
+        """What `lab up` printed on stderr: its progress, a line per switch up."""
 
     def up(self) -> None:
-        procurve_emu("lab", "up", str(self.path), underlay=self.underlay)
+        self.progress = procurve_emu("lab", "up", str(self.path), underlay=self.underlay).stderr
 
     def status(self) -> dict[str, Any]:
         report: dict[str, Any] = json.loads(procurve_emu(
-            "lab", "status", str(self.path), check=False, underlay=self.underlay).stdout)
+            "lab", "status", "--json", str(self.path), check=False,
+            underlay=self.underlay).stdout)
         return report
 
     def node(self, name: str) -> dict[str, Any]:
@@ -148,6 +151,13 @@ def test_single_switch_lab_comes_up_and_goes_away_without_a_trace(
     assert single.ping("h2", "10.0.0.1")
     sw1 = single.node("sw1")
     assert sw1["up"] and sw1["roles"] == {"MM1": "active", "MM2": "standby"}
+    assert single.progress.splitlines() == ["1/1 switches up"]
+    healthy = ["sw1", "procurve", str(single.lab.addresses["sw1"]), "healthy",
+               "MM1", "active,", "MM2", "standby"]
+    table = eventually(  # the standby may still be syncing when `up` returns
+        lambda: (rows := procurve_emu("lab", "status", str(single.path)).stdout.splitlines())
+        and rows[2].split() == healthy and rows, READY_DEADLINE, "sw1 healthy")
+    assert table[1].split() == ["NODE", "KIND", "MGMT", "IPV4", "HEALTH", "MODULES"]
     assert sw1["ports"] == {"A1": "afpacket:eth1", "A2": "afpacket:eth2"}
     assert "Status and Counters - General System Information" in single.show(
         "sw1", "show system")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import ipaddress
 from pathlib import Path
 
 import pytest
 
 from emulator import lab
-from emulator.lab import topology
+from emulator.lab import runner, topology
 
 
 @pytest.mark.parametrize("text", ["", "- a list\n", "topology: {}\n", "name: x\nmgmt: 3\n"])
@@ -158,3 +159,52 @@ def test_lab_up_refuses_a_bad_topology_before_creating_anything(tmp_path: Path) 
     args = parser.parse_args(["lab", "up", str(path)])
     assert lab.main(args) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.clab.yml"]
+
+
+def _chassis(*modules: tuple[str, str, bool]) -> dict[str, object]:
+    return {"modules": [{"slot": slot, "role": role, "ready": ready}
+                        for slot, role, ready in modules]}
+
+
+def test_switch_health_names_what_a_failure_now_would_do() -> None:
+    assert runner.switch_health(_chassis(("MM1", "active", True),
+                                         ("MM2", "standby", True))) == "healthy"
+    assert runner.switch_health(_chassis(("MM1", "active", True),
+                                         ("MM2", "booting", False))) == "no standby"
+    assert runner.switch_health(_chassis(("MM1", "active", False),
+                                         ("MM2", "standby", True))) == "booting"
+
+
+def test_lab_status_is_a_table_of_nodes_and_their_health() -> None:
+    report = {"name": "chain", "topology": "/labs/chain.clab.yml", "nodes": [
+        {"name": "sw1", "kind": "procurve", "mgmt_ipv4": "172.20.20.2", "health": "healthy",
+         "roles": {"MM2": "standby", "MM1": "active"}},
+        {"name": "h1", "kind": "linux", "mgmt_ipv4": "172.20.20.3", "health": "down"},
+    ]}
+    assert runner.render_status(report).split("\n") == [
+        "lab chain (/labs/chain.clab.yml)",
+        "NODE         KIND      MGMT IPV4        HEALTH      MODULES",
+        "sw1          procurve  172.20.20.2      healthy     MM1 active, MM2 standby",
+        "h1           linux     172.20.20.3      down",
+    ]
+
+
+def test_progress_is_a_line_per_switch_off_a_terminal() -> None:
+    out = io.StringIO()
+    progress = runner.Progress(3, out)
+    for up in (1, 2, 3):
+        progress.show(up)
+    assert out.getvalue() == "1/3 switches up\n2/3 switches up\n3/3 switches up\n"
+
+
+def test_progress_is_a_bar_redrawn_in_place_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    progress = runner.Progress(4, out)
+    progress.show(1)
+    progress.show(4)
+    assert out.getvalue() == (f"\r[{'#' * 7}{'.' * 23}] 1/4 switches up"
+                              f"\r[{'#' * 30}] 4/4 switches up\n")

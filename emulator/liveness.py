@@ -122,7 +122,8 @@ class Heartbeat:
         self.loop_stall = loop_stall
         self.slot = slot
         self.turns = 0
-        """Incremented by the loop (a callback every interval): the watchdog's evidence."""
+        """Incremented by the loop (a callback every turn period): the watchdog's evidence."""
+        self.turn_waited = 0.0
         self.loop_thread = 0
         self.thread = threading.Thread(target=self._run, name=f"{slot}-heartbeat", daemon=True)
 
@@ -133,18 +134,31 @@ class Heartbeat:
         self._turn()
         self.thread.start()
 
+    @property
+    def turn_period(self) -> float:
+        """The loop counts a turn every fifth of the stall limit (or every beat, if that is
+        longer): often enough to see a stall in time, seldom enough not to wake an idle
+        module needlessly."""
+        return max(self.interval, self.loop_stall / 5)
+
     def _turn(self) -> None:
+        """A turn, with the loop thread's CPU wait at that moment: a stall is counted from
+        here less the wait since (read from /proc at each turn, not at each beat, as that is
+        most of what an idle module does)."""
+        self.turn_waited = thread_waited(self.loop_thread)
         self.turns += 1
-        asyncio.get_running_loop().call_later(self.interval, self._turn)
+        asyncio.get_running_loop().call_later(self.turn_period, self._turn)
 
     def _run(self) -> None:
         seen, since, waited_then = -1, 0.0, 0.0
         silenced = False
         while True:
-            now, waited = time.monotonic(), thread_waited(self.loop_thread)
+            now = time.monotonic()
             if self.turns != seen:
-                seen, since, waited_then = self.turns, now, waited
-            stuck = stalled(now - since, waited - waited_then)
+                seen, since, waited_then = self.turns, now, self.turn_waited
+            stuck = 0.0
+            if now - since > self.turn_period + self.interval:  # the loop is overdue
+                stuck = stalled(now - since, thread_waited(self.loop_thread) - waited_then)
             if stuck > self.loop_stall:
                 if not silenced:
                     silenced = True

@@ -36,6 +36,10 @@ STARTUP_LINE_REFUSED = "startup-config line {lineno} not applied"
 """What `show log` says of a startup-config line the switch could not take: its number only.
 The line and the error, which quote the file (it may hold a community or a password the
 operator reading the log must not see), go to the module's stderr alone."""
+STARTUP_CHANGED = "Startup configuration changed by CLI. New seq. number {sequence}"
+"""What `show log` says after `write memory`: the startup config's sequence number counts the
+saves this module's flash has seen (kept in its state file)."""
+CONFIG_SEQUENCE = "config_sequence"
 LINK_TEXT = {True: "port {port} is now on-line", False: "port {port} is now off-line"}
 """What `show log` says when a port's carrier comes and goes (`ports`, event 00076)."""
 @dataclass(frozen=True)
@@ -312,6 +316,10 @@ class Device:
 
     async def write_memory(self) -> None:
         self.flash.write_startup(self.running_text())
+        state = self.flash.state()
+        sequence = int(state.get(CONFIG_SEQUENCE, 0)) + 1
+        self.flash.write_state(state | {CONFIG_SEQUENCE: sequence})
+        self.events.log("mgr", STARTUP_CHANGED.format(sequence=sequence))
         await self.flash_changed()
 
     async def erase_startup(self) -> None:

@@ -364,7 +364,7 @@ class Module:
         if grant.takeover_from is None:
             device.events.log("chassis", f"{self.slot}: Active management module: {grant.reason}")
             return
-        now = time.time()
+        now = device.clock.now()
         record = device.redundancy.record
         record.failovers += 1
         record.last_failover = now

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 
 SHOW_TIME_FORMAT: Final = "%a %b %d %H:%M:%S %Y"
 """`show time`: `Sun Dec 06 07:52:10 2026`."""
+DAYLIGHT_RULE_WORDS: Final = {
+    "none": "None", "alaska": "Alaska", "continental-us-and-canada": "Continental-US-and-Canada",
+    "middle-europe-and-portugal": "Middle-Europe-and-Portugal",
+    "southern-hemisphere": "Southern-Hemisphere", "western-europe": "Western-Europe"}
+"""Each rule as `show system` names it (`Daylight Time Rule : Western-Europe`)."""
+assert set(DAYLIGHT_RULE_WORDS) == set(DAYLIGHT_RULES)
 CENTURY_PIVOT: Final = 90
 """A two-digit year from 90 on is 19YY (the switch's clock starts in 1990), else 20YY."""
 

@@ -70,3 +70,11 @@ def test_daylight_rule_moves_the_wall_clock_in_summer_only(config: Cli) -> None:
 def test_bad_times_are_invalid_input(config: Cli, device: Device, line: str) -> None:
     assert config(line).startswith("Invalid input: ")
     assert device.clock.offset == 0.0
+
+
+def test_show_system_shows_the_zone_and_rule(config: Cli) -> None:
+    config("time timezone 120")
+    config("time daylight-time-rule western-europe")
+    shown = config("show system").splitlines()
+    assert "  Time Zone          : 120" in shown
+    assert "  Daylight Time Rule : Western-Europe" in shown

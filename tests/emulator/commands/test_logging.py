@@ -73,3 +73,12 @@ def test_show_logging_is_the_event_log(cli: Cli, device: Device) -> None:
     assert shown.splitlines()[-1].endswith("00076 ports: port A1 is now on-line")
     assert cli("show logging -r").splitlines()[3].endswith("port A1 is now on-line")
     assert cli("show logging on-line").splitlines()[3:] == [shown.splitlines()[-1]]
+
+
+def test_write_memory_is_logged_with_the_startup_sequence_number(cli: Cli) -> None:
+    cli("write memory")
+    cli("write memory")
+    saved = [line for line in cli("show logging").splitlines() if "Startup configuration" in line]
+    assert [line.split(" ", 4)[-1] for line in saved] == [
+        "mgr: Startup configuration changed by CLI. New seq. number 1",
+        "mgr: Startup configuration changed by CLI. New seq. number 2"]

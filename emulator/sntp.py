@@ -72,10 +72,13 @@ def offset(answer: bytes, sent: float, received: float) -> float | None:
 
 async def ask(server: SntpServer, clock: ChassisClock, netns: str | None) -> float | None:
     """One server's offset, or None when it does not answer in time or answers wrongly."""
-    with inband.entered(netns) if netns is not None else contextlib.nullcontext():
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.setblocking(False)
     loop = asyncio.get_running_loop()
+    try:  # the stack's namespace may be gone (InbandError is an OSError): no answer then
+        with inband.entered(netns) if netns is not None else contextlib.nullcontext():
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    except OSError:
+        return None
+    sock.setblocking(False)
     try:
         sock.connect((str(server.address), SNTP_PORT))
         sent = clock.now()

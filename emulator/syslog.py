@@ -96,7 +96,10 @@ class TcpHost:
         connect again for the next one."""
         while True:
             event = await self.queue.get()
-            sock = _socket(socket.SOCK_STREAM, self.netns)
+            try:
+                sock = _socket(socket.SOCK_STREAM, self.netns)
+            except OSError:  # the stack's namespace is gone (InbandError)
+                continue
             try:
                 await asyncio.wait_for(asyncio.get_running_loop().sock_connect(
                     sock, (str(self.host.address), self.host.port)), CONNECT_TIMEOUT)

@@ -26,6 +26,8 @@ DAYLIGHT_RULE_WORDS: Final = {
 assert set(DAYLIGHT_RULE_WORDS) == set(DAYLIGHT_RULES)
 CENTURY_PIVOT: Final = 90
 """A two-digit year from 90 on is 19YY (the switch's clock starts in 1990), else 20YY."""
+YEARS: Final = (1990, 2099)
+"""The years `time` takes: from the switch's epoch to the last a two-digit year names."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class ClockDate:
         month, day, year = (int(p) for p in parts)
         if len(parts[2]) == 2:
             year += 1900 if year >= CENTURY_PIVOT else 2000
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise ValueError(token)
         try:
             time.strptime(f"{year:04d}-{month:02d}-{day:02d}", "%Y-%m-%d")
         except ValueError as exc:

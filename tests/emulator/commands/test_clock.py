@@ -66,7 +66,9 @@ def test_daylight_rule_moves_the_wall_clock_in_summer_only(config: Cli) -> None:
 
 @pytest.mark.parametrize("line", ["time 24:00", "time 12:60", "time 12", "time 1:2:3:4",
                                   "time 12:00 02/30/2030", "time 12:00 13/01/2030",
-                                  "time 12:00 1/1/203", "time daylight-time-rule mars"])
+                                  "time 12:00 1/1/203", "time 12:00 01/01/0001",
+                                  "time 12:00 01/01/2100", "time ١٢:00",
+                                  "time daylight-time-rule mars"])
 def test_bad_times_are_invalid_input(config: Cli, device: Device, line: str) -> None:
     assert config(line).startswith("Invalid input: ")
     assert device.clock.offset == 0.0

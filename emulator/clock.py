@@ -13,6 +13,7 @@ The switch's wall-clock time is that clock in its `time timezone` and `time dayl
 from __future__ import annotations
 
 import calendar
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from typing import Final
 from emulator.flash import read_json, write_json
 
 CLOCK_FILE: Final = "clock.json"
+MAX_OFFSET: Final = 200 * 365 * 86400
+"""A kept offset beyond two centuries is not one `time` or SNTP could have set."""
 
 LAST: Final = -1
 """`week` of a DaylightRule edge: the month's last Sunday."""
@@ -90,8 +93,14 @@ class ChassisClock:
 
     @classmethod
     def load(cls, data_dir: Path) -> ChassisClock:
-        stored = read_json(data_dir / CLOCK_FILE, {})
-        return cls(data_dir, float(stored.get("offset", 0.0)))
+        """The kept offset; a file that does not hold one (edited by hand) reads as the
+        host's time, as a chassis whose clock battery is flat."""
+        try:
+            offset = float(read_json(data_dir / CLOCK_FILE, {}).get("offset", 0.0))
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            offset = 0.0
+        return cls(data_dir, offset if math.isfinite(offset) and abs(offset) < MAX_OFFSET
+                   else 0.0)
 
     def now(self) -> float:
         return time.time() + self.offset

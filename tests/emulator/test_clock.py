@@ -31,6 +31,13 @@ def test_the_offset_is_kept_for_the_next_reader(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / CLOCK_FILE).stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("text", ["", "[]", '{"offset": "x"}', '{"offset": NaN}',
+                                  '{"offset": 1e300}', "{"])
+def test_a_file_without_an_offset_reads_as_the_host_time(tmp_path: Path, text: str) -> None:
+    (tmp_path / CLOCK_FILE).write_text(text)
+    assert ChassisClock.load(tmp_path).offset == 0.0
+
+
 def test_a_clock_without_a_data_dir_writes_nothing(tmp_path: Path) -> None:
     clock = ChassisClock()
     clock.set(0.0)

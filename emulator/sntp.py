@@ -8,8 +8,9 @@ every poll interval. An update is logged as the switch logs it (`00410 SNTP: upd
 seconds`), once the clock moved by a second or more. The socket lives in the switch's IP stack
 (emulator/inband.py) when it has one.
 
-Broadcast mode (listening for a server's broadcasts) is stored and shown, but no broadcast is
-heard: the client polls in unicast mode only.
+In broadcast mode the client listens on port 123 of the switch's stack instead: the first
+server heard sets the clock from each broadcast's transmit time, and another is heard only
+after it fell silent for three poll intervals, as the manual describes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import socket
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
@@ -32,6 +34,9 @@ NTP_EPOCH: Final = 2_208_988_800
 """Seconds from 1900-01-01 (NTP's era 0) to 1970-01-01."""
 MODE_CLIENT: Final = 3
 MODE_SERVER: Final = 4
+MODE_BROADCAST: Final = 5
+BROADCAST_PATIENCE: Final = 3
+"""Poll intervals without a broadcast from the server followed before another is heard."""
 PACKET: Final = struct.Struct("!BBbbII4sQQQQ")
 """LI/VN/Mode, stratum, poll, precision, root delay, root dispersion, reference ID, and the
 reference, originate, receive and transmit timestamps (RFC 4330, section 4)."""
@@ -98,7 +103,8 @@ def settings(cfg: SwitchConfig) -> tuple[object, ...]:
 
 @dataclass
 class SntpClient:
-    """Polls while the running config says `timesync sntp` and `sntp unicast`."""
+    """Polls while the running config says `timesync sntp` and `sntp unicast`; listens while
+    it says `sntp broadcast`."""
 
     config: Callable[[], SwitchConfig]
     clock: ChassisClock
@@ -106,40 +112,96 @@ class SntpClient:
     netns: str | None = None
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     seen: tuple[object, ...] = ()
-    updates: int = 0
-    last_server: SntpServer | None = None
+    broadcaster: str | None = None
+    """Broadcast mode: the server heard first, the only one heard while it keeps sending."""
+    heard_at: float = 0.0
+
+    def mode(self) -> str | None:
+        """`unicast` or `broadcast` while SNTP keeps the time, else None."""
+        cfg = self.config()
+        return cfg.sntp_mode if cfg.timesync == "sntp" and cfg.sntp_mode != "disabled" else None
 
     def active(self) -> bool:
-        cfg = self.config()
-        return cfg.timesync == "sntp" and cfg.sntp_mode == "unicast" and bool(cfg.sntp_servers)
+        return self.mode() == "unicast" and bool(self.config().sntp_servers)
 
     async def check(self) -> None:
-        """After every command (Device.on_commit): wake the poller when the settings moved."""
+        """After every command (Device.on_commit): wake the client when the settings moved."""
         now = settings(self.config())
         if now != self.seen:
             self.seen = now
             self.changed.set()
 
+    def correct(self, theta: float) -> None:
+        self.clock.set(self.clock.now() + theta)
+        if abs(theta) >= LOGGED_STEP:
+            self.events.log("SNTP", f"updated time by {round(theta)} seconds",
+                            event_id=SNTP_EVENT_ID)
+
     async def poll(self) -> bool:
         """Ask the servers in priority order; True when one set the clock."""
         for _, server in sorted(self.config().sntp_servers.items()):
             theta = await ask(server, self.clock, self.netns)
-            if theta is None:
-                continue
-            self.clock.set(self.clock.now() + theta)
-            self.updates += 1
-            self.last_server = server
-            if abs(theta) >= LOGGED_STEP:
-                self.events.log("SNTP", f"updated time by {round(theta)} seconds",
-                                event_id=SNTP_EVENT_ID)
-            return True
+            if theta is not None:
+                self.correct(theta)
+                return True
         return False
+
+    def heard(self, data: bytes, sender: str) -> bool:
+        """A broadcast (RFC 4330 mode 5) from the server we follow, or from another once ours
+        has been silent for BROADCAST_PATIENCE poll intervals, sets the clock (its transmit
+        time, no delay to correct for)."""
+        if len(data) < PACKET.size:
+            return False
+        first, stratum, *_, transmit = PACKET.unpack_from(data)
+        if first & 0x7 != MODE_BROADCAST or first >> 6 == 3 or stratum == 0 or not transmit:
+            return False
+        now = time.monotonic()
+        patience = BROADCAST_PATIENCE * self.config().sntp_poll
+        if sender != self.broadcaster and self.broadcaster is not None and (
+                now - self.heard_at < patience):
+            return False
+        self.broadcaster, self.heard_at = sender, now
+        self.correct(from_ntp(transmit) - self.clock.now())
+        return True
+
+    async def listen(self) -> None:
+        """Broadcast mode until the settings change: the switch's port 123 hears servers'
+        broadcasts on its VLANs."""
+        try:
+            with inband.entered(self.netns) if self.netns is not None else (
+                    contextlib.nullcontext()):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        except OSError:
+            await self.changed.wait()
+            return
+        loop = asyncio.get_running_loop()
+        changed = asyncio.ensure_future(self.changed.wait())
+        try:
+            sock.setblocking(False)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("", SNTP_PORT))
+            while not changed.done():
+                packet = asyncio.ensure_future(loop.sock_recvfrom(sock, 1024))
+                await asyncio.wait({packet, changed}, return_when=asyncio.FIRST_COMPLETED)
+                if packet.done():
+                    data, (sender, _) = packet.result()
+                    self.heard(data, sender)
+                else:
+                    packet.cancel()
+        except OSError:  # port 123 taken, or not ours to bind (no privilege)
+            await changed
+        finally:
+            changed.cancel()
+            sock.close()
 
     async def run(self) -> None:
         self.seen = settings(self.config())
         while True:
+            self.changed.clear()
+            if self.mode() == "broadcast":
+                await self.listen()
+                continue
             if self.active():
                 await self.poll()
-            self.changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), self.config().sntp_poll)

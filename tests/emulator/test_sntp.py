@@ -94,7 +94,6 @@ def test_chrony_corrects_the_clock_from_the_first_server_that_answers(chrony: st
     assert client.active()
     eventually(lambda: asyncio.run(client.poll()), 10, "chrony to answer")
     assert abs(clock.now() - time.time()) < 1
-    assert client.last_server == cfg.sntp_servers[2]
     logged = events.events[-1]
     assert (logged.subsystem, logged.number) == ("SNTP", 410)
     assert logged.text == "updated time by 7200 seconds"
@@ -108,3 +107,24 @@ def test_no_answer_leaves_the_clock_alone(chrony: str) -> None:
     client = SntpClient(lambda: cfg, clock, EventLog(), chrony)
     assert asyncio.run(client.poll()) is False
     assert clock.offset == -7200.0
+
+
+def broadcast(transmit: float, *, first: int = 3 << 3 | 5) -> bytes:
+    return PACKET.pack(first, 2, 0, 0, 0, 0, b"GPS\0", 0, 0, 0, to_ntp(transmit))
+
+
+def test_broadcasts_follow_the_first_server_heard() -> None:
+    cfg = SwitchConfig()
+    clock = ChassisClock(None, -7200.0)
+    events = EventLog(clock=clock.now)
+    client = SntpClient(lambda: cfg, clock, events)
+    assert not client.heard(broadcast(time.time(), first=3 << 3 | 4), "10.0.0.1")  # not mode 5
+    assert not client.heard(broadcast(time.time())[:40], "10.0.0.1")
+    assert client.heard(broadcast(time.time()), "10.0.0.1")
+    assert abs(clock.now() - time.time()) < 1
+    assert events.events[-1].text == "updated time by 7200 seconds"
+    assert not client.heard(broadcast(time.time() + 600), "10.0.0.2")  # another server: ignored
+    assert abs(clock.now() - time.time()) < 1
+    client.heard_at -= 3 * cfg.sntp_poll  # the first one silent for three poll intervals
+    assert client.heard(broadcast(time.time() + 600), "10.0.0.2")
+    assert abs(clock.now() - time.time() - 600) < 1

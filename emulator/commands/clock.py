@@ -16,8 +16,6 @@ from emulator.config.model import DAYLIGHT_RULES, TIMEZONE_RANGE
 if TYPE_CHECKING:
     from emulator.cli.context import Call
 
-SHOW_TIME_FORMAT: Final = "%a %b %d %H:%M:%S %Y"
-"""`show time`: `Sun Dec 06 07:52:10 2026`."""
 DAYLIGHT_RULE_WORDS: Final = {
     "none": "None", "alaska": "Alaska", "continental-us-and-canada": "Continental-US-and-Canada",
     "middle-europe-and-portugal": "Middle-Europe-and-Portugal",
@@ -106,7 +104,8 @@ def set_time(call: Call) -> None:
 
 def show_time(call: Call) -> str:
     device = call.device
-    return time.strftime(SHOW_TIME_FORMAT, device.localtime(device.clock.now()))
+    """ctime's form (`Sun Dec  6 07:52:10 2026`), as the switch prints its times."""
+    return time.asctime(device.localtime(device.clock.now()))
 
 
 HELP: Final = {

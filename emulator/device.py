@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.clock import ChassisClock, wall_clock
 from emulator.config.model import SwitchConfig
 from emulator.config.render import render_config
 from emulator.events import EventLog, Severity
@@ -35,6 +36,12 @@ STARTUP_LINE_REFUSED = "startup-config line {lineno} not applied"
 """What `show log` says of a startup-config line the switch could not take: its number only.
 The line and the error, which quote the file (it may hold a community or a password the
 operator reading the log must not see), go to the module's stderr alone."""
+STARTUP_CHANGED = "Startup configuration changed by CLI. New seq. number {sequence}"
+"""What `show log` says after `write memory`: the startup config's sequence number counts the
+saves this module's flash has seen (kept in its state file)."""
+CONFIG_SEQUENCE = "config_sequence"
+LINK_TEXT = {True: "port {port} is now on-line", False: "port {port} is now off-line"}
+"""What `show log` says when a port's carrier comes and goes (`ports`, event 00076)."""
 @dataclass(frozen=True)
 class LineError:
     """A startup-config line the switch did not take, and the CLI's reason."""
@@ -210,11 +217,14 @@ class Device:
     mgmt_netns: str | None = None
     """The network namespace of the switch's in-band IP stack (emulator/inband.py): what
     `show arp` reads and `ping` sends from. None: VLAN addresses are config only."""
+    clock: ChassisClock = field(default_factory=ChassisClock)
+    """The chassis clock (emulator/clock.py): `time`, SNTP and every timestamp read it."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
              slot: str = "MM1", *, replay: Replay,
-             hot_config: str | None = None) -> tuple[Device, list[LineError]]:
+             hot_config: str | None = None,
+             clock: ChassisClock | None = None) -> tuple[Device, list[LineError]]:
         """Run the startup config from flash (or take the factory default) the way the switch
         boots: on the hardware's blank config, line by line as CLI commands; lines it cannot
         accept are logged by number and skipped, never fatal; the caller gets them whole for
@@ -225,6 +235,8 @@ class Device:
         running = SwitchConfig.factory(inventory) if text is None else SwitchConfig.blank(
             inventory)
         device = cls(inventory, flash, timing, running, Credentials(flash), events, slot)
+        device.clock = clock or device.clock
+        events.clock, events.local = device.clock.now, device.localtime
         errors = [] if text is None else replay(device, text)
         running = device.running
         running.passwords = device.credentials.levels()
@@ -252,6 +264,10 @@ class Device:
         """The version this module booted (a later `boot set-default` changes the next boot)."""
         return self.redundancy.modules[self.slot].version or SOFTWARE_REVISION
 
+    def localtime(self, when: float) -> time.struct_time:
+        """The switch's wall-clock time at `when`: its time zone and daylight-time rule."""
+        return wall_clock(when, self.running.timezone, self.running.daylight_rule)
+
     def uptime(self) -> float:
         return time.monotonic() - self.boot_time
 
@@ -272,6 +288,8 @@ class Device:
         if not first and state.link_up == link_up:
             return
         state.link_up, state.last_change = link_up, time.monotonic()
+        if not first or link_up:
+            self.events.log("ports", LINK_TEXT[link_up].format(port=port))
         changes = [False, link_up] if first and link_up else [link_up]
         for up in changes:
             for hook in self.on_link_change:
@@ -301,6 +319,10 @@ class Device:
 
     async def write_memory(self) -> None:
         self.flash.write_startup(self.running_text())
+        state = self.flash.state()
+        sequence = int(state.get(CONFIG_SEQUENCE, 0)) + 1
+        self.flash.write_state(state | {CONFIG_SEQUENCE: sequence})
+        self.events.log("mgr", STARTUP_CHANGED.format(sequence=sequence))
         await self.flash_changed()
 
     async def erase_startup(self) -> None:

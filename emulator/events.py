@@ -7,7 +7,8 @@ in EVENT_IDS; a message whose subsystem is not listed gets the generic id.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
@@ -51,28 +52,43 @@ class Event:
     event_id: int | None = None
     """The message's own id where the vendor's reference gives one; else the subsystem's."""
 
-    def line(self) -> str:
-        stamp = time.strftime("%m/%d/%y %H:%M:%S", time.localtime(self.when))
-        event_id = self.event_id or EVENT_IDS.get(self.subsystem, GENERIC_EVENT_ID)
-        return f"{self.severity.value} {stamp} {event_id:05d} {self.subsystem}: {self.text}"
+    @property
+    def number(self) -> int:
+        """The 5-digit id `show log` and syslog print."""
+        return self.event_id or EVENT_IDS.get(self.subsystem, GENERIC_EVENT_ID)
+
+    def line(self, local: Localtime = time.localtime) -> str:
+        stamp = time.strftime("%m/%d/%y %H:%M:%S", local(self.when))
+        return f"{self.severity.value} {stamp} {self.number:05d} {self.subsystem}: {self.text}"
 
 
+Localtime = Callable[[float], time.struct_time]
+"""Epoch seconds -> the switch's wall-clock time (its `time timezone` and daylight rule)."""
+
+
+@dataclass
 class EventLog:
-    """Bounded in-memory log, newest last: what `show log` lists since boot. Nothing else
-    listens to it: SNMP notifications leave from the agent (snmp/notify.py) where their event
-    happens."""
+    """Bounded in-memory log, newest last: what `show log` lists since boot. Its listeners
+    (the syslog client, emulator/syslog.py) hear every event as it is logged; SNMP
+    notifications leave from the agent (snmp/notify.py) where their event happens.
+    `clock` is the chassis clock (emulator/clock.py), `local` turns its readings into the
+    switch's wall-clock time: both are the host's until the active module wires them."""
 
-    def __init__(self, capacity: int = 1000) -> None:
-        self.capacity = capacity
-        self.events: list[Event] = []
+    capacity: int = 1000
+    events: list[Event] = field(default_factory=list)
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    clock: Callable[[], float] = time.time
+    local: Localtime = time.localtime
 
     def log(self, subsystem: str, text: str, severity: Severity = Severity.INFO,
             event_id: int | None = None) -> Event:
-        event = Event(time.time(), severity, subsystem, text, event_id)
+        event = Event(self.clock(), severity, subsystem, text, event_id)
         self.events.append(event)
         del self.events[: -self.capacity]
+        for listener in self.listeners:
+            listener(event)
         return event
 
     def render(self, newest_first: bool = False) -> str:
         events = reversed(self.events) if newest_first else iter(self.events)
-        return "\n".join([LOG_HEADER, *(e.line() for e in events)])
+        return "\n".join([LOG_HEADER, *(e.line(self.local) for e in events)])

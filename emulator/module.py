@@ -295,6 +295,7 @@ class Module:
         from emulator.cli.login import check_password
         from emulator.cli.replay import ConfigReplay
         from emulator.cli.session import CliSession
+        from emulator.clock import ChassisClock
         from emulator.commands import command_table
         from emulator.device import Device
         from emulator.events import EventLog
@@ -317,7 +318,8 @@ class Module:
         events = EventLog()
         table = command_table()
         device, errors = Device.boot(read_inventory(self.data_dir), flash, self.timing, events,
-                                     self.slot, replay=ConfigReplay(table), hot_config=hot)
+                                     self.slot, replay=ConfigReplay(table), hot_config=hot,
+                                     clock=ChassisClock.load(self.data_dir))
         for error in errors:  # logged by number only (Device.boot): the text goes to stderr
             report(self.slot, f"startup-config line {error.lineno}: {error.message} "
                               f"({error.line.strip()})")
@@ -329,8 +331,9 @@ class Module:
         device.redundancy.control = ModuleControl(self)
         self.device = device
         self.update_roles(self.roles)
-        self.tasks.append(asyncio.create_task(
-            self.fabric.bring_up(device, reset_at, self.timing.module_reset)))
+        bringing_up = asyncio.create_task(
+            self.fabric.bring_up(device, reset_at, self.timing.module_reset))
+        self.tasks += [bringing_up, asyncio.create_task(self.time_services(device, bringing_up))]
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config
             await self.link.send(SetRedundancy(False))
 
@@ -375,6 +378,25 @@ class Module:
             if sock is not None:
                 self.servers.append(await start_agent(sock, device, report, notify=not suffix))
 
+    async def time_services(self, device: Device, bringing_up: asyncio.Task[None]) -> None:
+        """Syslog and SNTP, once the interface modules are programmed (the in-band stack has
+        its addresses): the events logged since boot go out first, then each as it comes."""
+        from emulator.sntp import SntpClient
+        from emulator.syslog import SyslogClient
+
+        await asyncio.wait({bringing_up})
+        syslog = SyslogClient(lambda: device.running, device.localtime, device.mgmt_netns)
+        sntp = SntpClient(lambda: device.running, device.clock, device.events,
+                          device.mgmt_netns)
+        for event in list(device.events.events):
+            syslog(event)
+        device.events.listeners.append(syslog)
+        device.on_commit.append(sntp.check)
+        try:
+            await sntp.run()
+        finally:
+            syslog.close()
+
     def record_mastership(self, device: Device, grant: Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record
         (stored in flash and synced, so the count survives the next switchover)."""
@@ -384,7 +406,7 @@ class Module:
         if grant.takeover_from is None:
             device.events.log("chassis", f"{self.slot}: Active management module: {grant.reason}")
             return
-        now = time.time()
+        now = device.clock.now()
         record = device.redundancy.record
         record.failovers += 1
         record.last_failover = now

@@ -37,7 +37,9 @@ LAYERS: Final = (
         "emulator.container", "emulator.lab", "emulator.testing", "emulator.pytest_plugin")),
     ("transports", "what a peer talks to: SSH, telnet, console, the SNMP agent and its "
      "notifications", (
-         "ssh_server", "snmp.agent", "snmp.notify", "snmp.notify_v3")),
+         "ssh_server", "snmp.agent", "snmp.notify", "snmp.notify_v3",
+         # syslog and time (issue 17): the syslog and SNTP clients
+         "emulator.syslog", "emulator.sntp")),
     ("commands", "command families: grammar rows, handlers, renderers", (
         "emulator.commands",)),
     ("cli", "the CLI engine, which knows no command: grammar types, parser, session, login", (
@@ -52,7 +54,9 @@ LAYERS: Final = (
         "emulator.labnode", "emulator.options")),
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
-        "emulator.datadir", "emulator.portspec")),
+        "emulator.datadir", "emulator.portspec",
+        # syslog and time (issue 17): the chassis clock
+        "emulator.clock")),
 )
 """(layer, what it holds, modules). The root package `emulator` covers only its __init__."""
 

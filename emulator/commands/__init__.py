@@ -46,6 +46,9 @@ FAMILIES: Final = (
     "snmpv3",
     "snmp_extras",
     "redundancy",
+    # syslog and time (issue 17)
+    "logging",
+    "sntp",
 )
 
 

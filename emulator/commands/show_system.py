@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from emulator import hardware
 from emulator.cli.grammar import Command, IntRange
+from emulator.commands.clock import DAYLIGHT_RULE_WORDS
 from emulator.commands.format import SHOW_HELP, Fields, thousands
 from emulator.hardware import IDLE_CPU_PERCENT, MEMORY_FREE, format_mac
 from emulator.redundancy.state import ModuleStatus, ModuleView
@@ -27,8 +28,6 @@ CONTINUED: Final = " " * 11
 """Labels continuing the one above (`Pkts Tx`, `Free`) are indented by this much."""
 
 PACKET_BUFFERS: Final = {"Total": 6750, "Free": 5086, "Lowest": 3416, "Missed": 0}
-TIME_ZONE: Final = "0"
-DAYLIGHT_TIME_RULE: Final = "None"
 IMAGE_SIZE: Final = 21_488_474
 """Bytes of the K.15.16 image as `show flash` lists it (images.json keeps versions only)."""
 CPU_WINDOWS: Final = (300, 60, 5, 1)
@@ -108,8 +107,8 @@ def render_system(device: Device) -> str:
         "",
         f.line("MAC Age Time (sec)", str(device.running.mac_age)),
         "",
-        f.line("Time Zone", TIME_ZONE),
-        f.line("Daylight Time Rule", DAYLIGHT_TIME_RULE),
+        f.line("Time Zone", str(device.running.timezone)),
+        f.line("Daylight Time Rule", DAYLIGHT_RULE_WORDS[device.running.daylight_rule]),
         "",
         "",
         f.line("Software revision", device.software_version(),

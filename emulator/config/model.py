@@ -86,6 +86,31 @@ DNS_PRIORITIES: Final = (1, 3)
 DHCP_UPDATES: Final = ("config-file-update", "image-file-update")
 """`[no] dhcp config-file-update|image-file-update`, in the order the config writes them."""
 
+# --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
+SYSLOG_TRANSPORTS: Final = {"udp": 514, "tcp": 1470}
+"""`logging ADDR [udp|tcp [PORT]]`: each transport's default port (udp is the default)."""
+SYSLOG_PORT_RANGE: Final = (1024, 49151)
+SYSLOG_MAX_HOSTS: Final = 6
+LOGGING_SEVERITIES: Final = ("major", "error", "warning", "info", "debug")
+"""`logging severity`: most severe first; an event is sent when at least this severe.
+debug, the default (everything), is unwritten."""
+LOGGING_FACILITIES: Final = ("user", "kern", "mail", "daemon", "auth", "syslog", "lpr", "news",
+                             "uucp", "cron", "sys9", "sys10", "sys11", "sys12", "sys13",
+                             "sys14", *(f"local{n}" for n in range(8)))
+"""`logging facility`: the default (user) first and unwritten."""
+TIMESYNC_MODES: Final = ("timep", "sntp")
+"""`timesync`: timep is the factory default (unwritten); `no timesync` turns both off."""
+SNTP_MODES: Final = ("disabled", "unicast", "broadcast")
+SNTP_POLL_RANGE: Final = (30, 720)
+SNTP_POLL_DEFAULT: Final = 720
+SNTP_PRIORITIES: Final = (1, 3)
+SNTP_VERSIONS: Final = (1, 7)
+SNTP_VERSION_DEFAULT: Final = 3
+DAYLIGHT_RULES: Final = ("none", "alaska", "continental-us-and-canada",
+                         "middle-europe-and-portugal", "southern-hemisphere", "western-europe")
+"""`time daylight-time-rule`: none, the default, is unwritten."""
+SYSLOG_HOST_LIMIT: Final = "Maximum number of syslog servers ({limit}) already configured."
+
 TEXT_LIMITS: Final = {
     "hostname": 32,
     "vlan name": 32,
@@ -270,6 +295,23 @@ class Snmpv3:
     exist (yet), as the SNMP MIB rows may; such a target just gets nothing."""
 
 
+@dataclass(frozen=True)
+class SyslogHost:
+    """`logging ADDR [udp|tcp PORT]`: where the switch sends its events (commands/logging.py)."""
+
+    address: ipaddress.IPv4Address
+    transport: str = "udp"
+    port: int = SYSLOG_TRANSPORTS["udp"]
+
+
+@dataclass(frozen=True)
+class SntpServer:
+    """`sntp server priority N ADDR [VERSION]`."""
+
+    address: ipaddress.IPv4Address
+    version: int = SNTP_VERSION_DEFAULT
+
+
 @dataclass
 class SwitchConfig:
     hostname: str = DEFAULT_HOSTNAME
@@ -339,6 +381,17 @@ class SwitchConfig:
     rapid_switchover: int = RAPID_SWITCHOVER_DEFAULT
     """`redundancy rapid-switchover <seconds>`: how long routes are kept as stale after a
     nonstop switchover (0: no layer-3 nonstop behaviour)."""
+    # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
+    syslog_hosts: list[SyslogHost] = field(default_factory=list)
+    logging_severity: str = LOGGING_SEVERITIES[-1]
+    logging_facility: str = LOGGING_FACILITIES[0]
+    timesync: str | None = TIMESYNC_MODES[0]
+    """`timesync timep|sntp`; None after `no timesync` (the clock runs free)."""
+    sntp_mode: str = SNTP_MODES[0]
+    sntp_poll: int = SNTP_POLL_DEFAULT
+    sntp_servers: dict[int, SntpServer] = field(default_factory=dict)
+    """By priority (1 is asked first)."""
+    daylight_rule: str = DAYLIGHT_RULES[0]
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -763,6 +816,69 @@ class SwitchConfig:
         if level not in PASSWORD_LEVELS:
             raise ConfigError(INVALID_INPUT.format(token=level))
         self.passwords.add(level)
+
+    # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
+    def syslog_host_set(self, host: SyslogHost) -> None:
+        """Naming a host again replaces its transport and port in place."""
+        low, high = SYSLOG_PORT_RANGE
+        if host.transport not in SYSLOG_TRANSPORTS or (
+                host.port != SYSLOG_TRANSPORTS[host.transport] and not low <= host.port <= high):
+            raise ConfigError(INVALID_INPUT.format(token=host.port))
+        for index, known in enumerate(self.syslog_hosts):
+            if known.address == host.address:
+                self.syslog_hosts[index] = host
+                return
+        if len(self.syslog_hosts) >= SYSLOG_MAX_HOSTS:
+            raise ConfigError(SYSLOG_HOST_LIMIT.format(limit=SYSLOG_MAX_HOSTS))
+        self.syslog_hosts.append(host)
+
+    def syslog_host_remove(self, address: ipaddress.IPv4Address | None) -> None:
+        """One host, or every host when None (`no logging`)."""
+        self.syslog_hosts = [h for h in self.syslog_hosts
+                             if address is not None and h.address != address]
+
+    def set_logging_severity(self, severity: str) -> None:
+        if severity not in LOGGING_SEVERITIES:
+            raise ConfigError(INVALID_INPUT.format(token=severity))
+        self.logging_severity = severity
+
+    def set_logging_facility(self, facility: str) -> None:
+        if facility not in LOGGING_FACILITIES:
+            raise ConfigError(INVALID_INPUT.format(token=facility))
+        self.logging_facility = facility
+
+    def set_timesync(self, mode: str | None) -> None:
+        if mode is not None and mode not in TIMESYNC_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.timesync = mode
+
+    def set_sntp_mode(self, mode: str) -> None:
+        if mode not in SNTP_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.sntp_mode = mode
+
+    def set_sntp_poll(self, seconds: int) -> None:
+        low, high = SNTP_POLL_RANGE
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.sntp_poll = seconds
+
+    def sntp_server_set(self, priority: int, server: SntpServer | None) -> None:
+        """None removes the server at that priority."""
+        low, high = SNTP_PRIORITIES
+        if not low <= priority <= high:
+            raise ConfigError(INVALID_INPUT.format(token=priority))
+        if server is None:
+            self.sntp_servers.pop(priority, None)
+            return
+        if not SNTP_VERSIONS[0] <= server.version <= SNTP_VERSIONS[1]:
+            raise ConfigError(INVALID_INPUT.format(token=server.version))
+        self.sntp_servers[priority] = server
+
+    def set_daylight_rule(self, rule: str) -> None:
+        if rule not in DAYLIGHT_RULES:
+            raise ConfigError(INVALID_INPUT.format(token=rule))
+        self.daylight_rule = rule
 
 
 def _holds_name(vid: int, name: str) -> bool:

@@ -14,13 +14,21 @@ from emulator.config.model import (
     BANNER_KINDS,
     CDP_MODES,
     CONSOLE_SETTINGS,
+    DAYLIGHT_RULES,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    LOGGING_FACILITIES,
+    LOGGING_SEVERITIES,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
+    SNTP_MODES,
+    SNTP_POLL_DEFAULT,
+    SNTP_VERSION_DEFAULT,
     SPEED_DUPLEX_DEFAULT,
+    SYSLOG_TRANSPORTS,
     TARGET_RETRIES,
     TARGET_TIMEOUT,
+    TIMESYNC_MODES,
     UNKNOWN_VLANS_DEFAULT,
     WEB_DEFAULTS,
     Community,
@@ -30,6 +38,7 @@ from emulator.config.model import (
     Snmpv3,
     Snmpv3Target,
     SwitchConfig,
+    SyslogHost,
     Vlan,
     VlanIp,
 )
@@ -98,6 +107,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(POE_PRE_STD_DETECT)
     if cfg.include_credentials:
         lines.append(INCLUDE_CREDENTIALS)
+    lines += _syslog_time_lines(cfg)
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
@@ -284,3 +294,36 @@ def _ip_line(ip: VlanIp) -> str:
     if ip.mode in IP_MODE_WORDS:
         return f"ip address {IP_MODE_WORDS[ip.mode]}"
     return "no ip address"
+
+
+# --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
+
+def _syslog_host_line(host: SyslogHost) -> str:
+    """`logging 10.0.0.9` for UDP to 514; any other transport or port is written out."""
+    if host.transport == "udp" and host.port == SYSLOG_TRANSPORTS["udp"]:
+        return f"logging {host.address}"
+    return f"logging {host.address} {host.transport} {host.port}"
+
+
+def _syslog_time_lines(cfg: SwitchConfig) -> list[str]:
+    """Before `time timezone`, in the order K.15 configs carry them: syslog hosts, facility,
+    severity, timesync, the SNTP mode, poll interval and servers, the daylight-time rule."""
+    lines = [_syslog_host_line(host) for host in cfg.syslog_hosts]
+    if cfg.logging_facility != LOGGING_FACILITIES[0]:
+        lines.append(f"logging facility {cfg.logging_facility}")
+    if cfg.logging_severity != LOGGING_SEVERITIES[-1]:
+        lines.append(f"logging severity {cfg.logging_severity}")
+    if cfg.timesync is None:
+        lines.append("no timesync")
+    elif cfg.timesync != TIMESYNC_MODES[0]:
+        lines.append(f"timesync {cfg.timesync}")
+    if cfg.sntp_mode != SNTP_MODES[0]:
+        lines.append(f"sntp {cfg.sntp_mode}")
+    if cfg.sntp_poll != SNTP_POLL_DEFAULT:
+        lines.append(f"sntp {cfg.sntp_poll}")
+    for priority, server in sorted(cfg.sntp_servers.items()):
+        version = "" if server.version == SNTP_VERSION_DEFAULT else f" {server.version}"
+        lines.append(f"sntp server priority {priority} {server.address}{version}")
+    if cfg.daylight_rule != DAYLIGHT_RULES[0]:
+        lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
+    return lines

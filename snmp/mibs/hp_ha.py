@@ -4,7 +4,6 @@ survives the switchovers it counts) and the live module roles."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Final
 
@@ -45,7 +44,7 @@ def ticks_since_boot(snap: Snapshot, wall: float | None) -> int:
     """A wall-clock moment as sysUpTime ticks of this agent (0 before it started)."""
     if wall is None:
         return 0
-    return snap.ticks_at(snap.now - (time.time() - wall))
+    return snap.ticks_at(snap.now - (snap.device.clock.now() - wall))
 
 
 def failover_reason(text: str) -> int:

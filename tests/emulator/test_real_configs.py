@@ -34,8 +34,8 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
     "spanning-tree": (OTHER, "spanning tree"),
     "routing": (OTHER, "routing and OSPF: ip routing, ip route, router ospf and its body"),
     "dhcp-relay": (OTHER, "DHCP relay: ip helper-address"),
-    "logging": (OTHER, "logging"),
-    "time": (OTHER, "time and SNTP: timesync, sntp, ntp, time daylight-time-rule"),
+    "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
+                   "SNTP and TimeP"),
     "aaa": (OTHER, "AAA: aaa authentication"),
     "file-transfer": (OTHER, "file transfer: tftp server"),
     "access": (OTHER, "SSH/telnet/access settings: ip ssh, telnet-server, "
@@ -82,11 +82,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip helper-address 192.168.1.254', 'dhcp-relay'),
     ],
     "forum-5406zl-k1508": [
-        ('timesync sntp', 'time'),
-        ('sntp unicast', 'time'),
-        ('sntp 30', 'time'),
-        ('sntp server priority 1 10.1.100.100', 'time'),
-        ('time daylight-time-rule continental-us-and-canada', 'time'),
         ('ip route 0.0.0.0 0.0.0.0 10.1.100.106', 'routing'),
         ('ip routing', 'routing'),
         ('ip helper-address 10.1.10.15', 'dhcp-relay'),
@@ -120,7 +115,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ntp server 194.25.134.196', 'time'),
         ('ntp enable', 'time'),
         ('no telnet-server', 'access'),
-        ('time daylight-time-rule western-europe', 'time'),
         ('ip authorized-managers 192.168.176.0 255.255.255.0 access manager', 'access'),
         ('ip authorized-managers 10.11.12.1 255.255.255.0 access manager', 'access'),
         ('dhcp-snooping trust', 'dhcp-snooping'),
@@ -160,7 +154,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
          'credentials'),
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
-        ('sntp server priority 1 10.101.0.1', 'time'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('ip routing', 'routing'),
         ('router ospf', 'routing'),
@@ -208,11 +201,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     ],
     "ignore-2530-yb1514": [],
     "openflow-2920-wb1514": [
-        ('logging 192.0.2.10', 'logging'),
-        ('logging facility local0', 'logging'),
-        ('timesync sntp', 'time'),
-        ('sntp unicast', 'time'),
-        ('sntp server priority 1 192.0.2.11', 'time'),
         ('openflow', 'openflow'),
         ('controller-id 1 ip 10.24.150.30 controller-interface vlan 1', 'openflow'),
         ('instance "br0"', 'openflow'),
@@ -228,9 +216,7 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('no ip address', 'oobm'),
         ('no lldp run', 'lldp'),
     ],
-    "procurvefront-2510g-y1151": [
-        ('time daylight-time-rule Western-Europe', 'time'),
-    ],
+    "procurvefront-2510g-y1151": [],
     "qa-2920-wb1603": [
         ('gvrp', 'gvrp'),
         ('ip route 0.0.0.0 0.0.0.0 10.1.30.1', 'routing'),

@@ -19,9 +19,14 @@ from emulator.config.model import (
     BANNER_KINDS,
     CDP_MODES,
     CONSOLE_SETTINGS,
+    DAYLIGHT_RULES,
     DHCP_UPDATES,
+    LOGGING_FACILITIES,
+    LOGGING_SEVERITIES,
     PASSWORD_LEVELS,
+    SNTP_MODES,
     SPEED_DUPLEX_MODES,
+    TIMESYNC_MODES,
     UNKNOWN_VLANS_MODES,
     WEB_DEFAULTS,
     Community,
@@ -33,7 +38,9 @@ from emulator.config.model import (
     Snmpv3Notify,
     Snmpv3Params,
     Snmpv3Target,
+    SntpServer,
     SwitchConfig,
+    SyslogHost,
     TrapReceiver,
     VlanIp,
 )
@@ -171,6 +178,23 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.snmpv3_target_set(*a)),
         st.tuples(SNMPV3_NAMES, st.builds(Snmpv3Notify, SNMPV3_NAMES, st.booleans())).map(
             lambda a: lambda c: c.snmpv3_notify_set(*a)),
+        # syslog and time (issue 17)
+        st.builds(SyslogHost, ADDRESSES, st.sampled_from(["udp", "tcp", "tls"]),
+                  st.integers(1000, 50000) | st.sampled_from([514, 1470])).map(
+            lambda h: lambda c: c.syslog_host_set(h)),
+        (st.none() | ADDRESSES).map(lambda a: lambda c: c.syslog_host_remove(a)),
+        (st.sampled_from(LOGGING_SEVERITIES) | TEXT).map(
+            lambda v: lambda c: c.set_logging_severity(v)),
+        (st.sampled_from(LOGGING_FACILITIES) | TEXT).map(
+            lambda v: lambda c: c.set_logging_facility(v)),
+        (st.none() | st.sampled_from(TIMESYNC_MODES) | TEXT).map(
+            lambda v: lambda c: c.set_timesync(v)),
+        (st.sampled_from(SNTP_MODES) | TEXT).map(lambda v: lambda c: c.set_sntp_mode(v)),
+        st.integers(0, 1000).map(lambda v: lambda c: c.set_sntp_poll(v)),
+        st.tuples(st.integers(0, 4), st.none() | st.builds(SntpServer, ADDRESSES,
+                                                           st.integers(0, 8))).map(
+            lambda a: lambda c: c.sntp_server_set(*a)),
+        (st.sampled_from(DAYLIGHT_RULES) | TEXT).map(lambda v: lambda c: c.set_daylight_rule(v)),
     )
 
 
@@ -263,6 +287,15 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)
     cfg.password_set("manager")
+    # syslog and time (issue 17)
+    cfg.syslog_host_set(SyslogHost(ipaddress.IPv4Address("10.0.0.7"), "tcp", 1470))
+    cfg.set_logging_severity("warning")
+    cfg.set_logging_facility("local3")
+    cfg.set_timesync("sntp")
+    cfg.set_sntp_mode("unicast")
+    cfg.set_sntp_poll(60)
+    cfg.sntp_server_set(1, SntpServer(ipaddress.IPv4Address("10.0.0.8"), 4))
+    cfg.set_daylight_rule("western-europe")
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

@@ -16,6 +16,7 @@ from typing import Any
 from emulator.config.model import SwitchConfig
 from emulator.config.render import render_config
 from emulator.events import EventLog, Severity
+from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
 from emulator.flash import Flash
 from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
@@ -210,6 +211,11 @@ class Device:
     mgmt_netns: str | None = None
     """The network namespace of the switch's in-band IP stack (emulator/inband.py): what
     `show arp` reads and `ping` sends from. None: VLAN addresses are config only."""
+    # --- trunks and LACP (commands/trunk.py), as the fabric reports them ---
+    trunk_counters: dict[str, PortCounters] = field(default_factory=dict)
+    trunk_links: dict[str, list[str]] = field(default_factory=dict)
+    """`Trk1` -> the members carrying its traffic now."""
+    lacp: list[LacpStatus] = field(default_factory=list)
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -46,6 +46,8 @@ FAMILIES: Final = (
     "snmpv3",
     "snmp_extras",
     "redundancy",
+    # --- trunks and LACP ---
+    "trunk",
 )
 
 

@@ -53,6 +53,8 @@ def settings(device: Device, port: str) -> Interface:
 
 def port_up(device: Device, port: str) -> bool:
     """What `Status` shows: carrier from the fabric, and the port not disabled."""
+    if port in device.running.trunks:  # trunks: up while a member carries its traffic
+        return bool(device.trunk_links.get(port))
     return device.ports[port].link_up and settings(device, port).enabled
 
 

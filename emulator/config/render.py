@@ -78,6 +78,7 @@ def render_config(cfg: SwitchConfig) -> str:
         f"module {slot} type {MODULE_TYPES[product].config_name}"
         for slot, product in sorted(cfg.modules.items())
     ]
+    lines += _trunk_lines(cfg)
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
     if not cfg.cdp_run:
@@ -135,6 +136,15 @@ def _vlan_role_lines(cfg: SwitchConfig) -> list[str]:
     return lines
 
 
+# --- trunks and LACP (commands/trunk.py) ---
+
+def _trunk_lines(cfg: SwitchConfig) -> list[str]:
+    """`trunk A1-A2 trk1 lacp` right after the module lines, by trunk number, as the switch
+    writes them (lower case here, `Trk1` where a VLAN lists it)."""
+    return [f"trunk {format_port_list(t.ports)} {t.name.lower()} {t.kind}"
+            for t in sorted(cfg.trunks.values(), key=lambda t: port_sort_key(t.name))]
+
+
 # --- PoE (commands/poe.py) ---
 
 POE_PRE_STD_DETECT: Final = "power-over-ethernet pre-std-detect"
@@ -181,6 +191,8 @@ def _block(header: str, body: list[str]) -> list[str]:
 def _interface_body(interface: Interface) -> list[str]:
     """`disable` precedes `name`, the order real K.15 configs show."""
     body = _port_settings_before_name(interface)
+    if interface.lacp is not None:  # trunks and LACP: `lacp` after `flow-control`
+        body.append(f"lacp {interface.lacp}")
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
     return body + _port_settings_after_name(interface)
@@ -253,7 +265,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     made tagged-only elsewhere, or removed outright)."""
     body = [f"name {quote(vlan.name)}"]
     if vlan.vid == DEFAULT_VLAN_ID:
-        outside = set(cfg.ports()) - vlan.untagged - vlan.tagged
+        outside = set(cfg.ports()) - cfg.trunk_members() - vlan.untagged - vlan.tagged
         if outside:
             body.append(f"no untagged {format_port_list(outside)}")
     if vlan.untagged:

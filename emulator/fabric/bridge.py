@@ -227,12 +227,16 @@ class Bridge:
         self._mac_age = seconds if seconds > 0 else math.inf
         self._next_sweep = self._now() + self._mac_age / 2
 
-    def add_port(self, port: str) -> None:
+    def add_port(self, port: str, own: bool = True) -> None:
         """A port beyond the front panel: the switch's own interface in a VLAN (in-band
-        management). It starts disabled, like every port."""
+        management), or (`own` False) a trunk, which frames enter and leave like a port's.
+        It starts disabled, like every port."""
         if port in self._ports:
             raise ValueError(f"port {port!r} exists")
-        self._ports[port] = _Port(port, own=True)
+        self._ports[port] = _Port(port, own=own)
+
+    def has_port(self, port: str) -> bool:
+        return port in self._ports
 
     def remove_port(self, port: str) -> None:
         """Forget a port added with `add_port`, and every address learned on it."""

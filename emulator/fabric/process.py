@@ -18,14 +18,16 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from typing import Final
 
 from emulator import hardware
-from emulator.fabric import lldp
+from emulator.fabric import lacp, lldp
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.tap import PortGone, TapPort
+from emulator.fabric.trunks import Trunks
 from emulator.fabric.udp import UdpPort
 from emulator.ipc.messages import (
     FabricLink,
@@ -61,6 +63,10 @@ def open_wire(port: str, backend: Backend) -> Wire:
         return UdpPort.open(port, backend.local_port, backend.remote_host, backend.remote_port)
     return AfPacketPort.open(port, backend.ifname)
 
+LACP_TICK: Final = 0.25
+"""How often LACP's timers are looked at while some port speaks it (its shortest period is
+one second)."""
+
 DRAIN: Final = 64
 """Frames read per readiness wake-up: one epoll round trip per frame costs a third of the
 throughput (notes/dataplane.md)."""
@@ -90,6 +96,12 @@ class Fabric:
         """The active module's last program (None after a reset): what a port whose
         interface comes back is set to."""
         self.link_events: socket.socket | None = None
+        # --- trunks and LACP (trunks.py, lacp.py) ---
+        self.trunks = Trunks()
+        self.lacp = lacp.Lacp(mac or bytes(6))
+        self.lacp_wake = asyncio.Event()
+        self.receivers: dict[str, Callable[[str, bytes], None]] = {}
+        """Ports whose frames do not go straight to the bridge (trunk members)."""
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -114,9 +126,10 @@ class Fabric:
             loop.add_reader(wire.fileno(), self.drain, port, wire)
         if self.link_events is not None:
             loop.add_reader(self.link_events.fileno(), self.follow_interfaces)
-        task = loop.create_task(self.advertise())
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        for job in (self.advertise(), self.run_lacp()):
+            task = loop.create_task(job)
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
     # -- LLDP: control frames, classified by the bridge on raw bytes ----------------------
 
@@ -125,6 +138,10 @@ class Fabric:
             advert = lldp.decode(frame)
             if advert is not None:
                 self.neighbors.learn(port, advert, time.monotonic())
+        elif frame[:6] == lacp.MULTICAST:
+            self.lacp.receive(port, frame, time.monotonic())
+            self.update_trunks()
+            self.lacp_wake.set()  # an answer may be due at once
 
     def send_advert(self, port: str) -> None:
         wire = self.wires.get(port)
@@ -132,7 +149,7 @@ class Fabric:
             return
         ttl = round(self.lldp_interval * lldp.HOLD_MULTIPLIER)
         frame = lldp.encode(self.local, str(hardware.if_index(port)), port, ttl,
-                            self.bridge.pvid(port))
+                            self.bridge.pvid(self.trunks.trunk_of.get(port, port)))
         with contextlib.suppress(OSError):
             wire.send(frame)
 
@@ -144,7 +161,7 @@ class Fabric:
             await asyncio.sleep(self.lldp_interval)
 
     def drain(self, port: str, wire: Wire) -> None:
-        receive = self.bridge.receive
+        receive = self.receivers.get(port, self.bridge.receive)
         for _ in range(DRAIN):
             try:
                 frame = wire.read()
@@ -224,6 +241,8 @@ class Fabric:
         self.neighbors.clear()
         self.local = None
         self.programmed = None
+        self.lacp.clear()
+        self.program_trunks({})
 
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
@@ -231,8 +250,10 @@ class Fabric:
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
                                       msg.management_address)
         self.programmed = msg
+        self.program_trunks(msg.trunks)
         for port in self.ports:
             self.apply_port(port)
+        self.program_lacp(msg)
 
     def apply_port(self, port: str) -> None:
         """The last program's settings on one port: carrier when it is enabled and wired
@@ -247,6 +268,80 @@ class Fabric:
             self.neighbors.forget_port(port)
         elif came_up:  # LLDP fast start: a new link hears from us at once
             self.send_advert(port)
+        self.lacp.link(port, up, time.monotonic())
+        if port in self.trunks.trunk_of:
+            self.update_trunks()
+            self.lacp_wake.set()
+
+    # -- trunks and LACP: aggregation below the bridge ----------------------------------
+
+    def program_trunks(self, members: dict[str, list[str]]) -> None:
+        """Each trunk a bridge port of its own (made on first use, kept disabled when
+        unused), its members' frames routed to it."""
+        for trunk in self.trunks.members:
+            if trunk not in members:
+                self.bridge.configure(trunk, enabled=False, pvid=None, tagged=())
+        self.trunks.program(members)
+        self.receivers = {port: self.member_receive for port in self.trunks.trunk_of}
+        for trunk in members:
+            if not self.bridge.has_port(trunk):
+                self.bridge.add_port(trunk, own=False)
+                self.bridge.attach(trunk, self.trunks.sender(trunk))
+
+    def member_receive(self, port: str, frame: bytes) -> None:
+        """A trunk member's frame: control frames (LACP, LLDP) stay the member's own, the
+        rest enters the bridge as the trunk's when the member carries traffic."""
+        if frame[0] == 1 and frame[1:5] == b"\x80\xc2\x00\x00" and frame[5] < 0x10:
+            self.control_frame(port, 0, frame)
+            return
+        trunk = self.trunks.trunk_of[port]
+        if port in self.trunks.up.get(trunk, ()):
+            self.bridge.receive(trunk, frame)
+
+    def program_lacp(self, msg: FabricProgram) -> None:
+        speakers: dict[str, tuple[bool, int, str | None]] = {
+            port: (mode == "active", hardware.if_index(port), None)
+                    for port, mode in msg.lacp.items() if port in self.ports}
+        for trunk, ports in msg.trunks.items():
+            if msg.trunk_kinds.get(trunk) == "lacp":
+                speakers.update((port, (True, hardware.if_index(port), trunk)) for port in ports)
+        self.lacp.configure(speakers)
+        now = time.monotonic()
+        for port in speakers:
+            self.lacp.link(port, self.carrier.get(port, False), now)
+        self.update_trunks(reprogram=True)
+        self.lacp_wake.set()
+
+    def update_trunks(self, reprogram: bool = False) -> None:
+        """Each trunk's links now: members with carrier (and, on an LACP trunk, LACP
+        distributing). A trunk with none leaves the bridge's VLANs until one comes back;
+        `reprogram` sets every trunk's VLANs anew (after a program)."""
+        msg = self.programmed
+        for trunk, members in self.trunks.members.items():
+            lacp_trunk = msg is not None and msg.trunk_kinds.get(trunk) == "lacp"
+            up = [m for m in members if self.carrier.get(m) and m in self.wires
+                  and (not lacp_trunk or self.lacp.distributing(m))]
+            changed = self.trunks.set_links(trunk, up, [self.wires[m].send for m in up])
+            if changed or reprogram:
+                self.bridge.configure(
+                    trunk, enabled=bool(up), pvid=None if msg is None else msg.pvid.get(trunk),
+                    tagged=() if msg is None else msg.tagged.get(trunk, ()))
+
+    async def run_lacp(self) -> None:
+        """LACP's periodic work: partners that fell silent, LACPDUs due."""
+        while True:
+            if not self.lacp.ports:
+                self.lacp_wake.clear()
+                await self.lacp_wake.wait()
+            for port, frame in self.lacp.tick(time.monotonic()):
+                wire = self.wires.get(port)
+                if wire is not None:
+                    with contextlib.suppress(OSError):
+                        wire.send(frame)
+            self.update_trunks()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.lacp_wake.wait(), LACP_TICK)
+            self.lacp_wake.clear()
 
     def report(self, request: Request) -> PortsReply:
         spoofed = self.bridge.own_address_frames()
@@ -256,12 +351,15 @@ class Fabric:
     def state(self, request: Request) -> FabricState:
         return FabricState(
             macs=[[mac, port, vid] for mac, port, vid in self.bridge.mac_table()
-                  if port in self.ports],
+                  if port in self.ports or port in self.trunks.members],
             counters={port: self.bridge.counters(port) for port in self.ports},
             neighbors=[{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
             carrier={port: self.carrier[port] for port in self.ports},
+            trunk_counters={t: self.bridge.counters(t) for t in self.trunks.members},
+            trunk_links={t: list(up) for t, up in self.trunks.up.items()},
+            lacp=[dataclasses.asdict(row) for row in self.lacp.report()],
             reply_to=request.id,
         )
 

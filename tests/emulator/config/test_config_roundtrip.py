@@ -20,8 +20,10 @@ from emulator.config.model import (
     CDP_MODES,
     CONSOLE_SETTINGS,
     DHCP_UPDATES,
+    LACP_MODES,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_MODES,
+    TRUNK_KINDS,
     UNKNOWN_VLANS_MODES,
     WEB_DEFAULTS,
     Community,
@@ -48,6 +50,7 @@ TEXT = st.text(
 )
 """Mostly printable ASCII, with every kind of character the config cannot carry."""
 VIDS = st.sampled_from([1, 2, 10, 20, 4094])
+TRUNK_NAMES = st.sampled_from(["Trk1", "Trk2", "Trk60"])
 VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
@@ -169,6 +172,13 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.snmpv3_target_set(*a)),
         st.tuples(SNMPV3_NAMES, st.builds(Snmpv3Notify, SNMPV3_NAMES, st.booleans())).map(
             lambda a: lambda c: c.snmpv3_notify_set(*a)),
+        # --- trunks and LACP (commands/trunk.py) ---
+        st.tuples(port_sets, TRUNK_NAMES, st.sampled_from(TRUNK_KINDS) | TEXT).map(
+            lambda a: lambda c: c.trunk_add(*a)),
+        port_sets.map(lambda chosen: lambda c: c.trunk_remove(chosen)),
+        st.builds(add, VIDS, st.lists(TRUNK_NAMES, max_size=2), st.booleans()),
+        st.tuples(port, st.none() | st.sampled_from(LACP_MODES)).map(
+            lambda a: lambda c: c.port_set_lacp(*a)),
     )
 
 
@@ -259,6 +269,10 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)
     cfg.password_set("manager")
+    # --- trunks and LACP (commands/trunk.py) ---
+    cfg.trunk_add(["A5", "A6"], "Trk1", "lacp")
+    cfg.vlan_add_ports(10, ["Trk1"], tagged=True)
+    cfg.port_set_lacp("A7", "passive")
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

@@ -284,6 +284,11 @@ class Bridge:
         after the bridge counted them out)."""
         self._port(port).counters[_TX_DROPS] += count
 
+    def counter_list(self, port: str) -> list[int]:
+        """The port's live counters, laid out as COUNTER_FIELDS: for a layer below the bridge
+        that counts frames it passes on a port's behalf (a trunk's members)."""
+        return self._port(port).counters
+
     def counters(self, port: str) -> dict[str, int]:
         """The port's counters, keyed by the field names of `PortCounters`."""
         return dict(zip(COUNTER_FIELDS, self._port(port).counters, strict=True))

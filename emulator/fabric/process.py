@@ -27,7 +27,7 @@ from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.tap import PortGone, TapPort
-from emulator.fabric.trunks import Trunks
+from emulator.fabric.trunks import RX_BYTES, RX_UNICAST, Trunks, count
 from emulator.fabric.udp import UdpPort
 from emulator.ipc.messages import (
     FabricLink,
@@ -296,6 +296,7 @@ class Fabric:
             return
         trunk = self.trunks.trunk_of[port]
         if port in self.trunks.up.get(trunk, ()):
+            count(self.bridge.counter_list(port), frame, RX_BYTES, RX_UNICAST)
             self.bridge.receive(trunk, frame)
 
     def program_lacp(self, msg: FabricProgram) -> None:
@@ -321,7 +322,8 @@ class Fabric:
             lacp_trunk = msg is not None and msg.trunk_kinds.get(trunk) == "lacp"
             up = [m for m in members if self.carrier.get(m) and m in self.wires
                   and (not lacp_trunk or self.lacp.distributing(m))]
-            changed = self.trunks.set_links(trunk, up, [self.wires[m].send for m in up])
+            changed = self.trunks.set_links(
+                trunk, up, [(self.wires[m].send, self.bridge.counter_list(m)) for m in up])
             if changed or reprogram:
                 self.bridge.configure(
                     trunk, enabled=bool(up), pvid=None if msg is None else msg.pvid.get(trunk),

@@ -18,11 +18,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from emulator.fabric.bridge import COUNTER_FIELDS
+
 Send = Callable[[bytes], object]
+Link = tuple[Send, list[int]]
+"""A member that carries traffic: its transmit function and its live counters."""
+
+RX_BYTES: Final = COUNTER_FIELDS.index("rx_bytes")
+TX_BYTES: Final = COUNTER_FIELDS.index("tx_bytes")
+RX_UNICAST: Final = COUNTER_FIELDS.index("rx_unicast")
+TX_UNICAST: Final = COUNTER_FIELDS.index("tx_unicast")
+"""A frame's kind k (0 unicast, 1 broadcast, 2 multicast) counts at RX_UNICAST + 2k and
+TX_UNICAST + 2k, as the bridge lays its counters out."""
+_BROADCAST: Final = b"\xff" * 6
 
 _IPV4_HI: Final = 0x08
 _IPV4_LO: Final = 0x00
 _TPID_HI: Final = 0x81
+
+
+def kind(frame: bytes) -> int:
+    """0 unicast, 1 broadcast, 2 multicast."""
+    if not frame[0] & 1:
+        return 0
+    return 1 if frame[:6] == _BROADCAST else 2
+
+
+def count(counters: list[int], frame: bytes, at_bytes: int, at_frames: int) -> None:
+    """A member's own counters: frames enter and leave the bridge as the trunk's, so the
+    trunk's counters are the bridge's and each member's are kept here."""
+    counters[at_bytes] += len(frame)
+    counters[at_frames + 2 * kind(frame)] += 1
 
 
 def link_hash(frame: bytes) -> int:
@@ -47,8 +73,8 @@ class Trunks:
         self.members: dict[str, tuple[str, ...]] = {}
         """TrkN -> its member ports, in port order (as programmed)."""
         self.trunk_of: dict[str, str] = {}
-        self.links: dict[str, tuple[Send, ...]] = {}
-        """TrkN -> the send functions of its members that carry traffic now."""
+        self.links: dict[str, tuple[Link, ...]] = {}
+        """TrkN -> its members that carry traffic now."""
         self.up: dict[str, tuple[str, ...]] = {}
         """TrkN -> the names of those members (for the show commands)."""
 
@@ -60,13 +86,13 @@ class Trunks:
                 del self.links[trunk]
                 del self.up[trunk]
 
-    def set_links(self, trunk: str, ports: list[str], sends: list[Send]) -> bool:
+    def set_links(self, trunk: str, ports: list[str], links: list[Link]) -> bool:
         """The members of `trunk` that carry traffic now; True if that changed whether the
         trunk has any."""
         had = bool(self.links.get(trunk))
-        self.links[trunk] = tuple(sends)
+        self.links[trunk] = tuple(links)
         self.up[trunk] = tuple(ports)
-        return had != bool(sends)
+        return had != bool(links)
 
     def sender(self, trunk: str) -> Send:
         """TrkN's transmit function for the bridge: one member per frame, by hash."""
@@ -76,6 +102,9 @@ class Trunks:
             members = links.get(trunk, ())
             if not members:
                 raise NoLink(f"{trunk} has no link up")
-            return members[link_hash(frame) % len(members)](frame)
+            member_send, counters = members[link_hash(frame) % len(members)]
+            result = member_send(frame)
+            count(counters, frame, TX_BYTES, TX_UNICAST)
+            return result
 
         return send

@@ -85,6 +85,11 @@ def test_conversations_spread_over_the_members_and_each_keeps_one_link() -> None
     per_link = {link: Counter(data[6:12] for data in frames) for link, frames in
                 (("A1", a1), ("A2", a2))}
     assert not set(per_link["A1"]) & set(per_link["A2"])  # no conversation split
+    # Each member counts what it sent; the trunk counts them all, as a port would.
+    assert f.bridge.counters("A1")["tx_unicast"] == len(a1)
+    assert f.bridge.counters("A2")["tx_unicast"] == len(a2)
+    assert f.bridge.counters("Trk1")["tx_unicast"] == 3 * len(hosts)
+    assert f.bridge.counters("A1")["rx_bcast"] == f.bridge.counters("Trk1")["rx_bcast"] == 1
 
 
 def test_a_member_going_down_moves_its_traffic_and_the_last_one_takes_the_trunk_down() -> None:

@@ -176,3 +176,14 @@ def test_a_vlan_holding_a_trunk_shows_it_down_until_a_link_carries_it(config: Cl
                                                                   "Down"]
     device.trunk_links = {"Trk1": ["A2"]}
     assert config("show vlans 10").splitlines()[-1].split()[-1] == "Up"
+
+
+def test_port_screens_name_a_member_with_its_trunk(config: Cli, ntc: NtcParse) -> None:
+    """`D1-Trk1`, as the real `show interfaces brief` prints a member; the port column widens
+    and ntc-templates still reads every row."""
+    assert config("trunk A1-A2 trk1 lacp") == ""
+    brief = config("show interfaces brief")
+    assert "  A1-Trk1      100/1000T  | No        Yes     Down   1000FDx    Auto off  0" in brief
+    assert [r["port"] for r in ntc("show interfaces brief", brief)][:3] == [
+        "A1-Trk1", "A2-Trk1", "A3"]
+    assert config("show interfaces").splitlines()[5].startswith("  A1-Trk1      0 ")

@@ -190,6 +190,13 @@ def test_lacp_trunk_between_two_switches(chassis_factory: Any, lab: Lab,
                lambda: f"A24's partner gone in {lacp_rows(s1)}")
     keeps_pinging(h1, h2.address)
     assert h1.ping(h2.address, count=5)
+    # Warm standby: a kill -9 of s1's active module resets its interface modules; the new
+    # active boots the same trunk from flash and LACP bundles what it can again.
+    s1.switchover()
+    wait_bundled(s1, ("A23",))
+    assert lacp_rows(s1)["A24"][3] == "No"
+    keeps_pinging(h1, h2.address)
+    assert "trunk A23-A24 trk1 lacp" in s1.show("show running-config")
 
 
 def test_static_trunk_between_two_switches_has_no_loop(chassis_factory: Any, lab: Lab,

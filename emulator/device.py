@@ -18,6 +18,7 @@ from emulator.config.render import render_config
 from emulator.events import EventLog, Severity
 from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
+from emulator.fabric.loop_protect import LoopStatus
 from emulator.flash import Flash
 from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
 from emulator.redundancy.state import (
@@ -216,6 +217,8 @@ class Device:
     trunk_links: dict[str, list[str]] = field(default_factory=dict)
     """`Trk1` -> the members carrying its traffic now."""
     lacp: list[LacpStatus] = field(default_factory=list)
+    # --- loop protection (commands/loop_protect.py), as the fabric reports it ---
+    loop_protect: list[LoopStatus] = field(default_factory=list)
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

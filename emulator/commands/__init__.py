@@ -48,6 +48,8 @@ FAMILIES: Final = (
     "redundancy",
     # --- trunks and LACP ---
     "trunk",
+    # --- loop protection ---
+    "loop_protect",
 )
 
 

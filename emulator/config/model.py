@@ -114,6 +114,14 @@ PRIMARY_VLAN_DELETE: Final = "The primary VLAN cannot be deleted."
 """The manual: the current primary VLAN cannot be deleted (designate another first)."""
 
 
+# --- loop protection (commands/loop_protect.py) ---
+LOOP_PROTECT_ACTIONS: Final = ("send-disable", "no-disable")
+"""`loop-protect PORTS receiver-action ...`; the first is the default (unwritten)."""
+LOOP_PROTECT_INTERVAL: Final = (1, 10, 5)
+"""`loop-protect transmit-interval`: seconds between frames (range, default)."""
+LOOP_PROTECT_DISABLE_TIMER: Final = (0, 604800, 0)
+"""`loop-protect disable-timer`: seconds a port stays disabled; 0, the default, is for good."""
+
 # --- trunks and LACP (commands/trunk.py) ---
 TRUNK_KINDS: Final = ("trunk", "lacp")
 """`trunk PORTS trkN trunk|lacp`: a static trunk, or one LACP (802.3ad) negotiates; the first
@@ -355,6 +363,13 @@ class SwitchConfig:
     # --- trunks and LACP (commands/trunk.py) ---
     trunks: dict[str, Trunk] = field(default_factory=dict)
     """`Trk1` -> its group; a trunk exists while it has a port."""
+    # --- loop protection (commands/loop_protect.py) ---
+    loop_protect: dict[str, str] = field(default_factory=dict)
+    """Protected port -> its receiver action."""
+    loop_protect_interval: int = LOOP_PROTECT_INTERVAL[2]
+    loop_protect_disable_timer: int = LOOP_PROTECT_DISABLE_TIMER[2]
+    loop_protect_trap: bool = False
+    """`loop-protect trap loop-detected`."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -842,6 +857,34 @@ class SwitchConfig:
             self._refuse_members([port])
         self.port(port).lacp = mode
         self._drop_if_default(port)
+
+
+    # --- loop protection (commands/loop_protect.py) ---
+
+    def loop_protect_set(self, ports: Iterable[str], action: str | None) -> None:
+        """Protect the ports with `action` (None: stop protecting them)."""
+        if action is not None and action not in LOOP_PROTECT_ACTIONS:
+            raise ConfigError(INVALID_INPUT.format(token=action))
+        for port in self.check_ports(ports):
+            if action is None:
+                self.loop_protect.pop(port, None)
+            else:
+                self.loop_protect[port] = action
+
+    def set_loop_protect_interval(self, seconds: int) -> None:
+        low, high, _ = LOOP_PROTECT_INTERVAL
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.loop_protect_interval = seconds
+
+    def set_loop_protect_disable_timer(self, seconds: int) -> None:
+        low, high, _ = LOOP_PROTECT_DISABLE_TIMER
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.loop_protect_disable_timer = seconds
+
+    def set_loop_protect_trap(self, enabled: bool) -> None:
+        self.loop_protect_trap = enabled
 
 
 def _holds_name(vid: int, name: str) -> bool:

@@ -16,6 +16,9 @@ from emulator.config.model import (
     CONSOLE_SETTINGS,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    LOOP_PROTECT_ACTIONS,
+    LOOP_PROTECT_DISABLE_TIMER,
+    LOOP_PROTECT_INTERVAL,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_DEFAULT,
     TARGET_RETRIES,
@@ -105,6 +108,7 @@ def render_config(cfg: SwitchConfig) -> str:
         interface = cfg.interfaces[port]
         if not interface.is_default():
             lines += _block(f"interface {port}", _interface_body(interface))
+    lines += _loop_protect_lines(cfg)
     lines += [_community_line(c) for c in cfg.communities]
     # Both on one line, as K.15 writes them (`snmp-server contact "C" location "L"`).
     system = [f"{word} {quote(text)}" for word, text in (("contact", cfg.snmp_contact),
@@ -133,6 +137,26 @@ def _vlan_role_lines(cfg: SwitchConfig) -> list[str]:
     lines = [] if cfg.primary_vlan == DEFAULT_VLAN_ID else [f"primary-vlan {cfg.primary_vlan}"]
     if cfg.management_vlan is not None:
         lines.append(f"management-vlan {cfg.management_vlan}")
+    return lines
+
+
+# --- loop protection (commands/loop_protect.py) ---
+
+def _loop_protect_lines(cfg: SwitchConfig) -> list[str]:
+    """After the interface blocks: the protected ports (those with the default action in one
+    list, the others by action), then the timers and the trap away from their defaults."""
+    lines = []
+    for action in LOOP_PROTECT_ACTIONS:
+        ports = [p for p, a in cfg.loop_protect.items() if a == action]
+        if ports:
+            tail = "" if action == LOOP_PROTECT_ACTIONS[0] else f" receiver-action {action}"
+            lines.append(f"loop-protect {format_port_list(ports)}{tail}")
+    if cfg.loop_protect_interval != LOOP_PROTECT_INTERVAL[2]:
+        lines.append(f"loop-protect transmit-interval {cfg.loop_protect_interval}")
+    if cfg.loop_protect_disable_timer != LOOP_PROTECT_DISABLE_TIMER[2]:
+        lines.append(f"loop-protect disable-timer {cfg.loop_protect_disable_timer}")
+    if cfg.loop_protect_trap:
+        lines.append("loop-protect trap loop-detected")
     return lines
 
 

@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from emulator.fabric.lacp import LacpStatus
+from emulator.fabric.loop_protect import LoopStatus
 from emulator.hardware import port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
@@ -90,6 +91,8 @@ class FabricClient:
             device.trunk_counters = {t: PortCounters(**c) for t, c in reply.trunk_counters.items()}
             device.trunk_links = reply.trunk_links
             device.lacp = [LacpStatus(**row) for row in reply.lacp]
+            # --- loop protection (commands/loop_protect.py) ---
+            device.loop_protect = [LoopStatus(**row) for row in reply.loop_protect]
 
     async def program(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's
@@ -118,6 +121,10 @@ class FabricClient:
                           for t in running.trunks.values()}
         program.trunk_kinds = {t.name: t.kind for t in running.trunks.values()}
         program.lacp = {p: i.lacp for p, i in running.interfaces.items() if i.lacp is not None}
+        # --- loop protection (commands/loop_protect.py) ---
+        program.loop_protect = dict(running.loop_protect)
+        program.loop_protect_interval = running.loop_protect_interval
+        program.loop_protect_disable_timer = running.loop_protect_disable_timer
         async with self.lock:
             if program == self.programmed:
                 return

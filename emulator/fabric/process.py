@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Final
 
 from emulator import hardware
-from emulator.fabric import lacp, lldp
+from emulator.fabric import lacp, lldp, loop_protect
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
@@ -63,9 +63,9 @@ def open_wire(port: str, backend: Backend) -> Wire:
         return UdpPort.open(port, backend.local_port, backend.remote_host, backend.remote_port)
     return AfPacketPort.open(port, backend.ifname)
 
-LACP_TICK: Final = 0.25
-"""How often LACP's timers are looked at while some port speaks it (its shortest period is
-one second)."""
+PROTOCOL_TICK: Final = 0.25
+"""How often LACP's and loop protection's timers are looked at while some port runs one (their
+shortest period is one second)."""
 
 DRAIN: Final = 64
 """Frames read per readiness wake-up: one epoll round trip per frame costs a third of the
@@ -99,9 +99,13 @@ class Fabric:
         # --- trunks and LACP (trunks.py, lacp.py) ---
         self.trunks = Trunks()
         self.lacp = lacp.Lacp(mac or bytes(6))
-        self.lacp_wake = asyncio.Event()
+        self.protocols_wake = asyncio.Event()
+        """Set when LACP or loop protection has something to do at once."""
         self.receivers: dict[str, Callable[[str, bytes], None]] = {}
-        """Ports whose frames do not go straight to the bridge (trunk members)."""
+        """Ports whose frames do not go straight to the bridge (trunk members, protected
+        ports): decided at each program, so every other port costs nothing more per frame."""
+        # --- loop protection (loop_protect.py) ---
+        self.loop_protect = loop_protect.LoopProtect(mac or bytes(6))
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -126,7 +130,7 @@ class Fabric:
             loop.add_reader(wire.fileno(), self.drain, port, wire)
         if self.link_events is not None:
             loop.add_reader(self.link_events.fileno(), self.follow_interfaces)
-        for job in (self.advertise(), self.run_lacp()):
+        for job in (self.advertise(), self.run_protocols()):
             task = loop.create_task(job)
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
@@ -141,7 +145,7 @@ class Fabric:
         elif frame[:6] == lacp.MULTICAST:
             self.lacp.receive(port, frame, time.monotonic())
             self.update_trunks()
-            self.lacp_wake.set()  # an answer may be due at once
+            self.protocols_wake.set()  # an answer may be due at once
 
     def send_advert(self, port: str) -> None:
         wire = self.wires.get(port)
@@ -242,6 +246,7 @@ class Fabric:
         self.local = None
         self.programmed = None
         self.lacp.clear()
+        self.loop_protect.clear()
         self.program_trunks({})
 
     def program(self, msg: FabricProgram) -> None:
@@ -254,12 +259,14 @@ class Fabric:
         for port in self.ports:
             self.apply_port(port)
         self.program_lacp(msg)
+        self.program_loop_protect(msg)
 
     def apply_port(self, port: str) -> None:
         """The last program's settings on one port: carrier when it is enabled and wired
         (none before the first program, as after a reset)."""
         msg = self.programmed
-        up = msg is not None and msg.enabled.get(port, True) and port in self.wires
+        up = (msg is not None and msg.enabled.get(port, True) and port in self.wires
+              and not self.loop_protect.blocks(port))
         came_up = up and not self.carrier[port]
         self.set_carrier(port, up)
         self.bridge.configure(port, enabled=up, pvid=None if msg is None else msg.pvid.get(port),
@@ -271,7 +278,7 @@ class Fabric:
         self.lacp.link(port, up, time.monotonic())
         if port in self.trunks.trunk_of:
             self.update_trunks()
-            self.lacp_wake.set()
+            self.protocols_wake.set()
 
     # -- trunks and LACP: aggregation below the bridge ----------------------------------
 
@@ -282,11 +289,16 @@ class Fabric:
             if trunk not in members:
                 self.bridge.configure(trunk, enabled=False, pvid=None, tagged=())
         self.trunks.program(members)
-        self.receivers = {port: self.member_receive for port in self.trunks.trunk_of}
+        self.route_ports()
         for trunk in members:
             if not self.bridge.has_port(trunk):
                 self.bridge.add_port(trunk, own=False)
                 self.bridge.attach(trunk, self.trunks.sender(trunk))
+
+    def route_ports(self) -> None:
+        """Which ports' frames pass through the fabric on their way to the bridge."""
+        self.receivers = {port: self.protected_receive for port in self.loop_protect.ports}
+        self.receivers.update((port, self.member_receive) for port in self.trunks.trunk_of)
 
     def member_receive(self, port: str, frame: bytes) -> None:
         """A trunk member's frame: control frames (LACP, LLDP) stay the member's own, the
@@ -311,7 +323,7 @@ class Fabric:
         for port in speakers:
             self.lacp.link(port, self.carrier.get(port, False), now)
         self.update_trunks(reprogram=True)
-        self.lacp_wake.set()
+        self.protocols_wake.set()
 
     def update_trunks(self, reprogram: bool = False) -> None:
         """Each trunk's links now: members with carrier (and, on an LACP trunk, LACP
@@ -329,21 +341,53 @@ class Fabric:
                     trunk, enabled=bool(up), pvid=None if msg is None else msg.pvid.get(trunk),
                     tagged=() if msg is None else msg.tagged.get(trunk, ()))
 
-    async def run_lacp(self) -> None:
-        """LACP's periodic work: partners that fell silent, LACPDUs due."""
+    async def run_protocols(self) -> None:
+        """LACP's and loop protection's periodic work: partners that fell silent, frames due,
+        disable timers run out."""
         while True:
-            if not self.lacp.ports:
-                self.lacp_wake.clear()
-                await self.lacp_wake.wait()
-            for port, frame in self.lacp.tick(time.monotonic()):
+            if not self.lacp.ports and not self.loop_protect.ports:
+                self.protocols_wake.clear()
+                await self.protocols_wake.wait()
+            now = time.monotonic()
+            due = self.lacp.tick(now)
+            frames, released = self.loop_protect.tick(now)
+            for port, frame in [*due, *frames]:
                 wire = self.wires.get(port)
-                if wire is not None:
+                if wire is not None and self.carrier[port]:
                     with contextlib.suppress(OSError):
                         wire.send(frame)
+            for port in released:
+                print(f"procurve-emu: fabric: loop-protect: port {port} enabled again",
+                      file=sys.stderr, flush=True)
+                self.apply_port(port)
             self.update_trunks()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.lacp_wake.wait(), LACP_TICK)
-            self.lacp_wake.clear()
+                await asyncio.wait_for(self.protocols_wake.wait(), PROTOCOL_TICK)
+            self.protocols_wake.clear()
+
+    # -- loop protection ----------------------------------------------------------------
+
+    def program_loop_protect(self, msg: FabricProgram) -> None:
+        self.loop_protect.configure(
+            {port: (action, hardware.if_index(port)) for port, action in msg.loop_protect.items()
+             if port in self.ports and port not in self.trunks.trunk_of},
+            msg.loop_protect_interval, msg.loop_protect_disable_timer)
+        self.route_ports()
+        self.protocols_wake.set()
+
+    def protected_receive(self, port: str, frame: bytes) -> None:
+        """A protected port's frame: the switch's own loop-protect frame coming back is a
+        loop; anything else goes to the bridge."""
+        if frame[0] == 0x09 and frame[:6] == loop_protect.MULTICAST:
+            disabled = self.loop_protect.receive(port, frame, time.monotonic())
+            if disabled is not None:
+                print(f"procurve-emu: fabric: loop-protect: port {disabled} disabled - loop "
+                      "detected", file=sys.stderr, flush=True)
+                self.apply_port(disabled)
+                return
+            if loop_protect.decode(frame) is not None and frame[6:12] == self.loop_protect.system:
+                return  # our own, looped back but not acted on (no-disable): never forwarded
+        self.bridge.receive(port, frame)
 
     def report(self, request: Request) -> PortsReply:
         spoofed = self.bridge.own_address_frames()
@@ -362,6 +406,8 @@ class Fabric:
             trunk_counters={t: self.bridge.counters(t) for t in self.trunks.members},
             trunk_links={t: list(up) for t, up in self.trunks.up.items()},
             lacp=[dataclasses.asdict(row) for row in self.lacp.report()],
+            loop_protect=[dataclasses.asdict(row)
+                          for row in self.loop_protect.report(time.monotonic())],
             reply_to=request.id,
         )
 

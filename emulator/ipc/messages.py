@@ -211,6 +211,11 @@ class FabricProgram(Request):
     """`Trk1` -> `trunk` (static) or `lacp`."""
     lacp: dict[str, str] = field(default_factory=dict)
     """Ports with dynamic LACP (no trunk) -> `active` or `passive`."""
+    # --- loop protection (emulator/fabric/loop_protect.py) ---
+    loop_protect: dict[str, str] = field(default_factory=dict)
+    """Protected port -> its receiver action."""
+    loop_protect_interval: int = 5
+    loop_protect_disable_timer: int = 0
 
 
 @message
@@ -237,6 +242,9 @@ class FabricState(Reply):
     """`Trk1` -> the members that carry its traffic now."""
     lacp: list[dict[str, Any]] = field(default_factory=list)
     """Each LACP port's state, as lacp.LacpStatus' fields."""
+    # --- loop protection (emulator/fabric/loop_protect.py) ---
+    loop_protect: list[dict[str, Any]] = field(default_factory=list)
+    """Each protected port's state, as loop_protect.LoopStatus' fields."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------

@@ -21,6 +21,7 @@ from emulator.config.model import (
     CONSOLE_SETTINGS,
     DHCP_UPDATES,
     LACP_MODES,
+    LOOP_PROTECT_ACTIONS,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_MODES,
     TRUNK_KINDS,
@@ -179,6 +180,12 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.builds(add, VIDS, st.lists(TRUNK_NAMES, max_size=2), st.booleans()),
         st.tuples(port, st.none() | st.sampled_from(LACP_MODES)).map(
             lambda a: lambda c: c.port_set_lacp(*a)),
+        # --- loop protection (commands/loop_protect.py) ---
+        st.tuples(port_sets, st.none() | st.sampled_from(LOOP_PROTECT_ACTIONS) | TEXT).map(
+            lambda a: lambda c: c.loop_protect_set(*a)),
+        st.integers(0, 11).map(lambda s: lambda c: c.set_loop_protect_interval(s)),
+        st.integers(-1, 604801).map(lambda s: lambda c: c.set_loop_protect_disable_timer(s)),
+        st.booleans().map(lambda on: lambda c: c.set_loop_protect_trap(on)),
     )
 
 
@@ -273,6 +280,12 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.trunk_add(["A5", "A6"], "Trk1", "lacp")
     cfg.vlan_add_ports(10, ["Trk1"], tagged=True)
     cfg.port_set_lacp("A7", "passive")
+    # --- loop protection (commands/loop_protect.py) ---
+    cfg.loop_protect_set(["A8", "A9"], "send-disable")
+    cfg.loop_protect_set(["A10"], "no-disable")
+    cfg.set_loop_protect_interval(3)
+    cfg.set_loop_protect_disable_timer(60)
+    cfg.set_loop_protect_trap(True)
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

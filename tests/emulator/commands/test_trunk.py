@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from emulator.config.render import render_config
-from emulator.device import Device
+from emulator.device import Device, MacEntry
 from emulator.fabric.lacp import LacpStatus
 from tests.emulator.replaying import replay_text
 
@@ -187,3 +187,12 @@ def test_port_screens_name_a_member_with_its_trunk(config: Cli, ntc: NtcParse) -
     assert [r["port"] for r in ntc("show interfaces brief", brief)][:3] == [
         "A1-Trk1", "A2-Trk1", "A3"]
     assert config("show interfaces").splitlines()[5].startswith("  A1-Trk1      0 ")
+
+
+def test_show_mac_address_of_a_trunk(config: Cli, device: Device) -> None:
+    assert config("trunk A1-A2 trk1 lacp") == ""
+    device.mac_table = [MacEntry("0015b2a45078", "Trk1", 1), MacEntry("0015b2a45079", "A3", 1)]
+    table = config("show mac-address trk1")
+    assert table.splitlines()[1] == " Status and Counters - Port Address Table - Trk1"
+    assert table.splitlines()[-1] == "  0015b2-a45078 Trk1  1"
+    assert config("show mac-address Trk2") == "Module not present for port or invalid port: Trk2"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from emulator.fabric import lacp
+from emulator.fabric import lacp, lldp
 from emulator.fabric.process import Fabric
 from emulator.fabric.trunks import link_hash
 from emulator.ipc.messages import FabricProgram, FabricQuery
@@ -143,3 +143,20 @@ def test_the_hash_reads_ip_addresses_tagged_or_not_and_macs_otherwise() -> None:
     arp = HOST_A + bytes.fromhex("02000000000e") + b"\x08\x06" + bytes(28)
     assert link_hash(arp) == 0x01 ^ 0x0E
     assert link_hash(untagged[:20]) == untagged[5] ^ untagged[11]
+
+
+def test_lldp_runs_per_member() -> None:
+    """A neighbour's advert on a member is that member's neighbour; our adverts go out on
+    every member with the trunk's VLAN."""
+    f = fabric()
+    f.local = lldp.LocalSystem(bytes(range(6)), "sw", "descr")
+    neighbour = lldp.encode(lldp.LocalSystem(bytes.fromhex("001871d40000"), "peer", "d"),
+                            "7", "B7", 120)
+    inject(f, "A2", neighbour)
+    assert [port for port, _ in f.neighbors.rows(0.0)] == ["A2"]
+    assert sent(f, "A3") == []  # never forwarded
+    f.send_advert("A1")
+    wire = f.wires["A1"]
+    assert isinstance(wire, RecordingWire)
+    advert = lldp.decode(wire.sent[-1])
+    assert advert is not None and advert.port_descr == "A1" and advert.pvid == 1

@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from emulator.fabric.lacp import LacpStatus
-from emulator.fabric.loop_protect import LoopStatus
+from emulator.fabric.loop_protect import LoopStatus, log_loops
 from emulator.hardware import port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
@@ -92,7 +92,9 @@ class FabricClient:
             device.trunk_links = reply.trunk_links
             device.lacp = [LacpStatus(**row) for row in reply.lacp]
             # --- loop protection (commands/loop_protect.py) ---
-            device.loop_protect = [LoopStatus(**row) for row in reply.loop_protect]
+            loops = [LoopStatus(**row) for row in reply.loop_protect]
+            log_loops(device.events, device.loop_protect, loops)
+            device.loop_protect = loops
 
     async def program(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's

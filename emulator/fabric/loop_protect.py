@@ -17,7 +17,10 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from emulator.events import EventLog
 
 MULTICAST: Final = bytes.fromhex("0900090913a6")
 ETHERTYPE: Final = 0x88B7
@@ -68,6 +71,25 @@ class LoopStatus:
     since_last: int | None
     """Seconds since its last loop, None if it never saw one."""
     disabled: bool
+
+
+LOOP_DETECTED: Final = (884, "port {port} disabled - loop detected.")
+PORT_DISABLED: Final = (898, "Loop Protect(62) has disabled port {port}")
+"""The two lines a ProCurve logs when loop protection disables a port (captured: `I ... 00884
+loop-protect: port 22 disabled - loop detected.`, then `00898 ports: Loop Protect(62) has
+disabled port 22`)."""
+
+
+def log_loops(events: EventLog, before: list[LoopStatus], now: list[LoopStatus]) -> None:
+    """Log each port the fabric disabled since the module last read it (the module learns of
+    it with its next read of the fabric: before every CLI command and SNMP request)."""
+    counts = {row.port: row.count for row in before}
+    for row in now:
+        if row.disabled and row.count > counts.get(row.port, 0):
+            event_id, text = LOOP_DETECTED
+            events.log("loop-protect", text.format(port=row.port), event_id=event_id)
+            event_id, text = PORT_DISABLED
+            events.log("ports", text.format(port=row.port), event_id=event_id)
 
 
 class LoopProtect:

@@ -55,6 +55,8 @@ def test_a_looped_cable_disables_the_sender_and_the_timer_brings_it_back(
         assert h1.ping(h2.address, count=3)  # no storm drowns the other ports
         # The timer (2 s) brings the sender back; the loop is still there: down again.
         eventually(lambda: looped(2), 15, lambda: f"a second detection: {seen[0]}", poll=0.3)
-        assert "loop-protect: port A" in switch.stderr()
+        log = switch.show("show log")
+        assert " 00884 loop-protect: port A" in log and " disabled - loop detected." in log
+        assert " 00898 ports: Loop Protect(62) has disabled port A" in log
     finally:
         subprocess.run(["ip", "link", "del", cable[0]], capture_output=True, check=False)

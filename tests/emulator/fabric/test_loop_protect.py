@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 
+from emulator.events import EventLog
 from emulator.fabric import loop_protect
-from emulator.fabric.loop_protect import LoopProtect
+from emulator.fabric.loop_protect import LoopProtect, log_loops
 
 SYSTEM = bytes.fromhex("001871c30000")
 OTHER = bytes.fromhex("001871d40000")
@@ -75,3 +76,16 @@ def test_a_reconfigured_port_keeps_its_state_and_a_reset_forgets_it() -> None:
     assert engine.blocks("A1") and engine.ports["A1"].action == "no-disable"
     engine.clear()
     assert not engine.blocks("A1") and engine.report(0.0) == []
+
+
+def test_a_port_disabled_since_the_last_read_is_logged_once() -> None:
+    events = EventLog()
+    engine = protect()
+    before = engine.report(0.0)
+    engine.receive("A2", dict(engine.tick(0.0)[0])["A1"], 0.0)
+    after = engine.report(1.0)
+    log_loops(events, before, after)
+    log_loops(events, after, engine.report(2.0))  # read again: nothing new
+    assert [e.line()[20:] for e in events.events] == [
+        "00884 loop-protect: port A1 disabled - loop detected.",
+        "00898 ports: Loop Protect(62) has disabled port A1"]

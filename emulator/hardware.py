@@ -327,6 +327,8 @@ def if_index(port: str) -> int:
     an SNMP walk asks it for every port of every table row it passes (a fifth of its time)."""
     if is_trunk(port):
         return TRUNK_IF_INDEX_BASE + trunk_number(port)
+    if port.startswith(DYNAMIC_PREFIX) and port[3:].isdigit():
+        return TRUNK_IF_INDEX_BASE + int(port[3:])
     slot, number = split_port(port)
     return SLOTS.index(slot) * PORTS_PER_SLOT_INDEX + number
 
@@ -356,6 +358,8 @@ TRUNK_IF_INDEX_BASE: Final = len(SLOTS) * PORTS_PER_SLOT_INDEX
 """TrkN's ifIndex is this + N: trunks follow every possible port index, as in the 2910al's
 walk (Trk1 after its ports); inferred for the zl chassis, like the ports' numbering."""
 _TRUNK_RE: Final = re.compile(r"^[Tt][Rr][Kk](\d{1,2})$")
+DYNAMIC_PREFIX: Final = "Dyn"
+"""A dynamic LACP trunk, `Dyn1`: numbered in the trunks' space, never typed in a command."""
 
 
 def is_trunk(name: str) -> bool:

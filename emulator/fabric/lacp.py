@@ -11,9 +11,11 @@ What the 8212zl does, and what is kept of the standard's machines (802.1AX-2008 
   forgotten (defaulted), as the standard's CURRENT -> EXPIRED -> DEFAULTED path does.
 - Selection: the ports of one trunk aggregate with each other when their partners agree on one
   system and key (the first member that hears a partner decides which); a member whose partner
-  differs stays out (not aggregated), as a link to a second switch would. A port with dynamic
-  LACP (`lacp active|passive`, no trunk) aggregates alone (the switch's DynN bundling of such
-  ports is not built).
+  differs stays out (not aggregated), as a link to a second switch would. Ports with dynamic
+  LACP (`lacp active|passive`, no trunk) that hear one partner system and key form a dynamic
+  trunk, `DynN`, N the lowest trunk number no static trunk uses (the manual: "DynX where X is
+  automatically assigned ... depending on how many dynamic and static trunks are currently on
+  the switch").
 - Mux with coupled control: a selected port is in sync; it collects and distributes once its
   partner says it is in sync too.
 - Periodic transmission: every second while the partner asks for a short timeout, every 30 s
@@ -31,7 +33,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Final
 
-from emulator.hardware import format_mac, if_index
+from emulator.hardware import DYNAMIC_PREFIX, MAX_TRUNKS, format_mac, if_index
 
 MULTICAST: Final = bytes.fromhex("0180c2000002")
 """The Slow Protocols group address: a bridge never forwards it."""
@@ -150,6 +152,8 @@ class LacpPort:
     key: int
     trunk: str | None
     """The `trunk ... lacp` group, or None for dynamic LACP."""
+    dynamic: str | None = None
+    """The dynamic trunk (`Dyn1`) a dynamic port is aggregated in now."""
     link_up: bool = False
     partner: Info | None = None
     partner_deadline: float = 0.0
@@ -195,10 +199,16 @@ class Lacp:
     def __init__(self, system: bytes) -> None:
         self.system = system
         self.ports: dict[str, LacpPort] = {}
+        self.reserved: frozenset[int] = frozenset()
+        """Trunk numbers the static trunks take: dynamic trunks are numbered around them."""
+        self.dynamic: dict[str, tuple[str, ...]] = {}
+        """`Dyn1` -> its ports, in port order."""
 
-    def configure(self, ports: dict[str, tuple[bool, int, str | None]]) -> None:
+    def configure(self, ports: dict[str, tuple[bool, int, str | None]],
+                  reserved: frozenset[int] = frozenset()) -> None:
         """The ports that speak LACP: name -> (active, ifIndex, trunk or None). A port that
         keeps its settings keeps its partner; the others start afresh."""
+        self.reserved = reserved
         kept = {}
         for name, (active, number, trunk) in ports.items():
             key = DYNAMIC_KEY if trunk is None else if_index(trunk)
@@ -214,6 +224,7 @@ class Lacp:
     def clear(self) -> None:
         """The interface modules' reset: nothing speaks LACP until the next program."""
         self.ports.clear()
+        self.dynamic = {}
 
     def link(self, name: str, up: bool, now: float) -> None:
         """Carrier came or went: a port without link has no partner."""
@@ -297,7 +308,8 @@ class Lacp:
         for port in self.ports.values():
             partner = port.partner or NO_PARTNER
             rows.append(LacpStatus(
-                port=port.name, trunk=port.trunk or port.name, active=port.active,
+                port=port.name, trunk=port.trunk or port.dynamic or port.name,
+                active=port.active,
                 link_up=port.link_up, partner=port.partner is not None,
                 distributing=port.distributing, key=port.key,
                 partner_system=format_mac(partner.system), partner_port=partner.port,
@@ -317,14 +329,26 @@ class Lacp:
         """Which ports aggregate: per trunk, those whose partner is the first member's
         partner system and key."""
         chosen: dict[str, tuple[int, bytes, int]] = {}
+        dynamic: dict[tuple[int, bytes, int], list[str]] = {}
         for port in sorted(self.ports.values(), key=lambda p: p.number):
             partner = port.partner
+            port.dynamic = None
             if partner is None or not partner.state & AGGREGATION:
                 port.selected = False
                 continue
-            group = port.trunk or port.name
             wanted = (partner.system_priority, partner.system, partner.key)
-            port.selected = chosen.setdefault(group, wanted) == wanted
+            if port.trunk is None:
+                port.selected = True
+                dynamic.setdefault(wanted, []).append(port.name)
+                continue
+            port.selected = chosen.setdefault(port.trunk, wanted) == wanted
+        numbers = (n for n in range(1, MAX_TRUNKS + 1) if n not in self.reserved)
+        self.dynamic = {}
+        for members, number in zip(dynamic.values(), numbers, strict=False):
+            name = f"{DYNAMIC_PREFIX}{number}"
+            self.dynamic[name] = tuple(members)
+            for member in members:
+                self.ports[member].dynamic = name
         self._mux()
 
     def _mux(self) -> None:

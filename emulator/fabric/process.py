@@ -63,6 +63,7 @@ def open_wire(port: str, backend: Backend) -> Wire:
         return UdpPort.open(port, backend.local_port, backend.remote_host, backend.remote_port)
     return AfPacketPort.open(port, backend.ifname)
 
+DEFAULT_VLAN: Final = 1
 PROTOCOL_TICK: Final = 0.25
 """How often LACP's and loop protection's timers are looked at while some port runs one (their
 shortest period is one second)."""
@@ -269,8 +270,9 @@ class Fabric:
               and not self.loop_protect.blocks(port))
         came_up = up and not self.carrier[port]
         self.set_carrier(port, up)
-        self.bridge.configure(port, enabled=up, pvid=None if msg is None else msg.pvid.get(port),
-                              tagged=() if msg is None else msg.tagged.get(port, ()))
+        own = None if msg is None or port in self.trunks.trunk_of else msg  # a member: none
+        self.bridge.configure(port, enabled=up, pvid=None if own is None else own.pvid.get(port),
+                              tagged=() if own is None else own.tagged.get(port, ()))
         if not up:
             self.neighbors.forget_port(port)
         elif came_up:  # LLDP fast start: a new link hears from us at once
@@ -318,7 +320,7 @@ class Fabric:
         for trunk, ports in msg.trunks.items():
             if msg.trunk_kinds.get(trunk) == "lacp":
                 speakers.update((port, (True, hardware.if_index(port), trunk)) for port in ports)
-        self.lacp.configure(speakers)
+        self.lacp.configure(speakers, frozenset(hardware.trunk_number(t) for t in msg.trunks))
         now = time.monotonic()
         for port in speakers:
             self.lacp.link(port, self.carrier.get(port, False), now)
@@ -330,16 +332,41 @@ class Fabric:
         distributing). A trunk with none leaves the bridge's VLANs until one comes back;
         `reprogram` sets every trunk's VLANs anew (after a program)."""
         msg = self.programmed
+        reprogram = self.regroup() or reprogram
         for trunk, members in self.trunks.members.items():
-            lacp_trunk = msg is not None and msg.trunk_kinds.get(trunk) == "lacp"
+            lacp_trunk = trunk in self.lacp.dynamic or (
+                msg is not None and msg.trunk_kinds.get(trunk) == "lacp")
             up = [m for m in members if self.carrier.get(m) and m in self.wires
                   and (not lacp_trunk or self.lacp.distributing(m))]
             changed = self.trunks.set_links(
                 trunk, up, [(self.wires[m].send, self.bridge.counter_list(m)) for m in up])
             if changed or reprogram:
-                self.bridge.configure(
-                    trunk, enabled=bool(up), pvid=None if msg is None else msg.pvid.get(trunk),
-                    tagged=() if msg is None else msg.tagged.get(trunk, ()))
+                pvid, tagged = self.trunk_vlans(trunk)
+                self.bridge.configure(trunk, enabled=bool(up), pvid=pvid, tagged=tagged)
+
+    def trunk_vlans(self, trunk: str) -> tuple[int | None, list[int]]:
+        """A static trunk's VLANs as programmed; a dynamic one's: untagged in the default VLAN
+        only (the manual: dynamic LACP trunks operate only in the default VLAN)."""
+        msg = self.programmed
+        if msg is None:
+            return None, []
+        if trunk in self.lacp.dynamic:
+            return DEFAULT_VLAN, []
+        return msg.pvid.get(trunk), msg.tagged.get(trunk, [])
+
+    def regroup(self) -> bool:
+        """The trunks now: the programmed ones and the dynamic ones LACP formed. True when
+        that changed (the ports that joined or left one take their VLANs anew)."""
+        msg = self.programmed
+        members = {**({} if msg is None else msg.trunks),
+                   **{name: list(ports) for name, ports in self.lacp.dynamic.items()}}
+        if members == {t: list(ports) for t, ports in self.trunks.members.items()}:
+            return False
+        before = set(self.trunks.trunk_of)
+        self.program_trunks(members)
+        for port in before ^ set(self.trunks.trunk_of):
+            self.apply_port(port)
+        return True
 
     async def run_protocols(self) -> None:
         """LACP's and loop protection's periodic work: partners that fell silent, frames due,

@@ -104,14 +104,21 @@ def ovs_host(lab: Lab, ovs: OpenVSwitch, bridge: str, name: str, address: str) -
     return Host(ns, dev, address.split("/")[0])
 
 
+@pytest.mark.parametrize(("config", "group", "key"), [
+    (("trunk A1-A2 trk1 lacp",), "Trk1", 289),
+    (("interface A1-A2", "lacp active", "exit"), "Dyn1", 300),
+], ids=["static-lacp", "dynamic-lacp"])
 def test_lacp_trunk_to_an_open_vswitch_bond(chassis_factory: Any, lab: Lab, ovs: OpenVSwitch,
-                                            tmp_path: Path) -> None:
+                                            tmp_path: Path, config: tuple[str, ...], group: str,
+                                            key: int) -> None:
+    """A static LACP trunk (`trunk ... lacp`, Trk1) and a dynamic one (`lacp active` on the
+    ports: the switch forms Dyn1 when the partner answers)."""
     links = [(lab.tap(f"s{n}"), lab.tap(f"o{n}")) for n in (1, 2)]
     try:
         for ours, theirs in links:
             veth(ours, theirs)
         switch = chassis_factory.start(
-            "--startup-config", startup(tmp_path, "trunk A1-A2 trk1 lacp"),
+            "--startup-config", startup(tmp_path, *config),
             "--port", f"A1=afpacket:{links[0][0]}", "--port", f"A2=afpacket:{links[1][0]}",
             "--port", f"A3=tap:{lab.tap('h1')}")
         h1 = lab.host("h1", "10.0.0.1/24")
@@ -134,15 +141,16 @@ def test_lacp_trunk_to_an_open_vswitch_bond(chassis_factory: Any, lab: Lab, ovs:
         base = next(line.split()[-1] for line in peer.splitlines()
                     if line.startswith("System ID:")).replace("-", "")
         lacp = ovs.appctl("lacp/show", "bond0")
-        # OVS's partner is our base MAC with Trk1's key on both members.
+        # OVS's partner is our base MAC with the trunk's key on both members.
         assert lacp.count("partner sys_id: " + ":".join(
             base[i:i + 2] for i in range(0, 12, 2))) == 2, lacp
-        assert lacp.count("partner key: 289") == 2
+        assert lacp.count(f"partner key: {key}") == 2
+        assert [row[1] for row in lacp_rows(switch).values()] == [group, group]
         assert peer.count(" Active   Slow") == 2  # OVS's own lacp-time (slow by default)
         keeps_pinging(h1, h2.address)
         assert h1.ping(h2.address, count=5)
         macs = switch.show("show mac-address")
-        assert any(h2.mac() in line and "Trk1" in line for line in macs.splitlines()), macs
+        assert any(h2.mac() in line and group in line for line in macs.splitlines()), macs
 
         # A member goes down (its cable pulled): the trunk carries on over the other one.
         ip("link", "del", links[1][0])

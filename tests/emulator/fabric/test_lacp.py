@@ -40,6 +40,22 @@ def exchange(a: lacp.Lacp, b: lacp.Lacp, wiring: dict[str, str], now: float) -> 
     return moved
 
 
+def wire_up(a: lacp.Lacp, links: dict[str, tuple[lacp.Lacp, str]], rounds: int = 20) -> None:
+    """`a`'s ports each linked to a port of another engine: every 0.1 s, each side's due
+    LACPDUs delivered to the far end."""
+    back = {(id(peer), far): near for near, (peer, far) in links.items()}
+    peers = {id(peer): peer for peer, _ in links.values()}
+    for step in range(rounds):
+        now = step * 0.1
+        for port, pdu in a.tick(now):
+            peer, far = links[port]
+            peer.receive(far, pdu, now)
+        for key, peer in peers.items():
+            for port, pdu in peer.tick(now):
+                if (key, port) in back:
+                    a.receive(back[(key, port)], pdu, now)
+
+
 def converge(a: lacp.Lacp, b: lacp.Lacp, wiring: dict[str, str], start: float = 0.0) -> float:
     """Rounds every 0.1 s until a round moves nothing (both sides said all they had to)."""
     now = start
@@ -117,11 +133,7 @@ def test_a_member_facing_another_system_stays_out_of_the_trunk() -> None:
     a = engine(MAC_A, trunk("A1", "A2"))
     b = engine(MAC_B, trunk("B1"))
     c = engine(MAC_C, trunk("C1"))
-    now = 0.0
-    for _ in range(20):
-        exchange(a, b, {"A1": "B1"}, now)
-        exchange(a, c, {"A2": "C1"}, now)
-        now += 0.1
+    wire_up(a, {"A1": (b, "B1"), "A2": (c, "C1")})
     assert a.distributing("A1") and not a.distributing("A2")
     assert b.distributing("B1") and not c.distributing("C1")
 
@@ -145,3 +157,19 @@ def test_garbage_on_the_slow_protocols_address_is_counted_not_fatal() -> None:
         e.receive("A1", frame, 0.0)
     [row] = e.report()
     assert row.errors == 4 and not row.partner
+
+
+def test_dynamic_ports_facing_one_partner_form_a_dynamic_trunk_numbered_around_static_ones(
+        ) -> None:
+    a = engine(MAC_A, {"A1": (True, 1, None), "A2": (False, 2, None), "A3": (True, 3, None)})
+    a.configure({name: (port.active, port.number, None) for name, port in a.ports.items()},
+                reserved=frozenset({1, 3}))
+    b = engine(MAC_B, trunk("B1", "B2"))
+    c = engine(MAC_C, {"C1": (True, 1, None)})
+    wire_up(a, {"A1": (b, "B1"), "A2": (b, "B2"), "A3": (c, "C1")})
+    assert a.dynamic == {"Dyn2": ("A1", "A2"), "Dyn4": ("A3",)}
+    assert {row.port: row.trunk for row in a.report()} == {"A1": "Dyn2", "A2": "Dyn2",
+                                                            "A3": "Dyn4"}
+    assert all(a.distributing(p) for p in ("A1", "A2", "A3"))
+    a.link("A3", False, 2.0)
+    assert a.dynamic == {"Dyn2": ("A1", "A2")}

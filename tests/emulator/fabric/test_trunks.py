@@ -160,3 +160,38 @@ def test_lldp_runs_per_member() -> None:
     assert isinstance(wire, RecordingWire)
     advert = lldp.decode(wire.sent[-1])
     assert advert is not None and advert.port_descr == "A1" and advert.pvid == 1
+
+
+def test_dynamic_lacp_ports_bundle_into_a_dyn_trunk_in_the_default_vlan() -> None:
+    ports = ("A1", "A2", "A3")
+    f = Fabric({p: parse_backend(f"tap:x{p}") for p in ports}, 300, mac=bytes(range(6)))
+    for port in ports:
+        f.plug(port, RecordingWire())  # type: ignore[arg-type]
+    f.program(FabricProgram(pvid=dict.fromkeys(ports, 1), tagged={},
+                            lacp={"A1": "active", "A2": "passive"}))
+    inject(f, "A3", frame(BROADCAST, HOST_A))
+    assert len(sent(f, "A1")) == len(sent(f, "A2")) == 1  # two plain ports before LACP
+    partner = lacp.Lacp(bytes.fromhex("001871d40000"))
+    partner.configure({"B1": (True, 1, "Trk1"), "B2": (True, 2, "Trk1")})
+    wiring = {"B1": "A1", "B2": "A2"}
+    for step in range(10):
+        now = step * 0.1
+        for port in ("B1", "B2"):
+            partner.link(port, True, now)
+        for port, pdu in partner.tick(now):
+            inject(f, wiring[port], pdu)
+        for port, pdu in f.lacp.tick(now):
+            partner.receive({v: k for k, v in wiring.items()}[port], pdu, now)
+    f.update_trunks()
+    assert f.trunks.members["Dyn1"] == ("A1", "A2") and f.trunks.up["Dyn1"] == ("A1", "A2")
+    inject(f, "A3", frame(BROADCAST, HOST_A))
+    assert len(sent(f, "A1")) + len(sent(f, "A2")) == 3  # one copy, over one member
+    inject(f, "A2", frame(BROADCAST, bytes.fromhex("020000000009")))
+    assert ("020000-000009", "Dyn1", 1) in f.bridge.mac_table()
+    rows = {row["port"]: row["trunk"] for row in f.state(FabricQuery()).lacp}
+    assert rows == {"A1": "Dyn1", "A2": "Dyn1"}
+    f.wires.pop("A1")
+    f.wires.pop("A2")
+    f.apply_port("A1")
+    f.apply_port("A2")
+    assert "Dyn1" not in f.trunks.members  # the links gone, the trunk is gone

@@ -1,10 +1,11 @@
 """Trunks and LACP: `trunk PORT-LIST trkN [trunk|lacp]`, `no trunk PORT-LIST`, the interface
 context's `lacp active|passive`, `show trunks` and `show lacp [counters|local|peer]`.
 
-The config keeps the groups (config/model.py); the fabric bundles the links below its bridge
-and runs LACP (fabric/trunks.py, fabric/lacp.py) and reports each LACP port's state, which the
-`show lacp` screens print. Their shapes are the K/KA/KB.15-era manuals' examples and the
-`show trunks` capture that ntc-templates' template parses.
+The config keeps the groups (config/model.py); the fabric bundles the links below its bridge,
+runs LACP, forms the dynamic trunks (DynN) of ports with `lacp active|passive` (fabric/trunks.py,
+fabric/lacp.py) and reports each LACP port's state, which the `show lacp` screens print. Their
+shapes are the K/KA/KB.15-era manuals' examples and the `show trunks` capture that
+ntc-templates' template parses.
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ def open_wire(port: str, backend: Backend) -> Wire:
     return AfPacketPort.open(port, backend.ifname)
 
 DEFAULT_VLAN: Final = 1
+"""Where a dynamic LACP trunk carries traffic (the fabric reads no config model)."""
 PROTOCOL_TICK: Final = 0.25
 """How often LACP's and loop protection's timers are looked at while some port runs one (their
 shortest period is one second)."""
@@ -314,9 +315,11 @@ class Fabric:
             self.bridge.receive(trunk, frame)
 
     def program_lacp(self, msg: FabricProgram) -> None:
+        """Who speaks LACP: ports with dynamic LACP, and the members of `trunk ... lacp`
+        (always active, as the switch's static LACP trunks are)."""
         speakers: dict[str, tuple[bool, int, str | None]] = {
             port: (mode == "active", hardware.if_index(port), None)
-                    for port, mode in msg.lacp.items() if port in self.ports}
+            for port, mode in msg.lacp.items() if port in self.ports}
         for trunk, ports in msg.trunks.items():
             if msg.trunk_kinds.get(trunk) == "lacp":
                 speakers.update((port, (True, hardware.if_index(port), trunk)) for port in ports)

@@ -304,12 +304,13 @@ class Fabric:
         self.receivers.update((port, self.member_receive) for port in self.trunks.trunk_of)
 
     def member_receive(self, port: str, frame: bytes) -> None:
-        """A trunk member's frame: control frames (LACP, LLDP) stay the member's own, the
-        rest enters the bridge as the trunk's when the member carries traffic."""
-        if frame[0] == 1 and frame[1:5] == b"\x80\xc2\x00\x00" and frame[5] < 0x10:
+        """A trunk member's frame: LACP's and LLDP's stay the member's own (they run per
+        link); the rest, spanning tree's BPDUs included (it sees the trunk as one port),
+        enters as the trunk's when the member carries traffic."""
+        trunk = self.trunks.trunk_of[port]
+        if frame[0] == 1 and frame[1:5] == b"\x80\xc2\x00\x00" and 0 < frame[5] < 0x10:
             self.control_frame(port, 0, frame)
             return
-        trunk = self.trunks.trunk_of[port]
         if port in self.trunks.up.get(trunk, ()):
             count(self.bridge.counter_list(port), frame, RX_BYTES, RX_UNICAST)
             self.bridge.receive(trunk, frame)

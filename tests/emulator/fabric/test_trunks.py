@@ -195,3 +195,15 @@ def test_dynamic_lacp_ports_bundle_into_a_dyn_trunk_in_the_default_vlan() -> Non
     f.apply_port("A1")
     f.apply_port("A2")
     assert "Dyn1" not in f.trunks.members  # the links gone, the trunk is gone
+
+
+def test_bpdus_on_a_member_are_the_trunks() -> None:
+    """Spanning tree sees a trunk as one port: a BPDU on a member reaches the control path
+    as the trunk's (LACP and LLDP stay per member, see above)."""
+    f = fabric()
+    seen: list[str] = []
+    f.bridge.control = lambda port, vid, data: seen.append(port)
+    bpdu = bytes.fromhex("0180c2000000") + HOST_A + b"\x00\x26\x42\x42\x03" + bytes(39)
+    inject(f, "A2", bpdu)
+    assert seen == ["Trk1"]
+    assert sent(f, "A3") == []  # never forwarded

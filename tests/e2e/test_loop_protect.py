@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from emulator.testing import eventually, missing_file, missing_root, missing_tool
-from tests.e2e.netns import Lab, wait_carrier
-from tests.e2e.test_trunks import startup, veth
+from tests.e2e.netns import Lab, startup_config, veth_cable, wait_carrier
 
 pytestmark = [
     pytest.mark.e2e,
@@ -32,12 +31,12 @@ def rows(switch: Any) -> dict[str, list[str]]:
 def test_a_looped_cable_disables_the_sender_and_the_timer_brings_it_back(
         chassis_factory: Any, lab: Lab, tmp_path: Path) -> None:
     cable = (lab.tap("c1"), lab.tap("c2"))
-    veth(*cable)
+    veth_cable(*cable)
     try:
         switch = chassis_factory.start(
-            "--startup-config", startup(tmp_path, "loop-protect A1-A2",
-                                        "loop-protect transmit-interval 1",
-                                        "loop-protect disable-timer 2"),
+            "--startup-config", startup_config(tmp_path, "loop-protect A1-A2",
+                                               "loop-protect transmit-interval 1",
+                                               "loop-protect disable-timer 2"),
             "--port", f"A1=afpacket:{cable[0]}", "--port", f"A2=afpacket:{cable[1]}",
             "--port", f"A3=tap:{lab.tap('h1')}", "--port", f"A4=tap:{lab.tap('h2')}")
         h1, h2 = lab.host("h1", "10.0.0.1/24"), lab.host("h2", "10.0.0.2/24")

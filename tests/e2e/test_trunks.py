@@ -15,7 +15,17 @@ from typing import Any
 import pytest
 
 from emulator.testing import eventually, missing_file, missing_root, missing_tool, require
-from tests.e2e.netns import Host, Lab, configure, free_udp_port, ip, quiet, wait_carrier
+from tests.e2e.netns import (
+    Host,
+    Lab,
+    configure,
+    free_udp_port,
+    ip,
+    quiet,
+    startup_config,
+    veth_cable,
+    wait_carrier,
+)
 from tests.e2e.openvswitch import OpenVSwitch, missing_ovs, running_ovs
 
 pytestmark = [
@@ -28,12 +38,6 @@ pytestmark = [
 CONVERGE = 15.0
 """Seconds an LACP trunk has to form (a partner answers within a second; the switches' own
 start under a loaded machine is the slow part)."""
-
-
-def startup(tmp_path: Path, *lines: str) -> str:
-    path = tmp_path / f"startup-{len(list(tmp_path.iterdir()))}.cfg"
-    path.write_text("\n".join(lines) + "\n")
-    return str(path)
 
 
 def lacp_rows(switch: Any) -> dict[str, list[str]]:
@@ -84,12 +88,6 @@ def ovs() -> Iterator[OpenVSwitch]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def veth(a: str, b: str) -> None:
-    ip("link", "add", a, "type", "veth", "peer", "name", b)
-    for end in (a, b):
-        ip("link", "set", end, "up")
-
-
 def ovs_host(lab: Lab, ovs: OpenVSwitch, bridge: str, name: str, address: str) -> Host:
     """A host namespace on an OVS bridge port."""
     ns, port, dev = f"pe-{lab.tag}-{name}", lab.tap(name), f"pe{lab.tag}{name}h"
@@ -116,9 +114,9 @@ def test_lacp_trunk_to_an_open_vswitch_bond(chassis_factory: Any, lab: Lab, ovs:
     links = [(lab.tap(f"s{n}"), lab.tap(f"o{n}")) for n in (1, 2)]
     try:
         for ours, theirs in links:
-            veth(ours, theirs)
+            veth_cable(ours, theirs)
         switch = chassis_factory.start(
-            "--startup-config", startup(tmp_path, *config),
+            "--startup-config", startup_config(tmp_path, *config),
             "--port", f"A1=afpacket:{links[0][0]}", "--port", f"A2=afpacket:{links[1][0]}",
             "--port", f"A3=tap:{lab.tap('h1')}")
         h1 = lab.host("h1", "10.0.0.1/24")
@@ -169,7 +167,7 @@ def two_switches(chassis_factory: Any, lab: Lab, tmp_path: Path,
     """Two switches joined by two UDP links (A23, A24) bundled by `statement`, a host on
     each one's A1."""
     p = [free_udp_port() for _ in range(4)]
-    config = startup(tmp_path, statement)
+    config = startup_config(tmp_path, statement)
     s1 = chassis_factory.start("--startup-config", config,
                                "--port", f"A1=tap:{lab.tap('a1')}",
                                "--port", f"A23=udp:{p[0]}:127.0.0.1:{p[1]}",

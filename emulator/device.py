@@ -17,7 +17,9 @@ from emulator.clock import ChassisClock, wall_clock
 from emulator.config.model import SwitchConfig
 from emulator.config.render import render_config
 from emulator.events import EventLog, Severity
+from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
+from emulator.fabric.loop_protect import LoopStatus
 from emulator.flash import Flash
 from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
 from emulator.redundancy.state import (
@@ -219,6 +221,13 @@ class Device:
     `show arp` reads and `ping` sends from. None: VLAN addresses are config only."""
     clock: ChassisClock = field(default_factory=ChassisClock)
     """The chassis clock (emulator/clock.py): `time`, SNTP and every timestamp read it."""
+    # --- trunks and LACP (commands/trunk.py), as the fabric reports them ---
+    trunk_counters: dict[str, PortCounters] = field(default_factory=dict)
+    trunk_links: dict[str, list[str]] = field(default_factory=dict)
+    """`Trk1` -> the members carrying its traffic now."""
+    lacp: list[LacpStatus] = field(default_factory=list)
+    # --- loop protection (commands/loop_protect.py), as the fabric reports it ---
+    loop_protect: list[LoopStatus] = field(default_factory=list)
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -325,6 +325,10 @@ def split_port(name: str) -> tuple[str, int]:
 def if_index(port: str) -> int:
     """ifIndex of a port: (slot-1)*24 + port, whatever the module's port count. Remembered:
     an SNMP walk asks it for every port of every table row it passes (a fifth of its time)."""
+    if is_trunk(port):
+        return TRUNK_IF_INDEX_BASE + trunk_number(port)
+    if port.startswith(DYNAMIC_PREFIX) and port[3:].isdigit():
+        return TRUNK_IF_INDEX_BASE + int(port[3:])
     slot, number = split_port(port)
     return SLOTS.index(slot) * PORTS_PER_SLOT_INDEX + number
 
@@ -344,6 +348,38 @@ def port_mac(base_mac: str, port: str) -> bytes:
     return ((base - if_index(port)) % (1 << 48)).to_bytes(6, "big")
 
 
+# --- trunks (emulator/commands/trunk.py, emulator/fabric/trunks.py) ---
+
+MAX_TRUNKS: Final = 60
+"""`trunk ... trk1` to `trk60`: K.15's trunk groups on the 8212zl."""
+MAX_TRUNK_PORTS: Final = 8
+"""Links a trunk bundles (LACP may hold more as standby; this switch keeps none)."""
+TRUNK_IF_INDEX_BASE: Final = len(SLOTS) * PORTS_PER_SLOT_INDEX
+"""TrkN's ifIndex is this + N: trunks follow every possible port index, as in the 2910al's
+walk (Trk1 after its ports); inferred for the zl chassis, like the ports' numbering."""
+_TRUNK_RE: Final = re.compile(r"^[Tt][Rr][Kk](\d{1,2})$")
+DYNAMIC_PREFIX: Final = "Dyn"
+"""A dynamic LACP trunk, `Dyn1`: numbered in the trunks' space, never typed in a command."""
+
+
+def is_trunk(name: str) -> bool:
+    """`Trk1`..`Trk60` in any case: a trunk is a logical port wherever a port list goes."""
+    match = _TRUNK_RE.match(name)
+    return match is not None and 1 <= int(match.group(1)) <= MAX_TRUNKS
+
+
+def trunk_number(name: str) -> int:
+    match = _TRUNK_RE.match(name)
+    if match is None or not 1 <= int(match.group(1)) <= MAX_TRUNKS:
+        raise PortListError(name)
+    return int(match.group(1))
+
+
+def trunk_name(number: int) -> str:
+    """How the switch writes a trunk: `Trk1`."""
+    return f"Trk{number}"
+
+
 def port_sort_key(port: str) -> int:
     return if_index(port)
 
@@ -358,6 +394,9 @@ def parse_port_list(text: str, inventory: Inventory | None = None) -> list[str]:
     for element in text.split(","):
         if not element:
             raise PortListError(text)
+        if is_trunk(element):  # a trunk is one logical port (no trunk ranges)
+            ports.add(trunk_name(trunk_number(element)))
+            continue
         first, sep, last = element.partition("-")
         slot_a, a = split_port(first)
         if sep:
@@ -387,6 +426,10 @@ def format_port_list(ports: list[str] | set[str] | tuple[str, ...]) -> str:
             run.clear()
 
     for port in sorted(set(ports), key=port_sort_key):
+        if is_trunk(port):
+            flush()
+            out.append(port)
+            continue
         slot, number = split_port(port)
         if run and (run[-1][0] != slot or run[-1][1] + 1 != number):
             flush()

@@ -49,6 +49,10 @@ FAMILIES: Final = (
     # syslog and time (issue 17)
     "logging",
     "sntp",
+    # --- trunks and LACP ---
+    "trunk",
+    # --- loop protection ---
+    "loop_protect",
 )
 
 

@@ -57,6 +57,20 @@ def installed_ports(ports: list[str], device: Device) -> list[str]:
     return ports
 
 
+def port_label(device: Device, port: str) -> str:
+    """A port as the port screens name it: a trunk member as `D1-Trk1` (trunks and LACP,
+    commands/trunk.py)."""
+    trunk = device.running.trunk_of(port)
+    return port if trunk is None else f"{port}-{trunk}"
+
+
+def member_ports(ports: list[str], device: Device) -> list[str]:
+    """`installed_ports` where a trunk may stand for a port (a VLAN's members): `Trk1` is
+    taken while the trunk exists (trunks and LACP, commands/trunk.py)."""
+    installed_ports([port for port in ports if port not in device.running.trunks], device)
+    return ports
+
+
 @contextmanager
 def refused() -> Iterator[None]:
     """The config model speaks the switch's error texts; the CLI prints them as they are."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import PORT_LIST, VLAN_ID, Command, IntRange, Level, Where
-from emulator.commands.format import SHOW_HELP, installed_ports, refused
+from emulator.commands.format import SHOW_HELP, member_ports, refused
 from emulator.commands.vlan import require_vlan
 from emulator.hardware import MAC_AGE_RANGE, format_mac, format_port_list
 
@@ -66,7 +66,7 @@ def show_mac_address(call: Call) -> str:
     if "vlan-id" in call.args:
         return render_mac_vlan(call.device, call.number("vlan-id"))
     if "port-list" in call.args:
-        return render_mac_ports(call.device, installed_ports(call.ports("port-list"), call.device))
+        return render_mac_ports(call.device, member_ports(call.ports("port-list"), call.device))
     return render_mac_table(call.device)
 
 

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Final
 
 from emulator.cli.context import Mode
 from emulator.cli.grammar import PORT_LIST, Command, Level, ModeKind, Text, Where
-from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, thousands, yes_no
+from emulator.commands.format import (
+    SHOW_HELP,
+    Fields,
+    installed_ports,
+    port_label,
+    refused,
+    thousands,
+    yes_no,
+)
 from emulator.config.model import Interface
 from emulator.device import PortCounters
 from emulator.hardware import format_mac, format_port_list, if_index, mac_bytes, parse_port_list
@@ -53,6 +61,8 @@ def settings(device: Device, port: str) -> Interface:
 
 def port_up(device: Device, port: str) -> bool:
     """What `Status` shows: carrier from the fabric, and the port not disabled."""
+    if port in device.running.trunks:  # trunks: up while a member carries its traffic
+        return bool(device.trunk_links.get(port))
     return device.ports[port].link_up and settings(device, port).enabled
 
 
@@ -74,7 +84,8 @@ def _brief_row(device: Device, port: str, port_width: int) -> str:
     mode, mdi_up, mdi_down = PORT_MODES[kind]
     up = port_up(device, port)
     enabled = settings(device, port).enabled
-    return (f"  {port:<{port_width}} {kind:<{TYPE_WIDTH}} | {INTRUSION_ALERT:<9} "
+    return (f"  {port_label(device, port):<{port_width}} {kind:<{TYPE_WIDTH}} | "
+            f"{INTRUSION_ALERT:<9} "
             f"{yes_no(enabled):<7} {'Up' if up else 'Down':<6} {mode:<10} "
             f"{mdi_up if up else mdi_down:<4} {_flow_and_limit(device, port)}")
 
@@ -82,7 +93,7 @@ def _brief_row(device: Device, port: str, port_width: int) -> str:
 def render_brief(device: Device, ports: list[str] | None = None) -> str:
     """The port column widens for long port names, as the real screen does for trunks."""
     ports = device.inventory.ports() if ports is None else ports
-    width = max([PORT_WIDTH, *(len(p) for p in ports)])
+    width = max([PORT_WIDTH, *(len(port_label(device, p)) for p in ports)])
     lead = " " * (2 + width + 1 + TYPE_WIDTH + 1)
     return "\n".join([
         "",
@@ -114,7 +125,8 @@ def render_counters(device: Device) -> str:
         c = shown_counters(device, port)
         frames = (c.rx_unicast + c.tx_unicast + c.rx_bcast + c.tx_bcast
                   + c.rx_mcast + c.tx_mcast)
-        rows.append(f"  {port:<12} {thousands(c.rx_bytes + c.tx_bytes):<14} {frames:<14} "
+        rows.append(f"  {port_label(device, port):<12} {thousands(c.rx_bytes + c.tx_bytes):<14} "
+                    f"{frames:<14} "
                     f"{thousands(c.rx_errors):<9} {thousands(c.tx_drops):<9} "
                     f"{_flow_and_limit(device, port)}")
     return "\n".join([COUNTERS_TITLE, "", COUNTERS_HEADER, *rows])

@@ -20,7 +20,13 @@ from emulator.cli.grammar import (
     Text,
     Where,
 )
-from emulator.commands.format import SHOW_HELP, Fields, installed_ports, refused, yes_no
+from emulator.commands.format import (
+    SHOW_HELP,
+    Fields,
+    member_ports,
+    refused,
+    yes_no,
+)
 from emulator.commands.show_interfaces import port_up, settings
 from emulator.config.model import IpMode, Vlan, VlanIp
 from emulator.hardware import MAX_VLANS, port_sort_key
@@ -120,7 +126,7 @@ def set_name(call: Call) -> None:
 
 
 def _membership(call: Call, tagged: bool, add: bool) -> None:
-    ports = installed_ports(call.ports("port-list"), call.device)
+    ports = member_ports(call.ports("port-list"), call.device)
     config = call.device.running
     with refused():
         if add:

@@ -20,9 +20,11 @@ from emulator.hardware import (
     DEFAULT_MODULES,
     MAC_AGE_DEFAULT,
     MAC_AGE_RANGE,
+    MAX_TRUNK_PORTS,
     MAX_VLANS,
     Inventory,
     PortListError,
+    format_port_list,
     split_port,
 )
 
@@ -142,6 +144,25 @@ PRIMARY_VLAN_DELETE: Final = "The primary VLAN cannot be deleted."
 """The manual: the current primary VLAN cannot be deleted (designate another first)."""
 
 
+# --- loop protection (commands/loop_protect.py) ---
+LOOP_PROTECT_ACTIONS: Final = ("send-disable", "no-disable")
+"""`loop-protect PORTS receiver-action ...`; the first is the default (unwritten)."""
+LOOP_PROTECT_INTERVAL: Final = (1, 10, 5)
+"""`loop-protect transmit-interval`: seconds between frames (range, default)."""
+LOOP_PROTECT_DISABLE_TIMER: Final = (0, 604800, 0)
+"""`loop-protect disable-timer`: seconds a port stays disabled; 0, the default, is for good."""
+
+# --- trunks and LACP (commands/trunk.py) ---
+TRUNK_KINDS: Final = ("trunk", "lacp")
+"""`trunk PORTS trkN trunk|lacp`: a static trunk, or one LACP (802.3ad) negotiates; the first
+is what the keyword's absence means."""
+LACP_MODES: Final = ("active", "passive")
+TRUNK_TOO_BIG: Final = "Unable to add more than {limit} ports to trunk {trunk}."
+TRUNK_MEMBER: Final = "Port {port} is a member of trunk {trunk}."
+"""Modelled on the K.15 message style (the captures never show them): a trunk's member ports
+take VLANs and LACP through the trunk, never one by one."""
+
+
 class ConfigError(ValueError):
     """A change the switch refuses; the message is the switch's own error text."""
 
@@ -193,9 +214,21 @@ class Interface:
     """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
     unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
     """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
+    # --- trunks and LACP (commands/trunk.py) ---
+    lacp: str | None = None
+    """`lacp active|passive`: dynamic LACP on a port outside any trunk; None is off."""
 
     def is_default(self) -> bool:
         return self == Interface(self.port)
+
+
+@dataclass
+class Trunk:
+    """`trunk A1-A2 trk1 lacp`: ports bundled into one logical port, `Trk1`."""
+
+    name: str
+    kind: str = TRUNK_KINDS[0]
+    ports: set[str] = field(default_factory=set)
 
 
 class CommunityAccess(Enum):
@@ -392,6 +425,16 @@ class SwitchConfig:
     sntp_servers: dict[int, SntpServer] = field(default_factory=dict)
     """By priority (1 is asked first)."""
     daylight_rule: str = DAYLIGHT_RULES[0]
+    # --- trunks and LACP (commands/trunk.py) ---
+    trunks: dict[str, Trunk] = field(default_factory=dict)
+    """`Trk1` -> its group; a trunk exists while it has a port."""
+    # --- loop protection (commands/loop_protect.py) ---
+    loop_protect: dict[str, str] = field(default_factory=dict)
+    """Protected port -> its receiver action."""
+    loop_protect_interval: int = LOOP_PROTECT_INTERVAL[2]
+    loop_protect_disable_timer: int = LOOP_PROTECT_DISABLE_TIMER[2]
+    loop_protect_trap: bool = False
+    """`loop-protect trap loop-detected`."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -428,6 +471,8 @@ class SwitchConfig:
         hardware = Inventory(modules=self.modules)
         checked = list(ports)
         for port in checked:
+            if port in self.trunks:  # a trunk is a port wherever a port list goes
+                continue
             try:
                 split_port(port)
             except PortListError as exc:
@@ -546,6 +591,7 @@ class SwitchConfig:
         an untagged add moves the port and a tagged add converts it."""
         vlan = self.vlan(vid)
         added = set(self.check_ports(ports))
+        self._refuse_members(added)
         if tagged:
             vlan.untagged -= added
             vlan.tagged |= added
@@ -879,6 +925,103 @@ class SwitchConfig:
         if rule not in DAYLIGHT_RULES:
             raise ConfigError(INVALID_INPUT.format(token=rule))
         self.daylight_rule = rule
+
+
+    # --- trunks and LACP (commands/trunk.py) ---
+
+    def trunk_of(self, port: str) -> str | None:
+        """The trunk a port is a member of, if any."""
+        return next((t.name for t in self.trunks.values() if port in t.ports), None)
+
+    def trunk_members(self) -> set[str]:
+        return {port for trunk in self.trunks.values() for port in trunk.ports}
+
+    def _refuse_members(self, ports: Iterable[str]) -> None:
+        for port in ports:
+            trunk = self.trunk_of(port)
+            if trunk is not None:
+                raise ConfigError(TRUNK_MEMBER.format(port=port, trunk=trunk))
+
+    def trunk_add(self, ports: Iterable[str], name: str, kind: str) -> None:
+        """Ports join the trunk (leaving any other): they leave their VLANs, which the trunk
+        holds for them; a new trunk starts untagged in the default VLAN, as a port does. The
+        kind given becomes the whole trunk's."""
+        if kind not in TRUNK_KINDS:
+            raise ConfigError(INVALID_INPUT.format(token=kind))
+        added = set(self.check_ports(ports))
+        if not added:
+            return
+        if any(port in self.trunks for port in added):
+            raise ConfigError(INVALID_INPUT.format(token=format_port_list(added)))
+        trunk = self.trunks.get(name)
+        if len(added | (set() if trunk is None else trunk.ports)) > MAX_TRUNK_PORTS:
+            raise ConfigError(TRUNK_TOO_BIG.format(limit=MAX_TRUNK_PORTS, trunk=name))
+        self.trunk_remove(added - (set() if trunk is None else trunk.ports))
+        if trunk is None:
+            trunk = self.trunks[name] = Trunk(name)
+            self.vlans[DEFAULT_VLAN_ID].untagged.add(name)
+        trunk.kind = kind
+        trunk.ports |= added
+        for vlan in self.vlans.values():
+            vlan.untagged -= added
+            vlan.tagged -= added
+        for port in added:
+            if port in self.interfaces:
+                self.interfaces[port].lacp = None
+                self._drop_if_default(port)
+
+    def trunk_remove(self, ports: Iterable[str]) -> None:
+        """`no trunk PORTS`: each port leaves its trunk and is untagged in the default VLAN
+        again; a trunk left without ports is gone, from its VLANs too."""
+        removed = set(self.check_ports(ports))
+        for name, trunk in list(self.trunks.items()):
+            leaving = trunk.ports & removed
+            if not leaving:
+                continue
+            trunk.ports -= leaving
+            self.vlans[DEFAULT_VLAN_ID].untagged |= leaving
+            if not trunk.ports:
+                del self.trunks[name]
+                for vlan in self.vlans.values():
+                    vlan.untagged.discard(name)
+                    vlan.tagged.discard(name)
+
+    def port_set_lacp(self, port: str, mode: str | None) -> None:
+        """`interface PORT lacp active|passive` (None: `no lacp`): dynamic LACP."""
+        if mode is not None and mode not in LACP_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        if mode is not None:
+            self._refuse_members([port])
+        self.port(port).lacp = mode
+        self._drop_if_default(port)
+
+
+    # --- loop protection (commands/loop_protect.py) ---
+
+    def loop_protect_set(self, ports: Iterable[str], action: str | None) -> None:
+        """Protect the ports with `action` (None: stop protecting them)."""
+        if action is not None and action not in LOOP_PROTECT_ACTIONS:
+            raise ConfigError(INVALID_INPUT.format(token=action))
+        for port in self.check_ports(ports):
+            if action is None:
+                self.loop_protect.pop(port, None)
+            else:
+                self.loop_protect[port] = action
+
+    def set_loop_protect_interval(self, seconds: int) -> None:
+        low, high, _ = LOOP_PROTECT_INTERVAL
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.loop_protect_interval = seconds
+
+    def set_loop_protect_disable_timer(self, seconds: int) -> None:
+        low, high, _ = LOOP_PROTECT_DISABLE_TIMER
+        if not low <= seconds <= high:
+            raise ConfigError(INVALID_INPUT.format(token=seconds))
+        self.loop_protect_disable_timer = seconds
+
+    def set_loop_protect_trap(self, enabled: bool) -> None:
+        self.loop_protect_trap = enabled
 
 
 def _holds_name(vid: int, name: str) -> bool:

@@ -19,6 +19,9 @@ from emulator.config.model import (
     DHCP_UPDATES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
+    LOOP_PROTECT_ACTIONS,
+    LOOP_PROTECT_DISABLE_TIMER,
+    LOOP_PROTECT_INTERVAL,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
     SNTP_MODES,
@@ -91,6 +94,7 @@ def render_config(cfg: SwitchConfig) -> str:
         f"module {slot} type {MODULE_TYPES[product].config_name}"
         for slot, product in sorted(cfg.modules.items())
     ]
+    lines += _trunk_lines(cfg)
     if not cfg.redundancy_enabled:
         lines.append(REDUNDANCY_DISABLED)
     if cfg.nonstop_switching:
@@ -122,6 +126,7 @@ def render_config(cfg: SwitchConfig) -> str:
         interface = cfg.interfaces[port]
         if not interface.is_default():
             lines += _block(f"interface {port}", _interface_body(interface))
+    lines += _loop_protect_lines(cfg)
     lines += [_community_line(c) for c in cfg.communities]
     # Both on one line, as K.15 writes them (`snmp-server contact "C" location "L"`).
     system = [f"{word} {quote(text)}" for word, text in (("contact", cfg.snmp_contact),
@@ -151,6 +156,35 @@ def _vlan_role_lines(cfg: SwitchConfig) -> list[str]:
     if cfg.management_vlan is not None:
         lines.append(f"management-vlan {cfg.management_vlan}")
     return lines
+
+
+# --- loop protection (commands/loop_protect.py) ---
+
+def _loop_protect_lines(cfg: SwitchConfig) -> list[str]:
+    """After the interface blocks: the protected ports (those with the default action in one
+    list, the others by action), then the timers and the trap away from their defaults."""
+    lines = []
+    for action in LOOP_PROTECT_ACTIONS:
+        ports = [p for p, a in cfg.loop_protect.items() if a == action]
+        if ports:
+            tail = "" if action == LOOP_PROTECT_ACTIONS[0] else f" receiver-action {action}"
+            lines.append(f"loop-protect {format_port_list(ports)}{tail}")
+    if cfg.loop_protect_interval != LOOP_PROTECT_INTERVAL[2]:
+        lines.append(f"loop-protect transmit-interval {cfg.loop_protect_interval}")
+    if cfg.loop_protect_disable_timer != LOOP_PROTECT_DISABLE_TIMER[2]:
+        lines.append(f"loop-protect disable-timer {cfg.loop_protect_disable_timer}")
+    if cfg.loop_protect_trap:
+        lines.append("loop-protect trap loop-detected")
+    return lines
+
+
+# --- trunks and LACP (commands/trunk.py) ---
+
+def _trunk_lines(cfg: SwitchConfig) -> list[str]:
+    """`trunk A1-A2 trk1 lacp` right after the module lines, by trunk number, as the switch
+    writes them (lower case here, `Trk1` where a VLAN lists it)."""
+    return [f"trunk {format_port_list(t.ports)} {t.name.lower()} {t.kind}"
+            for t in sorted(cfg.trunks.values(), key=lambda t: port_sort_key(t.name))]
 
 
 # --- PoE (commands/poe.py) ---
@@ -199,6 +233,8 @@ def _block(header: str, body: list[str]) -> list[str]:
 def _interface_body(interface: Interface) -> list[str]:
     """`disable` precedes `name`, the order real K.15 configs show."""
     body = _port_settings_before_name(interface)
+    if interface.lacp is not None:  # trunks and LACP: `lacp` after `flow-control`
+        body.append(f"lacp {interface.lacp}")
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
     return body + _port_settings_after_name(interface)
@@ -271,7 +307,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     made tagged-only elsewhere, or removed outright)."""
     body = [f"name {quote(vlan.name)}"]
     if vlan.vid == DEFAULT_VLAN_ID:
-        outside = set(cfg.ports()) - vlan.untagged - vlan.tagged
+        outside = set(cfg.ports()) - cfg.trunk_members() - vlan.untagged - vlan.tagged
         if outside:
             body.append(f"no untagged {format_port_list(outside)}")
     if vlan.untagged:

@@ -227,12 +227,16 @@ class Bridge:
         self._mac_age = seconds if seconds > 0 else math.inf
         self._next_sweep = self._now() + self._mac_age / 2
 
-    def add_port(self, port: str) -> None:
+    def add_port(self, port: str, own: bool = True) -> None:
         """A port beyond the front panel: the switch's own interface in a VLAN (in-band
-        management). It starts disabled, like every port."""
+        management), or (`own` False) a trunk, which frames enter and leave like a port's.
+        It starts disabled, like every port."""
         if port in self._ports:
             raise ValueError(f"port {port!r} exists")
-        self._ports[port] = _Port(port, own=True)
+        self._ports[port] = _Port(port, own=own)
+
+    def has_port(self, port: str) -> bool:
+        return port in self._ports
 
     def remove_port(self, port: str) -> None:
         """Forget a port added with `add_port`, and every address learned on it."""
@@ -279,6 +283,11 @@ class Bridge:
         """Frames the port's back-end took but could not send (a batched send that failed
         after the bridge counted them out)."""
         self._port(port).counters[_TX_DROPS] += count
+
+    def counter_list(self, port: str) -> list[int]:
+        """The port's live counters, laid out as COUNTER_FIELDS: for a layer below the bridge
+        that counts frames it passes on a port's behalf (a trunk's members)."""
+        return self._port(port).counters
 
     def counters(self, port: str) -> dict[str, int]:
         """The port's counters, keyed by the field names of `PortCounters`."""

@@ -10,6 +10,8 @@ import math
 import time
 from typing import TYPE_CHECKING, Final
 
+from emulator.fabric.lacp import LacpStatus
+from emulator.fabric.loop_protect import LoopStatus, log_loops
 from emulator.hardware import port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
@@ -85,6 +87,14 @@ class FabricClient:
                 backend = device.ports[port].backend
                 if backend is not None:  # a port first reported by a program's answer
                     device.port_reported(port, backend, up)
+            # --- trunks and LACP (commands/trunk.py) ---
+            device.trunk_counters = {t: PortCounters(**c) for t, c in reply.trunk_counters.items()}
+            device.trunk_links = reply.trunk_links
+            device.lacp = [LacpStatus(**row) for row in reply.lacp]
+            # --- loop protection (commands/loop_protect.py) ---
+            loops = [LoopStatus(**row) for row in reply.loop_protect]
+            log_loops(device.events, device.loop_protect, loops)
+            device.loop_protect = loops
 
     async def program(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's
@@ -105,6 +115,18 @@ class FabricClient:
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
         )
+        # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
+        for trunk in running.trunks:
+            program.pvid[trunk] = running.pvid(trunk)
+            program.tagged[trunk] = [vid for vid, tagged in running.port_vlans(trunk) if tagged]
+        program.trunks = {t.name: sorted(t.ports, key=port_sort_key)
+                          for t in running.trunks.values()}
+        program.trunk_kinds = {t.name: t.kind for t in running.trunks.values()}
+        program.lacp = {p: i.lacp for p, i in running.interfaces.items() if i.lacp is not None}
+        # --- loop protection (commands/loop_protect.py) ---
+        program.loop_protect = dict(running.loop_protect)
+        program.loop_protect_interval = running.loop_protect_interval
+        program.loop_protect_disable_timer = running.loop_protect_disable_timer
         async with self.lock:
             if program == self.programmed:
                 return

@@ -18,14 +18,16 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from typing import Final
 
 from emulator import hardware
-from emulator.fabric import lldp
+from emulator.fabric import lacp, lldp, loop_protect
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
 from emulator.fabric.tap import PortGone, TapPort
+from emulator.fabric.trunks import RX_BYTES, RX_UNICAST, Trunks, count
 from emulator.fabric.udp import UdpPort
 from emulator.ipc.messages import (
     FabricLink,
@@ -61,6 +63,12 @@ def open_wire(port: str, backend: Backend) -> Wire:
         return UdpPort.open(port, backend.local_port, backend.remote_host, backend.remote_port)
     return AfPacketPort.open(port, backend.ifname)
 
+DEFAULT_VLAN: Final = 1
+"""Where a dynamic LACP trunk carries traffic (the fabric reads no config model)."""
+PROTOCOL_TICK: Final = 0.25
+"""How often LACP's and loop protection's timers are looked at while some port runs one (their
+shortest period is one second)."""
+
 DRAIN: Final = 64
 """Frames read per readiness wake-up: one epoll round trip per frame costs a third of the
 throughput (notes/dataplane.md)."""
@@ -90,6 +98,16 @@ class Fabric:
         """The active module's last program (None after a reset): what a port whose
         interface comes back is set to."""
         self.link_events: socket.socket | None = None
+        # --- trunks and LACP (trunks.py, lacp.py) ---
+        self.trunks = Trunks()
+        self.lacp = lacp.Lacp(mac or bytes(6))
+        self.protocols_wake = asyncio.Event()
+        """Set when LACP or loop protection has something to do at once."""
+        self.receivers: dict[str, Callable[[str, bytes], None]] = {}
+        """Ports whose frames do not go straight to the bridge (trunk members, protected
+        ports): decided at each program, so every other port costs nothing more per frame."""
+        # --- loop protection (loop_protect.py) ---
+        self.loop_protect = loop_protect.LoopProtect(mac or bytes(6))
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -114,9 +132,10 @@ class Fabric:
             loop.add_reader(wire.fileno(), self.drain, port, wire)
         if self.link_events is not None:
             loop.add_reader(self.link_events.fileno(), self.follow_interfaces)
-        task = loop.create_task(self.advertise())
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        for job in (self.advertise(), self.run_protocols()):
+            task = loop.create_task(job)
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
     # -- LLDP: control frames, classified by the bridge on raw bytes ----------------------
 
@@ -125,6 +144,10 @@ class Fabric:
             advert = lldp.decode(frame)
             if advert is not None:
                 self.neighbors.learn(port, advert, time.monotonic())
+        elif frame[:6] == lacp.MULTICAST:
+            self.lacp.receive(port, frame, time.monotonic())
+            self.update_trunks()
+            self.protocols_wake.set()  # an answer may be due at once
 
     def send_advert(self, port: str) -> None:
         wire = self.wires.get(port)
@@ -132,7 +155,7 @@ class Fabric:
             return
         ttl = round(self.lldp_interval * lldp.HOLD_MULTIPLIER)
         frame = lldp.encode(self.local, str(hardware.if_index(port)), port, ttl,
-                            self.bridge.pvid(port))
+                            self.bridge.pvid(self.trunks.trunk_of.get(port, port)))
         with contextlib.suppress(OSError):
             wire.send(frame)
 
@@ -144,7 +167,7 @@ class Fabric:
             await asyncio.sleep(self.lldp_interval)
 
     def drain(self, port: str, wire: Wire) -> None:
-        receive = self.bridge.receive
+        receive = self.receivers.get(port, self.bridge.receive)
         for _ in range(DRAIN):
             try:
                 frame = wire.read()
@@ -224,6 +247,9 @@ class Fabric:
         self.neighbors.clear()
         self.local = None
         self.programmed = None
+        self.lacp.clear()
+        self.loop_protect.clear()
+        self.program_trunks({})
 
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
@@ -231,22 +257,168 @@ class Fabric:
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
                                       msg.management_address)
         self.programmed = msg
+        self.program_trunks(msg.trunks)
         for port in self.ports:
             self.apply_port(port)
+        self.program_lacp(msg)
+        self.program_loop_protect(msg)
 
     def apply_port(self, port: str) -> None:
         """The last program's settings on one port: carrier when it is enabled and wired
         (none before the first program, as after a reset)."""
         msg = self.programmed
-        up = msg is not None and msg.enabled.get(port, True) and port in self.wires
+        up = (msg is not None and msg.enabled.get(port, True) and port in self.wires
+              and not self.loop_protect.blocks(port))
         came_up = up and not self.carrier[port]
         self.set_carrier(port, up)
-        self.bridge.configure(port, enabled=up, pvid=None if msg is None else msg.pvid.get(port),
-                              tagged=() if msg is None else msg.tagged.get(port, ()))
+        own = None if msg is None or port in self.trunks.trunk_of else msg  # a member: none
+        self.bridge.configure(port, enabled=up, pvid=None if own is None else own.pvid.get(port),
+                              tagged=() if own is None else own.tagged.get(port, ()))
         if not up:
             self.neighbors.forget_port(port)
         elif came_up:  # LLDP fast start: a new link hears from us at once
             self.send_advert(port)
+        self.lacp.link(port, up, time.monotonic())
+        if port in self.trunks.trunk_of:
+            self.update_trunks()
+            self.protocols_wake.set()
+
+    # -- trunks and LACP: aggregation below the bridge ----------------------------------
+
+    def program_trunks(self, members: dict[str, list[str]]) -> None:
+        """Each trunk a bridge port of its own (made on first use, kept disabled when
+        unused), its members' frames routed to it."""
+        for trunk in self.trunks.members:
+            if trunk not in members:
+                self.bridge.configure(trunk, enabled=False, pvid=None, tagged=())
+        self.trunks.program(members)
+        self.route_ports()
+        for trunk in members:
+            if not self.bridge.has_port(trunk):
+                self.bridge.add_port(trunk, own=False)
+                self.bridge.attach(trunk, self.trunks.sender(trunk))
+
+    def route_ports(self) -> None:
+        """Which ports' frames pass through the fabric on their way to the bridge."""
+        self.receivers = {port: self.protected_receive for port in self.loop_protect.ports}
+        self.receivers.update((port, self.member_receive) for port in self.trunks.trunk_of)
+
+    def member_receive(self, port: str, frame: bytes) -> None:
+        """A trunk member's frame: LACP's and LLDP's stay the member's own (they run per
+        link); the rest, spanning tree's BPDUs included (it sees the trunk as one port),
+        enters as the trunk's when the member carries traffic."""
+        trunk = self.trunks.trunk_of[port]
+        if frame[0] == 1 and frame[1:5] == b"\x80\xc2\x00\x00" and 0 < frame[5] < 0x10:
+            self.control_frame(port, 0, frame)
+            return
+        if port in self.trunks.up.get(trunk, ()):
+            count(self.bridge.counter_list(port), frame, RX_BYTES, RX_UNICAST)
+            self.bridge.receive(trunk, frame)
+
+    def program_lacp(self, msg: FabricProgram) -> None:
+        """Who speaks LACP: ports with dynamic LACP, and the members of `trunk ... lacp`
+        (always active, as the switch's static LACP trunks are)."""
+        speakers: dict[str, tuple[bool, int, str | None]] = {
+            port: (mode == "active", hardware.if_index(port), None)
+            for port, mode in msg.lacp.items() if port in self.ports}
+        for trunk, ports in msg.trunks.items():
+            if msg.trunk_kinds.get(trunk) == "lacp":
+                speakers.update((port, (True, hardware.if_index(port), trunk)) for port in ports)
+        self.lacp.configure(speakers, frozenset(hardware.trunk_number(t) for t in msg.trunks))
+        now = time.monotonic()
+        for port in speakers:
+            self.lacp.link(port, self.carrier.get(port, False), now)
+        self.update_trunks(reprogram=True)
+        self.protocols_wake.set()
+
+    def update_trunks(self, reprogram: bool = False) -> None:
+        """Each trunk's links now: members with carrier (and, on an LACP trunk, LACP
+        distributing). A trunk with none leaves the bridge's VLANs until one comes back;
+        `reprogram` sets every trunk's VLANs anew (after a program)."""
+        msg = self.programmed
+        reprogram = self.regroup() or reprogram
+        for trunk, members in self.trunks.members.items():
+            lacp_trunk = trunk in self.lacp.dynamic or (
+                msg is not None and msg.trunk_kinds.get(trunk) == "lacp")
+            up = [m for m in members if self.carrier.get(m) and m in self.wires
+                  and (not lacp_trunk or self.lacp.distributing(m))]
+            changed = self.trunks.set_links(
+                trunk, up, [(self.wires[m].send, self.bridge.counter_list(m)) for m in up])
+            if changed or reprogram:
+                pvid, tagged = self.trunk_vlans(trunk)
+                self.bridge.configure(trunk, enabled=bool(up), pvid=pvid, tagged=tagged)
+
+    def trunk_vlans(self, trunk: str) -> tuple[int | None, list[int]]:
+        """A static trunk's VLANs as programmed; a dynamic one's: untagged in the default VLAN
+        only (the manual: dynamic LACP trunks operate only in the default VLAN)."""
+        msg = self.programmed
+        if msg is None:
+            return None, []
+        if trunk in self.lacp.dynamic:
+            return DEFAULT_VLAN, []
+        return msg.pvid.get(trunk), msg.tagged.get(trunk, [])
+
+    def regroup(self) -> bool:
+        """The trunks now: the programmed ones and the dynamic ones LACP formed. True when
+        that changed (the ports that joined or left one take their VLANs anew)."""
+        msg = self.programmed
+        members = {**({} if msg is None else msg.trunks),
+                   **{name: list(ports) for name, ports in self.lacp.dynamic.items()}}
+        if members == {t: list(ports) for t, ports in self.trunks.members.items()}:
+            return False
+        before = set(self.trunks.trunk_of)
+        self.program_trunks(members)
+        for port in before ^ set(self.trunks.trunk_of):
+            self.apply_port(port)
+        return True
+
+    async def run_protocols(self) -> None:
+        """LACP's and loop protection's periodic work: partners that fell silent, frames due,
+        disable timers run out."""
+        while True:
+            if not self.lacp.ports and not self.loop_protect.ports:
+                self.protocols_wake.clear()
+                await self.protocols_wake.wait()
+            now = time.monotonic()
+            due = self.lacp.tick(now)
+            frames, released = self.loop_protect.tick(now)
+            for port, frame in [*due, *frames]:
+                wire = self.wires.get(port)
+                if wire is not None and self.carrier[port]:
+                    with contextlib.suppress(OSError):
+                        wire.send(frame)
+            for port in released:
+                print(f"procurve-emu: fabric: loop-protect: port {port} enabled again",
+                      file=sys.stderr, flush=True)
+                self.apply_port(port)
+            self.update_trunks()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.protocols_wake.wait(), PROTOCOL_TICK)
+            self.protocols_wake.clear()
+
+    # -- loop protection ----------------------------------------------------------------
+
+    def program_loop_protect(self, msg: FabricProgram) -> None:
+        self.loop_protect.configure(
+            {port: (action, hardware.if_index(port)) for port, action in msg.loop_protect.items()
+             if port in self.ports and port not in self.trunks.trunk_of},
+            msg.loop_protect_interval, msg.loop_protect_disable_timer)
+        self.route_ports()
+        self.protocols_wake.set()
+
+    def protected_receive(self, port: str, frame: bytes) -> None:
+        """A protected port's frame: the switch's own loop-protect frame coming back is a
+        loop; anything else goes to the bridge."""
+        if frame[0] == 0x09 and frame[:6] == loop_protect.MULTICAST:
+            disabled = self.loop_protect.receive(port, frame, time.monotonic())
+            if disabled is not None:
+                print(f"procurve-emu: fabric: loop-protect: port {disabled} disabled - loop "
+                      "detected", file=sys.stderr, flush=True)
+                self.apply_port(disabled)
+                return
+            if loop_protect.decode(frame) is not None and frame[6:12] == self.loop_protect.system:
+                return  # our own, looped back but not acted on (no-disable): never forwarded
+        self.bridge.receive(port, frame)
 
     def report(self, request: Request) -> PortsReply:
         spoofed = self.bridge.own_address_frames()
@@ -256,12 +428,17 @@ class Fabric:
     def state(self, request: Request) -> FabricState:
         return FabricState(
             macs=[[mac, port, vid] for mac, port, vid in self.bridge.mac_table()
-                  if port in self.ports],
+                  if port in self.ports or port in self.trunks.members],
             counters={port: self.bridge.counters(port) for port in self.ports},
             neighbors=[{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
             carrier={port: self.carrier[port] for port in self.ports},
+            trunk_counters={t: self.bridge.counters(t) for t in self.trunks.members},
+            trunk_links={t: list(up) for t, up in self.trunks.up.items()},
+            lacp=[dataclasses.asdict(row) for row in self.lacp.report()],
+            loop_protect=[dataclasses.asdict(row)
+                          for row in self.loop_protect.report(time.monotonic())],
             reply_to=request.id,
         )
 

@@ -214,6 +214,18 @@ class FabricProgram(Request):
     management_address: str | None = None
     jumbo: list[int] = field(default_factory=list)
     """VLANs that forward jumbo frames."""
+    # --- trunks and LACP (emulator/fabric/trunks.py, lacp.py) ---
+    trunks: dict[str, list[str]] = field(default_factory=dict)
+    """`Trk1` -> its member ports; a trunk's VLANs are in `pvid`/`tagged` like a port's."""
+    trunk_kinds: dict[str, str] = field(default_factory=dict)
+    """`Trk1` -> `trunk` (static) or `lacp`."""
+    lacp: dict[str, str] = field(default_factory=dict)
+    """Ports with dynamic LACP (no trunk) -> `active` or `passive`."""
+    # --- loop protection (emulator/fabric/loop_protect.py) ---
+    loop_protect: dict[str, str] = field(default_factory=dict)
+    """Protected port -> its receiver action."""
+    loop_protect_interval: int = 5
+    loop_protect_disable_timer: int = 0
 
 
 @message
@@ -233,6 +245,16 @@ class FabricState(Reply):
     carrier: dict[str, bool] = field(default_factory=dict)
     """Each wired port's link state now: it also changes without a program (an AF_PACKET
     port whose interface is deleted goes down, and comes up when it is made again)."""
+    # --- trunks and LACP (emulator/fabric/trunks.py, lacp.py) ---
+    trunk_counters: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Each trunk's counters, as a port's (the bridge counts on `Trk1`)."""
+    trunk_links: dict[str, list[str]] = field(default_factory=dict)
+    """`Trk1` -> the members that carry its traffic now."""
+    lacp: list[dict[str, Any]] = field(default_factory=list)
+    """Each LACP port's state, as lacp.LacpStatus' fields."""
+    # --- loop protection (emulator/fabric/loop_protect.py) ---
+    loop_protect: list[dict[str, Any]] = field(default_factory=list)
+    """Each protected port's state, as loop_protect.LoopStatus' fields."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------

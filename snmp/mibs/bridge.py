@@ -46,7 +46,9 @@ ADMIT_ALL: Final = 1
 FALSE: Final = 2
 VLAN_VERSION: Final = 1
 GVRP_DISABLED: Final = 2
-PORT_LIST_OCTETS: Final = len(hardware.SLOTS) * hardware.PORTS_PER_SLOT_INDEX // 8
+PORT_LIST_OCTETS: Final = -(-(hardware.TRUNK_IF_INDEX_BASE + hardware.MAX_TRUNKS) // 8)
+"""A PortList's bit n-1 is the port whose ifIndex is n: every port, then every trunk (trunks
+and LACP, commands/trunk.py)."""
 
 
 def port_list(ports: Iterable[str]) -> bytes:

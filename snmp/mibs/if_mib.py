@@ -105,15 +105,42 @@ def port_rows(snap: Snapshot) -> Iterator[PortRow]:
         yield PortRow(snap, port, index, snap.device.ports[port])
 
 
+# --- trunks and LACP (commands/trunk.py) ---
+IEEE8023AD_LAG: Final = 161
+"""ifType of a trunk (`Trk1` in real walks)."""
+
+
+@dataclass(slots=True)
+class TrunkRow(PortRow):
+    """A trunk: a port whose state is its members' (up while one carries its traffic), and
+    whose counters are the ones the fabric keeps on it."""
+
+    @property
+    def speed(self) -> int:
+        device = self.snap.device
+        return sum(device.inventory.port_media(p).speed
+                   for p in device.trunk_links.get(self.port, ()))
+
+
+def trunk_rows(snap: Snapshot) -> Iterator[TrunkRow]:
+    device = snap.device
+    for trunk in sorted(device.running.trunks, key=hardware.if_index):
+        state = PortState(link_up=bool(device.trunk_links.get(trunk)), backend=trunk,
+                          counters=device.trunk_counters.get(trunk, PortCounters()))
+        yield TrunkRow(snap, trunk, hardware.if_index(trunk), state)
+
+
 def interface_rows(snap: Snapshot) -> Iterator[tuple[Oid, PortRow | VlanRow]]:
     for row in port_rows(snap):
         yield (row.index,), row
+    for trunk in trunk_rows(snap):  # trunks: after every port, before the VLANs
+        yield (trunk.index,), trunk
     for vlan in snap.device.running.vlans.values():
         yield (hardware.vlan_if_index(vlan.vid),), VlanRow(snap, vlan)
 
 
 def _port_only(row: Row) -> PortRow:
-    if not isinstance(row, PortRow):
+    if not isinstance(row, PortRow) or isinstance(row, TrunkRow):
         raise SetError(ber.NOT_WRITABLE)
     return row
 
@@ -160,7 +187,8 @@ def _phys(row: Row) -> Value:
 IF_COLUMNS: Final = (
     Column(1, "ifIndex", lambda r: integer(r.index)),
     Column(2, "ifDescr", _descr),
-    Column(3, "ifType", lambda r: integer(ETHERNET_CSMACD if isinstance(r, PortRow)
+    Column(3, "ifType", lambda r: integer(IEEE8023AD_LAG if isinstance(r, TrunkRow)
+                                          else ETHERNET_CSMACD if isinstance(r, PortRow)
                                           else PROP_VIRTUAL)),
     Column(4, "ifMtu", lambda r: integer(PORT_MTU if isinstance(r, PortRow) else VLAN_MTU)),
     Column(5, "ifSpeed", lambda r: gauge32(r.speed)),
@@ -209,7 +237,8 @@ IF_X_COLUMNS: Final = (
 
 
 def _if_number(snap: Snapshot) -> Value:
-    return integer(len(snap.device.ports) + len(snap.device.running.vlans))
+    return integer(len(snap.device.ports) + len(snap.device.running.trunks)
+                   + len(snap.device.running.vlans))
 
 
 TABLES: Final = (

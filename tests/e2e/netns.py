@@ -103,3 +103,20 @@ def veth_host(lab: Lab, name: str, address: str) -> Host:
     ip("-n", ns, "link", "set", "lo", "up")
     ip("-n", ns, "addr", "add", address, "dev", host_side)
     return Host(ns, host_side, address.split("/")[0])
+
+
+# --- trunks and loop protection (tests/e2e/test_trunks.py, test_loop_protect.py) ---
+
+def veth_cable(a: str, b: str) -> None:
+    """A cable between two switch ports (or a port and a peer such as Open vSwitch): a veth
+    pair in the root namespace, both ends up; the test deletes one end to pull it."""
+    ip("link", "add", a, "type", "veth", "peer", "name", b)
+    for end in (a, b):
+        ip("link", "set", end, "up")
+
+
+def startup_config(directory: Path, *lines: str) -> str:
+    """A startup config file (for `--startup-config`) holding `lines`; its path."""
+    path = directory / f"startup-{len(list(directory.iterdir()))}.cfg"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)

@@ -127,3 +127,19 @@ def test_module_assignments_refused(text: str, message: str) -> None:
         hardware.module_assignment(text)
     assert str(caught.value).startswith(message)
 
+
+
+# --- trunks (emulator/commands/trunk.py) ---
+
+def test_a_trunk_is_a_port_in_lists_and_numbered_after_every_port() -> None:
+    assert hardware.parse_port_list("A1-A2,trk1,TRK12") == ["A1", "A2", "Trk1", "Trk12"]
+    assert hardware.format_port_list(["Trk2", "A3", "A1", "A2", "Trk1", "B1"]) == (
+        "A1-A3,B1,Trk1,Trk2")
+    assert hardware.if_index("Trk1") == hardware.if_index("L24") + 1 == 289
+    assert hardware.if_index("Trk60") < hardware.vlan_if_index(1)
+
+
+@pytest.mark.parametrize("token", ["trk0", "trk61", "trk", "trk1-trk2", "Trk01x"])
+def test_trunk_names_the_switch_has_not(token: str) -> None:
+    with pytest.raises(hardware.PortListError):
+        hardware.parse_port_list(token)

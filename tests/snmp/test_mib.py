@@ -13,7 +13,7 @@ from emulator import hardware
 from emulator.commands.show_system import render_version
 from emulator.config.model import Community, CommunityAccess, SwitchConfig
 from emulator.config.render import render_config
-from emulator.device import Device, LldpNeighbor, MacEntry
+from emulator.device import Device, LldpNeighbor, MacEntry, PortCounters
 from emulator.hardware import Inventory
 from emulator.redundancy.state import FailoverEvent, ModuleStatus, ModuleView
 from snmp import ber
@@ -99,7 +99,7 @@ def test_interfaces_follow_the_config_and_inventory(device: Device) -> None:
     device.running.port_set_enabled("A2", False)
     assert walk(device, IF_DESCR)[(4116,)].data == b"VLAN20"
     assert walk(device, VLAN_STATIC_NAME)[(20,)].data == b"VLAN20"
-    assert walk(device, VLAN_UNTAGGED)[(20,)].data == bytes([0x20]) + bytes(35)
+    assert walk(device, VLAN_UNTAGGED)[(20,)].data == bytes([0x20]) + bytes(43)
     assert walk(device, PVID)[(3,)].data == 20
     assert walk(device, IF_ADMIN)[(2,)].data == 2
     assert walk(device, IF_ADMIN)[(1,)].data == 1
@@ -312,3 +312,33 @@ def test_entity_mib_follows_the_inventory(device: Device) -> None:
     assert module_oids[hardware.MODULE_TYPES["J8702A"].description] == parse_oid(
         "1.3.6.1.4.1.11.2.3.7.11.50.2")
     assert module_oids[hardware.MODULE_TYPES["J9536A"].description] == (0, 0)
+
+
+# --- trunks and LACP (commands/trunk.py) ---
+
+IF_TYPE = parse_oid("1.3.6.1.2.1.2.2.1.3")
+IF_NUMBER_0 = parse_oid("1.3.6.1.2.1.2.1.0")
+
+
+def test_a_trunk_is_an_interface_after_the_ports_and_a_bridge_port_in_its_vlans(
+        device: Device) -> None:
+    ports = len(walk(device, IF_DESCR))
+    device.running.trunk_add(["A1", "A2"], "Trk1", "lacp")
+    device.running.trunk_add(["L24"], "Trk60", "trunk")
+    device.running.vlan_create(20)
+    device.running.vlan_add_ports(20, ["Trk60"], tagged=False)
+    device.trunk_links = {"Trk1": ["A2"]}
+    device.trunk_counters = {"Trk1": PortCounters(rx_bytes=2**33)}
+    descr = walk(device, IF_DESCR)
+    assert len(descr) == ports + 2 + 1  # two trunks, VLAN 20
+    assert descr[(289,)].data == b"Trk1" and descr[(348,)].data == b"Trk60"
+    assert list(descr).index((289,)) == list(descr).index((288,)) + 1  # ports, trunks, VLANs
+    assert walk(device, IF_TYPE)[(289,)].data == 161  # ieee8023adLag
+    assert walk(device, IF_OPER)[(289,)].data == 1 and walk(device, IF_OPER)[(348,)].data == 2
+    assert walk(device, IF_HIGH_SPEED)[(289,)].data == 1000  # its one link up
+    assert walk(device, IF_HC_IN)[(289,)] == Value(ber.COUNTER64, 2**33)
+    assert view().get(Snapshot(device), IF_NUMBER_0).data == len(descr)
+    untagged = walk(device, VLAN_UNTAGGED)[(20,)].data
+    assert untagged == bytes(43) + bytes([0x80 >> 3])  # bit 347: Trk60, ifIndex 348
+    trk60 = hardware.if_index("Trk60") - 1
+    assert untagged[trk60 // 8] == 0x80 >> (trk60 % 8)

@@ -44,6 +44,8 @@ PARSED: Final[dict[str, tuple[str, dict[str, str]]]] = {
         "show ip", {"vlan_name": "Servers", "ip_address": "10.0.10.1"}),
     "hp_procurve_show_tech_buffers.textfsm": (
         "show tech buffers", {"product": "HP J9091A", "version": "K.15.16.0008"}),
+    "hp_procurve_show_trunks.textfsm": (
+        "show trunks", {"local_port": "B1", "trunk": "Trk1", "trunk_type": "LACP"}),
 }
 """Template -> (the command run, fields one of its records must hold)."""
 
@@ -55,7 +57,6 @@ NOT_PARSED: Final[dict[str, str]] = {
     "hp_procurve_show_cdp_neighbors_detail.textfsm":
         "the fabric hears no CDP: the screen is its title, no record (test_empty_cdp_detail)",
     "hp_procurve_show_port-security.textfsm": "port security belongs to the AAA issue",
-    "hp_procurve_show_trunks.textfsm": "trunks belong to the trunk/LACP issue",
     "hp_procurve_show_ip_route.textfsm": "routing belongs to the routing issue",
 }
 
@@ -72,7 +73,7 @@ def switch(cli: Cli, device: Device) -> Cli:
     """A configured switch with a neighbor, an ARP entry and a learned address."""
     cli.session.enter(CONFIG)
     for line in ("hostname lab-core", 'vlan 10 name "Servers"', "vlan 10 untagged A1-A4",
-                 "vlan 10 ip address 10.0.10.1/24"):
+                 "vlan 10 ip address 10.0.10.1/24", "trunk B1-B2 trk1 lacp"):
         assert cli(line) == "", line
     cli.session.end()
     device.lldp_neighbors = [LldpNeighbor("A1", "00:25:90:3d:c3:1f", "48", "48", "sw123",

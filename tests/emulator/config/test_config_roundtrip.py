@@ -21,12 +21,15 @@ from emulator.config.model import (
     CONSOLE_SETTINGS,
     DAYLIGHT_RULES,
     DHCP_UPDATES,
+    LACP_MODES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
+    LOOP_PROTECT_ACTIONS,
     PASSWORD_LEVELS,
     SNTP_MODES,
     SPEED_DUPLEX_MODES,
     TIMESYNC_MODES,
+    TRUNK_KINDS,
     UNKNOWN_VLANS_MODES,
     WEB_DEFAULTS,
     Community,
@@ -55,6 +58,7 @@ TEXT = st.text(
 )
 """Mostly printable ASCII, with every kind of character the config cannot carry."""
 VIDS = st.sampled_from([1, 2, 10, 20, 4094])
+TRUNK_NAMES = st.sampled_from(["Trk1", "Trk2", "Trk60"])
 VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
@@ -195,6 +199,19 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
                                                            st.integers(0, 8))).map(
             lambda a: lambda c: c.sntp_server_set(*a)),
         (st.sampled_from(DAYLIGHT_RULES) | TEXT).map(lambda v: lambda c: c.set_daylight_rule(v)),
+        # --- trunks and LACP (commands/trunk.py) ---
+        st.tuples(port_sets, TRUNK_NAMES, st.sampled_from(TRUNK_KINDS) | TEXT).map(
+            lambda a: lambda c: c.trunk_add(*a)),
+        port_sets.map(lambda chosen: lambda c: c.trunk_remove(chosen)),
+        st.builds(add, VIDS, st.lists(TRUNK_NAMES, max_size=2), st.booleans()),
+        st.tuples(port, st.none() | st.sampled_from(LACP_MODES)).map(
+            lambda a: lambda c: c.port_set_lacp(*a)),
+        # --- loop protection (commands/loop_protect.py) ---
+        st.tuples(port_sets, st.none() | st.sampled_from(LOOP_PROTECT_ACTIONS) | TEXT).map(
+            lambda a: lambda c: c.loop_protect_set(*a)),
+        st.integers(0, 11).map(lambda s: lambda c: c.set_loop_protect_interval(s)),
+        st.integers(-1, 604801).map(lambda s: lambda c: c.set_loop_protect_disable_timer(s)),
+        st.booleans().map(lambda on: lambda c: c.set_loop_protect_trap(on)),
     )
 
 
@@ -296,6 +313,16 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_sntp_poll(60)
     cfg.sntp_server_set(1, SntpServer(ipaddress.IPv4Address("10.0.0.8"), 4))
     cfg.set_daylight_rule("western-europe")
+    # --- trunks and LACP (commands/trunk.py) ---
+    cfg.trunk_add(["A5", "A6"], "Trk1", "lacp")
+    cfg.vlan_add_ports(10, ["Trk1"], tagged=True)
+    cfg.port_set_lacp("A7", "passive")
+    # --- loop protection (commands/loop_protect.py) ---
+    cfg.loop_protect_set(["A8", "A9"], "send-disable")
+    cfg.loop_protect_set(["A10"], "no-disable")
+    cfg.set_loop_protect_interval(3)
+    cfg.set_loop_protect_disable_timer(60)
+    cfg.set_loop_protect_trap(True)
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

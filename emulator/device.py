@@ -210,6 +210,9 @@ class Device:
     mgmt_netns: str | None = None
     """The network namespace of the switch's in-band IP stack (emulator/inband.py): what
     `show arp` reads and `ping` sends from. None: VLAN addresses are config only."""
+    # --- spanning tree (fabric/stp.py, commands/spanning_tree.py) ---
+    spanning_tree: dict[str, Any] = field(default_factory=dict)
+    """The fabric's last SpanningTree.snapshot() (empty before the first read)."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -46,6 +46,8 @@ FAMILIES: Final = (
     "snmpv3",
     "snmp_extras",
     "redundancy",
+    # --- spanning tree ---
+    "spanning_tree",
 )
 
 

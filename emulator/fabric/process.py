@@ -25,6 +25,8 @@ from emulator.fabric import lldp
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
+from emulator.fabric.stp import MULTICAST as STP_MULTICAST
+from emulator.fabric.stp_runner import SpanningTreeRunner
 from emulator.fabric.tap import PortGone, TapPort
 from emulator.fabric.udp import UdpPort
 from emulator.ipc.messages import (
@@ -90,6 +92,13 @@ class Fabric:
         """The active module's last program (None after a reset): what a port whose
         interface comes back is set to."""
         self.link_events: socket.socket | None = None
+        # --- spanning tree (fabric/stp_runner.py) ---
+        self.stp = SpanningTreeRunner(mac, {p: hardware.if_index(p) for p in self.ports},
+                                      self.bridge, self.carrying, self.apply_port)
+
+    def carrying(self, port: str) -> Wire | None:
+        """The port's wire while it has carrier (what spanning tree may send on)."""
+        return self.wires.get(port) if self.carrier[port] else None
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -121,7 +130,9 @@ class Fabric:
     # -- LLDP: control frames, classified by the bridge on raw bytes ----------------------
 
     def control_frame(self, port: str, vid: int, frame: bytes) -> None:
-        if frame[:6] == lldp.MULTICAST:
+        if frame[:6] == STP_MULTICAST:
+            self.stp.receive(port, frame)
+        elif frame[:6] == lldp.MULTICAST:
             advert = lldp.decode(frame)
             if advert is not None:
                 self.neighbors.learn(port, advert, time.monotonic())
@@ -224,6 +235,7 @@ class Fabric:
         self.neighbors.clear()
         self.local = None
         self.programmed = None
+        self.stp.reset()
 
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
@@ -231,6 +243,7 @@ class Fabric:
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
                                       msg.management_address)
         self.programmed = msg
+        self.stp.program(msg.spanning_tree, msg.enabled)
         for port in self.ports:
             self.apply_port(port)
 
@@ -238,9 +251,11 @@ class Fabric:
         """The last program's settings on one port: carrier when it is enabled and wired
         (none before the first program, as after a reset)."""
         msg = self.programmed
-        up = msg is not None and msg.enabled.get(port, True) and port in self.wires
+        up = (msg is not None and msg.enabled.get(port, True) and port in self.wires
+              and port not in self.stp.protected)
         came_up = up and not self.carrier[port]
         self.set_carrier(port, up)
+        self.stp.link(port, up)
         self.bridge.configure(port, enabled=up, pvid=None if msg is None else msg.pvid.get(port),
                               tagged=() if msg is None else msg.tagged.get(port, ()))
         if not up:
@@ -262,6 +277,7 @@ class Fabric:
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
             carrier={port: self.carrier[port] for port in self.ports},
+            spanning_tree=self.stp.snapshot(),
             reply_to=request.id,
         )
 

@@ -24,15 +24,14 @@ region boundary is the CIST's, which is what `state()` reports for each instance
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, NamedTuple, Protocol
-
-from emulator.hardware import format_mac
+from typing import Any, Final, NamedTuple, Protocol
 
 MULTICAST: Final = bytes.fromhex("0180c2000000")
 """The bridge group address BPDUs go to (never forwarded by a bridge)."""
@@ -128,6 +127,7 @@ class Settings:
     version: Version = Version.MSTP
     priority: int = DEFAULT_PRIORITY
     config_name: str = ""
+    """The region's name (the module sends the base MAC when the config names none)."""
     config_revision: int = 0
     instances: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
     """MSTI -> its VLANs; the others are the IST's."""
@@ -159,10 +159,6 @@ def config_digest(instances: Mapping[int, Iterable[int]]) -> bytes:
 
 def bridge_id(priority: int, mac: bytes) -> bytes:
     return struct.pack("!H", priority) + mac
-
-
-def format_bridge(bid: bytes) -> str:
-    return format_mac(bid[2:])
 
 
 @dataclass
@@ -296,8 +292,7 @@ class SpanningTree:
         without it bridges everything); a change of what the switch is rebuilds the tree."""
         was = self.settings
         self.settings = settings
-        name = settings.config_name or format_mac(self.mac).replace("-", ":")
-        self.region = (b"\x00" + name.encode()[:32].ljust(32, b"\x00")
+        self.region = (b"\x00" + settings.config_name.encode()[:32].ljust(32, b"\x00")
                        + struct.pack("!H", settings.config_revision)
                        + config_digest(settings.instances))
         for port in self.ports.values():
@@ -451,6 +446,33 @@ class SpanningTree:
     def state(self, port: str, instance: int = 0) -> State:
         """The port's state in an instance (at a region boundary every MSTI follows the CIST)."""
         return self.ports[port].state
+
+    def snapshot(self, now: float) -> dict[str, Any]:
+        """What `show spanning-tree` and the MIB print, as JSON (the fabric's answer to a
+        query): the bridge, the root, the topology changes and every port with link."""
+        root = self.root if self.root_port is not None else Vector(self.bridge, 0, self.bridge, 0)
+        ports = {}
+        for p in self.ports.values():
+            designated = p.info if p.role in (Role.ROOT, Role.ALTERNATE, Role.BACKUP) else (
+                p.designated)
+            ports[p.name] = {
+                "role": str(p.role), "state": str(p.state), "up": p.up,
+                "cost": p.settings.path_cost, "priority": p.settings.priority,
+                "designated_bridge": "" if designated is None else designated.bridge.hex(),
+                "designated_cost": 0 if designated is None else designated.cost,
+                "designated_port": 0 if designated is None else designated.port,
+                "edge": p.oper_edge, "rstp": p.rstp, "root_inconsistent": p.root_inconsistent,
+                "forward_transitions": p.forward_transitions,
+                "bpdus_sent": p.bpdus_sent, "bpdus_received": p.bpdus_received,
+            }
+        return {
+            "enabled": self.settings.enabled, "bridge": self.bridge.hex(),
+            "root": root.root.hex(), "root_cost": root.cost, "root_port": self.root_port,
+            "tc_count": self.tc_count,
+            "tc_age": None if self.tc_at is None else now - self.tc_at,
+            "max_age": self.root_times[0], "hello": self.root_times[1],
+            "forward_delay": self.root_times[2], "ports": ports,
+        }
 
     # -- the machine --------------------------------------------------------------------
 
@@ -636,3 +658,28 @@ class SpanningTree:
     def _send(self, p: PortInfo, bpdu: Bpdu) -> None:
         p.bpdus_sent += 1
         self.hooks.send(p.name, encode(self.mac, bpdu, hops=self.settings.max_hops))
+
+
+def settings_to_wire(settings: Settings) -> dict[str, Any]:
+    """Settings as JSON, for the active module's FabricProgram."""
+    return {
+        "enabled": settings.enabled, "version": str(settings.version),
+        "priority": settings.priority, "config_name": settings.config_name,
+        "config_revision": settings.config_revision,
+        "instances": {str(k): list(v) for k, v in settings.instances.items()},
+        "ports": {name: dataclasses.asdict(port) for name, port in settings.ports.items()},
+    }
+
+
+def settings_from_wire(data: dict[str, Any]) -> Settings:
+    """The fabric's reading of `settings_to_wire`; the wire has checked only that it is a
+    dict, so a field of the wrong type raises (TypeError, ValueError) and the program is
+    refused as a whole."""
+    return Settings(
+        enabled=bool(data["enabled"]), version=Version(data["version"]),
+        priority=int(data["priority"]), config_name=str(data["config_name"]),
+        config_revision=int(data["config_revision"]),
+        instances={int(k): tuple(int(v) for v in vids)
+                   for k, vids in dict(data["instances"]).items()},
+        ports={str(name): PortSettings(**port) for name, port in dict(data["ports"]).items()},
+    )

@@ -204,6 +204,9 @@ class FabricProgram(Request):
     management_address: str | None = None
     jumbo: list[int] = field(default_factory=list)
     """VLANs that forward jumbo frames."""
+    # --- spanning tree (emulator/fabric/stp.py) ---
+    spanning_tree: dict[str, Any] = field(default_factory=dict)
+    """stp.settings_to_wire(...): the bridge's spanning-tree settings (empty: off)."""
 
 
 @message
@@ -223,6 +226,9 @@ class FabricState(Reply):
     carrier: dict[str, bool] = field(default_factory=dict)
     """Each wired port's link state now: it also changes without a program (an AF_PACKET
     port whose interface is deleted goes down, and comes up when it is made again)."""
+    # --- spanning tree (emulator/fabric/stp.py) ---
+    spanning_tree: dict[str, Any] = field(default_factory=dict)
+    """SpanningTree.snapshot(): roles, states, root, topology changes."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------

@@ -36,6 +36,8 @@ from typing import Any, Final, NamedTuple, Protocol
 MULTICAST: Final = bytes.fromhex("0180c2000000")
 """The bridge group address BPDUs go to (never forwarded by a bridge)."""
 LLC: Final = b"\x42\x42\x03"
+MIN_FRAME: Final = 60
+"""Shorter BPDUs (a TCN, a config BPDU) are padded to Ethernet's minimum, FCS aside."""
 
 HELLO: Final = 2
 MAX_AGE: Final = 20
@@ -221,7 +223,7 @@ def encode(src: bytes, bpdu: Bpdu, *, hops: int = MAX_HOPS) -> bytes:
             tail = bpdu.region + struct.pack("!I8sB", 0, v.bridge, hops)
             body += struct.pack("!H", len(tail)) + tail
     length = len(body) + len(LLC)
-    return MULTICAST + src + struct.pack("!H", length) + LLC + body
+    return (MULTICAST + src + struct.pack("!H", length) + LLC + body).ljust(MIN_FRAME, b"\0")
 
 
 @dataclass

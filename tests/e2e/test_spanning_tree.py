@@ -5,14 +5,17 @@ other without a storm, and cutting a forwarding link reconverges by proposal/agr
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from emulator.testing import eventually, missing_file, missing_root, missing_tool
-from tests.e2e.netns import Host, Lab, configure, free_udp_port, wait_carrier
+from tests.e2e.netns import Host, Lab, configure, free_udp_port, ip, wait_carrier
+from tests.e2e.ovs import OpenVSwitch
 
 pytestmark = [
     pytest.mark.e2e,
@@ -102,3 +105,98 @@ def test_a_triangle_blocks_one_port_and_reconverges_when_a_link_is_cut(
                "h1 reaches h3 again within 3 s", poll=0.05)
     assert state(s3, "A3") == "Forwarding"
     assert "  CST Root Port        : A3" in s3.show("show spanning-tree")
+
+
+# --- a corner that is not an emulated switch ------------------------------------------------
+
+def corner(lab: Lab, chassis_factory: Any) -> tuple[str, Any, Any]:
+    """s1 and s2 joined by a UDP tunnel (A3-A3), each wired by a veth pair (A2, AF_PACKET on
+    the root side) to the third corner's namespace, whose ends are `c1` (to s1) and `c2`."""
+    ns = f"pe-{lab.tag}-corner"
+    ip("netns", "add", ns)
+    lab.namespaces.append(ns)
+    for end in ("c1", "c2"):
+        ip("link", "add", lab.tap(end), "type", "veth", "peer", "name", end, "netns", ns)
+        ip("link", "set", lab.tap(end), "up")
+        ip("-n", ns, "link", "set", end, "up")
+    la, lb = free_udp_port(), free_udp_port()
+    s1 = chassis_factory.start("--port", f"A2=afpacket:{lab.tap('c1')}",
+                               "--port", f"A3=udp:{la}:127.0.0.1:{lb}")
+    s2 = chassis_factory.start("--port", f"A2=afpacket:{lab.tap('c2')}",
+                               "--port", f"A3=udp:{lb}:127.0.0.1:{la}")
+    configure(s1, "spanning-tree", "spanning-tree priority 1")  # 4096: the root
+    configure(s2, "spanning-tree")  # 32768, behind the corner's 16384
+    return ns, s1, s2
+
+
+def role(switch: Any, port: str) -> str:
+    for line in switch.show("show spanning-tree instance ist").splitlines():
+        words = line.split()
+        if words[:1] == [port] and len(words) >= 6:
+            return f"{words[4]} {words[5]}"
+    return ""
+
+
+def base_mac(switch: Any) -> str:
+    line = next(line for line in switch.show("show spanning-tree").splitlines()
+                if "Switch MAC Address" in line)
+    return line.split(":")[1].strip()
+
+
+@pytest.mark.requires(missing_tool("ovs-vswitchd", "openvswitch-switch"))
+def test_an_open_vswitch_rstp_corner_agrees_on_root_and_roles(
+        chassis_factory: Any, lab: Lab, tmp_path: Path) -> None:
+    ns, s1, s2 = corner(lab, chassis_factory)
+    ovs = OpenVSwitch(ns, tmp_path)
+    try:
+        ovs.start()
+        ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
+                  "rstp_enable=true", "other_config:rstp-priority=16384")
+        for end in ("c1", "c2"):
+            ovs.vsctl("add-port", "br0", end)
+
+        def ovs_roles() -> dict[str, str]:
+            rows = (line.split() for line in ovs.appctl("rstp/show", "br0").splitlines())
+            return {r[0]: f"{r[1]} {r[2]}" for r in rows if r[:1] in (["c1"], ["c2"])}
+
+        expected_ovs = {"c1": "Root Forwarding", "c2": "Designated Forwarding"}
+        eventually(lambda: ovs_roles() == expected_ovs, 20, lambda: f"OVS roles {ovs_roles()}",
+                   poll=0.5)
+        eventually(lambda: role(s2, "A2") == "Alternate Blocking", 10,
+                   lambda: f"s2 A2 {role(s2, 'A2')}", poll=0.5)
+        assert role(s2, "A3") == "Root Forwarding"
+        assert role(s1, "A2") == role(s1, "A3") == "Designated Forwarding"
+        shown = ovs.appctl("rstp/show", "br0")
+        root_mac = base_mac(s1).replace("-", "")
+        assert ":".join(root_mac[i:i + 2] for i in range(0, 12, 2)) in shown.lower(), shown
+    finally:
+        ovs.stop()
+
+
+@pytest.mark.requires(missing_tool("bridge", "iproute2"))
+def test_a_kernel_stp_bridge_corner_agrees_on_root_and_roles(chassis_factory: Any,
+                                                             lab: Lab) -> None:
+    ns, s1, s2 = corner(lab, chassis_factory)
+    ip("-n", ns, "link", "add", "br0", "type", "bridge", "stp_state", "1", "priority", "16384")
+    for end in ("c1", "c2"):
+        ip("-n", ns, "link", "set", end, "master", "br0")
+    ip("-n", ns, "link", "set", "br0", "up")
+
+    def sysfs(path: str) -> str:
+        return subprocess.run(["ip", "netns", "exec", ns, "cat", f"/sys/class/net/{path}"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    root_mac = base_mac(s1).replace("-", "")
+    eventually(lambda: sysfs("br0/bridge/root_id") == f"1000.{root_mac}", 20,
+               lambda: f"kernel root {sysfs('br0/bridge/root_id')}", poll=0.5)
+    assert sysfs("br0/bridge/root_port") == sysfs("c1/brport/port_no").removeprefix("0x")
+    eventually(lambda: role(s2, "A2") == "Alternate Blocking", 10,
+               lambda: f"s2 A2 {role(s2, 'A2')}", poll=0.5)
+    assert role(s2, "A3") == "Root Forwarding"
+    # 802.1D toward the kernel: listening and learning, 15 s each, then forwarding
+    forwarding = "3"
+    eventually(lambda: sysfs("c2/brport/state") == forwarding, 40,
+               lambda: f"kernel c2 state {sysfs('c2/brport/state')}", poll=1)
+    assert sysfs("c2/brport/designated_bridge") == sysfs("br0/bridge/bridge_id")
+    eventually(lambda: role(s1, "A2") == "Designated Forwarding", 10,
+               lambda: f"s1 A2 {role(s1, 'A2')}", poll=0.5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,3 +201,31 @@ def test_a_kernel_stp_bridge_corner_agrees_on_root_and_roles(chassis_factory: An
     assert sysfs("c2/brport/designated_bridge") == sysfs("br0/bridge/bridge_id")
     eventually(lambda: role(s1, "A2") == "Designated Forwarding", 10,
                lambda: f"s1 A2 {role(s1, 'A2')}", poll=0.5)
+
+
+SEND_BPDU = """
+import sys
+from scapy.layers.l2 import LLC, STP, Dot3
+from scapy.sendrecv import sendp
+sendp(Dot3(dst="01:80:c2:00:00:00") / LLC() / STP(), iface=sys.argv[1], verbose=False)
+"""
+
+
+def test_bpdu_protection_disables_the_port_that_hears_a_bpdu_and_logs_it(
+        chassis_factory: Any, lab: Lab) -> None:
+    chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('p1')}",
+                                    "--port", f"A2=tap:{lab.tap('p2')}")
+    configure(chassis, "spanning-tree", "spanning-tree A1 bpdu-protection")
+    rogue = lab.host("p1", "10.0.0.1/24")
+    quiet = lab.host("p2", "10.0.0.2/24")
+    for host in (rogue, quiet):
+        wait_carrier(host, up=True)
+    subprocess.run(["ip", "netns", "exec", rogue.ns, sys.executable, "-c", SEND_BPDU,
+                    rogue.dev], check=True, timeout=60)
+    wait_carrier(rogue, up=False)
+    assert "NO-CARRIER" not in quiet.link()
+    eventually(lambda: "stp: port A1 disabled - BPDU received on protected port."
+               in chassis.show("show log"), 10, "the event in show log", poll=0.5)
+    assert "  BPDU Protected Ports : A1" in chassis.show("show spanning-tree")
+    configure(chassis, "interface A1", "disable", "exit", "interface A1", "enable", "exit")
+    wait_carrier(rogue, up=True)  # an administrator's disable/enable brings it back

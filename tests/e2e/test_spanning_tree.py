@@ -229,3 +229,33 @@ def test_bpdu_protection_disables_the_port_that_hears_a_bpdu_and_logs_it(
     assert "  BPDU Protected Ports : A1" in chassis.show("show spanning-tree")
     configure(chassis, "interface A1", "disable", "exit", "interface A1", "enable", "exit")
     wait_carrier(rogue, up=True)  # an administrator's disable/enable brings it back
+
+
+def test_after_a_kill_of_the_active_module_the_tree_comes_back_as_it_was(
+        chassis_factory: Any, lab: Lab) -> None:
+    """Warm standby: the new active resets the interface modules, and spanning tree with
+    them; the saved config brings the same bridge ID back, and the same roles."""
+    la, lb, lc, ld = (free_udp_port() for _ in range(4))
+    s1 = chassis_factory.start("--port", f"A1=tap:{lab.tap('k1')}",
+                               "--port", f"A2=udp:{la}:127.0.0.1:{lb}",
+                               "--port", f"A3=udp:{lc}:127.0.0.1:{ld}")
+    s2 = chassis_factory.start("--port", f"A1=tap:{lab.tap('k2')}",
+                               "--port", f"A2=udp:{lb}:127.0.0.1:{la}",
+                               "--port", f"A3=udp:{ld}:127.0.0.1:{lc}")
+    configure(s1, "spanning-tree", "spanning-tree priority 1")
+    configure(s2, "spanning-tree", "write memory")
+    h1, h2 = lab.host("k1", "10.0.0.1/24"), lab.host("k2", "10.0.0.2/24")
+    expected = {"A2": "Root Forwarding", "A3": "Alternate Blocking"}
+
+    def roles() -> dict[str, str]:
+        return {port: role(s2, port) for port in expected}
+
+    eventually(lambda: roles() == expected, 15, lambda: f"s2 roles {roles()}", poll=0.5)
+    before = s2.show("show spanning-tree")
+    eventually(lambda: h1.ping(h2.address, count=1), 10, "h1 -> h2")
+    s2.switchover()
+    eventually(lambda: roles() == expected, 15, lambda: f"s2 roles again {roles()}", poll=0.5)
+    after = s2.show("show spanning-tree")
+    mac = next(line for line in before.splitlines() if "Switch MAC Address" in line)
+    assert mac in after.splitlines()
+    eventually(lambda: h1.ping(h2.address, count=1), 10, "h1 -> h2 after the switchover")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hypothesis import given
+from hypothesis import strategies as st
 from scapy.layers.l2 import LLC, STP, Dot3
 from scapy.packet import raw
 
@@ -276,3 +278,17 @@ def test_malformed_bpdus_decode_to_none() -> None:
 
 def test_the_default_mst_digest_is_the_well_known_one() -> None:
     assert stp.config_digest({}).hex() == "ac36177f50283cd4b83821d8ab26de62"
+
+
+@given(st.binary(max_size=200), st.integers(0, 255))
+def test_any_frame_is_decoded_or_refused_and_never_breaks_the_engine(body: bytes,
+                                                                     kind: int) -> None:
+    net = Net()
+    s = net.bridge("s", 1, ("A1",))
+    s.link("A1", True, 0.0)
+    header = stp.MULTICAST + bytes(6) + len(body).to_bytes(2, "big")
+    for frame in (header + body, header + stp.LLC + b"\x00\x00\x03" + bytes([kind]) + body):
+        stp.decode(frame)
+        s.receive("A1", frame, 1.0)
+    s.tick(100.0)
+    assert s.ports["A1"].role in (Role.DESIGNATED, Role.ROOT, Role.ALTERNATE, Role.BACKUP)

@@ -312,6 +312,19 @@ class SpanningTree:
         self._update(now)
         self._send_due(now)
 
+    def add_port(self, port: str, number: int) -> None:
+        """A logical port (a trunk, TrkN) joins the tree, down until `link` says otherwise;
+        its settings come with the next `configure`."""
+        if port in self.ports:
+            raise ValueError(f"port {port!r} exists")
+        self.ports[port] = PortInfo(port, number, self.settings.ports.get(port, PortSettings()))
+
+    def remove_port(self, port: str, now: float) -> None:
+        """A logical port goes (a trunk dissolved): down first, so the tree reconverges."""
+        self.link(port, False, now)
+        del self.ports[port]
+        self._update(now)
+
     def link(self, port: str, up: bool, now: float) -> None:
         p = self.ports.get(port)
         if p is None or p.up == up:

@@ -174,7 +174,6 @@ def test_an_open_vswitch_rstp_corner_agrees_on_root_and_roles(
         ovs.stop()
 
 
-@pytest.mark.requires(missing_tool("bridge", "iproute2"))
 def test_a_kernel_stp_bridge_corner_agrees_on_root_and_roles(chassis_factory: Any,
                                                              lab: Lab) -> None:
     ns, s1, s2 = corner(lab, chassis_factory)

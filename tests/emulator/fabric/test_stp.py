@@ -292,3 +292,14 @@ def test_any_frame_is_decoded_or_refused_and_never_breaks_the_engine(body: bytes
         s.receive("A1", frame, 1.0)
     s.tick(100.0)
     assert s.ports["A1"].role in (Role.DESIGNATED, Role.ROOT, Role.ALTERNATE, Role.BACKUP)
+
+
+def test_a_trunk_joins_as_one_more_port_and_leaves_cleanly() -> None:
+    net = Net()
+    net.bridge("a", 1, ("A1",))
+    b = net.bridge("b", 2, ("A1",))
+    b.add_port("Trk1", 289)
+    net.wire("a", "A1", "b", "Trk1")
+    assert b.root_port == "Trk1" and b.state("Trk1") == State.FORWARDING
+    b.remove_port("Trk1", net.now)
+    assert b.root_port is None and "Trk1" not in b.ports

@@ -228,6 +228,9 @@ class Device:
     lacp: list[LacpStatus] = field(default_factory=list)
     # --- loop protection (commands/loop_protect.py), as the fabric reports it ---
     loop_protect: list[LoopStatus] = field(default_factory=list)
+    # --- spanning tree (fabric/stp.py, commands/spanning_tree.py) ---
+    spanning_tree: dict[str, Any] = field(default_factory=dict)
+    """The fabric's last SpanningTree.snapshot() (empty before the first read)."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

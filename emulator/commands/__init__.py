@@ -53,6 +53,8 @@ FAMILIES: Final = (
     "trunk",
     # --- loop protection ---
     "loop_protect",
+    # --- spanning tree ---
+    "spanning_tree",
 )
 
 

@@ -435,6 +435,8 @@ class SwitchConfig:
     loop_protect_disable_timer: int = LOOP_PROTECT_DISABLE_TIMER[2]
     loop_protect_trap: bool = False
     """`loop-protect trap loop-detected`."""
+    # --- spanning tree (commands/spanning_tree.py) ---
+    spanning_tree: SpanningTreeConfig = field(default_factory=lambda: SpanningTreeConfig())
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -1022,6 +1024,12 @@ class SwitchConfig:
 
     def set_loop_protect_trap(self, enabled: bool) -> None:
         self.loop_protect_trap = enabled
+    # --- spanning tree (commands/spanning_tree.py) ---
+    def spanning_tree_ports(self, ports: Iterable[str]) -> SpanningTreeConfig:
+        """The spanning-tree settings, once every port is known to be on a configured module
+        (the per-port setters are called through here)."""
+        self.check_ports(ports)
+        return self.spanning_tree
 
 
 def _holds_name(vid: int, name: str) -> bool:
@@ -1038,3 +1046,153 @@ def _check_text(kind: str, value: str) -> None:
     limit = TEXT_LIMITS[kind]
     if len(value) > limit:
         raise ConfigError(TOO_LONG.format(limit=limit))
+
+
+# --- spanning tree (commands/spanning_tree.py) ---
+
+STP_VERSIONS: Final = ("mstp-operation", "rstp-operation", "stp-compatible")
+"""`spanning-tree force-version`: K.15's default (MSTP) first, unwritten."""
+STP_PRIORITY_RANGE: Final = (0, 15)
+"""`spanning-tree [instance N] priority`: a multiplier of 4096 (8, 32768, is the default)."""
+STP_PRIORITY_DEFAULT: Final = 8
+STP_PORT_PRIORITY_RANGE: Final = (0, 15)
+"""`spanning-tree PORT priority`: a multiplier of 16 (8, 128, is the default)."""
+STP_PATH_COST_RANGE: Final = (1, 200_000_000)
+STP_INSTANCE_RANGE: Final = (1, 16)
+STP_REVISION_RANGE: Final = (0, 65535)
+STP_CONFIG_NAME_LIMIT: Final = 32
+STP_PORT_FLAGS: Final = ("admin-edge-port", "bpdu-protection", "bpdu-filter", "root-guard",
+                         "tcn-guard")
+"""Per-port switches that are off by default, in the order the config writes them
+(`auto-edge-port`, on by default, is written `no spanning-tree PORT auto-edge-port`)."""
+STP_VLAN_MAPPED: Final = "VLAN {vid} is already mapped to instance {instance}."
+"""Modelled on K.15's style: a VLAN belongs to one MST instance at a time."""
+STP_NO_INSTANCE: Final = "MST instance {instance} is not configured."
+"""Modelled on K.15's style: an instance exists once it has VLANs."""
+INCOMPLETE_VLANS: Final = "Incomplete input: vlan"
+
+
+@dataclass
+class StpPort:
+    """One port's `spanning-tree PORT ...` settings away from their defaults."""
+
+    flags: set[str] = field(default_factory=set)
+    auto_edge: bool = True
+    path_cost: int | None = None
+    """None: `auto`, the 802.1t cost of the link's speed."""
+    priority: int | None = None
+
+    def is_default(self) -> bool:
+        return not self.flags and self.auto_edge and self.path_cost is None and (
+            self.priority is None)
+
+
+@dataclass
+class SpanningTreeConfig:
+    """`spanning-tree ...`: off by default; its settings are kept (and written) either way."""
+
+    enabled: bool = False
+    version: str = STP_VERSIONS[0]
+    priority: int = STP_PRIORITY_DEFAULT
+    config_name: str = ""
+    """Empty: the switch's base MAC, the K.15 default (each switch its own region)."""
+    config_revision: int = 0
+    instances: dict[int, set[int]] = field(default_factory=dict)
+    """MST instance -> its VLANs (the IST has the rest)."""
+    instance_priority: dict[int, int] = field(default_factory=dict)
+    ports: dict[str, StpPort] = field(default_factory=dict)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def set_version(self, version: str) -> None:
+        if version not in STP_VERSIONS:
+            raise ConfigError(INVALID_INPUT.format(token=version))
+        self.version = version
+
+    def set_priority(self, multiplier: int, instance: int | None = None) -> None:
+        _check_range(multiplier, STP_PRIORITY_RANGE)
+        if instance is None:
+            self.priority = multiplier
+            return
+        _check_range(instance, STP_INSTANCE_RANGE)
+        if instance not in self.instances:
+            raise ConfigError(STP_NO_INSTANCE.format(instance=instance))
+        if multiplier == STP_PRIORITY_DEFAULT:
+            self.instance_priority.pop(instance, None)
+        else:
+            self.instance_priority[instance] = multiplier
+
+    def set_config_name(self, name: str) -> None:
+        """An empty name is `no spanning-tree config-name`: back to the base MAC."""
+        if name and (not is_config_text(name) or len(name) > STP_CONFIG_NAME_LIMIT):
+            raise ConfigError(TOO_LONG.format(limit=STP_CONFIG_NAME_LIMIT)
+                              if is_config_text(name) else INVALID_INPUT.format(token=name))
+        self.config_name = name
+
+    def set_config_revision(self, revision: int) -> None:
+        _check_range(revision, STP_REVISION_RANGE)
+        self.config_revision = revision
+
+    def instance_add_vlans(self, instance: int, vids: Iterable[int]) -> None:
+        """Creates the instance. A VLAN already in another instance is refused, and nothing
+        changes."""
+        _check_range(instance, STP_INSTANCE_RANGE)
+        wanted = set(vids)
+        if not wanted:
+            raise ConfigError(INCOMPLETE_VLANS)
+        for vid in wanted:
+            _check_range(vid, (MIN_VID, MAX_VID))
+            for other, members in self.instances.items():
+                if other != instance and vid in members:
+                    raise ConfigError(STP_VLAN_MAPPED.format(vid=vid, instance=other))
+        self.instances.setdefault(instance, set()).update(wanted)
+
+    def instance_remove(self, instance: int, vids: Iterable[int] | None = None) -> None:
+        """`no spanning-tree instance N [vlan ...]`: the VLANs go back to the IST; without a
+        list the instance goes."""
+        _check_range(instance, STP_INSTANCE_RANGE)
+        if vids is None:
+            self.instances.pop(instance, None)
+            self.instance_priority.pop(instance, None)
+        elif instance in self.instances:
+            self.instances[instance] -= set(vids)
+            if not self.instances[instance]:  # an instance is its VLANs
+                self.instance_remove(instance)
+
+    def _port(self, port: str) -> StpPort:
+        return self.ports.setdefault(port, StpPort())
+
+    def _tidy(self, port: str) -> None:
+        if self.ports[port].is_default():
+            del self.ports[port]
+
+    def port_set_flag(self, port: str, flag: str, on: bool) -> None:
+        if flag == "auto-edge-port":
+            self._port(port).auto_edge = on
+        elif flag in STP_PORT_FLAGS:
+            flags = self._port(port).flags
+            if on:
+                flags.add(flag)
+            else:
+                flags.discard(flag)
+        else:
+            raise ConfigError(INVALID_INPUT.format(token=flag))
+        self._tidy(port)
+
+    def port_set_path_cost(self, port: str, cost: int | None) -> None:
+        if cost is not None:
+            _check_range(cost, STP_PATH_COST_RANGE)
+        self._port(port).path_cost = cost
+        self._tidy(port)
+
+    def port_set_priority(self, port: str, multiplier: int | None) -> None:
+        if multiplier is not None:
+            _check_range(multiplier, STP_PORT_PRIORITY_RANGE)
+        self._port(port).priority = None if multiplier == STP_PRIORITY_DEFAULT else multiplier
+        self._tidy(port)
+
+
+def _check_range(value: int, bounds: tuple[int, int]) -> None:
+    if not bounds[0] <= value <= bounds[1]:
+        raise ConfigError(INVALID_INPUT.format(token=value))

@@ -28,6 +28,9 @@ from emulator.config.model import (
     SNTP_POLL_DEFAULT,
     SNTP_VERSION_DEFAULT,
     SPEED_DUPLEX_DEFAULT,
+    STP_PORT_FLAGS,
+    STP_PRIORITY_DEFAULT,
+    STP_VERSIONS,
     SYSLOG_TRANSPORTS,
     TARGET_RETRIES,
     TARGET_TIMEOUT,
@@ -143,6 +146,7 @@ def render_config(cfg: SwitchConfig) -> str:
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
+    lines += _spanning_tree_lines(cfg)
     lines += _system_settings_tail(cfg)
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
     return "\n".join(lines) + "\n"
@@ -363,3 +367,60 @@ def _syslog_time_lines(cfg: SwitchConfig) -> list[str]:
     if cfg.daylight_rule != DAYLIGHT_RULES[0]:
         lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     return lines
+# --- spanning tree (commands/spanning_tree.py) ---
+
+def _spanning_tree_lines(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs (the corpus' K.15 configs put `spanning-tree` right after the last
+    `vlan` block): the switch on, each per-port setting with its ports as one list, the
+    region, the instances, the bridge priority, the protocol version."""
+    stp = cfg.spanning_tree
+    lines = ["spanning-tree"] if stp.enabled else []
+    settings = [(port, stp.ports[port]) for port in sorted(stp.ports, key=port_sort_key)]
+
+    def grouped(prefix: str, values: list[tuple[str, str | None]]) -> list[str]:
+        """One line per value, naming every port that has it (`spanning-tree A1-A4 ...`)."""
+        ports: dict[str, list[str]] = {}
+        for port, value in values:
+            if value is not None:
+                ports.setdefault(value, []).append(port)
+        return [f"{prefix}spanning-tree {format_port_list(members)} {value}"
+                for value, members in ports.items()]
+
+    for flag in STP_PORT_FLAGS:
+        lines += grouped("", [(p, flag if flag in s.flags else None) for p, s in settings])
+    lines += grouped("no ", [(p, None if s.auto_edge else "auto-edge-port")
+                             for p, s in settings])
+    lines += grouped("", [(p, None if s.path_cost is None else f"path-cost {s.path_cost}")
+                          for p, s in settings])
+    lines += grouped("", [(p, None if s.priority is None else f"priority {s.priority}")
+                          for p, s in settings])
+    if stp.config_name:
+        lines.append(f"spanning-tree config-name {quote(stp.config_name)}")
+    if stp.config_revision:
+        lines.append(f"spanning-tree config-revision {stp.config_revision}")
+    for instance in sorted(stp.instances):
+        vids = " ".join(_ranges(sorted(stp.instances[instance])))
+        lines.append(f"spanning-tree instance {instance} vlan {vids}")
+        if instance in stp.instance_priority:
+            lines.append(f"spanning-tree instance {instance} priority "
+                         f"{stp.instance_priority[instance]}")
+    if stp.priority != STP_PRIORITY_DEFAULT:
+        lines.append(f"spanning-tree priority {stp.priority}")
+    if stp.version != STP_VERSIONS[0]:
+        lines.append(f"spanning-tree force-version {stp.version}")
+    return lines
+
+
+def _ranges(vids: list[int]) -> list[str]:
+    """`2 4-6 9`: consecutive VLAN ids as one range."""
+    out: list[str] = []
+    for vid in vids:
+        if out and vid == _last(out) + 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{vid}"
+        else:
+            out.append(str(vid))
+    return out
+
+
+def _last(items: list[str]) -> int:
+    return int(items[-1].rpartition("-")[2])

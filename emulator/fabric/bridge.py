@@ -47,6 +47,11 @@ Semantics follow 802.1Q as a ProCurve applies it:
   PCP (and DEI) bits of a tagged ingress frame are kept; an untagged ingress frame gets PCP 0.
 - A send function that raises OSError (BlockingIOError for a full queue, anything else for a
   vanished host link) counts `tx_drops` and never propagates.
+- Spanning tree (fabric/stp.py decides, `set_stp_state` enforces): a port that is not
+  forwarding in a VLAN's instance is left out of that VLAN's egress, so nothing is sent there
+  and what it receives takes the not-a-member path: dropped, and learned first when the port
+  is learning. The forwarding path pays nothing for it, and nothing at all while spanning tree
+  is off (every port forwarding, as a port with no state is).
 """
 
 from __future__ import annotations
@@ -105,6 +110,10 @@ MAX_MACS: Final = 65536
 """Size of the address table (the 8212zl's is 64K entries)."""
 MAX_VID: Final = 4094
 
+FORWARDING: Final = "forwarding"
+LEARNING: Final = "learning"
+"""Spanning-tree port states as fabric/stp.py names them (any other: discarding)."""
+
 _BROADCAST: Final = b"\xff\xff\xff\xff\xff\xff"
 _LINK_LOCAL: Final = b"\x01\x80\xc2\x00\x00"
 """01:80:c2:00:00:00-0f: the group addresses 802.1Q bridges never forward."""
@@ -116,7 +125,7 @@ class _Port:
     """One port's state. Plain slots: the hot path reads these attributes on every frame."""
 
     __slots__ = ("counters", "enabled", "name", "own", "own_address_frames", "pvid", "send",
-                 "tagged")
+                 "stp", "tagged")
 
     def __init__(self, name: str, own: bool = False) -> None:
         self.name = name
@@ -129,6 +138,9 @@ class _Port:
         self.tagged: frozenset[int] = frozenset()
         self.send: Send | None = None
         self.counters = [0] * len(COUNTER_FIELDS)
+        self.stp: dict[int, str] = {}
+        """Spanning-tree state per MST instance (`forwarding`, `learning`, `discarding`); an
+        instance not listed forwards."""
 
     def member(self, vid: int) -> bool:
         return vid == self.pvid or vid in self.tagged
@@ -141,7 +153,7 @@ class _Vlan:
     (port, time) pairs, so refreshing an entry on every frame allocates no tuple.
     """
 
-    __slots__ = ("egress", "flood", "macs", "seen", "tag", "vid")
+    __slots__ = ("egress", "flood", "learners", "macs", "seen", "tag", "vid")
 
     def __init__(self, vid: int) -> None:
         self.vid = vid
@@ -154,6 +166,8 @@ class _Vlan:
         allocates nothing and reads no attribute."""
         self.macs: dict[bytes, _Port] = {}
         self.seen: dict[bytes, float] = {}
+        self.learners: frozenset[_Port] = frozenset()
+        """Member ports in spanning tree's learning state: they learn, never forward."""
 
 
 class Bridge:
@@ -178,6 +192,8 @@ class Bridge:
         self._next_sweep = math.inf
         self._learned = 0
         self._jumbo: frozenset[int] = frozenset()
+        self._instances: dict[int, int] = {}
+        """VLAN -> MST instance, for the VLANs not in the IST (instance 0)."""
         self.control = None
         self.set_mac_age(mac_age)
 
@@ -262,6 +278,29 @@ class Bridge:
             p.own_address_frames = 0
         self._rebuild()
 
+    def set_stp_state(self, port: str, state: str, instance: int = 0) -> None:
+        """Spanning tree's verdict on a port in one instance: `forwarding`, `learning` or
+        `discarding`. Leaving forwarding forgets what the port learned there."""
+        p = self._port(port)
+        if p.stp.get(instance, FORWARDING) != state:
+            if state == FORWARDING:
+                p.stp.pop(instance, None)
+            else:
+                p.stp[instance] = state
+            self._rebuild()
+
+    def set_instances(self, instances: dict[int, int]) -> None:
+        """Which MST instance each VLAN belongs to (the IST, 0, for any not listed)."""
+        self._instances = dict(instances)
+        self._rebuild()
+
+    def forget_port(self, port: str) -> None:
+        """A topology change: the addresses learned on this port are stale."""
+        p = self._port(port)
+        for vlan in self._vlans.values():
+            for mac in [mac for mac, q in vlan.macs.items() if q is p]:
+                self._forget(vlan, mac)
+
     def mac_table(self) -> list[tuple[str, str, int]]:
         """Unexpired entries as (`001871-c3f2ff`, port, VID), sorted by VID then MAC."""
         self._expire(self._now())
@@ -302,13 +341,20 @@ class Bridge:
     def _rebuild(self) -> None:
         """Recompute each VLAN's egress ports and drop addresses on ports no longer in it."""
         wanted: dict[int, dict[_Port, bool]] = {}
+        learners: dict[int, set[_Port]] = {}
         for p in self._ports.values():
             if not p.enabled or p.send is None:
                 continue
-            if p.pvid is not None:
-                wanted.setdefault(p.pvid, {})[p] = False
-            for vid in p.tagged:
-                wanted.setdefault(vid, {})[p] = True
+            for vid, tagged in ((*(() if p.pvid is None else ((p.pvid, False),)),
+                                 *((v, True) for v in p.tagged))):
+                state = p.stp.get(self._instances.get(vid, 0), FORWARDING) if p.stp else (
+                    FORWARDING)
+                if state == FORWARDING:
+                    wanted.setdefault(vid, {})[p] = tagged
+                elif state == LEARNING:
+                    learners.setdefault(vid, set()).add(p)
+        for vid in learners:
+            wanted.setdefault(vid, {})
         for vid in [vid for vid in self._vlans if vid not in wanted]:
             self._learned -= len(self._vlans.pop(vid).macs)
         for vid, egress in wanted.items():
@@ -316,9 +362,10 @@ class Bridge:
             if vlan is None:
                 vlan = self._vlans[vid] = _Vlan(vid)
             vlan.egress = egress
+            vlan.learners = frozenset(learners.get(vid, ()))
             vlan.flood = tuple((q, t, q.send) for q, t in egress.items() if q.send is not None)
             for mac, p in list(vlan.macs.items()):
-                if p not in egress:
+                if p not in egress and p not in vlan.learners:
                     self._forget(vlan, mac)
             self._pin_own(vlan)
 
@@ -408,7 +455,10 @@ class Bridge:
 
         vlan = self._vlans.get(vid)
         if vlan is None or p not in vlan.egress:
-            # Not a member (this also covers VID 0 without a PVID and the reserved 4095).
+            # Not a member (this also covers VID 0 without a PVID and the reserved 4095), or
+            # spanning tree keeps the port from forwarding here.
+            if vlan is not None and p in vlan.learners:
+                self._learn_only(vlan, p, frame)
             c[_RX_DROPS] += 1
             return
 
@@ -478,6 +528,22 @@ class Bridge:
             else:
                 qc[_TX_BYTES] += len(data)
                 qc[tx] += 1
+
+    def _learn_only(self, vlan: _Vlan, p: _Port, frame: bytes) -> None:
+        """Spanning tree's learning state: the source is learned (as the forwarding path
+        learns it), the frame goes no further."""
+        src = frame[6:12]
+        if frame[6] & 1 or src in self._own_macs:
+            return
+        old = vlan.macs.get(src)
+        if old is not None and old.own:
+            return
+        if old is None:
+            if self._learned >= MAX_MACS:
+                return
+            self._learned += 1
+        vlan.macs[src] = p
+        vlan.seen[src] = self._now()
 
     @staticmethod
     def _tag(frame: bytes, tagged_in: bool, pcp: int, vlan: _Vlan) -> bytes:

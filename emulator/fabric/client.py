@@ -10,13 +10,16 @@ import math
 import time
 from typing import TYPE_CHECKING, Final
 
+from emulator.config.model import STP_PRIORITY_DEFAULT, StpPort
+from emulator.fabric import stp
 from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.loop_protect import LoopStatus, log_loops
-from emulator.hardware import port_sort_key
+from emulator.hardware import Inventory, port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
 
 if TYPE_CHECKING:
+    from emulator.config.model import SwitchConfig
     from emulator.device import Device
 
 READ_INTERVAL: Final = 0.05
@@ -63,6 +66,7 @@ class FabricClient:
         the MIB print. Read at most every READ_INTERVAL: an SNMP bulk walk asks for them
         hundreds of times a second, and each read carries every port's counters."""
         from emulator.device import LldpNeighbor, MacEntry, PortCounters
+        from emulator.events import Severity
 
         device, link = self.device, self.link
         if device is None or link is None:
@@ -83,6 +87,9 @@ class FabricClient:
             device.lldp_neighbors = sorted(
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
+            device.spanning_tree = reply.spanning_tree
+            for message in reply.spanning_tree.get("events", ()):
+                device.events.log("stp", str(message), Severity.WARNING, STP_EVENT_ID)
             for port, up in reply.carrier.items():
                 backend = device.ports[port].backend
                 if backend is not None:  # a port first reported by a program's answer
@@ -114,6 +121,7 @@ class FabricClient:
             system_name=running.hostname,
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
+            spanning_tree=spanning_tree_program(running, device.inventory),
         )
         # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
         for trunk in running.trunks:
@@ -139,3 +147,43 @@ class FabricClient:
         if isinstance(reply, PortsReply):
             for report in reply.ports:
                 device.port_reported(report.port, report.backend, report.link_up)
+
+
+# --- spanning tree (fabric/stp.py) ---
+
+STP_EVENT_ID: Final = 839
+"""The event id K.15's `stp:` log lines carry (`00839 stp: CST Root changed ...`)."""
+PATH_COST_REFERENCE: Final = 20_000_000_000_000
+"""802.1t: a port's automatic path cost is this over its speed in bit/s (1 Gb/s: 20000)."""
+
+
+def path_cost(inventory: Inventory, port: str) -> int:
+    """The 802.1t cost of the port's nominal speed (`auto`, K.15's default)."""
+    return PATH_COST_REFERENCE // inventory.port_media(port).speed
+
+
+def default_config_name(inventory: Inventory) -> str:
+    """K.15's region name when the config gives none: the switch's base MAC."""
+    return inventory.base_mac
+
+
+def spanning_tree_program(running: SwitchConfig, inventory: Inventory) -> dict[str, object]:
+    """The running config's `spanning-tree` settings as the fabric's engine takes them."""
+    config = running.spanning_tree
+    ports = {}
+    for port in inventory.ports():
+        setting = config.ports.get(port, StpPort())
+        ports[port] = stp.PortSettings(
+            path_cost=setting.path_cost or path_cost(inventory, port),
+            priority=(STP_PRIORITY_DEFAULT if setting.priority is None else setting.priority)
+            * stp.PORT_PRIORITY_STEP,
+            admin_edge="admin-edge-port" in setting.flags, auto_edge=setting.auto_edge,
+            bpdu_protection="bpdu-protection" in setting.flags,
+            root_guard="root-guard" in setting.flags, tcn_guard="tcn-guard" in setting.flags,
+            bpdu_filter="bpdu-filter" in setting.flags)
+    return stp.settings_to_wire(stp.Settings(
+        enabled=config.enabled, version=stp.Version(config.version),
+        priority=config.priority * stp.PRIORITY_STEP,
+        config_name=config.config_name or default_config_name(inventory),
+        config_revision=config.config_revision,
+        instances={k: tuple(sorted(v)) for k, v in config.instances.items()}, ports=ports))

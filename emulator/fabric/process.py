@@ -26,6 +26,8 @@ from emulator.fabric import lacp, lldp, loop_protect
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
+from emulator.fabric.stp import MULTICAST as STP_MULTICAST
+from emulator.fabric.stp_runner import SpanningTreeRunner
 from emulator.fabric.tap import PortGone, TapPort
 from emulator.fabric.trunks import RX_BYTES, RX_UNICAST, Trunks, count
 from emulator.fabric.udp import UdpPort
@@ -74,6 +76,13 @@ DRAIN: Final = 64
 throughput (notes/dataplane.md)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class TrunkWire:
+    """A trunk as spanning tree sees it: one wire, whose frames go out one of its links."""
+
+    send: Callable[[bytes], object]
+
+
 class Fabric:
     """The interface modules: each port's wire, its carrier, and the bridge between them."""
 
@@ -108,6 +117,29 @@ class Fabric:
         ports): decided at each program, so every other port costs nothing more per frame."""
         # --- loop protection (loop_protect.py) ---
         self.loop_protect = loop_protect.LoopProtect(mac or bytes(6))
+        # --- spanning tree (fabric/stp_runner.py) ---
+        self.stp = SpanningTreeRunner(mac, {p: hardware.if_index(p) for p in self.ports},
+                                      self.bridge, self.carrying, self.apply_port)
+
+    def carrying(self, port: str) -> Wire | TrunkWire | None:
+        """The port's wire while it has carrier (what spanning tree may send on); a trunk's
+        while one of its links is up, sending on one of them as its other frames go."""
+        if port in self.trunks.members:
+            return TrunkWire(self.trunks.sender(port)) if self.trunks.up.get(port) else None
+        return self.wires.get(port) if self.carrier[port] else None
+
+    def follow_tree(self) -> None:
+        """Spanning tree's ports: every port outside a trunk, and each trunk as one."""
+        self.stp.follow_ports(
+            {**{port: hardware.if_index(port) for port in self.ports
+                if port not in self.trunks.trunk_of},
+             **{trunk: hardware.if_index(trunk) for trunk in self.trunks.members}},
+            self.tree_up)
+
+    def tree_up(self, port: str) -> bool:
+        """Whether a port of the spanning tree (a port or a trunk) can carry frames now."""
+        return bool(self.trunks.up.get(port)) if port in self.trunks.members \
+            else self.carrier.get(port, False)
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -140,7 +172,9 @@ class Fabric:
     # -- LLDP: control frames, classified by the bridge on raw bytes ----------------------
 
     def control_frame(self, port: str, vid: int, frame: bytes) -> None:
-        if frame[:6] == lldp.MULTICAST:
+        if frame[:6] == STP_MULTICAST:
+            self.stp.receive(port, frame)
+        elif frame[:6] == lldp.MULTICAST:
             advert = lldp.decode(frame)
             if advert is not None:
                 self.neighbors.learn(port, advert, time.monotonic())
@@ -250,6 +284,7 @@ class Fabric:
         self.lacp.clear()
         self.loop_protect.clear()
         self.program_trunks({})
+        self.stp.reset()
 
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
@@ -258,6 +293,7 @@ class Fabric:
                                       msg.management_address)
         self.programmed = msg
         self.program_trunks(msg.trunks)
+        self.stp.program(msg.spanning_tree, msg.enabled)
         for port in self.ports:
             self.apply_port(port)
         self.program_lacp(msg)
@@ -268,9 +304,10 @@ class Fabric:
         (none before the first program, as after a reset)."""
         msg = self.programmed
         up = (msg is not None and msg.enabled.get(port, True) and port in self.wires
-              and not self.loop_protect.blocks(port))
+              and not self.loop_protect.blocks(port) and port not in self.stp.protected)
         came_up = up and not self.carrier[port]
         self.set_carrier(port, up)
+        self.stp.link(port, up)
         own = None if msg is None or port in self.trunks.trunk_of else msg  # a member: none
         self.bridge.configure(port, enabled=up, pvid=None if own is None else own.pvid.get(port),
                               tagged=() if own is None else own.tagged.get(port, ()))
@@ -293,6 +330,7 @@ class Fabric:
                 self.bridge.configure(trunk, enabled=False, pvid=None, tagged=())
         self.trunks.program(members)
         self.route_ports()
+        self.follow_tree()
         for trunk in members:
             if not self.bridge.has_port(trunk):
                 self.bridge.add_port(trunk, own=False)
@@ -337,6 +375,7 @@ class Fabric:
         `reprogram` sets every trunk's VLANs anew (after a program)."""
         msg = self.programmed
         reprogram = self.regroup() or reprogram
+        self.follow_tree()
         for trunk, members in self.trunks.members.items():
             lacp_trunk = trunk in self.lacp.dynamic or (
                 msg is not None and msg.trunk_kinds.get(trunk) == "lacp")
@@ -344,6 +383,7 @@ class Fabric:
                   and (not lacp_trunk or self.lacp.distributing(m))]
             changed = self.trunks.set_links(
                 trunk, up, [(self.wires[m].send, self.bridge.counter_list(m)) for m in up])
+            self.stp.link(trunk, bool(up))
             if changed or reprogram:
                 pvid, tagged = self.trunk_vlans(trunk)
                 self.bridge.configure(trunk, enabled=bool(up), pvid=pvid, tagged=tagged)
@@ -439,6 +479,7 @@ class Fabric:
             lacp=[dataclasses.asdict(row) for row in self.lacp.report()],
             loop_protect=[dataclasses.asdict(row)
                           for row in self.loop_protect.report(time.monotonic())],
+            spanning_tree=self.stp.snapshot(),
             reply_to=request.id,
         )
 

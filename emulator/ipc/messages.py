@@ -226,6 +226,9 @@ class FabricProgram(Request):
     """Protected port -> its receiver action."""
     loop_protect_interval: int = 5
     loop_protect_disable_timer: int = 0
+    # --- spanning tree (emulator/fabric/stp.py) ---
+    spanning_tree: dict[str, Any] = field(default_factory=dict)
+    """stp.settings_to_wire(...): the bridge's spanning-tree settings (empty: off)."""
 
 
 @message
@@ -255,6 +258,9 @@ class FabricState(Reply):
     # --- loop protection (emulator/fabric/loop_protect.py) ---
     loop_protect: list[dict[str, Any]] = field(default_factory=list)
     """Each protected port's state, as loop_protect.LoopStatus' fields."""
+    # --- spanning tree (emulator/fabric/stp.py) ---
+    spanning_tree: dict[str, Any] = field(default_factory=dict)
+    """SpanningTree.snapshot(): roles, states, root, topology changes."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------

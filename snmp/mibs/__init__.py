@@ -10,7 +10,8 @@ from typing import Final
 from snmp.mib import MibView, Table
 
 MODULES: Final = ("snmpv2", "if_mib", "entity", "bridge", "lldp", "hp_chassis", "hp_ha",
-                   "snmpv3")
+                   "snmpv3",
+                   "bridge_stp")  # spanning tree
 
 
 @cache

@@ -31,7 +31,6 @@ REAL: Final = "refused by the real 8212zl too"
 NOT_YET: Final = "not yet built (issue 14)"
 
 FAMILIES: Final[dict[str, tuple[str, str]]] = {
-    "spanning-tree": (OTHER, "spanning tree"),
     "routing": (OTHER, "routing and OSPF: ip routing, ip route, router ospf and its body"),
     "dhcp-relay": (OTHER, "DHCP relay: ip helper-address"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
@@ -137,7 +136,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
          'credentials'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('energy-efficient-ethernet', 'port-settings'),
-        ('spanning-tree', 'spanning-tree'),
         ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-2920-wb1601": [
@@ -147,7 +145,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
-        ('spanning-tree', 'spanning-tree'),
         ('no dhcp tr69-acs-url', 'aruba-16'),
     ],
     "hpeimc-3500yl-k1601": [
@@ -159,7 +156,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('router ospf', 'routing'),
         ('area backbone', 'routing'),
         ('enable', 'routing'),
-        ('spanning-tree', 'spanning-tree'),
         ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-3800-ka1601": [
@@ -169,7 +165,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
-        ('spanning-tree', 'spanning-tree'),
         ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-5400r-sflow-kb1601": [
@@ -184,7 +179,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
         ('untagged A1-A22,B1-B24,C1i-C3i,D1i-D3i', 'module-one'),
-        ('spanning-tree', 'spanning-tree'),
     ],
     "hpeimc-5406rzl2-kb1601": [
         ('module C type one-06', 'module-one'),
@@ -197,7 +191,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('untagged A1-A22,B1-B24,C1i-C3i,D1i-D3i', 'module-one'),
         ('tagged A1-A22,B1-B24,C1i-C3i,D1i-D3i', 'module-one'),
         ('tagged A1-A22,B1-B24,C1i-C3i,D1i-D3i', 'module-one'),
-        ('spanning-tree', 'spanning-tree'),
     ],
     "ignore-2530-yb1514": [],
     "openflow-2920-wb1514": [

@@ -125,7 +125,7 @@ hostname "this-hostname-is-far-too-long-for-a-procurve"
 module B type j8706a
 module C type j8702a
 module D type j9999a
-spanning-tree
+no-such-statement
 interface A1
    name "kept"
    speed-duplex 1000-half
@@ -161,7 +161,7 @@ vlan 1 tagged
         (2, "Module B type mismatch: j8706a configured, j8702a found."),
         (3, "Module C is not present."),
         (4, "Invalid input: j9999a"),
-        (5, "Invalid input: spanning-tree"),
+        (5, "Invalid input: no-such-statement"),
         (8, "Invalid input: 1000-half"),
         (11, "Module not present for port or invalid port: C1"),
         (14, "Invalid input: 5000"),

@@ -28,6 +28,8 @@ from emulator.config.model import (
     PASSWORD_LEVELS,
     SNTP_MODES,
     SPEED_DUPLEX_MODES,
+    STP_PORT_FLAGS,
+    STP_VERSIONS,
     TIMESYNC_MODES,
     TRUNK_KINDS,
     UNKNOWN_VLANS_MODES,
@@ -212,6 +214,24 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.integers(0, 11).map(lambda s: lambda c: c.set_loop_protect_interval(s)),
         st.integers(-1, 604801).map(lambda s: lambda c: c.set_loop_protect_disable_timer(s)),
         st.booleans().map(lambda on: lambda c: c.set_loop_protect_trap(on)),
+        # --- spanning tree ---
+        st.booleans().map(lambda on: lambda c: c.spanning_tree.set_enabled(on)),
+        st.sampled_from(STP_VERSIONS).map(lambda v: lambda c: c.spanning_tree.set_version(v)),
+        st.integers(-1, 16).map(lambda n: lambda c: c.spanning_tree.set_priority(n)),
+        (st.just("") | TEXT).map(lambda t: lambda c: c.spanning_tree.set_config_name(t)),
+        st.integers(0, 70000).map(lambda n: lambda c: c.spanning_tree.set_config_revision(n)),
+        st.tuples(st.integers(0, 17), st.lists(st.integers(1, 4094), max_size=5)).map(
+            lambda a: lambda c: c.spanning_tree.instance_add_vlans(*a)),
+        st.tuples(st.integers(1, 16), st.none() | st.lists(VIDS, max_size=3)).map(
+            lambda a: lambda c: c.spanning_tree.instance_remove(*a)),
+        st.tuples(st.integers(0, 16), st.integers(0, 15)).map(
+            lambda a: lambda c: c.spanning_tree.set_priority(a[1], a[0])),
+        st.tuples(port, st.sampled_from(("auto-edge-port", *STP_PORT_FLAGS)), st.booleans()).map(
+            lambda a: lambda c: c.spanning_tree_ports([a[0]]).port_set_flag(*a)),
+        st.tuples(port, st.none() | st.integers(0, 200_000_001)).map(
+            lambda a: lambda c: c.spanning_tree_ports([a[0]]).port_set_path_cost(*a)),
+        st.tuples(port, st.none() | st.integers(0, 16)).map(
+            lambda a: lambda c: c.spanning_tree_ports([a[0]]).port_set_priority(*a)),
     )
 
 
@@ -323,6 +343,19 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_loop_protect_interval(3)
     cfg.set_loop_protect_disable_timer(60)
     cfg.set_loop_protect_trap(True)
+    # --- spanning tree ---
+    stp = cfg.spanning_tree_ports(["A1", "A2"])
+    stp.set_enabled(True)
+    stp.set_version("stp-compatible")
+    stp.set_priority(2)
+    stp.set_config_name("region")
+    stp.set_config_revision(4)
+    stp.instance_add_vlans(1, [10, 11])
+    stp.set_priority(3, 1)
+    for flag in ("auto-edge-port", *STP_PORT_FLAGS):
+        stp.port_set_flag("A1", flag, flag != "auto-edge-port")
+    stp.port_set_path_cost("A2", 100)
+    stp.port_set_priority("A2", 1)
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from emulator.fabric import lacp, lldp
+from emulator.fabric import lacp, lldp, stp
 from emulator.fabric.process import Fabric
 from emulator.fabric.trunks import link_hash
 from emulator.ipc.messages import FabricProgram, FabricQuery
@@ -207,3 +207,29 @@ def test_bpdus_on_a_member_are_the_trunks() -> None:
     inject(f, "A2", bpdu)
     assert seen == ["Trk1"]
     assert sent(f, "A3") == []  # never forwarded
+
+
+def test_spanning_tree_sees_a_trunk_as_one_port_and_speaks_on_one_member() -> None:
+    """With spanning tree on, Trk1 is a port of the tree in place of its members: its BPDUs
+    leave by one member (as the trunk's other frames do), the members send none of their own,
+    and the ports outside it keep theirs."""
+    f = Fabric({p: parse_backend(f"tap:x{p}") for p in ("A1", "A2", "A3")}, 300,
+               mac=bytes(range(6)))
+    for port in ("A1", "A2", "A3"):
+        f.plug(port, RecordingWire())  # type: ignore[arg-type]
+    f.program(FabricProgram(
+        pvid={"A3": 1, "Trk1": 1}, tagged={}, trunks={"Trk1": ["A1", "A2"]},
+        trunk_kinds={"Trk1": "trunk"},
+        spanning_tree=stp.settings_to_wire(stp.Settings(enabled=True))))
+    assert set(f.stp.engine.ports) == {"A3", "Trk1"}
+    assert f.stp.engine.ports["Trk1"].up
+    f.stp.fire()  # the hello timer's first round
+
+    def bpdus(port: str) -> int:
+        wire = f.wires[port]
+        assert isinstance(wire, RecordingWire)
+        return sum(1 for data in wire.sent if data[:6] == stp.MULTICAST)
+
+    # a lone bridge is root: each of its two tree ports sends one BPDU per hello
+    assert bpdus("A3") >= 1
+    assert bpdus("A1") + bpdus("A2") == bpdus("A3")

@@ -210,6 +210,9 @@ class Device:
     mgmt_netns: str | None = None
     """The network namespace of the switch's in-band IP stack (emulator/inband.py): what
     `show arp` reads and `ping` sends from. None: VLAN addresses are config only."""
+    # --- access lists (commands/acl.py) ---
+    acl_hits: dict[str, list[list[int]]] = field(default_factory=dict)
+    """The fabric's hit counts per application (`vlan 20 in`): [sequence number, hits]."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -46,6 +46,7 @@ FAMILIES: Final = (
     "snmpv3",
     "snmp_extras",
     "redundancy",
+    "acl",
 )
 
 

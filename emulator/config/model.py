@@ -7,13 +7,23 @@ enforces (one untagged VLAN per port, VLAN 1 cannot be deleted, ...).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from emulator.config.acl import (
+    APPLY_DIRECTIONS,
+    KIND_CLASH,
+    AccessList,
+    AclError,
+    check_name,
+    parse_ace,
+)
+from emulator.config.acl import NAME_MAX as ACL_NAME_MAX
 from emulator.config.text import is_config_text
 from emulator.hardware import (
     DEFAULT_HOSTNAME,
@@ -163,6 +173,9 @@ class Interface:
     """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
     unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
     """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
+    # --- access lists (commands/acl.py) ---
+    access_group: str | None = None
+    """`ip access-group NAME in`: the ACL every IPv4 frame entering the port passes."""
 
     def is_default(self) -> bool:
         return self == Interface(self.port)
@@ -327,6 +340,11 @@ class SwitchConfig:
     redundancy_enabled: bool = True
     """`[no] redundancy management-module`: a config setting (not a one-off action) so that a
     switch booting a config with redundancy disabled keeps its other module offline."""
+    # --- access lists (commands/acl.py) ---
+    access_lists: dict[str, AccessList] = field(default_factory=dict)
+    """`ip access-list standard|extended NAME` by name, in the order they were made."""
+    vlan_access_groups: dict[tuple[int, str], str] = field(default_factory=dict)
+    """`vlan N ip access-group NAME in|out|vlan`: (VLAN, direction) -> ACL name."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -460,6 +478,8 @@ class SwitchConfig:
             raise ConfigError(PRIMARY_VLAN_DELETE)
         released = self.vlan(vid).untagged
         del self.vlans[vid]
+        for direction in APPLY_DIRECTIONS:  # access lists: its ACLs go with it
+            self.vlan_access_groups.pop((vid, direction), None)
         self.vlan_add_ports(DEFAULT_VLAN_ID, sorted(released), tagged=False)
 
     def vlan_set_name(self, vid: int, name: str) -> None:
@@ -742,6 +762,99 @@ class SwitchConfig:
         if level not in PASSWORD_LEVELS:
             raise ConfigError(INVALID_INPUT.format(token=level))
         self.passwords.add(level)
+
+    # --- access lists (commands/acl.py) ---
+
+    def acl_open(self, name: str, kind: str) -> AccessList:
+        """The list `ip access-list KIND NAME` edits, made when new; a numeric id must be in
+        its kind's range, and a name already used by the other kind is refused."""
+        if not is_config_text(name):
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        with _acl_refusal():
+            check_name(name, kind)
+        acl = self.access_lists.get(name)
+        if acl is None:
+            acl = self.access_lists[name] = AccessList(name, kind)
+        elif acl.kind != kind:
+            raise ConfigError(KIND_CLASH.format(name=name, kind=acl.kind))
+        return acl
+
+    def acl_add(self, name: str, kind: str, permit: bool, words: Sequence[str],
+                seq: int | None = None) -> int:
+        """An entry (`[SEQ] permit|deny ...`) into the list; its sequence number back. The
+        list is made only once the entry is good, so a refused `access-list 5 ...` leaves no
+        empty ACL behind."""
+        with _acl_refusal():
+            ace = parse_ace(kind, permit, words)
+            if name in self.access_lists:
+                return self.acl_open(name, kind).add(ace, seq)
+            acl = AccessList(name, kind)
+            seq = acl.add(ace, seq)
+        self.acl_open(name, kind).entries = acl.entries
+        return seq
+
+    def acl_remark(self, name: str, kind: str, text: str, seq: int | None = None) -> None:
+        if not is_config_text(text):
+            raise ConfigError(INVALID_INPUT.format(token=text))
+        acl = self.acl_open(name, kind)
+        with _acl_refusal():
+            acl.remark(text, seq)
+
+    def acl_remove_entry(self, name: str, seq: int) -> None:
+        acl = self.access_lists.get(name)
+        if acl is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        with _acl_refusal():
+            acl.remove(seq)
+
+    def acl_delete(self, name: str) -> None:
+        """`no ip access-list ... NAME`; where it was applied it stays applied (by name, as
+        the switch keeps it), and filters nothing until it exists again."""
+        if self.access_lists.pop(name, None) is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+    def acl_apply_vlan(self, vid: int, direction: str, name: str | None) -> None:
+        """`[no] ip access-group NAME in|out|vlan` in VLAN `vid`'s context."""
+        self.vlan(vid)
+        if direction not in APPLY_DIRECTIONS:
+            raise ConfigError(INVALID_INPUT.format(token=direction))
+        if name is None:
+            self.vlan_access_groups.pop((vid, direction), None)
+        else:
+            self._acl_check_applied(name)
+            self.vlan_access_groups[(vid, direction)] = name
+
+    def acl_apply_port(self, port: str, name: str | None) -> None:
+        """`[no] ip access-group NAME in` in a port's context (inbound only on K.15)."""
+        if name is not None:
+            self._acl_check_applied(name)
+        self.port(port).access_group = name
+        self._drop_if_default(port)
+
+    def access_groups(self) -> dict[str, str]:
+        """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`
+        (VLANs that exist; a port's list with its port)."""
+        groups = {f"vlan {vid} {direction}": name
+                  for (vid, direction), name in self.vlan_access_groups.items()
+                  if vid in self.vlans}
+        groups.update({f"port {port} in": i.access_group for port, i in self.interfaces.items()
+                       if i.access_group is not None})
+        return groups
+
+    def _acl_check_applied(self, name: str) -> None:
+        """An ACL may be applied before it is made (the switch then filters with an empty
+        list); the name must still be one the config can write."""
+        if not is_config_text(name) or len(name) > ACL_NAME_MAX:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+
+@contextlib.contextmanager
+def _acl_refusal() -> Iterator[None]:
+    """The access-list model (config/acl.py) speaks the switch's texts as AclError."""
+    try:
+        yield
+    except AclError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _holds_name(vid: int, name: str) -> bool:

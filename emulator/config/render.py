@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from emulator.config.acl import APPLY_DIRECTIONS, AccessList
 from emulator.config.model import (
     BANNER_KINDS,
     CDP_MODES,
@@ -100,6 +101,7 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _dns_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
+    lines += _access_list_lines(cfg)
     for port in sorted(cfg.interfaces, key=port_sort_key):
         interface = cfg.interfaces[port]
         if not interface.is_default():
@@ -174,6 +176,25 @@ def _dns_lines(cfg: SwitchConfig) -> list[str]:
                     for priority in sorted(cfg.dns_servers)]
 
 
+# --- access lists (commands/acl.py) ---
+
+def _access_list_lines(cfg: SwitchConfig) -> list[str]:
+    """Each list as a block (`ip access-list extended "101"`, its entries, `exit`), before
+    the interface blocks that apply them; the name is always quoted, as K.15 writes it."""
+    return [line for acl in cfg.access_lists.values() for line in access_list_block(acl)]
+
+
+def access_list_block(acl: AccessList) -> list[str]:
+    """One list as the config writes it (`show access-list config` prints the same)."""
+    return _block(f"ip access-list {acl.kind} {quote(acl.name)}", acl.lines())
+
+
+def _vlan_access_group_lines(cfg: SwitchConfig, vid: int) -> list[str]:
+    """Right after the VLAN's address: inbound and outbound RACLs, then the VACL."""
+    return [f"ip access-group {quote(cfg.vlan_access_groups[(vid, d)])} {d}"
+            for d in APPLY_DIRECTIONS if (vid, d) in cfg.vlan_access_groups]
+
+
 def _block(header: str, body: list[str]) -> list[str]:
     return [header, *(INDENT + line for line in body), INDENT + "exit"]
 
@@ -205,6 +226,8 @@ def _port_settings_after_name(interface: Interface) -> list[str]:
         body.append(f"speed-duplex {interface.speed_duplex}")
     if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
         body.append(f"unknown-vlans {interface.unknown_vlans}")
+    if interface.access_group is not None:
+        body.append(f"ip access-group {quote(interface.access_group)} in")
     return body
 
 
@@ -261,6 +284,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
+    body += _vlan_access_group_lines(cfg, vlan.vid)
     if vlan.igmp:
         body.append("ip igmp")
     if vlan.jumbo:

@@ -45,6 +45,9 @@ Semantics follow 802.1Q as a ProCurve applies it:
   points there means both stations are on that segment: the frame is filtered silently).
 - Egress: untagged members get the frame without a tag, tagged members with the VLAN's tag. The
   PCP (and DEI) bits of a tagged ingress frame are kept; an untagged ingress frame gets PCP 0.
+- Access lists (fabric/acl.py) filter a frame after its VLAN is known and before it is
+  learned: a denied frame is counted received on its port and goes nowhere. A port where no
+  list applies pays one attribute test.
 - A send function that raises OSError (BlockingIOError for a full queue, anything else for a
   vanished host link) counts `tx_drops` and never propagates.
 """
@@ -54,9 +57,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from emulator.hardware import format_mac
+
+if TYPE_CHECKING:
+    from emulator.fabric.acl import Check as AclCheck
+    from emulator.fabric.acl import Plan as AclPlan
 
 Send = Callable[[bytes], object]
 """A port's transmit function: takes one whole Ethernet frame (no FCS)."""
@@ -115,8 +122,8 @@ _TPID_LO: Final = 0x00
 class _Port:
     """One port's state. Plain slots: the hot path reads these attributes on every frame."""
 
-    __slots__ = ("counters", "enabled", "name", "own", "own_address_frames", "pvid", "send",
-                 "tagged")
+    __slots__ = ("acl", "counters", "enabled", "name", "own", "own_address_frames", "pvid",
+                 "send", "tagged")
 
     def __init__(self, name: str, own: bool = False) -> None:
         self.name = name
@@ -129,6 +136,8 @@ class _Port:
         self.tagged: frozenset[int] = frozenset()
         self.send: Send | None = None
         self.counters = [0] * len(COUNTER_FIELDS)
+        self.acl: AclCheck | None = None
+        """Access lists (fabric/acl.py): (VLAN, frame) -> denied; None where none applies."""
 
     def member(self, vid: int) -> bool:
         return vid == self.pvid or vid in self.tagged
@@ -178,6 +187,7 @@ class Bridge:
         self._next_sweep = math.inf
         self._learned = 0
         self._jumbo: frozenset[int] = frozenset()
+        self._acl_plan: AclPlan | None = None
         self.control = None
         self.set_mac_age(mac_age)
 
@@ -290,8 +300,20 @@ class Bridge:
         return {p.name: p.own_address_frames for p in self._ports.values()
                 if p.own_address_frames}
 
+    # --- access lists (fabric/acl.py) ---
+
+    def set_acls(self, plan: AclPlan | None) -> None:
+        """Where access lists apply from now on (None: nowhere); each port's check is
+        composed here, ahead of the frames."""
+        self._acl_plan = plan
+        self._rebuild()
+
     def _rebuild(self) -> None:
         """Recompute each VLAN's egress ports and drop addresses on ports no longer in it."""
+        plan = self._acl_plan
+        for p in self._ports.values():
+            p.acl = None if plan is None else plan.check_for(
+                p.name, p.own, (*p.tagged, *(() if p.pvid is None else (p.pvid,))))
         wanted: dict[int, dict[_Port, bool]] = {}
         for p in self._ports.values():
             if not p.enabled or p.send is None:
@@ -402,6 +424,9 @@ class Bridge:
             # Not a member (this also covers VID 0 without a PVID and the reserved 4095).
             c[_RX_DROPS] += 1
             return
+        acl = p.acl
+        if acl is not None and acl(vid, frame):
+            return  # denied by an access list (fabric/acl.py)
 
         now = self._now()
         if now >= self._next_sweep:

@@ -81,6 +81,7 @@ class FabricClient:
             device.lldp_neighbors = sorted(
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
+            device.acl_hits = reply.acl_hits  # access lists (commands/acl.py)
             for port, up in reply.carrier.items():
                 backend = device.ports[port].backend
                 if backend is not None:  # a port first reported by a program's answer
@@ -104,6 +105,9 @@ class FabricClient:
             system_name=running.hostname,
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
+            # --- access lists (commands/acl.py) ---
+            access_lists={name: acl.wire() for name, acl in running.access_lists.items()},
+            access_groups=running.access_groups(),
         )
         async with self.lock:
             if program == self.programmed:

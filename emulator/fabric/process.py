@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import ipaddress
 import os
 import signal
 import socket
@@ -21,7 +22,7 @@ import time
 from typing import Final
 
 from emulator import hardware
-from emulator.fabric import lldp
+from emulator.fabric import acl, lldp
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
@@ -90,6 +91,7 @@ class Fabric:
         """The active module's last program (None after a reset): what a port whose
         interface comes back is set to."""
         self.link_events: socket.socket | None = None
+        self.acl_plan: acl.Plan | None = None
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -224,6 +226,8 @@ class Fabric:
         self.neighbors.clear()
         self.local = None
         self.programmed = None
+        self.acl_plan = None  # access lists: none until programmed, counts from zero
+        self.bridge.set_acls(None)
 
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
@@ -231,8 +235,21 @@ class Fabric:
         self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
                                       msg.management_address)
         self.programmed = msg
+        self.program_acls(msg)
         for port in self.ports:
             self.apply_port(port)
+
+    # --- access lists (fabric/acl.py) ---
+
+    def program_acls(self, msg: FabricProgram) -> None:
+        """The lists where they apply (kept counts for those unchanged); none: no filter."""
+        if not msg.access_groups:
+            self.acl_plan = None
+        else:
+            own = [int(ipaddress.IPv4Interface(a).ip) for a in msg.addresses.values()]
+            self.acl_plan = acl.Plan(msg.access_lists, msg.access_groups, own,
+                                     (self.mac,) if self.mac else (), self.acl_plan)
+        self.bridge.set_acls(self.acl_plan)
 
     def apply_port(self, port: str) -> None:
         """The last program's settings on one port: carrier when it is enabled and wired
@@ -262,6 +279,7 @@ class Fabric:
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
             carrier={port: self.carrier[port] for port in self.ports},
+            acl_hits={} if self.acl_plan is None else self.acl_plan.hits(),
             reply_to=request.id,
         )
 

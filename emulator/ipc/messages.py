@@ -204,6 +204,11 @@ class FabricProgram(Request):
     management_address: str | None = None
     jumbo: list[int] = field(default_factory=list)
     """VLANs that forward jumbo frames."""
+    # --- access lists (commands/acl.py, fabric/acl.py) ---
+    access_lists: dict[str, list[AclEntry]] = field(default_factory=dict)
+    """Each ACL's entries by name."""
+    access_groups: dict[str, str] = field(default_factory=dict)
+    """Where each applies: `port A1 in`, `vlan 20 in|out|vlan` -> ACL name."""
 
 
 @message
@@ -223,6 +228,9 @@ class FabricState(Reply):
     carrier: dict[str, bool] = field(default_factory=dict)
     """Each wired port's link state now: it also changes without a program (an AF_PACKET
     port whose interface is deleted goes down, and comes up when it is made again)."""
+    # --- access lists (fabric/acl.py) ---
+    acl_hits: dict[str, list[list[int]]] = field(default_factory=dict)
+    """Per application (`vlan 20 in`): [sequence number, hits] of each entry."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------
@@ -285,3 +293,25 @@ class Failure(Reply):
     """A request the receiver could not serve; `reason` is one line for a human."""
 
     reason: str
+
+
+# --- access lists (commands/acl.py, fabric/acl.py) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class AclEntry:
+    """One ACE as the fabric matches it: addresses and wildcards as 32-bit numbers, protocol
+    -1 for any, ports as [low, high, inside (1) or outside (0)] or [] for any, ICMP type -1
+    for any."""
+
+    seq: int
+    permit: bool
+    protocol: int
+    source: int
+    source_wild: int
+    destination: int
+    destination_wild: int
+    source_ports: list[int] = field(default_factory=list)
+    destination_ports: list[int] = field(default_factory=list)
+    established: bool = False
+    icmp_type: int = -1

@@ -1,0 +1,184 @@
+"""Access lists on the wire: the filters the bridge runs where an ACL applies, and their hit
+counts. Pure: no I/O, no config model (the fabric process must not import it); the active
+module sends each list as `AclEntry` rows (emulator/ipc/messages.py) and where it applies.
+
+Where the filtering lives, and why there: the in-band namespace's VLAN interfaces are ports of
+the bridge (fabric/inband.py), so every routed packet crosses the bridge twice, into the
+switch's stack on its ingress VLAN (to the switch's MAC) and out of it on its egress VLAN
+(from the switch's port of that VLAN). Filtering at the bridge's ingress therefore sees
+bridged and routed traffic alike, as the switch's ACL hardware does:
+
+- a port ACL (`interface P ip access-group NAME in`): every IPv4 frame entering P;
+- a VACL (`vlan N ip access-group NAME vlan`): every IPv4 frame entering the switch on VLAN N
+  from a port (bridged, routed, or for the switch itself);
+- an inbound RACL (`vlan N ... in`): IPv4 frames entering on VLAN N for the switch's MAC,
+  i.e. routed or addressed to the switch;
+- an outbound RACL (`vlan N ... out`): IPv4 frames the switch's stack sends into VLAN N,
+  except those from its own addresses (the switch's own traffic is not filtered): the routed
+  ones.
+
+Each bridge port gets one check function, composed ahead of the frames when the program
+changes (`Plan.check_for`), or None where no ACL can apply: an unfiltered port pays one
+attribute test per frame. Non-IPv4 frames (ARP, IPv6) pass: these are IPv4 ACLs. An entry
+matches on protocol, addresses under their wildcard masks, TCP/UDP ports (first fragments
+only), TCP's `established` (ACK or RST set) and the ICMP type; the first match decides, and
+no match is the implicit deny. A frame denied by several lists counts a hit in the first one
+that denied it; each list counts the entries that matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Final
+
+from emulator.ipc.messages import AclEntry
+
+Check = Callable[[int, bytes], bool]
+"""(VLAN, frame) -> True when the frame is denied."""
+
+IPV4_HI: Final = 0x08
+IPV4_LO: Final = 0x00
+TCP: Final = 6
+UDP: Final = 17
+ICMP: Final = 1
+TCP_ACK_RST: Final = 0x14
+ANY_PROTOCOL: Final = -1
+
+
+class Packet:
+    """The fields of an IPv4 header (and its TCP/UDP ports, ICMP type) that entries match."""
+
+    __slots__ = ("destination", "dport", "established", "icmp_type", "protocol", "source",
+                 "sport")
+
+    def __init__(self, frame: bytes, offset: int) -> None:
+        self.protocol = frame[offset + 9]
+        self.source = int.from_bytes(frame[offset + 12:offset + 16], "big")
+        self.destination = int.from_bytes(frame[offset + 16:offset + 20], "big")
+        first = not (frame[offset + 6] & 0x1F or frame[offset + 7])
+        l4 = offset + (frame[offset] & 0x0F) * 4
+        self.sport = self.dport = self.icmp_type = -1
+        self.established = False
+        if first and self.protocol in (TCP, UDP) and len(frame) >= l4 + 4:
+            self.sport = frame[l4] << 8 | frame[l4 + 1]
+            self.dport = frame[l4 + 2] << 8 | frame[l4 + 3]
+            if self.protocol == TCP and len(frame) > l4 + 13:
+                self.established = bool(frame[l4 + 13] & TCP_ACK_RST)
+        elif first and self.protocol == ICMP and len(frame) > l4:
+            self.icmp_type = frame[l4]
+
+
+def ipv4(frame: bytes) -> Packet | None:
+    """The frame's IPv4 packet, None for anything else (or a header cut short)."""
+    offset = 18 if frame[12] == 0x81 and frame[13] == 0x00 else 14
+    if len(frame) < offset + 20 or frame[offset - 2] != IPV4_HI or frame[offset - 1] != IPV4_LO:
+        return None
+    if frame[offset] >> 4 != 4 or (frame[offset] & 0x0F) < 5:
+        return None
+    return Packet(frame, offset)
+
+
+def _ports_match(bounds: list[int], port: int) -> bool:
+    if not bounds:
+        return True
+    if port < 0:
+        return False
+    low, high, inside = bounds
+    return (low <= port <= high) == bool(inside)
+
+
+class Rules:
+    """One applied list: its entries, in sequence order, and a hit count for each."""
+
+    __slots__ = ("entries", "hits", "seqs")
+
+    def __init__(self, entries: list[AclEntry]) -> None:
+        self.entries = tuple(sorted(entries, key=lambda e: e.seq))
+        self.seqs = [e.seq for e in self.entries]
+        self.hits = [0] * len(self.entries)
+
+    def permits(self, packet: Packet) -> bool:
+        """The first matching entry's verdict (and one hit for it); none: the implicit deny."""
+        for index, e in enumerate(self.entries):
+            if e.protocol != ANY_PROTOCOL and e.protocol != packet.protocol:
+                continue
+            if (packet.source ^ e.source) & ~e.source_wild & 0xFFFFFFFF:
+                continue
+            if (packet.destination ^ e.destination) & ~e.destination_wild & 0xFFFFFFFF:
+                continue
+            if not (_ports_match(e.source_ports, packet.sport)
+                    and _ports_match(e.destination_ports, packet.dport)):
+                continue
+            if e.established and not packet.established:
+                continue
+            if e.icmp_type >= 0 and e.icmp_type != packet.icmp_type:
+                continue
+            self.hits[index] += 1
+            return e.permit
+        return False
+
+    def counts(self) -> list[list[int]]:
+        return [[seq, hits] for seq, hits in zip(self.seqs, self.hits, strict=True)]
+
+
+class Plan:
+    """Where lists apply: built by the fabric from each program, asked by the bridge for each
+    port's check function (None where nothing applies)."""
+
+    def __init__(self, lists: dict[str, list[AclEntry]], groups: dict[str, str],
+                 own_addresses: Iterable[int], own_macs: Iterable[bytes],
+                 previous: Plan | None = None) -> None:
+        self.rules: dict[str, Rules] = {}
+        """Application (`port A1 in`, `vlan 20 out`...) -> its list's rules and hits; a
+        list applied unchanged keeps its counts across programs."""
+        for where, name in groups.items():
+            entries = lists.get(name, [])
+            old = None if previous is None else previous.rules.get(where)
+            if old is not None and list(old.entries) == sorted(entries, key=lambda e: e.seq):
+                self.rules[where] = old
+            else:
+                self.rules[where] = Rules(entries)
+        self.own_addresses = frozenset(own_addresses)
+        self.own_macs = frozenset(own_macs)
+
+    def hits(self) -> dict[str, list[list[int]]]:
+        return {where: rules.counts() for where, rules in self.rules.items()}
+
+    def check_for(self, port: str, own: bool, vids: Iterable[int]) -> Check | None:
+        """The check of a bridge port: for the switch's own interface in VLAN N its outbound
+        RACL; for a front port its port ACL, then each VLAN's VACL and inbound RACL."""
+        if own:
+            outbound = {vid: r for vid in vids if (r := self.rules.get(f"vlan {vid} out"))}
+            return self._outbound(outbound) if outbound else None
+        port_rules = self.rules.get(f"port {port} in")
+        vacls = {vid: r for vid in vids if (r := self.rules.get(f"vlan {vid} vlan"))}
+        racls = {vid: r for vid in vids if (r := self.rules.get(f"vlan {vid} in"))}
+        if port_rules is None and not vacls and not racls:
+            return None
+        own_macs = self.own_macs
+
+        def check(vid: int, frame: bytes) -> bool:
+            packet = ipv4(frame)
+            if packet is None:
+                return False
+            if port_rules is not None and not port_rules.permits(packet):
+                return True
+            vacl = vacls.get(vid)
+            if vacl is not None and not vacl.permits(packet):
+                return True
+            racl = racls.get(vid)
+            return racl is not None and frame[:6] in own_macs and not racl.permits(packet)
+
+        return check
+
+    def _outbound(self, racls: dict[int, Rules]) -> Check:
+        own_addresses = self.own_addresses
+
+        def check(vid: int, frame: bytes) -> bool:
+            packet = ipv4(frame)
+            if packet is None or packet.source in own_addresses:
+                return False
+            racl = racls.get(vid)
+            return racl is not None and not racl.permits(packet)
+
+        return check

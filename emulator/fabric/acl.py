@@ -28,6 +28,7 @@ that denied it; each list counts the entries that matched.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -36,85 +37,91 @@ from emulator.ipc.messages import AclEntry
 Check = Callable[[int, bytes], bool]
 """(VLAN, frame) -> True when the frame is denied."""
 
-IPV4_HI: Final = 0x08
-IPV4_LO: Final = 0x00
+IPV4: Final = 0x0800
 TCP: Final = 6
 UDP: Final = 17
 ICMP: Final = 1
 TCP_ACK_RST: Final = 0x14
 ANY_PROTOCOL: Final = -1
+_IP_HEADER: Final = struct.Struct("!B5xHxB2xII")
+"""Version/IHL, flags and fragment offset, protocol, source, destination."""
+_PORTS: Final = struct.Struct("!HH")
 
-
-class Packet:
-    """The fields of an IPv4 header (and its TCP/UDP ports, ICMP type) that entries match."""
-
-    __slots__ = ("destination", "dport", "established", "icmp_type", "protocol", "source",
-                 "sport")
-
-    def __init__(self, frame: bytes, offset: int) -> None:
-        self.protocol = frame[offset + 9]
-        self.source = int.from_bytes(frame[offset + 12:offset + 16], "big")
-        self.destination = int.from_bytes(frame[offset + 16:offset + 20], "big")
-        first = not (frame[offset + 6] & 0x1F or frame[offset + 7])
-        l4 = offset + (frame[offset] & 0x0F) * 4
-        self.sport = self.dport = self.icmp_type = -1
-        self.established = False
-        if first and self.protocol in (TCP, UDP) and len(frame) >= l4 + 4:
-            self.sport = frame[l4] << 8 | frame[l4 + 1]
-            self.dport = frame[l4 + 2] << 8 | frame[l4 + 3]
-            if self.protocol == TCP and len(frame) > l4 + 13:
-                self.established = bool(frame[l4 + 13] & TCP_ACK_RST)
-        elif first and self.protocol == ICMP and len(frame) > l4:
-            self.icmp_type = frame[l4]
+Packet = tuple[int, int, int, int, int, bool, int]
+"""(protocol, source, destination, source port, destination port, established, ICMP type);
+ports and type -1 where the packet has none (not TCP/UDP/ICMP, or a later fragment)."""
 
 
 def ipv4(frame: bytes) -> Packet | None:
-    """The frame's IPv4 packet, None for anything else (or a header cut short)."""
+    """The frame's IPv4 fields that entries match, None for anything else (or a header cut
+    short). One struct unpack each for the header and the ports: a frame costs what its
+    list's scan costs, not its parsing."""
     offset = 18 if frame[12] == 0x81 and frame[13] == 0x00 else 14
-    if len(frame) < offset + 20 or frame[offset - 2] != IPV4_HI or frame[offset - 1] != IPV4_LO:
+    if len(frame) < offset + 20 or (frame[offset - 2] << 8 | frame[offset - 1]) != IPV4:
         return None
-    if frame[offset] >> 4 != 4 or (frame[offset] & 0x0F) < 5:
+    version_ihl, fragment, protocol, source, destination = _IP_HEADER.unpack_from(frame, offset)
+    if version_ihl >> 4 != 4 or (version_ihl & 0x0F) < 5:
         return None
-    return Packet(frame, offset)
+    sport = dport = icmp_type = -1
+    established = False
+    if not fragment & 0x1FFF:
+        l4 = offset + (version_ihl & 0x0F) * 4
+        if protocol in (TCP, UDP) and len(frame) >= l4 + 4:
+            sport, dport = _PORTS.unpack_from(frame, l4)
+            established = protocol == TCP and len(frame) > l4 + 13 and bool(
+                frame[l4 + 13] & TCP_ACK_RST)
+        elif protocol == ICMP and len(frame) > l4:
+            icmp_type = frame[l4]
+    return protocol, source, destination, sport, dport, established, icmp_type
 
 
-def _ports_match(bounds: list[int], port: int) -> bool:
-    if not bounds:
-        return True
-    if port < 0:
-        return False
-    low, high, inside = bounds
-    return (low <= port <= high) == bool(inside)
+_Ports = tuple[int, int, bool] | None
+_Compiled = tuple[bool, int, int, int, int, int, _Ports, _Ports, bool, int]
+
+
+def _bounds(ports: list[int]) -> _Ports:
+    return None if not ports else (ports[0], ports[1], bool(ports[2]))
+
+
+def _compile(e: AclEntry) -> _Compiled:
+    """An entry as one flat tuple, addresses pre-masked, so the scan reads locals instead of
+    attributes."""
+    smask, dmask = ~e.source_wild & 0xFFFFFFFF, ~e.destination_wild & 0xFFFFFFFF
+    return (e.permit, e.protocol, e.source & smask, smask, e.destination & dmask, dmask,
+            _bounds(e.source_ports), _bounds(e.destination_ports), e.established, e.icmp_type)
 
 
 class Rules:
     """One applied list: its entries, in sequence order, and a hit count for each."""
 
-    __slots__ = ("entries", "hits", "seqs")
+    __slots__ = ("compiled", "entries", "hits", "seqs")
 
     def __init__(self, entries: list[AclEntry]) -> None:
         self.entries = tuple(sorted(entries, key=lambda e: e.seq))
         self.seqs = [e.seq for e in self.entries]
         self.hits = [0] * len(self.entries)
+        self.compiled = tuple(enumerate(_compile(e) for e in self.entries))
 
     def permits(self, packet: Packet) -> bool:
-        """The first matching entry's verdict (and one hit for it); none: the implicit deny."""
-        for index, e in enumerate(self.entries):
-            if e.protocol != ANY_PROTOCOL and e.protocol != packet.protocol:
+        """The first matching entry's verdict (and one hit for it); none: the implicit deny.
+        An entry with port bounds needs the packet's port: a later fragment has none."""
+        protocol, source, destination, sport, dport, established, icmp_type = packet
+        for index, (permit, proto, src, smask, dst, dmask, sports, dports, needs_established,
+                    icmp) in self.compiled:
+            if proto != ANY_PROTOCOL and proto != protocol:
                 continue
-            if (packet.source ^ e.source) & ~e.source_wild & 0xFFFFFFFF:
+            if source & smask != src or destination & dmask != dst:
                 continue
-            if (packet.destination ^ e.destination) & ~e.destination_wild & 0xFFFFFFFF:
+            if sports is not None and (sport < 0 or (sports[0] <= sport <= sports[1])
+                                       != sports[2]):
                 continue
-            if not (_ports_match(e.source_ports, packet.sport)
-                    and _ports_match(e.destination_ports, packet.dport)):
+            if dports is not None and (dport < 0 or (dports[0] <= dport <= dports[1])
+                                       != dports[2]):
                 continue
-            if e.established and not packet.established:
-                continue
-            if e.icmp_type >= 0 and e.icmp_type != packet.icmp_type:
+            if (needs_established and not established) or (icmp >= 0 and icmp != icmp_type):
                 continue
             self.hits[index] += 1
-            return e.permit
+            return permit
         return False
 
     def counts(self) -> list[list[int]]:
@@ -176,7 +183,7 @@ class Plan:
 
         def check(vid: int, frame: bytes) -> bool:
             packet = ipv4(frame)
-            if packet is None or packet.source in own_addresses:
+            if packet is None or packet[1] in own_addresses:
                 return False
             racl = racls.get(vid)
             return racl is not None and not racl.permits(packet)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from emulator import inband
 from emulator.datadir import SELFTEST_FAULT, read_inventory
+from emulator.dhcp_relay import DhcpRelay
 from emulator.fabric.client import FabricClient
 from emulator.flash import Flash, durable_remove
 from emulator.hardware import MANAGEMENT_SLOTS
@@ -289,6 +290,8 @@ class Module:
         self.update_roles(self.roles)
         self.tasks.append(asyncio.create_task(
             self.fabric.bring_up(device, reset_at, self.timing.module_reset)))
+        if device.mgmt_netns is not None:  # the DHCP relay agent (emulator/dhcp_relay.py)
+            DhcpRelay(device, device.mgmt_netns).start()
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config
             await self.link.send(SetRedundancy(False))
 

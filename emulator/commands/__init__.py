@@ -47,6 +47,7 @@ FAMILIES: Final = (
     "snmp_extras",
     "redundancy",
     "acl",
+    "dhcp_relay",
 )
 
 

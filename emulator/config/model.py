@@ -122,6 +122,25 @@ PRIMARY_VLAN_DELETE: Final = "The primary VLAN cannot be deleted."
 """The manual: the current primary VLAN cannot be deleted (designate another first)."""
 
 
+# --- DHCP relay (commands/dhcp_relay.py) ---
+HELPERS_PER_VLAN: Final = 16
+HELPER_NEEDS_ADDRESS: Final = "An IP address must be configured on VLAN {vid} first."
+HELPER_LIMIT: Final = f"The maximum number of helper addresses ({HELPERS_PER_VLAN}) for this " \
+    "VLAN has been reached."
+OPTION82_POLICIES: Final = ("append", "replace", "drop", "keep")
+OPTION82_REMOTE_IDS: Final = ("mac", "ip", "mgmt-vlan")
+"""The remote ID option 82 carries: the switch's MAC (the default), the VLAN's address, or
+the management VLAN's."""
+
+
+@dataclass(frozen=True)
+class Option82:
+    policy: str
+    validate: bool = False
+    """Replies must carry our remote ID (not with `keep`)."""
+    remote_id: str = OPTION82_REMOTE_IDS[0]
+
+
 class ConfigError(ValueError):
     """A change the switch refuses; the message is the switch's own error text."""
 
@@ -152,6 +171,9 @@ class Vlan:
     """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
     voice: bool = False
     """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+    helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
+    """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -345,6 +367,14 @@ class SwitchConfig:
     """`ip access-list standard|extended NAME` by name, in the order they were made."""
     vlan_access_groups: dict[tuple[int, str], str] = field(default_factory=dict)
     """`vlan N ip access-group NAME in|out|vlan`: (VLAN, direction) -> ACL name."""
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+    dhcp_relay: bool = True
+    """`[no] dhcp-relay`: the relay agent runs (K.15's default; only `no dhcp-relay` is
+    written)."""
+    dhcp_relay_hop_count: bool = True
+    """`[no] dhcp-relay hop-count-increment`: relayed requests get hops + 1."""
+    dhcp_relay_option82: Option82 | None = None
+    """`dhcp-relay option 82 POLICY [validate] [ip|mac|mgmt-vlan]`; None: no option 82."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -535,6 +565,8 @@ class SwitchConfig:
         if ip.mode is IpMode.MANUAL and ip.interface is None:
             raise ConfigError(MANUAL_IP_INCOMPLETE)
         vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
+        if ip.mode is not IpMode.MANUAL:  # DHCP relay: helpers need the VLAN's own address
+            vlan.helper_addresses.clear()
 
     # --- system and SNMP -------------------------------------------------------------------
 
@@ -830,6 +862,39 @@ class SwitchConfig:
             self._acl_check_applied(name)
         self.port(port).access_group = name
         self._drop_if_default(port)
+
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+
+    def vlan_helper_add(self, vid: int, address: ipaddress.IPv4Address) -> None:
+        """A VLAN relays to helpers only from its own address: one without a static address
+        is refused."""
+        vlan = self.vlan(vid)
+        if vlan.ip.mode is not IpMode.MANUAL:
+            raise ConfigError(HELPER_NEEDS_ADDRESS.format(vid=vid))
+        if address in vlan.helper_addresses:
+            return
+        if len(vlan.helper_addresses) >= HELPERS_PER_VLAN:
+            raise ConfigError(HELPER_LIMIT)
+        vlan.helper_addresses.append(address)
+
+    def vlan_helper_remove(self, vid: int, address: ipaddress.IPv4Address) -> None:
+        vlan = self.vlan(vid)
+        if address not in vlan.helper_addresses:
+            raise ConfigError(INVALID_INPUT.format(token=address))
+        vlan.helper_addresses.remove(address)
+
+    def set_dhcp_relay(self, enabled: bool) -> None:
+        self.dhcp_relay = enabled
+
+    def set_dhcp_relay_hop_count(self, enabled: bool) -> None:
+        self.dhcp_relay_hop_count = enabled
+
+    def set_dhcp_relay_option82(self, option: Option82 | None) -> None:
+        if option is not None and (option.policy not in OPTION82_POLICIES
+                                   or option.remote_id not in OPTION82_REMOTE_IDS
+                                   or (option.validate and option.policy == "keep")):
+            raise ConfigError(INVALID_INPUT.format(token=option.policy))
+        self.dhcp_relay_option82 = option
 
     def access_groups(self) -> dict[str, str]:
         """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`

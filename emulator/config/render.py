@@ -17,6 +17,7 @@ from emulator.config.model import (
     CONSOLE_SETTINGS,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_DEFAULT,
     TARGET_RETRIES,
@@ -99,6 +100,7 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     lines += _dns_lines(cfg)
+    lines += _dhcp_relay_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     lines += _access_list_lines(cfg)
@@ -174,6 +176,25 @@ def _dns_lines(cfg: SwitchConfig) -> list[str]:
     lines = [f"ip dns domain-name {quote(cfg.dns_domain)}"] if cfg.dns_domain else []
     return lines + [f"ip dns server-address priority {priority} {cfg.dns_servers[priority]}"
                     for priority in sorted(cfg.dns_servers)]
+
+
+# --- DHCP relay (commands/dhcp_relay.py) ---
+
+def _dhcp_relay_lines(cfg: SwitchConfig) -> list[str]:
+    """Among the global `ip` lines; only what differs from the default (relay on, hop count
+    incremented, no option 82)."""
+    lines = [] if cfg.dhcp_relay else ["no dhcp-relay"]
+    if not cfg.dhcp_relay_hop_count:
+        lines.append("no dhcp-relay hop-count-increment")
+    option = cfg.dhcp_relay_option82
+    if option is not None:
+        words = ["dhcp-relay option 82", option.policy]
+        if option.validate:
+            words.append("validate")
+        if option.remote_id != OPTION82_REMOTE_IDS[0]:
+            words.append(option.remote_id)
+        lines.append(" ".join(words))
+    return lines
 
 
 # --- access lists (commands/acl.py) ---
@@ -284,6 +305,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
+    body += [f"ip helper-address {a}" for a in vlan.helper_addresses]  # DHCP relay
     body += _vlan_access_group_lines(cfg, vlan.vid)
     if vlan.igmp:
         body.append("ip igmp")

@@ -20,6 +20,8 @@ from emulator.config.model import (
     CDP_MODES,
     CONSOLE_SETTINGS,
     DHCP_UPDATES,
+    OPTION82_POLICIES,
+    OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     SPEED_DUPLEX_MODES,
     UNKNOWN_VLANS_MODES,
@@ -28,6 +30,7 @@ from emulator.config.model import (
     CommunityAccess,
     ConfigError,
     IpMode,
+    Option82,
     Snmpv3Group,
     Snmpv3Level,
     Snmpv3Notify,
@@ -187,6 +190,14 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: (c.vlan_create(a[0]), c.acl_apply_vlan(*a))),
         st.tuples(port, st.none() | ACL_NAMES).map(lambda a: lambda c: c.acl_apply_port(*a)),
         ACL_NAMES.map(lambda n: lambda c: c.acl_delete(n)),
+        # --- DHCP relay (commands/dhcp_relay.py) ---
+        st.tuples(VIDS, ADDRESSES).map(lambda a: lambda c: c.vlan_helper_add(*a)),
+        st.tuples(VIDS, ADDRESSES).map(lambda a: lambda c: c.vlan_helper_remove(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_relay(on)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_relay_hop_count(on)),
+        (st.none() | st.builds(Option82, st.sampled_from(OPTION82_POLICIES), st.booleans(),
+                               st.sampled_from(OPTION82_REMOTE_IDS))).map(
+            lambda o: lambda c: c.set_dhcp_relay_option82(o)),
     )
 
 
@@ -288,6 +299,11 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.acl_apply_vlan(10, "in", "NO-SSH")
     cfg.acl_apply_vlan(10, "vlan", "5")
     cfg.acl_apply_port("A1", "NO-SSH")
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+    cfg.vlan_helper_add(10, ipaddress.IPv4Address("10.0.0.67"))
+    cfg.set_dhcp_relay(False)
+    cfg.set_dhcp_relay_hop_count(False)
+    cfg.set_dhcp_relay_option82(Option82("append", validate=True, remote_id="ip"))
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

@@ -91,12 +91,23 @@ class DhcpRelay:
             device.dhcp_relay_counters.setdefault(name, 0)
 
     def start(self) -> None:
-        with inband.entered(self.netns):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
-        sock.bind(("0.0.0.0", SERVER_PORT))
+        """Bind UDP 67 in the namespace; where that fails (another DHCP server or relay holds
+        it, as may happen with `--mgmt-netns self`) the switch runs without a relay, said on
+        stderr, rather than not at all."""
+        try:
+            with inband.entered(self.netns):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+                sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+                sock.bind(("0.0.0.0", SERVER_PORT))
+            except OSError:
+                sock.close()
+                raise
+        except OSError as exc:
+            print(f"procurve-emu: DHCP relay not started: {exc.strerror or exc}",
+                  file=sys.stderr, flush=True)
+            return
         sock.setblocking(False)
         self.sock = sock
         asyncio.get_running_loop().add_reader(sock.fileno(), self.readable)

@@ -8,6 +8,8 @@ Routing between the VLANs is the in-band namespace's kernel forwarding: until `i
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -147,3 +149,25 @@ def test_inbound_racl_blocks_exactly_routed_ssh(network: Network) -> None:
     counted = hits(chassis, "vlan 1 in")
     assert counted[20] >= 1 and counted[30] >= 1 and counted[10] == 0, counted
     configure(chassis, "vlan 1", "no ip access-group NO-SSH in", "exit")
+
+
+def test_saved_acls_filter_again_after_a_switchover(network: Network) -> None:
+    """Last in the module: it kills the active module. The lists come back from the saved
+    config on the new active and filter as before; an unsaved one is gone, as on the switch."""
+    h1, h2, chassis = network.h1, network.h2, network.chassis
+    configure(chassis, "interface A1", "ip access-group NO-SSH in", "exit")
+    conn = chassis.netmiko()
+    try:
+        conn.save_config()
+        conn.send_config_set(["vlan 1", "ip access-group NO-SSH in", "exit"])  # unsaved
+    finally:
+        conn.disconnect()
+    os.kill(chassis.module("MM1")["pid"], signal.SIGKILL)
+    chassis.wait_roles({"MM1": "standby", "MM2": "active"})
+    eventually(lambda: h1.ping(h2.address, count=1), 15, "h1 to reach h2 after the switchover",
+               poll=0)
+    assert not connects(h1, h2.address, SSH)
+    assert connects(h1, h2.address, OTHER)
+    assert connects(h1, network.h3.address, OTHER)  # still routed
+    assert "IPv4   Inbound : (None)" in chassis.show("show access-list vlan 1")  # unsaved
+    assert "IPv4   Inbound : NO-SSH" in chassis.show("show access-list ports A1")

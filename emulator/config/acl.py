@@ -11,12 +11,13 @@ numbers, as `show config` prints them. The sequence numbers go up by 10 from the
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from emulator.config.text import quote
-from emulator.ipc.messages import AclEntry
+from emulator.ipc.messages import AclDenied, AclEntry
 
 ACL_KINDS: Final = ("standard", "extended")
 NUMBERED: Final = {"standard": (1, 99), "extended": (100, 199)}
@@ -184,7 +185,17 @@ def _wire_entry(seq: int, ace: Ace) -> AclEntry:
     return AclEntry(seq, ace.permit, ace.protocol_number(), int(ace.source),
                     int(ace.source_wild), int(ace.destination), int(ace.destination_wild),
                     ports(ace.source_ports), ports(ace.destination_ports), ace.established,
-                    -1 if ace.icmp_type is None else ace.icmp_type)
+                    -1 if ace.icmp_type is None else ace.icmp_type, ace.log and not ace.permit)
+
+
+def denied_text(denied: AclDenied) -> str:
+    """A logged deny as the switch words it (`ACL 02/01/07 10:04:45 List NO-TELNET, seq#10
+    denied tcp 10.10.10.3(1612)->10.10.20.2(23) on vlan 1, port A7`), or the count of a
+    window's further ones (`ACL NO-TELNET seq#10 denied 6 packets`)."""
+    if denied.count:
+        return f"ACL {denied.acl} seq#{denied.seq} denied {denied.count} packets"
+    stamp = time.strftime("%m/%d/%y %H:%M:%S", time.localtime(denied.when))
+    return f"ACL {stamp} List {denied.acl}, seq#{denied.seq} denied {denied.text}"
 
 
 def numbered_kind(name: str) -> str | None:

@@ -28,11 +28,13 @@ that denied it; each list counts the entries that matched.
 
 from __future__ import annotations
 
+import ipaddress
 import struct
+import time
 from collections.abc import Callable, Iterable
 from typing import Final
 
-from emulator.ipc.messages import AclEntry
+from emulator.ipc.messages import AclDenied, AclEntry
 
 Check = Callable[[int, bytes], bool]
 """(VLAN, frame) -> True when the frame is denied."""
@@ -46,6 +48,12 @@ ANY_PROTOCOL: Final = -1
 _IP_HEADER: Final = struct.Struct("!B5xHxB2xII")
 """Version/IHL, flags and fragment offset, protocol, source, destination."""
 _PORTS: Final = struct.Struct("!HH")
+LOG_WINDOW: Final = 300.0
+"""Seconds after a logged deny in which further ones of the same entry are only counted (the
+manual's "approximately five minutes")."""
+MAX_LOGGED: Final = 256
+"""Logged denies a list keeps between two reads of the fabric."""
+PROTOCOL_NAMES: Final = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp"}
 
 Packet = tuple[int, int, int, int, int, bool, int]
 """(protocol, source, destination, source port, destination port, established, ICMP type);
@@ -92,15 +100,50 @@ def _compile(e: AclEntry) -> _Compiled:
 
 
 class Rules:
-    """One applied list: its entries, in sequence order, and a hit count for each."""
+    """One applied list: its entries, in sequence order, a hit count for each, and the state
+    of its logged denies."""
 
-    __slots__ = ("compiled", "entries", "hits", "seqs")
+    __slots__ = ("compiled", "denied", "entries", "hits", "log_until", "logs", "name",
+                 "pending", "seqs", "unlogged")
 
-    def __init__(self, entries: list[AclEntry]) -> None:
+    def __init__(self, name: str, entries: list[AclEntry]) -> None:
+        self.name = name
         self.entries = tuple(sorted(entries, key=lambda e: e.seq))
         self.seqs = [e.seq for e in self.entries]
         self.hits = [0] * len(self.entries)
         self.compiled = tuple(enumerate(_compile(e) for e in self.entries))
+        self.logs = [e.log for e in self.entries]
+        self.pending = -1
+        """The entry of the last logged deny, for the check that saw it to report."""
+        self.log_until = [0.0] * len(self.entries)
+        self.unlogged = [0] * len(self.entries)
+        self.denied: list[AclDenied] = []
+
+    def report(self, packet: Packet, port: str, vid: int, now: float, wall: float) -> None:
+        """A `deny ... log` entry matched: its first match in LOG_WINDOW is described, the
+        others counted for the window's summary (`drain`), as the switch rate-limits them."""
+        index, self.pending = self.pending, -1
+        if now < self.log_until[index]:
+            self.unlogged[index] += 1
+            return
+        self.log_until[index] = now + LOG_WINDOW
+        protocol, source, destination, sport, dport, _, _ = packet
+        name = PROTOCOL_NAMES.get(protocol, str(protocol))
+        ends = [str(ipaddress.IPv4Address(a)) + (f"({p})" if p >= 0 else "")
+                for a, p in ((source, sport), (destination, dport))]
+        if len(self.denied) < MAX_LOGGED:
+            self.denied.append(AclDenied(wall, self.name, self.seqs[index],
+                                         f"{name} {ends[0]}->{ends[1]} on vlan {vid}, port "
+                                         f"{port}"))
+
+    def drain(self, now: float, wall: float) -> list[AclDenied]:
+        """The logged denies since the last call, and the counts of windows that ended."""
+        for index, count in enumerate(self.unlogged):
+            if count and now >= self.log_until[index]:
+                self.denied.append(AclDenied(wall, self.name, self.seqs[index], count=count))
+                self.unlogged[index] = 0
+        denied, self.denied = self.denied, []
+        return denied
 
     def permits(self, packet: Packet) -> bool:
         """The first matching entry's verdict (and one hit for it); none: the implicit deny.
@@ -121,6 +164,8 @@ class Rules:
             if (needs_established and not established) or (icmp >= 0 and icmp != icmp_type):
                 continue
             self.hits[index] += 1
+            if not permit and self.logs[index]:
+                self.pending = index
             return permit
         return False
 
@@ -144,12 +189,17 @@ class Plan:
             if old is not None and list(old.entries) == sorted(entries, key=lambda e: e.seq):
                 self.rules[where] = old
             else:
-                self.rules[where] = Rules(entries)
+                self.rules[where] = Rules(name, entries)
         self.own_addresses = frozenset(own_addresses)
         self.own_macs = frozenset(own_macs)
 
     def hits(self) -> dict[str, list[list[int]]]:
         return {where: rules.counts() for where, rules in self.rules.items()}
+
+    def denied(self) -> list[AclDenied]:
+        now, wall = time.monotonic(), time.time()
+        return [d for rules in {id(r): r for r in self.rules.values()}.values()
+                for d in rules.drain(now, wall)]
 
     def check_for(self, port: str, own: bool, vids: Iterable[int]) -> Check | None:
         """The check of a bridge port: for the switch's own interface in VLAN N its outbound
@@ -164,17 +214,24 @@ class Plan:
             return None
         own_macs = self.own_macs
 
+        def denies(rules: Rules, packet: Packet, vid: int) -> bool:
+            if rules.permits(packet):
+                return False
+            if rules.pending >= 0:
+                rules.report(packet, port, vid, time.monotonic(), time.time())
+            return True
+
         def check(vid: int, frame: bytes) -> bool:
             packet = ipv4(frame)
             if packet is None:
                 return False
-            if port_rules is not None and not port_rules.permits(packet):
+            if port_rules is not None and denies(port_rules, packet, vid):
                 return True
             vacl = vacls.get(vid)
-            if vacl is not None and not vacl.permits(packet):
+            if vacl is not None and denies(vacl, packet, vid):
                 return True
             racl = racls.get(vid)
-            return racl is not None and frame[:6] in own_macs and not racl.permits(packet)
+            return racl is not None and frame[:6] in own_macs and denies(racl, packet, vid)
 
         return check
 
@@ -186,6 +243,10 @@ class Plan:
             if packet is None or packet[1] in own_addresses:
                 return False
             racl = racls.get(vid)
-            return racl is not None and not racl.permits(packet)
+            if racl is None or racl.permits(packet):
+                return False
+            if racl.pending >= 0:
+                racl.report(packet, f"vlan{vid}", vid, time.monotonic(), time.time())
+            return True
 
         return check

@@ -10,6 +10,8 @@ import math
 import time
 from typing import TYPE_CHECKING, Final
 
+from emulator.config.acl import denied_text
+from emulator.events import Severity
 from emulator.hardware import port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
@@ -82,6 +84,8 @@ class FabricClient:
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
             device.acl_hits = reply.acl_hits  # access lists (commands/acl.py)
+            for denied in reply.acl_denied:
+                device.events.log("ACL", denied_text(denied), Severity.WARNING)
             for port, up in reply.carrier.items():
                 backend = device.ports[port].backend
                 if backend is not None:  # a port first reported by a program's answer

@@ -280,6 +280,7 @@ class Fabric:
                        for port, a in self.neighbors.rows(time.monotonic())],
             carrier={port: self.carrier[port] for port in self.ports},
             acl_hits={} if self.acl_plan is None else self.acl_plan.hits(),
+            acl_denied=[] if self.acl_plan is None else self.acl_plan.denied(),
             reply_to=request.id,
         )
 

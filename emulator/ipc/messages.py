@@ -231,6 +231,8 @@ class FabricState(Reply):
     # --- access lists (fabric/acl.py) ---
     acl_hits: dict[str, list[list[int]]] = field(default_factory=dict)
     """Per application (`vlan 20 in`): [sequence number, hits] of each entry."""
+    acl_denied: list[AclDenied] = field(default_factory=list)
+    """Logged denies since the last query."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------
@@ -315,3 +317,18 @@ class AclEntry:
     destination_ports: list[int] = field(default_factory=list)
     established: bool = False
     icmp_type: int = -1
+    log: bool = False
+    """A deny with `log`: its first match is logged, then a count every LOG_WINDOW."""
+
+
+@dataclass(frozen=True)
+class AclDenied:
+    """A logged deny (or the count of those since), for the active module's event log."""
+
+    when: float
+    acl: str
+    seq: int
+    text: str = ""
+    """The first deny of a window: `tcp 10.10.10.3(1612)->10.10.20.2(23) on vlan 1, port A7`."""
+    count: int = 0
+    """Or the number of the window's further denies (then no text)."""

@@ -1,7 +1,8 @@
 """Access lists on the wire: an extended ACL that denies TCP 22 from one host to another blocks
 exactly that (a TCP connection to 22 fails, one to another port and ping pass), for bridged
-traffic (a port ACL) and for routed traffic (an inbound RACL on the VLAN), and its hit counts
-move. Hosts are namespaces on the chassis' TAP ports; their kernels make the traffic.
+traffic (a port ACL) and for routed traffic (an inbound RACL on the VLAN), its hit counts
+move, and its `log` entry's first deny is in the event log. Hosts are namespaces on the
+chassis' TAP ports; their kernels make the traffic.
 
 Routing between the VLANs is the in-band namespace's kernel forwarding: until `ip routing`
 (issue 16's routing part) is merged, the test turns it on in that namespace itself."""
@@ -84,7 +85,7 @@ class Network:
         configure(self.chassis, "vlan 1", "ip address 10.0.1.254/24", "exit",
                   "vlan 20", "untagged A3", "ip address 10.0.20.254/24", "exit",
                   "ip access-list extended NO-SSH",
-                  "deny tcp host 10.0.1.1 host 10.0.1.2 eq 22",
+                  "deny tcp host 10.0.1.1 host 10.0.1.2 eq 22 log",
                   "deny tcp host 10.0.1.1 host 10.0.20.3 eq 22",
                   "permit ip any any", "exit")
         netns = self.chassis.status()["chassis"]["mgmt_netns"]
@@ -134,6 +135,10 @@ def test_port_acl_blocks_exactly_ssh_between_bridged_hosts(network: Network) -> 
     assert h1.ping(h2.address, count=2)
     counted = hits(chassis, "port A1")
     assert counted[10] >= 1 and counted[30] >= 1, counted
+    logged = [line for line in chassis.show("show log").splitlines() if " ACL: " in line]
+    assert logged and logged[0].startswith("W ") and logged[0].endswith(
+        "->10.0.1.2(22) on vlan 1, port A1"), logged
+    assert "List NO-SSH, seq#10 denied tcp 10.0.1.1(" in logged[0]
     configure(chassis, "interface A1", "no ip access-group NO-SSH in", "exit")
     eventually(lambda: connects(h1, h2.address, SSH), 10, "the port ACL to go")
 

@@ -10,7 +10,7 @@ from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import ARP, Dot1Q, Ether
 from scapy.packet import Packet, raw
 
-from emulator.config.acl import AccessList, parse_ace
+from emulator.config.acl import AccessList, denied_text, parse_ace
 from emulator.fabric.acl import Plan
 from emulator.fabric.bridge import Bridge
 from emulator.ipc.messages import AclEntry
@@ -161,3 +161,24 @@ def test_no_check_where_nothing_applies() -> None:
     lab.bridge.set_acls(None)
     assert not any(port.acl for port in lab.bridge._ports.values())
     assert lab.passes("A1", tcp(22))
+
+
+def test_a_logged_deny_is_described_once_then_counted_per_window() -> None:
+    lab = Lab()
+    logged = entries("extended", "deny tcp any any eq 22 log", "deny tcp any any eq 23",
+                     "permit ip any any")
+    plan = lab.apply({"port A1 in": "NO-SSH"}, {"NO-SSH": logged})
+    for _ in range(3):
+        assert not lab.passes("A1", tcp(22))
+    assert not lab.passes("A1", tcp(23))  # denied, not logged
+    first = plan.denied()
+    assert [(d.acl, d.seq, d.text, d.count) for d in first] == [
+        ("NO-SSH", 10, "tcp 10.0.20.5(40000)->10.0.20.6(22) on vlan 20, port A1", 0)]
+    assert denied_text(first[0]).endswith(
+        "List NO-SSH, seq#10 denied tcp 10.0.20.5(40000)->10.0.20.6(22) on vlan 20, port A1")
+    assert plan.denied() == []  # the two others wait for the window's end
+    rules = plan.rules["port A1 in"]
+    rules.log_until[0] = 0.0  # the window is over
+    summary = plan.denied()
+    assert [(d.seq, d.count) for d in summary] == [(10, 2)]
+    assert denied_text(summary[0]) == "ACL NO-SSH seq#10 denied 2 packets"

@@ -1,10 +1,13 @@
 """DHCP relay through the switch: a client in VLAN 20 (busybox udhcpc in a namespace) gets its
 lease from ISC dhcpd in VLAN 10 (another namespace, its own config, lease and pid files),
 relayed by the active module's agent with VLAN 20's address as the giaddr; `show dhcp-relay`
-counts it, and `no dhcp-relay` stops it."""
+counts it, the new active module relays after a kill -9 of the active, and `no dhcp-relay`
+stops it."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import textwrap
 from pathlib import Path
@@ -81,6 +84,18 @@ def test_client_in_vlan_20_gets_a_lease_from_a_server_in_vlan_10(
         assert "DHCPDISCOVER from" in log and "via 10.0.20.254" in log, log
         counts = chassis.show("show dhcp-relay").splitlines()[-1].split()
         assert int(counts[0]) >= 2 and int(counts[2]) >= 2, counts  # discover+request, offer+ack
+
+        # The saved helpers come back on the new active module, whose agent relays again.
+        conn = chassis.netmiko()
+        try:
+            conn.save_config()
+        finally:
+            conn.disconnect()
+        os.kill(chassis.module("MM1")["pid"], signal.SIGKILL)
+        chassis.wait_roles({"MM1": "standby", "MM2": "active"})
+        again = eventually(lambda: "bound ip=10.0.20." in (out := lease(client, tmp_path))
+                           and out, 60, "a lease relayed by the new active module")
+        assert "router=10.0.20.254" in again, again
 
         configure(chassis, "no dhcp-relay")
         assert "bound ip=" not in lease(client, tmp_path, tries=2)

@@ -57,7 +57,6 @@ NO_SUCH_ACL: Final = "ACL {name} does not exist."
 NOT_APPLIED: Final = "ACL {name} is not applied to {where}."
 DIRECTION_NAMES: Final = {"in": "Inbound ", "out": "Outbound", "vlan": "VACL    "}
 PROTOCOL_NAMES: Final = {"ip": "IP", "tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "igmp": "IGMP"}
-RULE: Final = "-" * 79
 
 
 # --- the lists and their entries ----------------------------------------------------------

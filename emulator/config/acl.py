@@ -48,7 +48,7 @@ HOST_WILD: Final = ipaddress.IPv4Address("0.0.0.0")
 # The switch's refusals (the wording of the K.15 messages we could not capture is ours).
 INVALID: Final = "Invalid input: {token}"
 INCOMPLETE: Final = "Incomplete input: {token}"
-KIND_CLASH: Final = "An ACL named {name} already exists as a {kind} ACL."
+KIND_CLASH: Final = "ACL {name} already exists as an ACL of type {kind}."
 NO_SUCH_ENTRY: Final = "ACE with sequence number {seq} does not exist."
 SEQ_IN_USE: Final = "Duplicate sequence number."
 NAME_TOO_LONG: Final = f"String too long. Maximum length is {NAME_MAX}."

@@ -219,6 +219,7 @@ class Bridge:
         p.enabled = enabled
         p.pvid = pvid
         p.tagged = tags
+        self._compose_acl(p)
         self._rebuild()
 
     def set_jumbo(self, vids: Iterable[int]) -> None:
@@ -304,16 +305,18 @@ class Bridge:
 
     def set_acls(self, plan: AclPlan | None) -> None:
         """Where access lists apply from now on (None: nowhere); each port's check is
-        composed here, ahead of the frames."""
+        composed here, ahead of the frames (and again when `configure` changes its VLANs)."""
         self._acl_plan = plan
-        self._rebuild()
+        for p in self._ports.values():
+            self._compose_acl(p)
+
+    def _compose_acl(self, p: _Port) -> None:
+        plan = self._acl_plan
+        p.acl = None if plan is None else plan.check_for(
+            p.name, p.own, (*p.tagged, *(() if p.pvid is None else (p.pvid,))))
 
     def _rebuild(self) -> None:
         """Recompute each VLAN's egress ports and drop addresses on ports no longer in it."""
-        plan = self._acl_plan
-        for p in self._ports.values():
-            p.acl = None if plan is None else plan.check_for(
-                p.name, p.own, (*p.tagged, *(() if p.pvid is None else (p.pvid,))))
         wanted: dict[int, dict[_Port, bool]] = {}
         for p in self._ports.values():
             if not p.enabled or p.send is None:

@@ -87,7 +87,7 @@ def test_refused_entries_leave_nothing_behind(config: Cli, device: Device, line:
 def test_a_name_keeps_its_kind(config: Cli) -> None:
     make_no_ssh(config)
     assert config("ip access-list standard NO-SSH") == \
-        "An ACL named NO-SSH already exists as a extended ACL."
+        "ACL NO-SSH already exists as an ACL of type extended."
 
 
 def test_applied_in_vlan_and_port_contexts(config: Cli, device: Device) -> None:

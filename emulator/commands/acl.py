@@ -22,6 +22,7 @@ from emulator.cli.grammar import (
     IntRange,
     Level,
     ModeKind,
+    ParamType,
     Text,
     Where,
 )
@@ -309,14 +310,27 @@ SEQ: Final = IntRange(*SEQ_RANGE, "<1-2147483647>")
 REMARK: Final = Text("ASCII-STR", REMARK_MAX)
 WORDS: Final = " ".join(f"<w{i}>" if i == 1 else f"[<w{i}>" for i in range(1, ACE_WORDS + 1)) \
     + "]" * (ACE_WORDS - 1)
-WORD_PARAMS: Final = {f"w{i}": Text("ASCII-STR") for i in range(1, ACE_WORDS + 1)}
+WORD_PARAMS: Final = {f"w{i}": Text("ASCII-STR") for i in range(2, ACE_WORDS + 1)}
+FIRST_WORD: Final = {
+    "standard": (Text("SOURCE"), "The source: any, host SA, SA/mask-length or SA mask."),
+    "extended": (Text("PROTOCOL"), "ip (any), tcp, udp, icmp, igmp, gre, esp, ah, ospf, pim, "
+                                   "vrrp, sctp, or an IP protocol number (0-255)."),
+}
+"""`?` after permit/deny: what the first word is; the words after it are the entry's rest."""
+WORD_HELP: Final = {f"w{i}": "The rest of the entry." for i in range(2, ACE_WORDS + 1)}
+
+
+def _ace_params(kind: str) -> tuple[dict[str, ParamType], dict[str, str]]:
+    first, text = FIRST_WORD[kind]
+    return {"w1": first, **WORD_PARAMS}, {"w1": text, **WORD_HELP}
 
 
 def _context_rows(kind: str) -> tuple[Command, ...]:
     where = WHERE[kind]
+    words, texts = _ace_params(kind)
     return (
         Command(f"[<seq>] {{action: permit|deny}} {WORDS}", add_entry, where=where,
-                level=Level.MANAGER, params={"seq": SEQ, **WORD_PARAMS}),
+                level=Level.MANAGER, params={"seq": SEQ, **words}, help=texts),
         Command("[<seq>] remark <remark-str>", add_remark, where=where, level=Level.MANAGER,
                 params={"seq": SEQ, "remark-str": REMARK}),
         Command("<seq>", None, where=where, level=Level.MANAGER, params={"seq": SEQ},
@@ -330,7 +344,10 @@ ROWS: Final = (
               enters=CONTEXTS[kind]) for kind in ACL_KINDS),
     *(row for kind in ACL_KINDS for row in _context_rows(kind)),
     Command(f"access-list <acl-num> {{action: permit|deny}} {WORDS}", add_numbered_entry,
-            where=Where.CONFIG, level=Level.MANAGER, params={"acl-num": ACL_NUM, **WORD_PARAMS}),
+            where=Where.CONFIG, level=Level.MANAGER,
+            params={"acl-num": ACL_NUM, **_ace_params("extended")[0]},
+            help={**_ace_params("extended")[1],
+                  "w1": "The source (1-99) or the protocol (100-199)."}),
     Command("access-list <acl-num> remark <remark-str>", add_numbered_remark,
             where=Where.CONFIG, level=Level.MANAGER,
             params={"acl-num": ACL_NUM, "remark-str": REMARK}),

@@ -148,3 +148,13 @@ def test_a_startup_config_reads_back(config: Cli, device: Device) -> None:
     booted = replay_text(render_config(device.running), device.inventory)
     assert booted.errors == []
     assert booted.config == device.running
+
+
+def test_help_names_the_first_word_of_an_entry(config: Cli) -> None:
+    config("ip access-list extended X")
+    mode, level = config.session.mode.kind, config.session.level
+    assert [h.word for h in config.table.help(["deny"], "", mode, level)] == ["PROTOCOL"]
+    config("exit")
+    config("ip access-list standard 5")
+    mode = config.session.mode.kind
+    assert [h.word for h in config.table.help(["permit"], "", mode, level)] == ["SOURCE"]

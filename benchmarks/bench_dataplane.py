@@ -4,7 +4,9 @@ kernel bridge. Variants:
 
 - `kbridge`: veth pairs into a bridge `br0` in a namespace of its own (the reference);
 - `tap`: `procurve-emu run --port A1=tap:... --port A2=tap:...`, the TAPs moved into the hosts;
-- `afpacket`: the same chassis over `afpacket:` ports on veth pairs (containerlab's wiring).
+- `afpacket`: the same chassis over `afpacket:` ports on veth pairs (containerlab's wiring);
+- `tap-acl`: `tap` with an extended ACL of ACL_ENTRIES entries inbound on both ports, every
+  frame matching its last one (`permit ip any any`): the access lists' cost on the wire.
 
 Each run measures, per variant: ping RTT (median, p99); iperf3 UDP 64-byte frames offered flat
 out; the 64-byte no-drop rate (NDR: highest offered rate with <= 1 % loss, by binary search
@@ -46,12 +48,24 @@ from types import FrameType
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-VARIANTS = ("kbridge", "tap", "afpacket")
+VARIANTS = ("kbridge", "tap", "afpacket", "tap-acl")
 LABELS = {
     "kbridge": "Linux kernel bridge (veth)",
     "tap": "procurve-emu, TAP ports",
     "afpacket": "procurve-emu, afpacket ports (veth)",
+    "tap-acl": "procurve-emu, TAP ports, 10-entry ACL in on both",
 }
+ACL_ENTRIES = 10
+ACL_CONFIG = "\n".join([
+    'ip access-list extended "BENCH"',
+    *(f"   {10 * n} deny tcp 10.91.0.{n} 0.0.0.0 0.0.0.0 255.255.255.255 eq 22"
+      for n in range(1, ACL_ENTRIES)),
+    f"   {10 * ACL_ENTRIES} permit ip 0.0.0.0 255.255.255.255 0.0.0.0 255.255.255.255",
+    "   exit",
+    *(line for port in ("A1", "A2")
+      for line in (f"interface {port}", '   ip access-group "BENCH" in', "   exit")),
+]) + "\n"
+"""`tap-acl`'s startup config: entries that miss the benchmark's traffic, then the permit."""
 SMALL_PAYLOAD = 18
 """UDP payload of a 60-byte frame (64 on the wire with the FCS): 18 + 8 + 20 + 14."""
 LARGE_PAYLOAD = 1358
@@ -229,6 +243,10 @@ class Topology:
                 "--snmp-port", "0"]
         for number, backend in enumerate(backends, start=1):
             argv += ["--port", f"A{number}={backend}"]
+        if self.variant == "tap-acl":
+            config = self.workdir / "acl.cfg"
+            config.write_text(ACL_CONFIG)
+            argv += ["--startup-config", str(config)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROCURVE_")}
         env["PYTHONPATH"] = str(self.repo)
         with (self.workdir / f"{self.variant}-stderr.txt").open("wb") as stderr:

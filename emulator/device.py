@@ -231,6 +231,12 @@ class Device:
     # --- spanning tree (fabric/stp.py, commands/spanning_tree.py) ---
     spanning_tree: dict[str, Any] = field(default_factory=dict)
     """The fabric's last SpanningTree.snapshot() (empty before the first read)."""
+    # --- access lists (commands/acl.py) ---
+    acl_hits: dict[str, list[list[int]]] = field(default_factory=dict)
+    """The fabric's hit counts per application (`vlan 20 in`): [sequence number, hits]."""
+    # --- DHCP relay (emulator/dhcp_relay.py) ---
+    dhcp_relay_counters: dict[str, int] = field(default_factory=dict)
+    """Client requests and server responses relayed and dropped (`show dhcp-relay`)."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from emulator import inband
 from emulator.datadir import SELFTEST_FAULT, read_inventory
+from emulator.dhcp_relay import DhcpRelay
 from emulator.fabric.client import FabricClient
 from emulator.flash import Flash, durable_remove
 from emulator.hardware import MANAGEMENT_SLOTS
@@ -334,6 +335,8 @@ class Module:
         bringing_up = asyncio.create_task(
             self.fabric.bring_up(device, reset_at, self.timing.module_reset))
         self.tasks += [bringing_up, asyncio.create_task(self.time_services(device, bringing_up))]
+        if device.mgmt_netns is not None:  # the DHCP relay agent (emulator/dhcp_relay.py)
+            DhcpRelay(device, device.mgmt_netns).start()
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config
             await self.link.send(SetRedundancy(False))
 

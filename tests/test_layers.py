@@ -51,7 +51,8 @@ LAYERS: Final = (
      "lab-node environment, the chassis options table", (
         "emulator.config", "emulator.device", "emulator.events", "emulator.redundancy",
         "emulator.fabric", "emulator.ipc", "emulator.inband", "emulator.liveness",
-        "emulator.labnode", "emulator.options")),
+        "emulator.labnode", "emulator.options",
+        "emulator.dhcp_relay")),  # DHCP relay: the agent the active module runs
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",

@@ -25,6 +25,9 @@ class ModeKind(Enum):
     CONFIG = "config"
     VLAN = "vlan"
     INTERFACE = "eth"
+    # --- access lists (commands/acl.py): the prompt names the kind of list, not the list ---
+    ACL_STANDARD = "config-std-nacl"
+    ACL_EXTENDED = "config-ext-nacl"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Mode:
             return f"{hostname}{'#' if level is Level.MANAGER else '>'} "
         if self.kind is ModeKind.CONFIG:
             return f"{hostname}(config)# "
+        if self.kind in (ModeKind.ACL_STANDARD, ModeKind.ACL_EXTENDED):
+            return f"{hostname}({self.kind.value})# "
         return f"{hostname}({self.kind.value}-{self.value})# "
 
 

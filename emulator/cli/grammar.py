@@ -34,6 +34,9 @@ class Where(Enum):
     CONFIG = "config"
     VLAN = "vlan"
     INTERFACE = "eth"
+    # --- access lists (commands/acl.py) ---
+    ACL_STANDARD = "config-std-nacl"
+    ACL_EXTENDED = "config-ext-nacl"
 
 
 class ParamType(Protocol):

@@ -25,10 +25,14 @@ VISIBLE: Final[dict[ModeKind, frozenset[Where]]] = {
     ModeKind.CONFIG: frozenset({Where.EXEC, Where.CONFIG}),
     ModeKind.VLAN: frozenset({Where.EXEC, Where.CONFIG, Where.VLAN}),
     ModeKind.INTERFACE: frozenset({Where.EXEC, Where.CONFIG, Where.INTERFACE}),
+    # --- access lists (commands/acl.py) ---
+    ModeKind.ACL_STANDARD: frozenset({Where.EXEC, Where.CONFIG, Where.ACL_STANDARD}),
+    ModeKind.ACL_EXTENDED: frozenset({Where.EXEC, Where.CONFIG, Where.ACL_EXTENDED}),
 }
 """Which rows a mode accepts: exec commands everywhere, config commands in every context."""
 
-SPECIFICITY: Final = {Where.EXEC: 0, Where.CONFIG: 1, Where.VLAN: 2, Where.INTERFACE: 2}
+SPECIFICITY: Final = {Where.EXEC: 0, Where.CONFIG: 1, Where.VLAN: 2, Where.INTERFACE: 2,
+                      Where.ACL_STANDARD: 2, Where.ACL_EXTENDED: 2}
 
 class ParseError(Exception):
     """The switch's answer to a line it cannot run."""

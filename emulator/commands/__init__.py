@@ -55,6 +55,8 @@ FAMILIES: Final = (
     "loop_protect",
     # --- spanning tree ---
     "spanning_tree",
+    "acl",
+    "dhcp_relay",
 )
 
 

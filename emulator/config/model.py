@@ -7,13 +7,23 @@ enforces (one untagged VLAN per port, VLAN 1 cannot be deleted, ...).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from emulator.config.acl import (
+    APPLY_DIRECTIONS,
+    KIND_CLASH,
+    AccessList,
+    AclError,
+    check_name,
+    parse_ace,
+)
+from emulator.config.acl import NAME_MAX as ACL_NAME_MAX
 from emulator.config.text import is_config_text
 from emulator.hardware import (
     DEFAULT_HOSTNAME,
@@ -161,6 +171,23 @@ TRUNK_TOO_BIG: Final = "Unable to add more than {limit} ports to trunk {trunk}."
 TRUNK_MEMBER: Final = "Port {port} is a member of trunk {trunk}."
 """Modelled on the K.15 message style (the captures never show them): a trunk's member ports
 take VLANs and LACP through the trunk, never one by one."""
+# --- DHCP relay (commands/dhcp_relay.py) ---
+HELPERS_PER_VLAN: Final = 16
+HELPER_NEEDS_ADDRESS: Final = "An IP address must be configured on VLAN {vid} first."
+HELPER_LIMIT: Final = f"The maximum number of helper addresses ({HELPERS_PER_VLAN}) for this " \
+    "VLAN has been reached."
+OPTION82_POLICIES: Final = ("append", "replace", "drop", "keep")
+OPTION82_REMOTE_IDS: Final = ("mac", "ip", "mgmt-vlan")
+"""The remote ID option 82 carries: the switch's MAC (the default), the VLAN's address, or
+the management VLAN's."""
+
+
+@dataclass(frozen=True)
+class Option82:
+    policy: str
+    validate: bool = False
+    """Replies must carry our remote ID (not with `keep`)."""
+    remote_id: str = OPTION82_REMOTE_IDS[0]
 
 
 class ConfigError(ValueError):
@@ -193,6 +220,9 @@ class Vlan:
     """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
     voice: bool = False
     """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+    helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
+    """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -217,6 +247,9 @@ class Interface:
     # --- trunks and LACP (commands/trunk.py) ---
     lacp: str | None = None
     """`lacp active|passive`: dynamic LACP on a port outside any trunk; None is off."""
+    # --- access lists (commands/acl.py) ---
+    access_group: str | None = None
+    """`ip access-group NAME in`: the ACL every IPv4 frame entering the port passes."""
 
     def is_default(self) -> bool:
         return self == Interface(self.port)
@@ -437,6 +470,19 @@ class SwitchConfig:
     """`loop-protect trap loop-detected`."""
     # --- spanning tree (commands/spanning_tree.py) ---
     spanning_tree: SpanningTreeConfig = field(default_factory=lambda: SpanningTreeConfig())
+    # --- access lists (commands/acl.py) ---
+    access_lists: dict[str, AccessList] = field(default_factory=dict)
+    """`ip access-list standard|extended NAME` by name, in the order they were made."""
+    vlan_access_groups: dict[tuple[int, str], str] = field(default_factory=dict)
+    """`vlan N ip access-group NAME in|out|vlan`: (VLAN, direction) -> ACL name."""
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+    dhcp_relay: bool = True
+    """`[no] dhcp-relay`: the relay agent runs (K.15's default; only `no dhcp-relay` is
+    written)."""
+    dhcp_relay_hop_count: bool = True
+    """`[no] dhcp-relay hop-count-increment`: relayed requests get hops + 1."""
+    dhcp_relay_option82: Option82 | None = None
+    """`dhcp-relay option 82 POLICY [validate] [ip|mac|mgmt-vlan]`; None: no option 82."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -572,6 +618,8 @@ class SwitchConfig:
             raise ConfigError(PRIMARY_VLAN_DELETE)
         released = self.vlan(vid).untagged
         del self.vlans[vid]
+        for direction in APPLY_DIRECTIONS:  # access lists: its ACLs go with it
+            self.vlan_access_groups.pop((vid, direction), None)
         self.vlan_add_ports(DEFAULT_VLAN_ID, sorted(released), tagged=False)
 
     def vlan_set_name(self, vid: int, name: str) -> None:
@@ -628,6 +676,8 @@ class SwitchConfig:
         if ip.mode is IpMode.MANUAL and ip.interface is None:
             raise ConfigError(MANUAL_IP_INCOMPLETE)
         vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
+        if ip.mode is not IpMode.MANUAL:  # DHCP relay: helpers need the VLAN's own address
+            vlan.helper_addresses.clear()
 
     # --- system and SNMP -------------------------------------------------------------------
 
@@ -1030,6 +1080,131 @@ class SwitchConfig:
         (the per-port setters are called through here)."""
         self.check_ports(ports)
         return self.spanning_tree
+    # --- access lists (commands/acl.py) ---
+
+    def acl_open(self, name: str, kind: str) -> AccessList:
+        """The list `ip access-list KIND NAME` edits, made when new; a numeric id must be in
+        its kind's range, and a name already used by the other kind is refused."""
+        if not is_config_text(name):
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        with _acl_refusal():
+            check_name(name, kind)
+        acl = self.access_lists.get(name)
+        if acl is None:
+            acl = self.access_lists[name] = AccessList(name, kind)
+        elif acl.kind != kind:
+            raise ConfigError(KIND_CLASH.format(name=name, kind=acl.kind))
+        return acl
+
+    def acl_add(self, name: str, kind: str, permit: bool, words: Sequence[str],
+                seq: int | None = None) -> int:
+        """An entry (`[SEQ] permit|deny ...`) into the list; its sequence number back. The
+        list is made only once the entry is good, so a refused `access-list 5 ...` leaves no
+        empty ACL behind."""
+        with _acl_refusal():
+            ace = parse_ace(kind, permit, words)
+            if name in self.access_lists:
+                return self.acl_open(name, kind).add(ace, seq)
+            acl = AccessList(name, kind)
+            seq = acl.add(ace, seq)
+        self.acl_open(name, kind).entries = acl.entries
+        return seq
+
+    def acl_remark(self, name: str, kind: str, text: str, seq: int | None = None) -> None:
+        if not is_config_text(text):
+            raise ConfigError(INVALID_INPUT.format(token=text))
+        acl = self.acl_open(name, kind)
+        with _acl_refusal():
+            acl.remark(text, seq)
+
+    def acl_remove_entry(self, name: str, seq: int) -> None:
+        acl = self.access_lists.get(name)
+        if acl is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        with _acl_refusal():
+            acl.remove(seq)
+
+    def acl_delete(self, name: str) -> None:
+        """`no ip access-list ... NAME`; where it was applied it stays applied (by name, as
+        the switch keeps it), and filters nothing until it exists again."""
+        if self.access_lists.pop(name, None) is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+    def acl_apply_vlan(self, vid: int, direction: str, name: str | None) -> None:
+        """`[no] ip access-group NAME in|out|vlan` in VLAN `vid`'s context."""
+        self.vlan(vid)
+        if direction not in APPLY_DIRECTIONS:
+            raise ConfigError(INVALID_INPUT.format(token=direction))
+        if name is None:
+            self.vlan_access_groups.pop((vid, direction), None)
+        else:
+            self._acl_check_applied(name)
+            self.vlan_access_groups[(vid, direction)] = name
+
+    def acl_apply_port(self, port: str, name: str | None) -> None:
+        """`[no] ip access-group NAME in` in a port's context (inbound only on K.15)."""
+        if name is not None:
+            self._acl_check_applied(name)
+        self.port(port).access_group = name
+        self._drop_if_default(port)
+
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+
+    def vlan_helper_add(self, vid: int, address: ipaddress.IPv4Address) -> None:
+        """A VLAN relays to helpers only from its own address: one without a static address
+        is refused."""
+        vlan = self.vlan(vid)
+        if vlan.ip.mode is not IpMode.MANUAL:
+            raise ConfigError(HELPER_NEEDS_ADDRESS.format(vid=vid))
+        if address in vlan.helper_addresses:
+            return
+        if len(vlan.helper_addresses) >= HELPERS_PER_VLAN:
+            raise ConfigError(HELPER_LIMIT)
+        vlan.helper_addresses.append(address)
+
+    def vlan_helper_remove(self, vid: int, address: ipaddress.IPv4Address) -> None:
+        vlan = self.vlan(vid)
+        if address not in vlan.helper_addresses:
+            raise ConfigError(INVALID_INPUT.format(token=address))
+        vlan.helper_addresses.remove(address)
+
+    def set_dhcp_relay(self, enabled: bool) -> None:
+        self.dhcp_relay = enabled
+
+    def set_dhcp_relay_hop_count(self, enabled: bool) -> None:
+        self.dhcp_relay_hop_count = enabled
+
+    def set_dhcp_relay_option82(self, option: Option82 | None) -> None:
+        if option is not None and (option.policy not in OPTION82_POLICIES
+                                   or option.remote_id not in OPTION82_REMOTE_IDS
+                                   or (option.validate and option.policy == "keep")):
+            raise ConfigError(INVALID_INPUT.format(token=option.policy))
+        self.dhcp_relay_option82 = option
+
+    def access_groups(self) -> dict[str, str]:
+        """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`
+        (VLANs that exist; a port's list with its port)."""
+        groups = {f"vlan {vid} {direction}": name
+                  for (vid, direction), name in self.vlan_access_groups.items()
+                  if vid in self.vlans}
+        groups.update({f"port {port} in": i.access_group for port, i in self.interfaces.items()
+                       if i.access_group is not None})
+        return groups
+
+    def _acl_check_applied(self, name: str) -> None:
+        """An ACL may be applied before it is made (the switch then filters with an empty
+        list); the name must still be one the config can write."""
+        if not is_config_text(name) or len(name) > ACL_NAME_MAX:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+
+@contextlib.contextmanager
+def _acl_refusal() -> Iterator[None]:
+    """The access-list model (config/acl.py) speaks the switch's texts as AclError."""
+    try:
+        yield
+    except AclError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _holds_name(vid: int, name: str) -> bool:

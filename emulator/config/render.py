@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from emulator.config.acl import APPLY_DIRECTIONS, AccessList
 from emulator.config.model import (
     BANNER_KINDS,
     CDP_MODES,
@@ -22,6 +23,7 @@ from emulator.config.model import (
     LOOP_PROTECT_ACTIONS,
     LOOP_PROTECT_DISABLE_TIMER,
     LOOP_PROTECT_INTERVAL,
+    OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
     SNTP_MODES,
@@ -123,8 +125,10 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     lines += _dns_lines(cfg)
+    lines += _dhcp_relay_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
+    lines += _access_list_lines(cfg)
     for port in sorted(cfg.interfaces, key=port_sort_key):
         interface = cfg.interfaces[port]
         if not interface.is_default():
@@ -230,6 +234,44 @@ def _dns_lines(cfg: SwitchConfig) -> list[str]:
                     for priority in sorted(cfg.dns_servers)]
 
 
+# --- DHCP relay (commands/dhcp_relay.py) ---
+
+def _dhcp_relay_lines(cfg: SwitchConfig) -> list[str]:
+    """Among the global `ip` lines; only what differs from the default (relay on, hop count
+    incremented, no option 82)."""
+    lines = [] if cfg.dhcp_relay else ["no dhcp-relay"]
+    if not cfg.dhcp_relay_hop_count:
+        lines.append("no dhcp-relay hop-count-increment")
+    option = cfg.dhcp_relay_option82
+    if option is not None:
+        words = ["dhcp-relay option 82", option.policy]
+        if option.validate:
+            words.append("validate")
+        if option.remote_id != OPTION82_REMOTE_IDS[0]:
+            words.append(option.remote_id)
+        lines.append(" ".join(words))
+    return lines
+
+
+# --- access lists (commands/acl.py) ---
+
+def _access_list_lines(cfg: SwitchConfig) -> list[str]:
+    """Each list as a block (`ip access-list extended "101"`, its entries, `exit`), before
+    the interface blocks that apply them; the name is always quoted, as K.15 writes it."""
+    return [line for acl in cfg.access_lists.values() for line in access_list_block(acl)]
+
+
+def access_list_block(acl: AccessList) -> list[str]:
+    """One list as the config writes it (`show access-list config` prints the same)."""
+    return _block(f"ip access-list {acl.kind} {quote(acl.name)}", acl.lines())
+
+
+def _vlan_access_group_lines(cfg: SwitchConfig, vid: int) -> list[str]:
+    """Right after the VLAN's address: inbound and outbound RACLs, then the VACL."""
+    return [f"ip access-group {quote(cfg.vlan_access_groups[(vid, d)])} {d}"
+            for d in APPLY_DIRECTIONS if (vid, d) in cfg.vlan_access_groups]
+
+
 def _block(header: str, body: list[str]) -> list[str]:
     return [header, *(INDENT + line for line in body), INDENT + "exit"]
 
@@ -263,6 +305,8 @@ def _port_settings_after_name(interface: Interface) -> list[str]:
         body.append(f"speed-duplex {interface.speed_duplex}")
     if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
         body.append(f"unknown-vlans {interface.unknown_vlans}")
+    if interface.access_group is not None:
+        body.append(f"ip access-group {quote(interface.access_group)} in")
     return body
 
 
@@ -319,6 +363,8 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
+    body += [f"ip helper-address {a}" for a in vlan.helper_addresses]  # DHCP relay
+    body += _vlan_access_group_lines(cfg, vlan.vid)
     if vlan.igmp:
         body.append("ip igmp")
     if vlan.jumbo:

@@ -45,6 +45,9 @@ Semantics follow 802.1Q as a ProCurve applies it:
   points there means both stations are on that segment: the frame is filtered silently).
 - Egress: untagged members get the frame without a tag, tagged members with the VLAN's tag. The
   PCP (and DEI) bits of a tagged ingress frame are kept; an untagged ingress frame gets PCP 0.
+- Access lists (fabric/acl.py) filter a frame after its VLAN is known and before it is
+  learned: a denied frame is counted received on its port and goes nowhere. A port where no
+  list applies pays one attribute test.
 - A send function that raises OSError (BlockingIOError for a full queue, anything else for a
   vanished host link) counts `tx_drops` and never propagates.
 - Spanning tree (fabric/stp.py decides, `set_stp_state` enforces): a port that is not
@@ -59,9 +62,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from emulator.hardware import format_mac
+
+if TYPE_CHECKING:
+    from emulator.fabric.acl import Check as AclCheck
+    from emulator.fabric.acl import Plan as AclPlan
 
 Send = Callable[[bytes], object]
 """A port's transmit function: takes one whole Ethernet frame (no FCS)."""
@@ -124,8 +131,8 @@ _TPID_LO: Final = 0x00
 class _Port:
     """One port's state. Plain slots: the hot path reads these attributes on every frame."""
 
-    __slots__ = ("counters", "enabled", "name", "own", "own_address_frames", "pvid", "send",
-                 "stp", "tagged")
+    __slots__ = ("acl", "counters", "enabled", "name", "own", "own_address_frames", "pvid",
+                 "send", "stp", "tagged")
 
     def __init__(self, name: str, own: bool = False) -> None:
         self.name = name
@@ -141,6 +148,8 @@ class _Port:
         self.stp: dict[int, str] = {}
         """Spanning-tree state per MST instance (`forwarding`, `learning`, `discarding`); an
         instance not listed forwards."""
+        self.acl: AclCheck | None = None
+        """Access lists (fabric/acl.py): (VLAN, frame) -> denied; None where none applies."""
 
     def member(self, vid: int) -> bool:
         return vid == self.pvid or vid in self.tagged
@@ -194,6 +203,7 @@ class Bridge:
         self._jumbo: frozenset[int] = frozenset()
         self._instances: dict[int, int] = {}
         """VLAN -> MST instance, for the VLANs not in the IST (instance 0)."""
+        self._acl_plan: AclPlan | None = None
         self.control = None
         self.set_mac_age(mac_age)
 
@@ -225,6 +235,7 @@ class Bridge:
         p.enabled = enabled
         p.pvid = pvid
         p.tagged = tags
+        self._compose_acl(p)
         self._rebuild()
 
     def set_jumbo(self, vids: Iterable[int]) -> None:
@@ -337,6 +348,20 @@ class Bridge:
         many each (not learned, see the module docstring)."""
         return {p.name: p.own_address_frames for p in self._ports.values()
                 if p.own_address_frames}
+
+    # --- access lists (fabric/acl.py) ---
+
+    def set_acls(self, plan: AclPlan | None) -> None:
+        """Where access lists apply from now on (None: nowhere); each port's check is
+        composed here, ahead of the frames (and again when `configure` changes its VLANs)."""
+        self._acl_plan = plan
+        for p in self._ports.values():
+            self._compose_acl(p)
+
+    def _compose_acl(self, p: _Port) -> None:
+        plan = self._acl_plan
+        p.acl = None if plan is None else plan.check_for(
+            p.name, p.own, (*p.tagged, *(() if p.pvid is None else (p.pvid,))))
 
     def _rebuild(self) -> None:
         """Recompute each VLAN's egress ports and drop addresses on ports no longer in it."""
@@ -461,6 +486,9 @@ class Bridge:
                 self._learn_only(vlan, p, frame)
             c[_RX_DROPS] += 1
             return
+        acl = p.acl
+        if acl is not None and acl(vid, frame):
+            return  # denied by an access list (fabric/acl.py)
 
         now = self._now()
         if now >= self._next_sweep:

@@ -10,7 +10,9 @@ import math
 import time
 from typing import TYPE_CHECKING, Final
 
+from emulator.config.acl import denied_text
 from emulator.config.model import STP_PRIORITY_DEFAULT, StpPort
+from emulator.events import Severity
 from emulator.fabric import stp
 from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.loop_protect import LoopStatus, log_loops
@@ -66,7 +68,6 @@ class FabricClient:
         the MIB print. Read at most every READ_INTERVAL: an SNMP bulk walk asks for them
         hundreds of times a second, and each read carries every port's counters."""
         from emulator.device import LldpNeighbor, MacEntry, PortCounters
-        from emulator.events import Severity
 
         device, link = self.device, self.link
         if device is None or link is None:
@@ -90,6 +91,9 @@ class FabricClient:
             device.spanning_tree = reply.spanning_tree
             for message in reply.spanning_tree.get("events", ()):
                 device.events.log("stp", str(message), Severity.WARNING, STP_EVENT_ID)
+            device.acl_hits = reply.acl_hits  # access lists (commands/acl.py)
+            for denied in reply.acl_denied:
+                device.events.log("ACL", denied_text(denied), Severity.WARNING)
             for port, up in reply.carrier.items():
                 backend = device.ports[port].backend
                 if backend is not None:  # a port first reported by a program's answer
@@ -122,6 +126,9 @@ class FabricClient:
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
             spanning_tree=spanning_tree_program(running, device.inventory),
+            # --- access lists (commands/acl.py) ---
+            access_lists={name: acl.wire() for name, acl in running.access_lists.items()},
+            access_groups=running.access_groups(),
         )
         # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
         for trunk in running.trunks:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import ipaddress
 import os
 import signal
 import socket
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from typing import Final
 
 from emulator import hardware
-from emulator.fabric import lacp, lldp, loop_protect
+from emulator.fabric import acl, lacp, lldp, loop_protect
 from emulator.fabric.afpacket import AfPacketPort, drain_events, if_index, link_events
 from emulator.fabric.bridge import Bridge
 from emulator.fabric.inband import VlanInterfaces
@@ -140,6 +141,7 @@ class Fabric:
         """Whether a port of the spanning tree (a port or a trunk) can carry frames now."""
         return bool(self.trunks.up.get(port)) if port in self.trunks.members \
             else self.carrier.get(port, False)
+        self.acl_plan: acl.Plan | None = None
 
     def open(self) -> None:
         for port, backend in self.ports.items():
@@ -285,6 +287,8 @@ class Fabric:
         self.loop_protect.clear()
         self.program_trunks({})
         self.stp.reset()
+        self.acl_plan = None  # access lists: none until programmed, counts from zero
+        self.bridge.set_acls(None)
 
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
@@ -294,10 +298,23 @@ class Fabric:
         self.programmed = msg
         self.program_trunks(msg.trunks)
         self.stp.program(msg.spanning_tree, msg.enabled)
+        self.program_acls(msg)
         for port in self.ports:
             self.apply_port(port)
         self.program_lacp(msg)
         self.program_loop_protect(msg)
+
+    # --- access lists (fabric/acl.py) ---
+
+    def program_acls(self, msg: FabricProgram) -> None:
+        """The lists where they apply (kept counts for those unchanged); none: no filter."""
+        if not msg.access_groups:
+            self.acl_plan = None
+        else:
+            own = [int(ipaddress.IPv4Interface(a).ip) for a in msg.addresses.values()]
+            self.acl_plan = acl.Plan(msg.access_lists, msg.access_groups, own,
+                                     (self.mac,) if self.mac else (), self.acl_plan)
+        self.bridge.set_acls(self.acl_plan)
 
     def apply_port(self, port: str) -> None:
         """The last program's settings on one port: carrier when it is enabled and wired
@@ -480,6 +497,8 @@ class Fabric:
             loop_protect=[dataclasses.asdict(row)
                           for row in self.loop_protect.report(time.monotonic())],
             spanning_tree=self.stp.snapshot(),
+            acl_hits={} if self.acl_plan is None else self.acl_plan.hits(),
+            acl_denied=[] if self.acl_plan is None else self.acl_plan.denied(),
             reply_to=request.id,
         )
 

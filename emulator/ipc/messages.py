@@ -229,6 +229,11 @@ class FabricProgram(Request):
     # --- spanning tree (emulator/fabric/stp.py) ---
     spanning_tree: dict[str, Any] = field(default_factory=dict)
     """stp.settings_to_wire(...): the bridge's spanning-tree settings (empty: off)."""
+    # --- access lists (commands/acl.py, fabric/acl.py) ---
+    access_lists: dict[str, list[AclEntry]] = field(default_factory=dict)
+    """Each ACL's entries by name."""
+    access_groups: dict[str, str] = field(default_factory=dict)
+    """Where each applies: `port A1 in`, `vlan 20 in|out|vlan` -> ACL name."""
 
 
 @message
@@ -261,6 +266,11 @@ class FabricState(Reply):
     # --- spanning tree (emulator/fabric/stp.py) ---
     spanning_tree: dict[str, Any] = field(default_factory=dict)
     """SpanningTree.snapshot(): roles, states, root, topology changes."""
+    # --- access lists (fabric/acl.py) ---
+    acl_hits: dict[str, list[list[int]]] = field(default_factory=dict)
+    """Per application (`vlan 20 in`): [sequence number, hits] of each entry."""
+    acl_denied: list[AclDenied] = field(default_factory=list)
+    """Logged denies since the last query."""
 
 
 # --- chassis <-> fabric -------------------------------------------------------------------
@@ -323,3 +333,40 @@ class Failure(Reply):
     """A request the receiver could not serve; `reason` is one line for a human."""
 
     reason: str
+
+
+# --- access lists (commands/acl.py, fabric/acl.py) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class AclEntry:
+    """One ACE as the fabric matches it: addresses and wildcards as 32-bit numbers, protocol
+    -1 for any, ports as [low, high, inside (1) or outside (0)] or [] for any, ICMP type -1
+    for any."""
+
+    seq: int
+    permit: bool
+    protocol: int
+    source: int
+    source_wild: int
+    destination: int
+    destination_wild: int
+    source_ports: list[int] = field(default_factory=list)
+    destination_ports: list[int] = field(default_factory=list)
+    established: bool = False
+    icmp_type: int = -1
+    log: bool = False
+    """A deny with `log`: its first match is logged, then a count every LOG_WINDOW."""
+
+
+@dataclass(frozen=True)
+class AclDenied:
+    """A logged deny (or the count of those since), for the active module's event log."""
+
+    when: float
+    acl: str
+    seq: int
+    text: str = ""
+    """The first deny of a window: `tcp 10.10.10.3(1612)->10.10.20.2(23) on vlan 1, port A7`."""
+    count: int = 0
+    """Or the number of the window's further denies (then no text)."""

@@ -32,7 +32,8 @@ NOT_YET: Final = "not yet built (issue 14)"
 
 FAMILIES: Final[dict[str, tuple[str, str]]] = {
     "routing": (OTHER, "routing and OSPF: ip routing, ip route, router ospf and its body"),
-    "dhcp-relay": (OTHER, "DHCP relay: ip helper-address"),
+    "helper-without-address": (REAL, "ip helper-address in a VLAN with no IP address: the "
+                                     "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
                    "SNTP and TimeP"),
     "aaa": (OTHER, "AAA: aaa authentication"),
@@ -78,18 +79,11 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip route 0.0.0.0 0.0.0.0 192.168.1.254', 'routing'),
         ('ip routing', 'routing'),
         ('aaa authentication ssh login public-key', 'aaa'),
-        ('ip helper-address 192.168.1.254', 'dhcp-relay'),
     ],
     "forum-5406zl-k1508": [
         ('ip route 0.0.0.0 0.0.0.0 10.1.100.106', 'routing'),
         ('ip routing', 'routing'),
-        ('ip helper-address 10.1.10.15', 'dhcp-relay'),
         ('tagged A1,B1-16', 'port-range-form'),
-        ('ip helper-address 10.1.10.15', 'dhcp-relay'),
-        ('ip helper-address 10.1.10.15', 'dhcp-relay'),
-        ('ip helper-address 10.1.10.15', 'dhcp-relay'),
-        ('ip helper-address 10.1.10.15', 'dhcp-relay'),
-        ('ip helper-address 10.1.10.15', 'dhcp-relay'),
     ],
     "hpecommunity-2920-wb1608": [
         ('dhcp-snooping', 'dhcp-snooping'),
@@ -128,8 +122,7 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip routing', 'routing'),
         ('oobm', 'oobm'),
         ('no ip address', 'oobm'),
-        ('ip helper-address 10.30.60.3', 'dhcp-relay'),
-        ('ip helper-address 10.30.60.3', 'dhcp-relay'),
+        ('ip helper-address 10.30.60.3', 'helper-without-address'),
     ],
     "hpeimc-2530-ya1513": [
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
@@ -216,8 +209,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip routing', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
-        ('ip helper-address 192.168.3.1', 'dhcp-relay'),
-        ('ip helper-address 192.168.3.1', 'dhcp-relay'),
         ('device-profile name "default-ap-profile"', 'aruba-16'),
         ('cos 0', 'aruba-16'),
         ('activate software-update disable', 'aruba-16'),
@@ -229,7 +220,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     ],
     "tjas-2610-s2-r1130": [
         ('ip routing', 'routing'),
-        ('ip helper-address 192.168.2.10', 'dhcp-relay'),
         ('ip authorized-managers 192.168.2.10 255.255.255.255', 'access'),
         ('ip ssh', 'access'),
     ],

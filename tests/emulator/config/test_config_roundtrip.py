@@ -25,6 +25,8 @@ from emulator.config.model import (
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
+    OPTION82_POLICIES,
+    OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     SNTP_MODES,
     SPEED_DUPLEX_MODES,
@@ -38,6 +40,7 @@ from emulator.config.model import (
     CommunityAccess,
     ConfigError,
     IpMode,
+    Option82,
     Snmpv3Group,
     Snmpv3Level,
     Snmpv3Notify,
@@ -61,6 +64,12 @@ TEXT = st.text(
 """Mostly printable ASCII, with every kind of character the config cannot carry."""
 VIDS = st.sampled_from([1, 2, 10, 20, 4094])
 TRUNK_NAMES = st.sampled_from(["Trk1", "Trk2", "Trk60"])
+# --- access lists (commands/acl.py) ---
+ACL_NAMES = st.sampled_from(["NO-SSH", "101", "5", "lab acl"])
+ACE_WORDS = st.sampled_from([
+    "ip any any", "tcp host 10.0.0.1 10.0.0.2/32 eq 22 log", "udp any range 1000 2000 any neq dns",
+    "icmp 10.0.0.0 0.0.0.255 any 8", "tcp any any established", "tcp any gt 1023 any lt 1024",
+    "47 any any", "tcp any any eq 70000", "bogus any any"])
 VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
@@ -232,6 +241,26 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.spanning_tree_ports([a[0]]).port_set_path_cost(*a)),
         st.tuples(port, st.none() | st.integers(0, 16)).map(
             lambda a: lambda c: c.spanning_tree_ports([a[0]]).port_set_priority(*a)),
+        # --- access lists (commands/acl.py) ---
+        st.tuples(ACL_NAMES, st.booleans(), ACE_WORDS, st.none() | st.integers(-1, 100)).map(
+            lambda a: lambda c: c.acl_add(a[0], "extended", a[1], a[2].split(), a[3])),
+        st.tuples(ACL_NAMES, TEXT, st.none() | st.integers(1, 100)).map(
+            lambda a: lambda c: c.acl_remark(a[0], "extended", *a[1:])),
+        st.tuples(st.sampled_from(["5", "std"]), st.booleans(),
+                  st.sampled_from(["any", "host 10.0.0.1", "10.0.0.0/8 log"])).map(
+            lambda a: lambda c: c.acl_add(a[0], "standard", a[1], a[2].split())),
+        st.tuples(VIDS, st.sampled_from(["in", "out", "vlan"]), ACL_NAMES | TEXT).map(
+            lambda a: lambda c: (c.vlan_create(a[0]), c.acl_apply_vlan(*a))),
+        st.tuples(port, st.none() | ACL_NAMES).map(lambda a: lambda c: c.acl_apply_port(*a)),
+        ACL_NAMES.map(lambda n: lambda c: c.acl_delete(n)),
+        # --- DHCP relay (commands/dhcp_relay.py) ---
+        st.tuples(VIDS, ADDRESSES).map(lambda a: lambda c: c.vlan_helper_add(*a)),
+        st.tuples(VIDS, ADDRESSES).map(lambda a: lambda c: c.vlan_helper_remove(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_relay(on)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_relay_hop_count(on)),
+        (st.none() | st.builds(Option82, st.sampled_from(OPTION82_POLICIES), st.booleans(),
+                               st.sampled_from(OPTION82_REMOTE_IDS))).map(
+            lambda o: lambda c: c.set_dhcp_relay_option82(o)),
     )
 
 
@@ -255,15 +284,18 @@ def _config_statements() -> set[str]:
     heads: set[str] = set()
     for family in FAMILIES:
         for row in import_module(f"emulator.commands.{family}").ROWS:
-            if row.where is not Where.EXEC and row.run is not None:
-                words = re.findall(r"^(?:[a-z][\w-]*\s*)+", row.syntax)[0].split()
+            led = re.findall(r"^(?:[a-z][\w-]*\s*)+", row.syntax)
+            if row.where is not Where.EXEC and row.run is not None and led:  # not `[<seq>] ...`
+                words = led[0].split()
                 heads.add(" ".join(words[:2]))
     return heads
 
 
-UNWRITTEN = {"redundancy active-management", "end", "enable", "redundancy management-module"}
+UNWRITTEN = {"redundancy active-management", "end", "enable", "redundancy management-module",
+             "access-list"}
 """Config rows no config writes: actions (the next boot's active module, leaving the config
-context) and the defaults the config leaves out (a port enabled, redundancy on)."""
+context) and the defaults the config leaves out (a port enabled, redundancy on); the
+numbered `access-list N ...` form, which the config writes as its `ip access-list` block."""
 
 
 def test_every_config_statement_family_round_trips_through_the_grammar() -> None:
@@ -356,6 +388,19 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
         stp.port_set_flag("A1", flag, flag != "auto-edge-port")
     stp.port_set_path_cost("A2", 100)
     stp.port_set_priority("A2", 1)
+    # --- access lists (commands/acl.py) ---
+    cfg.acl_add("NO-SSH", "extended", False,
+                ["tcp", "host", "10.0.0.1", "any", "eq", "22", "log"])
+    cfg.acl_remark("NO-SSH", "extended", "lab", 10)
+    cfg.acl_add("5", "standard", True, ["10.1.0.0/16"])
+    cfg.acl_apply_vlan(10, "in", "NO-SSH")
+    cfg.acl_apply_vlan(10, "vlan", "5")
+    cfg.acl_apply_port("A1", "NO-SSH")
+    # --- DHCP relay (commands/dhcp_relay.py) ---
+    cfg.vlan_helper_add(10, ipaddress.IPv4Address("10.0.0.67"))
+    cfg.set_dhcp_relay(False)
+    cfg.set_dhcp_relay_hop_count(False)
+    cfg.set_dhcp_relay_option82(Option82("append", validate=True, remote_id="ip"))
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

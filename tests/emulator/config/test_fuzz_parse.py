@@ -28,7 +28,10 @@ def _statements() -> list[str]:
         for row in import_module(f"emulator.commands.{family}").ROWS:
             if row.where is Where.EXEC:
                 continue
-            head = " ".join(re.findall(r"^(?:[a-z][\w-]*\s*)+", row.syntax)[0].split())
+            led = re.findall(r"^(?:[a-z][\w-]*\s*)+", row.syntax)
+            if not led:  # led by a number (an ACL's `[<seq>] permit ...`): no keyword head
+                continue
+            head = " ".join(led[0].split())
             found |= ({head} if row.run else set()) | ({f"no {head}"} if row.negate else set())
     return sorted(found | {"exit"})
 

@@ -1,7 +1,8 @@
 """Open vSwitch as a test's peer: its own ovsdb-server and ovs-vswitchd on sockets in a
 directory the test owns, the userspace (netdev) datapath (this kernel has no openvswitch
-module), stopped by the pids started here. A netdev bridge leaves a TAP of its name behind
-when its daemon dies, so bridges are deleted first and their TAPs removed after."""
+module), in the test's network namespace when it names one, stopped by the pids started here.
+A netdev bridge leaves a TAP of its name behind when its daemon dies, so bridges are deleted
+first and their TAPs removed after."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ def missing_ovs() -> str | None:
 
 
 class OpenVSwitch:
-    """One ovsdb-server and one ovs-vswitchd, on files under `home`."""
+    """One ovsdb-server and one ovs-vswitchd, on files under `home`, in namespace `netns`
+    (None: this one)."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, netns: str | None = None) -> None:
         self.home = home
+        self.netns = netns
         self.db = f"unix:{home / 'db.sock'}"
         self.control = str(home / "vswitchd.ctl")
         self.daemons: list[subprocess.Popen[bytes]] = []
@@ -48,7 +51,8 @@ class OpenVSwitch:
                    lambda: "ovs-vswitchd's control socket")
 
     def _daemon(self, argv: list[str]) -> None:
-        self.daemons.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+        inside = [] if self.netns is None else ["ip", "netns", "exec", self.netns]
+        self.daemons.append(subprocess.Popen([*inside, *argv], stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL))
 
     def vsctl(self, *args: str) -> str:
@@ -59,8 +63,10 @@ class OpenVSwitch:
         return subprocess.run(["ovs-appctl", "-t", self.control, *args],
                               check=True, capture_output=True, text=True).stdout
 
-    def add_bridge(self, name: str) -> None:
-        self.vsctl("add-br", name, "--", "set", "bridge", name, "datapath_type=netdev")
+    def add_bridge(self, name: str, *settings: str) -> None:
+        """A netdev bridge, with more `set bridge` columns if given (`rstp_enable=true`)."""
+        self.vsctl("add-br", name, "--", "set", "bridge", name, "datapath_type=netdev",
+                   *settings)
         self.bridges.append(name)
 
     def close(self) -> None:
@@ -75,12 +81,13 @@ class OpenVSwitch:
                 daemon.kill()
                 daemon.wait()
         for bridge in self.bridges:
-            subprocess.run(["ip", "link", "del", bridge], capture_output=True, check=False)
+            subprocess.run(["ip", *(() if self.netns is None else ("-n", self.netns)), "link",
+                            "del", bridge], capture_output=True, check=False)
 
 
 @contextlib.contextmanager
-def running_ovs(home: Path) -> Iterator[OpenVSwitch]:
-    ovs = OpenVSwitch(home)
+def running_ovs(home: Path, netns: str | None = None) -> Iterator[OpenVSwitch]:
+    ovs = OpenVSwitch(home, netns)
     try:
         ovs.start()
         yield ovs

@@ -16,7 +16,7 @@ import pytest
 
 from emulator.testing import eventually, missing_file, missing_root, missing_tool
 from tests.e2e.netns import Host, Lab, configure, free_udp_port, ip, wait_carrier
-from tests.e2e.ovs import OpenVSwitch
+from tests.e2e.openvswitch import missing_ovs, running_ovs
 
 pytestmark = [
     pytest.mark.e2e,
@@ -144,15 +144,12 @@ def base_mac(switch: Any) -> str:
     return line.split(":")[1].strip()
 
 
-@pytest.mark.requires(missing_tool("ovs-vswitchd", "openvswitch-switch"))
+@pytest.mark.requires(missing_ovs())
 def test_an_open_vswitch_rstp_corner_agrees_on_root_and_roles(
         chassis_factory: Any, lab: Lab, tmp_path: Path) -> None:
     ns, s1, s2 = corner(lab, chassis_factory)
-    ovs = OpenVSwitch(ns, tmp_path)
-    try:
-        ovs.start()
-        ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
-                  "rstp_enable=true", "other_config:rstp-priority=16384")
+    with running_ovs(tmp_path / "ovs", ns) as ovs:
+        ovs.add_bridge("br0", "rstp_enable=true", "other_config:rstp-priority=16384")
         for end in ("c1", "c2"):
             ovs.vsctl("add-port", "br0", end)
 
@@ -170,8 +167,6 @@ def test_an_open_vswitch_rstp_corner_agrees_on_root_and_roles(
         shown = ovs.appctl("rstp/show", "br0")
         root_mac = base_mac(s1).replace("-", "")
         assert ":".join(root_mac[i:i + 2] for i in range(0, 12, 2)) in shown.lower(), shown
-    finally:
-        ovs.stop()
 
 
 def test_a_kernel_stp_bridge_corner_agrees_on_root_and_roles(chassis_factory: Any,

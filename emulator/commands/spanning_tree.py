@@ -243,6 +243,7 @@ def render_spanning_tree(device: Device, ports: list[str] | None = None) -> str:
         return "\n".join(lines)
     root_priority, root_mac = _bridge(str(live.get("root", ""))) if live.get("root") else me
     root_port = live.get("root_port")
+    regional_priority, regional_mac = _bridge(str(live.get("regional_root", "")))
     lines += [
         "",
         f"  Topology Change Count  : {int(live.get('tc_count', 0))}",
@@ -253,10 +254,10 @@ def render_spanning_tree(device: Device, ports: list[str] | None = None) -> str:
         f"  CST Root Path Cost   : {int(live.get('root_cost', 0))}",
         f"  CST Root Port        : {root_port or ROOT_HERE}",
         "",
-        f"  IST Regional Root MAC Address : {mac}",
-        f"  IST Regional Root Priority    : {priority}",
-        "  IST Regional Root Path Cost   : 0",
-        f"  IST Remaining Hops            : {stp.MAX_HOPS}",
+        f"  IST Regional Root MAC Address : {regional_mac or mac}",
+        f"  IST Regional Root Priority    : {regional_priority if regional_mac else priority}",
+        f"  IST Regional Root Path Cost   : {int(live.get('internal_cost', 0))}",
+        f"  IST Remaining Hops            : {int(live.get('hops', stp.MAX_HOPS))}",
         "",
         f"  Root Guard Ports     : {_flag_ports(device, 'root-guard')}",
         f"  TCN Guard Ports      : {_flag_ports(device, 'tcn-guard')}",
@@ -357,7 +358,8 @@ def render_detail(device: Device, ports: list[str] | None = None) -> str:
             f"  BPDU Filtering                 : {yes_no('bpdu-filter' in flags)}",
             f"  Root Guard                     : {yes_no('root-guard' in flags)}",
             f"  TCN Guard                      : {yes_no('tcn-guard' in flags)}",
-            f"  MST Region Boundary            : {yes_no(bool(row.get('up')))}",
+            f"  MST Region Boundary            : "
+            f"{yes_no(bool(row.get('up')) and bool(row.get('boundary', True)))}",
             f"  External Path Cost             : {int(row.get('cost', 0))}",
             f"  Operational Hello Time         : {int(live.get('hello', stp.HELLO))}",
             f"  AdminEdgePort                  : {yes_no('admin-edge-port' in flags)}",

@@ -64,6 +64,8 @@ _LEARNING: Final = 0x10
 _FORWARDING: Final = 0x20
 _AGREEMENT: Final = 0x40
 _TCA: Final = 0x80
+_MST_LENGTH: Final = 102
+"""An MST BPDU's length without MSTI records (802.1Q 14.6); a shorter one is read as RST."""
 _ROLE_BITS: Final = {"Alternate": 1, "Backup": 1, "Root": 2, "Designated": 3}
 """The BPDU's port role field (alternate and backup share 1)."""
 
@@ -95,15 +97,21 @@ class State(StrEnum):
 
 
 class Vector(NamedTuple):
-    """A priority vector; smaller is better, compared field by field."""
+    """An 802.1s CIST priority vector; smaller is better, compared field by field. Outside a
+    region (an RST or STP BPDU) the regional root is the designated bridge and the internal
+    cost 0, so the comparison is 802.1w's."""
 
     root: bytes
     cost: int
+    """The external root path cost: between regions (every bridge is one outside MSTP)."""
+    regional: bytes
+    internal: int
+    """The internal root path cost: from the regional root, inside the region."""
     bridge: bytes
     port: int
 
 
-NO_VECTOR: Final = Vector(b"", 0, b"", 0)
+NO_VECTOR: Final = Vector(b"", 0, b"", 0, b"", 0)
 """A TCN's (it carries none), and the root before the first election."""
 
 
@@ -177,6 +185,8 @@ class Bpdu:
     forward_delay: float = FORWARD_DELAY
     region: bytes = b""
     """An MST BPDU's configuration identifier (format, name, revision, digest)."""
+    hops: int = MAX_HOPS
+    """An MST BPDU's remaining hops: how far inside the region its news may still travel."""
 
     @property
     def role(self) -> int:
@@ -196,31 +206,34 @@ def decode(frame: bytes) -> Bpdu | None:
     if kind not in (_CONFIG, _RST) or len(body) < 35 or (kind == _RST and len(body) < 36):
         return None
     flags = body[4]
-    root, cost, bridge, port, age, max_age, hello, delay = struct.unpack_from(
+    root, cost, regional, port, age, max_age, hello, delay = struct.unpack_from(
         "!8sI8sHHHHH", body, 5)
-    region = b""
-    if kind == _RST and version >= 3 and len(body) >= 102:
+    region, internal, bridge, hops = b"", 0, regional, MAX_HOPS
+    if kind == _RST and version >= 3 and len(body) >= _MST_LENGTH:
         region = body[38:89]
+        internal, bridge, hops = struct.unpack_from("!I8sB", body, 89)
     if kind == _CONFIG:
         flags &= _TC | _TCA
-    return Bpdu(kind, version, flags, Vector(root, cost, bridge, port), age / 256,
-                max_age / 256, hello / 256, delay / 256, region)
+    return Bpdu(kind, version, flags, Vector(root, cost, regional, internal, bridge, port),
+                age / 256, max_age / 256, hello / 256, delay / 256, region, hops)
 
 
-def encode(src: bytes, bpdu: Bpdu, *, hops: int = MAX_HOPS) -> bytes:
-    """An 802.3/LLC frame carrying `bpdu` (an MST BPDU carries no MSTI records)."""
+def encode(src: bytes, bpdu: Bpdu) -> bytes:
+    """An 802.3/LLC frame carrying `bpdu`. Its bridge field is the regional root (a region
+    is one bridge to the world outside it); an MST BPDU's version 3 part carries the
+    designated bridge itself, with the internal cost and the remaining hops."""
     if bpdu.kind == _TCN:
         body = b"\x00\x00\x00" + bytes([_TCN])
     else:
         v = bpdu.vector
         body = struct.pack("!HBBB8sI8sHHHHH", 0, bpdu.version, bpdu.kind, bpdu.flags, v.root,
-                           v.cost, v.bridge, v.port, round(bpdu.message_age * 256),
+                           v.cost, v.regional, v.port, round(bpdu.message_age * 256),
                            round(bpdu.max_age * 256), round(bpdu.hello * 256),
                            round(bpdu.forward_delay * 256))
         if bpdu.kind == _RST:
             body += b"\x00"
         if bpdu.version >= 3:
-            tail = bpdu.region + struct.pack("!I8sB", 0, v.bridge, hops)
+            tail = bpdu.region + struct.pack("!I8sB", v.internal, v.bridge, bpdu.hops)
             body += struct.pack("!H", len(tail)) + tail
     length = len(body) + len(LLC)
     return (MULTICAST + src + struct.pack("!H", length) + LLC + body).ljust(MIN_FRAME, b"\0")
@@ -239,7 +252,11 @@ class PortInfo:
     info: Vector | None = None
     """The best priority vector heard on the port (from its designated bridge)."""
     info_age: float = 0.0
+    info_hops: int = MAX_HOPS
     info_expires: float = 0.0
+    internal: bool = False
+    """The port hears MST BPDUs of our own region (we run MSTP): inside the region, costs
+    add to the internal root path cost; otherwise it is a boundary port."""
     designated: Vector | None = None
     """What the port sends while designated (our designated priority vector)."""
     rstp: bool = True
@@ -361,6 +378,8 @@ class SpanningTree:
         if bpdu is None:
             return
         p.bpdus_received += 1
+        p.internal = (self.settings.version == Version.MSTP and bpdu.version >= 3
+                      and bpdu.region == self.region)
         p.oper_edge = False
         p.edge_at = None
         legacy = bpdu.kind == _TCN or bpdu.kind == _CONFIG
@@ -379,13 +398,14 @@ class SpanningTree:
         designated = bpdu.kind == _CONFIG or bpdu.role == _ROLE_BITS["Designated"]
         if designated and v.bridge == self.bridge and v.port == p.port_id:
             return  # our own BPDU, looped straight back
-        if bpdu.message_age >= bpdu.max_age:
+        if bpdu.message_age >= bpdu.max_age or (p.internal and bpdu.hops == 0):
             return
         same_sender = p.info is not None and (p.info.bridge, p.info.port) == (v.bridge, v.port)
         better = p.designated is None or v < p.designated
         if designated and (better or same_sender):
             p.info = v
             p.info_age = bpdu.message_age
+            p.info_hops = bpdu.hops
             wait = bpdu.hello * 3 if p.rstp else bpdu.max_age - bpdu.message_age
             p.info_expires = now + wait
             if p.name == self.root_port or better:
@@ -397,7 +417,8 @@ class SpanningTree:
         if flags & _TC and not p.settings.tcn_guard and p.role in (Role.ROOT, Role.DESIGNATED):
             self._topology_change(p, now, received=True)
         if (flags & _AGREEMENT and p.role == Role.DESIGNATED and not designated
-                and v.root == self.root.root):
+                and v.root == self.root.root
+                and (not p.internal or v.regional == self.root.regional)):
             p.agreed = True
             p.proposing = False
             self._update(now)
@@ -466,7 +487,8 @@ class SpanningTree:
     def snapshot(self, now: float) -> dict[str, Any]:
         """What `show spanning-tree` and the MIB print, as JSON (the fabric's answer to a
         query): the bridge, the root, the topology changes and every port with link."""
-        root = self.root if self.root_port is not None else Vector(self.bridge, 0, self.bridge, 0)
+        me = self.bridge
+        root = self.root if self.root_port is not None else Vector(me, 0, me, 0, me, 0)
         ports = {}
         for p in self.ports.values():
             designated = p.info if p.role in (Role.ROOT, Role.ALTERNATE, Role.BACKUP) else (
@@ -478,12 +500,15 @@ class SpanningTree:
                 "designated_cost": 0 if designated is None else designated.cost,
                 "designated_port": 0 if designated is None else designated.port,
                 "edge": p.oper_edge, "rstp": p.rstp, "root_inconsistent": p.root_inconsistent,
+                "boundary": not p.internal,
                 "forward_transitions": p.forward_transitions,
                 "bpdus_sent": p.bpdus_sent, "bpdus_received": p.bpdus_received,
             }
         return {
             "enabled": self.settings.enabled, "bridge": self.bridge.hex(),
             "root": root.root.hex(), "root_cost": root.cost, "root_port": self.root_port,
+            "regional_root": root.regional.hex(), "internal_cost": root.internal,
+            "hops": self._hops(),
             "tc_count": self.tc_count,
             "tc_age": None if self.tc_at is None else now - self.tc_at,
             "max_age": self.root_times[0], "hello": self.root_times[1],
@@ -497,6 +522,7 @@ class SpanningTree:
 
     def _port_up(self, p: PortInfo, now: float) -> None:
         p.info = None
+        p.internal = False
         p.designated = None
         p.rstp = self.settings.version != Version.STP
         p.migrate_until = now + MIGRATE_TIME
@@ -509,23 +535,28 @@ class SpanningTree:
         self._set_state(p, State.DISCARDING, now)
 
     def _update(self, now: float) -> None:
-        """Port role selection (802.1w 17.21.25) and the transitions it starts."""
+        """Port role selection (802.1w 17.21.25 over 802.1s 13.10's CIST vectors) and the
+        transitions it starts. Through a boundary port the path cost adds to the external
+        cost and this bridge becomes its region's root; through an internal port it adds to
+        the internal cost under the regional root the neighbour names."""
         me = self.bridge
-        best = Vector(me, 0, me, 0)
+        best = Vector(me, 0, me, 0, me, 0)
         best_port: str | None = None
         best_key = (best, 0)
         for p in self.ports.values():
             p.root_inconsistent = False
             if not p.up or p.info is None or p.info.bridge == me:
                 continue
-            candidate = Vector(p.info.root, p.info.cost + p.settings.path_cost, p.info.bridge,
-                               p.info.port)
+            i, cost = p.info, p.settings.path_cost
+            candidate = (Vector(i.root, i.cost, i.regional, i.internal + cost, i.bridge, i.port)
+                         if p.internal else Vector(i.root, i.cost + cost, me, 0, i.bridge,
+                                                   i.port))
             if (candidate, p.port_id) < best_key:
                 if p.settings.root_guard:
                     p.root_inconsistent = True
                     continue
                 best_key, best, best_port = (candidate, p.port_id), candidate, p.name
-        rerooted = best_port != self.root_port or best.root != self.root.root
+        rerooted = best_port != self.root_port or best[:3] != self.root[:3]
         self.root, self.root_port = best, best_port
         if best_port is None:
             self.root_times = (float(self.settings.max_age), float(self.settings.hello),
@@ -536,7 +567,7 @@ class SpanningTree:
         for p in self.ports.values():
             if not p.up:
                 continue
-            designated = Vector(best.root, best.cost, me, p.port_id)
+            designated = self._designated(p)
             if p.designated is not None and designated > p.designated:
                 p.agreed = False  # worse news than the neighbour agreed to
             p.designated = designated
@@ -635,8 +666,8 @@ class SpanningTree:
             if p.role == Role.DESIGNATED:
                 flags = (_TC if tc else 0) | (_TCA if p.tc_ack else 0)
                 p.tc_ack = False
-                self._send(p, Bpdu(_CONFIG, 0, flags, self._designated(p), self.root_age
-                                   + (1 if self.root_port else 0), *self.root_times))
+                self._send(p, Bpdu(_CONFIG, 0, flags, self._designated(p),
+                                   self._message_age(), *self.root_times))
             elif p.role == Role.ROOT and p.tcn_pending:
                 self._send(p, Bpdu(_TCN))
             return
@@ -655,11 +686,10 @@ class SpanningTree:
             p.agree = False
         vector = self._designated(p) if p.role == Role.DESIGNATED else (p.info or self.root)
         if p.role == Role.ROOT and p.info is not None:
-            vector = Vector(self.root.root, self.root.cost, self.bridge, p.port_id)
+            vector = self._designated(p)
         version = 3 if self.settings.version == Version.MSTP else 2
-        self._send(p, Bpdu(_RST, version, flags, vector,
-                           self.root_age + (1 if self.root_port else 0), *self.root_times,
-                           region=self.region))
+        self._send(p, Bpdu(_RST, version, flags, vector, self._message_age(), *self.root_times,
+                           region=self.region, hops=self._hops()))
 
     def _send_due(self, now: float) -> None:
         """Every BPDU that is due: a hello's, or news (a new role, a proposal, a TC) that
@@ -669,11 +699,25 @@ class SpanningTree:
                 self._transmit(p, now)
 
     def _designated(self, p: PortInfo) -> Vector:
-        return Vector(self.root.root, self.root.cost, self.bridge, p.port_id)
+        r = self.root
+        return Vector(r.root, r.cost, r.regional, r.internal, self.bridge, p.port_id)
+
+    def _internal_root(self) -> PortInfo | None:
+        """The root port when it leads inside the region (None: we are the regional root)."""
+        p = self.ports[self.root_port] if self.root_port is not None else None
+        return p if p is not None and p.internal else None
+
+    def _message_age(self) -> float:
+        """Message age grows by a hop between regions only; inside one, hops count down."""
+        return self.root_age + (1 if self.root_port and not self._internal_root() else 0)
+
+    def _hops(self) -> int:
+        inner = self._internal_root()
+        return self.settings.max_hops if inner is None else max(inner.info_hops - 1, 0)
 
     def _send(self, p: PortInfo, bpdu: Bpdu) -> None:
         p.bpdus_sent += 1
-        self.hooks.send(p.name, encode(self.mac, bpdu, hops=self.settings.max_hops))
+        self.hooks.send(p.name, encode(self.mac, bpdu))
 
 
 def settings_to_wire(settings: Settings) -> dict[str, Any]:

@@ -58,6 +58,7 @@ class Net:
         engine = SpanningTree(bytes.fromhex("001871000000")[:5] + bytes([mac]),
                               {p: i + 1 for i, p in enumerate(names)}, hooks)
         self.bridges[name] = engine
+        kw.setdefault("config_name", name)  # K.15's default: a region of its own
         engine.configure(Settings(enabled=True, **kw), self.now)  # type: ignore[arg-type]
         return engine
 
@@ -245,9 +246,11 @@ def test_spanning_tree_off_forwards_everything_and_sends_nothing() -> None:
 
 def test_our_mst_bpdu_reads_in_scapy() -> None:
     mac = bytes.fromhex("001871c30000")
-    bpdu = stp.Bpdu(0x02, 3, 0x3E, stp.Vector(stp.bridge_id(4096, mac), 20000,
-                                              stp.bridge_id(32768, mac), 0x8001), 1.0,
-                    region=b"\x00" + b"x" * 32 + b"\x00\x01" + bytes(16))
+    regional = stp.bridge_id(32768, mac)
+    vector = stp.Vector(stp.bridge_id(4096, mac), 20000, regional, 40000,
+                        stp.bridge_id(36864, bytes(6)), 0x8001)
+    bpdu = stp.Bpdu(0x02, 3, 0x3E, vector, 1.0,
+                    region=b"\x00" + b"x" * 32 + b"\x00\x01" + bytes(16), hops=17)
     frame = Dot3(stp.encode(mac, bpdu))
     assert frame.dst == "01:80:c2:00:00:00" and frame[LLC].dsap == 0x42
     layer = frame[STP]
@@ -258,6 +261,7 @@ def test_our_mst_bpdu_reads_in_scapy() -> None:
     assert layer.fwddelay == 15
     back = stp.decode(raw(frame))
     assert back is not None and back.vector == bpdu.vector and back.region == bpdu.region
+    assert back.hops == 17
 
 
 def test_a_scapy_config_bpdu_decodes() -> None:
@@ -303,3 +307,49 @@ def test_a_trunk_joins_as_one_more_port_and_leaves_cleanly() -> None:
     assert b.root_port == "Trk1" and b.state("Trk1") == State.FORWARDING
     b.remove_port("Trk1", net.now)
     assert b.root_port is None and "Trk1" not in b.ports
+
+
+# --- MST regions ---------------------------------------------------------------------------
+
+def region_triangle(net: Net, **kw: object) -> None:
+    """s1 (lowest MAC), s2, s3 in one region ("lab", revision 1), each pair joined."""
+    for name, mac in (("s1", 1), ("s2", 2), ("s3", 3)):
+        net.bridge(name, mac, ("A1", "A2", "A3"), config_name="lab", config_revision=1, **kw)
+    net.wire("s1", "A1", "s2", "A1")
+    net.wire("s1", "A2", "s3", "A1")
+    net.wire("s2", "A2", "s3", "A2")
+
+
+def test_a_region_alone_elects_its_regional_root_and_counts_internal_cost() -> None:
+    net = Net()
+    region_triangle(net)
+    s1, s2, s3 = (net.bridges[n] for n in ("s1", "s2", "s3"))
+    assert all(p.internal for b in (s1, s2, s3) for p in b.ports.values() if p.up)
+    assert {b.root.regional for b in (s1, s2, s3)} == {s1.bridge}
+    assert (s2.root.cost, s2.root.internal) == (0, 20000)  # no cost outside the region
+    assert roles(s3) == {"A1": (Role.ROOT, State.FORWARDING),
+                         "A2": (Role.ALTERNATE, State.DISCARDING)}
+    assert net.now == 0.0
+    snap = s3.snapshot(net.now)
+    assert snap["regional_root"] == s1.bridge.hex() and snap["internal_cost"] == 20000
+    assert snap["hops"] == stp.MAX_HOPS - 1 and snap["ports"]["A1"]["boundary"] is False
+
+
+def test_a_region_next_to_an_rstp_bridge_is_one_bridge_to_it() -> None:
+    """x (RSTP, the CIST root) is wired to s2 and s3 of a region: the region keeps exactly
+    one path to it, through its regional root s2 (the better of the two boundary bridges)."""
+    net = Net()
+    region_triangle(net)
+    net.bridge("x", 9, ("A1", "A2"), priority=4096, version=Version.RSTP)
+    net.wire("x", "A1", "s2", "A3")
+    net.wire("x", "A2", "s3", "A3")
+    net.run(10)
+    x, s1, s2, s3 = (net.bridges[n] for n in ("x", "s1", "s2", "s3"))
+    assert {b.root.root for b in (s1, s2, s3)} == {x.bridge}
+    assert {b.root.regional for b in (s1, s2, s3)} == {s2.bridge}  # its root port: boundary
+    assert s2.root_port == "A3" and not s2.ports["A3"].internal
+    assert s1.root_port == "A1" and s3.root_port == "A2"  # both reach it inside the region
+    assert roles(s3)["A3"] == (Role.ALTERNATE, State.DISCARDING)
+    assert roles(s1)["A2"] == (Role.DESIGNATED, State.FORWARDING)
+    assert {p: r for p, (r, _) in roles(x).items()} == {"A1": Role.DESIGNATED,
+                                                         "A2": Role.DESIGNATED}

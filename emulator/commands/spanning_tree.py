@@ -275,13 +275,29 @@ def render_spanning_tree(device: Device, ports: list[str] | None = None) -> str:
     return "\n".join(line.rstrip() if line.endswith(": ") else line for line in lines)
 
 
+def _instance_state(device: Device, instance: int) -> dict[str, Any]:
+    """One tree of the fabric's snapshot in the shape of an MSTI's: the IST is the CIST seen
+    from inside the region (its regional root, internal cost and the root port toward it)."""
+    live = _state(device)
+    if instance:
+        tree: dict[str, Any] = live.get("instances", {}).get(str(instance), {})
+        return {**tree, "enabled": live.get("enabled")}
+    inside = live.get("regional_root", "") != live.get("bridge", "")
+    return {**live, "regional_root": live.get("regional_root", ""),
+            "root_cost": live.get("internal_cost", 0),
+            "root_port": live.get("root_port") if inside else None}
+
+
 def render_instance(device: Device, instance: int) -> str:
+    """`show spanning-tree instance ist|N`: the tree's regional root and the ports' roles and
+    states in it, as the fabric's engine runs it."""
     config = device.running.spanning_tree
     if instance and instance not in config.instances:
         raise CliError(f"MST instance {instance} is not configured.")
-    live = _state(device)
-    priority = (config.instance_priority.get(instance, config.priority) if instance
+    live = _instance_state(device, instance)
+    priority = (config.instance_priority.get(instance, STP_PRIORITY_DEFAULT) if instance
                 else config.priority) * stp.PRIORITY_STEP
+    regional_priority, regional_mac = _bridge(str(live.get("regional_root", "")))
     vlans = _ist_vlans(device) if not instance else _ranges(list(config.instances[instance]))
     lines = [
         "",
@@ -294,11 +310,11 @@ def render_instance(device: Device, instance: int) -> str:
         f"  Topology Change Count   : {int(live.get('tc_count', 0))}",
         f"  Time Since Last Change  : {_since(live.get('tc_age'))}",
         "",
-        f"  Regional Root MAC Address : {device.inventory.base_mac}",
-        f"  Regional Root Priority    : {priority}",
-        "  Regional Root Path Cost   : 0",
-        f"  Regional Root Port        : {ROOT_HERE}",
-        f"  Remaining Hops            : {stp.MAX_HOPS}",
+        f"  Regional Root MAC Address : {regional_mac or device.inventory.base_mac}",
+        f"  Regional Root Priority    : {regional_priority if regional_mac else priority}",
+        f"  Regional Root Path Cost   : {int(live.get('root_cost', 0))}",
+        f"  Regional Root Port        : {live.get('root_port') or ROOT_HERE}",
+        f"  Remaining Hops            : {int(live.get('hops', stp.MAX_HOPS))}",
         "",
         "                                                          Designated",
         "  Port  Type      Cost      Priority Role       State      Bridge",
@@ -309,8 +325,6 @@ def render_instance(device: Device, instance: int) -> str:
         if not row.get("up") or not live.get("enabled"):
             continue
         role = str(row.get("role"))
-        if instance and role == "Root":
-            role = "Master"  # at the region's boundary the CIST root port is each MSTI's master
         lines.append(
             f"  {port:<5} {device.inventory.port_type(port):<9} {int(row.get('cost', 0)):<9} "
             f"{int(row.get('priority', 0)):<8} {role:<10} "

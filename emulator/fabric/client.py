@@ -209,4 +209,6 @@ def spanning_tree_program(running: SwitchConfig, inventory: Inventory) -> dict[s
         priority=config.priority * stp.PRIORITY_STEP,
         config_name=config.config_name or default_config_name(inventory),
         config_revision=config.config_revision,
-        instances={k: tuple(sorted(v)) for k, v in config.instances.items()}, ports=ports))
+        instances={k: tuple(sorted(v)) for k, v in config.instances.items()},
+        instance_priority={k: v * stp.PRIORITY_STEP for k, v in config.instance_priority.items()},
+        ports=ports))

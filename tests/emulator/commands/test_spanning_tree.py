@@ -104,6 +104,7 @@ def test_the_program_the_fabric_gets(config: Cli, device: Device) -> None:
     assert settings.enabled and settings.version == stp.Version.RSTP
     assert settings.priority == 4096 and settings.config_name == "region 1"
     assert settings.instances == {1: (10, 20, 21, 22), 2: (30,)}
+    assert settings.instance_priority == {1: 8192}  # instance 2 keeps the default, 32768
     assert settings.ports["A1"].admin_edge and settings.ports["A5"].bpdu_protection
     assert settings.ports["A9"].path_cost == 4000 and settings.ports["A11"].priority == 64
     assert settings.ports["A12"] == stp.PortSettings()  # 1 Gb/s: 802.1t cost 20000, prio 128
@@ -116,6 +117,17 @@ SNAPSHOT = {
     "enabled": True, "bridge": "8000" + "001871c30000", "root": "1000" + "001871000001",
     "root_cost": 20000, "root_port": "A1", "tc_count": 3, "tc_age": 250.0, "hello": 2.0,
     "max_age": 20.0, "forward_delay": 15.0, "events": [],
+    "regional_root": "8000" + "001871c30000", "internal_cost": 0, "hops": 20,
+    "instances": {"1": {
+        "bridge": "8001" + "001871c30000", "regional_root": "1001" + "001871000002",
+        "root_cost": 20000, "root_port": "A2", "hops": 19, "tc_count": 1, "tc_age": 5.0,
+        "ports": {
+            "A1": {"role": "Master", "state": "forwarding", "up": True, "cost": 20000,
+                   "priority": 128, "designated_bridge": "1000001871000001"},
+            "A2": {"role": "Root", "state": "forwarding", "up": True, "cost": 20000,
+                   "priority": 128, "designated_bridge": "1001001871000002"},
+            "A3": {"role": "Designated", "state": "forwarding", "up": True, "cost": 20000,
+                   "priority": 128, "designated_bridge": "8001001871c30000"}}}},
     "ports": {
         "A1": {"role": "Root", "state": "forwarding", "up": True, "cost": 20000,
                "priority": 128, "designated_bridge": "1000001871000001", "edge": False},
@@ -175,6 +187,16 @@ def test_show_instance_and_mst_config(config: Cli, device: Device) -> None:
     assert "  Mapped VLANs : 10,20-22" in msti
     assert any(line.split()[:5] == ["A1", "100/1000T", "20000", "128", "Master"]
                for line in msti)
+    assert ("  A2    100/1000T 20000     128      Root       Forwarding 001871-000002"
+            in msti)
+    assert "  Regional Root MAC Address : 001871-000002" in msti
+    assert "  Regional Root Priority    : 4096" in msti
+    assert "  Regional Root Path Cost   : 20000" in msti
+    assert "  Regional Root Port        : A2" in msti
+    assert "  Remaining Hops            : 19" in msti
+    assert "  Switch Priority        : 32768" in msti
+    assert "  Topology Change Count   : 1" in msti
+    assert "  Regional Root Port        : This switch is root" in ist
     assert config("show spanning-tree instance 2") == "MST instance 2 is not configured."
     mst = config("show spanning-tree mst-config").splitlines()
     assert f"  MST Configuration Name : {device.inventory.base_mac}" in mst

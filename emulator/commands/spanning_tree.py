@@ -143,20 +143,29 @@ def port_flag(call: Call) -> None:
 
 
 def port_path_cost(call: Call) -> None:
+    """`spanning-tree [instance N] PORTS path-cost C|auto`: the CIST's cost, or the MSTI's."""
     ports = _ports(call)
     cost = None if call.negated or "cost" not in call.args else call.number("cost")
     with refused():
         config = call.device.running.spanning_tree_ports(ports)
         for port in ports:
-            config.port_set_path_cost(port, cost)
+            if "instance" in call.args:
+                config.instance_port_set_path_cost(call.number("instance"), port, cost)
+            else:
+                config.port_set_path_cost(port, cost)
 
 
 def port_priority(call: Call) -> None:
+    """`spanning-tree [instance N] PORTS priority P`: the CIST's port priority, or the MSTI's."""
     ports = _ports(call)
+    priority = None if call.negated else call.number("port-priority")
     with refused():
         config = call.device.running.spanning_tree_ports(ports)
         for port in ports:
-            config.port_set_priority(port, None if call.negated else call.number("port-priority"))
+            if "instance" in call.args:
+                config.instance_port_set_priority(call.number("instance"), port, priority)
+            else:
+                config.port_set_priority(port, priority)
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -471,6 +480,18 @@ ROWS: Final = (
                        "port-priority": IntRange(*STP_PORT_PRIORITY_RANGE)}),
     _statement("spanning-tree <port-list> priority", None, negate=port_priority,
                params={"port-list": PORT_LIST}),
+    _statement("spanning-tree instance <instance> <port-list> path-cost <cost>", port_path_cost,
+               params={"instance": _INSTANCE, "port-list": PORT_LIST,
+                       "cost": IntRange(*STP_PATH_COST_RANGE)}),
+    _statement("spanning-tree instance <instance> <port-list> path-cost auto", port_path_cost,
+               params={"instance": _INSTANCE, "port-list": PORT_LIST}),
+    _statement("spanning-tree instance <instance> <port-list> path-cost", None,
+               negate=port_path_cost, params={"instance": _INSTANCE, "port-list": PORT_LIST}),
+    _statement("spanning-tree instance <instance> <port-list> priority <port-priority>",
+               port_priority, params={"instance": _INSTANCE, "port-list": PORT_LIST,
+                                      "port-priority": IntRange(*STP_PORT_PRIORITY_RANGE)}),
+    _statement("spanning-tree instance <instance> <port-list> priority", None,
+               negate=port_priority, params={"instance": _INSTANCE, "port-list": PORT_LIST}),
     Command("show spanning-tree [<port-list>] [detail]", show, params={"port-list": PORT_LIST}),
     Command("show spanning-tree instance {ist}", show_instance),
     Command("show spanning-tree instance <instance>", show_instance,

@@ -157,6 +157,9 @@ class Settings:
     """MSTI -> its VLANs; the others are the IST's."""
     instance_priority: Mapping[int, int] = field(default_factory=dict)
     """MSTI -> its bridge priority (`spanning-tree instance N priority`), when not 32768."""
+    instance_ports: Mapping[int, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
+    """MSTI -> port -> its (path cost, port priority) in the instance; a port not listed (a
+    trunk) has its CIST ones."""
     ports: Mapping[str, PortSettings] = field(default_factory=dict)
     hello: int = HELLO
     max_age: int = MAX_AGE
@@ -484,9 +487,10 @@ class SpanningTree:
         if bpdu.message_age >= bpdu.max_age or (p.internal and bpdu.hops == 0):
             return
         wait = bpdu.hello * 3 if p.rstp else bpdu.max_age - bpdu.message_age
+        better = p.designated is None or v < p.designated
         if designated and self._record(p, v, bpdu.hops, now + wait):
             p.info_age = bpdu.message_age
-            if p.name == self.root_port or v == p.info:
+            if p.name == self.root_port or better:
                 self.root_times = (bpdu.max_age, bpdu.hello, bpdu.forward_delay)
         records = [(r, self._msti_vector(bpdu, r)) for r in bpdu.mstis
                    if p.internal and r.mstid in self.mstis and r.hops > 0]
@@ -578,7 +582,7 @@ class SpanningTree:
         ports = {}
         for p in self.ports.values():
             ports[p.name] = {
-                **self._port_row(p, p), "up": p.up,
+                **self._port_row(p, p, p.settings.path_cost, p.settings.priority), "up": p.up,
                 "edge": p.oper_edge, "rstp": p.rstp, "root_inconsistent": p.root_inconsistent,
                 "boundary": not p.internal,
                 "forward_transitions": p.forward_transitions,
@@ -591,8 +595,9 @@ class SpanningTree:
                 "root_cost": m.root.internal, "root_port": m.root_port,
                 "hops": self._msti_hops(m), "tc_count": m.tc_count,
                 "tc_age": None if m.tc_at is None else now - m.tc_at,
-                "ports": {p.name: {**self._port_row(p, p.msti[m.mstid]), "up": p.up,
-                                   "boundary": not p.internal}
+                "ports": {p.name: {**self._port_row(p, p.msti[m.mstid],
+                                                    *self._msti_settings(p, m.mstid)),
+                                   "up": p.up, "boundary": not p.internal}
                           for p in self.ports.values()},
             }
         return {
@@ -606,17 +611,18 @@ class SpanningTree:
             "forward_delay": self.root_times[2], "ports": ports, "instances": instances,
         }
 
-    def _port_row(self, p: PortInfo, t: TreePort) -> dict[str, Any]:
+    def _port_row(self, p: PortInfo, t: TreePort, cost: int, priority: int) -> dict[str, Any]:
         """A port's role, state and designated bridge in one tree (the neighbour's when it
-        is the designated one, ours when we are)."""
+        is the designated one, ours when we are); the designated cost is the CIST's external
+        one, an MSTI's internal one."""
         designated = t.info if t.role in (Role.ROOT, Role.ALTERNATE, Role.BACKUP) else (
             t.designated)
         return {
             "role": str(t.role), "state": str(t.state),
-            "cost": p.settings.path_cost, "priority": p.settings.priority,
+            "cost": cost, "priority": priority,
             "designated_bridge": "" if designated is None else designated.bridge.hex(),
-            "designated_cost": 0 if designated is None else designated.cost
-            + designated.internal,
+            "designated_cost": 0 if designated is None else (
+                designated.internal if t is not p else designated.cost),
             "designated_port": 0 if designated is None else designated.port,
         }
 
@@ -745,17 +751,17 @@ class SpanningTree:
             t = p.msti[m.mstid]
             if not p.up or not p.internal or t.info is None or t.info.bridge[2:] == self.mac:
                 continue
-            i = t.info
-            candidate = Vector(b"", 0, i.regional, i.internal + p.settings.path_cost,
-                               i.bridge, i.port)
-            if (candidate, p.port_id) < best_key:
-                best_key, best, best_port = (candidate, p.port_id), candidate, p.name
+            i, (cost, port_id) = t.info, self._msti_port(p, m.mstid)
+            candidate = Vector(b"", 0, i.regional, i.internal + cost, i.bridge, i.port)
+            if (candidate, port_id) < best_key:
+                best_key, best, best_port = (candidate, port_id), candidate, p.name
         rerooted = best_port != m.root_port or best.regional != m.root.regional
         m.root, m.root_port = best, best_port
         for p in self.ports.values():
             t = p.msti[m.mstid]
             if p.up and p.internal:
-                designated = Vector(b"", 0, best.regional, best.internal, m.bridge, p.port_id)
+                designated = Vector(b"", 0, best.regional, best.internal, m.bridge,
+                                    self._msti_port(p, m.mstid)[1])
                 self._select(p, t, m.mstid, designated, best_port, now, inconsistent=False)
                 continue
             t.role = Role.MASTER if p.role == Role.ROOT else p.role
@@ -924,7 +930,7 @@ class SpanningTree:
         t = p.msti[m.mstid]
         flags = self._flags(t, now < t.tc_until) | (_MASTER if t.role == Role.MASTER else 0)
         return MstiRecord(flags, m.root.regional, m.root.internal, m.bridge[0] & 0xF0,
-                          p.settings.priority & 0xF0, self._msti_hops(m))
+                          self._msti_settings(p, m.mstid)[1] & 0xF0, self._msti_hops(m))
 
     def _send_due(self, now: float) -> None:
         """Every BPDU that is due: a hello's, or news (a new role, a proposal, a TC) that
@@ -932,6 +938,16 @@ class SpanningTree:
         for p in self.ports.values():
             if p.up and now >= p.hello_at:
                 self._transmit(p, now)
+
+    def _msti_settings(self, p: PortInfo, mstid: int) -> tuple[int, int]:
+        """The port's path cost and port priority in an MSTI."""
+        return self.settings.instance_ports.get(mstid, {}).get(
+            p.name, (p.settings.path_cost, p.settings.priority))
+
+    def _msti_port(self, p: PortInfo, mstid: int) -> tuple[int, int]:
+        """The port's path cost and port ID in an MSTI."""
+        cost, priority = self._msti_settings(p, mstid)
+        return cost, priority << 8 | (p.number & 0xFFF)
 
     def _designated(self, p: PortInfo) -> Vector:
         r = self.root
@@ -968,6 +984,8 @@ def settings_to_wire(settings: Settings) -> dict[str, Any]:
         "config_revision": settings.config_revision,
         "instances": {str(k): list(v) for k, v in settings.instances.items()},
         "instance_priority": {str(k): v for k, v in settings.instance_priority.items()},
+        "instance_ports": {str(k): {port: list(pair) for port, pair in ports.items()}
+                           for k, ports in settings.instance_ports.items()},
         "ports": {name: dataclasses.asdict(port) for name, port in settings.ports.items()},
     }
 
@@ -984,5 +1002,8 @@ def settings_from_wire(data: dict[str, Any]) -> Settings:
                    for k, vids in dict(data["instances"]).items()},
         instance_priority={int(k): int(v)
                            for k, v in dict(data.get("instance_priority", {})).items()},
+        instance_ports={int(k): {str(port): (int(cost), int(priority))
+                                 for port, (cost, priority) in dict(ports).items()}
+                        for k, ports in dict(data.get("instance_ports", {})).items()},
         ports={str(name): PortSettings(**port) for name, port in dict(data["ports"]).items()},
     )

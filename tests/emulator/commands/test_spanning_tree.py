@@ -31,6 +31,8 @@ STATEMENTS = [
     "spanning-tree config-revision 3",
     "spanning-tree instance 1 vlan 10 20-22",
     "spanning-tree instance 1 priority 2",
+    "spanning-tree instance 1 A2-A3 path-cost 4000",
+    "spanning-tree instance 1 A2 priority 2",
     "spanning-tree instance 2 vlan 30",
     "spanning-tree priority 1",
     "spanning-tree force-version rstp-operation",
@@ -63,7 +65,9 @@ def test_the_forms_that_undo_each_statement(config: Cli, device: Device) -> None
                  "spanning-tree A8 auto-edge-port", "spanning-tree A9-A10 path-cost auto",
                  "no spanning-tree A11 priority", "no spanning-tree config-name",
                  "no spanning-tree config-revision", "no spanning-tree instance 1 vlan 20-22",
-                 "no spanning-tree instance 1 priority", "no spanning-tree instance 2",
+                 "no spanning-tree instance 1 priority",
+                 "spanning-tree instance 1 A2-A3 path-cost auto",
+                 "no spanning-tree instance 1 A2 priority", "no spanning-tree instance 2",
                  "no spanning-tree priority", "spanning-tree force-version mstp-operation"):
         assert config(line) == "", line
     assert [line for line in running(config) if "spanning-tree" in line] == [
@@ -80,6 +84,8 @@ def test_the_forms_that_undo_each_statement(config: Cli, device: Device) -> None
     ("spanning-tree instance 1 vlan 4095", "Invalid input: 4095"),
     ("spanning-tree instance 1 vlan 10-5", "Invalid input: 10-5"),
     ("spanning-tree instance 3 priority 2", "MST instance 3 is not configured."),
+    ("spanning-tree instance 3 A1 priority 2", "MST instance 3 is not configured."),
+    ("spanning-tree instance 1 A1 path-cost 0", "Invalid input: 0"),
     ("spanning-tree force-version pvst", "Invalid input: pvst"),
     ("spanning-tree C1 admin-edge-port", "Module not present for port or invalid port: C1"),
     ("spanning-tree config-name " + "x" * 33, "String too long. Maximum length is 32."),
@@ -105,6 +111,9 @@ def test_the_program_the_fabric_gets(config: Cli, device: Device) -> None:
     assert settings.priority == 4096 and settings.config_name == "region 1"
     assert settings.instances == {1: (10, 20, 21, 22), 2: (30,)}
     assert settings.instance_priority == {1: 8192}  # instance 2 keeps the default, 32768
+    assert settings.instance_ports[1]["A2"] == (4000, 32)
+    assert settings.instance_ports[1]["A4"] == (20000, 128)  # auto cost, not the CIST's
+    assert settings.instance_ports[2]["A9"] == (20000, 128)
     assert settings.ports["A1"].admin_edge and settings.ports["A5"].bpdu_protection
     assert settings.ports["A9"].path_cost == 4000 and settings.ports["A11"].priority == 64
     assert settings.ports["A12"] == stp.PortSettings()  # 1 Gb/s: 802.1t cost 20000, prio 128

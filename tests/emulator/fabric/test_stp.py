@@ -467,3 +467,20 @@ def test_any_msti_messages_decode_or_are_refused_and_never_break_the_engine(
         s.receive("A1", frame, 1.0)
     s.tick(100.0)
     assert s.ports["A1"].msti[1].role != Role.DISABLED
+
+
+def test_an_instance_port_cost_moves_only_that_instances_root_port() -> None:
+    net = Net()
+    for name, mac in (("s1", 1), ("s2", 2), ("s3", 3)):
+        own = {1: {"A1": (100000, 128)}} if name == "s3" else {}
+        net.bridge(name, mac, ("A1", "A2", "A3"), config_name="lab", instances=INSTANCES,
+                   instance_ports=own)
+    net.wire("s1", "A1", "s2", "A1")
+    net.wire("s1", "A2", "s3", "A1")
+    net.wire("s2", "A2", "s3", "A2")
+    s3 = net.bridges["s3"]
+    assert s3.root_port == "A1" and s3.mstis[2].root_port == "A1"
+    assert s3.mstis[1].root_port == "A2" and s3.mstis[1].root.internal == 40000
+    assert blocked(net, 1) == {("s3", "A1")} and blocked(net, 0) == {("s3", "A2")}
+    row = s3.snapshot(net.now)["instances"]["1"]["ports"]["A1"]
+    assert (row["cost"], row["priority"], row["role"]) == (100000, 128, "Alternate")

@@ -317,3 +317,11 @@ def test_a_region_of_three_runs_an_instance_per_vlan_with_its_own_blocked_port(
             source, target = hosts[prefix + a], hosts[prefix + b]
             eventually(lambda s=source, t=target: s.ping(t.address, count=1), 10,
                        f"{prefix}{a} -> {prefix}{b}")
+
+    # Cut s1-s3, instance 1's root link at s3: its blocked port toward s2 takes over at once.
+    configure(switches["s1"], "interface A3", "disable", "exit")
+    configure(s3, "interface A2", "disable", "exit")
+    eventually(lambda: hosts["hs1"].ping(hosts["hs3"].address, count=1), RECONVERGE,
+               "VLAN 10: hs1 reaches hs3 again within 3 s", poll=0.05)
+    assert instance_role(s3, 1, "A3") == "Root Forwarding"
+    assert instance_role(s3, 2, "A3") == "Root Forwarding"  # instance 2's path is untouched

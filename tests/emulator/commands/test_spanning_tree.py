@@ -126,7 +126,7 @@ SNAPSHOT = {
     "enabled": True, "bridge": "8000" + "001871c30000", "root": "1000" + "001871000001",
     "root_cost": 20000, "root_port": "A1", "tc_count": 3, "tc_age": 250.0, "hello": 2.0,
     "max_age": 20.0, "forward_delay": 15.0, "events": [],
-    "regional_root": "8000" + "001871c30000", "internal_cost": 0, "hops": 20,
+    "regional_root": "2000" + "001871000009", "internal_cost": 40000, "hops": 18,
     "instances": {"1": {
         "bridge": "8001" + "001871c30000", "regional_root": "1001" + "001871000002",
         "root_cost": 20000, "root_port": "A2", "hops": 19, "tc_count": 1, "tc_age": 5.0,
@@ -164,6 +164,10 @@ def test_show_spanning_tree_prints_the_engines_tree(config: Cli, device: Device)
     assert "  CST Root Priority    : 4096" in lines
     assert "  CST Root Path Cost   : 20000" in lines
     assert "  CST Root Port        : A1" in lines
+    assert "  IST Regional Root MAC Address : 001871-000009" in lines
+    assert "  IST Regional Root Priority    : 8192" in lines
+    assert "  IST Regional Root Path Cost   : 40000" in lines
+    assert "  IST Remaining Hops            : 18" in lines
     assert "  BPDU Protected Ports : A5" in lines
     assert "  Root Guard Ports     :" in lines
     assert ("  A1    100/1000T | 20000     128  Forwarding | 001871-000001 2    Yes No"
@@ -205,7 +209,8 @@ def test_show_instance_and_mst_config(config: Cli, device: Device) -> None:
     assert "  Remaining Hops            : 19" in msti
     assert "  Switch Priority        : 32768" in msti
     assert "  Topology Change Count   : 1" in msti
-    assert "  Regional Root Port        : This switch is root" in ist
+    assert "  Regional Root Port        : A1" in ist  # the IST's: toward the regional root
+    assert "  Regional Root Path Cost   : 40000" in ist
     assert config("show spanning-tree instance 2") == "MST instance 2 is not configured."
     mst = config("show spanning-tree mst-config").splitlines()
     assert f"  MST Configuration Name : {device.inventory.base_mac}" in mst
@@ -217,8 +222,10 @@ def test_show_instance_and_mst_config(config: Cli, device: Device) -> None:
 def test_show_detail_counts_bpdus(config: Cli, device: Device) -> None:
     config("spanning-tree")
     device.spanning_tree = {**SNAPSHOT, "ports": {"A1": {
-        **SNAPSHOT["ports"]["A1"], "bpdus_sent": 5, "bpdus_received": 7}}}  # type: ignore[dict-item]
+        **SNAPSHOT["ports"]["A1"], "bpdus_sent": 5, "bpdus_received": 7,  # type: ignore[dict-item]
+        "boundary": False}}}
     detail = config("show spanning-tree A1 detail").splitlines()
     assert "  Port                           : A1" in detail
     assert "  BPDUs Sent                     : 5" in detail
     assert "  BPDUs Received                 : 7" in detail
+    assert "  MST Region Boundary            : No" in detail  # its neighbour is in our region

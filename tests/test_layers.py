@@ -53,7 +53,8 @@ LAYERS: Final = (
         "emulator.fabric", "emulator.ipc", "emulator.inband", "emulator.liveness",
         "emulator.labnode", "emulator.options",
         "emulator.dhcp_relay",  # DHCP relay: the agent the active module runs
-        "emulator.tftp")),  # file transfer (issue 17): the TFTP client the copy commands use
+        # file transfer (issue 17): the TFTP and SFTP clients the copy commands use
+        "emulator.tftp", "emulator.sftp_client")),
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",

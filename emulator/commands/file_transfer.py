@@ -1,6 +1,8 @@
-"""File transfers: `copy running-config|startup-config|event-log|command-output ... tftp`,
-`copy tftp startup-config`, `copy tftp flash`, `[no] tftp client|server` and `[no] ip ssh
-filetransfer` (K.15 Management and Configuration Guide, "File Transfers").
+"""File transfers: `copy running-config|startup-config|event-log|command-output ...
+tftp|sftp`, `copy tftp|sftp startup-config`, `copy tftp|sftp flash`, `[no] tftp
+client|server` and `[no] ip ssh filetransfer` (K.15 Management and Configuration Guide, "File
+Transfers"). TFTP goes through emulator/tftp.py, SFTP through emulator/sftp_client.py (the
+server named `USER@ADDR`, the password asked for), both from the switch's own IP stack.
 
 The switch's files as the transfers (and scp/sftp, ssh_server/sftp.py) name them are here too
 (`FILES`): `/cfg/running-config`, `/cfg/startup-config`, `/os/primary`, `/os/secondary`.
@@ -17,9 +19,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Final
 
-from emulator import hardware, images, tftp
+from emulator import hardware, images, sftp_client, tftp
 from emulator.cli.context import Level, Mode
 from emulator.cli.dispatch import dispatch
 from emulator.cli.grammar import CliError, Command, IpAddress, ParamType, Text, Where
@@ -43,6 +46,10 @@ PROGRESS: Final = "{kib:05d}K"
 WRONG_IMAGE: Final = "Aborted, wrong file"
 """[literal, the menu's Download OS screen] an image the switch cannot boot."""
 TRANSFER_FAILED: Final = "Transfer failed: {reason}."
+PASSWORD: Final = "{user}@{address}'s password: "
+"""[inferred, as OpenSSH asks] the SFTP server's password."""
+USERNAME: Final = "Username: "
+"""[inferred] the SFTP server's user name, when the command names none."""
 """[inferred] a transfer that ended without the file (timeout, unreachable, server error)."""
 TFTP_DISABLED: Final = "TFTP client is disabled."
 """[inferred] `copy ... tftp` after `no tftp client`."""
@@ -120,10 +127,50 @@ async def write_file(device: Device, name: str, data: bytes) -> None:
 
 # -- handlers -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class SftpTarget:
+    """`USER@ADDR` or `ADDR`: the SFTP server and the user to log in as there."""
+
+    address: IPv4Address
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class UserAtAddress:
+    """The SFTP forms' server parameter."""
+
+    label: str = "[USER@]IP-ADDR"
+
+    @property
+    def placeholder(self) -> str:
+        return self.label
+
+    def parse(self, token: str) -> SftpTarget:
+        user, at, address = token.rpartition("@")
+        if at and not user:
+            raise ValueError(token)
+        return SftpTarget(IpAddress().parse(address), user or None)
+
+
 def server(call: Call) -> tftp.Server:
     if not call.device.running.tftp_client:
         raise CliError(TFTP_DISABLED)
     return tftp.Server(call.address("ip-addr"), call.device.mgmt_netns)
+
+
+async def sftp_server(call: Call) -> sftp_client.Server:
+    """The SFTP server, with the user name (asked when the command names none) and the
+    password the user types now."""
+    target = call.value("sftp-server", SftpTarget)
+    session = call.session
+    user = target.user or await session.ask("\r\n" + USERNAME)
+    password = await session.ask("\r\n" + PASSWORD.format(user=user, address=target.address),
+                                 echo=False)
+    return sftp_client.Server(target.address, user, password, call.device.mgmt_netns)
+
+
+def over_sftp(call: Call) -> bool:
+    return "sftp" in call.words
 
 
 def as_text(call: Call, text: str) -> bytes:
@@ -133,23 +180,32 @@ def as_text(call: Call, text: str) -> bytes:
 
 
 async def upload(call: Call, data: bytes) -> None:
-    target = server(call)
     try:
-        await tftp.put(target, call.text("filename"), data)
-    except tftp.TftpError as exc:
+        if over_sftp(call):
+            await sftp_client.put(await sftp_server(call), call.text("filename"), data)
+        else:
+            await tftp.put(server(call), call.text("filename"), data)
+    except (tftp.TftpError, sftp_client.SftpError) as exc:
         raise CliError(TRANSFER_FAILED.format(reason=exc)) from None
 
 
 async def download(call: Call, limit: int) -> bytes:
-    target = server(call)
     try:
-        return await tftp.get(target, call.text("filename"), limit)
-    except tftp.TftpError as exc:
+        if over_sftp(call):
+            return await sftp_client.get(await sftp_server(call), call.text("filename"), limit)
+        return await tftp.get(server(call), call.text("filename"), limit)
+    except (tftp.TftpError, sftp_client.SftpError) as exc:
         raise CliError(TRANSFER_FAILED.format(reason=exc)) from None
 
 
-async def copy_config_to_tftp(call: Call) -> None:
-    """`copy running-config|startup-config tftp ...`: silent when done, as on the switch."""
+def check_client(call: Call) -> None:
+    """Before any question: TFTP's client may be off (`no tftp client`)."""
+    if not over_sftp(call):
+        server(call)
+
+
+async def copy_config_out(call: Call) -> None:
+    """`copy running-config|startup-config tftp|sftp ...`: silent when done."""
     device = call.device
     which = call.text("config")
     text = device.running_text() if which == "running-config" else (
@@ -157,12 +213,12 @@ async def copy_config_to_tftp(call: Call) -> None:
     await upload(call, as_text(call, text))
 
 
-async def copy_event_log_to_tftp(call: Call) -> None:
+async def copy_event_log_out(call: Call) -> None:
     await upload(call, as_text(call, call.device.events.render()))
 
 
-async def copy_command_output_to_tftp(call: Call) -> None:
-    """`copy command-output "CMD" tftp ...`: the command runs as typed here (this user's
+async def copy_command_output_out(call: Call) -> None:
+    """`copy command-output "CMD" tftp|sftp ...`: the command runs as typed here (this user's
     level and context) and its output, errors included, is the file."""
     session = OutputCapture(call.session)
     tokens = tokenize(call.text("command"))
@@ -174,12 +230,12 @@ async def copy_command_output_to_tftp(call: Call) -> None:
     await upload(call, as_text(call, text))
 
 
-async def copy_tftp_startup(call: Call) -> None:
-    """`copy tftp startup-config ...`: asks, fetches the whole file, stores it (here and on
+async def copy_in_startup(call: Call) -> None:
+    """`copy tftp|sftp startup-config ...`: asks, fetches the whole file, stores it (here and on
     the standby) and reboots the switch into it, as `erase startup-config` reboots; a failed
     transfer changes nothing."""
     device = call.device
-    server(call)
+    check_client(call)
     if not await call.session.confirm("\r\n" + REBOOT_QUESTION):
         return
     data = await download(call, MAX_CONFIG)
@@ -188,14 +244,14 @@ async def copy_tftp_startup(call: Call) -> None:
     except FileRefused as exc:
         raise CliError(str(exc)) from None
     await store_startup(device, text)
-    await device.reboot("copy tftp startup-config")
+    await device.reboot(f"copy {'sftp' if over_sftp(call) else 'tftp'} startup-config")
 
 
-async def copy_tftp_flash(call: Call) -> None:
-    """`copy tftp flash ADDR FILE [primary|secondary]` (primary by default, as the MCG says):
+async def copy_in_flash(call: Call) -> None:
+    """`copy tftp|sftp flash SERVER FILE [primary|secondary]` (primary by default, as the MCG says):
     the image is fetched whole, checked, then written and synced to the standby."""
     image = call.text("image", "primary")
-    server(call)
+    check_client(call)
     if not await call.session.confirm("\r\n" + IMAGE_QUESTION.format(
             image=image.capitalize())):
         return
@@ -302,6 +358,8 @@ class OutputCapture:
 HELP: Final = {
     "copy": "Copy data between files, flash images and servers.",
     "tftp": "Copy data to or from a TFTP server.",
+    "sftp": "Copy data to or from an SFTP server.",
+    "sftp-server": "The SFTP server's IP address, with the user name before an @.",
     "running-config": "Copy the running configuration.",
     "startup-config": "Copy the startup configuration.",
     "event-log": "Copy the event log.",
@@ -322,20 +380,28 @@ HELP: Final = {
 }
 
 PARAMS: Final[dict[str, ParamType]] = {"ip-addr": IpAddress(), "filename": Text(),
-                                       "command": Text()}
+                                       "command": Text(), "sftp-server": UserAtAddress()}
 EOL: Final = "[{eol: pc|unix}]"
+TFTP: Final = f"tftp <ip-addr> <filename> {EOL}"
+SFTP: Final = f"sftp <sftp-server> <filename> {EOL}"
 
 ROWS: Final = (
-    Command(f"copy {{config: running-config|startup-config}} tftp <ip-addr> <filename> {EOL}",
-            copy_config_to_tftp, level=Level.MANAGER, params=PARAMS),
-    Command(f"copy event-log tftp <ip-addr> <filename> {EOL}", copy_event_log_to_tftp,
+    *(row for target in (TFTP, SFTP) for row in (
+        Command(f"copy {{config: running-config|startup-config}} {target}",
+                copy_config_out, level=Level.MANAGER, params=PARAMS),
+        Command(f"copy event-log {target}", copy_event_log_out, level=Level.MANAGER,
+                params=PARAMS),
+        Command(f"copy command-output <command> {target}", copy_command_output_out,
+                level=Level.MANAGER, params=PARAMS),
+    )),
+    Command(f"copy tftp startup-config <ip-addr> <filename> {EOL}", copy_in_startup,
             level=Level.MANAGER, params=PARAMS),
-    Command(f"copy command-output <command> tftp <ip-addr> <filename> {EOL}",
-            copy_command_output_to_tftp, level=Level.MANAGER, params=PARAMS),
-    Command(f"copy tftp startup-config <ip-addr> <filename> {EOL}", copy_tftp_startup,
+    Command(f"copy sftp startup-config <sftp-server> <filename> {EOL}", copy_in_startup,
             level=Level.MANAGER, params=PARAMS),
     Command("copy tftp flash <ip-addr> <filename> [{image: primary|secondary}]",
-            copy_tftp_flash, level=Level.MANAGER, params=PARAMS),
+            copy_in_flash, level=Level.MANAGER, params=PARAMS),
+    Command("copy sftp flash <sftp-server> <filename> [{image: primary|secondary}]",
+            copy_in_flash, level=Level.MANAGER, params=PARAMS),
     Command("tftp {role: client|server}", set_tftp, where=Where.CONFIG, level=Level.MANAGER,
             negate=set_tftp),
     Command("ip ssh filetransfer", set_ssh_filetransfer, where=Where.CONFIG,

@@ -6,16 +6,20 @@ as statements (CLI, startup config, render)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from emulator import hardware, images
+from emulator import hardware, images, sftp_client
 from emulator.commands import file_transfer
 from emulator.config.render import render_config
 from emulator.device import Device
+from tests.emulator import sftp_peer as sftp_peer_module
 from tests.emulator.replaying import replay_text
+from tests.emulator.sftp_peer import SftpPeer
 from tests.emulator.tftp_peer import TftpPeer
 
 if TYPE_CHECKING:
@@ -148,3 +152,88 @@ def test_operators_cannot_copy(cli: Cli) -> None:
 
     cli.session.set_level(Level.OPERATOR)
     assert "Invalid input" in cli("copy running-config tftp 127.0.0.1 x")
+
+
+# -- the sftp forms ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sftp_peer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+              cli: Cli) -> Iterator[SftpPeer]:
+    """asyncssh's SFTP server, reached by every `copy ... sftp` of the test; the password the
+    CLI asks for is its user's (each prompt lands in the session's `typed`)."""
+    root = tmp_path / "sftp-root"
+    root.mkdir()
+    (root / "new.cfg").write_bytes(b'hostname "via-sftp"\n')
+    (root / "k1517.swi").write_bytes(IMAGE)
+    server = SftpPeer(root)
+    real = file_transfer.sftp_server
+
+    async def to_peer(call: Any) -> sftp_client.Server:
+        return dataclasses.replace(await real(call), port=server.port)
+
+    monkeypatch.setattr(file_transfer, "sftp_server", to_peer)
+
+    async def ask(prompt: str, *, echo: bool = True) -> str:
+        cli.session.typed.append(prompt)
+        return sftp_peer_module.PASSWORD
+
+    monkeypatch.setattr(cli.session, "ask", ask)
+    yield server
+    server.close()
+
+
+def test_sftp_uploads_and_downloads(cli: Cli, device: Device, sftp_peer: SftpPeer) -> None:
+    assert cli(f"copy running-config sftp {sftp_peer_module.USER}@127.0.0.1 run.cfg") == ""
+    assert (sftp_peer.root / "run.cfg").read_text() == device.running_text()
+    assert cli.session.typed[-1] == "\r\nbackup@127.0.0.1's password: "
+    assert cli("copy sftp flash backup@127.0.0.1 k1517.swi secondary").splitlines()[-1] == (
+        file_transfer.WRITING_IMAGE)
+    assert device.flash.read_image("secondary") == IMAGE
+    reboots: list[str] = []
+
+    async def reboot(reason: str) -> None:
+        reboots.append(reason)
+
+    device.on_reboot.append(reboot)
+    assert cli("copy sftp startup-config backup@127.0.0.1 new.cfg") == ""
+    assert device.flash.read_startup() == 'hostname "via-sftp"\n'
+    assert reboots == ["copy sftp startup-config"]
+
+
+def test_sftp_asks_the_user_name_when_none_is_given(cli: Cli, sftp_peer: SftpPeer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = iter([sftp_peer_module.USER, sftp_peer_module.PASSWORD])
+
+    async def ask(prompt: str, *, echo: bool = True) -> str:
+        cli.session.typed.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(cli.session, "ask", ask)
+    assert cli("copy event-log sftp 127.0.0.1 log.txt") == ""
+    assert cli.session.typed[-2:] == ["\r\nUsername: ", "\r\nbackup@127.0.0.1's password: "]
+    assert (sftp_peer.root / "log.txt").read_text().startswith(" Keys:")
+
+
+NO_FILE = "No such file or directory"
+"""What asyncssh's server says of a missing file (the client passes the server's text on)."""
+
+
+@pytest.mark.parametrize("line, message", [
+    ("copy sftp startup-config nobody@127.0.0.1 new.cfg",
+     "Transfer failed: authentication failed."),
+    ("copy sftp flash backup@127.0.0.1 none.swi", f"Transfer failed: {NO_FILE}."),
+    ("copy sftp startup-config backup@127.0.0.1 none.cfg", f"Transfer failed: {NO_FILE}."),
+])
+def test_a_failed_sftp_download_changes_nothing(cli: Cli, device: Device, sftp_peer: SftpPeer,
+                                                line: str, message: str) -> None:
+    before = (device.flash.images(), device.flash.read_startup(),
+              device.flash.read_image("primary"))
+    assert cli(line) == message
+    assert before == (device.flash.images(), device.flash.read_startup(),
+                      device.flash.read_image("primary"))
+
+
+def test_the_sftp_server_parameter_is_checked(cli: Cli) -> None:
+    assert cli("copy running-config sftp @10.0.0.1 x").startswith("Invalid input")
+    assert cli("copy running-config sftp me@10.0.0.300 x").startswith("Invalid input")

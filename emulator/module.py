@@ -300,6 +300,7 @@ class Module:
         from emulator.commands import command_table
         from emulator.device import Device
         from emulator.events import EventLog
+        from ssh_server.sftp import gate
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
@@ -352,7 +353,7 @@ class Module:
             if ssh is not None:
                 self.servers.append(await start_ssh_server(
                     ssh, keys, functools.partial(check_password, device, "ssh"), handler,
-                    login_timeout=self.timing.login_timeout))
+                    login_timeout=self.timing.login_timeout, sftp=gate(device)))
             if telnet is not None:
                 self.servers.append(await start_telnet_server(
                     telnet, handler, login_timeout=self.timing.login_timeout))

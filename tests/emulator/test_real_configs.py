@@ -37,7 +37,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
                    "SNTP and TimeP"),
     "aaa": (OTHER, "AAA: aaa authentication"),
-    "file-transfer": (OTHER, "file transfer: tftp server"),
     "access": (OTHER, "SSH/telnet/access settings: ip ssh, telnet-server, "
                        "ip authorized-managers"),
     "multinetting": (OTHER, "routing and IP: a VLAN's second ip address replaces the first "
@@ -116,7 +115,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('dhcp-snooping trust', 'dhcp-snooping'),
         ('dhcp-snooping trust', 'dhcp-snooping'),
         ('snmp-server host 192.168.176.16 community "xxxx" trap-level critical', 'snmp-options'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpecommunity-5406rzl2-kb1515": [
         ('ip routing', 'routing'),
@@ -129,7 +127,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
          'credentials'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('energy-efficient-ethernet', 'port-settings'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-2920-wb1601": [
         ('no rest-interface', 'aruba-16'),
@@ -149,7 +146,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('router ospf', 'routing'),
         ('area backbone', 'routing'),
         ('enable', 'routing'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-3800-ka1601": [
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
@@ -158,7 +154,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-5400r-sflow-kb1601": [
         ('module C type one-06', 'module-one'),

@@ -401,6 +401,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_dhcp_relay(False)
     cfg.set_dhcp_relay_hop_count(False)
     cfg.set_dhcp_relay_option82(Option82("append", validate=True, remote_id="ip"))
+    # --- file transfer (commands/file_transfer.py) ---
+    cfg.set_ssh_filetransfer(True)
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

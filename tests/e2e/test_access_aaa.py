@@ -1,0 +1,244 @@
+"""Access control and AAA against real clients and a real RADIUS server, on loopback (the
+chassis keeps its management in the host's namespace, `--mgmt-netns none`, so 127.0.0.x
+addresses are distinct stations): OpenSSH, telnet and net-snmp from an address outside `ip
+authorized-managers` are refused, an operator entry caps a manager's login, `no
+telnet-server` closes telnet; FreeRADIUS decides SSH and telnet logins and their level from
+its Service-Type, exec sessions are accounted to it, and with it stopped the local passwords
+apply (`aaa authentication ... radius local`)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.testing import eventually, missing_root, missing_tool
+from tests.e2e.netns import configure, free_udp_port
+from tests.e2e.test_openssh import PtyClient
+from tests.ssh_server.clients import openssh
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.requires(missing_tool("sshpass")),
+    pytest.mark.requires(missing_tool("telnet")),
+]
+
+SECRET = "testing123"
+RADIUS_CONF = """\
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = {dir}
+sbindir = /usr/sbin
+logdir = {dir}
+raddbdir = {dir}
+radacctdir = {dir}
+name = freeradius
+confdir = {dir}
+modconfdir = {dir}
+run_dir = {dir}
+db_dir = {dir}
+libdir = /usr/lib/freeradius
+pidfile = {dir}/radiusd.pid
+max_request_time = 30
+cleanup_delay = 0
+max_requests = 1024
+hostname_lookups = no
+log {{
+    destination = stdout
+}}
+security {{
+    allow_core_dumps = no
+    max_attributes = 200
+    reject_delay = 0
+    status_server = no
+}}
+client switch {{
+    ipaddr = 127.0.0.1
+    secret = {secret}
+}}
+modules {{
+    files {{
+        filename = {dir}/users
+    }}
+    pap {{
+    }}
+    detail {{
+        filename = {dir}/detail
+    }}
+}}
+server default {{
+    listen {{
+        type = auth
+        ipaddr = 127.0.0.1
+        port = {auth}
+    }}
+    listen {{
+        type = acct
+        ipaddr = 127.0.0.1
+        port = {acct}
+    }}
+    authorize {{
+        files
+        pap
+    }}
+    authenticate {{
+        pap
+    }}
+    accounting {{
+        detail
+    }}
+}}
+"""
+USERS = """\
+manager Cleartext-Password := "manager"
+    Service-Type = Administrative-User
+alice Cleartext-Password := "wonder"
+    Service-Type = Administrative-User
+bob Cleartext-Password := "builder"
+    Service-Type = NAS-Prompt-User
+"""
+"""`manager` too, so the test's own netmiko sessions (manager/manager) keep working."""
+
+
+@contextmanager
+def freeradius(directory: Path) -> Iterator[tuple[int, int]]:
+    """`freeradius -X` on its own config, users and ports; the (auth, acct) ports."""
+    auth, acct = free_udp_port(), free_udp_port()
+    directory.mkdir()
+    (directory / "radiusd.conf").write_text(RADIUS_CONF.format(
+        dir=directory, secret=SECRET, auth=auth, acct=acct))
+    (directory / "users").write_text(USERS)
+    log = directory / "log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(["freeradius", "-X", "-d", str(directory)], stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        eventually(lambda: "Ready to process requests" in log.read_text(), 15,
+                   lambda: f"FreeRADIUS ready: {log.read_text()[-2000:]}")
+        yield auth, acct
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def ssh(chassis: Any, user: str, password: str, command: str,
+        source: str = "127.0.0.1") -> tuple[int, str]:
+    """OpenSSH's exit status and output for one command."""
+    status, out, _ = asyncio.run(openssh(chassis.ssh_port, "-b", source, f"{user}@127.0.0.1",
+                                         command, password=password))
+    return status, out.decode(errors="replace")
+
+
+def telnet(chassis: Any, source: str) -> PtyClient:
+    return PtyClient(["telnet", "-b", source, "127.0.0.1", str(chassis.telnet_port)])
+
+
+def telnet_login(chassis: Any, source: str, user: str, password: str, prompt: bytes) -> None:
+    """The telnet client logs in and sees `prompt`."""
+    client = telnet(chassis, source)
+    try:
+        client.expect(b"Press any key to continue")
+        client.send(b" ")
+        client.expect(b"Username: ")
+        client.send(user.encode() + b"\r")
+        client.expect(b"Password: ")
+        client.send(password.encode() + b"\r")
+        client.expect(prompt)
+    finally:
+        client.proc.kill()
+        client.close()
+
+
+def telnet_refused(chassis: Any, source: str) -> None:
+    """The connection is closed before the switch says a word."""
+    client = telnet(chassis, source)
+    try:
+        seen = client.expect(b"Connection closed by foreign host")
+        assert b"Press any key" not in seen
+    finally:
+        client.close()
+
+
+def snmp(chassis: Any, tool: str, source: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([tool, "-v2c", "-c", "public", "-t", "1", "-r", "0",
+                           f"--clientaddr={source}", f"127.0.0.1:{chassis.snmp_port}", *args],
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.requires(missing_tool("snmpget", "snmp"))
+def test_stations_outside_the_authorized_managers_are_refused(chassis_factory: Any) -> None:
+    chassis = chassis_factory.start("--mgmt-netns", "none")
+    configure(chassis, "ip authorized-managers 127.0.0.1",
+              "ip authorized-managers 127.0.0.3 access operator")
+    assert "IPV4 Authorized Managers" in chassis.show("show ip authorized-managers")
+    # SSH: the outsider's connection is dropped, the operator entry caps a manager's login
+    status, out = ssh(chassis, "manager", "manager", "show version", source="127.0.0.2")
+    assert status != 0 and "K.15.16" not in out
+    status, out = ssh(chassis, "manager", "manager", "show crypto host-public-key",
+                      source="127.0.0.1")
+    assert status == 0 and "ssh-rsa " in out
+    status, out = ssh(chassis, "manager", "manager", "show crypto host-public-key",
+                      source="127.0.0.3")
+    assert "ssh-rsa " not in out
+    # telnet: the same
+    telnet_refused(chassis, "127.0.0.2")
+    telnet_login(chassis, "127.0.0.3", "manager", "manager", b"HP-8212zl> ")
+    telnet_login(chassis, "127.0.0.1", "manager", "manager", b"HP-8212zl# ")
+    # SNMP: no answer for the outsider, reads only for the operator entry
+    assert snmp(chassis, "snmpget", "127.0.0.2", "1.3.6.1.2.1.1.5.0").returncode != 0
+    assert "HP-8212zl" in snmp(chassis, "snmpget", "127.0.0.3", "1.3.6.1.2.1.1.5.0").stdout
+    refused = snmp(chassis, "snmpset", "127.0.0.3", "1.3.6.1.2.1.1.5.0", "s", "renamed")
+    assert refused.returncode != 0, refused.stdout
+    taken = snmp(chassis, "snmpset", "127.0.0.1", "1.3.6.1.2.1.1.6.0", "s", "rack 9")
+    assert taken.returncode == 0, taken.stderr
+    # no telnet-server closes telnet for everyone; telnet-server opens it again
+    configure(chassis, "no telnet-server")
+    telnet_refused(chassis, "127.0.0.1")
+    configure(chassis, "telnet-server", "no ip authorized-managers 127.0.0.3")
+    telnet_login(chassis, "127.0.0.1", "manager", "manager", b"HP-8212zl# ")
+    telnet_refused(chassis, "127.0.0.3")
+
+
+@pytest.mark.requires(missing_root("FreeRADIUS reads its own config as root"))
+@pytest.mark.requires(missing_tool("freeradius"))
+def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
+                                                   tmp_path: Path) -> None:
+    chassis = chassis_factory.start("--mgmt-netns", "none")
+    with freeradius(tmp_path / "radius") as (auth, acct):
+        configure(chassis, f"radius-server host 127.0.0.1 auth-port {auth} acct-port {acct} "
+                           f"key {SECRET}",
+                  "radius-server timeout 1", "radius-server retransmit 1",
+                  "aaa authentication ssh login radius local",
+                  "aaa authentication telnet login radius local",
+                  "aaa accounting exec start-stop radius")
+        status, out = ssh(chassis, "alice", "wonder", "show crypto host-public-key")
+        assert status == 0 and "ssh-rsa " in out  # Administrative-User: the manager
+        status, out = ssh(chassis, "bob", "builder", "show crypto host-public-key")
+        assert status == 0 and "ssh-rsa " not in out  # NAS-Prompt-User: the operator
+        assert ssh(chassis, "alice", "guess", "show version")[0] != 0
+        assert ssh(chassis, "operator", "operator", "show version")[0] != 0  # not RADIUS's
+        telnet_login(chassis, "127.0.0.1", "alice", "wonder", b"HP-8212zl# ")
+        telnet_login(chassis, "127.0.0.1", "bob", "builder", b"HP-8212zl> ")
+        detail = tmp_path / "radius" / "detail"
+        eventually(lambda: detail.exists() and 'User-Name = "alice"' in detail.read_text()
+                   and "Acct-Status-Type = Stop" in detail.read_text(), 15,
+                   "alice's session accounted")
+        shown = chassis.show("show radius host 127.0.0.1")
+        assert "Access Accepts          : 0" not in shown, shown
+        assert "Access Rejects          : 0" not in shown, shown
+    # FreeRADIUS stopped: the local passwords apply (after the server's timeouts)
+    status, out = ssh(chassis, "operator", "operator", "show version")
+    assert status == 0 and "K.15.16" in out
+    assert ssh(chassis, "alice", "wonder", "show version")[0] != 0
+    telnet_login(chassis, "127.0.0.1", "manager", "manager", b"HP-8212zl# ")
+    assert "RADIUS server(s) unreachable, trying the local method" in chassis.show("show log")

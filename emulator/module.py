@@ -412,13 +412,12 @@ class Module:
                 None, generate_host_keys, security, bits)
         self.take_host_keys(device, keys)
         if keys:
-            self.ssh_algorithms = (None, None)  # makes apply_ssh_settings push the new keys
-            await self.apply_ssh_settings()
+            await self.apply_ssh_settings(keys_changed=True)
         await device.flash_changed()
 
-    async def apply_ssh_settings(self) -> None:
-        """After a command: `ip ssh cipher|mac` changes reach the SSH servers (new
-        connections); the full default lists leave asyncssh its own choice."""
+    async def apply_ssh_settings(self, keys_changed: bool = False) -> None:
+        """After a command: `ip ssh cipher|mac` changes (and new host keys) reach the SSH
+        servers (new connections); the full default lists leave asyncssh its own choice."""
         from emulator.config.access import SSH_CIPHERS, SSH_MACS
 
         device = self.device
@@ -427,7 +426,7 @@ class Module:
         ssh = device.running.ssh
         wanted = (None if ssh.ciphers == list(SSH_CIPHERS) else list(ssh.ciphers),
                   None if ssh.macs == list(SSH_MACS) else list(ssh.macs))
-        if wanted == self.ssh_algorithms:
+        if wanted == self.ssh_algorithms and not keys_changed:
             return
         self.ssh_algorithms = wanted
         for server in self.ssh_servers:

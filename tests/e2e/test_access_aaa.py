@@ -242,3 +242,56 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
     assert ssh(chassis, "alice", "wonder", "show version")[0] != 0
     telnet_login(chassis, "127.0.0.1", "manager", "manager", b"HP-8212zl# ")
     assert "RADIUS server(s) unreachable, trying the local method" in chassis.show("show log")
+
+
+def telnet_manager(chassis: Any) -> PtyClient:
+    """A manager's telnet session in config context."""
+    client = telnet(chassis, "127.0.0.1")
+    client.expect(b"Press any key to continue")
+    client.send(b" ")
+    client.expect(b"Username: ")
+    client.send(b"manager\r")
+    client.expect(b"Password: ")
+    client.send(b"manager\r")
+    client.expect(b"HP-8212zl# ")
+    client.send(b"configure\r")
+    client.expect(b"HP-8212zl(config)# ")
+    return client
+
+
+def answered(client: PtyClient, line: str, question: bool) -> None:
+    """Run a line, answering its question with y, until the prompt is back."""
+    client.seen = b""  # what the line makes the switch say, nothing before
+    client.send(line.encode() + b"\r")
+    if question:
+        client.expect(b"[y/n]? ")
+        client.send(b"y")
+    client.expect(b"HP-8212zl(config)# ")
+    assert b"Invalid" not in client.seen, client.seen
+
+
+def test_host_keys_are_made_erased_and_kept_by_the_standby(chassis_factory: Any) -> None:
+    """`crypto key generate ssh rsa bits 1024` changes the key OpenSSH sees, `crypto key
+    zeroize ssh` turns SSH away until a key is made; the saved access settings and the key
+    are the new active module's after a switchover."""
+    chassis = chassis_factory.start("--mgmt-netns", "none")
+    first = chassis.show("show crypto host-public-key")
+    client = telnet_manager(chassis)
+    try:
+        answered(client, "crypto key generate ssh rsa bits 1024", question=True)
+        second = chassis.show("show crypto host-public-key")
+        assert second != first and "Host Key Size       : 1024" in chassis.show("show ip ssh")
+        answered(client, "crypto key zeroize ssh", question=True)
+        assert ssh(chassis, "manager", "manager", "show version")[0] != 0
+        answered(client, "crypto key generate ssh", question=False)
+        answered(client, "ip authorized-managers 127.0.0.1", question=False)
+        answered(client, "write memory", question=False)
+    finally:
+        client.proc.kill()
+        client.close()
+    key = chassis.show("show crypto host-public-key")
+    assert "Host Key Size       : 2048" in chassis.show("show ip ssh")
+    chassis.switchover()
+    assert chassis.show("show crypto host-public-key") == key
+    telnet_refused(chassis, "127.0.0.2")
+    assert ssh(chassis, "manager", "manager", "show version", source="127.0.0.2")[0] != 0

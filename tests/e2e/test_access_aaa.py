@@ -4,12 +4,14 @@ addresses are distinct stations): OpenSSH, telnet and net-snmp from an address o
 authorized-managers` are refused, an operator entry caps a manager's login, `no
 telnet-server` closes telnet; FreeRADIUS decides SSH and telnet logins and their level from
 its Service-Type, exec sessions are accounted to it, and with it stopped the local passwords
-apply (`aaa authentication ... radius local`)."""
+apply (`aaa authentication ... radius local`). No TACACS+ server is packaged: the test
+suite's own RFC 8907 server (tests/emulator/aaa/tacacs_server.py) stands in for one."""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ import pytest
 from emulator.testing import eventually, missing_root, missing_tool
 from tests.e2e.netns import configure, free_udp_port
 from tests.e2e.test_openssh import PtyClient
+from tests.emulator.aaa.tacacs_server import TacacsServer
 from tests.ssh_server.clients import openssh
 
 pytestmark = [
@@ -295,3 +298,54 @@ def test_host_keys_are_made_erased_and_kept_by_the_standby(chassis_factory: Any)
     assert chassis.show("show crypto host-public-key") == key
     telnet_refused(chassis, "127.0.0.2")
     assert ssh(chassis, "manager", "manager", "show version", source="127.0.0.2")[0] != 0
+
+
+@contextmanager
+def tacacs_server(address: str, users: dict[str, tuple[str, int]]) -> Iterator[TacacsServer]:
+    """The test suite's RFC 8907 server on ADDRESS, port 49 (the port K.15 uses), on an
+    event loop of its own thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = TacacsServer(b"tk", users)
+    try:
+        asyncio.run_coroutine_threadsafe(server.start(address, 49), loop).result(5)
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+@pytest.mark.requires(missing_root("the TACACS+ port, 49, is privileged"))
+def test_tacacs_decides_logins_enable_and_the_level(chassis_factory: Any) -> None:
+    chassis = chassis_factory.start("--mgmt-netns", "none")
+    users = {"manager": ("manager", 15), "alice": ("wonder", 15), "bob": ("builder", 1)}
+    with tacacs_server("127.0.0.7", users) as server:
+        configure(chassis, 'tacacs-server host 127.0.0.7 key "tk"', "tacacs-server timeout 2",
+                  "aaa authentication login privilege-mode",
+                  "aaa authentication ssh login tacacs local",
+                  "aaa authentication telnet login tacacs local",
+                  "aaa authentication telnet enable tacacs local")
+        status, out = ssh(chassis, "alice", "wonder", "show crypto host-public-key")
+        assert status == 0 and "ssh-rsa " in out  # priv-lvl 15: the manager
+        status, out = ssh(chassis, "bob", "builder", "show crypto host-public-key")
+        assert status == 0 and "ssh-rsa " not in out
+        assert ssh(chassis, "operator", "operator", "show version")[0] != 0
+        client = telnet(chassis, "127.0.0.1")
+        try:
+            for expect, send in ((b"Press any key to continue", b" "),
+                                 (b"Username: ", b"bob\r"), (b"Password: ", b"builder\r"),
+                                 (b"HP-8212zl> ", b"enable\r"), (b"Username: ", b"bob\r"),
+                                 (b"Password: ", b"enable\r")):
+                client.expect(expect)
+                client.send(send)
+            client.expect(b"HP-8212zl# ")
+        finally:
+            client.proc.kill()
+            client.close()
+        assert (2, "alice") in server.seen  # the level came from authorization
+        assert "127.0.0.7" in chassis.show("show tacacs")
+    status, out = ssh(chassis, "operator", "operator", "show version")  # the server is gone
+    assert status == 0 and "K.15.16" in out

@@ -111,8 +111,9 @@ class Module:
     """The SSH servers (ssh_server.ssh.SSHServerHandle), which take new host keys and
     algorithms while running."""
     host_keys: list[Any] = field(default_factory=list)
-    ssh_algorithms: tuple[list[str] | None, list[str] | None] = (None, None)
-    """The ciphers and MACs the SSH servers offer (None: asyncssh's own lists)."""
+    ssh_settings: tuple[list[str] | None, list[str] | None, float] | None = None
+    """The ciphers and MACs the SSH servers offer (None: asyncssh's own lists) and their
+    login timeout, as last applied."""
 
     @property
     def flash(self) -> Flash:
@@ -363,7 +364,8 @@ class Module:
             if ssh is not None:
                 server = await start_ssh_server(
                     ssh, keys, functools.partial(check_password, device, "ssh"), handler,
-                    login_timeout=self.timing.login_timeout, admit=admit_ssh)
+                    login_timeout=self.timing.login_timeout, admit=admit_ssh,
+                    attempts=lambda: device.running.aaa.num_attempts)
                 self.servers.append(server)
                 self.ssh_servers.append(server)
             if telnet is not None:
@@ -416,19 +418,22 @@ class Module:
         await device.flash_changed()
 
     async def apply_ssh_settings(self, keys_changed: bool = False) -> None:
-        """After a command: `ip ssh cipher|mac` changes (and new host keys) reach the SSH
-        servers (new connections); the full default lists leave asyncssh its own choice."""
-        from emulator.config.access import SSH_CIPHERS, SSH_MACS
+        """After a command: `ip ssh cipher|mac|timeout` changes (and new host keys) reach the
+        SSH servers (new connections); the full default lists leave asyncssh its own choice,
+        and the default timeout the timing profile's."""
+        from emulator.config.access import SSH_CIPHERS, SSH_MACS, SSH_TIMEOUT_DEFAULT
 
         device = self.device
         if device is None or not self.host_keys:
             return
         ssh = device.running.ssh
+        timeout = (self.timing.login_timeout if ssh.timeout == SSH_TIMEOUT_DEFAULT
+                   else float(ssh.timeout))
         wanted = (None if ssh.ciphers == list(SSH_CIPHERS) else list(ssh.ciphers),
-                  None if ssh.macs == list(SSH_MACS) else list(ssh.macs))
-        if wanted == self.ssh_algorithms and not keys_changed:
+                  None if ssh.macs == list(SSH_MACS) else list(ssh.macs), timeout)
+        if wanted == self.ssh_settings and not keys_changed:
             return
-        self.ssh_algorithms = wanted
+        self.ssh_settings = wanted
         for server in self.ssh_servers:
             server.update(self.host_keys, *wanted)
 

@@ -106,9 +106,12 @@ class _Registry:
     """What every connection of one server shares: the limits and the live connections and
     sessions, so the handle can drop them all and wait for them."""
 
-    def __init__(self, startups: MaxStartups, max_sessions: int, admit: Admission) -> None:
+    def __init__(self, startups: MaxStartups, max_sessions: int, admit: Admission,
+                 attempts: Callable[[], int]) -> None:
         self.startups = Startups(startups)
         self.admit = admit
+        self.attempts = attempts
+        """Password tries a connection gets (`aaa authentication num-attempts`)."""
         self.max_sessions = max_sessions
         self.authenticated = 0
         self.connections: set[asyncssh.SSHServerConnection] = set()
@@ -162,7 +165,7 @@ class _Connection(asyncssh.SSHServer):
         if self._level is not None:
             return True
         self._failures += 1
-        if self._failures >= NUM_ATTEMPTS and self._conn is not None:
+        if self._failures >= self._registry.attempts() and self._conn is not None:
             # Before the refusal goes out: a client told "try again" would ask its user.
             self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
                                   "Too many authentication failures")
@@ -216,16 +219,17 @@ class SSHServerHandle:
         self._registry = registry
 
     def update(self, host_keys: list[asyncssh.SSHKey], ciphers: list[str] | None,
-               macs: list[str] | None) -> None:
-        """New connections get these host keys (`crypto key generate ssh`) and algorithms
-        (`ip ssh cipher|mac`; None: asyncssh's own list); connections already up keep
-        theirs."""
+               macs: list[str] | None, login_timeout: float) -> None:
+        """New connections get these host keys (`crypto key generate ssh`), algorithms
+        (`ip ssh cipher|mac`; None: asyncssh's own list) and login timeout (`ip ssh
+        timeout`); connections already up keep theirs."""
         known_ciphers = {name.decode() for name in get_encryption_algs()}
         known_macs = {name.decode() for name in get_mac_algs()}
         self._acceptor.update(
             server_host_keys=host_keys,
             encryption_algs=() if ciphers is None else [c for c in ciphers if c in known_ciphers],
-            mac_algs=() if macs is None else [m for m in macs if m in known_macs])
+            mac_algs=() if macs is None else [m for m in macs if m in known_macs],
+            login_timeout=login_timeout)
 
     def close_connections(self) -> None:
         """Drop every connection at once, as a management-module switchover does: clients see
@@ -256,6 +260,7 @@ async def start_ssh_server(
     max_sessions: int = 64,
     server_version: str = "Mocana SSH 6.3",
     admit: Admission = lambda address: True,
+    attempts: Callable[[], int] = lambda: NUM_ATTEMPTS,
 ) -> SSHServerHandle:
     """Serve SSH on `sock`, an already bound and listening TCP socket the server now owns.
 
@@ -263,7 +268,7 @@ async def start_ssh_server(
     sometimes look at it. `login_timeout` drops connections that have not logged in by then,
     which together with `startups` keeps idle or stalled clients from locking everyone out.
     """
-    registry = _Registry(startups, max_sessions, admit)
+    registry = _Registry(startups, max_sessions, admit, attempts)
     acceptor = await asyncssh.listen(
         sock=sock,
         config=None,

@@ -40,9 +40,10 @@ def local(device: Device, user: str, secret: str) -> str | None:
 
 def radius_client(device: Device) -> radius.RadiusClient:
     aaa = device.running.aaa
+    dead = None if aaa.radius_dead_time is None else aaa.radius_dead_time * device.timing.minute
     return radius.RadiusClient(lambda: inband.socket_in(device.mgmt_netns, socket.SOCK_DGRAM),
                                aaa.radius_timeout, aaa.radius_retransmit,
-                               device.radius_counters)
+                               device.radius_counters, dead)
 
 
 def radius_servers(device: Device, accounting: bool = False) -> list[radius.Server]:

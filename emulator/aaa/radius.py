@@ -19,6 +19,7 @@ import hmac
 import os
 import socket
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -97,6 +98,9 @@ class Counters:
     """Milliseconds of the last exchange."""
     acct_requests: int = 0
     acct_responses: int = 0
+    dead_until: float = 0.0
+    """Monotonic time until which the server is skipped (`radius-server dead-time`) after
+    it failed to answer."""
 
 
 def attribute(kind: int, value: bytes) -> bytes:
@@ -212,6 +216,8 @@ class RadiusClient:
     timeout: float
     retransmit: int
     counters: dict[str, Counters] = field(default_factory=dict)
+    dead_time: float | None = None
+    """Seconds a server that did not answer is skipped; None: it is always asked."""
 
     async def exchange(self, server: Server, build: Callable[[int], tuple[bytes, bytes]],
                        counts: Counters) -> tuple[bytes, int, bytes] | None:
@@ -261,6 +267,8 @@ class RadiusClient:
         """The first server that answers decides; none answering is UNREACHABLE."""
         for server in servers:
             counts = self.counters.setdefault(server.address, Counters())
+            if counts.dead_until > time.monotonic():
+                continue
             counts.requests += 1
 
             def build(ident: int, s: Server = server) -> tuple[bytes, bytes]:
@@ -269,6 +277,8 @@ class RadiusClient:
 
             result = await self.exchange(server, build, counts)
             if result is None:
+                if self.dead_time is not None:
+                    counts.dead_until = time.monotonic() + self.dead_time
                 continue
             reply, code, _ = result
             if code == ACCESS_ACCEPT:

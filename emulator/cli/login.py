@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Final
 
 from emulator.aaa import chain
 from emulator.cli.channel import TransportKind
+from emulator.config.aaa import NUM_ATTEMPTS as AAA_ATTEMPTS
 from emulator.config.access import authorized_level, cap_level
 from emulator.events import Severity
 
 if TYPE_CHECKING:
     from emulator.device import Device
 
-NUM_ATTEMPTS: Final = 3
-"""`aaa authentication num-attempts`: failed tries per session before it is closed (the
-switch's default is 3, settable 1-10)."""
+NUM_ATTEMPTS: Final = AAA_ATTEMPTS[2]
+"""`aaa authentication num-attempts`' default: failed tries per session before it is closed
+(settable 1-10; the sessions read the running config's)."""
 SESSION_NAMES: Final[dict[TransportKind, str]] = {
     "ssh": "SSH", "telnet": "TELNET", "console": "CONSOLE"}
 MAX_LOGGED_NAME: Final = 64

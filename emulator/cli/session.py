@@ -126,7 +126,8 @@ class CliSession:
 
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:
-        """Logged and delayed when refused; the `login.NUM_ATTEMPTS`-th refusal in a row ends the
+        """Logged and delayed when refused; the `aaa authentication num-attempts`-th refusal in a
+        row ends the
         session, as the switch closes it."""
         result = await login.check_password(self.device, self.peer.transport,
                                             self.peer.address, user, secret, level)

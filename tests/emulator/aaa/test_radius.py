@@ -63,10 +63,11 @@ class Server(asyncio.DatagramProtocol):
         self.transport.sendto(head + digest + body, addr)
 
 
-async def serve(mode: str) -> tuple[Server, asyncio.DatagramTransport, int]:
+async def serve(mode: str, host: str = "127.0.0.1"
+                ) -> tuple[Server, asyncio.DatagramTransport, int]:
     protocol = Server(mode)
     transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
-        lambda: protocol, local_addr=("127.0.0.1", 0))
+        lambda: protocol, local_addr=(host, 0))
     return protocol, transport, int(transport.get_extra_info("sockname")[1])
 
 
@@ -123,3 +124,25 @@ def test_password_hiding_round_trips_for_every_length() -> None:
         hidden = radius.hide_password(password, SECRET, authenticator)
         assert len(hidden) % 16 == 0 and len(hidden) >= 16
         assert reveal(hidden, authenticator) == password
+
+
+def test_a_server_that_did_not_answer_is_skipped_for_its_dead_time() -> None:
+    async def scenario() -> None:
+        silent, silent_transport, silent_port = await serve("silent")
+        good, good_transport, good_port = await serve("ok", "127.0.0.2")
+        rc = client()
+        rc.dead_time = 60.0
+        servers = [radius.Server("127.0.0.1", silent_port, SECRET),
+                   radius.Server("127.0.0.2", good_port, SECRET)]
+        try:
+            for _ in range(2):
+                answer = await rc.authenticate(servers, "alice", "wonder", radius.SERVICE_LOGIN,
+                                               "sw", "")
+                assert answer.outcome is Outcome.ACCEPT
+        finally:
+            silent_transport.close()
+            good_transport.close()
+        assert len(silent.requests) == 2  # one request and its retry, then skipped
+        assert len(good.requests) == 2
+
+    asyncio.run(scenario())

@@ -37,6 +37,9 @@ SECONDARY_METHODS: Final = ("none", "local")
 DEFAULT_METHOD: Final = ("local", "none")
 PUBLIC_KEY_ONLY_SSH: Final = "public-key is only valid for ssh login."
 """[inferred] `public-key` is an SSH login method only."""
+LOCAL_THEN_NONE: Final = "When the primary method is local, the secondary must be none."
+"""The manual: "If the primary method is local, the secondary method must be none" (the
+refusal's words are inferred)."""
 
 NUM_ATTEMPTS: Final = (1, 10, 3)
 """`aaa authentication num-attempts N`: failed tries per session before it is closed."""
@@ -102,6 +105,8 @@ class AaaConfig:
         """Raises ValueError with the switch's words for a pairing it refuses."""
         if primary == "public-key" and (access, task) != ("ssh", "login"):
             raise ValueError(PUBLIC_KEY_ONLY_SSH)
+        if primary == "local" and secondary != "none":
+            raise ValueError(LOCAL_THEN_NONE)
         if (primary, secondary) == DEFAULT_METHOD:
             self.methods.pop((access, task), None)
         else:

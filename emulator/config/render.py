@@ -136,8 +136,10 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.include_credentials:
         lines.append(INCLUDE_CREDENTIALS)
     lines += _syslog_time_lines(cfg)
-    if not cfg.telnet_server:
+    if not cfg.telnet_server:  # between the time service and the daylight rule (a 2920's)
         lines.append("no telnet-server")
+    if cfg.daylight_rule != DAYLIGHT_RULES[0]:
+        lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
@@ -417,8 +419,9 @@ def _syslog_host_line(host: SyslogHost) -> str:
 
 
 def _syslog_time_lines(cfg: SwitchConfig) -> list[str]:
-    """Before `time timezone`, in the order K.15 configs carry them: syslog hosts, facility,
-    severity, timesync, the SNTP mode, poll interval and servers, the daylight-time rule."""
+    """Before the daylight-time rule and `time timezone`, in the order K.15 configs carry
+    them: syslog hosts, facility, severity, timesync, the SNTP mode, poll interval and
+    servers."""
     lines = [_syslog_host_line(host) for host in cfg.syslog_hosts]
     if cfg.logging_facility != LOGGING_FACILITIES[0]:
         lines.append(f"logging facility {cfg.logging_facility}")
@@ -435,8 +438,6 @@ def _syslog_time_lines(cfg: SwitchConfig) -> list[str]:
     for priority, server in sorted(cfg.sntp_servers.items()):
         version = "" if server.version == SNTP_VERSION_DEFAULT else f" {server.version}"
         lines.append(f"sntp server priority {priority} {server.address}{version}")
-    if cfg.daylight_rule != DAYLIGHT_RULES[0]:
-        lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     return lines
 # --- spanning tree (commands/spanning_tree.py) ---
 

@@ -74,6 +74,8 @@ def test_limits_and_pairings_the_switch_refuses(config: Cli) -> None:
     assert config("aaa authentication telnet login public-key") == (
         "public-key is only valid for ssh login.")
     assert config("radius-server timeout 16").startswith("Invalid input")
+    assert config("aaa authentication ssh login local local") == (
+        "When the primary method is local, the secondary must be none.")
 
 
 def test_show_authentication(config: Cli) -> None:

@@ -2,8 +2,9 @@
 [SECONDARY]` for each way in (console, telnet, ssh). A server's answer is final; only a
 server that cannot be reached (none of those configured answers) hands the login to the
 secondary method, `local` (the switch's own passwords) or `none` (refused), as the K.15
-Access Security Guide has it. Exec sessions are accounted to RADIUS (`aaa accounting exec
-start-stop|stop-only radius`): a Start at login, a Stop with the session's length at logout.
+Access Security Guide has it. Exec sessions are accounted (`aaa accounting exec
+start-stop|stop-only radius|tacacs`): a Start at login, a Stop with the session's length at
+logout.
 """
 
 from __future__ import annotations
@@ -65,10 +66,7 @@ async def ask_server(device: Device, method: str, access: str, address: str, use
         return await radius_client(device).authenticate(
             radius_servers(device), user, secret, SERVICES[task], device.running.hostname,
             address)
-    client = tacacs.TacacsClient(
-        lambda host, port: inband.open_connection_in(device.mgmt_netns, host, port),
-        aaa.tacacs_timeout, device.tacacs_counters)
-    return await client.authenticate(tacacs_servers(device), user, secret,
+    return await tacacs_client(device).authenticate(tacacs_servers(device), user, secret,
                                      TACACS_SERVICES[task], access, address,
                                      aaa.privilege_mode)
 
@@ -91,16 +89,25 @@ async def authenticate(device: Device, access: str, address: str, user: str, sec
     return None
 
 
-async def account(device: Device, user: str, address: str, session_id: str,
+def tacacs_client(device: Device) -> tacacs.TacacsClient:
+    return tacacs.TacacsClient(
+        lambda host, port: inband.open_connection_in(device.mgmt_netns, host, port),
+        device.running.aaa.tacacs_timeout, device.tacacs_counters)
+
+
+async def account(device: Device, access: str, user: str, address: str, session_id: str,
                   started: float | None) -> None:
     """A Start (started is None) or a Stop for an exec session, when exec sessions are
-    accounted to RADIUS in that mode."""
+    accounted (`aaa accounting exec start-stop|stop-only radius|tacacs`)."""
     policy = device.running.aaa.accounting.get("exec")
-    if policy is None or policy.server != "radius" or (
-            started is None and policy.mode == "stop-only"):
+    if policy is None or (started is None and policy.mode == "stop-only"):
+        return
+    elapsed = None if started is None else int(device.uptime() - started)
+    if policy.server == "tacacs":
+        await tacacs_client(device).account(tacacs_servers(device), user, access, address,
+                                            session_id, elapsed)
         return
     status = radius.ACCT_START if started is None else radius.ACCT_STOP
-    elapsed = None if started is None else int(device.uptime() - started)
     await radius_client(device).account(radius_servers(device, accounting=True), user, status,
                                         session_id, device.running.hostname, address, elapsed)
 
@@ -109,10 +116,10 @@ _ACCOUNTING: set[asyncio.Task[None]] = set()
 """Accounting requests on their way: a session does not wait for the server."""
 
 
-def account_later(device: Device, user: str, address: str, session_id: str,
+def account_later(device: Device, access: str, user: str, address: str, session_id: str,
                   started: float | None) -> None:
     task = asyncio.get_running_loop().create_task(
-        account(device, user, address, session_id, started))
+        account(device, access, user, address, session_id, started))
     _ACCOUNTING.add(task)
     task.add_done_callback(_ACCOUNTING.discard)
 

@@ -23,6 +23,10 @@ VERSION: Final = 0xC0
 """Major version 12, minor version 0 (ASCII login)."""
 AUTHEN: Final = 1
 AUTHOR: Final = 2
+ACCT: Final = 3
+ACCT_START: Final = 0x02
+ACCT_STOP: Final = 0x04
+ACCT_SUCCESS: Final = 0x01
 UNENCRYPTED: Final = 0x01
 HEADER: Final = struct.Struct("!BBBBII")
 MAX_BODY: Final = 65536
@@ -93,6 +97,24 @@ def author_request(user: str, port: str, address: str, args: list[str]) -> bytes
     return bytes([METHOD_TACACSPLUS, PRIV_USER, TYPE_ASCII, SERVICE_LOGIN,
                   *(len(f) for f in fields), len(encoded), *(len(a) for a in encoded)]) + \
         b"".join(fields) + b"".join(encoded)
+
+
+def acct_request(flags: int, user: str, port: str, address: str, args: list[str]) -> bytes:
+    """RFC 8907 7.1: a start or stop record of a shell session."""
+    fields = [user.encode()[:255], port.encode()[:255], address.encode()[:255]]
+    encoded = [arg.encode()[:255] for arg in args]
+    return bytes([flags, METHOD_TACACSPLUS, PRIV_USER, TYPE_ASCII, SERVICE_LOGIN,
+                  *(len(f) for f in fields), len(encoded), *(len(a) for a in encoded)]) + \
+        b"".join(fields) + b"".join(encoded)
+
+
+def acct_status(body: bytes) -> int:
+    if len(body) < 5:
+        raise ProtocolError("short accounting reply")
+    message_len, data_len, status = struct.unpack_from("!HHB", body)
+    if 5 + message_len + data_len != len(body):
+        raise ProtocolError("accounting reply lengths")
+    return int(status)
 
 
 def authen_status(body: bytes) -> int:
@@ -241,6 +263,36 @@ class TacacsClient:
             if status in (AUTHOR_PASS_ADD, AUTHOR_PASS_REPL):
                 return privilege(args)
             return "operator"
+        finally:
+            writer.close()
+            counts.closes += 1
+
+    async def account(self, servers: list[Server], user: str, port: str, address: str,
+                      task_id: str, elapsed: int | None) -> bool:
+        """A START (elapsed is None) or STOP record of a shell session, to the first server
+        that takes it."""
+        flags = ACCT_START if elapsed is None else ACCT_STOP
+        args = [f"task_id={task_id}", "service=shell"]
+        if elapsed is not None:
+            args.append(f"elapsed_time={elapsed}")
+        for server in servers:
+            counts = self.counters.setdefault(server.address, Counters())
+            try:
+                if await asyncio.wait_for(self._record(server, counts, flags, user, port,
+                                                       address, args), self.timeout):
+                    return True
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, ProtocolError):
+                counts.errors += 1
+        return False
+
+    async def _record(self, server: Server, counts: Counters, flags: int, user: str,
+                      port: str, address: str, args: list[str]) -> bool:
+        reader, writer = await self.connect(server.address, server.port)
+        counts.opens += 1
+        try:
+            session = Session(server, reader, writer, counts)
+            await session.send(ACCT, acct_request(flags, user, port, address, args))
+            return acct_status(await session.receive(ACCT)) == ACCT_SUCCESS
         finally:
             writer.close()
             counts.closes += 1

@@ -155,7 +155,7 @@ class CliSession:
             self._record.level = self._level.name.lower()
             started = self.device.uptime()
             accounting = chain.new_session_id()
-            chain.account_later(self.device, self._user, self.peer.address, accounting, None)
+            self._account(accounting, None)
             await self._write(self._banner("exec") + self.term.setup())
             while not self._closing:
                 self.keys.idle = self._idle_limit()
@@ -166,8 +166,12 @@ class CliSession:
         finally:
             if self._record is not None:
                 self.device.close_session(self._record)
-                chain.account_later(self.device, self._user, self.peer.address, accounting,
-                                    started)
+                self._account(accounting, started)
+
+    def _account(self, session_id: str, started: float | None) -> None:
+        """The exec session's start (started None) or stop record, sent in the background."""
+        chain.account_later(self.device, self.peer.transport, self._user, self.peer.address,
+                            session_id, started)
 
     def _banner(self, kind: str) -> str:
         """`banner motd` before the key press, `banner exec` after the login; the config

@@ -35,6 +35,8 @@ class TacacsServer:
     enable_password: str = "enable"
     seen: list[tuple[int, str]] = field(default_factory=list)
     """(packet type, user) of every request."""
+    records: list[tuple[int, str]] = field(default_factory=list)
+    """(flags: 2 start, 4 stop, user) of every accounting request."""
     server: asyncio.Server | None = None
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
@@ -76,6 +78,9 @@ class TacacsServer:
         if header[1] == 2:  # authorization
             self._authorize(writer, header, body)
             return
+        if header[1] == 3:  # accounting
+            self._account(writer, header, body)
+            return
         service, user_len = body[3], body[4]
         if body[0] != 1 or body[2] != 1:
             raise ValueError("not an ASCII login")
@@ -101,6 +106,13 @@ class TacacsServer:
         message_len, data_len, _flags = struct.unpack_from("!HHB", body)
         return body[5:5 + message_len].decode() if message_len else \
             body[5:5 + data_len].decode()
+
+    def _account(self, writer: asyncio.StreamWriter, header: tuple[int, ...],
+                 body: bytes) -> None:
+        flags, user_len, count = body[0], body[5], body[8]
+        user = body[9 + count:9 + count + user_len].decode()
+        self.records.append((flags, user))
+        self._send(writer, header, header[2] + 1, struct.pack("!HHB", 0, 0, 1))
 
     def _authorize(self, writer: asyncio.StreamWriter, header: tuple[int, ...],
                    body: bytes) -> None:

@@ -37,7 +37,8 @@ def test_tacacs_decides_and_local_takes_over_when_it_is_gone(
                         "tacacs-server timeout 1",
                         "aaa authentication telnet login tacacs local",
                         "aaa authentication ssh login tacacs",
-                        "aaa authentication login privilege-mode")
+                        "aaa authentication login privilege-mode",
+                        "aaa accounting exec start-stop tacacs")
 
         async def login(access: str, user: str, password: str) -> str | None:
             return await chain.authenticate(device, access, "10.0.0.9", user, password,
@@ -46,6 +47,9 @@ def test_tacacs_decides_and_local_takes_over_when_it_is_gone(
         assert await login("telnet", "alice", "wonder") == "manager"
         assert await login("telnet", "manager", "manager") is None  # the server said no
         assert await login("console", "manager", "manager") == "manager"  # local
+        await chain.account(device, "telnet", "alice", "10.0.0.9", "01", None)
+        await chain.account(device, "telnet", "alice", "10.0.0.9", "01", device.uptime())
+        assert server.records == [(2, "alice"), (4, "alice")]
         await server.stop()
         assert await login("telnet", "manager", "manager") == "manager"
         assert await login("ssh", "manager", "manager") is None  # secondary none

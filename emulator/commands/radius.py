@@ -1,10 +1,12 @@
 """`radius-server host ADDR [auth-port N] [acct-port N] [key KEY]`, `radius-server
 key|timeout|retransmit|dead-time`, and `show radius [host ADDR]` (K.15 Access Security
-Guide, "RADIUS Authentication, Authorization, and Accounting"). The client is
+Guide, "RADIUS Authentication, Authorization, and Accounting"), and the counters per server
+`show radius authentication|accounting`. The client is
 emulator/aaa/radius.py; its counters per server are what `show radius host` prints."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from emulator.aaa.radius import Counters
@@ -103,6 +105,37 @@ def show_host(call: Call) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _counter_table(call: Call, title: str, heads: list[str],
+                   values: Callable[[RadiusServer, Counters], list[int]],
+                   port: Callable[[RadiusServer], int]) -> str:
+    """`show radius authentication|accounting`: per server, its counters in columns."""
+    device = call.device
+    lines = ["", f" Status and Counters - RADIUS {title} Information", "",
+             f"  NAS Identifier           : {device.running.hostname}",
+             "  Invalid Server Addresses : 0", "",
+             "                  UDP",
+             "  Server IP Addr  Port    " + " ".join(f"{h:<10}" for h in heads).rstrip(),
+             "  --------------- ------- " + " ".join("-" * 10 for _ in heads)]
+    for server in device.running.aaa.radius_hosts:
+        counts = device.radius_counters.get(str(server.address), Counters())
+        cells = " ".join(f"{v:<10}" for v in values(server, counts)).rstrip()
+        lines.append(f"  {server.address!s:<15} {port(server):<7} {cells}")
+    return "\n".join(lines) + "\n"
+
+
+def show_authentication(call: Call) -> str:
+    return _counter_table(
+        call, "Authentication", ["Timeouts", "Requests", "Challenges", "Accepts", "Rejects"],
+        lambda s, c: [c.timeouts, c.requests, c.challenges, c.accepts, c.rejects],
+        lambda s: s.auth_port)
+
+
+def show_accounting(call: Call) -> str:
+    return _counter_table(
+        call, "Accounting", ["Timeouts", "Requests", "Responses"],
+        lambda s, c: [0, c.acct_requests, c.acct_responses], lambda s: s.acct_port)
+
+
 HELP: Final = {
     "show": SHOW_HELP,
     "radius-server": "Configure RADIUS servers.",
@@ -147,4 +180,8 @@ ROWS: Final = (
     Command("show radius", show_radius, level=Level.MANAGER),
     Command("show radius host <ip-addr>", show_host, level=Level.MANAGER,
             params={"ip-addr": IpAddress()}),
+    Command("show radius authentication", show_authentication, level=Level.MANAGER,
+            help={"authentication": "Display RADIUS authentication statistics."}),
+    Command("show radius accounting", show_accounting, level=Level.MANAGER,
+            help={"accounting": "Display RADIUS accounting statistics."}),
 )

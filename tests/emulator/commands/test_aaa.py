@@ -111,6 +111,11 @@ def test_show_radius_and_a_host(config: Cli, device: Device) -> None:
     assert "  Access Requests         : 4" in host and "  Access Accepts          : 3" in host
     assert "  Timeouts                : 2" in host
     assert config("show radius host 10.0.0.8") == "10.0.0.8 is not a configured RADIUS server."
+    auth = config("show radius authentication")
+    assert "  NAS Identifier           : HP-8212zl" in auth
+    assert auth.splitlines()[-1].split() == ["10.0.0.2", "1812", "2", "4", "0", "3", "1"]
+    acct = config("show radius accounting")
+    assert acct.splitlines()[-1].split() == ["10.0.0.2", "1813", "0", "0", "0"]
 
 
 def test_show_tacacs(config: Cli) -> None:

@@ -349,3 +349,28 @@ def test_tacacs_decides_logins_enable_and_the_level(chassis_factory: Any) -> Non
         assert "127.0.0.7" in chassis.show("show tacacs")
     status, out = ssh(chassis, "operator", "operator", "show version")  # the server is gone
     assert status == 0 and "K.15.16" in out
+
+
+def test_idle_sessions_end_at_the_inactivity_timer_and_banners_show(
+        chassis_factory: Any) -> None:
+    """`console inactivity-timer 1` (a minute: a second in the fast timing profile) ends an
+    idle telnet session; the motd banner comes before the key press, the exec banner after
+    the login."""
+    chassis = chassis_factory.start("--mgmt-netns", "none")
+    configure(chassis, 'banner motd "Authorized use only"', 'banner exec "Welcome, admin"')
+    client = telnet(chassis, "127.0.0.1")
+    try:
+        before = client.expect(b"Press any key to continue")
+        assert b"Authorized use only" in before and b"Welcome" not in before
+        client.send(b" ")
+        client.expect(b"Username: ")
+        client.send(b"manager\r")
+        client.expect(b"Password: ")
+        client.send(b"manager\r")
+        assert b"Welcome, admin" in client.expect(b"HP-8212zl# ").split(b"Password: ")[1]
+        client.send(b"configure\r")
+        client.expect(b"HP-8212zl(config)# ")
+        client.send(b"console inactivity-timer 1\r")  # this session's next prompt obeys it
+        client.expect(b"Connection closed by foreign host")
+    finally:
+        client.close()

@@ -58,6 +58,12 @@ FAMILIES: Final = (
     "spanning_tree",
     "acl",
     "dhcp_relay",
+    # access control and AAA (issue 17)
+    "access",
+    "ssh",
+    "aaa",
+    "radius",
+    "tacacs",
 )
 
 

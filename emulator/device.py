@@ -29,6 +29,7 @@ from emulator.redundancy.state import (
     ModuleView,
     Redundancy,
 )
+from emulator.routing import RouteEntry
 from emulator.timing import Timing
 
 PASSWORDS_FILE = "passwords.json"
@@ -237,6 +238,9 @@ class Device:
     # --- DHCP relay (emulator/dhcp_relay.py) ---
     dhcp_relay_counters: dict[str, int] = field(default_factory=dict)
     """Client requests and server responses relayed and dropped (`show dhcp-relay`)."""
+    # --- IP routing (emulator/routing.py) ---
+    learnt_routes: list[RouteEntry] = field(default_factory=list)
+    """The routes a routing protocol learnt, as its engine last reported them."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

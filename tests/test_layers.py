@@ -52,7 +52,8 @@ LAYERS: Final = (
         "emulator.config", "emulator.device", "emulator.events", "emulator.redundancy",
         "emulator.fabric", "emulator.ipc", "emulator.inband", "emulator.liveness",
         "emulator.labnode", "emulator.options",
-        "emulator.dhcp_relay")),  # DHCP relay: the agent the active module runs
+        "emulator.dhcp_relay",  # DHCP relay: the agent the active module runs
+        "emulator.routing")),  # IP routing: the route table, kernel routes, traceroute
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",

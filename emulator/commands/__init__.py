@@ -57,6 +57,7 @@ FAMILIES: Final = (
     "spanning_tree",
     "acl",
     "dhcp_relay",
+    "routing",
 )
 
 

@@ -64,6 +64,7 @@ FAMILIES: Final = (
     "aaa",
     "radius",
     "tacacs",
+    "routing",
 )
 
 

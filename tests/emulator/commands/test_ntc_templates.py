@@ -46,6 +46,9 @@ PARSED: Final[dict[str, tuple[str, dict[str, str]]]] = {
         "show tech buffers", {"product": "HP J9091A", "version": "K.15.16.0008"}),
     "hp_procurve_show_trunks.textfsm": (
         "show trunks", {"local_port": "B1", "trunk": "Trk1", "trunk_type": "LACP"}),
+    "hp_procurve_show_ip_route.textfsm": (
+        "show ip route", {"destination": "10.0.10.0/24", "gateway": "Servers",
+                          "vlan_name": "10", "type": "connected", "distance": "0"}),
 }
 """Template -> (the command run, fields one of its records must hold)."""
 
@@ -57,7 +60,6 @@ NOT_PARSED: Final[dict[str, str]] = {
     "hp_procurve_show_cdp_neighbors_detail.textfsm":
         "the fabric hears no CDP: the screen is its title, no record (test_empty_cdp_detail)",
     "hp_procurve_show_port-security.textfsm": "port security belongs to the AAA issue",
-    "hp_procurve_show_ip_route.textfsm": "routing belongs to the routing issue",
 }
 
 

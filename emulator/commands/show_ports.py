@@ -18,9 +18,11 @@ from emulator.cli.grammar import PORT_LIST, Command, Level
 from emulator.commands.format import SHOW_HELP, installed_ports, port_label, yes_no
 from emulator.commands.lldp import cut
 from emulator.commands.show_interfaces import (
+    CONFIG_MODES,
     FLOW_CONTROL,
     INTRUSION_ALERT,
-    PORT_MODES,
+    config_mode,
+    port_speed,
     port_up,
     render_counters,
     settings,
@@ -44,18 +46,6 @@ SETTINGS_TITLE: Final = " Port Settings"
 SETTINGS_HEADER: Final = (
     "  Port   Type      | Enabled Mode         Flow Ctrl MDI\n"
     "  ------ --------- + ------- ------------ --------- ----")
-CONFIG_MODES: Final = {
-    "auto": "Auto", "10-half": "10HDx", "100-half": "100HDx", "10-full": "10FDx",
-    "100-full": "100FDx", "1000-full": "1000FDx", "auto-10": "Auto-10", "auto-100": "Auto-100",
-    "auto-1000": "Auto-1000", "auto-10-100": "Auto-10-100", "auto-10g": "Auto-10G",
-}
-"""`speed-duplex` keyword -> how the port screens print the configured mode."""
-SPEEDS: Final = {
-    "10-half": "10HDx", "100-half": "100HDx", "10-full": "10FDx", "100-full": "100FDx",
-    "1000-full": "1000FDx", "auto-10": "10FDx", "auto-100": "100FDx", "auto-10-100": "100FDx",
-}
-"""`speed-duplex` keyword -> the speed the port runs at; the others run at the port type's
-own speed (show_interfaces.PORT_MODES)."""
 FLOW_SETTING: Final = {True: "Enable", False: "Disable"}
 MDI_AUTO: Final = "Auto"
 STATUS_HEADER: Final = (
@@ -126,22 +116,6 @@ def render_vlans_ports(device: Device, ports: list[str], detail: bool) -> str:
 def show_vlans_ports(call: Call) -> str:
     ports = installed_ports(call.ports("port-list"), call.device)
     return render_vlans_ports(call.device, ports, detail="detail" in call.words)
-
-
-def config_mode(device: Device, port: str) -> str:
-    """The configured mode column: `Auto`, `Auto-100`, `100FDx` ... (blank for an empty
-    transceiver slot, which has no mode until a transceiver is in)."""
-    if not device.inventory.port_type(port):
-        return ""
-    return CONFIG_MODES[settings(device, port).speed_duplex]
-
-
-def port_speed(device: Device, port: str) -> str:
-    """The speed and duplex the port runs at (or would, while down)."""
-    kind = device.inventory.port_type(port)
-    if not kind:
-        return ""
-    return SPEEDS.get(settings(device, port).speed_duplex, PORT_MODES[kind][0])
 
 
 def render_port_settings(device: Device, ports: list[str]) -> str:
@@ -322,6 +296,9 @@ HELP: Final = {
     "display": "Show summary of network traffic handled by the ports.",
     "port-utilization": "Show port bandwidth utilization.",
 }
+
+HELP.update({f"column{n}": f"A column: {', '.join(COLUMNS)}; COLUMN:WIDTH sets its width."
+             for n in range(1, CUSTOM_COLUMNS + 1)})
 
 _COLUMNS_SYNTAX: Final = "".join(f" [<column{n}>" for n in range(2, CUSTOM_COLUMNS + 1)) + (
     "]" * (CUSTOM_COLUMNS - 1))

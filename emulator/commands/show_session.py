@@ -40,6 +40,7 @@ HELP: Final = {
     "log": "Show event log.",
     "-a": "Display all recorded log events.",
     "-r": "Show the events in reverse order (most recent first).",
+    "search-text": "Show only the events whose line holds this text.",
 }
 
 ROWS: tuple[Command, ...] = (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
+from emulator.cli.context import CONFIG, Level, ModeKind
 from emulator.hardware import Inventory
 
 if TYPE_CHECKING:
@@ -173,3 +173,15 @@ def test_show_interfaces_port_utilization(trunked: Cli) -> None:
 
 def test_show_interfaces_display_is_the_counters_screen(cli: Cli) -> None:
     assert cli("show interfaces display") == cli("show interfaces")
+
+
+def test_show_interfaces_help_lists_every_screen(cli: Cli) -> None:
+    lines = cli.table.help(["show", "interfaces"], "", ModeKind.EXEC, Level.MANAGER)
+    assert [line.word for line in lines] == [
+        "brief", "config", "custom", "display", "ethernet", "port-utilization", "status",
+        "transceiver", "[ethernet] PORT-LIST", "<cr>"]
+    assert lines[-2].text == "Show summary of network traffic handled by the ports."
+    columns = cli.table.help(["show", "interfaces", "custom", "A1"], "", ModeKind.EXEC,
+                             Level.MANAGER)
+    assert [line.word for line in columns] == ["COLUMN[:WIDTH]"]
+    assert columns[0].text.startswith("A column: port, type, status, speed, mode, mdi, flow")

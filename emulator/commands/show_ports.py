@@ -295,10 +295,9 @@ HELP: Final = {
     "custom": "Show the port parameters in customized order.",
     "display": "Show summary of network traffic handled by the ports.",
     "port-utilization": "Show port bandwidth utilization.",
+    **{f"column{n}": f"A column: {', '.join(COLUMNS)}; COLUMN:WIDTH sets its width."
+       for n in range(1, CUSTOM_COLUMNS + 1)},
 }
-
-HELP.update({f"column{n}": f"A column: {', '.join(COLUMNS)}; COLUMN:WIDTH sets its width."
-             for n in range(1, CUSTOM_COLUMNS + 1)})
 
 _COLUMNS_SYNTAX: Final = "".join(f" [<column{n}>" for n in range(2, CUSTOM_COLUMNS + 1)) + (
     "]" * (CUSTOM_COLUMNS - 1))

@@ -204,6 +204,8 @@ class Device:
     mac_table: list[MacEntry] = field(default_factory=list)
     arp_table: list[ArpEntry] = field(default_factory=list)
     lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
+    lldp_stats: dict[str, Any] = field(default_factory=dict)
+    """The fabric's LLDP statistics (lldp.Neighbors.stats()), for `show lldp stats`."""
     locator: tuple[str, float] | None = None
     """The chassis locator LED: (`ON` or `BLINK`, the monotonic time it goes off), None when
     off (`chassislocate`)."""

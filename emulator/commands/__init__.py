@@ -23,6 +23,8 @@ FAMILIES: Final = (
     "show_ports",
     "show_environment",
     "show_tech",
+    "show_lldp",
+    "show_poe",
     "show_session",
     "clear",
     "show_cdp",

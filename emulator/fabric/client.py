@@ -91,6 +91,7 @@ class FabricClient:
             device.lldp_neighbors = sorted(
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
+            device.lldp_stats = reply.lldp_stats
             device.spanning_tree = reply.spanning_tree
             for message in reply.spanning_tree.get("events", ()):
                 device.events.log("stp", str(message), Severity.WARNING, STP_EVENT_ID)

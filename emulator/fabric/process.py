@@ -178,6 +178,7 @@ class Fabric:
             self.stp.receive(port, frame)
         elif frame[:6] == lldp.MULTICAST:
             advert = lldp.decode(frame)
+            self.neighbors.counted(port, lldp.RECEIVED if advert is not None else lldp.DISCARDED)
             if advert is not None:
                 self.neighbors.learn(port, advert, time.monotonic())
         elif frame[:6] == lacp.MULTICAST:
@@ -194,6 +195,7 @@ class Fabric:
                             self.bridge.pvid(self.trunks.trunk_of.get(port, port)))
         with contextlib.suppress(OSError):
             wire.send(frame)
+            self.neighbors.counted(port, lldp.SENT)
 
     async def advertise(self) -> None:
         """Every interval, an advert on every port with link (once programmed)."""
@@ -329,7 +331,7 @@ class Fabric:
         self.bridge.configure(port, enabled=up, pvid=None if own is None else own.pvid.get(port),
                               tagged=() if own is None else own.tagged.get(port, ()))
         if not up:
-            self.neighbors.forget_port(port)
+            self.neighbors.forget_port(port, time.monotonic())
         elif came_up:  # LLDP fast start: a new link hears from us at once
             self.send_advert(port)
         self.lacp.link(port, up, time.monotonic())
@@ -490,6 +492,7 @@ class Fabric:
             neighbors=[{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
+            lldp_stats=self.neighbors.stats(time.monotonic()),
             carrier={port: self.carrier[port] for port in self.ports},
             trunk_counters={t: self.bridge.counters(t) for t in self.trunks.members},
             trunk_links={t: list(up) for t, up in self.trunks.up.items()},

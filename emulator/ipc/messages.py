@@ -254,6 +254,8 @@ class FabricState(Reply):
     counters: dict[str, dict[str, int]] = field(default_factory=dict)
     neighbors: list[dict[str, Any]] = field(default_factory=list)
     """LLDP remote devices, each as device.LldpNeighbor's fields (tuples as lists)."""
+    lldp_stats: dict[str, Any] = field(default_factory=dict)
+    """lldp.Neighbors.stats(): entries added, deleted, dropped, aged out; frames per port."""
     carrier: dict[str, bool] = field(default_factory=dict)
     """Each wired port's link state now: it also changes without a program (an AF_PACKET
     port whose interface is deleted goes down, and comes up when it is made again)."""

@@ -121,8 +121,26 @@ def test_neighbors_age_out_and_ttl_zero_or_port_down_removes_them() -> None:
     table.learn("A1", lldp.Advert("020000-000001", "1", 0), now=31.0)  # shutdown advert
     assert table.rows(31.0) == []
     table.learn("A3", a, now=40.0)
-    table.forget_port("A3")
+    table.forget_port("A3", 41.0)
     assert table.rows(41.0) == []
+
+
+def test_neighbors_count_what_show_lldp_stats_prints() -> None:
+    table = lldp.Neighbors()
+    a = lldp.Advert("020000-000001", "1", 30, sys_name="a")
+    table.learn("A1", a, now=0.0)
+    table.learn("A1", a, now=10.0)  # a refresh is no new entry
+    table.learn("A2", lldp.Advert("020000-000002", "7", 120), now=10.0)
+    table.counted("A1", lldp.SENT)
+    table.counted("A1", lldp.RECEIVED)
+    table.counted("A1", lldp.DISCARDED)
+    table.forget_port("A2", 20.0)
+    stats = table.stats(45.0)  # A1's entry has aged out at 40
+    assert stats == {"inserts": 2, "deletes": 1, "drops": 0, "ageouts": 1,
+                     "frames": {"A1": [1, 1, 1]}, "updated_ago": 5.0}
+    table.clear()
+    assert table.stats(50.0) == {"inserts": 0, "deletes": 0, "drops": 0, "ageouts": 0,
+                                 "frames": {}, "updated_ago": None}
 
 
 def test_neighbour_text_is_cut_and_made_printable() -> None:

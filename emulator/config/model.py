@@ -244,6 +244,8 @@ class Interface:
     """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
     unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
     """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
+    energy_efficient: bool = False
+    """`energy-efficient-ethernet`: the port advertises 802.3az low-power idle."""
     # --- trunks and LACP (commands/trunk.py) ---
     lacp: str | None = None
     """`lacp active|passive`: dynamic LACP on a port outside any trunk; None is off."""
@@ -276,13 +278,20 @@ class Community:
     restricted: bool = True
 
 
+TRAP_LEVELS: Final = ("none", "all", "not-info", "critical", "debug")
+"""`snmp-server host ... trap-level LEVEL`: which Event Log messages the receiver also gets as
+traps; none, the default, is unwritten."""
+
+
 @dataclass(frozen=True)
 class TrapReceiver:
-    """`snmp-server host ADDR community NAME [inform]`: where notifications go."""
+    """`snmp-server host ADDR community NAME [trap-level LEVEL] [inform]`: where
+    notifications go."""
 
     address: ipaddress.IPv4Address
     community: str
     inform: bool = False
+    trap_level: str = TRAP_LEVELS[0]
 
 
 class Snmpv3Group(Enum):
@@ -437,6 +446,10 @@ class SwitchConfig:
     """`include-credentials`: passwords and keys travel in the config (kept as a flag here)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
+    password_hashes: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    """Level -> (user name, SHA-1 of the password), as the security files hold them: what
+    `include-credentials` writes in place of the bare `password manager` line. A mirror of
+    those files, so two configs differing only here are the same config."""
     redundancy_enabled: bool = True
     """`[no] redundancy management-module`: a config setting (not a one-off action) so that a
     switch booting a config with redundancy disabled keeps its other module offline."""
@@ -561,6 +574,10 @@ class SwitchConfig:
         if not low <= percent <= high:
             raise ConfigError(INVALID_INPUT.format(token=percent))
         self.port(port).broadcast_limit = percent
+        self._drop_if_default(port)
+
+    def port_set_energy_efficient(self, port: str, enabled: bool) -> None:
+        self.port(port).energy_efficient = enabled
         self._drop_if_default(port)
 
     def port_set_unknown_vlans(self, port: str, mode: str) -> None:
@@ -844,6 +861,8 @@ class SwitchConfig:
     def trap_receiver_set(self, receiver: TrapReceiver) -> None:
         """One entry per address: naming an address again replaces its community."""
         _check_text("community", receiver.community)
+        if receiver.trap_level not in TRAP_LEVELS:
+            raise ConfigError(INVALID_INPUT.format(token=receiver.trap_level))
         self.trap_receiver_remove(receiver.address)
         self.trap_receivers.append(receiver)
 
@@ -909,11 +928,19 @@ class SwitchConfig:
     def snmpv3_notify_remove(self, name: str) -> None:
         self.snmpv3.notifies.pop(name, None)
 
-    def password_set(self, level: str) -> None:
-        """Only records that the level has a password; the secret lives in the security files."""
+    def password_set(self, level: str, account: tuple[str, str] | None = None) -> None:
+        """Only records that the level has a password (and, when known, its user name and
+        hash); the secret lives in the security files."""
         if level not in PASSWORD_LEVELS:
             raise ConfigError(INVALID_INPUT.format(token=level))
         self.passwords.add(level)
+        if account is not None:
+            self.password_hashes[level] = account
+
+    def set_passwords(self, levels: set[str], hashes: dict[str, tuple[str, str]]) -> None:
+        """The accounts as the security files now hold them (after a password change)."""
+        self.passwords = set(levels)
+        self.password_hashes = dict(hashes)
 
     # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
     def syslog_host_set(self, host: SyslogHost) -> None:

@@ -37,6 +37,7 @@ from emulator.config.model import (
     TARGET_RETRIES,
     TARGET_TIMEOUT,
     TIMESYNC_MODES,
+    TRAP_LEVELS,
     UNKNOWN_VLANS_DEFAULT,
     WEB_DEFAULTS,
     Community,
@@ -114,8 +115,7 @@ def render_config(cfg: SwitchConfig) -> str:
               for setting in CONSOLE_SETTINGS if setting in cfg.console]
     if cfg.poe_pre_std_detect:
         lines.append(POE_PRE_STD_DETECT)
-    if cfg.include_credentials:
-        lines.append(INCLUDE_CREDENTIALS)
+    lines += _credential_lines(cfg)
     lines += _syslog_time_lines(cfg)
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
@@ -141,6 +141,7 @@ def render_config(cfg: SwitchConfig) -> str:
     if system:
         lines.append(f"snmp-server {' '.join(system)}")
     lines += [f"snmp-server host {r.address} community {quote(r.community)}"
+              + ("" if r.trap_level == TRAP_LEVELS[0] else f" trap-level {r.trap_level}")
               + (" inform" if r.inform else "") for r in cfg.trap_receivers]
     if cfg.snmp_auth_traps:
         lines.append("snmp-server enable traps authentication")
@@ -152,7 +153,8 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _vlan_role_lines(cfg)
     lines += _spanning_tree_lines(cfg)
     lines += _system_settings_tail(cfg)
-    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
+    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords
+              and not (cfg.include_credentials and level in cfg.password_hashes)]
     return "\n".join(lines) + "\n"
 
 
@@ -207,6 +209,18 @@ then this, then the time settings)."""
 INCLUDE_CREDENTIALS: Final = "include-credentials"
 """Written among the global lines before the time settings (a 2530's config: logging,
 include-credentials, ..., timesync)."""
+
+
+def _credential_lines(cfg: SwitchConfig) -> list[str]:
+    """`include-credentials` and right after it each account as its hash (the published
+    configs: `include-credentials`, then `password manager user-name "admin" sha1 "..."`);
+    without it the accounts are the bare `password manager` lines at the end."""
+    if not cfg.include_credentials:
+        return []
+    return [INCLUDE_CREDENTIALS] + [
+        f"password {level} user-name {quote(cfg.password_hashes[level][0])} "
+        f"sha1 {quote(cfg.password_hashes[level][1])}"
+        for level in PASSWORD_LEVELS if level in cfg.password_hashes]
 
 
 def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
@@ -300,7 +314,8 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
 
 
 def _port_settings_after_name(interface: Interface) -> list[str]:
-    body = []
+    """`energy-efficient-ethernet` follows the name (a 15.x config: `name`, then it)."""
+    body = ["energy-efficient-ethernet"] if interface.energy_efficient else []
     if interface.speed_duplex != SPEED_DUPLEX_DEFAULT:
         body.append(f"speed-duplex {interface.speed_duplex}")
     if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:

@@ -55,10 +55,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
                         "PoE after the adaptation"),
     "port-range-form": (NOT_YET, "B1-16, a range whose end omits the slot letter (whether "
                                  "K.15 takes it is unverified)"),
-    "credentials": (NOT_YET, "include-credentials and the sha1 password it stores"),
-    "snmp-options": (NOT_YET, "snmp-server contact ... location ... on one line, snmp-server "
-                              "host ... trap-level, snmpv3 engineid"),
-    "port-settings": (NOT_YET, "speed-duplex, energy-efficient-ethernet"),
     "qos": (NOT_YET, "qos dscp-map"),
     "lldp": (NOT_YET, "no lldp run"),
     "gvrp": (NOT_YET, "gvrp"),
@@ -115,7 +111,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('dhcp-snooping trust', 'dhcp-snooping'),
         ('dhcp-snooping trust', 'dhcp-snooping'),
         ('dhcp-snooping trust', 'dhcp-snooping'),
-        ('snmp-server host 192.168.176.16 community "xxxx" trap-level critical', 'snmp-options'),
         ('no tftp server', 'file-transfer'),
     ],
     "hpecommunity-5406rzl2-kb1515": [
@@ -125,24 +120,17 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip helper-address 10.30.60.3', 'helper-without-address'),
     ],
     "hpeimc-2530-ya1513": [
-        ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
-         'credentials'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
-        ('energy-efficient-ethernet', 'port-settings'),
         ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-2920-wb1601": [
         ('no rest-interface', 'aruba-16'),
-        ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
-         'credentials'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
         ('no dhcp tr69-acs-url', 'aruba-16'),
     ],
     "hpeimc-3500yl-k1601": [
-        ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
-         'credentials'),
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('ip routing', 'routing'),
@@ -152,8 +140,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-3800-ka1601": [
-        ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
-         'credentials'),
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
@@ -163,8 +149,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     "hpeimc-5400r-sflow-kb1601": [
         ('module C type one-06', 'module-one'),
         ('module D type one-06', 'module-one'),
-        ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
-         'credentials'),
         ('sflow 2 destination 10.101.0.203', 'sflow'),
         ('sflow 2 polling A1-A22,B1-B24,C1i-C3i,D1i-D3i 20', 'sflow'),
         ('sflow 2 sampling A1-A22,B1-B24,C1i-C3i,D1i-D3i 1000', 'sflow'),
@@ -176,8 +160,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     "hpeimc-5406rzl2-kb1601": [
         ('module C type one-06', 'module-one'),
         ('module D type one-06', 'module-one'),
-        ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
-         'credentials'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),

@@ -136,6 +136,8 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.port_set_broadcast_limit(*a)),
         st.tuples(port, st.sampled_from(UNKNOWN_VLANS_MODES)).map(
             lambda a: lambda c: c.port_set_unknown_vlans(*a)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_energy_efficient(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -332,10 +334,12 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.port_set_flow_control("A1", True)
     cfg.port_set_broadcast_limit("A1", 10)
     cfg.port_set_unknown_vlans("A1", "disable")
+    cfg.port_set_energy_efficient("A1", True)
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")
-    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True))
+    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True,
+                                       trap_level="not-info"))
     cfg.set_auth_traps(True)
     cfg.snmpv3_enable(True)
     cfg.snmpv3_restrict(True)

@@ -42,6 +42,7 @@ FAMILIES: Final = (
     "ip",
     "dns",
     "lldp",
+    "lldp_settings",
     "snmp_server",
     "snmpv3",
     "snmp_extras",

@@ -81,6 +81,10 @@ The settings are listed in keyword order, the order the config writes them."""
 ENGINE_ID_OCTETS: Final = (5, 32)
 """`snmpv3 engineid "00:00:00:0b:..."`: an SnmpEngineID is 5 to 32 octets (RFC 3411)."""
 
+# --- LLDP settings (commands/lldp_settings.py) ---
+LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
+"""`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
+
 # --- web management (commands/web_management.py) ---
 WEB_DEFAULTS: Final = {"": True, "ssl": False, "plaintext": True}
 """`web-management` (the agent), `web-management ssl` (HTTPS), `web-management plaintext`
@@ -422,6 +426,11 @@ class SwitchConfig:
     snmpv3_engine_id: str = ""
     """`snmpv3 engineid`, as the config wrote it (colon-separated octets); the switch writes
     its own so that saved SNMPv3 credentials are only loaded back on the same engine."""
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    lldp_run: bool = True
+    """`[no] lldp run`: LLDP sends and learns on the switch's ports."""
+    lldp_admin: dict[str, str] = field(default_factory=dict)
+    """`lldp admin-status PORTS txonly|rxonly|disable`: ports away from tx_rx."""
     # --- web management (commands/web_management.py) ---
     web: dict[str, bool] = field(default_factory=lambda: dict(WEB_DEFAULTS))
     """`[no] web-management [plaintext|ssl]`: the web agent as a whole, HTTP and HTTPS."""
@@ -941,6 +950,19 @@ class SwitchConfig:
         """The accounts as the security files now hold them (after a password change)."""
         self.passwords = set(levels)
         self.password_hashes = dict(hashes)
+
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    def set_lldp_run(self, enabled: bool) -> None:
+        self.lldp_run = enabled
+
+    def lldp_set_admin(self, ports: Iterable[str], status: str) -> None:
+        if status not in LLDP_ADMIN_STATUSES:
+            raise ConfigError(INVALID_INPUT.format(token=status))
+        for port in self.check_ports(ports):
+            if status == LLDP_ADMIN_STATUSES[0]:
+                self.lldp_admin.pop(port, None)
+            else:
+                self.lldp_admin[port] = status
 
     # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
     def syslog_host_set(self, host: SyslogHost) -> None:

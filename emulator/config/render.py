@@ -18,6 +18,7 @@ from emulator.config.model import (
     DAYLIGHT_RULES,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
@@ -148,6 +149,7 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.snmpv3_engine_id:
         lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
+    lines += _lldp_lines(cfg)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
@@ -195,6 +197,19 @@ def _trunk_lines(cfg: SwitchConfig) -> list[str]:
     writes them (lower case here, `Trk1` where a VLAN lists it)."""
     return [f"trunk {format_port_list(t.ports)} {t.name.lower()} {t.kind}"
             for t in sorted(cfg.trunks.values(), key=lambda t: port_sort_key(t.name))]
+
+
+# --- LLDP settings (commands/lldp_settings.py) ---
+
+def _lldp_lines(cfg: SwitchConfig) -> list[str]:
+    """Before the VLAN blocks (a 15.x config: the snmp-server lines, then `no lldp run`, then
+    `vlan 1`): the switch off, then each status with its ports as one list."""
+    lines = [] if cfg.lldp_run else ["no lldp run"]
+    for status in LLDP_ADMIN_STATUSES[1:]:
+        ports = [port for port, chosen in cfg.lldp_admin.items() if chosen == status]
+        if ports:
+            lines.append(f"lldp admin-status {format_port_list(ports)} {status}")
+    return lines
 
 
 # --- PoE (commands/poe.py) ---

@@ -56,7 +56,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
     "port-range-form": (NOT_YET, "B1-16, a range whose end omits the slot letter (whether "
                                  "K.15 takes it is unverified)"),
     "qos": (NOT_YET, "qos dscp-map"),
-    "lldp": (NOT_YET, "no lldp run"),
     "gvrp": (NOT_YET, "gvrp"),
     "sflow": (NOT_YET, "sflow destination|polling|sampling"),
     "openflow": (NOT_YET, "openflow and its body (K.15.10 and later on the zl switches)"),
@@ -182,7 +181,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('enable', 'openflow'),
         ('oobm', 'oobm'),
         ('no ip address', 'oobm'),
-        ('no lldp run', 'lldp'),
     ],
     "procurvefront-2510g-y1151": [],
     "qa-2920-wb1603": [

@@ -22,6 +22,7 @@ from emulator.config.model import (
     DAYLIGHT_RULES,
     DHCP_UPDATES,
     LACP_MODES,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
@@ -138,6 +139,9 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.port_set_unknown_vlans(*a)),
         st.tuples(port, st.booleans()).map(
             lambda a: lambda c: c.port_set_energy_efficient(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_lldp_run(on)),
+        st.tuples(port_sets, st.sampled_from([*LLDP_ADMIN_STATUSES, "never"])).map(
+            lambda a: lambda c: c.lldp_set_admin(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -335,6 +339,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.port_set_broadcast_limit("A1", 10)
     cfg.port_set_unknown_vlans("A1", "disable")
     cfg.port_set_energy_efficient("A1", True)
+    cfg.set_lldp_run(False)
+    cfg.lldp_set_admin(["A1", "A2"], "rxonly")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")

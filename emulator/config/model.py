@@ -81,6 +81,42 @@ The settings are listed in keyword order, the order the config writes them."""
 ENGINE_ID_OCTETS: Final = (5, 32)
 """`snmpv3 engineid "00:00:00:0b:..."`: an SnmpEngineID is 5 to 32 octets (RFC 3411)."""
 
+# --- QoS (commands/qos.py) ---
+QOS_PRIORITY_RANGE: Final = (0, 7)
+"""An 802.1p priority (`qos priority N`, `qos dscp-map CODEPOINT priority N`)."""
+TOS_MODES: Final = ("none", "ip-precedence", "diff-services")
+"""`qos type-of-service`: none (the IP ToS byte is ignored), the default, is unwritten."""
+DSCP_BITS: Final = 6
+"""A DSCP codepoint as the config writes it: six binary digits (`101110`, EF)."""
+
+# --- sFlow (commands/sflow.py) ---
+SFLOW_INSTANCES: Final = (1, 3)
+SFLOW_PORT_DEFAULT: Final = 6343
+SFLOW_SAMPLING_RANGE: Final = (0, 1_000_000_000)
+"""`sflow N sampling PORTS RATE`: one frame in RATE is sampled; 0 stops sampling."""
+SFLOW_POLLING_RANGE: Final = (0, 2_147_483_647)
+"""`sflow N polling PORTS SECONDS`: counters every SECONDS; 0 stops polling."""
+
+
+@dataclass
+class SflowInstance:
+    """`sflow N destination ADDR [PORT]` and the ports it samples and polls."""
+
+    destination: ipaddress.IPv4Address
+    udp_port: int = SFLOW_PORT_DEFAULT
+    sampling: dict[str, int] = field(default_factory=dict)
+    polling: dict[str, int] = field(default_factory=dict)
+
+
+SFLOW_NO_DESTINATION: Final = "sFlow destination {instance} is not configured."
+"""Modelled on the K.15 style: sampling and polling belong to an instance's receiver."""
+
+# --- DHCP snooping (commands/dhcp_snooping.py) ---
+DHCP_SNOOPING_SERVERS: Final = 20
+DHCP_SNOOPING_SERVER_LIMIT: Final = (f"The maximum number of authorized servers "
+                                     f"({DHCP_SNOOPING_SERVERS}) has been reached.")
+"""Modelled on the K.15 style: the switch keeps up to 20 authorized DHCP servers."""
+
 # --- LLDP settings (commands/lldp_settings.py) ---
 LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
 """`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
@@ -224,6 +260,9 @@ class Vlan:
     """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
     voice: bool = False
     """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
+    # --- QoS (commands/qos.py) ---
+    qos_priority: int | None = None
+    """`qos priority N`: the 802.1p priority the VLAN's frames get; None: no override."""
     # --- DHCP relay (commands/dhcp_relay.py) ---
     helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
     """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
@@ -250,6 +289,12 @@ class Interface:
     """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
     energy_efficient: bool = False
     """`energy-efficient-ethernet`: the port advertises 802.3az low-power idle."""
+    # --- QoS (commands/qos.py) ---
+    qos_priority: int | None = None
+    """`qos priority N`: the 802.1p priority the port's inbound frames get; None: none."""
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    dhcp_snooping_trust: bool = False
+    """`dhcp-snooping trust`: DHCP servers may answer through this port."""
     # --- trunks and LACP (commands/trunk.py) ---
     lacp: str | None = None
     """`lacp active|passive`: dynamic LACP on a port outside any trunk; None is off."""
@@ -426,6 +471,24 @@ class SwitchConfig:
     snmpv3_engine_id: str = ""
     """`snmpv3 engineid`, as the config wrote it (colon-separated octets); the switch writes
     its own so that saved SNMPv3 credentials are only loaded back on the same engine."""
+    # --- QoS (commands/qos.py) ---
+    qos_tos: str = TOS_MODES[0]
+    """`qos type-of-service ip-precedence|diff-services`."""
+    dscp_map: dict[str, int] = field(default_factory=dict)
+    """`qos dscp-map CODEPOINT priority N`: six-bit codepoint -> 802.1p priority."""
+    # --- GVRP (commands/gvrp.py) ---
+    gvrp: bool = False
+    """`gvrp`: GARP VLAN registration runs (ports then learn VLANs as `unknown-vlans` says)."""
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    dhcp_snooping: bool = False
+    dhcp_snooping_vlans: set[int] = field(default_factory=set)
+    dhcp_snooping_servers: list[ipaddress.IPv4Address] = field(default_factory=list)
+    """`dhcp-snooping authorized-server ADDR`, in the order given; none: any server."""
+    dhcp_snooping_option82: bool = True
+    """`[no] dhcp-snooping option 82`: relayed requests get option 82 (on by default)."""
+    # --- sFlow (commands/sflow.py) ---
+    sflow: dict[int, SflowInstance] = field(default_factory=dict)
+    """By instance (1-3)."""
     # --- LLDP settings (commands/lldp_settings.py) ---
     lldp_run: bool = True
     """`[no] lldp run`: LLDP sends and learns on the switch's ports."""
@@ -950,6 +1013,103 @@ class SwitchConfig:
         """The accounts as the security files now hold them (after a password change)."""
         self.passwords = set(levels)
         self.password_hashes = dict(hashes)
+
+    # --- QoS (commands/qos.py) ---
+    def set_qos_tos(self, mode: str) -> None:
+        if mode not in TOS_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.qos_tos = mode
+
+    def dscp_map_set(self, codepoint: str, priority: int | None) -> None:
+        """None: `no qos dscp-map CODEPOINT`, back to no override."""
+        if len(codepoint) != DSCP_BITS or set(codepoint) - {"0", "1"}:
+            raise ConfigError(INVALID_INPUT.format(token=codepoint))
+        if priority is None:
+            self.dscp_map.pop(codepoint, None)
+            return
+        _check_range(priority, QOS_PRIORITY_RANGE)
+        self.dscp_map[codepoint] = priority
+
+    def port_set_qos_priority(self, port: str, priority: int | None) -> None:
+        if priority is not None:
+            _check_range(priority, QOS_PRIORITY_RANGE)
+        self.port(port).qos_priority = priority
+        self._drop_if_default(port)
+
+    def vlan_set_qos_priority(self, vid: int, priority: int | None) -> None:
+        if priority is not None:
+            _check_range(priority, QOS_PRIORITY_RANGE)
+        self.vlan(vid).qos_priority = priority
+
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    def set_dhcp_snooping(self, enabled: bool) -> None:
+        self.dhcp_snooping = enabled
+
+    def dhcp_snooping_set_vlans(self, vids: Iterable[int], enabled: bool) -> None:
+        wanted = set(vids)
+        for vid in wanted:
+            _check_range(vid, (MIN_VID, MAX_VID))
+        if enabled:
+            self.dhcp_snooping_vlans |= wanted
+        else:
+            self.dhcp_snooping_vlans -= wanted
+
+    def dhcp_snooping_server(self, address: ipaddress.IPv4Address, authorized: bool) -> None:
+        servers = self.dhcp_snooping_servers
+        if not authorized:
+            if address in servers:
+                servers.remove(address)
+            return
+        if address in servers:
+            return
+        if len(servers) >= DHCP_SNOOPING_SERVERS:
+            raise ConfigError(DHCP_SNOOPING_SERVER_LIMIT)
+        servers.append(address)
+
+    def set_dhcp_snooping_option82(self, enabled: bool) -> None:
+        self.dhcp_snooping_option82 = enabled
+
+    def port_set_dhcp_snooping_trust(self, port: str, trusted: bool) -> None:
+        self.port(port).dhcp_snooping_trust = trusted
+        self._drop_if_default(port)
+
+    # --- sFlow (commands/sflow.py) ---
+    def sflow_set_destination(self, instance: int, address: ipaddress.IPv4Address | None,
+                              udp_port: int = SFLOW_PORT_DEFAULT) -> None:
+        """None: `no sflow N destination`, the instance goes with its sampling and polling."""
+        _check_range(instance, SFLOW_INSTANCES)
+        if address is None:
+            self.sflow.pop(instance, None)
+            return
+        _check_range(udp_port, (1, 65535))
+        known = self.sflow.get(instance)
+        if known is None:
+            self.sflow[instance] = SflowInstance(address, udp_port)
+        else:
+            known.destination, known.udp_port = address, udp_port
+
+    def sflow_set_ports(self, instance: int, what: str, ports: Iterable[str],
+                        value: int) -> None:
+        """`sflow N sampling|polling PORTS VALUE`; 0 (or `no ...`) takes the ports out."""
+        _check_range(instance, SFLOW_INSTANCES)
+        bounds = {"sampling": SFLOW_SAMPLING_RANGE, "polling": SFLOW_POLLING_RANGE}.get(what)
+        if bounds is None:
+            raise ConfigError(INVALID_INPUT.format(token=what))
+        _check_range(value, bounds)
+        checked = self.check_ports(ports)
+        known = self.sflow.get(instance)
+        if known is None:
+            raise ConfigError(SFLOW_NO_DESTINATION.format(instance=instance))
+        table = known.sampling if what == "sampling" else known.polling
+        for port in checked:
+            if value:
+                table[port] = value
+            else:
+                table.pop(port, None)
+
+    # --- GVRP (commands/gvrp.py) ---
+    def set_gvrp(self, enabled: bool) -> None:
+        self.gvrp = enabled
 
     # --- LLDP settings (commands/lldp_settings.py) ---
     def set_lldp_run(self, enabled: bool) -> None:

@@ -27,6 +27,7 @@ from emulator.config.model import (
     OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
+    SFLOW_PORT_DEFAULT,
     SNTP_MODES,
     SNTP_POLL_DEFAULT,
     SNTP_VERSION_DEFAULT,
@@ -38,6 +39,7 @@ from emulator.config.model import (
     TARGET_RETRIES,
     TARGET_TIMEOUT,
     TIMESYNC_MODES,
+    TOS_MODES,
     TRAP_LEVELS,
     UNKNOWN_VLANS_DEFAULT,
     WEB_DEFAULTS,
@@ -117,9 +119,14 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.poe_pre_std_detect:
         lines.append(POE_PRE_STD_DETECT)
     lines += _credential_lines(cfg)
+    if cfg.gvrp:  # a 16.x config: right after the hostname, before the ip lines
+        lines.append("gvrp")
+    lines += _dhcp_snooping_lines(cfg)
+    lines += _sflow_lines(cfg)
     lines += _syslog_time_lines(cfg)
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
+    lines += _qos_lines(cfg)
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
               for kind in BANNER_KINDS if kind in cfg.banners]
     lines += _web_lines(cfg)
@@ -197,6 +204,54 @@ def _trunk_lines(cfg: SwitchConfig) -> list[str]:
     writes them (lower case here, `Trk1` where a VLAN lists it)."""
     return [f"trunk {format_port_list(t.ports)} {t.name.lower()} {t.kind}"
             for t in sorted(cfg.trunks.values(), key=lambda t: port_sort_key(t.name))]
+
+
+# --- DHCP snooping (commands/dhcp_snooping.py) ---
+
+def _dhcp_snooping_lines(cfg: SwitchConfig) -> list[str]:
+    """Right after the hostname's global lines (a 16.x config): on, the authorized servers,
+    the VLANs, and option 82 when turned off."""
+    lines = ["dhcp-snooping"] if cfg.dhcp_snooping else []
+    lines += [f"dhcp-snooping authorized-server {a}" for a in cfg.dhcp_snooping_servers]
+    if cfg.dhcp_snooping_vlans:
+        lines.append(f"dhcp-snooping vlan {vlan_list_text(cfg.dhcp_snooping_vlans)}")
+    if not cfg.dhcp_snooping_option82:
+        lines.append("no dhcp-snooping option 82")
+    return lines
+
+
+def vlan_list_text(vids: set[int]) -> str:
+    """`1-3,5`: a VLAN list as one word (`dhcp-snooping vlan 1-3,5`)."""
+    return ",".join(_ranges(sorted(vids)))
+
+
+# --- sFlow (commands/sflow.py) ---
+
+def _sflow_lines(cfg: SwitchConfig) -> list[str]:
+    """After the credentials, before the `ip` lines (a 16.x config): per instance its
+    receiver, then the polled and the sampled ports, one line per value."""
+    lines = []
+    for instance in sorted(cfg.sflow):
+        sflow = cfg.sflow[instance]
+        port = "" if sflow.udp_port == SFLOW_PORT_DEFAULT else f" {sflow.udp_port}"
+        lines.append(f"sflow {instance} destination {sflow.destination}{port}")
+        for what, table in (("polling", sflow.polling), ("sampling", sflow.sampling)):
+            by_value: dict[int, list[str]] = {}
+            for member, value in table.items():
+                by_value.setdefault(value, []).append(member)
+            lines += [f"sflow {instance} {what} {format_port_list(members)} {value}"
+                      for value, members in by_value.items()]
+    return lines
+
+
+# --- QoS (commands/qos.py) ---
+
+def _qos_lines(cfg: SwitchConfig) -> list[str]:
+    """Right after `time timezone`, as a K.15.06 config has `qos dscp-map 101110 priority 6`:
+    the ToS mode, then the map by codepoint."""
+    lines = [] if cfg.qos_tos == TOS_MODES[0] else [f"qos type-of-service {cfg.qos_tos}"]
+    return lines + [f"qos dscp-map {codepoint} priority {cfg.dscp_map[codepoint]}"
+                    for codepoint in sorted(cfg.dscp_map)]
 
 
 # --- LLDP settings (commands/lldp_settings.py) ---
@@ -321,6 +376,8 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
     """The interface context lists its statements in keyword order (`flow-control`, `lacp`,
     `name`, `poe-...` in a captured 15.x config): broadcast-limit, disable, flow-control."""
     body = [f"broadcast-limit {interface.broadcast_limit}"] if interface.broadcast_limit else []
+    if interface.dhcp_snooping_trust:  # DHCP snooping
+        body.append("dhcp-snooping trust")
     if not interface.enabled:
         body.append("disable")
     if interface.flow_control:
@@ -331,6 +388,8 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
 def _port_settings_after_name(interface: Interface) -> list[str]:
     """`energy-efficient-ethernet` follows the name (a 15.x config: `name`, then it)."""
     body = ["energy-efficient-ethernet"] if interface.energy_efficient else []
+    if interface.qos_priority is not None:  # QoS
+        body.append(f"qos priority {interface.qos_priority}")
     if interface.speed_duplex != SPEED_DUPLEX_DEFAULT:
         body.append(f"speed-duplex {interface.speed_duplex}")
     if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
@@ -399,6 +458,8 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
         body.append("ip igmp")
     if vlan.jumbo:
         body.append("jumbo")
+    if vlan.qos_priority is not None:  # QoS
+        body.append(f"qos priority {vlan.qos_priority}")
     if vlan.voice:
         body.append("voice")
     return body

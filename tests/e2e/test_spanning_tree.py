@@ -177,6 +177,36 @@ def test_an_open_vswitch_rstp_corner_agrees_on_root_and_roles(
         assert ":".join(root_mac[i:i + 2] for i in range(0, 12, 2)) in shown.lower(), shown
 
 
+@pytest.mark.requires(missing_ovs())
+def test_a_region_of_two_is_one_bridge_to_an_open_vswitch_rstp_corner(
+        chassis_factory: Any, lab: Lab, tmp_path: Path) -> None:
+    """s1 and s2 in one MST region: OVS hears both as the regional root s1 at external cost
+    0, so the loop is broken on its side (its second port is the alternate), where without
+    the region s2's port toward it blocks. (OVS's alternate port answers no proposal, so s2's
+    designated port there forwards only after twice the forward delay: measured 30 s.)"""
+    ns, s1, s2 = corner(lab, chassis_factory)
+    for switch in (s1, s2):
+        configure(switch, "spanning-tree config-name lab")
+    with running_ovs(tmp_path / "ovs", ns) as ovs:
+        ovs.add_bridge("br0", "rstp_enable=true", "other_config:rstp-priority=16384")
+        for end in ("c1", "c2"):
+            ovs.vsctl("add-port", "br0", end)
+
+        def ovs_roles() -> dict[str, str]:
+            rows = (line.split() for line in ovs.appctl("rstp/show", "br0").splitlines())
+            return {r[0]: f"{r[1]} {r[2]}" for r in rows if r[:1] in (["c1"], ["c2"])}
+
+        expected_ovs = {"c1": "Root Forwarding", "c2": "Alternate Discarding"}
+        eventually(lambda: ovs_roles() == expected_ovs, 20, lambda: f"OVS roles {ovs_roles()}",
+                   poll=0.5)
+        assert role(s2, "A2").split()[0] == "Designated", role(s2, "A2")
+        assert role(s2, "A3") == "Root Forwarding"
+        shown = s2.show("show spanning-tree")
+        assert f"  IST Regional Root MAC Address : {base_mac(s1)}" in shown, shown
+        assert "  CST Root Path Cost   : 0" in shown, shown
+        assert "  IST Regional Root Path Cost   : 20000" in shown, shown
+
+
 def test_a_kernel_stp_bridge_corner_agrees_on_root_and_roles(chassis_factory: Any,
                                                              lab: Lab) -> None:
     ns, s1, s2 = corner(lab, chassis_factory)

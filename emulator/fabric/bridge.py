@@ -305,10 +305,13 @@ class Bridge:
         self._instances = dict(instances)
         self._rebuild()
 
-    def forget_port(self, port: str) -> None:
-        """A topology change: the addresses learned on this port are stale."""
+    def forget_port(self, port: str, instance: int | None = None) -> None:
+        """A topology change: the addresses learned on this port are stale, in one MST
+        instance's VLANs (None: in every VLAN)."""
         p = self._port(port)
-        for vlan in self._vlans.values():
+        for vid, vlan in self._vlans.items():
+            if instance is not None and self._instances.get(vid, 0) != instance:
+                continue
             for mac in [mac for mac, q in vlan.macs.items() if q is p]:
                 self._forget(vlan, mac)
 

@@ -172,7 +172,7 @@ class Hooks(Protocol):
 
     def send(self, port: str, frame: bytes) -> None: ...
     def set_state(self, port: str, state: State, instance: int) -> None: ...
-    def flush(self, port: str) -> None: ...
+    def flush(self, port: str, instance: int) -> None: ...
     def protect(self, port: str) -> None: ...
     def log(self, message: str) -> None: ...
 
@@ -844,21 +844,24 @@ class SpanningTree:
             return
         t.state = state
         self.hooks.set_state(p.name, state, mstid)
+        if state == State.DISCARDING:
+            self.hooks.flush(p.name, mstid)
         if mstid and not p.internal:
             return  # following the CIST, whose change it is
         if state == State.FORWARDING:
             t.forward_transitions += 1
             if self.settings.enabled and not p.oper_edge:
-                self._topology_change(p, now, received=False, mstid=mstid)
-        elif state == State.DISCARDING:
-            self.hooks.flush(p.name)
+                # at the boundary a change is every instance's (the MSTIs follow the CIST)
+                for tree in (mstid, *(() if mstid or p.internal else self.mstis)):
+                    self._topology_change(p, now, received=False, mstid=tree)
         if mstid == 0 and not p.internal:
             self._follow(p, now)
 
     def _topology_change(self, origin: PortInfo, now: float, *, received: bool,
                          mstid: int) -> None:
         """802.1w TC in one tree: every other non-edge root/designated port flushes what it
-        learned and tells its neighbour (TC flags for tcWhile; a TCN toward a legacy root)."""
+        learned in the tree's VLANs and tells its neighbour (TC flags for tcWhile; a TCN
+        toward a legacy root)."""
         fresh = False
         for p in self.ports.values():
             t = self._tree(p, mstid)
@@ -869,7 +872,7 @@ class SpanningTree:
                 continue  # a TC already running is not restarted, nor re-sent
             fresh = True
             if p is not origin:
-                self.hooks.flush(p.name)
+                self.hooks.flush(p.name, mstid)
             t.tc_until = now + (self.settings.hello * 2 if p.rstp
                                 else self.root_times[0] + self.root_times[2])
             if mstid == 0 and p.role == Role.ROOT and not p.rstp:

@@ -60,8 +60,8 @@ class SpanningTreeRunner:
     def set_state(self, port: str, state: stp.State, instance: int) -> None:
         self.bridge.set_stp_state(port, state, instance)
 
-    def flush(self, port: str) -> None:
-        self.bridge.forget_port(port)
+    def flush(self, port: str, instance: int) -> None:
+        self.bridge.forget_port(port, instance)
 
     def protect(self, port: str) -> None:
         self.protected.add(port)

@@ -62,3 +62,16 @@ def test_leaving_forwarding_forgets_and_a_topology_change_flushes_a_port() -> No
     assert lab.bridge.mac_table() == [("000000-000002", "A2", 1)]
     lab.bridge.set_stp_state("A2", "discarding")
     assert lab.bridge.mac_table() == []
+
+
+def test_a_topology_change_in_one_instance_flushes_only_its_vlans() -> None:
+    lab = Lab()
+    for port in ("A1", "A2"):
+        lab.port(port, pvid=None, tagged=(10, 20))
+    lab.bridge.set_instances({20: 1})
+    lab.send("A2", ping(H2, BCAST, vid=10))
+    lab.send("A2", ping(H2, BCAST, vid=20))
+    lab.bridge.forget_port("A2", 1)
+    assert lab.bridge.mac_table() == [("000000-000002", "A2", 10)]  # the IST's stays
+    lab.bridge.forget_port("A2")
+    assert lab.bridge.mac_table() == []

@@ -33,7 +33,7 @@ class Recorder:
     def set_state(self, port: str, state: State, instance: int) -> None:
         pass
 
-    def flush(self, port: str) -> None:
+    def flush(self, port: str, instance: int) -> None:
         self.flushed.append(port)
 
     def protect(self, port: str) -> None:

@@ -384,11 +384,13 @@ class Module:
 
     async def time_services(self, device: Device, bringing_up: asyncio.Task[None]) -> None:
         """Syslog and SNTP, once the interface modules are programmed (the in-band stack has
-        its addresses): the events logged since boot go out first, then each as it comes."""
+        its addresses): the events logged since boot go out first, then each as it comes.
+        The TFTP server (`tftp server`) answers on port 69 of the in-band stack."""
         from emulator.sntp import SntpClient
         from emulator.syslog import SyslogClient
 
         await asyncio.wait({bringing_up})
+        self.serve_tftp(device)
         syslog = SyslogClient(lambda: device.running, device.localtime, device.mgmt_netns)
         sntp = SntpClient(lambda: device.running, device.clock, device.events,
                           device.mgmt_netns)
@@ -400,6 +402,23 @@ class Module:
             await sntp.run()
         finally:
             syslog.close()
+
+    def serve_tftp(self, device: Device) -> None:
+        """The switch's TFTP server on its in-band stack (none without one: port 69 of the
+        host is not the switch's to take)."""
+        from emulator import tftp
+        from emulator.commands.file_transfer import lookup
+
+        if device.mgmt_netns is None:
+            return
+        try:
+            sock = tftp.server_socket(device.mgmt_netns)
+        except OSError as exc:
+            report(self.slot, f"no TFTP server: {exc}")
+            return
+        self.tasks.append(asyncio.create_task(tftp.serve(
+            sock, functools.partial(lookup, device), lambda: device.running.tftp_server,
+            device.mgmt_netns)))
 
     def record_mastership(self, device: Device, grant: Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record

@@ -90,6 +90,14 @@ def read_file(device: Device, name: str) -> bytes:
         device.flash.images().get(image, hardware.SOFTWARE_REVISION))
 
 
+def lookup(device: Device, name: str) -> bytes | None:
+    """read_file for the switch's TFTP server: None for a name the switch has no file by."""
+    try:
+        return read_file(device, name)
+    except KeyError:
+        return None
+
+
 def check_config(data: bytes) -> str:
     try:
         return data.decode("utf-8").replace("\r\n", "\n")

@@ -5,8 +5,10 @@ limit refused before it is complete."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from ipaddress import IPv4Address
+from typing import Any
 
 import pytest
 
@@ -56,3 +58,45 @@ def test_an_unreachable_network_fails_at_once() -> None:
     server = tftp.Server(IPv4Address("240.0.0.1"), None, retransmit=0.2, tries=2)
     with pytest.raises(tftp.TftpError):
         asyncio.run(tftp.put(server, "x", b""))
+
+
+# -- the switch's server ---------------------------------------------------------------------
+
+def served(files: dict[str, bytes], enabled: bool, step: Callable[[tftp.Server], Any]) -> Any:
+    """Run `step` against the server on a loopback port, serving `files`."""
+    async def main() -> Any:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        port = sock.getsockname()[1]
+        serving = asyncio.create_task(tftp.serve(sock, files.get, lambda: enabled, None,
+                                                 retransmit=0.2, tries=3))
+        try:
+            return await step(tftp.Server(IPv4Address("127.0.0.1"), None, port, 0.2, 3))
+        finally:
+            serving.cancel()
+
+    return asyncio.run(main())
+
+
+def test_the_server_hands_out_files_by_their_names() -> None:
+    files = {"/cfg/running-config": b"hostname x\n" * 100, "/os/primary": b"image"}
+    got = served(files, True, lambda server: tftp.get(server, "/cfg/running-config", 1 << 20))
+    assert got == files["/cfg/running-config"]
+    assert served(files, True, lambda server: tftp.get(server, "os/primary", 100)) == b"image"
+
+
+@pytest.mark.parametrize("step, message", [
+    (lambda server: tftp.get(server, "/etc/passwd", 100), "File not found"),
+    (lambda server: tftp.put(server, "/cfg/startup-config", b"x"), "Access violation"),
+])
+def test_the_server_refuses_other_names_and_every_write(step: Callable[[tftp.Server], Any],
+                                                        message: str) -> None:
+    with pytest.raises(tftp.TftpError, match=message):
+        served({}, True, step)
+
+
+def test_no_tftp_server_answers_nothing() -> None:
+    with pytest.raises(tftp.TftpError, match=tftp.TIMED_OUT):
+        served({"/os/primary": b"image"}, False,
+               lambda server: tftp.get(server, "/os/primary", 100))

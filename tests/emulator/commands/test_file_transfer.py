@@ -20,7 +20,7 @@ from emulator.device import Device
 from tests.emulator import sftp_peer as sftp_peer_module
 from tests.emulator.replaying import replay_text
 from tests.emulator.sftp_peer import SftpPeer
-from tests.emulator.tftp_peer import TftpPeer
+from tests.emulator.tftpd import Tftpd
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -29,9 +29,9 @@ IMAGE = images.build("K.15.17.0008", "03/12/15", b"\0" * 4000)
 
 
 @pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch, device: Device) -> Iterator[TftpPeer]:
+def peer(monkeypatch: pytest.MonkeyPatch, device: Device) -> Iterator[Tftpd]:
     """The server every `copy ... tftp` of the test reaches (its port, short timers)."""
-    server = TftpPeer({"new.cfg": b'hostname "restored"\r\n', "k1517.swi": IMAGE,
+    server = Tftpd({"new.cfg": b'hostname "restored"\r\n', "k1517.swi": IMAGE,
                        "junk.swi": b"MZ\x90\0 not an image"})
     real = file_transfer.server
 
@@ -44,7 +44,7 @@ def peer(monkeypatch: pytest.MonkeyPatch, device: Device) -> Iterator[TftpPeer]:
     server.close()
 
 
-def test_running_and_startup_config_upload(cli: Cli, device: Device, peer: TftpPeer) -> None:
+def test_running_and_startup_config_upload(cli: Cli, device: Device, peer: Tftpd) -> None:
     assert cli("copy running-config tftp 127.0.0.1 run.cfg") == ""
     assert peer.files["run.cfg"].decode() == device.running_text()
     cli("write memory")
@@ -52,7 +52,7 @@ def test_running_and_startup_config_upload(cli: Cli, device: Device, peer: TftpP
     assert peer.files["start.cfg"] == device.running_text().replace("\n", "\r\n").encode()
 
 
-def test_event_log_and_command_output_upload(cli: Cli, device: Device, peer: TftpPeer) -> None:
+def test_event_log_and_command_output_upload(cli: Cli, device: Device, peer: Tftpd) -> None:
     assert cli("copy event-log tftp 127.0.0.1 log.txt") == ""
     assert peer.files["log.txt"].decode().startswith(" Keys:")
     assert cli('copy command-output "show version" tftp 127.0.0.1 version.txt') == ""
@@ -62,7 +62,7 @@ def test_event_log_and_command_output_upload(cli: Cli, device: Device, peer: Tft
 
 
 def test_a_startup_config_download_is_stored_then_reboots(cli: Cli, device: Device,
-                                                          peer: TftpPeer) -> None:
+                                                          peer: Tftpd) -> None:
     reboots: list[str] = []
 
     async def reboot(reason: str) -> None:
@@ -75,7 +75,7 @@ def test_a_startup_config_download_is_stored_then_reboots(cli: Cli, device: Devi
 
 
 def test_an_image_download_lands_in_the_named_flash(cli: Cli, device: Device,
-                                                    peer: TftpPeer) -> None:
+                                                    peer: Tftpd) -> None:
     answer = cli("copy tftp flash 127.0.0.1 k1517.swi secondary")
     assert answer.splitlines() == ["00003K", file_transfer.WRITING_IMAGE]
     assert device.flash.read_image("secondary") == IMAGE
@@ -87,7 +87,7 @@ def test_an_image_download_lands_in_the_named_flash(cli: Cli, device: Device,
 
 
 def test_copy_flash_flash_carries_the_image_file(cli: Cli, device: Device,
-                                                 peer: TftpPeer) -> None:
+                                                 peer: Tftpd) -> None:
     cli("copy tftp flash 127.0.0.1 k1517.swi")  # primary, the default
     assert cli("copy flash flash secondary") == ""
     assert device.flash.read_image("secondary") == IMAGE
@@ -99,7 +99,7 @@ def test_copy_flash_flash_carries_the_image_file(cli: Cli, device: Device,
     ("copy tftp flash 127.0.0.1 nothere.swi secondary", "Transfer failed: File not found."),
     ("copy tftp startup-config 127.0.0.1 nothere.cfg", "Transfer failed: File not found."),
 ])
-def test_a_failed_download_leaves_the_flash_as_it_was(cli: Cli, device: Device, peer: TftpPeer,
+def test_a_failed_download_leaves_the_flash_as_it_was(cli: Cli, device: Device, peer: Tftpd,
                                                       line: str, message: str) -> None:
     before = (device.flash.images(), device.flash.read_startup(),
               device.flash.read_image("primary"), device.flash.read_image("secondary"))
@@ -109,7 +109,7 @@ def test_a_failed_download_leaves_the_flash_as_it_was(cli: Cli, device: Device, 
 
 
 def test_a_silent_server_times_out(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    silent = TftpPeer(silent=True)
+    silent = Tftpd(silent=True)
     monkeypatch.setattr(file_transfer, "server", lambda call: silent.server())
     try:
         assert cli("copy running-config tftp 127.0.0.1 x") == "Transfer failed: timed out."
@@ -117,10 +117,10 @@ def test_a_silent_server_times_out(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
         silent.close()
 
 
-def test_no_tftp_client_refuses_the_copies(config: Cli, peer: TftpPeer) -> None:
+def test_no_tftp_client_refuses_the_copies(config: Cli, peer: Tftpd) -> None:
     config("no tftp client")
     assert config("copy running-config tftp 127.0.0.1 x") == file_transfer.TFTP_DISABLED
-    assert peer.requests == []
+    assert "x" not in peer.files  # the server never heard of it
 
 
 def test_the_statements_render_where_k15_writes_them(config: Cli, device: Device) -> None:

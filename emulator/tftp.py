@@ -37,7 +37,6 @@ HEADER: Final = struct.Struct("!HH")
 NOT_FOUND: Final = 1
 ACCESS_VIOLATION: Final = 2
 DISK_FULL: Final = 3
-ILLEGAL: Final = 4
 UNKNOWN_TID: Final = 5
 MAX_TRANSFERS: Final = 4
 """Transfers the server runs at once; a request beyond them is refused (error 0)."""

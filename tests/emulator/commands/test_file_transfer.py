@@ -86,6 +86,14 @@ def test_an_image_download_lands_in_the_named_flash(cli: Cli, device: Device,
                for r in rows)
 
 
+def test_an_image_goes_back_out_as_it_came(cli: Cli, device: Device, peer: Tftpd) -> None:
+    cli("copy tftp flash 127.0.0.1 k1517.swi secondary")
+    assert cli("copy flash tftp 127.0.0.1 back.swi secondary") == ""
+    assert peer.files["back.swi"] == IMAGE
+    assert cli("copy flash tftp 127.0.0.1 builtin.swi") == ""  # primary, never copied to
+    assert images.parse(peer.files["builtin.swi"]).version == hardware.SOFTWARE_REVISION
+
+
 def test_copy_flash_flash_carries_the_image_file(cli: Cli, device: Device,
                                                  peer: Tftpd) -> None:
     cli("copy tftp flash 127.0.0.1 k1517.swi")  # primary, the default

@@ -21,7 +21,7 @@ from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
 from emulator.fabric.loop_protect import LoopStatus
 from emulator.flash import Flash
-from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
+from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory, sys_descr
 from emulator.redundancy.state import (
     FAILOVER_FILE,
     FailoverRecord,
@@ -273,7 +273,7 @@ class Device:
         device.ports = {p: PortState() for p in inventory.ports()}
         device.booted_text = device.running_text()
         events.log("system", BOOT_SEPARATOR)
-        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {SOFTWARE_REVISION}")
+        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {device.software_version()}")
         for module_slot in sorted(inventory.modules):
             events.log("chassis", f"Slot {module_slot} Ready")
         for error in errors:
@@ -284,6 +284,10 @@ class Device:
     def software_version(self) -> str:
         """The version this module booted (a later `boot set-default` changes the next boot)."""
         return self.redundancy.modules[self.slot].version or SOFTWARE_REVISION
+
+    def sys_descr(self) -> str:
+        """sysDescr.0 and the LLDP system description, with the version this module booted."""
+        return sys_descr(self.software_version())
 
     def localtime(self, when: float) -> time.struct_time:
         """The switch's wall-clock time at `when`: its time zone and daylight-time rule."""

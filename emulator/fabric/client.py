@@ -129,6 +129,7 @@ class FabricClient:
                        if vlan.ip.interface is not None},
             gateway=None if running.default_gateway is None else str(running.default_gateway),
             system_name=running.hostname,
+            system_description=device.sys_descr(),
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
             spanning_tree=spanning_tree_program(running, device.inventory),

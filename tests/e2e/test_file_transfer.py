@@ -118,6 +118,7 @@ def test_an_image_upgrade_rehearsal(chassis_factory: Any, lab: Lab, tmp_path: Pa
             conn.disconnect()
     version = eventually(lambda: chassis.show("show version"), 30, "show version")
     assert VERSION in version and "Boot Image:     Secondary" in version
+    assert f"revision {VERSION}," in chassis.show("getMIB sysDescr.0")  # pollers see it too
 
 
 @pytest.mark.requires(missing_tool("tftp", "tftp-hpa"))

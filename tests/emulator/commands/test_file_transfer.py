@@ -103,6 +103,7 @@ def test_the_booted_image_is_the_version_everywhere(cli: Cli, device: Device) ->
                                 replay=startup_replay())
     assert "K.15.17.0008" in cli("show version") and "Secondary" in cli("show version")
     assert "revision K.15.17.0008," in cli("getMIB sysDescr.0")
+    assert "K.15.17.0008" in cli("getMIB entPhysicalSoftwareRev.1")
     assert "revision K.15.17.0008," in cli("show lldp info local-device")
     assert "booted with K.15.17.0008" in cli("show log")
 

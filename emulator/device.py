@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.aaa.radius import Counters as RadiusCounters
+from emulator.aaa.tacacs import Counters as TacacsCounters
 from emulator.clock import ChassisClock, wall_clock
 from emulator.config.model import SwitchConfig
 from emulator.config.render import render_config
@@ -29,6 +30,7 @@ from emulator.redundancy.state import (
     ModuleView,
     Redundancy,
 )
+from emulator.routing import RouteEntry
 from emulator.timing import Timing
 
 PASSWORDS_FILE = "passwords.json"
@@ -56,6 +58,17 @@ class LineError:
 Replay = Callable[["Device", str], list[LineError]]
 """Runs config text on a device as CLI commands (emulator/cli/replay.py's ConfigReplay):
 the device knows no command, so its booter hands it the command table's replay."""
+
+@dataclass
+class ManagementSession:
+    """A CLI session on the switch, as `show telnet` and `show ip ssh` list it: the console
+    is session 1, the network sessions take the lowest free number after it."""
+
+    number: int
+    transport: str
+    address: str
+    level: str = "operator"
+
 
 DEFAULT_CREDENTIALS = {"manager": ("manager", "manager"), "operator": ("operator", "operator")}
 
@@ -130,7 +143,10 @@ class Credentials:
     """Manager and operator accounts, kept in the security files of the module's flash.
 
     Like the real switch, a password change is stored at once (it is not part of the running
-    config that `write memory` saves); the config only says `password manager` is set.
+    config that `write memory` saves); the config only says `password manager` is set. A
+    password is kept as the switch keeps it, the SHA-1 of its text: the form `include-credentials`
+    writes into the config (`password manager user-name "admin" sha1 "..."`) and a config brings
+    back. Records of earlier releases (salted SHA-256) still log in; their hash cannot be shown.
     """
 
     def __init__(self, flash: Flash) -> None:
@@ -145,16 +161,27 @@ class Credentials:
 
     @staticmethod
     def _record(user: str, secret: str) -> dict[str, str]:
-        salt = os.urandom(8).hex()
-        digest = hashlib.sha256((salt + secret).encode()).hexdigest()
-        return {"user": user, "salt": salt, "sha256": digest}
+        return {"user": user, "sha1": sha1_hex(secret)}
 
     def change(self, level: str, user: str, secret: str) -> None:
         self.accounts[level] = self._record(user, secret)
         self.flash.write_security(PASSWORDS_FILE, self.accounts)
 
+    def change_hash(self, level: str, user: str, digest: str) -> None:
+        """`password LEVEL user-name U sha1 HASH`: the account as a config with
+        include-credentials carries it (the hash's 40 hex digits, checked by the caller)."""
+        self.accounts[level] = {"user": user, "sha1": digest.lower()}
+        self.flash.write_security(PASSWORDS_FILE, self.accounts)
+
     def clear(self, level: str) -> None:
         self.accounts.pop(level, None)
+        self.flash.write_security(PASSWORDS_FILE, self.accounts)
+
+    def forget_hashed(self) -> None:
+        """A startup config with `include-credentials` brings its own accounts: the ones on
+        flash are erased (the manual), save a legacy record no config line could restore."""
+        self.accounts = {level: record for level, record in self.accounts.items()
+                         if "sha1" not in record}
         self.flash.write_security(PASSWORDS_FILE, self.accounts)
 
     def username(self, level: str) -> str | None:
@@ -167,13 +194,27 @@ class Credentials:
             record = self.accounts.get(level)
             if record is None or record["user"] != user:
                 continue
-            digest = hashlib.sha256((record["salt"] + secret).encode()).hexdigest()
-            if hmac.compare_digest(digest, record["sha256"]):
+            if "sha1" in record:
+                digest, expected = sha1_hex(secret), record["sha1"]
+            else:
+                digest = hashlib.sha256((record["salt"] + secret).encode()).hexdigest()
+                expected = record["sha256"]
+            if hmac.compare_digest(digest, expected):
                 return level
         return None
 
     def levels(self) -> set[str]:
         return set(self.accounts)
+
+    def hashes(self) -> dict[str, tuple[str, str]]:
+        """Level -> (user name, SHA-1 of the password): what `include-credentials` writes."""
+        return {level: (record["user"], record["sha1"])
+                for level, record in self.accounts.items() if "sha1" in record}
+
+
+def sha1_hex(secret: str) -> str:
+    """The switch's password hash (the manual's example: George's `2fd4e1c6...`)."""
+    return hashlib.sha1(secret.encode()).hexdigest()
 
 
 @dataclass
@@ -190,6 +231,8 @@ class Device:
     mac_table: list[MacEntry] = field(default_factory=list)
     arp_table: list[ArpEntry] = field(default_factory=list)
     lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
+    lldp_stats: dict[str, Any] = field(default_factory=dict)
+    """The fabric's LLDP statistics (lldp.Neighbors.stats()), for `show lldp stats`."""
     locator: tuple[str, float] | None = None
     """The chassis locator LED: (`ON` or `BLINK`, the monotonic time it goes off), None when
     off (`chassislocate`)."""
@@ -240,6 +283,34 @@ class Device:
     # --- DHCP relay (emulator/dhcp_relay.py) ---
     dhcp_relay_counters: dict[str, int] = field(default_factory=dict)
     """Client requests and server responses relayed and dropped (`show dhcp-relay`)."""
+    # --- access control and AAA (commands/access.py, emulator/aaa/) ---
+    sessions: list[ManagementSession] = field(default_factory=list)
+    """The CLI sessions open now (`show telnet`, `show ip ssh`)."""
+    radius_counters: dict[str, RadiusCounters] = field(default_factory=dict)
+    tacacs_counters: dict[str, TacacsCounters] = field(default_factory=dict)
+    """Per server address, what `show radius host` and `show tacacs` count."""
+    host_public_keys: list[str] = field(default_factory=list)
+    """The SSH host keys' public halves, OpenSSH lines (`show crypto host-public-key`);
+    empty after `crypto key zeroize ssh`, when SSH serves nobody."""
+    host_key_bits: int = 0
+    """The RSA host key's size (`show ip ssh`)."""
+    on_host_key: list[Callable[[int | None], Awaitable[None]]] = field(default_factory=list)
+    """`crypto key generate ssh [rsa bits N]` (N) or `crypto key zeroize ssh` (None): the
+    module makes or drops the keys and its SSH servers take them."""
+
+    def open_session(self, transport: str, address: str) -> ManagementSession:
+        numbers = {session.number for session in self.sessions}
+        number = 1 if transport == "console" else next(
+            n for n in range(2, len(numbers) + 3) if n not in numbers)
+        session = ManagementSession(number, transport, address)
+        self.sessions.append(session)
+        return session
+
+    def close_session(self, session: ManagementSession) -> None:
+        self.sessions = [s for s in self.sessions if s is not session]
+    # --- IP routing (emulator/routing.py) ---
+    learnt_routes: list[RouteEntry] = field(default_factory=list)
+    """The routes a routing protocol learnt, as its engine last reported them."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
@@ -260,7 +331,7 @@ class Device:
         events.clock, events.local = device.clock.now, device.localtime
         errors = [] if text is None else replay(device, text)
         running = device.running
-        running.passwords = device.credentials.levels()
+        running.set_passwords(device.credentials.levels(), device.credentials.hashes())
         images = flash.images()
         booted = images.get("default", "primary")
         device.redundancy = Redundancy(

@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable
 
 import asyncssh
 from asyncssh.channel import SSHChannel
+from asyncssh.encryption import get_encryption_algs
+from asyncssh.mac import get_mac_algs
 from asyncssh.sftp import MIN_SFTP_VERSION
 from asyncssh.stream import SSHServerStreamSession
 
@@ -33,6 +35,9 @@ from ssh_server.startups import LAB_STARTUPS, MaxStartups, Startups
 
 log = logging.getLogger(__name__)
 
+Admission = Callable[[str], bool]
+"""(client address) -> whether the switch serves it at all now (`ip authorized-managers`,
+`no ip ssh`); a refused client's connection is dropped as soon as it arrives."""
 Authenticator = Callable[[str, str, str], Awaitable[str | None]]
 """(client address, username, password) -> the privilege level ("manager"/"operator"), or
 None to refuse (after logging and delaying the refusal)."""
@@ -110,8 +115,12 @@ class _Registry:
     """What every connection of one server shares: the limits and the live connections and
     sessions, so the handle can drop them all and wait for them."""
 
-    def __init__(self, startups: MaxStartups, max_sessions: int) -> None:
+    def __init__(self, startups: MaxStartups, max_sessions: int, admit: Admission,
+                 attempts: Callable[[], int]) -> None:
         self.startups = Startups(startups)
+        self.admit = admit
+        self.attempts = attempts
+        """Password tries a connection gets (`aaa authentication num-attempts`)."""
         self.max_sessions = max_sessions
         self.authenticated = 0
         self.connections: set[asyncssh.SSHServerConnection] = set()
@@ -136,7 +145,7 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         address = conn.get_extra_info("peername")[0]
-        if not self._registry.startups.admit(address):
+        if not self._registry.admit(address) or not self._registry.startups.admit(address):
             # asyncssh sends its version line right after this callback; abort after that.
             asyncio.get_running_loop().call_soon(conn.abort)
             return
@@ -166,7 +175,7 @@ class _Connection(asyncssh.SSHServer):
         if self._level is not None:
             return True
         self._failures += 1
-        if self._failures >= NUM_ATTEMPTS and self._conn is not None:
+        if self._failures >= self._registry.attempts() and self._conn is not None:
             # Before the refusal goes out: a client told "try again" would ask its user.
             self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
                                   "Too many authentication failures")
@@ -224,6 +233,19 @@ class SSHServerHandle:
         self._acceptor = acceptor
         self._registry = registry
 
+    def update(self, host_keys: list[asyncssh.SSHKey], ciphers: list[str] | None,
+               macs: list[str] | None, login_timeout: float) -> None:
+        """New connections get these host keys (`crypto key generate ssh`), algorithms
+        (`ip ssh cipher|mac`; None: asyncssh's own list) and login timeout (`ip ssh
+        timeout`); connections already up keep theirs."""
+        known_ciphers = {name.decode() for name in get_encryption_algs()}
+        known_macs = {name.decode() for name in get_mac_algs()}
+        self._acceptor.update(
+            server_host_keys=host_keys,
+            encryption_algs=() if ciphers is None else [c for c in ciphers if c in known_ciphers],
+            mac_algs=() if macs is None else [m for m in macs if m in known_macs],
+            login_timeout=login_timeout)
+
     def close_connections(self) -> None:
         """Drop every connection at once, as a management-module switchover does: clients see
         the TCP connection reset, the CLI sessions see the end of input."""
@@ -253,6 +275,8 @@ async def start_ssh_server(
     max_sessions: int = 64,
     server_version: str = "Mocana SSH 6.3",
     sftp: SftpGate | None = None,
+    admit: Admission = lambda address: True,
+    attempts: Callable[[], int] = lambda: NUM_ATTEMPTS,
 ) -> SSHServerHandle:
     """Serve SSH on `sock`, an already bound and listening TCP socket the server now owns.
 
@@ -260,7 +284,7 @@ async def start_ssh_server(
     sometimes look at it. `login_timeout` drops connections that have not logged in by then,
     which together with `startups` keeps idle or stalled clients from locking everyone out.
     """
-    registry = _Registry(startups, max_sessions)
+    registry = _Registry(startups, max_sessions, admit, attempts)
     acceptor = await asyncssh.listen(
         sock=sock,
         config=None,

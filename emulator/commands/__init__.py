@@ -23,6 +23,8 @@ FAMILIES: Final = (
     "show_ports",
     "show_environment",
     "show_tech",
+    "show_lldp",
+    "show_poe",
     "show_session",
     "clear",
     "show_cdp",
@@ -42,6 +44,11 @@ FAMILIES: Final = (
     "ip",
     "dns",
     "lldp",
+    "lldp_settings",
+    "qos",
+    "gvrp",
+    "sflow",
+    "dhcp_snooping",
     "snmp_server",
     "snmpv3",
     "snmp_extras",
@@ -58,6 +65,13 @@ FAMILIES: Final = (
     "spanning_tree",
     "acl",
     "dhcp_relay",
+    # access control and AAA (issue 17)
+    "access",
+    "ssh",
+    "aaa",
+    "radius",
+    "tacacs",
+    "routing",
 )
 
 

@@ -19,6 +19,7 @@ from emulator.fabric.loop_protect import LoopStatus, log_loops, new_loops
 from emulator.hardware import Inventory, port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
+from emulator.routing import kernel_routes
 
 if TYPE_CHECKING:
     from emulator.config.model import SwitchConfig
@@ -90,6 +91,7 @@ class FabricClient:
             device.lldp_neighbors = sorted(
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
+            device.lldp_stats = reply.lldp_stats
             device.spanning_tree = reply.spanning_tree
             for message in reply.spanning_tree.get("events", ()):
                 device.events.log("stp", str(message), Severity.WARNING, STP_EVENT_ID)
@@ -127,7 +129,9 @@ class FabricClient:
             mac_age=running.mac_age,
             addresses={str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
                        if vlan.ip.interface is not None},
-            gateway=None if running.default_gateway is None else str(running.default_gateway),
+            # --- IP routing (emulator/routing.py) ---
+            forwarding=running.ip_routing,
+            routes=kernel_routes(running),
             system_name=running.hostname,
             system_description=device.sys_descr(),
             management_address=running.management_address(),
@@ -136,6 +140,9 @@ class FabricClient:
             # --- access lists (commands/acl.py) ---
             access_lists={name: acl.wire() for name, acl in running.access_lists.items()},
             access_groups=running.access_groups(),
+            # --- LLDP settings (commands/lldp_settings.py) ---
+            lldp_run=running.lldp_run,
+            lldp_admin=dict(running.lldp_admin),
         )
         # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
         for trunk in running.trunks:

@@ -10,9 +10,9 @@ import pytest
 
 from emulator.cli.channel import Peer
 from emulator.cli.grammar import Command
-from emulator.cli.parser import CommandTable
-from emulator.cli.session import CliSession
-from emulator.commands import management, startup_replay
+from emulator.cli.parser import CommandTable, HelpLine
+from emulator.cli.session import CliSession, help_line
+from emulator.commands import command_table, management, startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -205,5 +205,81 @@ def test_logout_offers_to_save_unsaved_config(tmp_path: Path, answer: bytes, sav
         await _finish(task)
         assert (device.startup_text() is not None) is saved
         assert device.unsaved() is not saved
+
+    asyncio.run(scenario())
+
+
+def _device_with(tmp_path: Path, *lines: str) -> Device:
+    device = _device(tmp_path)
+    startup_replay()(device, "\n".join(lines) + "\n")
+    return device
+
+
+def test_banners_motd_before_the_key_and_exec_after_login(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        device = _device_with(tmp_path, 'banner motd "Authorized\\nuse only"',
+                              'banner exec "Welcome"')
+        channel = PipeChannel()
+        task = asyncio.create_task(CliSession(device, _table(), channel,
+                                              Peer("ssh", level="manager")).run())
+        before = await channel.until("Press any key to continue")
+        assert "Authorized\r\nuse only" in before and "Welcome" not in before
+        channel.inbox.put_nowait(b"\n")
+        after = (await channel.until("HP-8212zl# ")).split("Press any key to continue")[1]
+        assert "Welcome" in after
+        channel.inbox.put_nowait(b"")
+        await _finish(task)
+
+    asyncio.run(scenario())
+
+
+def test_an_idle_session_ends_at_the_inactivity_timer(tmp_path: Path) -> None:
+    """`console inactivity-timer 1`: one minute (a second in the fast profile) of silence
+    ends the session; it is listed in the device's sessions while open."""
+    async def scenario() -> None:
+        device = _device_with(tmp_path, "console inactivity-timer 1")
+        channel = PipeChannel()
+        task = asyncio.create_task(CliSession(device, _table(), channel,
+                                              Peer("telnet", "10.0.0.9")).run())
+        await channel.until("Press any key to continue")
+        channel.inbox.put_nowait(b"\nmanager\rmanager\r")
+        await channel.until("HP-8212zl# ")
+        assert [(s.number, s.transport, s.level) for s in device.sessions] == [
+            (2, "telnet", "manager")]
+        await _finish(task)  # no input: the timer ends it
+        assert device.sessions == []
+
+    asyncio.run(scenario())
+
+
+def test_help_lines_wrap_at_the_terminal_width() -> None:
+    text = "Show Authentication, Authorization and Accounting information."
+    assert help_line(HelpLine("aaa", text), 80) == (
+        " aaa                   Show Authentication, Authorization and Accounting\r\n"
+        "                       information.")
+    assert help_line(HelpLine("aaa", text), 511) == f" aaa                   {text}"
+    narrow = help_line(HelpLine("aaa", text), 30).split("\r\n")
+    assert narrow[0] == " aaa                   Show Authentication,"
+    assert all(line.startswith(" " * 23) for line in narrow[1:])
+    assert help_line(HelpLine("<cr>", ""), 80) == " <cr>"
+
+
+def test_help_wraps_at_the_width_the_client_gave(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        channel = PipeChannel()
+        channel.width = 50
+        session = CliSession(_device(tmp_path), command_table(), channel,
+                             Peer("ssh", level="manager"))
+        task = asyncio.create_task(session.run())
+        await channel.until("Press any key to continue")
+        channel.inbox.put_nowait(b"\n")
+        await channel.until("HP-8212zl# ")
+        channel.inbox.put_nowait(b"show ?")
+        listing = (await channel.until(" vlans")).split("HP-8212zl# show ")[1].split("\r\n")
+        assert all(len(line) <= 49 for line in listing), listing
+        assert any(line.startswith(" " * 23) for line in listing), listing
+        channel.inbox.put_nowait(b"\x15")
+        channel.inbox.put_nowait(b"")
+        await _finish(task)
 
     asyncio.run(scenario())

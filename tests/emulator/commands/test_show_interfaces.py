@@ -100,3 +100,14 @@ def test_interface_with_a_command_on_the_same_line(config: Cli, device: Device) 
     assert config.session.mode == CONFIG
     assert not device.running.interfaces["B7"].enabled
     assert config("interface C1") == "Module not present for port or invalid port: C1"
+
+
+def test_brief_mode_follows_speed_duplex(config: Cli, device: Device) -> None:
+    for line in ("interface A1 speed-duplex 100-full", "interface A2 speed-duplex auto-10-100",
+                 "interface A3 speed-duplex auto-10-100"):
+        assert config(line) == "", line
+    device.ports["A3"].link_up = True
+    rows = config("show interfaces brief A1-A4").split("\n")[-4:]
+    # down: a fixed mode's speed, an autonegotiation range by name (ntc-templates' brief
+    # template refuses that name, as it does the real switch's); up: the speed it runs at
+    assert [row.split()[6] for row in rows] == ["100FDx", "Auto-10-100", "100FDx", "1000FDx"]

@@ -15,13 +15,17 @@ from hypothesis import strategies as st
 
 from emulator.cli.grammar import Where
 from emulator.commands import FAMILIES
+from emulator.config.aaa import Accounting, RadiusServer, TacacsServer
+from emulator.config.access import AuthorizedManager
 from emulator.config.model import (
     BANNER_KINDS,
     CDP_MODES,
     CONSOLE_SETTINGS,
     DAYLIGHT_RULES,
     DHCP_UPDATES,
+    DISCARDS,
     LACP_MODES,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
@@ -33,6 +37,7 @@ from emulator.config.model import (
     STP_PORT_FLAGS,
     STP_VERSIONS,
     TIMESYNC_MODES,
+    TOS_MODES,
     TRUNK_KINDS,
     UNKNOWN_VLANS_MODES,
     WEB_DEFAULTS,
@@ -47,6 +52,7 @@ from emulator.config.model import (
     Snmpv3Params,
     Snmpv3Target,
     SntpServer,
+    StaticRoute,
     SwitchConfig,
     SyslogHost,
     TrapReceiver,
@@ -70,6 +76,9 @@ ACE_WORDS = st.sampled_from([
     "ip any any", "tcp host 10.0.0.1 10.0.0.2/32 eq 22 log", "udp any range 1000 2000 any neq dns",
     "icmp 10.0.0.0 0.0.0.255 any 8", "tcp any any established", "tcp any gt 1023 any lt 1024",
     "47 any any", "tcp any any eq 70000", "bogus any any"])
+# --- IP routing (commands/routing.py) ---
+ROUTE_DESTINATIONS = [ipaddress.IPv4Network(n) for n in (
+    "0.0.0.0/0", "10.9.0.0/16", "192.0.2.0/24", "10.0.0.0/24", "224.0.0.0/4", "10.1.1.1/32")]
 VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
@@ -136,6 +145,33 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.port_set_broadcast_limit(*a)),
         st.tuples(port, st.sampled_from(UNKNOWN_VLANS_MODES)).map(
             lambda a: lambda c: c.port_set_unknown_vlans(*a)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_energy_efficient(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_lldp_run(on)),
+        # --- QoS and GVRP (commands/qos.py, commands/gvrp.py) ---
+        st.sampled_from(TOS_MODES).map(lambda m: lambda c: c.set_qos_tos(m)),
+        st.tuples(st.sampled_from(["101110", "000000", "0101", "1x1110"]),
+                  st.none() | st.integers(-1, 8)).map(lambda a: lambda c: c.dscp_map_set(*a)),
+        st.tuples(port, st.none() | st.integers(-1, 8)).map(
+            lambda a: lambda c: c.port_set_qos_priority(*a)),
+        st.tuples(VIDS, st.none() | st.integers(0, 7)).map(
+            lambda a: lambda c: c.vlan_set_qos_priority(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_gvrp(on)),
+        # --- sFlow and DHCP snooping (commands/sflow.py, commands/dhcp_snooping.py) ---
+        st.tuples(st.integers(0, 4), st.none() | ADDRESSES, st.integers(0, 7000)).map(
+            lambda a: lambda c: c.sflow_set_destination(*a)),
+        st.tuples(st.integers(1, 3), st.sampled_from(["sampling", "polling"]), port_sets,
+                  st.integers(-1, 5000)).map(lambda a: lambda c: c.sflow_set_ports(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping(on)),
+        st.tuples(st.lists(st.integers(0, 4095), max_size=4), st.booleans()).map(
+            lambda a: lambda c: c.dhcp_snooping_set_vlans(*a)),
+        st.tuples(ADDRESSES, st.booleans()).map(
+            lambda a: lambda c: c.dhcp_snooping_server(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping_option82(on)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_dhcp_snooping_trust(*a)),
+        st.tuples(port_sets, st.sampled_from([*LLDP_ADMIN_STATUSES, "never"])).map(
+            lambda a: lambda c: c.lldp_set_admin(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -261,6 +297,15 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | st.builds(Option82, st.sampled_from(OPTION82_POLICIES), st.booleans(),
                                st.sampled_from(OPTION82_REMOTE_IDS))).map(
             lambda o: lambda c: c.set_dhcp_relay_option82(o)),
+        # --- IP routing (commands/routing.py) ---
+        st.booleans().map(lambda on: lambda c: c.set_ip_routing(on)),
+        st.builds(StaticRoute, st.sampled_from(ROUTE_DESTINATIONS),
+                  st.none() | ADDRESSES, st.none() | VIDS,
+                  st.none() | st.sampled_from(DISCARDS), st.integers(0, 256)).filter(
+            lambda r: sum(x is not None for x in (r.gateway, r.vlan, r.discard)) == 1).map(
+            lambda r: lambda c: c.static_route_add(r)),
+        st.tuples(st.sampled_from(ROUTE_DESTINATIONS), st.none() | st.just("blackhole")).map(
+            lambda a: lambda c: c.static_route_remove(*a)),
     )
 
 
@@ -292,10 +337,11 @@ def _config_statements() -> set[str]:
 
 
 UNWRITTEN = {"redundancy active-management", "end", "enable", "redundancy management-module",
-             "access-list"}
+             "access-list", "crypto key"}
 """Config rows no config writes: actions (the next boot's active module, leaving the config
 context) and the defaults the config leaves out (a port enabled, redundancy on); the
-numbered `access-list N ...` form, which the config writes as its `ip access-list` block."""
+numbered `access-list N ...` form, which the config writes as its `ip access-list` block;
+`crypto key generate|zeroize ssh`, which change the host keys, not the config."""
 
 
 def test_every_config_statement_family_round_trips_through_the_grammar() -> None:
@@ -332,10 +378,26 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.port_set_flow_control("A1", True)
     cfg.port_set_broadcast_limit("A1", 10)
     cfg.port_set_unknown_vlans("A1", "disable")
+    cfg.port_set_energy_efficient("A1", True)
+    cfg.set_lldp_run(False)
+    cfg.lldp_set_admin(["A1", "A2"], "rxonly")
+    cfg.set_qos_tos("diff-services")
+    cfg.dscp_map_set("101110", 6)
+    cfg.port_set_qos_priority("A1", 5)
+    cfg.set_gvrp(True)
+    cfg.sflow_set_destination(2, ipaddress.IPv4Address("10.0.0.12"), 6400)
+    cfg.sflow_set_ports(2, "sampling", ["A1", "A2"], 500)
+    cfg.sflow_set_ports(2, "polling", ["A3"], 20)
+    cfg.set_dhcp_snooping(True)
+    cfg.dhcp_snooping_set_vlans([1, 2, 3, 10], True)
+    cfg.dhcp_snooping_server(ipaddress.IPv4Address("10.0.0.67"), True)
+    cfg.set_dhcp_snooping_option82(False)
+    cfg.port_set_dhcp_snooping_trust("A4", True)
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")
-    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True))
+    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True,
+                                       trap_level="not-info"))
     cfg.set_auth_traps(True)
     cfg.snmpv3_enable(True)
     cfg.snmpv3_restrict(True)
@@ -352,6 +414,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_jumbo(10, True)
     cfg.vlan_set_igmp(10, True)
     cfg.vlan_set_voice(10, True)
+    cfg.vlan_set_qos_priority(10, 3)
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)
@@ -403,6 +466,33 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_dhcp_relay_option82(Option82("append", validate=True, remote_id="ip"))
     # --- file transfer (commands/file_transfer.py) ---
     cfg.set_ssh_filetransfer(True)
+    # --- access control and AAA (commands/access.py, ssh.py, aaa.py, radius.py, tacacs.py) ---
+    cfg.authorized_manager_set(AuthorizedManager(ipaddress.IPv4Address("10.0.0.0"),
+                                                 ipaddress.IPv4Address("255.255.255.0")))
+    cfg.authorized_manager_set(AuthorizedManager(ipaddress.IPv4Address("10.1.0.9"),
+                                                 access="operator"))
+    cfg.set_telnet_server(False)
+    cfg.ssh.enabled, cfg.ssh.port, cfg.ssh.timeout = False, 2222, 60
+    cfg.ssh_cipher_set("cipher", "3des-cbc", False)
+    cfg.ssh_cipher_set("mac", "hmac-md5", False)
+    aaa = cfg.aaa
+    aaa.radius_host_set(RadiusServer(ipaddress.IPv4Address("10.0.0.20"), 1645, 1646, "s3"))
+    aaa.radius_host_set(RadiusServer(ipaddress.IPv4Address("10.0.0.21")))
+    aaa.radius_key, aaa.radius_timeout, aaa.radius_retransmit = "global", 2, 1
+    aaa.radius_dead_time = 10
+    aaa.tacacs_host_set(TacacsServer(ipaddress.IPv4Address("10.0.0.30"), "t"))
+    aaa.tacacs_key, aaa.tacacs_timeout = "tk", 9
+    aaa.set_method("ssh", "login", "radius", "local")
+    aaa.set_method("telnet", "enable", "tacacs", "none")
+    aaa.privilege_mode, aaa.num_attempts = True, 5
+    aaa.accounting["exec"] = Accounting("start-stop", "radius")
+    aaa.accounting_update = 15
+    # --- IP routing (commands/routing.py) ---
+    cfg.set_ip_routing(True)
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("10.9.0.0/16"),
+                                     ipaddress.IPv4Address("10.0.0.254"), distance=5))
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("0.0.0.0/0"), vlan=10))
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("192.0.2.0/24"), discard="reject"))
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

@@ -223,6 +223,9 @@ class Device:
     """Called with (port, link_up) for every carrier change the fabric reports (SNMP
     linkUp/linkDown); a port seen for the first time since this module's takeover was reset
     by it, so it reports down and then its new state."""
+    on_loop_detected: list[Callable[[str, int, str], None]] = field(default_factory=list)
+    """Called with (port, loop count, receiver action) for every loop the fabric reports on a
+    protected port (SNMP's loop-detected notification)."""
     snmp_counters: dict[str, int] = field(default_factory=dict)
     """The agent's SNMP group counters (snmpInPkts ...), read by getMIB as well."""
     redundancy: Redundancy = field(default_factory=lambda: Redundancy("MM1"))

@@ -307,6 +307,7 @@ class Module:
         from emulator.commands import command_table
         from emulator.device import Device
         from emulator.events import EventLog
+        from ssh_server.sftp import gate
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
@@ -364,7 +365,7 @@ class Module:
             if ssh is not None:
                 server = await start_ssh_server(
                     ssh, keys, functools.partial(check_password, device, "ssh"), handler,
-                    login_timeout=self.timing.login_timeout, admit=admit_ssh,
+                    login_timeout=self.timing.login_timeout, sftp=gate(device), admit=admit_ssh,
                     attempts=lambda: device.running.aaa.num_attempts)
                 self.servers.append(server)
                 self.ssh_servers.append(server)

@@ -323,5 +323,6 @@ async def start_agent(sock: socket.socket, device: Device, report: Report,
     if notify:
         agent.notifier = Notifier(device, agent.transport, report)
         device.on_link_change.append(agent.notifier.link_changed)
+        device.on_loop_detected.append(agent.notifier.loop_detected)
         agent.notifier.cold_start()
     return agent

@@ -1,5 +1,6 @@
 """SSH access to the CLI, as a ProCurve offers it: password login, one raw byte stream per
-session, and nothing else (no public keys, no keyboard-interactive, no forwarding, no SFTP).
+session, and nothing else (no public keys, no keyboard-interactive, no forwarding), but SFTP
+and SCP on the switch's files for a manager while `ip ssh filetransfer` is on (sftp.py).
 
 The session is a raw VT100 byte stream because the CLI draws its own prompts and echo:
 asyncssh's line editor and text decoding are off, so what the CLI writes is exactly what the
@@ -22,8 +23,11 @@ import socket
 from collections.abc import Awaitable, Callable
 
 import asyncssh
+from asyncssh.channel import SSHChannel
 from asyncssh.encryption import get_encryption_algs
 from asyncssh.mac import get_mac_algs
+from asyncssh.sftp import MIN_SFTP_VERSION
+from asyncssh.stream import SSHServerStreamSession
 
 from emulator.cli.channel import Peer, SessionHandler
 from emulator.cli.login import NUM_ATTEMPTS
@@ -37,6 +41,11 @@ Admission = Callable[[str], bool]
 Authenticator = Callable[[str, str, str], Awaitable[str | None]]
 """(client address, username, password) -> the privilege level ("manager"/"operator"), or
 None to refuse (after logging and delaying the refusal)."""
+SftpGate = Callable[[str | None], Callable[["SSHChannel[bytes]"],
+                                           asyncssh.SFTPServer] | None]
+"""A logged-in user's level -> the SFTP/SCP server their session may start, or None (the
+`sftp` subsystem and `scp` commands are then refused, as on a switch without `ip ssh
+filetransfer`)."""
 
 DEFAULT_WIDTH = 80
 DEFAULT_HEIGHT = 24
@@ -122,10 +131,11 @@ class _Connection(asyncssh.SSHServer):
     """asyncssh's per-connection callbacks: admission, password check, session start."""
 
     def __init__(self, registry: _Registry, authenticate: Authenticator,
-                 handler: SessionHandler) -> None:
+                 handler: SessionHandler, sftp: SftpGate | None) -> None:
         self._registry = registry
         self._authenticate = authenticate
         self._handler = handler
+        self._sftp = sftp
         self._conn: asyncssh.SSHServerConnection | None = None
         self._address = ""
         self._authenticated = False
@@ -184,13 +194,18 @@ class _Connection(asyncssh.SSHServer):
     def session_requested(
         self,
     ) -> Callable[[asyncssh.SSHReader[bytes], asyncssh.SSHWriter[bytes],
-                   asyncssh.SSHWriter[bytes]], Awaitable[None]] | bool:
+                   asyncssh.SSHWriter[bytes]], Awaitable[None]] | asyncssh.SSHServerSession[
+                       bytes] | bool:
         """One session per connection, as on the switch: that keeps the session count bounded
-        by the connection count."""
+        by the connection count. A user the file transfer is open to may make it an `sftp`
+        subsystem or an `scp` command instead of the CLI."""
         if self._in_session:
             return False
         self._in_session = True
-        return self._run_session
+        factory = self._sftp(self._level) if self._sftp is not None else None
+        if factory is None:
+            return self._run_session
+        return SSHServerStreamSession(self._run_session, factory, MIN_SFTP_VERSION, True)
 
     async def _run_session(self, stdin: asyncssh.SSHReader[bytes],
                            stdout: asyncssh.SSHWriter[bytes],
@@ -259,6 +274,7 @@ async def start_ssh_server(
     startups: MaxStartups = LAB_STARTUPS,
     max_sessions: int = 64,
     server_version: str = "Mocana SSH 6.3",
+    sftp: SftpGate | None = None,
     admit: Admission = lambda address: True,
     attempts: Callable[[], int] = lambda: NUM_ATTEMPTS,
 ) -> SSHServerHandle:
@@ -272,7 +288,7 @@ async def start_ssh_server(
     acceptor = await asyncssh.listen(
         sock=sock,
         config=None,
-        server_factory=lambda: _Connection(registry, authenticate, handler),
+        server_factory=lambda: _Connection(registry, authenticate, handler, sftp),
         server_host_keys=host_keys,
         server_version=server_version,
         login_timeout=login_timeout,

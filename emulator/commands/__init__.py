@@ -49,6 +49,7 @@ FAMILIES: Final = (
     # syslog and time (issue 17)
     "logging",
     "sntp",
+    "file_transfer",
     # --- trunks and LACP ---
     "trunk",
     # --- loop protection ---

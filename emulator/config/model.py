@@ -446,6 +446,14 @@ class SwitchConfig:
     on; both are by default, and a config turns them off with `no dhcp ...`."""
     include_credentials: bool = False
     """`include-credentials`: passwords and keys travel in the config (kept as a flag here)."""
+    # --- file transfer (commands/file_transfer.py) ---
+    tftp_client: bool = True
+    """`[no] tftp client`: `copy ... tftp` may run (K.15's default; only `no` is written)."""
+    tftp_server: bool = True
+    """`[no] tftp server`: kept and written back; the emulator serves no TFTP itself."""
+    ssh_filetransfer: bool = False
+    """`ip ssh filetransfer`: scp and sftp clients may fetch and replace the switch's files
+    (ssh_server/sftp.py)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
     redundancy_enabled: bool = True
@@ -846,6 +854,23 @@ class SwitchConfig:
 
     def set_include_credentials(self, enabled: bool) -> None:
         self.include_credentials = enabled
+
+    # --- file transfer (commands/file_transfer.py) ---
+
+    def set_tftp(self, role: str, enabled: bool) -> None:
+        """`[no] tftp client|server`."""
+        if role == "client":
+            self.tftp_client = enabled
+        elif role == "server":
+            self.tftp_server = enabled
+        else:
+            raise ConfigError(INVALID_INPUT.format(token=role))
+
+    def set_ssh_filetransfer(self, enabled: bool) -> None:
+        """`ip ssh filetransfer` turns TFTP off, client and server, as K.15 does."""
+        self.ssh_filetransfer = enabled
+        if enabled:
+            self.tftp_client = self.tftp_server = False
 
     def community_set(self, community: Community) -> None:
         """Redefining a community changes its access in place, keeping its position."""

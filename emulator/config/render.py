@@ -178,6 +178,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
     lines += _spanning_tree_lines(cfg)
+    lines += _file_transfer_lines(cfg)
     lines += _system_settings_tail(cfg)
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
     return "\n".join(lines) + "\n"
@@ -234,6 +235,14 @@ then this, then the time settings)."""
 INCLUDE_CREDENTIALS: Final = "include-credentials"
 """Written among the global lines before the time settings (a 2530's config: logging,
 include-credentials, ..., timesync)."""
+
+
+def _file_transfer_lines(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs and spanning tree, before `no autorun` (real K.15/16.x configs): `ip
+    ssh filetransfer`, then the TFTP roles turned off, client first."""
+    lines = ["ip ssh filetransfer"] if cfg.ssh_filetransfer else []
+    return lines + [f"no tftp {role}" for role, on in (("client", cfg.tftp_client),
+                                                       ("server", cfg.tftp_server)) if not on]
 
 
 def _system_settings_tail(cfg: SwitchConfig) -> list[str]:

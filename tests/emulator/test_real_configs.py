@@ -36,7 +36,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
                                      "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
                    "SNTP and TimeP"),
-    "file-transfer": (OTHER, "file transfer: tftp server"),
     "multinetting": (OTHER, "routing and IP: a VLAN's second ip address replaces the first "
                             "instead of joining it (K.15 keeps up to 8 per VLAN)"),
     "dhcp-snooping": (NOT_YET, "dhcp-snooping and its per-port trust (K.15 has it; no other "
@@ -109,7 +108,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('dhcp-snooping trust', 'dhcp-snooping'),
         ('dhcp-snooping trust', 'dhcp-snooping'),
         ('snmp-server host 192.168.176.16 community "xxxx" trap-level critical', 'snmp-options'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpecommunity-5406rzl2-kb1515": [
         ('ip routing', 'routing'),
@@ -122,7 +120,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
          'credentials'),
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('energy-efficient-ethernet', 'port-settings'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-2920-wb1601": [
         ('no rest-interface', 'aruba-16'),
@@ -142,7 +139,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('router ospf', 'routing'),
         ('area backbone', 'routing'),
         ('enable', 'routing'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-3800-ka1601": [
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
@@ -151,7 +147,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
-        ('no tftp server', 'file-transfer'),
     ],
     "hpeimc-5400r-sflow-kb1601": [
         ('module C type one-06', 'module-one'),

@@ -425,6 +425,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     aaa.privilege_mode, aaa.num_attempts = True, 5
     aaa.accounting["exec"] = Accounting("start-stop", "radius")
     aaa.accounting_update = 15
+    # --- file transfer (commands/file_transfer.py) ---
+    cfg.set_ssh_filetransfer(True)
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

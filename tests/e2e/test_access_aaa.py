@@ -223,6 +223,7 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
                   "radius-server timeout 1", "radius-server retransmit 1",
                   "aaa authentication ssh login radius local",
                   "aaa authentication telnet login radius local",
+                  "aaa authentication telnet enable radius local",
                   "aaa accounting exec start-stop radius")
         status, out = ssh(chassis, "alice", "wonder", "show crypto host-public-key")
         assert status == 0 and "ssh-rsa " in out  # Administrative-User: the manager
@@ -232,6 +233,18 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
         assert ssh(chassis, "operator", "operator", "show version")[0] != 0  # not RADIUS's
         telnet_login(chassis, "127.0.0.1", "alice", "wonder", b"HP-8212zl# ")
         telnet_login(chassis, "127.0.0.1", "bob", "builder", b"HP-8212zl> ")
+        client = telnet(chassis, "127.0.0.1")  # enable asks the server: alice is a manager
+        try:
+            for expect, send in ((b"Press any key to continue", b" "),
+                                 (b"Username: ", b"bob\r"), (b"Password: ", b"builder\r"),
+                                 (b"HP-8212zl> ", b"enable\r"), (b"Username: ", b"alice\r"),
+                                 (b"Password: ", b"wonder\r")):
+                client.expect(expect)
+                client.send(send)
+            client.expect(b"HP-8212zl# ")
+        finally:
+            client.proc.kill()
+            client.close()
         detail = tmp_path / "radius" / "detail"
         eventually(lambda: detail.exists() and 'User-Name = "alice"' in detail.read_text()
                    and "Acct-Status-Type = Stop" in detail.read_text(), 15,

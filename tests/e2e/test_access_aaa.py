@@ -307,10 +307,20 @@ def test_host_keys_are_made_erased_and_kept_by_the_standby(chassis_factory: Any)
         client.close()
     key = chassis.show("show crypto host-public-key")
     assert "Host Key Size       : 2048" in chassis.show("show ip ssh")
-    chassis.switchover()
+    new = chassis.switchover()
     assert chassis.show("show crypto host-public-key") == key
     telnet_refused(chassis, "127.0.0.2")
     assert ssh(chassis, "manager", "manager", "show version", source="127.0.0.2")[0] != 0
+    # erased on the active, erased on the standby: the next active makes keys of its own
+    chassis.wait_roles({new: "active", "MM1" if new == "MM2" else "MM2": "standby"})
+    client = telnet_manager(chassis)
+    try:
+        answered(client, "crypto key zeroize ssh", question=True)
+    finally:
+        client.proc.kill()
+        client.close()
+    chassis.switchover()
+    assert chassis.show("show crypto host-public-key") != key
 
 
 @contextmanager

@@ -252,6 +252,11 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
         shown = chassis.show("show radius host 127.0.0.1")
         assert "Access Accepts          : 0" not in shown, shown
         assert "Access Rejects          : 0" not in shown, shown
+        configure(chassis, "write memory")  # saved: the next active module asks the server too
+        chassis.switchover()
+        status, out = ssh(chassis, "alice", "wonder", "show crypto host-public-key")
+        assert status == 0 and "ssh-rsa " in out
+        assert ssh(chassis, "operator", "operator", "show version")[0] != 0
     # FreeRADIUS stopped: the local passwords apply (after the server's timeouts)
     status, out = ssh(chassis, "operator", "operator", "show version")
     assert status == 0 and "K.15.16" in out

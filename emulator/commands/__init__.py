@@ -58,6 +58,7 @@ FAMILIES: Final = (
     "acl",
     "dhcp_relay",
     "routing",
+    "ospf",
 )
 
 

@@ -45,6 +45,8 @@ SUBTYPES: Final = {"N": "IntraArea", "N IA": "InterArea", "N E1": "External1",
                    "N E2": "External2"}
 """FRR's route types as `show ip route`'s Sub-Type column names them."""
 DISTANCE: Final = 110
+STATE: Final = {"general": "", "neighbors": "neighbor detail", "interfaces": "interface"}
+"""What is read for OSPF-MIB beside the routes: Device.ospf_state's parts and their queries."""
 
 
 def area_id(area: str) -> str:
@@ -111,6 +113,7 @@ class OspfEngine:
             self.read_at = -float("inf")
             if wanted is None:
                 self.device.learnt_routes = []
+                self.device.ospf_state = {}
 
     def _restart(self, wanted: str | None) -> None:
         """ospfd starts again on a changed config (its adjacencies form again); zebra runs
@@ -207,6 +210,7 @@ class OspfEngine:
         self.read_at = time.monotonic()
         table = await self.query("route")
         self.device.learnt_routes = learnt_routes(table)
+        self.device.ospf_state = {name: await self.query(what) for name, what in STATE.items()}
 
 
 def learnt_routes(table: dict[str, Any]) -> list[routing.RouteEntry]:

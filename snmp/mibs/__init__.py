@@ -12,7 +12,8 @@ from snmp.mib import MibView, Table
 MODULES: Final = ("snmpv2", "if_mib", "entity", "bridge", "lldp", "hp_chassis", "hp_ha",
                    "snmpv3",
                    "bridge_stp",  # spanning tree
-                   "ip_forward")  # IP routing
+                   "ip_forward",  # IP routing
+                   "ospf")  # OSPF
 
 
 @cache

@@ -56,7 +56,8 @@ ADJACENCY_DEADLINE = 60.0
 
 def switch_config(name: str, vlans: dict[int, tuple[str, str]]) -> list[str]:
     """A startup config: `vlans` maps VLAN -> (its untagged ports, the switch's address)."""
-    lines = [f'hostname "{name}"', "ip routing", "router ospf", "   area backbone",
+    lines = [f'hostname "{name}"', "ip routing",
+             'snmp-server community "public" unrestricted', "router ospf", "   area backbone",
              "   enable", "   exit"]
     for vid, (ports, address) in vlans.items():
         lines += [f"vlan {vid}", f"   untagged {ports}", f"   ip address {address}",
@@ -216,6 +217,11 @@ def test_ospf_screens(network: Network) -> None:
     assert "OSPF Link State Database for Area 0.0.0.0" in database
     assert {"10.0.10.1", "10.0.10.3", "10.0.20.2"} <= {
         line.split()[1] for line in database.splitlines() if line.startswith("  Router ")}
+    if shutil.which("snmpwalk") is not None:  # OSPF-MIB's neighbour table, as a poller reads it
+        walked = subprocess.run(
+            ["snmpwalk", "-v2c", "-c", "public", "-On", f"127.0.0.1:{s1.snmp_port}",
+             "1.3.6.1.2.1.14.10.1.6"], capture_output=True, text=True, timeout=30).stdout
+        assert ".1.3.6.1.2.1.14.10.1.6.10.0.10.3.0 = INTEGER: 8" in walked, walked
 
 
 def test_adjacency_and_routes_return_after_a_kill_of_the_active(network: Network) -> None:

@@ -62,11 +62,12 @@ def router_id(cfg: SwitchConfig) -> ipaddress.IPv4Address | None:
 
 def ospfd_config(cfg: SwitchConfig) -> str | None:
     """ospfd's config for this switch config; None when OSPF is not to run (no `ip routing`,
-    no enabled `router ospf`, no address for a router ID)."""
+    no enabled `router ospf`, no address for a router ID). It holds only what OSPF needs:
+    any change restarts ospfd, and its adjacencies form again."""
     ospf, rid = cfg.ospf, router_id(cfg)
     if not (cfg.ip_routing and ospf.enabled and rid is not None):
         return None
-    lines = [f"hostname {cfg.hostname}", "!"]
+    lines = []
     for vid, vlan in sorted(cfg.vlans.items()):
         if vlan.ospf is None or vlan.ip.interface is None:
             continue

@@ -144,8 +144,8 @@ def render_general(enabled: bool, general: dict[str, Any], router_id: str) -> st
         "",
         f.line("OSPF protocol", "enabled" if enabled else "disabled"),
         f.line("Router ID", router_id),
-        f.line("RFC 1583 compatibility", "compatible" if general.get("rfc1583Compatibility")
-               else "non-compatible"),
+        f.line("RFC 1583 compatibility", "non-compatible" if general.get("rfc2328Conform", True)
+               else "compatible"),
         f.line("Intra-area distance", "110"),
         f.line("Inter-area distance", "110"),
         f.line("AS-external distance", "110"),

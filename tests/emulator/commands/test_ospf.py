@@ -70,7 +70,6 @@ def test_ospfd_config(config: Cli, device: Device) -> None:
     for line in OSPF:
         config(line)
     assert ospfd_config(device.running) == "\n".join([
-        "hostname HP-8212zl", "!",
         "interface vlan10", " ip ospf area 0.0.0.0", " ip ospf cost 5",
         " ip ospf hello-interval 10", " ip ospf dead-interval 40", "!",
         "interface vlan20", " ip ospf area 0.0.0.1", " ip ospf cost 1",

@@ -311,6 +311,12 @@ class Device:
     # --- IP routing (emulator/routing.py) ---
     learnt_routes: list[RouteEntry] = field(default_factory=list)
     """The routes a routing protocol learnt, as its engine last reported them."""
+    ospf_state: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The OSPF engine's last answers for OSPF-MIB (`general`, `neighbors`, `interfaces`:
+    FRR's JSON), read with the learnt routes."""
+    ospf_query: Callable[[str], Awaitable[dict[str, Any]]] | None = None
+    """The OSPF engine's answers for the show commands (emulator/ospf.py), while it runs on
+    this module: `show ip ospf WHAT` as JSON."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -28,6 +28,8 @@ class ModeKind(Enum):
     # --- access lists (commands/acl.py): the prompt names the kind of list, not the list ---
     ACL_STANDARD = "config-std-nacl"
     ACL_EXTENDED = "config-ext-nacl"
+    # --- OSPF (commands/ospf.py): `router ospf` ---
+    OSPF = "ospf"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Mode:
             return f"{hostname}{'#' if level is Level.MANAGER else '>'} "
         if self.kind is ModeKind.CONFIG:
             return f"{hostname}(config)# "
-        if self.kind in (ModeKind.ACL_STANDARD, ModeKind.ACL_EXTENDED):
+        if self.kind in (ModeKind.ACL_STANDARD, ModeKind.ACL_EXTENDED, ModeKind.OSPF):
             return f"{hostname}({self.kind.value})# "
         return f"{hostname}({self.kind.value}-{self.value})# "
 

@@ -37,6 +37,8 @@ class Where(Enum):
     # --- access lists (commands/acl.py) ---
     ACL_STANDARD = "config-std-nacl"
     ACL_EXTENDED = "config-ext-nacl"
+    # --- OSPF (commands/ospf.py) ---
+    OSPF = "ospf"
 
 
 class ParamType(Protocol):

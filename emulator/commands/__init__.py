@@ -72,6 +72,7 @@ FAMILIES: Final = (
     "radius",
     "tacacs",
     "routing",
+    "ospf",
 )
 
 

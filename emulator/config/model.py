@@ -252,6 +252,56 @@ multicast, loopback or class E network, a next hop that is the switch itself, a 
 beside forwarding routes to the same destination, more static routes than K.15 keeps."""
 
 
+# --- OSPF (commands/ospf.py) ---
+BACKBONE: Final = "backbone"
+"""Area 0.0.0.0, as K.15 writes and shows it."""
+OSPF_COST_RANGE: Final = (1, 65535)
+OSPF_INTERVAL_RANGE: Final = (1, 65535)
+OSPF_DEFAULTS: Final = {"cost": 1, "hello-interval": 10, "dead-interval": 40}
+"""A VLAN interface's OSPF cost and timers unless set (the config writes the others)."""
+OSPF_REDISTRIBUTE: Final = ("connected", "static")
+OSPF_NO_AREA: Final = "OSPF area {area} is not configured."
+OSPF_NOT_ON_VLAN: Final = "OSPF is not enabled on VLAN {vid}."
+OSPF_NEEDS_ADDRESS: Final = "An IP address must be configured on VLAN {vid} first."
+"""Modelled on K.15's style: a VLAN joins an area the `router ospf` context made, by its
+address."""
+
+
+def ospf_area_id(text: str) -> str:
+    """`backbone`, `0`, `0.0.0.0` -> `backbone`; `1` or `0.0.0.1` -> `0.0.0.1`; ValueError
+    for anything else."""
+    if text.lower() == BACKBONE:
+        return BACKBONE
+    number = int(text) if text.isascii() and text.isdigit() else int(ipaddress.IPv4Address(text))
+    if not 0 <= number < 2 ** 32:
+        raise ValueError(text)
+    return BACKBONE if number == 0 else str(ipaddress.IPv4Address(number))
+
+
+@dataclass
+class OspfConfig:
+    """`router ospf` and its context: whether the block exists, `enable`, the areas and
+    what is redistributed."""
+
+    present: bool = False
+    enabled: bool = False
+    areas: list[str] = field(default_factory=list)
+    redistribute: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VlanOspf:
+    """`vlan N ip ospf ...`: the area the VLAN's address is in and its interface settings."""
+
+    area: str
+    settings: dict[str, int] = field(default_factory=dict)
+    """cost, hello-interval, dead-interval away from OSPF_DEFAULTS."""
+    passive: bool = False
+
+    def value(self, name: str) -> int:
+        return self.settings.get(name, OSPF_DEFAULTS[name])
+
+
 @dataclass(frozen=True)
 class StaticRoute:
     """`ip route DEST MASK GATEWAY|vlan N|blackhole|reject [distance N]`: exactly one of
@@ -314,6 +364,8 @@ class Vlan:
     # --- DHCP relay (commands/dhcp_relay.py) ---
     helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
     """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
+    # --- OSPF (commands/ospf.py) ---
+    ospf: VlanOspf | None = None
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -637,6 +689,8 @@ class SwitchConfig:
     unused, as the manual says)."""
     static_routes: list[StaticRoute] = field(default_factory=list)
     """`ip route ...`, by destination (then in the order they were made)."""
+    # --- OSPF (commands/ospf.py) ---
+    ospf: OspfConfig = field(default_factory=OspfConfig)
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -836,6 +890,7 @@ class SwitchConfig:
         vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
         if ip.mode is not IpMode.MANUAL:  # DHCP relay: helpers need the VLAN's own address
             vlan.helper_addresses.clear()
+            vlan.ospf = None  # so does OSPF
 
     # --- system and SNMP -------------------------------------------------------------------
 
@@ -1550,6 +1605,79 @@ class SwitchConfig:
         self.static_routes = [r for r in self.static_routes
                               if r.destination != destination
                               or (hop is not None and r.hop() != hop)]
+
+    # --- OSPF (commands/ospf.py) ---
+
+    def ospf_open(self) -> None:
+        self.ospf.present = True
+
+    def ospf_remove(self) -> None:
+        """`no router ospf`: the block and every VLAN's OSPF settings go."""
+        self.ospf = OspfConfig()
+        for vlan in self.vlans.values():
+            vlan.ospf = None
+
+    def ospf_set_enabled(self, enabled: bool) -> None:
+        self.ospf.present = True
+        self.ospf.enabled = enabled
+
+    def ospf_area_add(self, area: str) -> None:
+        self.ospf.present = True
+        if area not in self.ospf.areas:
+            self.ospf.areas.append(area)
+            self.ospf.areas.sort(key=lambda a: 0 if a == BACKBONE
+                                 else int(ipaddress.IPv4Address(a)))
+
+    def ospf_area_remove(self, area: str) -> None:
+        if area in self.ospf.areas:
+            self.ospf.areas.remove(area)
+        for vlan in self.vlans.values():
+            if vlan.ospf is not None and vlan.ospf.area == area:
+                vlan.ospf = None
+
+    def ospf_redistribute(self, source: str, on: bool) -> None:
+        if source not in OSPF_REDISTRIBUTE:
+            raise ConfigError(INVALID_INPUT.format(token=source))
+        self.ospf.present = True
+        if on and source not in self.ospf.redistribute:
+            self.ospf.redistribute.append(source)
+            self.ospf.redistribute.sort(key=OSPF_REDISTRIBUTE.index)
+        elif not on and source in self.ospf.redistribute:
+            self.ospf.redistribute.remove(source)
+
+    def vlan_ospf_area(self, vid: int, area: str | None) -> None:
+        """The VLAN's address joins `area` (None: leaves OSPF)."""
+        vlan = self.vlan(vid)
+        if area is None:
+            vlan.ospf = None
+            return
+        if vlan.ip.mode is not IpMode.MANUAL:
+            raise ConfigError(OSPF_NEEDS_ADDRESS.format(vid=vid))
+        if area not in self.ospf.areas:
+            raise ConfigError(OSPF_NO_AREA.format(area=area))
+        if vlan.ospf is None:
+            vlan.ospf = VlanOspf(area)
+        else:
+            vlan.ospf.area = area
+
+    def vlan_ospf_setting(self, vid: int, name: str, value: int | None) -> None:
+        """cost, hello-interval or dead-interval (None: back to the default)."""
+        vlan = self.vlan(vid)
+        if name not in OSPF_DEFAULTS:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if vlan.ospf is None:
+            raise ConfigError(OSPF_NOT_ON_VLAN.format(vid=vid))
+        if value is None or value == OSPF_DEFAULTS[name]:
+            vlan.ospf.settings.pop(name, None)
+            return
+        _check_range(value, OSPF_COST_RANGE if name == "cost" else OSPF_INTERVAL_RANGE)
+        vlan.ospf.settings[name] = value
+
+    def vlan_ospf_passive(self, vid: int, passive: bool) -> None:
+        vlan = self.vlan(vid)
+        if vlan.ospf is None:
+            raise ConfigError(OSPF_NOT_ON_VLAN.format(vid=vid))
+        vlan.ospf.passive = passive
 
     def access_groups(self) -> dict[str, str]:
         """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`

@@ -44,6 +44,7 @@ from emulator.config.model import (
     LOOP_PROTECT_DISABLE_TIMER,
     LOOP_PROTECT_INTERVAL,
     OPTION82_REMOTE_IDS,
+    OSPF_DEFAULTS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
     SFLOW_PORT_DEFAULT,
@@ -186,6 +187,7 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _snmpv3_lines(cfg.snmpv3)
     lines += _aaa_lines(cfg.aaa)
     lines += _lldp_lines(cfg)
+    lines += _ospf_lines(cfg)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
@@ -384,6 +386,35 @@ def _routing_lines(cfg: SwitchConfig) -> list[str]:
     return lines + (["ip routing"] if cfg.ip_routing else [])
 
 
+# --- OSPF (commands/ospf.py) ---
+
+def _ospf_lines(cfg: SwitchConfig) -> list[str]:
+    """The `router ospf` block after the SNMP lines and before the VLANs (a real K.16
+    config: `router ospf`, `area backbone`, `enable`, `exit`)."""
+    ospf = cfg.ospf
+    if not ospf.present:
+        return []
+    body = [f"area {area}" for area in ospf.areas]
+    body += [f"redistribute {source}" for source in ospf.redistribute]
+    if ospf.enabled:
+        body.append("enable")
+    return _block("router ospf", body)
+
+
+def _vlan_ospf_lines(vlan: Vlan) -> list[str]:
+    """`ip ospf A.B.C.D area X` and the interface's settings by its address, after the
+    address and helpers [the per-address form is inferred from K.15's multinetted VLANs]."""
+    ospf, interface = vlan.ospf, vlan.ip.interface
+    if ospf is None or interface is None:
+        return []
+    lines = [f"ip ospf {interface.ip} area {ospf.area}"]
+    lines += [f"ip ospf {interface.ip} {name} {ospf.settings[name]}"
+              for name in OSPF_DEFAULTS if name in ospf.settings]
+    if ospf.passive:
+        lines.append(f"ip ospf {interface.ip} passive")
+    return lines
+
+
 # --- access lists (commands/acl.py) ---
 
 def _access_list_lines(cfg: SwitchConfig) -> list[str]:
@@ -500,6 +531,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
     body += [f"ip helper-address {a}" for a in vlan.helper_addresses]  # DHCP relay
+    body += _vlan_ospf_lines(vlan)
     body += _vlan_access_group_lines(cfg, vlan.vid)
     if vlan.igmp:
         body.append("ip igmp")

@@ -31,7 +31,6 @@ REAL: Final = "refused by the real 8212zl too"
 NOT_YET: Final = "not yet built (issue 14)"
 
 FAMILIES: Final[dict[str, tuple[str, str]]] = {
-    "routing": (OTHER, "OSPF: router ospf and its body"),
     "helper-without-address": (REAL, "ip helper-address in a VLAN with no IP address: the "
                                      "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
@@ -86,9 +85,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     ],
     "hpeimc-3500yl-k1601": [
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
-        ('router ospf', 'routing'),
-        ('area backbone', 'routing'),
-        ('enable', 'routing'),
     ],
     "hpeimc-3800-ka1601": [
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.aaa.radius import Counters as RadiusCounters
+from emulator.aaa.tacacs import Counters as TacacsCounters
 from emulator.clock import ChassisClock, wall_clock
 from emulator.config.model import SwitchConfig
 from emulator.config.render import render_config
@@ -56,6 +58,17 @@ class LineError:
 Replay = Callable[["Device", str], list[LineError]]
 """Runs config text on a device as CLI commands (emulator/cli/replay.py's ConfigReplay):
 the device knows no command, so its booter hands it the command table's replay."""
+
+@dataclass
+class ManagementSession:
+    """A CLI session on the switch, as `show telnet` and `show ip ssh` list it: the console
+    is session 1, the network sessions take the lowest free number after it."""
+
+    number: int
+    transport: str
+    address: str
+    level: str = "operator"
+
 
 DEFAULT_CREDENTIALS = {"manager": ("manager", "manager"), "operator": ("operator", "operator")}
 
@@ -212,6 +225,9 @@ class Device:
     """Called with (port, link_up) for every carrier change the fabric reports (SNMP
     linkUp/linkDown); a port seen for the first time since this module's takeover was reset
     by it, so it reports down and then its new state."""
+    on_loop_detected: list[Callable[[str, int, str], None]] = field(default_factory=list)
+    """Called with (port, loop count, receiver action) for every loop the fabric reports on a
+    protected port (SNMP's loop-detected notification)."""
     snmp_counters: dict[str, int] = field(default_factory=dict)
     """The agent's SNMP group counters (snmpInPkts ...), read by getMIB as well."""
     redundancy: Redundancy = field(default_factory=lambda: Redundancy("MM1"))
@@ -239,6 +255,31 @@ class Device:
     # --- DHCP relay (emulator/dhcp_relay.py) ---
     dhcp_relay_counters: dict[str, int] = field(default_factory=dict)
     """Client requests and server responses relayed and dropped (`show dhcp-relay`)."""
+    # --- access control and AAA (commands/access.py, emulator/aaa/) ---
+    sessions: list[ManagementSession] = field(default_factory=list)
+    """The CLI sessions open now (`show telnet`, `show ip ssh`)."""
+    radius_counters: dict[str, RadiusCounters] = field(default_factory=dict)
+    tacacs_counters: dict[str, TacacsCounters] = field(default_factory=dict)
+    """Per server address, what `show radius host` and `show tacacs` count."""
+    host_public_keys: list[str] = field(default_factory=list)
+    """The SSH host keys' public halves, OpenSSH lines (`show crypto host-public-key`);
+    empty after `crypto key zeroize ssh`, when SSH serves nobody."""
+    host_key_bits: int = 0
+    """The RSA host key's size (`show ip ssh`)."""
+    on_host_key: list[Callable[[int | None], Awaitable[None]]] = field(default_factory=list)
+    """`crypto key generate ssh [rsa bits N]` (N) or `crypto key zeroize ssh` (None): the
+    module makes or drops the keys and its SSH servers take them."""
+
+    def open_session(self, transport: str, address: str) -> ManagementSession:
+        numbers = {session.number for session in self.sessions}
+        number = 1 if transport == "console" else next(
+            n for n in range(2, len(numbers) + 3) if n not in numbers)
+        session = ManagementSession(number, transport, address)
+        self.sessions.append(session)
+        return session
+
+    def close_session(self, session: ManagementSession) -> None:
+        self.sessions = [s for s in self.sessions if s is not session]
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

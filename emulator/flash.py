@@ -26,6 +26,8 @@ from emulator import hardware
 
 STARTUP_CONFIG = "config/startup"
 IMAGES = "images.json"
+IMAGE_FILES: Final = {"primary": "os/primary", "secondary": "os/secondary"}
+"""An image file copied into a flash (emulator/images.py); absent: the built-in image."""
 STATE = "state.json"
 SECURITY = "security"
 PRIVATE_FILE: Final = 0o600
@@ -151,6 +153,23 @@ class Flash:
 
     def erase_startup(self) -> None:
         durable_remove(self.root / STARTUP_CONFIG)
+
+    def read_image(self, image: str) -> bytes | None:
+        """The image file in `primary`/`secondary` flash, None while it is the built-in one."""
+        try:
+            return (self.root / IMAGE_FILES[image]).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write_image(self, image: str, data: bytes | None, version: str) -> None:
+        """Store an image file (None: back to the built-in one) and its version in
+        images.json, the file first: a crash between the two leaves a whole file and the
+        version images.json had, never a torn image."""
+        if data is None:
+            durable_remove(self.root / IMAGE_FILES[image])
+        else:
+            atomic_write(self.root / IMAGE_FILES[image], data)
+        self.write_images(self.images() | {image: version})
 
     def images(self) -> dict[str, str]:
         value: dict[str, str] = read_json(self.root / IMAGES, {})

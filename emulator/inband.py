@@ -25,6 +25,7 @@ import ipaddress
 import json
 import os
 import re
+import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,6 +139,26 @@ def entered(netns: str) -> Iterator[None]:
             os.close(target)
     finally:
         os.close(home)
+
+
+def socket_in(netns: str | None, kind: socket.SocketKind) -> socket.socket:
+    """A non-blocking IPv4 socket in the switch's IP stack (None: the process' own)."""
+    with entered(netns) if netns is not None else contextlib.nullcontext():
+        sock = socket.socket(socket.AF_INET, kind)
+    sock.setblocking(False)
+    return sock
+
+
+async def open_connection_in(netns: str | None, host: str, port: int
+                             ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A TCP connection from the switch's IP stack."""
+    sock = socket_in(netns, socket.SOCK_STREAM)
+    try:
+        await asyncio.get_running_loop().sock_connect(sock, (host, port))
+    except BaseException:
+        sock.close()
+        raise
+    return await asyncio.open_connection(sock=sock)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,13 @@ class Module:
     standby_holds: str | None = None
     """The running config the active last gave a nonstop standby: pushed again only when it
     changes, and taken back (None) when nonstop switching is turned off."""
+    ssh_servers: list[Any] = field(default_factory=list)
+    """The SSH servers (ssh_server.ssh.SSHServerHandle), which take new host keys and
+    algorithms while running."""
+    host_keys: list[Any] = field(default_factory=list)
+    ssh_settings: tuple[list[str] | None, list[str] | None, float] | None = None
+    """The ciphers and MACs the SSH servers offer (None: asyncssh's own lists) and their
+    login timeout, as last applied."""
 
     @property
     def flash(self) -> Flash:
@@ -300,6 +307,7 @@ class Module:
         from emulator.commands import command_table
         from emulator.device import Device
         from emulator.events import EventLog
+        from ssh_server.sftp import gate
         from ssh_server.ssh import start_ssh_server
         from ssh_server.telnet import start_telnet_server
 
@@ -347,15 +355,27 @@ class Module:
                 channel.close()
 
         keys = await host_keys
+        self.take_host_keys(device, keys)
+
+        def admit_ssh(address: str) -> bool:  # no host key (zeroized): nobody
+            return bool(self.host_keys) and device.running.admits("ssh", address)
+
         for suffix in ("", inband.SUFFIX):  # out of band (loopback), then the VLAN addresses
             ssh, telnet = sockets.pop("ssh" + suffix, None), sockets.pop("telnet" + suffix, None)
             if ssh is not None:
-                self.servers.append(await start_ssh_server(
+                server = await start_ssh_server(
                     ssh, keys, functools.partial(check_password, device, "ssh"), handler,
-                    login_timeout=self.timing.login_timeout))
+                    login_timeout=self.timing.login_timeout, sftp=gate(device), admit=admit_ssh,
+                    attempts=lambda: device.running.aaa.num_attempts)
+                self.servers.append(server)
+                self.ssh_servers.append(server)
             if telnet is not None:
                 self.servers.append(await start_telnet_server(
-                    telnet, handler, login_timeout=self.timing.login_timeout))
+                    telnet, handler, login_timeout=self.timing.login_timeout,
+                    admit=lambda address: device.running.admits("telnet", address)))
+        device.on_host_key.append(self.change_host_keys)
+        device.on_commit.append(self.apply_ssh_settings)
+        await self.apply_ssh_settings()
         console = sockets.pop("console", None)
         if console is not None:
             self.tasks.append(asyncio.create_task(self.serve_console(console, handler)))
@@ -370,6 +390,53 @@ class Module:
             )
         )
         self.serving.set()
+
+    def take_host_keys(self, device: Device, keys: list[Any]) -> None:
+        from ssh_server.hostkeys import rsa_bits
+
+        self.host_keys = keys
+        device.host_public_keys = [key.export_public_key("openssh").decode().strip()
+                                   for key in keys]
+        device.host_key_bits = rsa_bits(keys)
+
+    async def change_host_keys(self, bits: int | None) -> None:
+        """`crypto key generate ssh` (bits) or `crypto key zeroize ssh` (None): the keys on
+        flash change (and go to the standby), new SSH connections see them."""
+        from ssh_server.hostkeys import generate_host_keys, zeroize_host_keys
+
+        device = self.device
+        assert device is not None
+        security = self.flash.security
+        if bits is None:
+            zeroize_host_keys(security)
+            keys: list[Any] = []
+        else:
+            keys = await asyncio.get_running_loop().run_in_executor(
+                None, generate_host_keys, security, bits)
+        self.take_host_keys(device, keys)
+        if keys:
+            await self.apply_ssh_settings(keys_changed=True)
+        await device.flash_changed()
+
+    async def apply_ssh_settings(self, keys_changed: bool = False) -> None:
+        """After a command: `ip ssh cipher|mac|timeout` changes (and new host keys) reach the
+        SSH servers (new connections); the full default lists leave asyncssh its own choice,
+        and the default timeout the timing profile's."""
+        from emulator.config.access import SSH_CIPHERS, SSH_MACS, SSH_TIMEOUT_DEFAULT
+
+        device = self.device
+        if device is None or not self.host_keys:
+            return
+        ssh = device.running.ssh
+        timeout = (self.timing.login_timeout if ssh.timeout == SSH_TIMEOUT_DEFAULT
+                   else float(ssh.timeout))
+        wanted = (None if ssh.ciphers == list(SSH_CIPHERS) else list(ssh.ciphers),
+                  None if ssh.macs == list(SSH_MACS) else list(ssh.macs), timeout)
+        if wanted == self.ssh_settings and not keys_changed:
+            return
+        self.ssh_settings = wanted
+        for server in self.ssh_servers:
+            server.update(self.host_keys, *wanted)
 
     async def start_snmp(self, device: Device, sockets: dict[str, socket.socket]) -> None:
         """The SNMP agent on each SNMP socket; the out-of-band one also sends the

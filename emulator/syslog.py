@@ -16,7 +16,6 @@ in the switch's IP stack (its in-band namespace, emulator/inband.py) when it has
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import time
 from collections.abc import Callable
@@ -69,14 +68,6 @@ def message(event: Event, facility: str, local: Localtime, source: str) -> bytes
     return text.encode("utf-8", "replace")
 
 
-def _socket(kind: socket.SocketKind, netns: str | None) -> socket.socket:
-    """A non-blocking socket in the switch's IP stack."""
-    with inband.entered(netns) if netns is not None else contextlib.nullcontext():
-        sock = socket.socket(socket.AF_INET, kind)
-    sock.setblocking(False)
-    return sock
-
-
 @dataclass
 class TcpHost:
     """One TCP host's connection and queue, drained by its own task."""
@@ -97,7 +88,7 @@ class TcpHost:
         while True:
             event = await self.queue.get()
             try:
-                sock = _socket(socket.SOCK_STREAM, self.netns)
+                sock = inband.socket_in(self.netns, socket.SOCK_STREAM)
             except OSError:  # the stack's namespace is gone (InbandError)
                 continue
             try:
@@ -151,7 +142,7 @@ class SyslogClient:
         sock = self.udp.get(host)
         try:
             if sock is None:
-                sock = _socket(socket.SOCK_DGRAM, self.netns)
+                sock = inband.socket_in(self.netns, socket.SOCK_DGRAM)
                 self.udp[host] = sock
                 sock.connect((str(host.address), host.port))
             sock.send(self.render(event, sock.getsockname()[0]))

@@ -36,12 +36,16 @@ class Timing:
     """Seconds a module's event loop may go without turning, not counting time spent waiting
     for a CPU, before its heartbeat thread stops beating (emulator/liveness.py). Generous:
     the heaviest command answers within 2 s; a loop stuck this long is hung."""
+    minute: float = 60.0
+    """Seconds in one minute of the switch's minute-valued settings (`console
+    inactivity-timer`); `fast` makes a minute a second so tests can watch one run out."""
 
 
 PROFILES: Final[dict[str, Timing]] = {
     "fast": Timing(selftest=0.0, boot=0.0, heartbeat_interval=0.1, heartbeat_misses=10,
                    module_reset=1.1, restart_backoff=0.05, login_timeout=30.0,
-                   lldp_interval=1.0, login_failure_delay=0.2, loop_stall=5.0),
+                   lldp_interval=1.0, login_failure_delay=0.2, loop_stall=5.0,
+                   minute=1.0),
     "lab": Timing(selftest=0.2, boot=0.3, heartbeat_interval=0.3, heartbeat_misses=4,
                   module_reset=1.0, restart_backoff=0.5, login_timeout=60.0,
                   lldp_interval=30.0, login_failure_delay=1.0, loop_stall=5.0),

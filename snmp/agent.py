@@ -9,7 +9,8 @@ from a task; everything else is answered inside the datagram callback.
 
 SNMPv3 (after `snmpv3 enable`) goes through the USM (snmp/usm.py) and then the same path, with
 the access of the user's group; `snmpv3 only` silences v1/v2c, `snmpv3 restricted-access` makes
-every community read-only.
+every community read-only. With `ip authorized-managers`, only the stations it lists are
+answered, an operator-level one read-only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final, cast
 
+from emulator.config.access import authorized_level
 from emulator.config.model import CommunityAccess
 from emulator.device import Device
 from snmp import ber
@@ -139,6 +141,14 @@ class Agent(asyncio.DatagramProtocol):
         self.dispatch(outcome, addr, Access.WRITE if write else Access.READ)
 
     def dispatch(self, message: Message, addr: tuple[str, int], access: str) -> None:
+        """`ip authorized-managers` has the last word: a station outside it gets no answer,
+        one authorized as operator only reads."""
+        ceiling = authorized_level(self.device.running.authorized_managers, addr[0])
+        if ceiling is None:
+            self.device.count_snmp("snmpSilentDrops")
+            return
+        if ceiling == "operator":
+            access = Access.READ
         pdu = message.pdu
         counter = REQUEST_COUNTERS.get(pdu.type)
         if counter is None:
@@ -313,5 +323,6 @@ async def start_agent(sock: socket.socket, device: Device, report: Report,
     if notify:
         agent.notifier = Notifier(device, agent.transport, report)
         device.on_link_change.append(agent.notifier.link_changed)
+        device.on_loop_detected.append(agent.notifier.loop_detected)
         agent.notifier.cold_start()
     return agent

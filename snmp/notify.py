@@ -2,7 +2,8 @@
 SNMPv3 targets of `snmpv3 notify` (snmp/notify_v3.py): coldStart when the agent starts (on
 every module that becomes active, so after a switchover it comes from the new active with
 sysUpTime restarted), linkDown/linkUp with the IF-MIB var-binds for every carrier change,
-authenticationFailure when `snmp-server enable traps authentication` is set.
+authenticationFailure when `snmp-server enable traps authentication` is set, and HP-ICF-BRIDGE's
+loop-detected notification when `loop-protect trap loop-detected` is set.
 
 To `snmp-server host` receivers they leave from the agent's own socket as SNMPv2c Trap-PDUs
 (Inform-PDUs for `inform` receivers; an acknowledged inform is counted, an unanswered one is
@@ -26,8 +27,14 @@ from emulator import hardware
 from emulator.device import Device
 from snmp import ber
 from snmp.ber import Message, Oid, Pdu, Value
-from snmp.mib import Snapshot, integer, object_id, timeticks
+from snmp.mib import Snapshot, counter32, integer, object_id, timeticks
 from snmp.mibs import view
+from snmp.mibs.hp_bridge import (
+    LOOP_COUNT,
+    LOOP_DETECTED_NOTIFICATION,
+    RECEIVER_ACTION,
+    receiver_action,
+)
 from snmp.mibs.if_mib import DOWN, UP
 from snmp.notify_v3 import Address, V3Notifier
 
@@ -125,3 +132,14 @@ class Notifier:
 
     def close(self) -> None:
         self.v3.close()
+
+    def loop_detected(self, port: str, count: int, action: str) -> None:
+        """A protected port saw its own loop-protect frame come back (the fabric's count)."""
+        if not self.device.running.loop_protect_trap:
+            return
+        index = hardware.if_index(port)
+        self.send(LOOP_DETECTED_NOTIFICATION, [
+            ((*IF_ENTRY, 1, index), integer(index)),
+            ((*LOOP_COUNT, index), counter32(count)),
+            ((*RECEIVER_ACTION, index), integer(receiver_action(action))),
+        ])

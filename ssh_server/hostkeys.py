@@ -14,7 +14,7 @@ from pathlib import Path
 
 import asyncssh
 
-from emulator.flash import atomic_write
+from emulator.flash import atomic_write, durable_remove
 
 log = logging.getLogger(__name__)
 
@@ -46,3 +46,30 @@ def _load_or_create(path: Path, alg: str, size: int | None) -> asyncssh.SSHKey:
            else asyncssh.generate_private_key(alg))
     atomic_write(path, key.export_private_key("openssh"), 0o600)
     return key
+
+
+def generate_host_keys(security_dir: Path, rsa_bits: int) -> list[asyncssh.SSHKey]:
+    """`crypto key generate ssh rsa bits N`: a new RSA key of that size (clients see a
+    changed host key, as after the real command); the ECDSA key is kept or made."""
+    rsa = security_dir / "ssh_host_rsa_key"
+    key = asyncssh.generate_private_key("ssh-rsa", key_size=rsa_bits)
+    atomic_write(rsa, key.export_private_key("openssh"), 0o600)
+    return load_or_create_host_keys(security_dir)
+
+
+def zeroize_host_keys(security_dir: Path) -> None:
+    """`crypto key zeroize ssh`: the host keys are erased; SSH is off until new ones."""
+    for name in KEY_FILES:
+        durable_remove(security_dir / name)
+
+
+def rsa_bits(keys: list[asyncssh.SSHKey]) -> int:
+    """The RSA host key's size, as `show ip ssh` reports it (0 without one)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+
+    for key in keys:
+        public = load_ssh_public_key(key.export_public_key("openssh"))
+        if isinstance(public, rsa.RSAPublicKey):
+            return public.key_size
+    return 0

@@ -1,5 +1,6 @@
 """SSH access to the CLI, as a ProCurve offers it: password login, one raw byte stream per
-session, and nothing else (no public keys, no keyboard-interactive, no forwarding, no SFTP).
+session, and nothing else (no public keys, no keyboard-interactive, no forwarding), but SFTP
+and SCP on the switch's files for a manager while `ip ssh filetransfer` is on (sftp.py).
 
 The session is a raw VT100 byte stream because the CLI draws its own prompts and echo:
 asyncssh's line editor and text decoding are off, so what the CLI writes is exactly what the
@@ -22,6 +23,11 @@ import socket
 from collections.abc import Awaitable, Callable
 
 import asyncssh
+from asyncssh.channel import SSHChannel
+from asyncssh.encryption import get_encryption_algs
+from asyncssh.mac import get_mac_algs
+from asyncssh.sftp import MIN_SFTP_VERSION
+from asyncssh.stream import SSHServerStreamSession
 
 from emulator.cli.channel import Peer, SessionHandler
 from emulator.cli.login import NUM_ATTEMPTS
@@ -29,9 +35,17 @@ from ssh_server.startups import LAB_STARTUPS, MaxStartups, Startups
 
 log = logging.getLogger(__name__)
 
+Admission = Callable[[str], bool]
+"""(client address) -> whether the switch serves it at all now (`ip authorized-managers`,
+`no ip ssh`); a refused client's connection is dropped as soon as it arrives."""
 Authenticator = Callable[[str, str, str], Awaitable[str | None]]
 """(client address, username, password) -> the privilege level ("manager"/"operator"), or
 None to refuse (after logging and delaying the refusal)."""
+SftpGate = Callable[[str | None], Callable[["SSHChannel[bytes]"],
+                                           asyncssh.SFTPServer] | None]
+"""A logged-in user's level -> the SFTP/SCP server their session may start, or None (the
+`sftp` subsystem and `scp` commands are then refused, as on a switch without `ip ssh
+filetransfer`)."""
 
 DEFAULT_WIDTH = 80
 DEFAULT_HEIGHT = 24
@@ -101,8 +115,12 @@ class _Registry:
     """What every connection of one server shares: the limits and the live connections and
     sessions, so the handle can drop them all and wait for them."""
 
-    def __init__(self, startups: MaxStartups, max_sessions: int) -> None:
+    def __init__(self, startups: MaxStartups, max_sessions: int, admit: Admission,
+                 attempts: Callable[[], int]) -> None:
         self.startups = Startups(startups)
+        self.admit = admit
+        self.attempts = attempts
+        """Password tries a connection gets (`aaa authentication num-attempts`)."""
         self.max_sessions = max_sessions
         self.authenticated = 0
         self.connections: set[asyncssh.SSHServerConnection] = set()
@@ -113,10 +131,11 @@ class _Connection(asyncssh.SSHServer):
     """asyncssh's per-connection callbacks: admission, password check, session start."""
 
     def __init__(self, registry: _Registry, authenticate: Authenticator,
-                 handler: SessionHandler) -> None:
+                 handler: SessionHandler, sftp: SftpGate | None) -> None:
         self._registry = registry
         self._authenticate = authenticate
         self._handler = handler
+        self._sftp = sftp
         self._conn: asyncssh.SSHServerConnection | None = None
         self._address = ""
         self._authenticated = False
@@ -126,7 +145,7 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         address = conn.get_extra_info("peername")[0]
-        if not self._registry.startups.admit(address):
+        if not self._registry.admit(address) or not self._registry.startups.admit(address):
             # asyncssh sends its version line right after this callback; abort after that.
             asyncio.get_running_loop().call_soon(conn.abort)
             return
@@ -156,7 +175,7 @@ class _Connection(asyncssh.SSHServer):
         if self._level is not None:
             return True
         self._failures += 1
-        if self._failures >= NUM_ATTEMPTS and self._conn is not None:
+        if self._failures >= self._registry.attempts() and self._conn is not None:
             # Before the refusal goes out: a client told "try again" would ask its user.
             self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
                                   "Too many authentication failures")
@@ -175,13 +194,18 @@ class _Connection(asyncssh.SSHServer):
     def session_requested(
         self,
     ) -> Callable[[asyncssh.SSHReader[bytes], asyncssh.SSHWriter[bytes],
-                   asyncssh.SSHWriter[bytes]], Awaitable[None]] | bool:
+                   asyncssh.SSHWriter[bytes]], Awaitable[None]] | asyncssh.SSHServerSession[
+                       bytes] | bool:
         """One session per connection, as on the switch: that keeps the session count bounded
-        by the connection count."""
+        by the connection count. A user the file transfer is open to may make it an `sftp`
+        subsystem or an `scp` command instead of the CLI."""
         if self._in_session:
             return False
         self._in_session = True
-        return self._run_session
+        factory = self._sftp(self._level) if self._sftp is not None else None
+        if factory is None:
+            return self._run_session
+        return SSHServerStreamSession(self._run_session, factory, MIN_SFTP_VERSION, True)
 
     async def _run_session(self, stdin: asyncssh.SSHReader[bytes],
                            stdout: asyncssh.SSHWriter[bytes],
@@ -208,6 +232,19 @@ class SSHServerHandle:
     def __init__(self, acceptor: asyncssh.SSHAcceptor, registry: _Registry) -> None:
         self._acceptor = acceptor
         self._registry = registry
+
+    def update(self, host_keys: list[asyncssh.SSHKey], ciphers: list[str] | None,
+               macs: list[str] | None, login_timeout: float) -> None:
+        """New connections get these host keys (`crypto key generate ssh`), algorithms
+        (`ip ssh cipher|mac`; None: asyncssh's own list) and login timeout (`ip ssh
+        timeout`); connections already up keep theirs."""
+        known_ciphers = {name.decode() for name in get_encryption_algs()}
+        known_macs = {name.decode() for name in get_mac_algs()}
+        self._acceptor.update(
+            server_host_keys=host_keys,
+            encryption_algs=() if ciphers is None else [c for c in ciphers if c in known_ciphers],
+            mac_algs=() if macs is None else [m for m in macs if m in known_macs],
+            login_timeout=login_timeout)
 
     def close_connections(self) -> None:
         """Drop every connection at once, as a management-module switchover does: clients see
@@ -237,6 +274,9 @@ async def start_ssh_server(
     startups: MaxStartups = LAB_STARTUPS,
     max_sessions: int = 64,
     server_version: str = "Mocana SSH 6.3",
+    sftp: SftpGate | None = None,
+    admit: Admission = lambda address: True,
+    attempts: Callable[[], int] = lambda: NUM_ATTEMPTS,
 ) -> SSHServerHandle:
     """Serve SSH on `sock`, an already bound and listening TCP socket the server now owns.
 
@@ -244,11 +284,11 @@ async def start_ssh_server(
     sometimes look at it. `login_timeout` drops connections that have not logged in by then,
     which together with `startups` keeps idle or stalled clients from locking everyone out.
     """
-    registry = _Registry(startups, max_sessions)
+    registry = _Registry(startups, max_sessions, admit, attempts)
     acceptor = await asyncssh.listen(
         sock=sock,
         config=None,
-        server_factory=lambda: _Connection(registry, authenticate, handler),
+        server_factory=lambda: _Connection(registry, authenticate, handler, sftp),
         server_host_keys=host_keys,
         server_version=server_version,
         login_timeout=login_timeout,

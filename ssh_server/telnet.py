@@ -235,8 +235,12 @@ class _Registry:
     """The live connections and sessions of one server and its limits, shared by the accept
     callback and the handle."""
 
-    def __init__(self, login_timeout: float, startups: MaxStartups, max_sessions: int) -> None:
+    def __init__(self, login_timeout: float, startups: MaxStartups, max_sessions: int,
+                 admit: Callable[[str], bool]) -> None:
         self.login_timeout = login_timeout
+        self.admit = admit
+        """(client address) -> whether the switch serves it now (`ip authorized-managers`,
+        `no telnet-server`)."""
         self.startups = Startups(startups)
         self.max_sessions = max_sessions
         self.authenticated = 0
@@ -306,17 +310,18 @@ async def start_telnet_server(
     login_timeout: float,
     startups: MaxStartups = LAB_STARTUPS,
     max_sessions: int = 64,
+    admit: Callable[[str], bool] = lambda address: True,
 ) -> TelnetServerHandle:
     """Serve telnet on `sock`, an already bound and listening TCP socket the server now owns.
 
     A connection that has not logged in after `login_timeout` seconds is closed; `startups`
     admits connections that have not logged in yet. Connections are closed as soon as they
-    arrive when `startups` refuses them or `max_sessions` are logged in."""
-    registry = _Registry(login_timeout, startups, max_sessions)
+    arrive when `admit` or `startups` refuses them or `max_sessions` are logged in."""
+    registry = _Registry(login_timeout, startups, max_sessions, admit)
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         address = writer.get_extra_info("peername")[0]
-        if (registry.authenticated >= registry.max_sessions
+        if (not registry.admit(address) or registry.authenticated >= registry.max_sessions
                 or not registry.startups.admit(address)):
             writer.transport.abort()
             return

@@ -52,12 +52,17 @@ LAYERS: Final = (
         "emulator.config", "emulator.device", "emulator.events", "emulator.redundancy",
         "emulator.fabric", "emulator.ipc", "emulator.inband", "emulator.liveness",
         "emulator.labnode", "emulator.options",
-        "emulator.dhcp_relay")),  # DHCP relay: the agent the active module runs
+        "emulator.dhcp_relay",  # DHCP relay: the agent the active module runs
+        # file transfer (issue 17): the TFTP and SFTP clients the copy commands use
+        "emulator.tftp", "emulator.sftp_client",
+        "emulator.aaa")),  # AAA: the RADIUS and TACACS+ clients and the login chain
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",
         # syslog and time (issue 17): the chassis clock
-        "emulator.clock")),
+        "emulator.clock",
+        # file transfer (issue 17): the image file format
+        "emulator.images")),
 )
 """(layer, what it holds, modules). The root package `emulator` covers only its __init__."""
 

@@ -62,6 +62,11 @@ class SessionControl(Protocol):
         ...
 
     @property
+    def session_number(self) -> int | None:
+        """This session's number in `show telnet` (None for the startup config's replay)."""
+        ...
+
+    @property
     def interactive(self) -> bool:
         """False while the startup config is replayed: no one answers a question, and a line
         such as `password manager` states what the security files hold instead of asking."""

@@ -36,11 +36,18 @@ class Keys:
         self._pending = b""
         self._position = 0
         self._after_cr = False
+        self.idle: float | None = None
+        """Seconds of silence after which the session ends (`console inactivity-timer`);
+        None: no limit."""
 
     async def key(self) -> int:
         while True:
             while self._position >= len(self._pending):
-                self._pending, self._position = await self.channel.read(), 0
+                try:
+                    self._pending = await asyncio.wait_for(self.channel.read(), self.idle)
+                except TimeoutError:
+                    raise HangUp from None
+                self._position = 0
                 if not self._pending:
                     raise HangUp
             key = self._pending[self._position]

@@ -13,15 +13,18 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Final
 
+from emulator.aaa import chain
 from emulator.cli.channel import TransportKind
+from emulator.config.aaa import NUM_ATTEMPTS as AAA_ATTEMPTS
+from emulator.config.access import authorized_level, cap_level
 from emulator.events import Severity
 
 if TYPE_CHECKING:
     from emulator.device import Device
 
-NUM_ATTEMPTS: Final = 3
-"""`aaa authentication num-attempts`: failed tries per session before it is closed (the
-switch's default is 3, settable 1-10)."""
+NUM_ATTEMPTS: Final = AAA_ATTEMPTS[2]
+"""`aaa authentication num-attempts`' default: failed tries per session before it is closed
+(settable 1-10; the sessions read the running config's)."""
 SESSION_NAMES: Final[dict[TransportKind, str]] = {
     "ssh": "SSH", "telnet": "TELNET", "console": "CONSOLE"}
 MAX_LOGGED_NAME: Final = 64
@@ -41,12 +44,23 @@ def failure_text(transport: TransportKind, user: str, address: str) -> str:
             f"User '{_printable(user)}' is trying to login{source}")
 
 
+def local_only(device: Device, transport: str, task: str) -> bool:
+    """Whether the switch's own passwords alone decide this login (`aaa authentication`)."""
+    return chain.local_only(device, transport, task)
+
+
 async def check_password(device: Device, transport: TransportKind, address: str, user: str,
                          secret: str, wanted: str | None = None) -> str | None:
     """The level (`manager`/`operator`) these credentials log in at, or None after logging
     the failure and waiting the failure delay. `wanted` is the one level that counts (enable
-    needs the manager's credentials: the operator's are a failure there)."""
-    level = device.credentials.check(user, secret)
+    needs the manager's credentials: the operator's are a failure there). The method is
+    `aaa authentication`'s for this way in (a RADIUS or TACACS+ server, or the local
+    passwords), and the level is never above what `ip authorized-managers` allows the
+    client's address."""
+    task = "enable" if wanted == "manager" else "login"
+    granted = await chain.authenticate(device, transport, address, user, secret, task)
+    ceiling = authorized_level(device.running.authorized_managers, address)
+    level = None if granted is None else cap_level(granted, ceiling)
     if level is not None and wanted in (None, level):
         return level
     device.events.log("auth", failure_text(transport, user, address), Severity.WARNING)

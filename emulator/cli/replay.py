@@ -52,6 +52,10 @@ class ReplaySession:
         return TRANSPORT
 
     @property
+    def session_number(self) -> int | None:
+        return None
+
+    @property
     def interactive(self) -> bool:
         return False
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from emulator.aaa import chain
 from emulator.cli import login
 from emulator.cli.channel import Channel, Peer
 from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
@@ -24,7 +25,7 @@ from emulator.cli.terminal import CRLF, Terminal, crlf
 from emulator.hardware import LOGIN_BANNER
 
 if TYPE_CHECKING:
-    from emulator.device import Device
+    from emulator.device import Device, ManagementSession
 
 class CliSession:
     def __init__(self, device: Device, table: CommandTable, channel: Channel, peer: Peer) -> None:
@@ -42,6 +43,10 @@ class CliSession:
         self.editor = LineEditor(self.keys, self._write, self.term, self)
         self._failures = 0
         """Passwords refused in a row in this session (login and `enable`)."""
+        self._record: ManagementSession | None = None
+        """This session in the device's list (`show telnet`), once logged in."""
+        self._user = peer.username or ""
+        """Who logged in (accounting names them)."""
 
     # -- SessionControl ---------------------------------------------------------------------
 
@@ -58,11 +63,17 @@ class CliSession:
         return self.peer.transport
 
     @property
+    def session_number(self) -> int | None:
+        return None if self._record is None else self._record.number
+
+    @property
     def interactive(self) -> bool:
         return True
 
     def set_level(self, level: Level) -> None:
         self._level = level
+        if self._record is not None:
+            self._record.level = level.name.lower()
         if level is Level.OPERATOR:
             self._modes = [EXEC]
 
@@ -116,12 +127,13 @@ class CliSession:
 
     async def check_password(self, user: str, secret: str,
                              level: str | None = None) -> str | None:
-        """Logged and delayed when refused; the `login.NUM_ATTEMPTS`-th refusal in a row ends the
+        """Logged and delayed when refused; the `aaa authentication num-attempts`-th refusal in a
+        row ends the
         session, as the switch closes it."""
         result = await login.check_password(self.device, self.peer.transport,
                                             self.peer.address, user, secret, level)
         self._failures = 0 if result is not None else self._failures + 1
-        if self._failures >= login.NUM_ATTEMPTS:
+        if self._failures >= self.device.running.aaa.num_attempts:
             self.hang_up()
         return result
 
@@ -133,18 +145,46 @@ class CliSession:
                 await self._run_line(self.peer.command)
                 await self._write(CRLF)
                 return
-            await self._write(crlf(LOGIN_BANNER) + self.term.any_key())
+            self.keys.idle = self._idle_limit()
+            await self._write(crlf(LOGIN_BANNER) + self._banner("motd") + self.term.any_key())
             await self.keys.key()
             if self.peer.transport != "ssh" and not await self._login():
                 return
             self.channel.logged_in()
             self._log_login()
-            await self._write(self.term.setup())
+            self._record = self.device.open_session(self.peer.transport, self.peer.address)
+            self._record.level = self._level.name.lower()
+            started = self.device.uptime()
+            accounting = chain.new_session_id()
+            self._account(accounting, None)
+            await self._write(self._banner("exec") + self.term.setup())
             while not self._closing:
+                self.keys.idle = self._idle_limit()
                 line = await self.editor.read_line(self._prompt())
                 await self._run_line(line)
         except HangUp:
             pass
+        finally:
+            if self._record is not None:
+                self.device.close_session(self._record)
+                self._account(accounting, started)
+
+    def _account(self, session_id: str, started: float | None) -> None:
+        """The exec session's start (started None) or stop record, sent in the background."""
+        chain.account_later(self.device, self.peer.transport, self._user, self.peer.address,
+                            session_id, started)
+
+    def _banner(self, kind: str) -> str:
+        """`banner motd` before the key press, `banner exec` after the login; the config
+        writes a line break as `\\n`."""
+        text = self.device.running.banners.get(kind)
+        return crlf("\n" + text.replace("\\n", "\n") + "\n") if text else ""
+
+    def _idle_limit(self) -> float | None:
+        """`console inactivity-timer` minutes as seconds of silence; 0 is no limit. Read at
+        every prompt, so a change applies to the sessions already open."""
+        minutes = int(self.device.running.console.get("inactivity-timer", "0"))
+        return minutes * self.device.timing.minute or None
 
     def _log_login(self) -> None:
         """`mgr: SME SSH from 10.1.1.1 - MANAGER Mode`, as the switch logs each login."""
@@ -158,7 +198,8 @@ class CliSession:
     async def _login(self) -> bool:
         """Telnet and console log in at the CLI: `Username:`/`Password:` as the switch asks,
         until a login or the last refusal the session is allowed."""
-        if not self.device.credentials.levels():
+        if not self.device.credentials.levels() and login.local_only(
+                self.device, self.peer.transport, "login"):
             self._level = Level.MANAGER
             return True
         while not self._closing:
@@ -166,6 +207,7 @@ class CliSession:
             secret = await self.ask(CRLF + "Password: ", echo=False)
             level = await self.check_password(user, secret)
             if level is not None:
+                self._user = user
                 self._level = Level.MANAGER if level == "manager" else Level.OPERATOR
                 return True
             await self._write(CRLF + "Invalid password")

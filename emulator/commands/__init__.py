@@ -51,6 +51,7 @@ FAMILIES: Final = (
     # syslog and time (issue 17)
     "logging",
     "sntp",
+    "file_transfer",
     # --- trunks and LACP ---
     "trunk",
     # --- loop protection ---
@@ -59,6 +60,12 @@ FAMILIES: Final = (
     "spanning_tree",
     "acl",
     "dhcp_relay",
+    # access control and AAA (issue 17)
+    "access",
+    "ssh",
+    "aaa",
+    "radius",
+    "tacacs",
 )
 
 

@@ -7,6 +7,7 @@ from typing import Final
 
 from emulator.cli.context import CONFIG, EXEC, Call
 from emulator.cli.grammar import CliError, Command, IntRange, Level, Text, Where
+from emulator.cli.login import local_only
 
 LOG_OUT: Final = "Do you want to log out [y/n]? "
 SAVE: Final = "Do you want to save current configuration [y/n]? "
@@ -39,12 +40,14 @@ HELP: Final = {
 
 
 async def enable(call: Call) -> None:
-    """Operator -> manager: the switch asks Username/Password when a manager account exists;
-    a wrong answer is logged, delayed and counted like a failed login."""
+    """Operator -> manager: the switch asks Username/Password when a manager account exists
+    or a server checks `enable` (`aaa authentication ... enable radius`); a wrong answer is
+    logged, delayed and counted like a failed login."""
     session = call.session
     if session.level is Level.MANAGER:
         return
-    if "manager" in call.device.credentials.levels():
+    if "manager" in call.device.credentials.levels() or not local_only(
+            call.device, session.transport, "enable"):
         user = await session.ask("\r\nUsername: ")
         secret = await session.ask("\r\nPassword: ", echo=False)
         if await session.check_password(user, secret, "manager") is None:

@@ -340,7 +340,7 @@ async def copy_flash_flash(call: Call) -> None:
     source = OTHER_IMAGE[destination]
     if source not in images:
         raise CliError(NO_SOURCE_IMAGE.format(image=source))
-    device.flash.write_images(images | {destination: images[source]})
+    device.flash.write_image(destination, device.flash.read_image(source), images[source])
     await device.flash_changed()
 
 

@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
-from emulator import hardware
+from emulator import hardware, images
 from emulator.cli.grammar import Command, IntRange
 from emulator.commands.clock import DAYLIGHT_RULE_WORDS
 from emulator.commands.format import SHOW_HELP, Fields, thousands
@@ -75,11 +74,11 @@ def module_images(device: Device, view: ModuleView) -> dict[str, str]:
     """A module's images.json. The other module's flash is not readable from here: the active
     syncs its images to the standby (K.15.15 p.488), so the standby holds the same images,
     except that the image it booted is the version the chassis reported for it."""
-    images = dict(device.flash.images())
+    versions = dict(device.flash.images())
     if view.slot != device.slot and view.version:
-        images[view.boot_image.lower()] = view.version
-        images["default"] = view.boot_image.lower()
-    return images
+        versions[view.boot_image.lower()] = view.version
+        versions["default"] = view.boot_image.lower()
+    return versions
 
 
 def module_heading(view: ModuleView) -> str:
@@ -181,19 +180,33 @@ def render_modules(device: Device) -> str:
     ])
 
 
-def flash_block(images: dict[str, str], indent: str = "") -> list[str]:
-    built = time.strftime("%m/%d/%y", time.strptime(hardware.IMAGE_STAMP[1], "%b %d %Y %H:%M:%S"))
+def image_files(device: Device) -> dict[str, tuple[int, str]]:
+    """(size, date) of each flash's image: a copied-in image file's (emulator/images.py), else
+    the built-in image's. The standby holds the same files (the flash sync carries them)."""
+    files: dict[str, tuple[int, str]] = {}
+    for key in ("primary", "secondary"):
+        data = device.flash.read_image(key)
+        try:
+            image = images.parse(data) if data is not None else None
+        except images.ImageError:
+            image = None
+        files[key] = (image.size, image.date) if image else (IMAGE_SIZE, images.builtin_date())
+    return files
+
+
+def flash_block(versions: dict[str, str], files: dict[str, tuple[int, str]],
+                indent: str = "") -> list[str]:
     rows = [
-        f"{label + ' Image':<15} : {IMAGE_SIZE:>10} {built} {images[key]}"
+        f"{label + ' Image':<15} : {files[key][0]:>10} {files[key][1]} {versions[key]}"
         for key, label in (("primary", "Primary"), ("secondary", "Secondary"))
-        if key in images
+        if key in versions
     ]
     lines = [
         *FLASH_HEADER.split("\n"),
         *rows,
         "",
         f"Boot ROM Version : {hardware.ROM_VERSION}",
-        f"Default Boot     : {images.get('default', 'primary').capitalize()}",
+        f"Default Boot     : {versions.get('default', 'primary').capitalize()}",
     ]
     return [indent + line if line else line for line in lines]
 
@@ -201,9 +214,10 @@ def flash_block(images: dict[str, str], indent: str = "") -> list[str]:
 def render_flash(device: Device) -> str:
     """One module: its flash. Two: a headed block per module, each module has its own flash."""
     modules = management_modules(device)
+    files = image_files(device)
     if len(modules) == 1:
-        return "\n".join(flash_block(device.flash.images()))
-    blocks = [[module_heading(view), *flash_block(module_images(device, view),
+        return "\n".join(flash_block(device.flash.images(), files))
+    blocks = [[module_heading(view), *flash_block(module_images(device, view), files,
                                                   MODULE_BLOCK_INDENT)]
               for view in modules]
     return "\n\n".join("\n".join(block) for block in blocks)

@@ -15,6 +15,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from emulator.config.aaa import AaaConfig
+from emulator.config.access import (
+    AUTHORIZED_MANAGERS_FULL,
+    AUTHORIZED_MANAGERS_MAX,
+    SSH_CIPHERS,
+    SSH_LAST_CIPHER,
+    SSH_MACS,
+    AuthorizedManager,
+    SshSettings,
+    authorized_level,
+)
 from emulator.config.acl import (
     APPLY_DIRECTIONS,
     KIND_CLASH,
@@ -435,6 +446,14 @@ class SwitchConfig:
     on; both are by default, and a config turns them off with `no dhcp ...`."""
     include_credentials: bool = False
     """`include-credentials`: passwords and keys travel in the config (kept as a flag here)."""
+    # --- file transfer (commands/file_transfer.py) ---
+    tftp_client: bool = True
+    """`[no] tftp client`: `copy ... tftp` may run (K.15's default; only `no` is written)."""
+    tftp_server: bool = True
+    """`[no] tftp server`: kept and written back; the emulator serves no TFTP itself."""
+    ssh_filetransfer: bool = False
+    """`ip ssh filetransfer`: scp and sftp clients may fetch and replace the switch's files
+    (ssh_server/sftp.py)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
     redundancy_enabled: bool = True
@@ -483,6 +502,13 @@ class SwitchConfig:
     """`[no] dhcp-relay hop-count-increment`: relayed requests get hops + 1."""
     dhcp_relay_option82: Option82 | None = None
     """`dhcp-relay option 82 POLICY [validate] [ip|mac|mgmt-vlan]`; None: no option 82."""
+    # --- access control and AAA (commands/access.py, ssh.py, aaa.py, radius.py, tacacs.py) ---
+    authorized_managers: list[AuthorizedManager] = field(default_factory=list)
+    """`ip authorized-managers ...` in the order configured; empty: every station may."""
+    telnet_server: bool = True
+    """`[no] telnet-server`: the telnet port answers."""
+    ssh: SshSettings = field(default_factory=SshSettings)
+    aaa: AaaConfig = field(default_factory=AaaConfig)
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -828,6 +854,23 @@ class SwitchConfig:
 
     def set_include_credentials(self, enabled: bool) -> None:
         self.include_credentials = enabled
+
+    # --- file transfer (commands/file_transfer.py) ---
+
+    def set_tftp(self, role: str, enabled: bool) -> None:
+        """`[no] tftp client|server`."""
+        if role == "client":
+            self.tftp_client = enabled
+        elif role == "server":
+            self.tftp_server = enabled
+        else:
+            raise ConfigError(INVALID_INPUT.format(token=role))
+
+    def set_ssh_filetransfer(self, enabled: bool) -> None:
+        """`ip ssh filetransfer` turns TFTP off, client and server, as K.15 does."""
+        self.ssh_filetransfer = enabled
+        if enabled:
+            self.tftp_client = self.tftp_server = False
 
     def community_set(self, community: Community) -> None:
         """Redefining a community changes its access in place, keeping its position."""
@@ -1180,6 +1223,45 @@ class SwitchConfig:
                                    or (option.validate and option.policy == "keep")):
             raise ConfigError(INVALID_INPUT.format(token=option.policy))
         self.dhcp_relay_option82 = option
+
+    # --- access control (commands/access.py, commands/ssh.py) ---
+
+    def authorized_manager_set(self, entry: AuthorizedManager) -> None:
+        """An address already listed takes the new mask and level in its place (the manual:
+        parameters left out go back to their defaults)."""
+        for index, existing in enumerate(self.authorized_managers):
+            if existing.address == entry.address:
+                self.authorized_managers[index] = entry
+                return
+        if len(self.authorized_managers) >= AUTHORIZED_MANAGERS_MAX:
+            raise ConfigError(AUTHORIZED_MANAGERS_FULL.format(limit=AUTHORIZED_MANAGERS_MAX))
+        self.authorized_managers.append(entry)
+
+    def authorized_manager_remove(self, address: ipaddress.IPv4Address) -> None:
+        self.authorized_managers = [e for e in self.authorized_managers
+                                    if e.address != address]
+
+    def admits(self, service: str, address: str) -> bool:
+        """Whether the `ssh`, `telnet` or `snmp` server answers this client now."""
+        if service == "telnet" and not self.telnet_server:
+            return False
+        if service == "ssh" and not self.ssh.enabled:
+            return False
+        return authorized_level(self.authorized_managers, address) is not None
+
+    def set_telnet_server(self, enabled: bool) -> None:
+        self.telnet_server = enabled
+
+    def ssh_cipher_set(self, kind: str, name: str, enabled: bool) -> None:
+        """`[no] ip ssh cipher|mac NAME`: the list keeps the switch's order."""
+        catalog = SSH_CIPHERS if kind == "cipher" else SSH_MACS
+        if name not in catalog:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        chosen = self.ssh.ciphers if kind == "cipher" else self.ssh.macs
+        wanted = (set(chosen) | {name}) if enabled else (set(chosen) - {name})
+        if not wanted:
+            raise ConfigError(SSH_LAST_CIPHER)
+        chosen[:] = [item for item in catalog if item in wanted]
 
     def access_groups(self) -> dict[str, str]:
         """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`

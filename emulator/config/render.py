@@ -10,6 +10,25 @@ from __future__ import annotations
 
 from typing import Final
 
+from emulator.config.aaa import (
+    ACCESS_METHODS,
+    ACCOUNTING_TYPES,
+    NUM_ATTEMPTS,
+    RADIUS_ACCT_PORT,
+    RADIUS_AUTH_PORT,
+    RADIUS_RETRANSMIT,
+    RADIUS_TIMEOUT,
+    TACACS_TIMEOUT,
+    TASKS,
+    AaaConfig,
+)
+from emulator.config.access import (
+    SSH_CIPHERS,
+    SSH_MACS,
+    SSH_PORT_DEFAULT,
+    SSH_TIMEOUT_DEFAULT,
+    SshSettings,
+)
 from emulator.config.acl import APPLY_DIRECTIONS, AccessList
 from emulator.config.model import (
     BANNER_KINDS,
@@ -117,14 +136,21 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.include_credentials:
         lines.append(INCLUDE_CREDENTIALS)
     lines += _syslog_time_lines(cfg)
+    if not cfg.telnet_server:  # between the time service and the daylight rule (a 2920's)
+        lines.append("no telnet-server")
+    if cfg.daylight_rule != DAYLIGHT_RULES[0]:
+        lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
               for kind in BANNER_KINDS if kind in cfg.banners]
     lines += _web_lines(cfg)
+    lines += [f"ip authorized-managers {e.address} {e.mask} access {e.access}"
+              for e in cfg.authorized_managers]
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")
     lines += _dns_lines(cfg)
+    lines += _ssh_lines(cfg.ssh)
     lines += _dhcp_relay_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
@@ -147,10 +173,12 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.snmpv3_engine_id:
         lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
+    lines += _aaa_lines(cfg.aaa)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
     lines += _spanning_tree_lines(cfg)
+    lines += _file_transfer_lines(cfg)
     lines += _system_settings_tail(cfg)
     lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
     return "\n".join(lines) + "\n"
@@ -207,6 +235,14 @@ then this, then the time settings)."""
 INCLUDE_CREDENTIALS: Final = "include-credentials"
 """Written among the global lines before the time settings (a 2530's config: logging,
 include-credentials, ..., timesync)."""
+
+
+def _file_transfer_lines(cfg: SwitchConfig) -> list[str]:
+    """After the VLANs and spanning tree, before `no autorun` (real K.15/16.x configs): `ip
+    ssh filetransfer`, then the TFTP roles turned off, client first."""
+    lines = ["ip ssh filetransfer"] if cfg.ssh_filetransfer else []
+    return lines + [f"no tftp {role}" for role, on in (("client", cfg.tftp_client),
+                                                       ("server", cfg.tftp_server)) if not on]
 
 
 def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
@@ -392,8 +428,9 @@ def _syslog_host_line(host: SyslogHost) -> str:
 
 
 def _syslog_time_lines(cfg: SwitchConfig) -> list[str]:
-    """Before `time timezone`, in the order K.15 configs carry them: syslog hosts, facility,
-    severity, timesync, the SNTP mode, poll interval and servers, the daylight-time rule."""
+    """Before the daylight-time rule and `time timezone`, in the order K.15 configs carry
+    them: syslog hosts, facility, severity, timesync, the SNTP mode, poll interval and
+    servers."""
     lines = [_syslog_host_line(host) for host in cfg.syslog_hosts]
     if cfg.logging_facility != LOGGING_FACILITIES[0]:
         lines.append(f"logging facility {cfg.logging_facility}")
@@ -410,8 +447,6 @@ def _syslog_time_lines(cfg: SwitchConfig) -> list[str]:
     for priority, server in sorted(cfg.sntp_servers.items()):
         version = "" if server.version == SNTP_VERSION_DEFAULT else f" {server.version}"
         lines.append(f"sntp server priority {priority} {server.address}{version}")
-    if cfg.daylight_rule != DAYLIGHT_RULES[0]:
-        lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     return lines
 # --- spanning tree (commands/spanning_tree.py) ---
 
@@ -470,3 +505,61 @@ def _ranges(vids: list[int]) -> list[str]:
 
 def _last(items: list[str]) -> int:
     return int(items[-1].rpartition("-")[2])
+
+
+# --- access control and AAA (commands/access.py, ssh.py, aaa.py, radius.py, tacacs.py) ---
+
+def _ssh_lines(ssh: SshSettings) -> list[str]:
+    """Among the global `ip` lines, after the DNS ones [inferred]: only what differs from
+    the default (on, port 22, timeout 120, every cipher and MAC)."""
+    lines = [] if ssh.enabled else ["no ip ssh"]
+    if ssh.port != SSH_PORT_DEFAULT:
+        lines.append(f"ip ssh port {ssh.port}")
+    if ssh.timeout != SSH_TIMEOUT_DEFAULT:
+        lines.append(f"ip ssh timeout {ssh.timeout}")
+    lines += [f"no ip ssh cipher {name}" for name in SSH_CIPHERS if name not in ssh.ciphers]
+    lines += [f"no ip ssh mac {name}" for name in SSH_MACS if name not in ssh.macs]
+    return lines
+
+
+def _key(key: str) -> str:
+    return f" key {quote(key)}" if key else ""
+
+
+def _aaa_lines(aaa: AaaConfig) -> list[str]:
+    """After the SNMP lines and before the VLANs [inferred]: the TACACS+ and RADIUS servers
+    and their settings, then `aaa authentication` per access method and task, then
+    accounting."""
+    lines = [f"tacacs-server host {s.address}{_key(s.key)}" for s in aaa.tacacs_hosts]
+    if aaa.tacacs_key:
+        lines.append(f"tacacs-server key {quote(aaa.tacacs_key)}")
+    if aaa.tacacs_timeout != TACACS_TIMEOUT[2]:
+        lines.append(f"tacacs-server timeout {aaa.tacacs_timeout}")
+    for server in aaa.radius_hosts:
+        ports = "" if server.auth_port == RADIUS_AUTH_PORT else f" auth-port {server.auth_port}"
+        if server.acct_port != RADIUS_ACCT_PORT:
+            ports += f" acct-port {server.acct_port}"
+        lines.append(f"radius-server host {server.address}{ports}{_key(server.key)}")
+    if aaa.radius_key:
+        lines.append(f"radius-server key {quote(aaa.radius_key)}")
+    if aaa.radius_timeout != RADIUS_TIMEOUT[2]:
+        lines.append(f"radius-server timeout {aaa.radius_timeout}")
+    if aaa.radius_retransmit != RADIUS_RETRANSMIT[2]:
+        lines.append(f"radius-server retransmit {aaa.radius_retransmit}")
+    if aaa.radius_dead_time is not None:
+        lines.append(f"radius-server dead-time {aaa.radius_dead_time}")
+    if aaa.privilege_mode:
+        lines.append("aaa authentication login privilege-mode")
+    if aaa.num_attempts != NUM_ATTEMPTS[2]:
+        lines.append(f"aaa authentication num-attempts {aaa.num_attempts}")
+    for access in ACCESS_METHODS:  # `none`, the default secondary, unwritten (a 2620's
+        for task in TASKS:          # `aaa authentication ssh login public-key`)
+            if (access, task) in aaa.methods:
+                primary, secondary = aaa.methods[(access, task)]
+                tail = "" if secondary == "none" else f" {secondary}"
+                lines.append(f"aaa authentication {access} {task} {primary}{tail}")
+    lines += [f"aaa accounting {kind} {aaa.accounting[kind].mode} {aaa.accounting[kind].server}"
+              for kind in ACCOUNTING_TYPES if kind in aaa.accounting]
+    if aaa.accounting_update is not None:
+        lines.append(f"aaa accounting update periodic {aaa.accounting_update}")
+    return lines

@@ -15,7 +15,7 @@ from emulator.config.model import STP_PRIORITY_DEFAULT, StpPort
 from emulator.events import Severity
 from emulator.fabric import stp
 from emulator.fabric.lacp import LacpStatus
-from emulator.fabric.loop_protect import LoopStatus, log_loops
+from emulator.fabric.loop_protect import LoopStatus, log_loops, new_loops
 from emulator.hardware import Inventory, port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
@@ -37,6 +37,8 @@ class FabricClient:
         self.lock = asyncio.Lock()
         self.read_at = -math.inf
         self.programmed: FabricProgram | None = None
+        self.watcher: asyncio.Task[None] | None = None
+        """Reads the fabric while ports are loop-protected (watch_loops)."""
 
     def attach(self, link: wire.Link) -> None:
         if self.link is not None:
@@ -105,8 +107,12 @@ class FabricClient:
             device.lacp = [LacpStatus(**row) for row in reply.lacp]
             # --- loop protection (commands/loop_protect.py) ---
             loops = [LoopStatus(**row) for row in reply.loop_protect]
-            log_loops(device.events, device.loop_protect, loops)
+            found = new_loops(device.loop_protect, loops)
             device.loop_protect = loops
+            log_loops(device.events, found)
+            for row in found:
+                for hook in device.on_loop_detected:
+                    hook(row.port, row.count, row.action)
 
     async def program(self) -> None:
         """Ports up as the running config says (a disabled port has no carrier); the fabric's
@@ -143,6 +149,8 @@ class FabricClient:
         program.loop_protect = dict(running.loop_protect)
         program.loop_protect_interval = running.loop_protect_interval
         program.loop_protect_disable_timer = running.loop_protect_disable_timer
+        if program.loop_protect and (self.watcher is None or self.watcher.done()):
+            self.watcher = asyncio.create_task(self.watch_loops())
         async with self.lock:
             if program == self.programmed:
                 return
@@ -155,6 +163,14 @@ class FabricClient:
         if isinstance(reply, PortsReply):
             for report in reply.ports:
                 device.port_reported(report.port, report.backend, report.link_up)
+
+    async def watch_loops(self) -> None:
+        """While ports are loop-protected, read the fabric every transmit interval, so that a
+        loop is logged and trapped when it happens rather than at the next command or SNMP
+        request; with no port protected nothing wakes an idle switch."""
+        while self.device is not None and self.device.running.loop_protect:
+            await asyncio.sleep(self.device.running.loop_protect_interval)
+            await self.read()
 
 
 # --- spanning tree (fabric/stp.py) ---

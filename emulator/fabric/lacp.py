@@ -191,6 +191,11 @@ class LacpStatus:
     lacpdus_sent: int
     lacpdus_received: int
     errors: int
+    actor_state: int = 0
+    partner_state: int = 0
+    """The LACPDU state octets (ACTIVITY ... EXPIRED), ours and the partner's, for
+    IEEE8023-LAG-MIB."""
+    partner_system_priority: int = 0
 
 
 class Lacp:
@@ -318,7 +323,8 @@ class Lacp:
                 partner_fast=bool(partner.state & TIMEOUT),
                 lacpdus_sent=port.counters.lacpdus_sent,
                 lacpdus_received=port.counters.lacpdus_received,
-                errors=port.counters.errors))
+                errors=port.counters.errors, actor_state=port.state,
+                partner_state=partner.state, partner_system_priority=partner.system_priority))
         return rows
 
     def distributing(self, name: str) -> bool:

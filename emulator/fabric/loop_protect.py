@@ -80,12 +80,18 @@ loop-protect: port 22 disabled - loop detected.`, then `00898 ports: Loop Protec
 disabled port 22`)."""
 
 
-def log_loops(events: EventLog, before: list[LoopStatus], now: list[LoopStatus]) -> None:
-    """Log each port the fabric disabled since the module last read it (the module learns of
-    it with its next read of the fabric: before every CLI command and SNMP request)."""
+def new_loops(before: list[LoopStatus], now: list[LoopStatus]) -> list[LoopStatus]:
+    """The ports whose loop count grew since the module last read the fabric (it reads before
+    every CLI command and SNMP request, and every transmit interval while ports are
+    protected)."""
     counts = {row.port: row.count for row in before}
-    for row in now:
-        if row.disabled and row.count > counts.get(row.port, 0):
+    return [row for row in now if row.count > counts.get(row.port, 0)]
+
+
+def log_loops(events: EventLog, loops: list[LoopStatus]) -> None:
+    """Log each port loop protection disabled, as the switch logs it."""
+    for row in loops:
+        if row.disabled:
             event_id, text = LOOP_DETECTED
             events.log("loop-protect", text.format(port=row.port), event_id=event_id)
             event_id, text = PORT_DISABLED

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from emulator.flash import (
+    IMAGE_FILES,
     IMAGES,
     PRIVATE_FILE,
     SECURITY,
@@ -28,7 +29,8 @@ from emulator.ipc import wire
 from emulator.ipc.messages import FileSync, RunningSync, SyncAck
 from emulator.redundancy.state import FAILOVER_FILE, PREFERENCE_FILE
 
-ROOT_FILES: Final = (STARTUP_CONFIG, IMAGES, FAILOVER_FILE, PREFERENCE_FILE)
+ROOT_FILES: Final = (STARTUP_CONFIG, *IMAGE_FILES.values(), IMAGES, FAILOVER_FILE,
+                     PREFERENCE_FILE)
 """Synced files outside security/ (every file in security/ is synced too)."""
 
 

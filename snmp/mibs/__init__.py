@@ -11,7 +11,9 @@ from snmp.mib import MibView, Table
 
 MODULES: Final = ("snmpv2", "if_mib", "entity", "bridge", "lldp", "hp_chassis", "hp_ha",
                    "snmpv3",
-                   "bridge_stp")  # spanning tree
+                   "bridge_stp",  # spanning tree
+                   "hp_bridge",  # HP-ICF-BRIDGE: spanning-tree version, loop protection
+                   "lag")  # IEEE8023-LAG-MIB: LACP trunks and ports
 
 
 @cache

@@ -3,6 +3,11 @@
 Ports take their ifIndex from hardware.if_index ((slot-1)*24 + port), counters from the
 fabric, admin status and alias from the running config (both writable). VLAN interfaces follow
 the ports (ifType propVirtual, ifIndex from hardware.vlan_if_index).
+
+ifStackTable says which interface runs over which, as real ProCurve walks do: each VLAN
+interface over its member ports and trunks (a trunk, not its members), each trunk over its
+members, `0.X` for an interface with nothing above it and `X.0` for a port with nothing below.
+Pollers (LibreNMS' port relationships) draw trunks and VLANs from it.
 """
 
 from __future__ import annotations
@@ -241,8 +246,39 @@ def _if_number(snap: Snapshot) -> Value:
                    + len(snap.device.running.vlans))
 
 
+IF_STACK_ENTRY: Final = (1, 3, 6, 1, 2, 1, 31, 1, 2, 1)
+ACTIVE: Final = 1
+"""ifStackStatus: RowStatus active(1), the only value real walks show."""
+
+
+def stack_rows(snap: Snapshot) -> Iterator[tuple[Oid, Snapshot]]:
+    """(higher ifIndex, lower ifIndex) pairs; see the module docstring."""
+    running, installed = snap.device.running, set(snap.device.ports)
+    members = {name: [p for p in trunk.ports if p in installed]
+               for name, trunk in running.trunks.items()}
+    above: set[int] = set()
+    for vlan in running.vlans.values():
+        vlan_index = hardware.vlan_if_index(vlan.vid)
+        yield (0, vlan_index), snap
+        for port in vlan.untagged | vlan.tagged:
+            if port in installed or port in members:
+                above.add(hardware.if_index(port))
+                yield (vlan_index, hardware.if_index(port)), snap
+    for trunk, ports in members.items():
+        for port in ports:
+            above.add(hardware.if_index(port))
+            yield (hardware.if_index(trunk), hardware.if_index(port)), snap
+        if hardware.if_index(trunk) not in above:
+            yield (0, hardware.if_index(trunk)), snap
+    for port in installed:
+        if hardware.if_index(port) not in above:
+            yield (0, hardware.if_index(port)), snap
+        yield (hardware.if_index(port), 0), snap
+
+
 TABLES: Final = (
     scalars(INTERFACES, (Column(1, "ifNumber", _if_number),)),
     Table(IF_ENTRY, IF_COLUMNS, interface_rows, live=True),
     Table(IF_X_ENTRY, IF_X_COLUMNS, interface_rows, live=True),
+    Table(IF_STACK_ENTRY, (Column(3, "ifStackStatus", lambda s: integer(ACTIVE)),), stack_rows),
 )

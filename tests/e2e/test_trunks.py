@@ -1,7 +1,7 @@
 """Trunks on the wire: an LACP trunk of two links to an Open vSwitch bond (`lacp=active`, the
 userspace datapath), an LACP trunk and a static trunk between two emulated switches joined by
 two UDP tunnel links. Each bundles both links, carries the hosts' traffic without a loop, and
-keeps it when a member goes down."""
+keeps it when a member goes down; IEEE8023-LAG-MIB names the trunk each member is attached to."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from emulator import hardware
 from emulator.testing import eventually, missing_file, missing_root, missing_tool, require
 from tests.e2e.netns import (
     Host,
@@ -27,6 +28,7 @@ from tests.e2e.netns import (
     wait_carrier,
 )
 from tests.e2e.openvswitch import OpenVSwitch, missing_ovs, running_ovs
+from tests.e2e.test_snmp import net_snmp, values
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,6 +37,8 @@ pytestmark = [
     pytest.mark.requires(missing_tool("ip", "iproute2")),
 ]
 
+ATTACHED_AGG_ID = ".1.2.840.10006.300.43.1.2.1.1.13"
+"""IEEE8023-LAG-MIB dot3adAggPortAttachedAggID: the trunk's ifIndex on each member."""
 CONVERGE = 15.0
 """Seconds an LACP trunk has to form (a partner answers within a second; the switches' own
 start under a loaded machine is the slow part)."""
@@ -116,7 +120,8 @@ def test_lacp_trunk_to_an_open_vswitch_bond(chassis_factory: Any, lab: Lab, ovs:
         for ours, theirs in links:
             veth_cable(ours, theirs)
         switch = chassis_factory.start(
-            "--startup-config", startup_config(tmp_path, *config),
+            "--startup-config", startup_config(tmp_path, *config,
+                                               'snmp-server community "public" unrestricted'),
             "--port", f"A1=afpacket:{links[0][0]}", "--port", f"A2=afpacket:{links[1][0]}",
             "--port", f"A3=tap:{lab.tap('h1')}")
         h1 = lab.host("h1", "10.0.0.1/24")
@@ -145,6 +150,9 @@ def test_lacp_trunk_to_an_open_vswitch_bond(chassis_factory: Any, lab: Lab, ovs:
         assert lacp.count(f"partner key: {key}") == 2
         assert [row[1] for row in lacp_rows(switch).values()] == [group, group]
         assert peer.count(" Active   Slow") == 2  # OVS's own lacp-time (slow by default)
+        attached = values(net_snmp("snmpwalk", switch, ATTACHED_AGG_ID).stdout)
+        trunk = str(hardware.if_index(group))
+        assert attached == {f"{ATTACHED_AGG_ID}.1": trunk, f"{ATTACHED_AGG_ID}.2": trunk}
         keeps_pinging(h1, h2.address)
         assert h1.ping(h2.address, count=5)
         macs = switch.show("show mac-address")

@@ -240,3 +240,46 @@ def test_help_wraps_at_the_width_the_client_gave(tmp_path: Path) -> None:
         await _finish(task)
 
     asyncio.run(scenario())
+
+
+def _device_with(tmp_path: Path, *lines: str) -> Device:
+    device = _device(tmp_path)
+    startup_replay()(device, "\n".join(lines) + "\n")
+    return device
+
+
+def test_banners_motd_before_the_key_and_exec_after_login(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        device = _device_with(tmp_path, 'banner motd "Authorized\\nuse only"',
+                              'banner exec "Welcome"')
+        channel = PipeChannel()
+        task = asyncio.create_task(CliSession(device, _table(), channel,
+                                              Peer("ssh", level="manager")).run())
+        before = await channel.until("Press any key to continue")
+        assert "Authorized\r\nuse only" in before and "Welcome" not in before
+        channel.inbox.put_nowait(b"\n")
+        after = (await channel.until("HP-8212zl# ")).split("Press any key to continue")[1]
+        assert "Welcome" in after
+        channel.inbox.put_nowait(b"")
+        await _finish(task)
+
+    asyncio.run(scenario())
+
+
+def test_an_idle_session_ends_at_the_inactivity_timer(tmp_path: Path) -> None:
+    """`console inactivity-timer 1`: one minute (a second in the fast profile) of silence
+    ends the session; it is listed in the device's sessions while open."""
+    async def scenario() -> None:
+        device = _device_with(tmp_path, "console inactivity-timer 1")
+        channel = PipeChannel()
+        task = asyncio.create_task(CliSession(device, _table(), channel,
+                                              Peer("telnet", "10.0.0.9")).run())
+        await channel.until("Press any key to continue")
+        channel.inbox.put_nowait(b"\nmanager\rmanager\r")
+        await channel.until("HP-8212zl# ")
+        assert [(s.number, s.transport, s.level) for s in device.sessions] == [
+            (2, "telnet", "manager")]
+        await _finish(task)  # no input: the timer ends it
+        assert device.sessions == []
+
+    asyncio.run(scenario())

@@ -45,6 +45,10 @@ class FakeSession:
         return "ssh"
 
     @property
+    def session_number(self) -> int | None:
+        return 2
+
+    @property
     def interactive(self) -> bool:
         return True
 

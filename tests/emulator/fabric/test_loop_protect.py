@@ -8,7 +8,7 @@ import math
 
 from emulator.events import EventLog
 from emulator.fabric import loop_protect
-from emulator.fabric.loop_protect import LoopProtect, log_loops
+from emulator.fabric.loop_protect import LoopProtect, log_loops, new_loops
 
 SYSTEM = bytes.fromhex("001871c30000")
 OTHER = bytes.fromhex("001871d40000")
@@ -84,8 +84,9 @@ def test_a_port_disabled_since_the_last_read_is_logged_once() -> None:
     before = engine.report(0.0)
     engine.receive("A2", dict(engine.tick(0.0)[0])["A1"], 0.0)
     after = engine.report(1.0)
-    log_loops(events, before, after)
-    log_loops(events, after, engine.report(2.0))  # read again: nothing new
+    log_loops(events, new_loops(before, after))
+    assert new_loops(after, engine.report(2.0)) == []  # read again: nothing new
+    log_loops(events, new_loops(after, engine.report(2.0)))
     assert [e.line()[20:] for e in events.events] == [
         "00884 loop-protect: port A1 disabled - loop detected.",
         "00898 ports: Loop Protect(62) has disabled port A1"]

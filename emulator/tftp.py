@@ -1,0 +1,205 @@
+"""The TFTP client (RFC 1350) behind `copy ... tftp ...`: octet mode, 512-octet blocks,
+lock-step with retransmission, from the switch's own IP stack (its in-band namespace,
+emulator/inband.py) when it has one, as the syslog and SNTP clients send.
+
+A transfer never hangs its command: every packet is sent at most TRIES times, RETRANSMIT
+seconds apart, so a server that is down, unreachable or silent ends the transfer after
+TRIES x RETRANSMIT seconds with a TftpError; a server's ERROR packet ends it at once with the
+server's own text. A download never grows past `limit` octets (the flash it is meant for), and
+nothing is written anywhere here: the caller stores the whole file, atomically, or nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from typing import Final
+
+from emulator import inband
+
+TFTP_PORT: Final = 69
+BLOCK: Final = 512
+RETRANSMIT: Final = 1.0
+"""Seconds a sent packet waits for its answer before it is sent again."""
+TRIES: Final = 5
+"""Sends of one packet before the transfer is given up."""
+MODE: Final = b"octet"
+RRQ, WRQ, DATA, ACK, ERROR = 1, 2, 3, 4, 5
+HEADER: Final = struct.Struct("!HH")
+"""Opcode and block number (or error code) of DATA, ACK and ERROR packets."""
+UNKNOWN_TID: Final = 5
+DISK_FULL: Final = 3
+MAX_PACKET: Final = 4 + BLOCK
+TIMED_OUT: Final = "timed out"
+TOO_BIG: Final = "file too large"
+
+
+class TftpError(Exception):
+    """The transfer failed; the text says why (the server's message, or TIMED_OUT ...)."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where a transfer goes: the server's address and port, the switch's stack, its timers."""
+
+    address: IPv4Address
+    netns: str | None = None
+    port: int = TFTP_PORT
+    retransmit: float = RETRANSMIT
+    tries: int = TRIES
+
+
+def request(opcode: int, filename: str) -> bytes:
+    return struct.pack("!H", opcode) + filename.encode() + b"\0" + MODE + b"\0"
+
+
+def data_packet(block: int, payload: bytes) -> bytes:
+    return HEADER.pack(DATA, block % 65536) + payload
+
+
+def ack_packet(block: int) -> bytes:
+    return HEADER.pack(ACK, block % 65536)
+
+
+def error_packet(code: int, text: str) -> bytes:
+    return HEADER.pack(ERROR, code) + text.encode() + b"\0"
+
+
+def error_text(packet: bytes) -> str | None:
+    """The message of an ERROR packet (its code's meaning when it has none), else None."""
+    if len(packet) < HEADER.size or HEADER.unpack_from(packet)[0] != ERROR:
+        return None
+    text = packet[HEADER.size:].split(b"\0", 1)[0].decode("ascii", "replace").strip()
+    return text or f"error {HEADER.unpack_from(packet)[1]}"
+
+
+def _socket(netns: str | None) -> socket.socket:
+    """A non-blocking UDP socket in the switch's IP stack (InbandError, an OSError, when its
+    namespace is gone)."""
+    with inband.entered(netns) if netns is not None else contextlib.nullcontext():
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
+    return sock
+
+
+Accept = Callable[[bytes], bool]
+
+
+class _Transfer:
+    """One transfer's socket and the server's transfer ID (the port it answers from)."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.sock = _socket(server.netns)
+        self.tid: tuple[str, int] | None = None
+
+    async def exchange(self, packet: bytes, accept: Accept) -> bytes:
+        """Send `packet` (to the server's port until it has answered, then to its transfer
+        ID) until a packet `accept` takes comes back; an ERROR packet fails the transfer."""
+        loop = asyncio.get_running_loop()
+        server = self.server
+        for _ in range(server.tries):
+            target = self.tid or (str(server.address), server.port)
+            try:
+                await loop.sock_sendto(self.sock, packet, target)
+            except OSError as exc:
+                raise TftpError(exc.strerror or str(exc)) from None
+            try:
+                async with asyncio.timeout(server.retransmit):
+                    while True:
+                        answer = await self._receive()
+                        if answer is None:
+                            continue
+                        failure = error_text(answer)
+                        if failure is not None:
+                            raise TftpError(failure)
+                        if accept(answer):
+                            return answer
+            except TimeoutError:
+                continue
+        raise TftpError(TIMED_OUT)
+
+    async def _receive(self) -> bytes | None:
+        """The next packet of this transfer; None for a stray one (another transfer ID is
+        told so, RFC 1350 section 4)."""
+        loop = asyncio.get_running_loop()
+        try:
+            answer, sender = await loop.sock_recvfrom(self.sock, MAX_PACKET + 1)
+        except OSError:  # an ICMP error for an earlier datagram: keep waiting
+            return None
+        if sender[0] != str(self.server.address):
+            return None
+        if self.tid is None:
+            self.tid = sender
+        elif sender != self.tid:
+            with contextlib.suppress(OSError):
+                self.sock.sendto(error_packet(UNKNOWN_TID, "Unknown transfer ID"), sender)
+            return None
+        return answer
+
+    def abort(self, code: int, text: str) -> None:
+        if self.tid is not None:
+            with contextlib.suppress(OSError):
+                self.sock.sendto(error_packet(code, text), self.tid)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _is(opcode: int, block: int) -> Accept:
+    def accept(packet: bytes) -> bool:
+        return len(packet) >= HEADER.size and HEADER.unpack_from(packet) == (
+            opcode, block % 65536)
+    return accept
+
+
+async def get(server: Server, filename: str, limit: int) -> bytes:
+    """The whole file `filename` from the server; TftpError when it fails or exceeds
+    `limit` octets."""
+    try:
+        transfer = _Transfer(server)
+    except OSError as exc:
+        raise TftpError(exc.strerror or str(exc)) from None
+    try:
+        received = bytearray()
+        packet, block = request(RRQ, filename), 1
+        while True:
+            answer = await transfer.exchange(packet, _is(DATA, block))
+            payload = answer[HEADER.size:]
+            received += payload
+            if len(received) > limit:
+                transfer.abort(DISK_FULL, "Disk full or allocation exceeded")
+                raise TftpError(TOO_BIG)
+            packet = ack_packet(block)
+            if len(payload) < BLOCK:
+                with contextlib.suppress(OSError):  # the last ACK is not answered
+                    transfer.sock.sendto(packet, transfer.tid or (str(server.address),
+                                                                  server.port))
+                return bytes(received)
+            block += 1
+    finally:
+        transfer.close()
+
+
+async def put(server: Server, filename: str, data: bytes) -> None:
+    """Store `data` as `filename` on the server; TftpError when it fails."""
+    try:
+        transfer = _Transfer(server)
+    except OSError as exc:
+        raise TftpError(exc.strerror or str(exc)) from None
+    try:
+        await transfer.exchange(request(WRQ, filename), _is(ACK, 0))
+        block = 1
+        while True:
+            payload = data[(block - 1) * BLOCK:block * BLOCK]
+            await transfer.exchange(data_packet(block, payload), _is(ACK, block))
+            if len(payload) < BLOCK:
+                return
+            block += 1
+    finally:
+        transfer.close()

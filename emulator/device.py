@@ -31,6 +31,7 @@ from emulator.redundancy.state import (
     ModuleView,
     Redundancy,
 )
+from emulator.routing import RouteEntry
 from emulator.timing import Timing
 
 PASSWORDS_FILE = "passwords.json"
@@ -280,6 +281,9 @@ class Device:
 
     def close_session(self, session: ManagementSession) -> None:
         self.sessions = [s for s in self.sessions if s is not session]
+    # --- IP routing (emulator/routing.py) ---
+    learnt_routes: list[RouteEntry] = field(default_factory=list)
+    """The routes a routing protocol learnt, as its engine last reported them."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,

@@ -55,7 +55,8 @@ LAYERS: Final = (
         "emulator.dhcp_relay",  # DHCP relay: the agent the active module runs
         # file transfer (issue 17): the TFTP and SFTP clients the copy commands use
         "emulator.tftp", "emulator.sftp_client",
-        "emulator.aaa")),  # AAA: the RADIUS and TACACS+ clients and the login chain
+        "emulator.aaa",  # AAA: the RADIUS and TACACS+ clients and the login chain
+        "emulator.routing")),  # IP routing: the route table, kernel routes, traceroute
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",

@@ -66,6 +66,7 @@ FAMILIES: Final = (
     "aaa",
     "radius",
     "tacacs",
+    "routing",
 )
 
 

@@ -313,6 +313,10 @@ class OutputCapture:
         return self.outer.transport
 
     @property
+    def session_number(self) -> int | None:
+        return self.outer.session_number
+
+    @property
     def interactive(self) -> bool:
         return False
 

@@ -193,6 +193,43 @@ OPTION82_REMOTE_IDS: Final = ("mac", "ip", "mgmt-vlan")
 the management VLAN's."""
 
 
+# --- IP routing and static routes (commands/routing.py) ---
+STATIC_ROUTE_LIMIT: Final = 256
+DISTANCE_RANGE: Final = (1, 255)
+STATIC_DISTANCE: Final = 1
+"""A static route's administrative distance unless `distance N` says otherwise."""
+DISCARDS: Final = ("blackhole", "reject")
+"""Next hops that drop: silently, or with an ICMP unreachable to the sender."""
+ROUTE_HOST_BITS: Final = "Inconsistent address and mask: {destination}"
+ROUTE_OWN_GATEWAY: Final = "Invalid next-hop address: {gateway} is an address of this switch."
+ROUTE_DISCARD_CLASH: Final = "A route to {destination} with a different next hop type " \
+    "already exists."
+ROUTE_LIMIT: Final = f"The maximum number of static routes ({STATIC_ROUTE_LIMIT}) has been " \
+    "reached."
+ROUTE_BAD_DESTINATION: Final = "Invalid destination address: {destination}"
+"""Modelled on K.15's style (no capture shows them): a destination with host bits set, a
+multicast, loopback or class E network, a next hop that is the switch itself, a discard route
+beside forwarding routes to the same destination, more static routes than K.15 keeps."""
+
+
+@dataclass(frozen=True)
+class StaticRoute:
+    """`ip route DEST MASK GATEWAY|vlan N|blackhole|reject [distance N]`: exactly one of
+    `gateway`, `vlan` and `discard` says where it goes."""
+
+    destination: ipaddress.IPv4Network
+    gateway: ipaddress.IPv4Address | None = None
+    vlan: int | None = None
+    discard: str | None = None
+    distance: int = STATIC_DISTANCE
+
+    def hop(self) -> str:
+        """The next hop as the config writes it (`10.0.0.1`, `vlan 20`, `blackhole`)."""
+        if self.gateway is not None:
+            return str(self.gateway)
+        return f"vlan {self.vlan}" if self.vlan is not None else str(self.discard)
+
+
 @dataclass(frozen=True)
 class Option82:
     policy: str
@@ -509,6 +546,12 @@ class SwitchConfig:
     """`[no] telnet-server`: the telnet port answers."""
     ssh: SshSettings = field(default_factory=SshSettings)
     aaa: AaaConfig = field(default_factory=AaaConfig)
+    # --- IP routing and static routes (commands/routing.py) ---
+    ip_routing: bool = False
+    """`ip routing`: the switch forwards between its VLANs (the default gateway is then
+    unused, as the manual says)."""
+    static_routes: list[StaticRoute] = field(default_factory=list)
+    """`ip route ...`, by destination (then in the order they were made)."""
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -1262,6 +1305,42 @@ class SwitchConfig:
         if not wanted:
             raise ConfigError(SSH_LAST_CIPHER)
         chosen[:] = [item for item in catalog if item in wanted]
+    # --- IP routing and static routes (commands/routing.py) ---
+
+    def set_ip_routing(self, enabled: bool) -> None:
+        self.ip_routing = enabled
+
+    def static_route_add(self, route: StaticRoute) -> None:
+        """A route to the same destination by the same next hop replaces the one there (a new
+        distance); forwarding and discard routes to one destination do not mix. A route by a
+        VLAN may name one not made yet: the config writes the routes before the VLANs."""
+        destination = route.destination
+        if destination.is_multicast or destination.is_loopback or destination.is_reserved:
+            raise ConfigError(ROUTE_BAD_DESTINATION.format(destination=destination))
+        _check_range(route.distance, DISTANCE_RANGE)
+        own = {v.ip.interface.ip for v in self.vlans.values() if v.ip.interface is not None}
+        if route.gateway is not None and route.gateway in own:
+            raise ConfigError(ROUTE_OWN_GATEWAY.format(gateway=route.gateway))
+        same = [r for r in self.static_routes if r.destination == destination]
+        if any((r.discard is None) != (route.discard is None) for r in same):
+            raise ConfigError(ROUTE_DISCARD_CLASH.format(destination=destination))
+        replaced = next((r for r in same if r.hop() == route.hop()
+                         or r.discard is not None), None)
+        if replaced is None and len(self.static_routes) >= STATIC_ROUTE_LIMIT:
+            raise ConfigError(ROUTE_LIMIT)
+        if replaced is not None:
+            self.static_routes[self.static_routes.index(replaced)] = route
+            return
+        self.static_routes.append(route)
+        self.static_routes.sort(key=lambda r: (int(r.destination.network_address),
+                                               r.destination.prefixlen))
+
+    def static_route_remove(self, destination: ipaddress.IPv4Network,
+                            hop: str | None) -> None:
+        """`no ip route DEST MASK [HOP]`: that route, or every route to DEST."""
+        self.static_routes = [r for r in self.static_routes
+                              if r.destination != destination
+                              or (hop is not None and r.hop() != hop)]
 
     def access_groups(self) -> dict[str, str]:
         """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`

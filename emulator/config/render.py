@@ -49,6 +49,7 @@ from emulator.config.model import (
     SNTP_POLL_DEFAULT,
     SNTP_VERSION_DEFAULT,
     SPEED_DUPLEX_DEFAULT,
+    STATIC_DISTANCE,
     STP_PORT_FLAGS,
     STP_PRIORITY_DEFAULT,
     STP_VERSIONS,
@@ -152,6 +153,7 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _dns_lines(cfg)
     lines += _ssh_lines(cfg.ssh)
     lines += _dhcp_relay_lines(cfg)
+    lines += _routing_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     lines += _access_list_lines(cfg)
@@ -287,6 +289,17 @@ def _dhcp_relay_lines(cfg: SwitchConfig) -> list[str]:
             words.append(option.remote_id)
         lines.append(" ".join(words))
     return lines
+
+
+# --- IP routing (commands/routing.py) ---
+
+def _routing_lines(cfg: SwitchConfig) -> list[str]:
+    """`ip route DEST MASK HOP [distance N]` by destination, then `ip routing`, among the
+    global `ip` lines (real K.15 configs: after the time settings, before the SNMP lines)."""
+    lines = [f"ip route {r.destination.network_address} {r.destination.netmask} {r.hop()}"
+             + (f" distance {r.distance}" if r.distance != STATIC_DISTANCE else "")
+             for r in cfg.static_routes]
+    return lines + (["ip routing"] if cfg.ip_routing else [])
 
 
 # --- access lists (commands/acl.py) ---

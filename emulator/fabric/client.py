@@ -19,6 +19,7 @@ from emulator.fabric.loop_protect import LoopStatus, log_loops, new_loops
 from emulator.hardware import Inventory, port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
+from emulator.routing import kernel_routes
 
 if TYPE_CHECKING:
     from emulator.config.model import SwitchConfig
@@ -128,7 +129,9 @@ class FabricClient:
             mac_age=running.mac_age,
             addresses={str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
                        if vlan.ip.interface is not None},
-            gateway=None if running.default_gateway is None else str(running.default_gateway),
+            # --- IP routing (emulator/routing.py) ---
+            forwarding=running.ip_routing,
+            routes=kernel_routes(running),
             system_name=running.hostname,
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),

@@ -552,7 +552,8 @@ class Fabric:
     async def _program(self, msg: FabricProgram, _socks: list[socket.socket]) -> Reply:
         self.program(msg)
         if self.inband is not None:
-            await self.inband.apply({int(v): a for v, a in msg.addresses.items()}, msg.gateway)
+            await self.inband.apply({int(v): a for v, a in msg.addresses.items()}, msg.routes,
+                                    msg.forwarding)
         return self.report(msg)
 
     @MODULE.on(FabricQuery)

@@ -208,7 +208,11 @@ class FabricProgram(Request):
     mac_age: int = 300
     addresses: dict[str, str] = field(default_factory=dict)
     """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
-    gateway: str | None = None
+    forwarding: bool = False
+    """`ip routing`: the in-band stack forwards between the VLAN interfaces."""
+    routes: list[str] = field(default_factory=list)
+    """Its kernel routes besides the connected ones, as `ip route` arguments (the static
+    routes, the default gateway while routing is off: emulator/routing.py)."""
     system_name: str = ""
     """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
     management_address: str | None = None

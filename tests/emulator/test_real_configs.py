@@ -31,7 +31,7 @@ REAL: Final = "refused by the real 8212zl too"
 NOT_YET: Final = "not yet built (issue 14)"
 
 FAMILIES: Final[dict[str, tuple[str, str]]] = {
-    "routing": (OTHER, "routing and OSPF: ip routing, ip route, router ospf and its body"),
+    "routing": (OTHER, "OSPF: router ospf and its body"),
     "helper-without-address": (REAL, "ip helper-address in a VLAN with no IP address: the "
                                      "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
@@ -71,13 +71,8 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     "blog-5406zl-k1506": [
         ('qos dscp-map 101110 priority 6', 'qos'),
     ],
-    "config2tftp-2620-ra1601": [
-        ('ip route 0.0.0.0 0.0.0.0 192.168.1.254', 'routing'),
-        ('ip routing', 'routing'),
-    ],
+    "config2tftp-2620-ra1601": [],
     "forum-5406zl-k1508": [
-        ('ip route 0.0.0.0 0.0.0.0 10.1.100.106', 'routing'),
-        ('ip routing', 'routing'),
         ('tagged A1,B1-16', 'port-range-form'),
     ],
     "hpecommunity-2920-wb1608": [
@@ -110,7 +105,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('snmp-server host 192.168.176.16 community "xxxx" trap-level critical', 'snmp-options'),
     ],
     "hpecommunity-5406rzl2-kb1515": [
-        ('ip routing', 'routing'),
         ('oobm', 'oobm'),
         ('no ip address', 'oobm'),
         ('ip helper-address 10.30.60.3', 'helper-without-address'),
@@ -118,14 +112,12 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     "hpeimc-2530-ya1513": [
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
          'credentials'),
-        ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('energy-efficient-ethernet', 'port-settings'),
     ],
     "hpeimc-2920-wb1601": [
         ('no rest-interface', 'aruba-16'),
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
          'credentials'),
-        ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
         ('no dhcp tr69-acs-url', 'aruba-16'),
@@ -134,8 +126,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
          'credentials'),
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
-        ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
-        ('ip routing', 'routing'),
         ('router ospf', 'routing'),
         ('area backbone', 'routing'),
         ('enable', 'routing'),
@@ -144,7 +134,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
          'credentials'),
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
-        ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
     ],
@@ -156,7 +145,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('sflow 2 destination 10.101.0.203', 'sflow'),
         ('sflow 2 polling A1-A22,B1-B24,C1i-C3i,D1i-D3i 20', 'sflow'),
         ('sflow 2 sampling A1-A22,B1-B24,C1i-C3i,D1i-D3i 1000', 'sflow'),
-        ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
         ('untagged A1-A22,B1-B24,C1i-C3i,D1i-D3i', 'module-one'),
@@ -166,7 +154,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('module D type one-06', 'module-one'),
         ('password manager user-name "admin" sha1 "0123456789abcdef0123456789abcdef01234567"',
          'credentials'),
-        ('ip route 0.0.0.0 0.0.0.0 10.11.10.1', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
         ('untagged A1-A22,B1-B24,C1i-C3i,D1i-D3i', 'module-one'),
@@ -193,8 +180,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     "procurvefront-2510g-y1151": [],
     "qa-2920-wb1603": [
         ('gvrp', 'gvrp'),
-        ('ip route 0.0.0.0 0.0.0.0 10.1.30.1', 'routing'),
-        ('ip routing', 'routing'),
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
         ('device-profile name "default-ap-profile"', 'aruba-16'),
@@ -206,9 +191,7 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
         ('oobm', 'oobm'),
         ('ip address dhcp-bootp', 'oobm'),
     ],
-    "tjas-2610-s2-r1130": [
-        ('ip routing', 'routing'),
-    ],
+    "tjas-2610-s2-r1130": [],
     "tjas-2610-s3-r1122": [],
 }
 

@@ -23,6 +23,7 @@ from emulator.config.model import (
     CONSOLE_SETTINGS,
     DAYLIGHT_RULES,
     DHCP_UPDATES,
+    DISCARDS,
     LACP_MODES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
@@ -49,6 +50,7 @@ from emulator.config.model import (
     Snmpv3Params,
     Snmpv3Target,
     SntpServer,
+    StaticRoute,
     SwitchConfig,
     SyslogHost,
     TrapReceiver,
@@ -72,6 +74,9 @@ ACE_WORDS = st.sampled_from([
     "ip any any", "tcp host 10.0.0.1 10.0.0.2/32 eq 22 log", "udp any range 1000 2000 any neq dns",
     "icmp 10.0.0.0 0.0.0.255 any 8", "tcp any any established", "tcp any gt 1023 any lt 1024",
     "47 any any", "tcp any any eq 70000", "bogus any any"])
+# --- IP routing (commands/routing.py) ---
+ROUTE_DESTINATIONS = [ipaddress.IPv4Network(n) for n in (
+    "0.0.0.0/0", "10.9.0.0/16", "192.0.2.0/24", "10.0.0.0/24", "224.0.0.0/4", "10.1.1.1/32")]
 VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
@@ -263,6 +268,15 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | st.builds(Option82, st.sampled_from(OPTION82_POLICIES), st.booleans(),
                                st.sampled_from(OPTION82_REMOTE_IDS))).map(
             lambda o: lambda c: c.set_dhcp_relay_option82(o)),
+        # --- IP routing (commands/routing.py) ---
+        st.booleans().map(lambda on: lambda c: c.set_ip_routing(on)),
+        st.builds(StaticRoute, st.sampled_from(ROUTE_DESTINATIONS),
+                  st.none() | ADDRESSES, st.none() | VIDS,
+                  st.none() | st.sampled_from(DISCARDS), st.integers(0, 256)).filter(
+            lambda r: sum(x is not None for x in (r.gateway, r.vlan, r.discard)) == 1).map(
+            lambda r: lambda c: c.static_route_add(r)),
+        st.tuples(st.sampled_from(ROUTE_DESTINATIONS), st.none() | st.just("blackhole")).map(
+            lambda a: lambda c: c.static_route_remove(*a)),
     )
 
 
@@ -427,6 +441,12 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     aaa.privilege_mode, aaa.num_attempts = True, 5
     aaa.accounting["exec"] = Accounting("start-stop", "radius")
     aaa.accounting_update = 15
+    # --- IP routing (commands/routing.py) ---
+    cfg.set_ip_routing(True)
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("10.9.0.0/16"),
+                                     ipaddress.IPv4Address("10.0.0.254"), distance=5))
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("0.0.0.0/0"), vlan=10))
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("192.0.2.0/24"), discard="reject"))
     text = render_config(cfg)
     statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {

@@ -49,6 +49,7 @@ FAMILIES: Final = (
     "gvrp",
     "sflow",
     "dhcp_snooping",
+    "openflow",
     "snmp_server",
     "snmpv3",
     "snmp_extras",

@@ -128,6 +128,118 @@ DHCP_SNOOPING_SERVER_LIMIT: Final = (f"The maximum number of authorized servers 
                                      f"({DHCP_SNOOPING_SERVERS}) has been reached.")
 """Modelled on the K.15 style: the switch keeps up to 20 authorized DHCP servers."""
 
+# --- OpenFlow (commands/openflow.py) ---
+OPENFLOW_CONTROLLER_IDS: Final = (1, 128)
+OPENFLOW_VERSIONS: Final = ("1.0", "1.3")
+OPENFLOW_INTERRUPTION_MODES: Final = ("fail-secure", "fail-standalone")
+"""`connection-interruption-mode`: fail-secure, the default, is unwritten."""
+OPENFLOW_BACKOFF_RANGE: Final = (1, 3600)
+OPENFLOW_BACKOFF_DEFAULT: Final = 60
+OPENFLOW_NAME_MAX: Final = 32
+OPENFLOW_NO_CONTROLLER: Final = "Controller {id} is not configured."
+"""Modelled on the K.15 style: an instance names controllers made at the openflow level."""
+
+
+@dataclass(frozen=True)
+class OpenflowController:
+    """`controller-id N ip ADDR [port P] controller-interface vlan V`."""
+
+    address: ipaddress.IPv4Address
+    vlan: int
+    port: int | None = None
+
+
+@dataclass
+class OpenflowInstance:
+    """`instance "NAME"` in the openflow context and its body."""
+
+    member_vlans: set[int] = field(default_factory=set)
+    controllers: list[int] = field(default_factory=list)
+    version: str | None = None
+    """None: the switch's default (1.0)."""
+    interruption_mode: str = OPENFLOW_INTERRUPTION_MODES[0]
+    max_backoff: int = OPENFLOW_BACKOFF_DEFAULT
+    enabled: bool = False
+
+
+@dataclass
+class OpenflowConfig:
+    """`openflow` and its context: off by default; settings kept (and written) either way."""
+
+    enabled: bool = False
+    controllers: dict[int, OpenflowController] = field(default_factory=dict)
+    instances: dict[str, OpenflowInstance] = field(default_factory=dict)
+    ip_control_table_mode: bool = False
+
+    def is_default(self) -> bool:
+        return self == OpenflowConfig()
+
+    def set_controller(self, ident: int, controller: OpenflowController | None) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        if controller is None:
+            self.controllers.pop(ident, None)
+            return
+        _check_range(controller.vlan, (MIN_VID, MAX_VID))
+        if controller.port is not None:
+            _check_range(controller.port, (1, 65535))
+        self.controllers[ident] = controller
+
+    def instance(self, name: str) -> OpenflowInstance:
+        """`instance NAME`: made when new."""
+        if not is_config_text(name):
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if len(name) > OPENFLOW_NAME_MAX:
+            raise ConfigError(TOO_LONG.format(limit=OPENFLOW_NAME_MAX))
+        return self.instances.setdefault(name, OpenflowInstance())
+
+    def instance_remove(self, name: str) -> None:
+        if self.instances.pop(name, None) is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def set_ip_control_table_mode(self, enabled: bool) -> None:
+        self.ip_control_table_mode = enabled
+
+    def instance_set_member(self, name: str, vid: int, member: bool) -> None:
+        _check_range(vid, (MIN_VID, MAX_VID))
+        members = self.instance(name).member_vlans
+        if member:
+            members.add(vid)
+        else:
+            members.discard(vid)
+
+    def instance_set_controller(self, name: str, ident: int, used: bool) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        controllers = self.instance(name).controllers
+        if not used:
+            if ident in controllers:
+                controllers.remove(ident)
+            return
+        if ident not in self.controllers:
+            raise ConfigError(OPENFLOW_NO_CONTROLLER.format(id=ident))
+        if ident not in controllers:
+            controllers.append(ident)
+
+    def instance_set_version(self, name: str, version: str | None) -> None:
+        if version is not None and version not in OPENFLOW_VERSIONS:
+            raise ConfigError(INVALID_INPUT.format(token=version))
+        self.instance(name).version = version
+
+    def instance_set_interruption_mode(self, name: str, mode: str) -> None:
+        if mode not in OPENFLOW_INTERRUPTION_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.instance(name).interruption_mode = mode
+
+    def instance_set_max_backoff(self, name: str, seconds: int) -> None:
+        _check_range(seconds, OPENFLOW_BACKOFF_RANGE)
+        self.instance(name).max_backoff = seconds
+
+    def instance_set_enabled(self, name: str, enabled: bool) -> None:
+        self.instance(name).enabled = enabled
+
+
 # --- LLDP settings (commands/lldp_settings.py) ---
 LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
 """`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
@@ -534,6 +646,8 @@ class SwitchConfig:
     """`dhcp-snooping authorized-server ADDR`, in the order given; none: any server."""
     dhcp_snooping_option82: bool = True
     """`[no] dhcp-snooping option 82`: relayed requests get option 82 (on by default)."""
+    # --- OpenFlow (commands/openflow.py) ---
+    openflow: OpenflowConfig = field(default_factory=lambda: OpenflowConfig())
     # --- sFlow (commands/sflow.py) ---
     sflow: dict[int, SflowInstance] = field(default_factory=dict)
     """By instance (1-3)."""

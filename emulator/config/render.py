@@ -43,6 +43,8 @@ from emulator.config.model import (
     LOOP_PROTECT_ACTIONS,
     LOOP_PROTECT_DISABLE_TIMER,
     LOOP_PROTECT_INTERVAL,
+    OPENFLOW_BACKOFF_DEFAULT,
+    OPENFLOW_INTERRUPTION_MODES,
     OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
@@ -67,6 +69,7 @@ from emulator.config.model import (
     CommunityAccess,
     Interface,
     IpMode,
+    OpenflowInstance,
     Snmpv3,
     Snmpv3Target,
     SwitchConfig,
@@ -185,6 +188,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
     lines += _aaa_lines(cfg.aaa)
+    lines += _openflow_lines(cfg)
     lines += _lldp_lines(cfg)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
@@ -282,6 +286,43 @@ def _qos_lines(cfg: SwitchConfig) -> list[str]:
     lines = [] if cfg.qos_tos == TOS_MODES[0] else [f"qos type-of-service {cfg.qos_tos}"]
     return lines + [f"qos dscp-map {codepoint} priority {cfg.dscp_map[codepoint]}"
                     for codepoint in sorted(cfg.dscp_map)]
+
+
+# --- OpenFlow (commands/openflow.py) ---
+
+def _openflow_lines(cfg: SwitchConfig) -> list[str]:
+    """After the SNMP lines, before the VLANs (a 15.x config): the `openflow` block with its
+    controllers, each instance as a nested block, then the context's own switches."""
+    openflow = cfg.openflow
+    if openflow.is_default():
+        return []
+    body = []
+    for ident in sorted(openflow.controllers):
+        controller = openflow.controllers[ident]
+        port = "" if controller.port is None else f" port {controller.port}"
+        body.append(f"controller-id {ident} ip {controller.address}{port} "
+                    f"controller-interface vlan {controller.vlan}")
+    for name, instance in openflow.instances.items():
+        body += _block(f"instance {quote(name)}", _openflow_instance_body(instance))
+    if openflow.ip_control_table_mode:
+        body.append("ip-control-table-mode")
+    if openflow.enabled:
+        body.append("enable")
+    return _block("openflow", body)
+
+
+def _openflow_instance_body(instance: OpenflowInstance) -> list[str]:
+    body = [f"member vlan {vid}" for vid in sorted(instance.member_vlans)]
+    body += [f"controller-id {ident}" for ident in instance.controllers]
+    if instance.version is not None:
+        body.append(f"version {instance.version}")
+    if instance.interruption_mode != OPENFLOW_INTERRUPTION_MODES[0]:
+        body.append(f"connection-interruption-mode {instance.interruption_mode}")
+    if instance.max_backoff != OPENFLOW_BACKOFF_DEFAULT:
+        body.append(f"max-backoff-interval {instance.max_backoff}")
+    if instance.enabled:
+        body.append("enable")
+    return body
 
 
 # --- LLDP settings (commands/lldp_settings.py) ---

@@ -50,6 +50,8 @@ FAMILIES: Final = (
     "sflow",
     "dhcp_snooping",
     "openflow",
+    "mirror",
+    "fault_finder",
     "snmp_server",
     "snmpv3",
     "snmp_extras",

@@ -37,6 +37,9 @@ from emulator.config.model import (
     DAYLIGHT_RULES,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    FAULT_ACTIONS,
+    FAULT_SENSITIVITIES,
+    FAULTS,
     LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
@@ -168,6 +171,8 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     lines += _access_list_lines(cfg)
+    lines += _fault_finder_lines(cfg)
+    lines += _mirror_lines(cfg)
     for port in sorted(cfg.interfaces, key=port_sort_key):
         interface = cfg.interfaces[port]
         if not interface.is_default():
@@ -286,6 +291,37 @@ def _qos_lines(cfg: SwitchConfig) -> list[str]:
     lines = [] if cfg.qos_tos == TOS_MODES[0] else [f"qos type-of-service {cfg.qos_tos}"]
     return lines + [f"qos dscp-map {codepoint} priority {cfg.dscp_map[codepoint]}"
                     for codepoint in sorted(cfg.dscp_map)]
+
+
+# --- fault finder (commands/fault_finder.py) ---
+
+def _fault_finder_lines(cfg: SwitchConfig) -> list[str]:
+    """Among the global lines before the interface blocks, in the manual's order of kinds:
+    `no fault-finder KIND` for one turned off, else the words away from their default."""
+    lines = []
+    for fault in FAULTS:
+        setting = cfg.faults.get(fault)
+        if setting is None:
+            continue
+        if not setting.enabled:
+            lines.append(f"no fault-finder {fault}")
+            continue
+        words = [f"fault-finder {fault}"]
+        if setting.sensitivity != FAULT_SENSITIVITIES[0]:
+            words.append(f"sensitivity {setting.sensitivity}")
+        if setting.action != FAULT_ACTIONS[0]:
+            words.append(f"action {setting.action}")
+        lines.append(" ".join(words))
+    return lines
+
+
+# --- port mirroring (commands/mirror.py) ---
+
+def _mirror_lines(cfg: SwitchConfig) -> list[str]:
+    """Before the interface blocks whose `monitor` lines name them: each session's
+    destination (`mirror 1 port A24`), with its name when it has one."""
+    return [f"mirror {session} port {m.port}" + (f" name {quote(m.name)}" if m.name else "")
+            for session, m in sorted(cfg.mirrors.items())]
 
 
 # --- OpenFlow (commands/openflow.py) ---
@@ -453,6 +489,8 @@ def _interface_body(interface: Interface) -> list[str]:
     body = _port_settings_before_name(interface)
     if interface.lacp is not None:  # trunks and LACP: `lacp` after `flow-control`
         body.append(f"lacp {interface.lacp}")
+    body += [f"monitor all {direction} mirror {session}"  # port mirroring
+             for session, direction in sorted(interface.monitor.items())]
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
     return body + _port_settings_after_name(interface)

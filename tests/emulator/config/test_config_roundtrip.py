@@ -44,7 +44,9 @@ from emulator.config.model import (
     Community,
     CommunityAccess,
     ConfigError,
+    FaultSetting,
     IpMode,
+    Mirror,
     OpenflowController,
     Option82,
     Snmpv3Group,
@@ -171,6 +173,16 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping_option82(on)),
         st.tuples(port, st.booleans()).map(
             lambda a: lambda c: c.port_set_dhcp_snooping_trust(*a)),
+        # --- fault finder (commands/fault_finder.py) ---
+        st.tuples(st.sampled_from(["all", "bad-cable", "duplex-mismatch-HDx", "x"]),
+                  st.builds(FaultSetting, st.booleans(), st.sampled_from(["low", "medium"]),
+                            st.sampled_from(["warn", "warn-and-disable"]))).map(
+            lambda a: lambda c: c.fault_set(*a)),
+        # --- port mirroring (commands/mirror.py) ---
+        st.tuples(st.integers(0, 5), st.none() | st.builds(Mirror, port, TEXT)).map(
+            lambda a: lambda c: c.mirror_set(*a)),
+        st.tuples(port, st.integers(1, 4), st.none() | st.sampled_from(["both", "in", "x"])
+                  ).map(lambda a: lambda c: c.port_set_monitor(*a)),
         # --- OpenFlow (commands/openflow.py) ---
         st.tuples(st.integers(0, 3), st.none() | st.builds(
             OpenflowController, ADDRESSES, st.integers(0, 5), st.none() | st.integers(0, 7000))
@@ -415,6 +427,9 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.openflow.instance_set_enabled("br0", True)
     cfg.openflow.set_ip_control_table_mode(True)
     cfg.openflow.set_enabled(True)
+    cfg.mirror_set(1, Mirror("B24", "ids"))
+    cfg.fault_set("bad-cable", FaultSetting(True, "high", "warn-and-disable"))
+    cfg.port_set_monitor("A1", 1, "both")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")

@@ -39,6 +39,9 @@ class Where(Enum):
     ACL_EXTENDED = "config-ext-nacl"
     # --- OSPF (commands/ospf.py) ---
     OSPF = "ospf"
+    # --- OpenFlow (commands/openflow.py) ---
+    OPENFLOW = "openflow"
+    OPENFLOW_INSTANCE = "of-inst"
 
 
 class ParamType(Protocol):

@@ -128,6 +128,153 @@ DHCP_SNOOPING_SERVER_LIMIT: Final = (f"The maximum number of authorized servers 
                                      f"({DHCP_SNOOPING_SERVERS}) has been reached.")
 """Modelled on the K.15 style: the switch keeps up to 20 authorized DHCP servers."""
 
+# --- fault finder (commands/fault_finder.py) ---
+FAULTS: Final = ("bad-driver", "bad-transceiver", "bad-cable", "too-long-cable",
+                 "over-bandwidth", "broadcast-storm", "loss-of-link", "duplex-mismatch-HDx",
+                 "duplex-mismatch-FDx", "link-flap")
+"""K.15's fault kinds, in the manual's order (the config and `show fault-finder` list them)."""
+FAULT_SENSITIVITIES: Final = ("medium", "low", "high")
+FAULT_ACTIONS: Final = ("warn", "warn-and-disable")
+"""The defaults first (every fault on, medium, warn: unwritten)."""
+
+
+@dataclass(frozen=True)
+class FaultSetting:
+    enabled: bool = True
+    sensitivity: str = FAULT_SENSITIVITIES[0]
+    action: str = FAULT_ACTIONS[0]
+
+
+# --- port mirroring (commands/mirror.py) ---
+MIRROR_SESSIONS: Final = (1, 4)
+MONITOR_DIRECTIONS: Final = ("both", "in", "out")
+MIRROR_NOT_CONFIGURED: Final = "Mirror session {session} is not configured."
+MIRROR_DESTINATION_MONITORED: Final = "Port {port} is a mirror destination."
+MIRROR_SOURCE: Final = "Port {port} is monitored by a mirror session."
+"""Modelled on the K.15 style: a session is monitored into once its destination is set, and a
+destination port is never a source."""
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """`mirror N port PORT [name "NAME"]`: a local mirroring session's destination."""
+
+    port: str
+    name: str = ""
+
+
+# --- OpenFlow (commands/openflow.py) ---
+OPENFLOW_CONTROLLER_IDS: Final = (1, 128)
+OPENFLOW_VERSIONS: Final = ("1.0", "1.3")
+OPENFLOW_INTERRUPTION_MODES: Final = ("fail-secure", "fail-standalone")
+"""`connection-interruption-mode`: fail-secure, the default, is unwritten."""
+OPENFLOW_BACKOFF_RANGE: Final = (1, 3600)
+OPENFLOW_BACKOFF_DEFAULT: Final = 60
+OPENFLOW_NAME_MAX: Final = 32
+OPENFLOW_NO_CONTROLLER: Final = "Controller {id} is not configured."
+"""Modelled on the K.15 style: an instance names controllers made at the openflow level."""
+
+
+@dataclass(frozen=True)
+class OpenflowController:
+    """`controller-id N ip ADDR [port P] controller-interface vlan V`."""
+
+    address: ipaddress.IPv4Address
+    vlan: int
+    port: int | None = None
+
+
+@dataclass
+class OpenflowInstance:
+    """`instance "NAME"` in the openflow context and its body."""
+
+    member_vlans: set[int] = field(default_factory=set)
+    controllers: list[int] = field(default_factory=list)
+    version: str | None = None
+    """None: the switch's default (1.0)."""
+    interruption_mode: str = OPENFLOW_INTERRUPTION_MODES[0]
+    max_backoff: int = OPENFLOW_BACKOFF_DEFAULT
+    enabled: bool = False
+
+
+@dataclass
+class OpenflowConfig:
+    """`openflow` and its context: off by default; settings kept (and written) either way."""
+
+    enabled: bool = False
+    controllers: dict[int, OpenflowController] = field(default_factory=dict)
+    instances: dict[str, OpenflowInstance] = field(default_factory=dict)
+    ip_control_table_mode: bool = False
+
+    def is_default(self) -> bool:
+        return self == OpenflowConfig()
+
+    def set_controller(self, ident: int, controller: OpenflowController | None) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        if controller is None:
+            self.controllers.pop(ident, None)
+            return
+        _check_range(controller.vlan, (MIN_VID, MAX_VID))
+        if controller.port is not None:
+            _check_range(controller.port, (1, 65535))
+        self.controllers[ident] = controller
+
+    def instance(self, name: str) -> OpenflowInstance:
+        """`instance NAME`: made when new."""
+        if not is_config_text(name):
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if len(name) > OPENFLOW_NAME_MAX:
+            raise ConfigError(TOO_LONG.format(limit=OPENFLOW_NAME_MAX))
+        return self.instances.setdefault(name, OpenflowInstance())
+
+    def instance_remove(self, name: str) -> None:
+        if self.instances.pop(name, None) is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def set_ip_control_table_mode(self, enabled: bool) -> None:
+        self.ip_control_table_mode = enabled
+
+    def instance_set_member(self, name: str, vid: int, member: bool) -> None:
+        _check_range(vid, (MIN_VID, MAX_VID))
+        members = self.instance(name).member_vlans
+        if member:
+            members.add(vid)
+        else:
+            members.discard(vid)
+
+    def instance_set_controller(self, name: str, ident: int, used: bool) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        controllers = self.instance(name).controllers
+        if not used:
+            if ident in controllers:
+                controllers.remove(ident)
+            return
+        if ident not in self.controllers:
+            raise ConfigError(OPENFLOW_NO_CONTROLLER.format(id=ident))
+        if ident not in controllers:
+            controllers.append(ident)
+
+    def instance_set_version(self, name: str, version: str | None) -> None:
+        if version is not None and version not in OPENFLOW_VERSIONS:
+            raise ConfigError(INVALID_INPUT.format(token=version))
+        self.instance(name).version = version
+
+    def instance_set_interruption_mode(self, name: str, mode: str) -> None:
+        if mode not in OPENFLOW_INTERRUPTION_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.instance(name).interruption_mode = mode
+
+    def instance_set_max_backoff(self, name: str, seconds: int) -> None:
+        _check_range(seconds, OPENFLOW_BACKOFF_RANGE)
+        self.instance(name).max_backoff = seconds
+
+    def instance_set_enabled(self, name: str, enabled: bool) -> None:
+        self.instance(name).enabled = enabled
+
+
 # --- LLDP settings (commands/lldp_settings.py) ---
 LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
 """`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
@@ -185,6 +332,7 @@ TEXT_LIMITS: Final = {
     "location": 255,
     "domain name": 255,
     "banner": 320,
+    "mirror name": 15,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
 the others as documented for the 5400zl/8200zl family). Which characters they may hold is
@@ -392,6 +540,9 @@ class Interface:
     # --- QoS (commands/qos.py) ---
     qos_priority: int | None = None
     """`qos priority N`: the 802.1p priority the port's inbound frames get; None: none."""
+    # --- port mirroring (commands/mirror.py) ---
+    monitor: dict[int, str] = field(default_factory=dict)
+    """`monitor all both|in|out mirror N`: session -> the direction copied to it."""
     # --- DHCP snooping (commands/dhcp_snooping.py) ---
     dhcp_snooping_trust: bool = False
     """`dhcp-snooping trust`: DHCP servers may answer through this port."""
@@ -586,6 +737,13 @@ class SwitchConfig:
     """`dhcp-snooping authorized-server ADDR`, in the order given; none: any server."""
     dhcp_snooping_option82: bool = True
     """`[no] dhcp-snooping option 82`: relayed requests get option 82 (on by default)."""
+    # --- fault finder (commands/fault_finder.py) ---
+    faults: dict[str, FaultSetting] = field(default_factory=dict)
+    """Faults away from the default (on, medium, warn), by kind."""
+    # --- port mirroring (commands/mirror.py) ---
+    mirrors: dict[int, Mirror] = field(default_factory=dict)
+    # --- OpenFlow (commands/openflow.py) ---
+    openflow: OpenflowConfig = field(default_factory=lambda: OpenflowConfig())
     # --- sFlow (commands/sflow.py) ---
     sflow: dict[int, SflowInstance] = field(default_factory=dict)
     """By instance (1-3)."""
@@ -1181,6 +1339,56 @@ class SwitchConfig:
         if priority is not None:
             _check_range(priority, QOS_PRIORITY_RANGE)
         self.vlan(vid).qos_priority = priority
+
+    # --- fault finder (commands/fault_finder.py) ---
+    def fault_set(self, fault: str, setting: FaultSetting) -> None:
+        """`all` sets every kind."""
+        kinds = FAULTS if fault == "all" else (fault,)
+        if (not set(kinds) <= set(FAULTS) or setting.sensitivity not in FAULT_SENSITIVITIES
+                or setting.action not in FAULT_ACTIONS):
+            raise ConfigError(INVALID_INPUT.format(token=fault))
+        if not setting.enabled:  # off is off, whatever the level it had
+            setting = FaultSetting(enabled=False)
+        for kind in kinds:
+            if setting == FaultSetting():
+                self.faults.pop(kind, None)
+            else:
+                self.faults[kind] = setting
+
+    # --- port mirroring (commands/mirror.py) ---
+    def mirror_set(self, session: int, mirror: Mirror | None) -> None:
+        """None: `no mirror N`, and the ports monitored into it stop."""
+        _check_range(session, MIRROR_SESSIONS)
+        if mirror is None:
+            self.mirrors.pop(session, None)
+            for port in list(self.interfaces):
+                self.port_set_monitor(port, session, None)
+            return
+        self.check_ports([mirror.port])
+        if mirror.name:
+            _check_text("mirror name", mirror.name)
+        interface = self.interfaces.get(mirror.port)
+        if interface is not None and interface.monitor:
+            raise ConfigError(MIRROR_SOURCE.format(port=mirror.port))
+        self.mirrors[session] = mirror
+
+    def port_set_monitor(self, port: str, session: int, direction: str | None) -> None:
+        """`monitor all DIRECTION mirror N` on the port (None: `no monitor ... mirror N`)."""
+        _check_range(session, MIRROR_SESSIONS)
+        if direction is not None:
+            if direction not in MONITOR_DIRECTIONS:
+                raise ConfigError(INVALID_INPUT.format(token=direction))
+            if session not in self.mirrors:
+                raise ConfigError(MIRROR_NOT_CONFIGURED.format(session=session))
+            if any(m.port == port for m in self.mirrors.values()):
+                raise ConfigError(MIRROR_DESTINATION_MONITORED.format(port=port))
+            self.port(port).monitor[session] = direction
+        elif port in self.interfaces:
+            self.interfaces[port].monitor.pop(session, None)
+        else:
+            self.check_ports([port])
+            return
+        self._drop_if_default(port)
 
     # --- DHCP snooping (commands/dhcp_snooping.py) ---
     def set_dhcp_snooping(self, enabled: bool) -> None:

@@ -44,7 +44,10 @@ from emulator.config.model import (
     Community,
     CommunityAccess,
     ConfigError,
+    FaultSetting,
     IpMode,
+    Mirror,
+    OpenflowController,
     Option82,
     Snmpv3Group,
     Snmpv3Level,
@@ -171,6 +174,27 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping_option82(on)),
         st.tuples(port, st.booleans()).map(
             lambda a: lambda c: c.port_set_dhcp_snooping_trust(*a)),
+        # --- fault finder (commands/fault_finder.py) ---
+        st.tuples(st.sampled_from(["all", "bad-cable", "duplex-mismatch-HDx", "x"]),
+                  st.builds(FaultSetting, st.booleans(), st.sampled_from(["low", "medium"]),
+                            st.sampled_from(["warn", "warn-and-disable"]))).map(
+            lambda a: lambda c: c.fault_set(*a)),
+        # --- port mirroring (commands/mirror.py) ---
+        st.tuples(st.integers(0, 5), st.none() | st.builds(Mirror, port, TEXT)).map(
+            lambda a: lambda c: c.mirror_set(*a)),
+        st.tuples(port, st.integers(1, 4), st.none() | st.sampled_from(["both", "in", "x"])
+                  ).map(lambda a: lambda c: c.port_set_monitor(*a)),
+        # --- OpenFlow (commands/openflow.py) ---
+        st.tuples(st.integers(0, 3), st.none() | st.builds(
+            OpenflowController, ADDRESSES, st.integers(0, 5), st.none() | st.integers(0, 7000))
+        ).map(lambda a: lambda c: c.openflow.set_controller(*a)),
+        st.tuples(st.sampled_from(["br0", "lab"]), st.integers(1, 3), st.booleans()).map(
+            lambda a: lambda c: c.openflow.instance_set_controller(*a)),
+        st.tuples(st.sampled_from(["br0", "lab"]), VIDS, st.booleans()).map(
+            lambda a: lambda c: c.openflow.instance_set_member(*a)),
+        st.tuples(st.sampled_from(["br0"]), st.none() | st.sampled_from(["1.0", "1.3", "2"])
+                  ).map(lambda a: lambda c: c.openflow.instance_set_version(*a)),
+        st.booleans().map(lambda on: lambda c: c.openflow.set_enabled(on)),
         st.tuples(port_sets, st.sampled_from([*LLDP_ADMIN_STATUSES, "never"])).map(
             lambda a: lambda c: c.lldp_set_admin(*a)),
         COMMUNITIES.map(community),
@@ -407,6 +431,19 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.dhcp_snooping_server(ipaddress.IPv4Address("10.0.0.67"), True)
     cfg.set_dhcp_snooping_option82(False)
     cfg.port_set_dhcp_snooping_trust("A4", True)
+    cfg.openflow.set_controller(1, OpenflowController(ipaddress.IPv4Address("10.0.0.30"), 10,
+                                                      6653))
+    cfg.openflow.instance_set_member("br0", 10, True)
+    cfg.openflow.instance_set_controller("br0", 1, True)
+    cfg.openflow.instance_set_version("br0", "1.3")
+    cfg.openflow.instance_set_interruption_mode("br0", "fail-standalone")
+    cfg.openflow.instance_set_max_backoff("br0", 5)
+    cfg.openflow.instance_set_enabled("br0", True)
+    cfg.openflow.set_ip_control_table_mode(True)
+    cfg.openflow.set_enabled(True)
+    cfg.mirror_set(1, Mirror("B24", "ids"))
+    cfg.fault_set("bad-cable", FaultSetting(True, "high", "warn-and-disable"))
+    cfg.port_set_monitor("A1", 1, "both")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")

@@ -1982,6 +1982,9 @@ class SpanningTreeConfig:
     """MST instance -> its VLANs (the IST has the rest)."""
     instance_priority: dict[int, int] = field(default_factory=dict)
     ports: dict[str, StpPort] = field(default_factory=dict)
+    instance_ports: dict[int, dict[str, StpPort]] = field(default_factory=dict)
+    """MST instance -> its ports' own path cost and priority (`spanning-tree instance N PORT
+    path-cost|priority`); a port not listed keeps the switch's defaults in the instance."""
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -2036,6 +2039,7 @@ class SpanningTreeConfig:
         if vids is None:
             self.instances.pop(instance, None)
             self.instance_priority.pop(instance, None)
+            self.instance_ports.pop(instance, None)
         elif instance in self.instances:
             self.instances[instance] -= set(vids)
             if not self.instances[instance]:  # an instance is its VLANs
@@ -2072,6 +2076,35 @@ class SpanningTreeConfig:
             _check_range(multiplier, STP_PORT_PRIORITY_RANGE)
         self._port(port).priority = None if multiplier == STP_PRIORITY_DEFAULT else multiplier
         self._tidy(port)
+
+    def _instance_port(self, instance: int, port: str) -> StpPort:
+        _check_range(instance, STP_INSTANCE_RANGE)
+        if instance not in self.instances:
+            raise ConfigError(STP_NO_INSTANCE.format(instance=instance))
+        return self.instance_ports.setdefault(instance, {}).setdefault(port, StpPort())
+
+    def _tidy_instance(self, instance: int, port: str) -> None:
+        ports = self.instance_ports[instance]
+        if ports[port].is_default():
+            del ports[port]
+        if not ports:
+            del self.instance_ports[instance]
+
+    def instance_port_set_path_cost(self, instance: int, port: str, cost: int | None) -> None:
+        """`spanning-tree instance N PORT path-cost C|auto`: the port's cost in that MSTI."""
+        if cost is not None:
+            _check_range(cost, STP_PATH_COST_RANGE)
+        self._instance_port(instance, port).path_cost = cost
+        self._tidy_instance(instance, port)
+
+    def instance_port_set_priority(self, instance: int, port: str,
+                                   multiplier: int | None) -> None:
+        """`spanning-tree instance N PORT priority P`: the port's priority in that MSTI."""
+        if multiplier is not None:
+            _check_range(multiplier, STP_PORT_PRIORITY_RANGE)
+        self._instance_port(instance, port).priority = (
+            None if multiplier == STP_PRIORITY_DEFAULT else multiplier)
+        self._tidy_instance(instance, port)
 
 
 def _check_range(value: int, bounds: tuple[int, int]) -> None:

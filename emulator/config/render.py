@@ -76,6 +76,7 @@ from emulator.config.model import (
     OpenflowInstance,
     Snmpv3,
     Snmpv3Target,
+    StpPort,
     SwitchConfig,
     SyslogHost,
     Vlan,
@@ -671,23 +672,27 @@ def _spanning_tree_lines(cfg: SwitchConfig) -> list[str]:
     lines = ["spanning-tree"] if stp.enabled else []
     settings = [(port, stp.ports[port]) for port in sorted(stp.ports, key=port_sort_key)]
 
-    def grouped(prefix: str, values: list[tuple[str, str | None]]) -> list[str]:
+    def grouped(prefix: str, values: list[tuple[str, str | None]],
+                head: str = "spanning-tree") -> list[str]:
         """One line per value, naming every port that has it (`spanning-tree A1-A4 ...`)."""
         ports: dict[str, list[str]] = {}
         for port, value in values:
             if value is not None:
                 ports.setdefault(value, []).append(port)
-        return [f"{prefix}spanning-tree {format_port_list(members)} {value}"
+        return [f"{prefix}{head} {format_port_list(members)} {value}"
                 for value, members in ports.items()]
+
+    def costs_and_priorities(head: str, settings: list[tuple[str, StpPort]]) -> list[str]:
+        return grouped("", [(p, None if s.path_cost is None else f"path-cost {s.path_cost}")
+                            for p, s in settings], head) + grouped(
+            "", [(p, None if s.priority is None else f"priority {s.priority}")
+                 for p, s in settings], head)
 
     for flag in STP_PORT_FLAGS:
         lines += grouped("", [(p, flag if flag in s.flags else None) for p, s in settings])
     lines += grouped("no ", [(p, None if s.auto_edge else "auto-edge-port")
                              for p, s in settings])
-    lines += grouped("", [(p, None if s.path_cost is None else f"path-cost {s.path_cost}")
-                          for p, s in settings])
-    lines += grouped("", [(p, None if s.priority is None else f"priority {s.priority}")
-                          for p, s in settings])
+    lines += costs_and_priorities("spanning-tree", settings)
     if stp.config_name:
         lines.append(f"spanning-tree config-name {quote(stp.config_name)}")
     if stp.config_revision:
@@ -698,6 +703,10 @@ def _spanning_tree_lines(cfg: SwitchConfig) -> list[str]:
         if instance in stp.instance_priority:
             lines.append(f"spanning-tree instance {instance} priority "
                          f"{stp.instance_priority[instance]}")
+        own = stp.instance_ports.get(instance, {})
+        lines += costs_and_priorities(
+            f"spanning-tree instance {instance}",
+            [(port, own[port]) for port in sorted(own, key=port_sort_key)])
     if stp.priority != STP_PRIORITY_DEFAULT:
         lines.append(f"spanning-tree priority {stp.priority}")
     if stp.version != STP_VERSIONS[0]:

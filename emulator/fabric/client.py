@@ -212,9 +212,21 @@ def spanning_tree_program(running: SwitchConfig, inventory: Inventory) -> dict[s
             bpdu_protection="bpdu-protection" in setting.flags,
             root_guard="root-guard" in setting.flags, tcn_guard="tcn-guard" in setting.flags,
             bpdu_filter="bpdu-filter" in setting.flags)
+    instance_ports: dict[int, dict[str, tuple[int, int]]] = {}
+    for instance in config.instances:  # K.15's MSTI port defaults: auto cost, priority 128
+        own = config.instance_ports.get(instance, {})
+        instance_ports[instance] = {}
+        for port in inventory.ports():
+            setting = own.get(port, StpPort())
+            instance_ports[instance][port] = (
+                setting.path_cost or path_cost(inventory, port),
+                (STP_PRIORITY_DEFAULT if setting.priority is None else setting.priority)
+                * stp.PORT_PRIORITY_STEP)
     return stp.settings_to_wire(stp.Settings(
         enabled=config.enabled, version=stp.Version(config.version),
         priority=config.priority * stp.PRIORITY_STEP,
         config_name=config.config_name or default_config_name(inventory),
         config_revision=config.config_revision,
-        instances={k: tuple(sorted(v)) for k, v in config.instances.items()}, ports=ports))
+        instances={k: tuple(sorted(v)) for k, v in config.instances.items()},
+        instance_priority={k: v * stp.PRIORITY_STEP for k, v in config.instance_priority.items()},
+        instance_ports=instance_ports, ports=ports))

@@ -22,7 +22,7 @@ from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
 from emulator.fabric.loop_protect import LoopStatus
 from emulator.flash import Flash
-from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
+from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory, sys_descr
 from emulator.redundancy.state import (
     FAILOVER_FILE,
     FailoverRecord,
@@ -311,6 +311,12 @@ class Device:
     # --- IP routing (emulator/routing.py) ---
     learnt_routes: list[RouteEntry] = field(default_factory=list)
     """The routes a routing protocol learnt, as its engine last reported them."""
+    ospf_state: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The OSPF engine's last answers for OSPF-MIB (`general`, `neighbors`, `interfaces`:
+    FRR's JSON), read with the learnt routes."""
+    ospf_query: Callable[[str], Awaitable[dict[str, Any]]] | None = None
+    """The OSPF engine's answers for the show commands (emulator/ospf.py), while it runs on
+    this module: `show ip ospf WHAT` as JSON."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
@@ -344,7 +350,7 @@ class Device:
         device.ports = {p: PortState() for p in inventory.ports()}
         device.booted_text = device.running_text()
         events.log("system", BOOT_SEPARATOR)
-        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {SOFTWARE_REVISION}")
+        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {device.software_version()}")
         for module_slot in sorted(inventory.modules):
             events.log("chassis", f"Slot {module_slot} Ready")
         for error in errors:
@@ -355,6 +361,10 @@ class Device:
     def software_version(self) -> str:
         """The version this module booted (a later `boot set-default` changes the next boot)."""
         return self.redundancy.modules[self.slot].version or SOFTWARE_REVISION
+
+    def sys_descr(self) -> str:
+        """sysDescr.0 and the LLDP system description, with the version this module booted."""
+        return sys_descr(self.software_version())
 
     def localtime(self, when: float) -> time.struct_time:
         """The switch's wall-clock time at `when`: its time zone and daylight-time rule."""

@@ -30,6 +30,8 @@ IMAGE_FILES: Final = {"primary": "os/primary", "secondary": "os/secondary"}
 """An image file copied into a flash (emulator/images.py); absent: the built-in image."""
 STATE = "state.json"
 SECURITY = "security"
+HOST_KEY_FILES: Final = ("ssh_host_ecdsa_key", "ssh_host_rsa_key")
+"""The SSH host keys in the security folder (ssh_server/hostkeys.py makes them)."""
 PRIVATE_FILE: Final = 0o600
 PRIVATE_DIR: Final = 0o700
 FOREIGN_WRITE: Final = stat.S_IWGRP | stat.S_IWOTH

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import asyncssh
 
-from emulator.flash import atomic_write, durable_remove
+from emulator.flash import HOST_KEY_FILES, atomic_write, durable_remove
 
 log = logging.getLogger(__name__)
 
+ECDSA_FILE, RSA_FILE = HOST_KEY_FILES
 KEY_FILES: dict[str, tuple[str, int | None]] = {
-    "ssh_host_ecdsa_key": ("ecdsa-sha2-nistp256", None),
-    "ssh_host_rsa_key": ("ssh-rsa", 2048),
+    ECDSA_FILE: ("ecdsa-sha2-nistp256", None),
+    RSA_FILE: ("ssh-rsa", 2048),
 }
 """File name in the security folder -> (asyncssh algorithm, key size)."""
 
@@ -51,7 +52,7 @@ def _load_or_create(path: Path, alg: str, size: int | None) -> asyncssh.SSHKey:
 def generate_host_keys(security_dir: Path, rsa_bits: int) -> list[asyncssh.SSHKey]:
     """`crypto key generate ssh rsa bits N`: a new RSA key of that size (clients see a
     changed host key, as after the real command); the ECDSA key is kept or made."""
-    rsa = security_dir / "ssh_host_rsa_key"
+    rsa = security_dir / RSA_FILE
     key = asyncssh.generate_private_key("ssh-rsa", key_size=rsa_bits)
     atomic_write(rsa, key.export_private_key("openssh"), 0o600)
     return load_or_create_host_keys(security_dir)

@@ -56,10 +56,12 @@ LAYERS: Final = (
         # file transfer (issue 17): the TFTP and SFTP clients the copy commands use
         "emulator.tftp", "emulator.sftp_client",
         "emulator.aaa",  # AAA: the RADIUS and TACACS+ clients and the login chain
-        "emulator.routing")),  # IP routing: the route table, kernel routes, traceroute
+        "emulator.routing",  # IP routing: the route table, kernel routes, traceroute
+        "emulator.ospf")),  # OSPF: FRR as the engine
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",
+        "emulator.frr",  # OSPF: FRR's daemons, their files and leftovers
         # syslog and time (issue 17): the chassis clock
         "emulator.clock",
         # file transfer (issue 17): the image file format

@@ -40,10 +40,12 @@ PRIV_USER: Final = 1
 PRIV_MAX: Final = 15
 
 STATUS_PASS: Final = 1
-STATUS_FAIL: Final = 2
 STATUS_GETDATA: Final = 3
 STATUS_GETUSER: Final = 4
 STATUS_GETPASS: Final = 5
+STATUS_ERROR: Final = 7
+"""The server could not decide (RFC 8907 5.2): the next server is asked, as for one that does
+not answer; any other status but PASS and the prompts is a refusal."""
 AUTHOR_PASS_ADD: Final = 1
 AUTHOR_PASS_REPL: Final = 2
 MAX_ROUNDS: Final = 5
@@ -235,6 +237,8 @@ class TacacsClient:
                 status = authen_status(await session.receive(AUTHEN))
                 if status == STATUS_PASS:
                     break
+                if status == STATUS_ERROR:
+                    raise ProtocolError("the server reported an error")
                 if status in (STATUS_GETUSER, STATUS_GETPASS, STATUS_GETDATA):
                     await session.send(AUTHEN, authen_continue(
                         user if status == STATUS_GETUSER else password))

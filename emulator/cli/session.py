@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from emulator.aaa import chain
 from emulator.cli import login
 from emulator.cli.channel import Channel, Peer
-from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.context import EXEC, Level, Mode, mode_stack
 from emulator.cli.dispatch import dispatch
 from emulator.cli.editor import CR, CTRL_C, LF, HangUp, Keys, LineEditor
 from emulator.cli.filters import split_filter
@@ -78,12 +78,7 @@ class CliSession:
             self._modes = [EXEC]
 
     def enter(self, mode: Mode) -> None:
-        if mode.kind is ModeKind.CONFIG:
-            self._modes = [EXEC, CONFIG]
-        elif mode.kind is ModeKind.EXEC:
-            self._modes = [EXEC]
-        else:
-            self._modes = [EXEC, CONFIG, mode]
+        self._modes = mode_stack(mode)
 
     def exit_mode(self) -> None:
         if len(self._modes) > 1:

@@ -49,6 +49,9 @@ FAMILIES: Final = (
     "gvrp",
     "sflow",
     "dhcp_snooping",
+    "openflow",
+    "mirror",
+    "fault_finder",
     "snmp_server",
     "snmpv3",
     "snmp_extras",
@@ -72,6 +75,7 @@ FAMILIES: Final = (
     "radius",
     "tacacs",
     "routing",
+    "ospf",
 )
 
 

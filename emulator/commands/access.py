@@ -60,7 +60,7 @@ def render_telnet(device: Device, mine: int | None) -> str:
     for session in sorted(device.sessions, key=lambda s: s.number):
         marker = "**" if session.number == mine else "  "
         source = "Console" if session.transport == "console" else session.address
-        lines += [rule, f" Session  : {marker} {session.number}",
+        lines += [rule, f" Session :  {marker} {session.number}",
                   f" Privilege: {session.level.capitalize()}",
                   f" From     : {source}", " To       :"]
     return "\n".join(lines) + "\n"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from emulator import hardware
 from emulator.cli.grammar import PORT_LIST, Command
 from emulator.commands.format import SHOW_HELP, Fields, installed_ports
 from emulator.fabric import lldp
@@ -142,7 +141,7 @@ def render_local(device: Device) -> str:
         f.line("Chassis Type", "mac-address"),
         f.line("Chassis Id", lldp_id(device.inventory.base_mac)),
         f.line("System Name", device.running.hostname),
-        f"  System Description : {cut(hardware.SYS_DESCR, LOCAL_DESCR_WIDTH)}",
+        f"  System Description : {cut(device.sys_descr(), LOCAL_DESCR_WIDTH)}",
         f"  System Capabilities Supported: {CAPABILITIES_SUPPORTED}",
         f"  System Capabilities Enabled: {CAPABILITIES_ENABLED}",
         "",

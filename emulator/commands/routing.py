@@ -103,9 +103,8 @@ def render_routes(entries: list[routing.RouteEntry], kind: str | None = None) ->
     ])
 
 
-async def show_routes(call: Call) -> str:
-    device = call.device
-    await device.refresh()
+def show_routes(call: Call) -> str:
+    device = call.device  # refreshed before the command: the engine's learnt routes are fresh
     return render_routes(routing.route_table(device.running, device.learnt_routes),
                          call.text("kind") if "kind" in call.args else None)
 

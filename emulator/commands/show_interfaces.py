@@ -14,6 +14,7 @@ from emulator.commands.format import (
     SHOW_HELP,
     Fields,
     installed_ports,
+    member_ports,
     port_label,
     refused,
     thousands,
@@ -149,8 +150,11 @@ def render_brief(device: Device, ports: list[str] | None = None) -> str:
 
 def shown_counters(device: Device, port: str) -> PortCounters:
     """The counts since the port's last `clear statistics`; a count below its cleared value
-    (the fabric restarted since) is shown whole."""
-    now, cleared = device.ports[port].counters, device.cleared_counters.get(port)
+    (the fabric restarted since) is shown whole. A trunk (`Trk1`) counts what the bridge
+    passed on it."""
+    now = (device.trunk_counters.get(port, PortCounters()) if port in device.running.trunks
+           else device.ports[port].counters)
+    cleared = device.cleared_counters.get(port)
     if cleared is None:
         return now
     return PortCounters(**{
@@ -212,7 +216,7 @@ def render_port_detail(device: Device, port: str) -> str:
 def show_interfaces(call: Call) -> str:
     if "port-list" not in call.args:
         return render_counters(call.device)
-    ports = installed_ports(call.ports("port-list"), call.device)
+    ports = member_ports(call.ports("port-list"), call.device)
     return "\n".join(render_port_detail(call.device, port) for port in ports)
 
 

@@ -2,7 +2,8 @@
 brief [PORT-LIST]` (a line per PoE port) and `show power-over-ethernet [ethernet] PORT-LIST`
 (a block per port). Which ports give power is the module catalog's (hardware.ModuleType.poe):
 the emulated ports detect no powered device, so every enabled PoE port is `Searching`, draws
-nothing, and the budget is whole."""
+nothing, and the budget is whole. The screens' shapes follow the HP manuals' field lists and
+a 3810's brief listing; no 8212zl capture of them was at hand."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from emulator.device import Device
 
 POE_WATTS_PER_SUPPLY: Final = 900
-"""PoE power of a J8713A 1500 W supply on 200-240 V (HP's zl power supply data sheet)."""
+"""The PoE share the emulator gives each J8713A 1500 W supply (an assumption: no capture of a
+real 8212zl's budget was at hand)."""
 ALLOCATED_WATTS: Final = {PoE.AF: 17, PoE.AT: 33}
 """A port's default power allocation: 17 W for PoE, 33 W for PoE+ (the manual's Alloc Power)."""
 PRIORITY: Final = "low"

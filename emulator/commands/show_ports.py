@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import PORT_LIST, Command, Level
-from emulator.commands.format import SHOW_HELP, installed_ports, port_label, yes_no
+from emulator.commands.format import (
+    SHOW_HELP,
+    installed_ports,
+    member_ports,
+    port_label,
+    yes_no,
+)
 from emulator.commands.lldp import cut
 from emulator.commands.show_interfaces import (
     CONFIG_MODES,
@@ -93,15 +99,16 @@ def show_name(call: Call) -> str:
 
 
 def render_vlans_ports(device: Device, ports: list[str], detail: bool) -> str:
-    """The VLANs any of `ports` belongs to; `detail` adds the membership mode (of the first
-    listed port in that VLAN, for a list)."""
+    """The VLANs any of `ports` belongs to (a trunk, or a trunk member, is in its trunk's);
+    `detail` adds the membership mode (of the first listed port in that VLAN, for a list)."""
     vlans = device.running.vlans
     head, rule = VLANS_HEADER.split("\n")
     rows: list[str] = []
     for vid in sorted(vlans):
         vlan = vlans[vid]
-        modes = ["Untagged" if port in vlan.untagged else "Tagged"
-                 for port in ports if port in vlan.untagged | vlan.tagged]
+        members = [device.running.trunk_of(port) or port for port in ports]
+        modes = ["Untagged" if member in vlan.untagged else "Tagged"
+                 for member in members if member in vlan.untagged | vlan.tagged]
         if not modes:
             continue
         row = (f"  {vid:<7} {vlan.name:<32} | {STATUS:<10} {yes_no(vlan.voice):<5} "
@@ -114,7 +121,7 @@ def render_vlans_ports(device: Device, ports: list[str], detail: bool) -> str:
 
 
 def show_vlans_ports(call: Call) -> str:
-    ports = installed_ports(call.ports("port-list"), call.device)
+    ports = member_ports(call.ports("port-list"), call.device)
     return render_vlans_ports(call.device, ports, detail="detail" in call.words)
 
 

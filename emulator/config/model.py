@@ -128,6 +128,153 @@ DHCP_SNOOPING_SERVER_LIMIT: Final = (f"The maximum number of authorized servers 
                                      f"({DHCP_SNOOPING_SERVERS}) has been reached.")
 """Modelled on the K.15 style: the switch keeps up to 20 authorized DHCP servers."""
 
+# --- fault finder (commands/fault_finder.py) ---
+FAULTS: Final = ("bad-driver", "bad-transceiver", "bad-cable", "too-long-cable",
+                 "over-bandwidth", "broadcast-storm", "loss-of-link", "duplex-mismatch-HDx",
+                 "duplex-mismatch-FDx", "link-flap")
+"""K.15's fault kinds, in the manual's order (the config and `show fault-finder` list them)."""
+FAULT_SENSITIVITIES: Final = ("medium", "low", "high")
+FAULT_ACTIONS: Final = ("warn", "warn-and-disable")
+"""The defaults first (every fault on, medium, warn: unwritten)."""
+
+
+@dataclass(frozen=True)
+class FaultSetting:
+    enabled: bool = True
+    sensitivity: str = FAULT_SENSITIVITIES[0]
+    action: str = FAULT_ACTIONS[0]
+
+
+# --- port mirroring (commands/mirror.py) ---
+MIRROR_SESSIONS: Final = (1, 4)
+MONITOR_DIRECTIONS: Final = ("both", "in", "out")
+MIRROR_NOT_CONFIGURED: Final = "Mirror session {session} is not configured."
+MIRROR_DESTINATION_MONITORED: Final = "Port {port} is a mirror destination."
+MIRROR_SOURCE: Final = "Port {port} is monitored by a mirror session."
+"""Modelled on the K.15 style: a session is monitored into once its destination is set, and a
+destination port is never a source."""
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """`mirror N port PORT [name "NAME"]`: a local mirroring session's destination."""
+
+    port: str
+    name: str = ""
+
+
+# --- OpenFlow (commands/openflow.py) ---
+OPENFLOW_CONTROLLER_IDS: Final = (1, 128)
+OPENFLOW_VERSIONS: Final = ("1.0", "1.3")
+OPENFLOW_INTERRUPTION_MODES: Final = ("fail-secure", "fail-standalone")
+"""`connection-interruption-mode`: fail-secure, the default, is unwritten."""
+OPENFLOW_BACKOFF_RANGE: Final = (1, 3600)
+OPENFLOW_BACKOFF_DEFAULT: Final = 60
+OPENFLOW_NAME_MAX: Final = 32
+OPENFLOW_NO_CONTROLLER: Final = "Controller {id} is not configured."
+"""Modelled on the K.15 style: an instance names controllers made at the openflow level."""
+
+
+@dataclass(frozen=True)
+class OpenflowController:
+    """`controller-id N ip ADDR [port P] controller-interface vlan V`."""
+
+    address: ipaddress.IPv4Address
+    vlan: int
+    port: int | None = None
+
+
+@dataclass
+class OpenflowInstance:
+    """`instance "NAME"` in the openflow context and its body."""
+
+    member_vlans: set[int] = field(default_factory=set)
+    controllers: list[int] = field(default_factory=list)
+    version: str | None = None
+    """None: the switch's default (1.0)."""
+    interruption_mode: str = OPENFLOW_INTERRUPTION_MODES[0]
+    max_backoff: int = OPENFLOW_BACKOFF_DEFAULT
+    enabled: bool = False
+
+
+@dataclass
+class OpenflowConfig:
+    """`openflow` and its context: off by default; settings kept (and written) either way."""
+
+    enabled: bool = False
+    controllers: dict[int, OpenflowController] = field(default_factory=dict)
+    instances: dict[str, OpenflowInstance] = field(default_factory=dict)
+    ip_control_table_mode: bool = False
+
+    def is_default(self) -> bool:
+        return self == OpenflowConfig()
+
+    def set_controller(self, ident: int, controller: OpenflowController | None) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        if controller is None:
+            self.controllers.pop(ident, None)
+            return
+        _check_range(controller.vlan, (MIN_VID, MAX_VID))
+        if controller.port is not None:
+            _check_range(controller.port, (1, 65535))
+        self.controllers[ident] = controller
+
+    def instance(self, name: str) -> OpenflowInstance:
+        """`instance NAME`: made when new."""
+        if not is_config_text(name):
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if len(name) > OPENFLOW_NAME_MAX:
+            raise ConfigError(TOO_LONG.format(limit=OPENFLOW_NAME_MAX))
+        return self.instances.setdefault(name, OpenflowInstance())
+
+    def instance_remove(self, name: str) -> None:
+        if self.instances.pop(name, None) is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def set_ip_control_table_mode(self, enabled: bool) -> None:
+        self.ip_control_table_mode = enabled
+
+    def instance_set_member(self, name: str, vid: int, member: bool) -> None:
+        _check_range(vid, (MIN_VID, MAX_VID))
+        members = self.instance(name).member_vlans
+        if member:
+            members.add(vid)
+        else:
+            members.discard(vid)
+
+    def instance_set_controller(self, name: str, ident: int, used: bool) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        controllers = self.instance(name).controllers
+        if not used:
+            if ident in controllers:
+                controllers.remove(ident)
+            return
+        if ident not in self.controllers:
+            raise ConfigError(OPENFLOW_NO_CONTROLLER.format(id=ident))
+        if ident not in controllers:
+            controllers.append(ident)
+
+    def instance_set_version(self, name: str, version: str | None) -> None:
+        if version is not None and version not in OPENFLOW_VERSIONS:
+            raise ConfigError(INVALID_INPUT.format(token=version))
+        self.instance(name).version = version
+
+    def instance_set_interruption_mode(self, name: str, mode: str) -> None:
+        if mode not in OPENFLOW_INTERRUPTION_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.instance(name).interruption_mode = mode
+
+    def instance_set_max_backoff(self, name: str, seconds: int) -> None:
+        _check_range(seconds, OPENFLOW_BACKOFF_RANGE)
+        self.instance(name).max_backoff = seconds
+
+    def instance_set_enabled(self, name: str, enabled: bool) -> None:
+        self.instance(name).enabled = enabled
+
+
 # --- LLDP settings (commands/lldp_settings.py) ---
 LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
 """`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
@@ -185,6 +332,7 @@ TEXT_LIMITS: Final = {
     "location": 255,
     "domain name": 255,
     "banner": 320,
+    "mirror name": 15,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
 the others as documented for the 5400zl/8200zl family). Which characters they may hold is
@@ -252,6 +400,56 @@ multicast, loopback or class E network, a next hop that is the switch itself, a 
 beside forwarding routes to the same destination, more static routes than K.15 keeps."""
 
 
+# --- OSPF (commands/ospf.py) ---
+BACKBONE: Final = "backbone"
+"""Area 0.0.0.0, as K.15 writes and shows it."""
+OSPF_COST_RANGE: Final = (1, 65535)
+OSPF_INTERVAL_RANGE: Final = (1, 65535)
+OSPF_DEFAULTS: Final = {"cost": 1, "hello-interval": 10, "dead-interval": 40}
+"""A VLAN interface's OSPF cost and timers unless set (the config writes the others)."""
+OSPF_REDISTRIBUTE: Final = ("connected", "static")
+OSPF_NO_AREA: Final = "OSPF area {area} is not configured."
+OSPF_NOT_ON_VLAN: Final = "OSPF is not enabled on VLAN {vid}."
+OSPF_NEEDS_ADDRESS: Final = "An IP address must be configured on VLAN {vid} first."
+"""Modelled on K.15's style: a VLAN joins an area the `router ospf` context made, by its
+address."""
+
+
+def ospf_area_id(text: str) -> str:
+    """`backbone`, `0`, `0.0.0.0` -> `backbone`; `1` or `0.0.0.1` -> `0.0.0.1`; ValueError
+    for anything else."""
+    if text.lower() == BACKBONE:
+        return BACKBONE
+    number = int(text) if text.isascii() and text.isdigit() else int(ipaddress.IPv4Address(text))
+    if not 0 <= number < 2 ** 32:
+        raise ValueError(text)
+    return BACKBONE if number == 0 else str(ipaddress.IPv4Address(number))
+
+
+@dataclass
+class OspfConfig:
+    """`router ospf` and its context: whether the block exists, `enable`, the areas and
+    what is redistributed."""
+
+    present: bool = False
+    enabled: bool = False
+    areas: list[str] = field(default_factory=list)
+    redistribute: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VlanOspf:
+    """`vlan N ip ospf ...`: the area the VLAN's address is in and its interface settings."""
+
+    area: str
+    settings: dict[str, int] = field(default_factory=dict)
+    """cost, hello-interval, dead-interval away from OSPF_DEFAULTS."""
+    passive: bool = False
+
+    def value(self, name: str) -> int:
+        return self.settings.get(name, OSPF_DEFAULTS[name])
+
+
 @dataclass(frozen=True)
 class StaticRoute:
     """`ip route DEST MASK GATEWAY|vlan N|blackhole|reject [distance N]`: exactly one of
@@ -314,6 +512,8 @@ class Vlan:
     # --- DHCP relay (commands/dhcp_relay.py) ---
     helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
     """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
+    # --- OSPF (commands/ospf.py) ---
+    ospf: VlanOspf | None = None
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -340,6 +540,9 @@ class Interface:
     # --- QoS (commands/qos.py) ---
     qos_priority: int | None = None
     """`qos priority N`: the 802.1p priority the port's inbound frames get; None: none."""
+    # --- port mirroring (commands/mirror.py) ---
+    monitor: dict[int, str] = field(default_factory=dict)
+    """`monitor all both|in|out mirror N`: session -> the direction copied to it."""
     # --- DHCP snooping (commands/dhcp_snooping.py) ---
     dhcp_snooping_trust: bool = False
     """`dhcp-snooping trust`: DHCP servers may answer through this port."""
@@ -534,6 +737,13 @@ class SwitchConfig:
     """`dhcp-snooping authorized-server ADDR`, in the order given; none: any server."""
     dhcp_snooping_option82: bool = True
     """`[no] dhcp-snooping option 82`: relayed requests get option 82 (on by default)."""
+    # --- fault finder (commands/fault_finder.py) ---
+    faults: dict[str, FaultSetting] = field(default_factory=dict)
+    """Faults away from the default (on, medium, warn), by kind."""
+    # --- port mirroring (commands/mirror.py) ---
+    mirrors: dict[int, Mirror] = field(default_factory=dict)
+    # --- OpenFlow (commands/openflow.py) ---
+    openflow: OpenflowConfig = field(default_factory=lambda: OpenflowConfig())
     # --- sFlow (commands/sflow.py) ---
     sflow: dict[int, SflowInstance] = field(default_factory=dict)
     """By instance (1-3)."""
@@ -637,6 +847,8 @@ class SwitchConfig:
     unused, as the manual says)."""
     static_routes: list[StaticRoute] = field(default_factory=list)
     """`ip route ...`, by destination (then in the order they were made)."""
+    # --- OSPF (commands/ospf.py) ---
+    ospf: OspfConfig = field(default_factory=OspfConfig)
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -836,6 +1048,7 @@ class SwitchConfig:
         vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
         if ip.mode is not IpMode.MANUAL:  # DHCP relay: helpers need the VLAN's own address
             vlan.helper_addresses.clear()
+            vlan.ospf = None  # so does OSPF
 
     # --- system and SNMP -------------------------------------------------------------------
 
@@ -1126,6 +1339,56 @@ class SwitchConfig:
         if priority is not None:
             _check_range(priority, QOS_PRIORITY_RANGE)
         self.vlan(vid).qos_priority = priority
+
+    # --- fault finder (commands/fault_finder.py) ---
+    def fault_set(self, fault: str, setting: FaultSetting) -> None:
+        """`all` sets every kind."""
+        kinds = FAULTS if fault == "all" else (fault,)
+        if (not set(kinds) <= set(FAULTS) or setting.sensitivity not in FAULT_SENSITIVITIES
+                or setting.action not in FAULT_ACTIONS):
+            raise ConfigError(INVALID_INPUT.format(token=fault))
+        if not setting.enabled:  # off is off, whatever the level it had
+            setting = FaultSetting(enabled=False)
+        for kind in kinds:
+            if setting == FaultSetting():
+                self.faults.pop(kind, None)
+            else:
+                self.faults[kind] = setting
+
+    # --- port mirroring (commands/mirror.py) ---
+    def mirror_set(self, session: int, mirror: Mirror | None) -> None:
+        """None: `no mirror N`, and the ports monitored into it stop."""
+        _check_range(session, MIRROR_SESSIONS)
+        if mirror is None:
+            self.mirrors.pop(session, None)
+            for port in list(self.interfaces):
+                self.port_set_monitor(port, session, None)
+            return
+        self.check_ports([mirror.port])
+        if mirror.name:
+            _check_text("mirror name", mirror.name)
+        interface = self.interfaces.get(mirror.port)
+        if interface is not None and interface.monitor:
+            raise ConfigError(MIRROR_SOURCE.format(port=mirror.port))
+        self.mirrors[session] = mirror
+
+    def port_set_monitor(self, port: str, session: int, direction: str | None) -> None:
+        """`monitor all DIRECTION mirror N` on the port (None: `no monitor ... mirror N`)."""
+        _check_range(session, MIRROR_SESSIONS)
+        if direction is not None:
+            if direction not in MONITOR_DIRECTIONS:
+                raise ConfigError(INVALID_INPUT.format(token=direction))
+            if session not in self.mirrors:
+                raise ConfigError(MIRROR_NOT_CONFIGURED.format(session=session))
+            if any(m.port == port for m in self.mirrors.values()):
+                raise ConfigError(MIRROR_DESTINATION_MONITORED.format(port=port))
+            self.port(port).monitor[session] = direction
+        elif port in self.interfaces:
+            self.interfaces[port].monitor.pop(session, None)
+        else:
+            self.check_ports([port])
+            return
+        self._drop_if_default(port)
 
     # --- DHCP snooping (commands/dhcp_snooping.py) ---
     def set_dhcp_snooping(self, enabled: bool) -> None:
@@ -1550,6 +1813,79 @@ class SwitchConfig:
         self.static_routes = [r for r in self.static_routes
                               if r.destination != destination
                               or (hop is not None and r.hop() != hop)]
+
+    # --- OSPF (commands/ospf.py) ---
+
+    def ospf_open(self) -> None:
+        self.ospf.present = True
+
+    def ospf_remove(self) -> None:
+        """`no router ospf`: the block and every VLAN's OSPF settings go."""
+        self.ospf = OspfConfig()
+        for vlan in self.vlans.values():
+            vlan.ospf = None
+
+    def ospf_set_enabled(self, enabled: bool) -> None:
+        self.ospf.present = True
+        self.ospf.enabled = enabled
+
+    def ospf_area_add(self, area: str) -> None:
+        self.ospf.present = True
+        if area not in self.ospf.areas:
+            self.ospf.areas.append(area)
+            self.ospf.areas.sort(key=lambda a: 0 if a == BACKBONE
+                                 else int(ipaddress.IPv4Address(a)))
+
+    def ospf_area_remove(self, area: str) -> None:
+        if area in self.ospf.areas:
+            self.ospf.areas.remove(area)
+        for vlan in self.vlans.values():
+            if vlan.ospf is not None and vlan.ospf.area == area:
+                vlan.ospf = None
+
+    def ospf_redistribute(self, source: str, on: bool) -> None:
+        if source not in OSPF_REDISTRIBUTE:
+            raise ConfigError(INVALID_INPUT.format(token=source))
+        self.ospf.present = True
+        if on and source not in self.ospf.redistribute:
+            self.ospf.redistribute.append(source)
+            self.ospf.redistribute.sort(key=OSPF_REDISTRIBUTE.index)
+        elif not on and source in self.ospf.redistribute:
+            self.ospf.redistribute.remove(source)
+
+    def vlan_ospf_area(self, vid: int, area: str | None) -> None:
+        """The VLAN's address joins `area` (None: leaves OSPF)."""
+        vlan = self.vlan(vid)
+        if area is None:
+            vlan.ospf = None
+            return
+        if vlan.ip.mode is not IpMode.MANUAL:
+            raise ConfigError(OSPF_NEEDS_ADDRESS.format(vid=vid))
+        if area not in self.ospf.areas:
+            raise ConfigError(OSPF_NO_AREA.format(area=area))
+        if vlan.ospf is None:
+            vlan.ospf = VlanOspf(area)
+        else:
+            vlan.ospf.area = area
+
+    def vlan_ospf_setting(self, vid: int, name: str, value: int | None) -> None:
+        """cost, hello-interval or dead-interval (None: back to the default)."""
+        vlan = self.vlan(vid)
+        if name not in OSPF_DEFAULTS:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if vlan.ospf is None:
+            raise ConfigError(OSPF_NOT_ON_VLAN.format(vid=vid))
+        if value is None or value == OSPF_DEFAULTS[name]:
+            vlan.ospf.settings.pop(name, None)
+            return
+        _check_range(value, OSPF_COST_RANGE if name == "cost" else OSPF_INTERVAL_RANGE)
+        vlan.ospf.settings[name] = value
+
+    def vlan_ospf_passive(self, vid: int, passive: bool) -> None:
+        vlan = self.vlan(vid)
+        if vlan.ospf is None:
+            raise ConfigError(OSPF_NOT_ON_VLAN.format(vid=vid))
+        vlan.ospf.passive = passive
 
     def access_groups(self) -> dict[str, str]:
         """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`

@@ -37,13 +37,19 @@ from emulator.config.model import (
     DAYLIGHT_RULES,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    FAULT_ACTIONS,
+    FAULT_SENSITIVITIES,
+    FAULTS,
     LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
     LOOP_PROTECT_DISABLE_TIMER,
     LOOP_PROTECT_INTERVAL,
+    OPENFLOW_BACKOFF_DEFAULT,
+    OPENFLOW_INTERRUPTION_MODES,
     OPTION82_REMOTE_IDS,
+    OSPF_DEFAULTS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
     SFLOW_PORT_DEFAULT,
@@ -67,6 +73,7 @@ from emulator.config.model import (
     CommunityAccess,
     Interface,
     IpMode,
+    OpenflowInstance,
     Snmpv3,
     Snmpv3Target,
     StpPort,
@@ -166,6 +173,8 @@ def render_config(cfg: SwitchConfig) -> str:
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     lines += _access_list_lines(cfg)
+    lines += _fault_finder_lines(cfg)
+    lines += _mirror_lines(cfg)
     for port in sorted(cfg.interfaces, key=port_sort_key):
         interface = cfg.interfaces[port]
         if not interface.is_default():
@@ -186,7 +195,9 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
     lines += _aaa_lines(cfg.aaa)
+    lines += _openflow_lines(cfg)
     lines += _lldp_lines(cfg)
+    lines += _ospf_lines(cfg)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
@@ -283,6 +294,74 @@ def _qos_lines(cfg: SwitchConfig) -> list[str]:
     lines = [] if cfg.qos_tos == TOS_MODES[0] else [f"qos type-of-service {cfg.qos_tos}"]
     return lines + [f"qos dscp-map {codepoint} priority {cfg.dscp_map[codepoint]}"
                     for codepoint in sorted(cfg.dscp_map)]
+
+
+# --- fault finder (commands/fault_finder.py) ---
+
+def _fault_finder_lines(cfg: SwitchConfig) -> list[str]:
+    """Among the global lines before the interface blocks, in the manual's order of kinds:
+    `no fault-finder KIND` for one turned off, else the words away from their default."""
+    lines = []
+    for fault in FAULTS:
+        setting = cfg.faults.get(fault)
+        if setting is None:
+            continue
+        if not setting.enabled:
+            lines.append(f"no fault-finder {fault}")
+            continue
+        words = [f"fault-finder {fault}"]
+        if setting.sensitivity != FAULT_SENSITIVITIES[0]:
+            words.append(f"sensitivity {setting.sensitivity}")
+        if setting.action != FAULT_ACTIONS[0]:
+            words.append(f"action {setting.action}")
+        lines.append(" ".join(words))
+    return lines
+
+
+# --- port mirroring (commands/mirror.py) ---
+
+def _mirror_lines(cfg: SwitchConfig) -> list[str]:
+    """Before the interface blocks whose `monitor` lines name them: each session's
+    destination (`mirror 1 port A24`), with its name when it has one."""
+    return [f"mirror {session} port {m.port}" + (f" name {quote(m.name)}" if m.name else "")
+            for session, m in sorted(cfg.mirrors.items())]
+
+
+# --- OpenFlow (commands/openflow.py) ---
+
+def _openflow_lines(cfg: SwitchConfig) -> list[str]:
+    """After the SNMP lines, before the VLANs (a 15.x config): the `openflow` block with its
+    controllers, each instance as a nested block, then the context's own switches."""
+    openflow = cfg.openflow
+    if openflow.is_default():
+        return []
+    body = []
+    for ident in sorted(openflow.controllers):
+        controller = openflow.controllers[ident]
+        port = "" if controller.port is None else f" port {controller.port}"
+        body.append(f"controller-id {ident} ip {controller.address}{port} "
+                    f"controller-interface vlan {controller.vlan}")
+    for name, instance in openflow.instances.items():
+        body += _block(f"instance {quote(name)}", _openflow_instance_body(instance))
+    if openflow.ip_control_table_mode:
+        body.append("ip-control-table-mode")
+    if openflow.enabled:
+        body.append("enable")
+    return _block("openflow", body)
+
+
+def _openflow_instance_body(instance: OpenflowInstance) -> list[str]:
+    body = [f"member vlan {vid}" for vid in sorted(instance.member_vlans)]
+    body += [f"controller-id {ident}" for ident in instance.controllers]
+    if instance.version is not None:
+        body.append(f"version {instance.version}")
+    if instance.interruption_mode != OPENFLOW_INTERRUPTION_MODES[0]:
+        body.append(f"connection-interruption-mode {instance.interruption_mode}")
+    if instance.max_backoff != OPENFLOW_BACKOFF_DEFAULT:
+        body.append(f"max-backoff-interval {instance.max_backoff}")
+    if instance.enabled:
+        body.append("enable")
+    return body
 
 
 # --- LLDP settings (commands/lldp_settings.py) ---
@@ -385,6 +464,35 @@ def _routing_lines(cfg: SwitchConfig) -> list[str]:
     return lines + (["ip routing"] if cfg.ip_routing else [])
 
 
+# --- OSPF (commands/ospf.py) ---
+
+def _ospf_lines(cfg: SwitchConfig) -> list[str]:
+    """The `router ospf` block after the SNMP lines and before the VLANs (a real K.16
+    config: `router ospf`, `area backbone`, `enable`, `exit`)."""
+    ospf = cfg.ospf
+    if not ospf.present:
+        return []
+    body = [f"area {area}" for area in ospf.areas]
+    body += [f"redistribute {source}" for source in ospf.redistribute]
+    if ospf.enabled:
+        body.append("enable")
+    return _block("router ospf", body)
+
+
+def _vlan_ospf_lines(vlan: Vlan) -> list[str]:
+    """`ip ospf A.B.C.D area X` and the interface's settings by its address, after the
+    address and helpers [the per-address form is inferred from K.15's multinetted VLANs]."""
+    ospf, interface = vlan.ospf, vlan.ip.interface
+    if ospf is None or interface is None:
+        return []
+    lines = [f"ip ospf {interface.ip} area {ospf.area}"]
+    lines += [f"ip ospf {interface.ip} {name} {ospf.settings[name]}"
+              for name in OSPF_DEFAULTS if name in ospf.settings]
+    if ospf.passive:
+        lines.append(f"ip ospf {interface.ip} passive")
+    return lines
+
+
 # --- access lists (commands/acl.py) ---
 
 def _access_list_lines(cfg: SwitchConfig) -> list[str]:
@@ -413,6 +521,8 @@ def _interface_body(interface: Interface) -> list[str]:
     body = _port_settings_before_name(interface)
     if interface.lacp is not None:  # trunks and LACP: `lacp` after `flow-control`
         body.append(f"lacp {interface.lacp}")
+    body += [f"monitor all {direction} mirror {session}"  # port mirroring
+             for session, direction in sorted(interface.monitor.items())]
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
     return body + _port_settings_after_name(interface)
@@ -501,6 +611,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
     body += [f"ip helper-address {a}" for a in vlan.helper_addresses]  # DHCP relay
+    body += _vlan_ospf_lines(vlan)
     body += _vlan_access_group_lines(cfg, vlan.vid)
     if vlan.igmp:
         body.append("ip igmp")

@@ -133,6 +133,7 @@ class FabricClient:
             forwarding=running.ip_routing,
             routes=kernel_routes(running),
             system_name=running.hostname,
+            system_description=device.sys_descr(),
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
             spanning_tree=spanning_tree_program(running, device.inventory),

@@ -308,7 +308,8 @@ class Fabric:
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
         self.bridge.set_jumbo(msg.jumbo)
-        self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
+        self.local = lldp.LocalSystem(self.mac, msg.system_name,
+                                      msg.system_description or hardware.SYS_DESCR,
                                       msg.management_address)
         before = {port: self.lldp_mode(port) for port in self.ports}
         self.programmed = msg

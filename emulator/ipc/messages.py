@@ -215,6 +215,8 @@ class FabricProgram(Request):
     routes, the default gateway while routing is off: emulator/routing.py)."""
     system_name: str = ""
     """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
+    system_description: str = ""
+    """... and the system description (the version the active module booted)."""
     management_address: str | None = None
     jumbo: list[int] = field(default_factory=list)
     """VLANs that forward jumbo frames."""

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from emulator.flash import (
+    HOST_KEY_FILES,
     IMAGE_FILES,
     IMAGES,
     PRIVATE_FILE,
@@ -50,6 +51,9 @@ def synced_files(flash: Flash) -> list[tuple[str, bytes | None, int]]:
         for path in sorted(flash.security.iterdir()):
             if path.is_file() and not path.name.startswith("."):
                 files.append((f"{SECURITY}/{path.name}", path.read_bytes(), PRIVATE_FILE))
+    # `crypto key zeroize ssh` erases the host keys: the standby's copies go too
+    files += [(f"{SECURITY}/{name}", None, PRIVATE_FILE) for name in HOST_KEY_FILES
+              if not (flash.security / name).exists()]
     return files
 
 

@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
-from emulator.testing import eventually, missing_root, missing_tool
-from tests.e2e.netns import configure, free_udp_port
+from emulator.testing import eventually, missing_file, missing_root, missing_tool
+from tests.e2e.netns import Host, Lab, configure, free_udp_port
 from tests.e2e.test_openssh import PtyClient
+from tests.e2e.test_syslog_time import SERVER, SWITCH, up
 from tests.emulator.aaa.tacacs_server import TacacsServer
-from tests.ssh_server.clients import openssh
+from tests.ssh_server.clients import SSH_OPTIONS, openssh
 
 pytestmark = [
     pytest.mark.e2e,
@@ -62,7 +63,7 @@ security {{
     status_server = no
 }}
 client switch {{
-    ipaddr = 127.0.0.1
+    ipaddr = {client}
     secret = {secret}
 }}
 modules {{
@@ -78,12 +79,12 @@ modules {{
 server default {{
     listen {{
         type = auth
-        ipaddr = 127.0.0.1
+        ipaddr = {listen}
         port = {auth}
     }}
     listen {{
         type = acct
-        ipaddr = 127.0.0.1
+        ipaddr = {listen}
         port = {acct}
     }}
     authorize {{
@@ -110,17 +111,20 @@ bob Cleartext-Password := "builder"
 
 
 @contextmanager
-def freeradius(directory: Path) -> Iterator[tuple[int, int]]:
-    """`freeradius -X` on its own config, users and ports; the (auth, acct) ports."""
+def freeradius(directory: Path, listen: str = "127.0.0.1", client: str = "127.0.0.1",
+               host: Host | None = None) -> Iterator[tuple[int, int]]:
+    """`freeradius -X` on its own config, users and ports (in the host's namespace, if one is
+    given), serving the switch at `client`; the (auth, acct) ports."""
     auth, acct = free_udp_port(), free_udp_port()
     directory.mkdir()
     (directory / "radiusd.conf").write_text(RADIUS_CONF.format(
-        dir=directory, secret=SECRET, auth=auth, acct=acct))
+        dir=directory, secret=SECRET, auth=auth, acct=acct, listen=listen, client=client))
     (directory / "users").write_text(USERS)
     log = directory / "log"
+    prefix = [] if host is None else ["ip", "netns", "exec", host.ns]
     with log.open("wb") as out:
-        process = subprocess.Popen(["freeradius", "-X", "-d", str(directory)], stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*prefix, "freeradius", "-X", "-d", str(directory)],
+                                   stdout=out, stderr=subprocess.STDOUT)
     try:
         eventually(lambda: "Ready to process requests" in log.read_text(), 15,
                    lambda: f"FreeRADIUS ready: {log.read_text()[-2000:]}")
@@ -223,6 +227,7 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
                   "radius-server timeout 1", "radius-server retransmit 1",
                   "aaa authentication ssh login radius local",
                   "aaa authentication telnet login radius local",
+                  "aaa authentication telnet enable radius local",
                   "aaa accounting exec start-stop radius")
         status, out = ssh(chassis, "alice", "wonder", "show crypto host-public-key")
         assert status == 0 and "ssh-rsa " in out  # Administrative-User: the manager
@@ -232,6 +237,18 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
         assert ssh(chassis, "operator", "operator", "show version")[0] != 0  # not RADIUS's
         telnet_login(chassis, "127.0.0.1", "alice", "wonder", b"HP-8212zl# ")
         telnet_login(chassis, "127.0.0.1", "bob", "builder", b"HP-8212zl> ")
+        client = telnet(chassis, "127.0.0.1")  # enable asks the server: alice is a manager
+        try:
+            for expect, send in ((b"Press any key to continue", b" "),
+                                 (b"Username: ", b"bob\r"), (b"Password: ", b"builder\r"),
+                                 (b"HP-8212zl> ", b"enable\r"), (b"Username: ", b"alice\r"),
+                                 (b"Password: ", b"wonder\r")):
+                client.expect(expect)
+                client.send(send)
+            client.expect(b"HP-8212zl# ")
+        finally:
+            client.proc.kill()
+            client.close()
         detail = tmp_path / "radius" / "detail"
         eventually(lambda: detail.exists() and 'User-Name = "alice"' in detail.read_text()
                    and "Acct-Status-Type = Stop" in detail.read_text(), 15,
@@ -239,6 +256,11 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
         shown = chassis.show("show radius host 127.0.0.1")
         assert "Access Accepts          : 0" not in shown, shown
         assert "Access Rejects          : 0" not in shown, shown
+        configure(chassis, "write memory")  # saved: the next active module asks the server too
+        chassis.switchover()
+        status, out = ssh(chassis, "alice", "wonder", "show crypto host-public-key")
+        assert status == 0 and "ssh-rsa " in out
+        assert ssh(chassis, "operator", "operator", "show version")[0] != 0
     # FreeRADIUS stopped: the local passwords apply (after the server's timeouts)
     status, out = ssh(chassis, "operator", "operator", "show version")
     assert status == 0 and "K.15.16" in out
@@ -294,10 +316,20 @@ def test_host_keys_are_made_erased_and_kept_by_the_standby(chassis_factory: Any)
         client.close()
     key = chassis.show("show crypto host-public-key")
     assert "Host Key Size       : 2048" in chassis.show("show ip ssh")
-    chassis.switchover()
+    new = chassis.switchover()
     assert chassis.show("show crypto host-public-key") == key
     telnet_refused(chassis, "127.0.0.2")
     assert ssh(chassis, "manager", "manager", "show version", source="127.0.0.2")[0] != 0
+    # erased on the active, erased on the standby: the next active makes keys of its own
+    chassis.wait_roles({new: "active", "MM1" if new == "MM2" else "MM2": "standby"})
+    client = telnet_manager(chassis)
+    try:
+        answered(client, "crypto key zeroize ssh", question=True)
+    finally:
+        client.proc.kill()
+        client.close()
+    chassis.switchover()
+    assert chassis.show("show crypto host-public-key") != key
 
 
 @contextmanager
@@ -374,3 +406,22 @@ def test_idle_sessions_end_at_the_inactivity_timer_and_banners_show(
         client.expect(b"Connection closed by foreign host")
     finally:
         client.close()
+
+
+@pytest.mark.requires(missing_root("TAP ports and namespaces"))
+@pytest.mark.requires(missing_file("/dev/net/tun"))
+@pytest.mark.requires(missing_tool("freeradius"))
+def test_freeradius_in_band_on_the_vlan(chassis_factory: Any, lab: Lab,
+                                        tmp_path: Path) -> None:
+    """The switch asks a RADIUS server on its VLAN from its own IP stack (the management
+    namespace), for an SSH login that reaches it in band."""
+    chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('srv')}")
+    (server,) = up(chassis, lab, "srv")
+    with freeradius(tmp_path / "radius", listen=SERVER, client=SWITCH, host=server) as ports:
+        configure(chassis, f"radius-server host {SERVER} auth-port {ports[0]} key {SECRET}",
+                  "aaa authentication ssh login radius local")
+        done = subprocess.run(["ip", "netns", "exec", server.ns, "sshpass", "-p", "wonder",
+                               "ssh", *SSH_OPTIONS, f"alice@{SWITCH}",
+                               "show crypto host-public-key"],
+                              capture_output=True, text=True, timeout=30, check=False)
+        assert done.returncode == 0 and "ssh-rsa " in done.stdout, done.stderr

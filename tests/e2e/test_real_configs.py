@@ -18,10 +18,13 @@ from tests.emulator.test_real_configs import CORPUS, PASSWORD, inventory, statem
 
 pytestmark = pytest.mark.e2e
 
-CONFIGS: Final = ("forum-5406zl-k1508", "hpeimc-3500yl-k1601", "config2tftp-2620-ra1601")
+CONFIGS: Final = ("forum-5406zl-k1508", "hpeimc-3500yl-k1601", "config2tftp-2620-ra1601",
+                  "openflow-2920-wb1514", "hpeimc-5400r-sflow-kb1601")
 """A K.15 5406zl chassis config, a K.16 3500yl one and an RA.16 2620 one adapted to the
 8212zl: between them modules, routing, DHCP relay, OSPF, credentials and system settings the
-switch does not take yet, and VLANs, names and SNMP it does."""
+switch does not take yet, and VLANs, names and SNMP it does; then the nested OpenFlow block
+and `no lldp run` (2920), sFlow and v2 zl modules (5400R). (The 2920 DHCP-snooping config
+is left out: its `ip authorized-managers` lines admit no manager from the test's address.)"""
 
 REFUSED_LINE: Final = re.compile(r"startup-config line (\d+): ")
 HARNESS_PASSWORD: Final = ('password manager user-name "manager" '

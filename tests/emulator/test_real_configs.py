@@ -31,7 +31,6 @@ REAL: Final = "refused by the real 8212zl too"
 NOT_YET: Final = "not yet built (issue 14)"
 
 FAMILIES: Final[dict[str, tuple[str, str]]] = {
-    "routing": (OTHER, "OSPF: router ospf and its body"),
     "helper-without-address": (REAL, "ip helper-address in a VLAN with no IP address: the "
                                      "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
@@ -51,7 +50,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
                                  "file's switch-written lines say B1-B16, so this one was "
                                  "typed by hand; no K.15 manual searched shows the short form, "
                                  "so it stays refused until one does"),
-    "openflow": (NOT_YET, "openflow and its body (K.15.10 and later on the zl switches)"),
 }
 """Who owns each refused line: family -> (owner, what and why)."""
 
@@ -86,9 +84,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     ],
     "hpeimc-3500yl-k1601": [
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
-        ('router ospf', 'routing'),
-        ('area backbone', 'routing'),
-        ('enable', 'routing'),
     ],
     "hpeimc-3800-ka1601": [
         ('power-over-ethernet pre-std-detect ports A1-A24', 'poe-ports'),
@@ -115,17 +110,6 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     ],
     "ignore-2530-yb1514": [],
     "openflow-2920-wb1514": [
-        ('openflow', 'openflow'),
-        ('controller-id 1 ip 10.24.150.30 controller-interface vlan 1', 'openflow'),
-        ('instance "br0"', 'openflow'),
-        ('member vlan 2', 'openflow'),
-        ('controller-id 1', 'openflow'),
-        ('version 1.3', 'openflow'),
-        ('connection-interruption-mode fail-standalone', 'openflow'),
-        ('max-backoff-interval 5', 'openflow'),
-        ('enable', 'openflow'),
-        ('ip-control-table-mode', 'openflow'),
-        ('enable', 'openflow'),
         ('oobm', 'oobm'),
         ('no ip address', 'oobm'),
     ],

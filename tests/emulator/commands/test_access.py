@@ -82,8 +82,8 @@ def test_show_telnet_lists_the_sessions_and_marks_this_one(cli: Cli, device: Dev
     mine.level = "manager"
     assert mine.number == cli.session.session_number
     text = cli("show telnet")
-    assert " Session  :    1" in text and " From     : Console" in text
-    assert " Session  : ** 2" in text and " From     : 10.0.0.9" in text
+    assert " Session :     1" in text and " From     : Console" in text
+    assert " Session :  ** 2" in text and " From     : 10.0.0.9" in text
     assert " Privilege: Manager" in text
 
 

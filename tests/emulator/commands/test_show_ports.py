@@ -185,3 +185,15 @@ def test_show_interfaces_help_lists_every_screen(cli: Cli) -> None:
                              Level.MANAGER)
     assert [line.word for line in columns] == ["COLUMN[:WIDTH]"]
     assert columns[0].text.startswith("A column: port, type, status, speed, mode, mdi, flow")
+
+
+def test_show_vlans_ports_of_a_trunk_and_its_members(trunked: Cli) -> None:
+    detail = trunked("show vlans ports Trk1 detail").split("\n")
+    assert detail[1] == " Status and Counters - VLAN Information - for ports Trk1"
+    assert detail[5:] == [
+        "  1       DEFAULT_VLAN                     | Port-based No    No    Untagged",
+        "  20      VLAN20                           | Port-based No    No    Tagged"]
+    assert trunked("show vlans ports A5").split("\n")[5:] == [
+        line.removesuffix("    Untagged").removesuffix("    Tagged").rstrip()
+        for line in detail[5:]]
+    assert trunked("show vlans ports Trk2") == "Module not present for port or invalid port: Trk2"

@@ -44,7 +44,10 @@ from emulator.config.model import (
     Community,
     CommunityAccess,
     ConfigError,
+    FaultSetting,
     IpMode,
+    Mirror,
+    OpenflowController,
     Option82,
     Snmpv3Group,
     Snmpv3Level,
@@ -77,6 +80,7 @@ ACE_WORDS = st.sampled_from([
     "icmp 10.0.0.0 0.0.0.255 any 8", "tcp any any established", "tcp any gt 1023 any lt 1024",
     "47 any any", "tcp any any eq 70000", "bogus any any"])
 # --- IP routing (commands/routing.py) ---
+OSPF_AREAS = st.sampled_from(["backbone", "0.0.0.1", "10.0.0.0"])
 ROUTE_DESTINATIONS = [ipaddress.IPv4Network(n) for n in (
     "0.0.0.0/0", "10.9.0.0/16", "192.0.2.0/24", "10.0.0.0/24", "224.0.0.0/4", "10.1.1.1/32")]
 VLAN_IPS = st.one_of(
@@ -170,6 +174,27 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping_option82(on)),
         st.tuples(port, st.booleans()).map(
             lambda a: lambda c: c.port_set_dhcp_snooping_trust(*a)),
+        # --- fault finder (commands/fault_finder.py) ---
+        st.tuples(st.sampled_from(["all", "bad-cable", "duplex-mismatch-HDx", "x"]),
+                  st.builds(FaultSetting, st.booleans(), st.sampled_from(["low", "medium"]),
+                            st.sampled_from(["warn", "warn-and-disable"]))).map(
+            lambda a: lambda c: c.fault_set(*a)),
+        # --- port mirroring (commands/mirror.py) ---
+        st.tuples(st.integers(0, 5), st.none() | st.builds(Mirror, port, TEXT)).map(
+            lambda a: lambda c: c.mirror_set(*a)),
+        st.tuples(port, st.integers(1, 4), st.none() | st.sampled_from(["both", "in", "x"])
+                  ).map(lambda a: lambda c: c.port_set_monitor(*a)),
+        # --- OpenFlow (commands/openflow.py) ---
+        st.tuples(st.integers(0, 3), st.none() | st.builds(
+            OpenflowController, ADDRESSES, st.integers(0, 5), st.none() | st.integers(0, 7000))
+        ).map(lambda a: lambda c: c.openflow.set_controller(*a)),
+        st.tuples(st.sampled_from(["br0", "lab"]), st.integers(1, 3), st.booleans()).map(
+            lambda a: lambda c: c.openflow.instance_set_controller(*a)),
+        st.tuples(st.sampled_from(["br0", "lab"]), VIDS, st.booleans()).map(
+            lambda a: lambda c: c.openflow.instance_set_member(*a)),
+        st.tuples(st.sampled_from(["br0"]), st.none() | st.sampled_from(["1.0", "1.3", "2"])
+                  ).map(lambda a: lambda c: c.openflow.instance_set_version(*a)),
+        st.booleans().map(lambda on: lambda c: c.openflow.set_enabled(on)),
         st.tuples(port_sets, st.sampled_from([*LLDP_ADMIN_STATUSES, "never"])).map(
             lambda a: lambda c: c.lldp_set_admin(*a)),
         COMMUNITIES.map(community),
@@ -306,6 +331,18 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda r: lambda c: c.static_route_add(r)),
         st.tuples(st.sampled_from(ROUTE_DESTINATIONS), st.none() | st.just("blackhole")).map(
             lambda a: lambda c: c.static_route_remove(*a)),
+        # --- OSPF (commands/ospf.py) ---
+        st.booleans().map(lambda on: lambda c: c.ospf_set_enabled(on)),
+        OSPF_AREAS.map(lambda a: lambda c: c.ospf_area_add(a)),
+        OSPF_AREAS.map(lambda a: lambda c: c.ospf_area_remove(a)),
+        st.tuples(st.sampled_from(["connected", "static", "rip"]), st.booleans()).map(
+            lambda a: lambda c: c.ospf_redistribute(*a)),
+        st.tuples(VIDS, st.none() | OSPF_AREAS).map(lambda a: lambda c: c.vlan_ospf_area(*a)),
+        st.tuples(VIDS, st.sampled_from(["cost", "hello-interval", "dead-interval", "x"]),
+                  st.none() | st.integers(0, 70000)).map(
+            lambda a: lambda c: c.vlan_ospf_setting(*a)),
+        st.tuples(VIDS, st.booleans()).map(lambda a: lambda c: c.vlan_ospf_passive(*a)),
+        st.just(lambda c: c.ospf_remove()),
     )
 
 
@@ -337,11 +374,12 @@ def _config_statements() -> set[str]:
 
 
 UNWRITTEN = {"redundancy active-management", "end", "enable", "redundancy management-module",
-             "access-list", "crypto key"}
+             "access-list", "crypto key", "disable"}
 """Config rows no config writes: actions (the next boot's active module, leaving the config
 context) and the defaults the config leaves out (a port enabled, redundancy on); the
 numbered `access-list N ...` form, which the config writes as its `ip access-list` block;
-`crypto key generate|zeroize ssh`, which change the host keys, not the config."""
+`crypto key generate|zeroize ssh`, which change the host keys, not the config; `disable` in
+`router ospf`, written as the absence of `enable`."""
 
 
 def test_every_config_statement_family_round_trips_through_the_grammar() -> None:
@@ -393,6 +431,19 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.dhcp_snooping_server(ipaddress.IPv4Address("10.0.0.67"), True)
     cfg.set_dhcp_snooping_option82(False)
     cfg.port_set_dhcp_snooping_trust("A4", True)
+    cfg.openflow.set_controller(1, OpenflowController(ipaddress.IPv4Address("10.0.0.30"), 10,
+                                                      6653))
+    cfg.openflow.instance_set_member("br0", 10, True)
+    cfg.openflow.instance_set_controller("br0", 1, True)
+    cfg.openflow.instance_set_version("br0", "1.3")
+    cfg.openflow.instance_set_interruption_mode("br0", "fail-standalone")
+    cfg.openflow.instance_set_max_backoff("br0", 5)
+    cfg.openflow.instance_set_enabled("br0", True)
+    cfg.openflow.set_ip_control_table_mode(True)
+    cfg.openflow.set_enabled(True)
+    cfg.mirror_set(1, Mirror("B24", "ids"))
+    cfg.fault_set("bad-cable", FaultSetting(True, "high", "warn-and-disable"))
+    cfg.port_set_monitor("A1", 1, "both")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")
@@ -493,8 +544,15 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
                                      ipaddress.IPv4Address("10.0.0.254"), distance=5))
     cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("0.0.0.0/0"), vlan=10))
     cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("192.0.2.0/24"), discard="reject"))
+    # --- OSPF (commands/ospf.py) ---
+    cfg.ospf_area_add("backbone")
+    cfg.ospf_redistribute("static", True)
+    cfg.ospf_set_enabled(True)
+    cfg.vlan_ospf_area(10, "backbone")
+    cfg.vlan_ospf_setting(10, "cost", 5)
+    cfg.vlan_ospf_passive(10, True)
     text = render_config(cfg)
-    statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
+    statements = [line.strip().removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {
         line.split()[0] for line in statements}
     # `snmp-server contact "C" location "L"`: K.15 writes both settings on the contact's line.

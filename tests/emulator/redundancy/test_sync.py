@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.flash import PRIVATE_FILE, STARTUP_CONFIG, Flash
+from emulator.flash import HOST_KEY_FILES, PRIVATE_FILE, STARTUP_CONFIG, Flash
 from emulator.ipc import wire
 from emulator.ipc.messages import FileSync, SyncAck
 from emulator.redundancy.state import FAILOVER_FILE
@@ -74,6 +74,20 @@ def test_a_push_gives_the_standby_every_stored_file(active: Flash, tmp_path: Pat
     assert not (standby.root / FAILOVER_FILE).exists()
     assert [name for name, _, _ in synced_files(standby)] == \
         [name for name, _, _ in synced_files(active)]
+
+
+def test_host_keys_erased_on_the_active_are_erased_on_the_standby(active: Flash,
+                                                                  tmp_path: Path) -> None:
+    """`crypto key zeroize ssh`: the standby must not keep the keys the active erased."""
+    standby = _flash(tmp_path / "mm2")
+    for name in HOST_KEY_FILES:
+        (standby.security / name).write_bytes(b"old key")
+
+    async def scenario(link: wire.Link) -> None:
+        await push(link, active, TIMEOUT)
+
+    _with_standby(standby, scenario)
+    assert not any((standby.security / name).exists() for name in HOST_KEY_FILES)
 
 
 def test_files_arrive_private_whatever_mode_is_asked(active: Flash, tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def show_ip_ssh(call: Call) -> str:
     key_type = "RSA" if device.host_key_bits else "None"
     lines = ["",
              _pair(("SSH Enabled", yes_no(ssh.enabled and bool(device.host_public_keys))),
-                   ("Secure Copy Enabled", "No")),
+                   ("Secure Copy Enabled", yes_no(device.running.ssh_filetransfer))),
              _pair(("TCP Port Number", str(ssh.port)), ("Timeout (sec)", str(ssh.timeout))),
              _pair(("Host Key Type", key_type), ("Host Key Size", str(device.host_key_bits))),
              "", *_wrapped("Ciphers", ssh.ciphers), *_wrapped("MACs   ", ssh.macs), "",

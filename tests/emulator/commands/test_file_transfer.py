@@ -150,7 +150,9 @@ def test_the_statements_render_where_k15_writes_them(config: Cli, device: Device
     lines = config("show running-config").splitlines()
     assert lines[lines.index("no tftp server") - 1:][:3] == ["   exit", "no tftp server",
                                                              "no autorun"]
+    assert "Secure Copy Enabled : No" in config("show ip ssh")
     assert config("ip ssh filetransfer") == file_transfer.TFTP_OFF
+    assert "Secure Copy Enabled : Yes" in config("show ip ssh")
     text = config("show running-config")
     assert "ip ssh filetransfer\nno tftp client\nno tftp server\n" in text
     assert config("tftp client") == file_transfer.SFTP_FIRST

@@ -92,6 +92,46 @@ The settings are listed in keyword order, the order the config writes them."""
 ENGINE_ID_OCTETS: Final = (5, 32)
 """`snmpv3 engineid "00:00:00:0b:..."`: an SnmpEngineID is 5 to 32 octets (RFC 3411)."""
 
+# --- QoS (commands/qos.py) ---
+QOS_PRIORITY_RANGE: Final = (0, 7)
+"""An 802.1p priority (`qos priority N`, `qos dscp-map CODEPOINT priority N`)."""
+TOS_MODES: Final = ("none", "ip-precedence", "diff-services")
+"""`qos type-of-service`: none (the IP ToS byte is ignored), the default, is unwritten."""
+DSCP_BITS: Final = 6
+"""A DSCP codepoint as the config writes it: six binary digits (`101110`, EF)."""
+
+# --- sFlow (commands/sflow.py) ---
+SFLOW_INSTANCES: Final = (1, 3)
+SFLOW_PORT_DEFAULT: Final = 6343
+SFLOW_SAMPLING_RANGE: Final = (0, 1_000_000_000)
+"""`sflow N sampling PORTS RATE`: one frame in RATE is sampled; 0 stops sampling."""
+SFLOW_POLLING_RANGE: Final = (0, 2_147_483_647)
+"""`sflow N polling PORTS SECONDS`: counters every SECONDS; 0 stops polling."""
+
+
+@dataclass
+class SflowInstance:
+    """`sflow N destination ADDR [PORT]` and the ports it samples and polls."""
+
+    destination: ipaddress.IPv4Address
+    udp_port: int = SFLOW_PORT_DEFAULT
+    sampling: dict[str, int] = field(default_factory=dict)
+    polling: dict[str, int] = field(default_factory=dict)
+
+
+SFLOW_NO_DESTINATION: Final = "sFlow destination {instance} is not configured."
+"""Modelled on the K.15 style: sampling and polling belong to an instance's receiver."""
+
+# --- DHCP snooping (commands/dhcp_snooping.py) ---
+DHCP_SNOOPING_SERVERS: Final = 20
+DHCP_SNOOPING_SERVER_LIMIT: Final = (f"The maximum number of authorized servers "
+                                     f"({DHCP_SNOOPING_SERVERS}) has been reached.")
+"""Modelled on the K.15 style: the switch keeps up to 20 authorized DHCP servers."""
+
+# --- LLDP settings (commands/lldp_settings.py) ---
+LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
+"""`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
+
 # --- web management (commands/web_management.py) ---
 WEB_DEFAULTS: Final = {"": True, "ssl": False, "plaintext": True}
 """`web-management` (the agent), `web-management ssl` (HTTPS), `web-management plaintext`
@@ -268,6 +308,9 @@ class Vlan:
     """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
     voice: bool = False
     """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
+    # --- QoS (commands/qos.py) ---
+    qos_priority: int | None = None
+    """`qos priority N`: the 802.1p priority the VLAN's frames get; None: no override."""
     # --- DHCP relay (commands/dhcp_relay.py) ---
     helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
     """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
@@ -292,6 +335,14 @@ class Interface:
     """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
     unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
     """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
+    energy_efficient: bool = False
+    """`energy-efficient-ethernet`: the port advertises 802.3az low-power idle."""
+    # --- QoS (commands/qos.py) ---
+    qos_priority: int | None = None
+    """`qos priority N`: the 802.1p priority the port's inbound frames get; None: none."""
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    dhcp_snooping_trust: bool = False
+    """`dhcp-snooping trust`: DHCP servers may answer through this port."""
     # --- trunks and LACP (commands/trunk.py) ---
     lacp: str | None = None
     """`lacp active|passive`: dynamic LACP on a port outside any trunk; None is off."""
@@ -324,13 +375,20 @@ class Community:
     restricted: bool = True
 
 
+TRAP_LEVELS: Final = ("none", "all", "not-info", "critical", "debug")
+"""`snmp-server host ... trap-level LEVEL`: which Event Log messages the receiver also gets as
+traps; none, the default, is unwritten."""
+
+
 @dataclass(frozen=True)
 class TrapReceiver:
-    """`snmp-server host ADDR community NAME [inform]`: where notifications go."""
+    """`snmp-server host ADDR community NAME [trap-level LEVEL] [inform]`: where
+    notifications go."""
 
     address: ipaddress.IPv4Address
     community: str
     inform: bool = False
+    trap_level: str = TRAP_LEVELS[0]
 
 
 class Snmpv3Group(Enum):
@@ -461,6 +519,29 @@ class SwitchConfig:
     snmpv3_engine_id: str = ""
     """`snmpv3 engineid`, as the config wrote it (colon-separated octets); the switch writes
     its own so that saved SNMPv3 credentials are only loaded back on the same engine."""
+    # --- QoS (commands/qos.py) ---
+    qos_tos: str = TOS_MODES[0]
+    """`qos type-of-service ip-precedence|diff-services`."""
+    dscp_map: dict[str, int] = field(default_factory=dict)
+    """`qos dscp-map CODEPOINT priority N`: six-bit codepoint -> 802.1p priority."""
+    # --- GVRP (commands/gvrp.py) ---
+    gvrp: bool = False
+    """`gvrp`: GARP VLAN registration runs (ports then learn VLANs as `unknown-vlans` says)."""
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    dhcp_snooping: bool = False
+    dhcp_snooping_vlans: set[int] = field(default_factory=set)
+    dhcp_snooping_servers: list[ipaddress.IPv4Address] = field(default_factory=list)
+    """`dhcp-snooping authorized-server ADDR`, in the order given; none: any server."""
+    dhcp_snooping_option82: bool = True
+    """`[no] dhcp-snooping option 82`: relayed requests get option 82 (on by default)."""
+    # --- sFlow (commands/sflow.py) ---
+    sflow: dict[int, SflowInstance] = field(default_factory=dict)
+    """By instance (1-3)."""
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    lldp_run: bool = True
+    """`[no] lldp run`: LLDP sends and learns on the switch's ports."""
+    lldp_admin: dict[str, str] = field(default_factory=dict)
+    """`lldp admin-status PORTS txonly|rxonly|disable`: ports away from tx_rx."""
     # --- web management (commands/web_management.py) ---
     web: dict[str, bool] = field(default_factory=lambda: dict(WEB_DEFAULTS))
     """`[no] web-management [plaintext|ssl]`: the web agent as a whole, HTTP and HTTPS."""
@@ -493,6 +574,10 @@ class SwitchConfig:
     (ssh_server/sftp.py)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
+    password_hashes: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    """Level -> (user name, SHA-1 of the password), as the security files hold them: what
+    `include-credentials` writes in place of the bare `password manager` line. A mirror of
+    those files, so two configs differing only here are the same config."""
     redundancy_enabled: bool = True
     """`[no] redundancy management-module`: a config setting (not a one-off action) so that a
     switch booting a config with redundancy disabled keeps its other module offline."""
@@ -630,6 +715,10 @@ class SwitchConfig:
         if not low <= percent <= high:
             raise ConfigError(INVALID_INPUT.format(token=percent))
         self.port(port).broadcast_limit = percent
+        self._drop_if_default(port)
+
+    def port_set_energy_efficient(self, port: str, enabled: bool) -> None:
+        self.port(port).energy_efficient = enabled
         self._drop_if_default(port)
 
     def port_set_unknown_vlans(self, port: str, mode: str) -> None:
@@ -930,6 +1019,8 @@ class SwitchConfig:
     def trap_receiver_set(self, receiver: TrapReceiver) -> None:
         """One entry per address: naming an address again replaces its community."""
         _check_text("community", receiver.community)
+        if receiver.trap_level not in TRAP_LEVELS:
+            raise ConfigError(INVALID_INPUT.format(token=receiver.trap_level))
         self.trap_receiver_remove(receiver.address)
         self.trap_receivers.append(receiver)
 
@@ -995,11 +1086,129 @@ class SwitchConfig:
     def snmpv3_notify_remove(self, name: str) -> None:
         self.snmpv3.notifies.pop(name, None)
 
-    def password_set(self, level: str) -> None:
-        """Only records that the level has a password; the secret lives in the security files."""
+    def password_set(self, level: str, account: tuple[str, str] | None = None) -> None:
+        """Only records that the level has a password (and, when known, its user name and
+        hash); the secret lives in the security files."""
         if level not in PASSWORD_LEVELS:
             raise ConfigError(INVALID_INPUT.format(token=level))
         self.passwords.add(level)
+        if account is not None:
+            self.password_hashes[level] = account
+
+    def set_passwords(self, levels: set[str], hashes: dict[str, tuple[str, str]]) -> None:
+        """The accounts as the security files now hold them (after a password change)."""
+        self.passwords = set(levels)
+        self.password_hashes = dict(hashes)
+
+    # --- QoS (commands/qos.py) ---
+    def set_qos_tos(self, mode: str) -> None:
+        if mode not in TOS_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.qos_tos = mode
+
+    def dscp_map_set(self, codepoint: str, priority: int | None) -> None:
+        """None: `no qos dscp-map CODEPOINT`, back to no override."""
+        if len(codepoint) != DSCP_BITS or set(codepoint) - {"0", "1"}:
+            raise ConfigError(INVALID_INPUT.format(token=codepoint))
+        if priority is None:
+            self.dscp_map.pop(codepoint, None)
+            return
+        _check_range(priority, QOS_PRIORITY_RANGE)
+        self.dscp_map[codepoint] = priority
+
+    def port_set_qos_priority(self, port: str, priority: int | None) -> None:
+        if priority is not None:
+            _check_range(priority, QOS_PRIORITY_RANGE)
+        self.port(port).qos_priority = priority
+        self._drop_if_default(port)
+
+    def vlan_set_qos_priority(self, vid: int, priority: int | None) -> None:
+        if priority is not None:
+            _check_range(priority, QOS_PRIORITY_RANGE)
+        self.vlan(vid).qos_priority = priority
+
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    def set_dhcp_snooping(self, enabled: bool) -> None:
+        self.dhcp_snooping = enabled
+
+    def dhcp_snooping_set_vlans(self, vids: Iterable[int], enabled: bool) -> None:
+        wanted = set(vids)
+        for vid in wanted:
+            _check_range(vid, (MIN_VID, MAX_VID))
+        if enabled:
+            self.dhcp_snooping_vlans |= wanted
+        else:
+            self.dhcp_snooping_vlans -= wanted
+
+    def dhcp_snooping_server(self, address: ipaddress.IPv4Address, authorized: bool) -> None:
+        servers = self.dhcp_snooping_servers
+        if not authorized:
+            if address in servers:
+                servers.remove(address)
+            return
+        if address in servers:
+            return
+        if len(servers) >= DHCP_SNOOPING_SERVERS:
+            raise ConfigError(DHCP_SNOOPING_SERVER_LIMIT)
+        servers.append(address)
+
+    def set_dhcp_snooping_option82(self, enabled: bool) -> None:
+        self.dhcp_snooping_option82 = enabled
+
+    def port_set_dhcp_snooping_trust(self, port: str, trusted: bool) -> None:
+        self.port(port).dhcp_snooping_trust = trusted
+        self._drop_if_default(port)
+
+    # --- sFlow (commands/sflow.py) ---
+    def sflow_set_destination(self, instance: int, address: ipaddress.IPv4Address | None,
+                              udp_port: int = SFLOW_PORT_DEFAULT) -> None:
+        """None: `no sflow N destination`, the instance goes with its sampling and polling."""
+        _check_range(instance, SFLOW_INSTANCES)
+        if address is None:
+            self.sflow.pop(instance, None)
+            return
+        _check_range(udp_port, (1, 65535))
+        known = self.sflow.get(instance)
+        if known is None:
+            self.sflow[instance] = SflowInstance(address, udp_port)
+        else:
+            known.destination, known.udp_port = address, udp_port
+
+    def sflow_set_ports(self, instance: int, what: str, ports: Iterable[str],
+                        value: int) -> None:
+        """`sflow N sampling|polling PORTS VALUE`; 0 (or `no ...`) takes the ports out."""
+        _check_range(instance, SFLOW_INSTANCES)
+        bounds = {"sampling": SFLOW_SAMPLING_RANGE, "polling": SFLOW_POLLING_RANGE}.get(what)
+        if bounds is None:
+            raise ConfigError(INVALID_INPUT.format(token=what))
+        _check_range(value, bounds)
+        checked = self.check_ports(ports)
+        known = self.sflow.get(instance)
+        if known is None:
+            raise ConfigError(SFLOW_NO_DESTINATION.format(instance=instance))
+        table = known.sampling if what == "sampling" else known.polling
+        for port in checked:
+            if value:
+                table[port] = value
+            else:
+                table.pop(port, None)
+
+    # --- GVRP (commands/gvrp.py) ---
+    def set_gvrp(self, enabled: bool) -> None:
+        self.gvrp = enabled
+
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    def set_lldp_run(self, enabled: bool) -> None:
+        self.lldp_run = enabled
+
+    def lldp_set_admin(self, ports: Iterable[str], status: str) -> None:
+        if status not in LLDP_ADMIN_STATUSES:
+            raise ConfigError(INVALID_INPUT.format(token=status))
+        for port in self.check_ports(ports):
+            if status == LLDP_ADMIN_STATUSES[0]:
+                self.lldp_admin.pop(port, None)
+            else:
+                self.lldp_admin[port] = status
 
     # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
     def syslog_host_set(self, host: SyslogHost) -> None:

@@ -37,6 +37,7 @@ from emulator.config.model import (
     DAYLIGHT_RULES,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
@@ -45,6 +46,7 @@ from emulator.config.model import (
     OPTION82_REMOTE_IDS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
+    SFLOW_PORT_DEFAULT,
     SNTP_MODES,
     SNTP_POLL_DEFAULT,
     SNTP_VERSION_DEFAULT,
@@ -57,6 +59,8 @@ from emulator.config.model import (
     TARGET_RETRIES,
     TARGET_TIMEOUT,
     TIMESYNC_MODES,
+    TOS_MODES,
+    TRAP_LEVELS,
     UNKNOWN_VLANS_DEFAULT,
     WEB_DEFAULTS,
     Community,
@@ -134,8 +138,11 @@ def render_config(cfg: SwitchConfig) -> str:
               for setting in CONSOLE_SETTINGS if setting in cfg.console]
     if cfg.poe_pre_std_detect:
         lines.append(POE_PRE_STD_DETECT)
-    if cfg.include_credentials:
-        lines.append(INCLUDE_CREDENTIALS)
+    lines += _credential_lines(cfg)
+    if cfg.gvrp:  # a 16.x config: right after the hostname, before the ip lines
+        lines.append("gvrp")
+    lines += _dhcp_snooping_lines(cfg)
+    lines += _sflow_lines(cfg)
     lines += _syslog_time_lines(cfg)
     if not cfg.telnet_server:  # between the time service and the daylight rule (a 2920's)
         lines.append("no telnet-server")
@@ -143,6 +150,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
+    lines += _qos_lines(cfg)
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
               for kind in BANNER_KINDS if kind in cfg.banners]
     lines += _web_lines(cfg)
@@ -169,6 +177,7 @@ def render_config(cfg: SwitchConfig) -> str:
     if system:
         lines.append(f"snmp-server {' '.join(system)}")
     lines += [f"snmp-server host {r.address} community {quote(r.community)}"
+              + ("" if r.trap_level == TRAP_LEVELS[0] else f" trap-level {r.trap_level}")
               + (" inform" if r.inform else "") for r in cfg.trap_receivers]
     if cfg.snmp_auth_traps:
         lines.append("snmp-server enable traps authentication")
@@ -176,13 +185,15 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
     lines += _aaa_lines(cfg.aaa)
+    lines += _lldp_lines(cfg)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
     lines += _spanning_tree_lines(cfg)
     lines += _file_transfer_lines(cfg)
     lines += _system_settings_tail(cfg)
-    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
+    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords
+              and not (cfg.include_credentials and level in cfg.password_hashes)]
     return "\n".join(lines) + "\n"
 
 
@@ -225,6 +236,67 @@ def _trunk_lines(cfg: SwitchConfig) -> list[str]:
             for t in sorted(cfg.trunks.values(), key=lambda t: port_sort_key(t.name))]
 
 
+# --- DHCP snooping (commands/dhcp_snooping.py) ---
+
+def _dhcp_snooping_lines(cfg: SwitchConfig) -> list[str]:
+    """Right after the hostname's global lines (a 16.x config): on, the authorized servers,
+    the VLANs, and option 82 when turned off."""
+    lines = ["dhcp-snooping"] if cfg.dhcp_snooping else []
+    lines += [f"dhcp-snooping authorized-server {a}" for a in cfg.dhcp_snooping_servers]
+    if cfg.dhcp_snooping_vlans:
+        lines.append(f"dhcp-snooping vlan {vlan_list_text(cfg.dhcp_snooping_vlans)}")
+    if not cfg.dhcp_snooping_option82:
+        lines.append("no dhcp-snooping option 82")
+    return lines
+
+
+def vlan_list_text(vids: set[int]) -> str:
+    """`1-3,5`: a VLAN list as one word (`dhcp-snooping vlan 1-3,5`)."""
+    return ",".join(_ranges(sorted(vids)))
+
+
+# --- sFlow (commands/sflow.py) ---
+
+def _sflow_lines(cfg: SwitchConfig) -> list[str]:
+    """After the credentials, before the `ip` lines (a 16.x config): per instance its
+    receiver, then the polled and the sampled ports, one line per value."""
+    lines = []
+    for instance in sorted(cfg.sflow):
+        sflow = cfg.sflow[instance]
+        port = "" if sflow.udp_port == SFLOW_PORT_DEFAULT else f" {sflow.udp_port}"
+        lines.append(f"sflow {instance} destination {sflow.destination}{port}")
+        for what, table in (("polling", sflow.polling), ("sampling", sflow.sampling)):
+            by_value: dict[int, list[str]] = {}
+            for member, value in table.items():
+                by_value.setdefault(value, []).append(member)
+            lines += [f"sflow {instance} {what} {format_port_list(members)} {value}"
+                      for value, members in by_value.items()]
+    return lines
+
+
+# --- QoS (commands/qos.py) ---
+
+def _qos_lines(cfg: SwitchConfig) -> list[str]:
+    """Right after `time timezone`, as a K.15.06 config has `qos dscp-map 101110 priority 6`:
+    the ToS mode, then the map by codepoint."""
+    lines = [] if cfg.qos_tos == TOS_MODES[0] else [f"qos type-of-service {cfg.qos_tos}"]
+    return lines + [f"qos dscp-map {codepoint} priority {cfg.dscp_map[codepoint]}"
+                    for codepoint in sorted(cfg.dscp_map)]
+
+
+# --- LLDP settings (commands/lldp_settings.py) ---
+
+def _lldp_lines(cfg: SwitchConfig) -> list[str]:
+    """Before the VLAN blocks (a 15.x config: the snmp-server lines, then `no lldp run`, then
+    `vlan 1`): the switch off, then each status with its ports as one list."""
+    lines = [] if cfg.lldp_run else ["no lldp run"]
+    for status in LLDP_ADMIN_STATUSES[1:]:
+        ports = [port for port, chosen in cfg.lldp_admin.items() if chosen == status]
+        if ports:
+            lines.append(f"lldp admin-status {format_port_list(ports)} {status}")
+    return lines
+
+
 # --- PoE (commands/poe.py) ---
 
 POE_PRE_STD_DETECT: Final = "power-over-ethernet pre-std-detect"
@@ -245,6 +317,16 @@ def _file_transfer_lines(cfg: SwitchConfig) -> list[str]:
     lines = ["ip ssh filetransfer"] if cfg.ssh_filetransfer else []
     return lines + [f"no tftp {role}" for role, on in (("client", cfg.tftp_client),
                                                        ("server", cfg.tftp_server)) if not on]
+def _credential_lines(cfg: SwitchConfig) -> list[str]:
+    """`include-credentials` and right after it each account as its hash (the published
+    configs: `include-credentials`, then `password manager user-name "admin" sha1 "..."`);
+    without it the accounts are the bare `password manager` lines at the end."""
+    if not cfg.include_credentials:
+        return []
+    return [INCLUDE_CREDENTIALS] + [
+        f"password {level} user-name {quote(cfg.password_hashes[level][0])} "
+        f"sha1 {quote(cfg.password_hashes[level][1])}"
+        for level in PASSWORD_LEVELS if level in cfg.password_hashes]
 
 
 def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
@@ -341,6 +423,8 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
     """The interface context lists its statements in keyword order (`flow-control`, `lacp`,
     `name`, `poe-...` in a captured 15.x config): broadcast-limit, disable, flow-control."""
     body = [f"broadcast-limit {interface.broadcast_limit}"] if interface.broadcast_limit else []
+    if interface.dhcp_snooping_trust:  # DHCP snooping
+        body.append("dhcp-snooping trust")
     if not interface.enabled:
         body.append("disable")
     if interface.flow_control:
@@ -349,7 +433,10 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
 
 
 def _port_settings_after_name(interface: Interface) -> list[str]:
-    body = []
+    """`energy-efficient-ethernet` follows the name (a 15.x config: `name`, then it)."""
+    body = ["energy-efficient-ethernet"] if interface.energy_efficient else []
+    if interface.qos_priority is not None:  # QoS
+        body.append(f"qos priority {interface.qos_priority}")
     if interface.speed_duplex != SPEED_DUPLEX_DEFAULT:
         body.append(f"speed-duplex {interface.speed_duplex}")
     if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
@@ -418,6 +505,8 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
         body.append("ip igmp")
     if vlan.jumbo:
         body.append("jumbo")
+    if vlan.qos_priority is not None:  # QoS
+        body.append(f"qos priority {vlan.qos_priority}")
     if vlan.voice:
         body.append("voice")
     return body

@@ -139,6 +139,9 @@ class FabricClient:
             # --- access lists (commands/acl.py) ---
             access_lists={name: acl.wire() for name, acl in running.access_lists.items()},
             access_groups=running.access_groups(),
+            # --- LLDP settings (commands/lldp_settings.py) ---
+            lldp_run=running.lldp_run,
+            lldp_admin=dict(running.lldp_admin),
         )
         # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
         for trunk in running.trunks:

@@ -124,6 +124,12 @@ def capability_names(mask: int) -> tuple[str, ...]:
     return tuple(name for name, bit in CAPABILITY_BITS.items() if mask >> bit & 1)
 
 
+SENDS: Final = frozenset({"tx_rx", "txonly"})
+LEARNS: Final = frozenset({"tx_rx", "rxonly"})
+"""`lldp admin-status` modes that send adverts, and those that learn from them."""
+DEFAULT_MODE: Final = "tx_rx"
+
+
 def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int,
            pvid: int | None = None) -> bytes:
     """One LLDPDU in an untagged Ethernet frame from the chassis MAC; the port's PVID, when it

@@ -238,6 +238,10 @@ class FabricProgram(Request):
     """Each ACL's entries by name."""
     access_groups: dict[str, str] = field(default_factory=dict)
     """Where each applies: `port A1 in`, `vlan 20 in|out|vlan` -> ACL name."""
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    lldp_run: bool = True
+    lldp_admin: dict[str, str] = field(default_factory=dict)
+    """Ports away from tx_rx -> `txonly`, `rxonly` or `disable`."""
 
 
 @message

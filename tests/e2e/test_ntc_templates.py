@@ -57,9 +57,9 @@ def expected(host_mac: str) -> dict[str, tuple[str, dict[str, str]]]:
             "show tech buffers", {"product": "HP J9091A", "version": SOFTWARE_REVISION}),
         "hp_procurve_show_trunks.textfsm": (
             "show trunks", {"local_port": "B1", "trunk": "Trk1", "trunk_type": "LACP"}),
-        "hp_procurve_show_ip_route.textfsm": (  # the template reads the VLAN name as gateway
+        "hp_procurve_show_ip_route.textfsm": (
             "show ip route", {"destination": "10.0.10.0/24", "gateway": "Servers",
-                              "vlan_name": "10", "type": "connected"}),
+                              "type": "connected"}),
     }
 
 

@@ -61,12 +61,12 @@ PARSED: Final[dict[str, tuple[str, dict[str, str]]]] = {
         "show tech buffers", {"product": "HP J9091A", "version": "K.15.16.0008"}),
     "hp_procurve_show_trunks.textfsm": (
         "show trunks", {"local_port": "B1", "trunk": "Trk1", "trunk_type": "LACP"}),
-    "hp_procurve_show_interfaces_status.textfsm": (
-        "show interfaces status",
-        {"port": "A1", "status": "Down", "config_mode": "Auto", "vlan_untagged": "10"}),
     "hp_procurve_show_ip_route.textfsm": (
         "show ip route", {"destination": "10.0.10.0/24", "gateway": "Servers",
                           "vlan_name": "10", "type": "connected", "distance": "0"}),
+    "hp_procurve_show_interfaces_status.textfsm": (
+        "show interfaces status",
+        {"port": "A1", "status": "Down", "config_mode": "Auto", "vlan_untagged": "10"}),
 }
 """Template -> (the command run, fields one of its records must hold)."""
 

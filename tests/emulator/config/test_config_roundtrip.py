@@ -25,6 +25,7 @@ from emulator.config.model import (
     DHCP_UPDATES,
     DISCARDS,
     LACP_MODES,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
@@ -36,6 +37,7 @@ from emulator.config.model import (
     STP_PORT_FLAGS,
     STP_VERSIONS,
     TIMESYNC_MODES,
+    TOS_MODES,
     TRUNK_KINDS,
     UNKNOWN_VLANS_MODES,
     WEB_DEFAULTS,
@@ -143,6 +145,33 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.port_set_broadcast_limit(*a)),
         st.tuples(port, st.sampled_from(UNKNOWN_VLANS_MODES)).map(
             lambda a: lambda c: c.port_set_unknown_vlans(*a)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_energy_efficient(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_lldp_run(on)),
+        # --- QoS and GVRP (commands/qos.py, commands/gvrp.py) ---
+        st.sampled_from(TOS_MODES).map(lambda m: lambda c: c.set_qos_tos(m)),
+        st.tuples(st.sampled_from(["101110", "000000", "0101", "1x1110"]),
+                  st.none() | st.integers(-1, 8)).map(lambda a: lambda c: c.dscp_map_set(*a)),
+        st.tuples(port, st.none() | st.integers(-1, 8)).map(
+            lambda a: lambda c: c.port_set_qos_priority(*a)),
+        st.tuples(VIDS, st.none() | st.integers(0, 7)).map(
+            lambda a: lambda c: c.vlan_set_qos_priority(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_gvrp(on)),
+        # --- sFlow and DHCP snooping (commands/sflow.py, commands/dhcp_snooping.py) ---
+        st.tuples(st.integers(0, 4), st.none() | ADDRESSES, st.integers(0, 7000)).map(
+            lambda a: lambda c: c.sflow_set_destination(*a)),
+        st.tuples(st.integers(1, 3), st.sampled_from(["sampling", "polling"]), port_sets,
+                  st.integers(-1, 5000)).map(lambda a: lambda c: c.sflow_set_ports(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping(on)),
+        st.tuples(st.lists(st.integers(0, 4095), max_size=4), st.booleans()).map(
+            lambda a: lambda c: c.dhcp_snooping_set_vlans(*a)),
+        st.tuples(ADDRESSES, st.booleans()).map(
+            lambda a: lambda c: c.dhcp_snooping_server(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping_option82(on)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_dhcp_snooping_trust(*a)),
+        st.tuples(port_sets, st.sampled_from([*LLDP_ADMIN_STATUSES, "never"])).map(
+            lambda a: lambda c: c.lldp_set_admin(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -349,10 +378,26 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.port_set_flow_control("A1", True)
     cfg.port_set_broadcast_limit("A1", 10)
     cfg.port_set_unknown_vlans("A1", "disable")
+    cfg.port_set_energy_efficient("A1", True)
+    cfg.set_lldp_run(False)
+    cfg.lldp_set_admin(["A1", "A2"], "rxonly")
+    cfg.set_qos_tos("diff-services")
+    cfg.dscp_map_set("101110", 6)
+    cfg.port_set_qos_priority("A1", 5)
+    cfg.set_gvrp(True)
+    cfg.sflow_set_destination(2, ipaddress.IPv4Address("10.0.0.12"), 6400)
+    cfg.sflow_set_ports(2, "sampling", ["A1", "A2"], 500)
+    cfg.sflow_set_ports(2, "polling", ["A3"], 20)
+    cfg.set_dhcp_snooping(True)
+    cfg.dhcp_snooping_set_vlans([1, 2, 3, 10], True)
+    cfg.dhcp_snooping_server(ipaddress.IPv4Address("10.0.0.67"), True)
+    cfg.set_dhcp_snooping_option82(False)
+    cfg.port_set_dhcp_snooping_trust("A4", True)
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")
-    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True))
+    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True,
+                                       trap_level="not-info"))
     cfg.set_auth_traps(True)
     cfg.snmpv3_enable(True)
     cfg.snmpv3_restrict(True)
@@ -369,6 +414,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_jumbo(10, True)
     cfg.vlan_set_igmp(10, True)
     cfg.vlan_set_voice(10, True)
+    cfg.vlan_set_qos_priority(10, 3)
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)

@@ -1,5 +1,5 @@
-"""The LLDP codec against scapy's LLDP layers (both directions), malformed frames, and the
-neighbour table's aging."""
+"""The LLDP codec against scapy's LLDP layers (both directions), malformed frames, the
+neighbour table's aging, and the fabric obeying `lldp run` / `lldp admin-status`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from scapy.layers.l2 import Dot1Q, Ether
 from scapy.packet import raw
 
 from emulator.fabric import lldp
+from emulator.fabric.process import Fabric
+from emulator.ipc.messages import FabricProgram
+from emulator.portspec import parse_backend
+from tests.emulator.fabric.test_trunks import RecordingWire
 
 BASE_MAC = bytes.fromhex("001871c30000")
 LOCAL = lldp.LocalSystem(BASE_MAC, "core-1", "HP J8715A Switch 8212zl", "10.0.0.5")
@@ -167,3 +171,55 @@ def test_a_flood_of_new_neighbours_is_bounded() -> None:
         table.learn(f"B{n % 24 + 1}", lldp.Advert(f"other-{n}", "1", 120), now=0.0)
     assert len(table.rows(1.0)) == lldp.MAX_NEIGHBORS
     assert len(table.rows(200.0)) == 0  # and everything still ages out
+
+
+# --- LLDP settings (commands/lldp_settings.py): `lldp run` and `lldp admin-status` ---
+
+def _fabric() -> tuple[Fabric, dict[str, RecordingWire]]:
+    fabric = Fabric({p: parse_backend(f"tap:x{p}") for p in ("A1", "A2")}, 300,
+                    mac=BASE_MAC)
+    wires = {p: RecordingWire() for p in ("A1", "A2")}
+    for port, wire in wires.items():
+        fabric.plug(port, wire)  # type: ignore[arg-type]
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1"))
+    return fabric, wires
+
+
+def _adverts(wire: RecordingWire) -> list[lldp.Advert]:
+    return [advert for frame in wire.sent if frame[:6] == lldp.MULTICAST
+            and (advert := lldp.decode(frame)) is not None]
+
+
+PEER = lldp.encode(lldp.LocalSystem(bytes.fromhex("020000000001"), "peer", "descr"), "7",
+                   "ge7", 120)
+
+
+def test_admin_status_decides_what_each_port_sends_and_learns() -> None:
+    fabric, wires = _fabric()
+    for port in wires:
+        fabric.control_frame(port, 1, PEER)
+    assert [port for port, _ in fabric.neighbors.rows(0)] == ["A1", "A2"]
+    sent = {port: len(_adverts(wire)) for port, wire in wires.items()}
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1",
+                                 lldp_admin={"A1": "rxonly", "A2": "txonly"}))
+    shutdown = _adverts(wires["A1"])[sent["A1"]:]
+    assert [advert.ttl for advert in shutdown] == [0]  # A1 tells its neighbour to forget it
+    assert [port for port, _ in fabric.neighbors.rows(0)] == ["A1"]  # A2 forgot its own
+    fabric.control_frame("A2", 1, PEER)
+    assert [port for port, _ in fabric.neighbors.rows(0)] == ["A1"]
+    before = {port: len(wire.sent) for port, wire in wires.items()}
+    for port in wires:
+        fabric.send_advert(port)
+    assert {port: len(wire.sent) - before[port] for port, wire in wires.items()} == {
+        "A1": 0, "A2": 1}
+
+
+def test_no_lldp_run_silences_every_port() -> None:
+    fabric, wires = _fabric()
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1",
+                                 lldp_run=False))
+    assert all(_adverts(wire)[-1].ttl == 0 for wire in wires.values())
+    fabric.control_frame("A1", 1, PEER)
+    assert fabric.neighbors.rows(0) == []
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1"))
+    assert all(_adverts(wire)[-1].ttl == 120 for wire in wires.values())  # at once

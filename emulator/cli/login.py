@@ -59,7 +59,7 @@ async def check_password(device: Device, transport: TransportKind, address: str,
     client's address."""
     task = "enable" if wanted == "manager" else "login"
     granted = await chain.authenticate(device, transport, address, user, secret, task)
-    ceiling = authorized_level(device.running.authorized_managers, address)
+    ceiling = authorized_level(device.running.authorized_managers, address, transport)
     level = None if granted is None else cap_level(granted, ceiling)
     if level is not None and wanted in (None, level):
         return level

@@ -13,9 +13,10 @@ ARG BASE=python:3.11-slim
 FROM ${BASE}
 
 # ethtool: veth offloads off on AF_PACKET ports; iproute2 and iputils-ping: in-band
-# management's interfaces and the CLI's ping. Nothing of apt's lists or cache stays behind.
+# management's interfaces and the CLI's ping; procps (sysctl): `ip routing`; frr: the OSPF
+# engine (zebra, ospfd, vtysh). Nothing of apt's lists or cache stays behind.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ethtool iproute2 iputils-ping \
+    && apt-get install -y --no-install-recommends ethtool iproute2 iputils-ping procps frr \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 

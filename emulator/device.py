@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from emulator.fabric.lacp import LacpStatus
 from emulator.fabric.lldp import CHASSIS_MAC, PORT_LOCAL
 from emulator.fabric.loop_protect import LoopStatus
 from emulator.flash import Flash
-from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory
+from emulator.hardware import PRODUCT_LINE, SOFTWARE_REVISION, Inventory, sys_descr
 from emulator.redundancy.state import (
     FAILOVER_FILE,
     FailoverRecord,
@@ -31,6 +30,7 @@ from emulator.redundancy.state import (
     ModuleView,
     Redundancy,
 )
+from emulator.routing import RouteEntry
 from emulator.timing import Timing
 
 PASSWORDS_FILE = "passwords.json"
@@ -143,7 +143,10 @@ class Credentials:
     """Manager and operator accounts, kept in the security files of the module's flash.
 
     Like the real switch, a password change is stored at once (it is not part of the running
-    config that `write memory` saves); the config only says `password manager` is set.
+    config that `write memory` saves); the config only says `password manager` is set. A
+    password is kept as the switch keeps it, the SHA-1 of its text: the form `include-credentials`
+    writes into the config (`password manager user-name "admin" sha1 "..."`) and a config brings
+    back. Records of earlier releases (salted SHA-256) still log in; their hash cannot be shown.
     """
 
     def __init__(self, flash: Flash) -> None:
@@ -158,16 +161,27 @@ class Credentials:
 
     @staticmethod
     def _record(user: str, secret: str) -> dict[str, str]:
-        salt = os.urandom(8).hex()
-        digest = hashlib.sha256((salt + secret).encode()).hexdigest()
-        return {"user": user, "salt": salt, "sha256": digest}
+        return {"user": user, "sha1": sha1_hex(secret)}
 
     def change(self, level: str, user: str, secret: str) -> None:
         self.accounts[level] = self._record(user, secret)
         self.flash.write_security(PASSWORDS_FILE, self.accounts)
 
+    def change_hash(self, level: str, user: str, digest: str) -> None:
+        """`password LEVEL user-name U sha1 HASH`: the account as a config with
+        include-credentials carries it (the hash's 40 hex digits, checked by the caller)."""
+        self.accounts[level] = {"user": user, "sha1": digest.lower()}
+        self.flash.write_security(PASSWORDS_FILE, self.accounts)
+
     def clear(self, level: str) -> None:
         self.accounts.pop(level, None)
+        self.flash.write_security(PASSWORDS_FILE, self.accounts)
+
+    def forget_hashed(self) -> None:
+        """A startup config with `include-credentials` brings its own accounts: the ones on
+        flash are erased (the manual), save a legacy record no config line could restore."""
+        self.accounts = {level: record for level, record in self.accounts.items()
+                         if "sha1" not in record}
         self.flash.write_security(PASSWORDS_FILE, self.accounts)
 
     def username(self, level: str) -> str | None:
@@ -180,13 +194,27 @@ class Credentials:
             record = self.accounts.get(level)
             if record is None or record["user"] != user:
                 continue
-            digest = hashlib.sha256((record["salt"] + secret).encode()).hexdigest()
-            if hmac.compare_digest(digest, record["sha256"]):
+            if "sha1" in record:
+                digest, expected = sha1_hex(secret), record["sha1"]
+            else:
+                digest = hashlib.sha256((record["salt"] + secret).encode()).hexdigest()
+                expected = record["sha256"]
+            if hmac.compare_digest(digest, expected):
                 return level
         return None
 
     def levels(self) -> set[str]:
         return set(self.accounts)
+
+    def hashes(self) -> dict[str, tuple[str, str]]:
+        """Level -> (user name, SHA-1 of the password): what `include-credentials` writes."""
+        return {level: (record["user"], record["sha1"])
+                for level, record in self.accounts.items() if "sha1" in record}
+
+
+def sha1_hex(secret: str) -> str:
+    """The switch's password hash (the manual's example: George's `2fd4e1c6...`)."""
+    return hashlib.sha1(secret.encode()).hexdigest()
 
 
 @dataclass
@@ -203,6 +231,8 @@ class Device:
     mac_table: list[MacEntry] = field(default_factory=list)
     arp_table: list[ArpEntry] = field(default_factory=list)
     lldp_neighbors: list[LldpNeighbor] = field(default_factory=list)
+    lldp_stats: dict[str, Any] = field(default_factory=dict)
+    """The fabric's LLDP statistics (lldp.Neighbors.stats()), for `show lldp stats`."""
     locator: tuple[str, float] | None = None
     """The chassis locator LED: (`ON` or `BLINK`, the monotonic time it goes off), None when
     off (`chassislocate`)."""
@@ -278,6 +308,15 @@ class Device:
 
     def close_session(self, session: ManagementSession) -> None:
         self.sessions = [s for s in self.sessions if s is not session]
+    # --- IP routing (emulator/routing.py) ---
+    learnt_routes: list[RouteEntry] = field(default_factory=list)
+    """The routes a routing protocol learnt, as its engine last reported them."""
+    ospf_state: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The OSPF engine's last answers for OSPF-MIB (`general`, `neighbors`, `interfaces`:
+    FRR's JSON), read with the learnt routes."""
+    ospf_query: Callable[[str], Awaitable[dict[str, Any]]] | None = None
+    """The OSPF engine's answers for the show commands (emulator/ospf.py), while it runs on
+    this module: `show ip ospf WHAT` as JSON."""
 
     @classmethod
     def boot(cls, inventory: Inventory, flash: Flash, timing: Timing, events: EventLog,
@@ -298,7 +337,7 @@ class Device:
         events.clock, events.local = device.clock.now, device.localtime
         errors = [] if text is None else replay(device, text)
         running = device.running
-        running.passwords = device.credentials.levels()
+        running.set_passwords(device.credentials.levels(), device.credentials.hashes())
         images = flash.images()
         booted = images.get("default", "primary")
         device.redundancy = Redundancy(
@@ -311,7 +350,7 @@ class Device:
         device.ports = {p: PortState() for p in inventory.ports()}
         device.booted_text = device.running_text()
         events.log("system", BOOT_SEPARATOR)
-        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {SOFTWARE_REVISION}")
+        events.log("system", f"{PRODUCT_LINE}, {slot} booted with {device.software_version()}")
         for module_slot in sorted(inventory.modules):
             events.log("chassis", f"Slot {module_slot} Ready")
         for error in errors:
@@ -322,6 +361,10 @@ class Device:
     def software_version(self) -> str:
         """The version this module booted (a later `boot set-default` changes the next boot)."""
         return self.redundancy.modules[self.slot].version or SOFTWARE_REVISION
+
+    def sys_descr(self) -> str:
+        """sysDescr.0 and the LLDP system description, with the version this module booted."""
+        return sys_descr(self.software_version())
 
     def localtime(self, when: float) -> time.struct_time:
         """The switch's wall-clock time at `when`: its time zone and daylight-time rule."""

@@ -36,11 +36,16 @@ EVENT_IDS: Final[dict[str, int]] = {
 }
 GENERIC_EVENT_ID: Final = 1
 
-LOG_HEADER: Final = (
+LOG_KEYS: Final = (
     " Keys:   W=Warning   I=Information\n"
-    "         M=Major     D=Debug E=Error\n"
-    "----  Event Log listing: Events Since Boot  ----"
+    "         M=Major     D=Debug E=Error"
 )
+LOG_TITLE: Final = "----  Event Log listing: Events Since Boot  ----"
+LOG_TITLE_REVERSED: Final = "----  Reverse event Log listing: Events Since Boot  ----"
+LOG_HEADER: Final = f"{LOG_KEYS}\n{LOG_TITLE}"
+LOG_FOOTER: Final = "----  Bottom of Log : Events Listed = {count}  ----"
+"""`show log` and `show logging` close with the number of events listed (netmiko's own test
+of a real ProCurve looks for `----  Bottom of Log : Events Listed = `)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ class EventLog:
             listener(event)
         return event
 
-    def render(self, newest_first: bool = False) -> str:
+    def render(self, newest_first: bool = False, containing: str = "") -> str:
+        """The listing, oldest first unless `newest_first`; only the events whose line holds
+        `containing` when one is given."""
         events = reversed(self.events) if newest_first else iter(self.events)
-        return "\n".join([LOG_HEADER, *(e.line(self.local) for e in events)])
+        lines = [line for e in events if containing in (line := e.line(self.local))]
+        return "\n".join([LOG_KEYS, LOG_TITLE_REVERSED if newest_first else LOG_TITLE, *lines,
+                          LOG_FOOTER.format(count=len(lines))])

@@ -474,9 +474,15 @@ Please register your products now at:  www.ProCurve.com
 """
 """What the switch paints after login, before `Press any key to continue`."""
 
-SYS_DESCR: Final = (
-    f"{PRODUCT_LINE}, revision {SOFTWARE_REVISION}, ROM {ROM_VERSION} ({IMAGE_STAMP[0]})")
-"""sysDescr.0 and the LLDP system description. Builds before the HP rebranding wrote
+def sys_descr(version: str) -> str:
+    """sysDescr.0 and the LLDP system description of a module running `version` (the image
+    it booted: an upgrade rehearsal shows in pollers too)."""
+    return f"{PRODUCT_LINE}, revision {version}, ROM {ROM_VERSION} ({IMAGE_STAMP[0]})"
+
+
+SYS_DESCR: Final = sys_descr(SOFTWARE_REVISION)
+"""sysDescr.0 and the LLDP system description of the shipped image. Builds before the HP
+rebranding wrote
 `ProCurve J8697A Switch 5406zl, revision K.15.04.0007, ROM K.15.13 (/sw/code/build/btm(K_15_04))`
 (a real walk); late K.15 and K.16 builds write `HP J8715A Switch 8212zl, revision ...,
 ROM K.15.30 (/ws/swbuildm/...)`, as the banner of this K.15.16 does. The build path is the

@@ -55,6 +55,7 @@ from emulator.timing import PROFILES, Timing
 if TYPE_CHECKING:
     from emulator.cli.channel import SessionHandler
     from emulator.device import Device
+    from emulator.ospf import OspfEngine
 
 
 class Server(Protocol):
@@ -104,6 +105,8 @@ class Module:
     hot_config: str | None = None
     """A nonstop standby's copy of the active's running config (redundancy/sync.py): with it
     a takeover runs that config and leaves the interface modules forwarding."""
+    ospf: OspfEngine | None = None
+    """The OSPF engine while this module is active (emulator/ospf.py)."""
     standby_holds: str | None = None
     """The running config the active last gave a nonstop standby: pushed again only when it
     changes, and taken back (None) when nonstop switching is turned off."""
@@ -345,6 +348,7 @@ class Module:
         self.tasks += [bringing_up, asyncio.create_task(self.time_services(device, bringing_up))]
         if device.mgmt_netns is not None:  # the DHCP relay agent (emulator/dhcp_relay.py)
             DhcpRelay(device, device.mgmt_netns).start()
+            self.start_ospf(device, device.mgmt_netns)
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config
             await self.link.send(SetRedundancy(False))
 
@@ -437,6 +441,17 @@ class Module:
         self.ssh_settings = wanted
         for server in self.ssh_servers:
             server.update(self.host_keys, *wanted)
+    def start_ospf(self, device: Device, netns: str) -> None:
+        """The OSPF engine (emulator/ospf.py): applied now and after every command, read
+        before every show, stopped with the module."""
+        from emulator.ospf import OspfEngine
+
+        engine = OspfEngine(device, netns)
+        self.ospf = engine
+        device.ospf_query = engine.query
+        device.on_commit.append(engine.apply)
+        device.on_refresh.append(engine.read)
+        self.tasks.append(asyncio.create_task(engine.apply()))
 
     async def start_snmp(self, device: Device, sockets: dict[str, socket.socket]) -> None:
         """The SNMP agent on each SNMP socket; the out-of-band one also sends the
@@ -450,11 +465,13 @@ class Module:
 
     async def time_services(self, device: Device, bringing_up: asyncio.Task[None]) -> None:
         """Syslog and SNTP, once the interface modules are programmed (the in-band stack has
-        its addresses): the events logged since boot go out first, then each as it comes."""
+        its addresses): the events logged since boot go out first, then each as it comes.
+        The TFTP server (`tftp server`) answers on port 69 of the in-band stack."""
         from emulator.sntp import SntpClient
         from emulator.syslog import SyslogClient
 
         await asyncio.wait({bringing_up})
+        self.serve_tftp(device)
         syslog = SyslogClient(lambda: device.running, device.localtime, device.mgmt_netns)
         sntp = SntpClient(lambda: device.running, device.clock, device.events,
                           device.mgmt_netns)
@@ -466,6 +483,23 @@ class Module:
             await sntp.run()
         finally:
             syslog.close()
+
+    def serve_tftp(self, device: Device) -> None:
+        """The switch's TFTP server on its in-band stack (none without one: port 69 of the
+        host is not the switch's to take)."""
+        from emulator import tftp
+        from emulator.commands.file_transfer import lookup
+
+        if device.mgmt_netns is None:
+            return
+        try:
+            sock = tftp.server_socket(device.mgmt_netns)
+        except OSError as exc:
+            report(self.slot, f"no TFTP server: {exc}")
+            return
+        self.tasks.append(asyncio.create_task(tftp.serve(
+            sock, functools.partial(lookup, device), lambda: device.running.tftp_server,
+            device.mgmt_netns)))
 
     def record_mastership(self, device: Device, grant: Grant) -> None:
         """Log why this module is active; a switchover also counts in the failover record
@@ -503,6 +537,8 @@ class Module:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.ospf is not None:  # FRR's daemons stop with the module (emulator/ospf.py)
+            self.ospf.stop()
         for server in self.servers:
             server.close()
         # Open sessions must not keep an orphaned module alive after its chassis is gone.

@@ -1,6 +1,8 @@
-"""The TFTP client (RFC 1350) behind `copy ... tftp ...`: octet mode, 512-octet blocks,
-lock-step with retransmission, from the switch's own IP stack (its in-band namespace,
-emulator/inband.py) when it has one, as the syslog and SNTP clients send.
+"""TFTP (RFC 1350) in the switch's own IP stack (its in-band namespace, emulator/inband.py)
+when it has one, as the syslog and SNTP clients send: the client behind `copy ... tftp ...`
+(octet mode, 512-octet blocks, lock-step with retransmission) and the server `tftp server`
+runs on port 69, which hands out the switch's files (`/cfg/running-config`, `/os/primary`
+...) and takes none, so another switch or a host can fetch them.
 
 A transfer never hangs its command: every packet is sent at most TRIES times, RETRANSMIT
 seconds apart, so a server that is down, unreachable or silent ends the transfer after
@@ -32,8 +34,12 @@ MODE: Final = b"octet"
 RRQ, WRQ, DATA, ACK, ERROR = 1, 2, 3, 4, 5
 HEADER: Final = struct.Struct("!HH")
 """Opcode and block number (or error code) of DATA, ACK and ERROR packets."""
-UNKNOWN_TID: Final = 5
+NOT_FOUND: Final = 1
+ACCESS_VIOLATION: Final = 2
 DISK_FULL: Final = 3
+UNKNOWN_TID: Final = 5
+MAX_TRANSFERS: Final = 4
+"""Transfers the server runs at once; a request beyond them is refused (error 0)."""
 MAX_PACKET: Final = 4 + BLOCK
 TIMED_OUT: Final = "timed out"
 TOO_BIG: Final = "file too large"
@@ -201,5 +207,92 @@ async def put(server: Server, filename: str, data: bytes) -> None:
             if len(payload) < BLOCK:
                 return
             block += 1
+    finally:
+        transfer.close()
+
+
+# -- the server -----------------------------------------------------------------------------
+
+Files = Callable[[str], bytes | None]
+"""A file's content by the name a client asks for (`/cfg/running-config`), None if none."""
+
+
+def parse_request(packet: bytes) -> tuple[int, str] | None:
+    """(opcode, file name) of an RRQ or WRQ, None for anything else."""
+    if len(packet) < 4:
+        return None
+    opcode = struct.unpack_from("!H", packet)[0]
+    fields = packet[2:].split(b"\0")
+    if opcode not in (RRQ, WRQ) or len(fields) < 3:
+        return None
+    return opcode, fields[0].decode("ascii", "replace")
+
+
+def server_socket(netns: str) -> socket.socket:
+    """Port 69 of the switch's stack, for `serve` (OSError when it cannot be had)."""
+    sock = _socket(netns)
+    try:
+        sock.bind(("", TFTP_PORT))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def serve(sock: socket.socket, files: Files, enabled: Callable[[], bool],
+                netns: str | None, retransmit: float = RETRANSMIT, tries: int = TRIES) -> None:
+    """Answer requests on `sock` (port 69 of the switch's stack) while `enabled()` says so
+    (`no tftp server`: requests go unanswered): a read is sent from a port of its own, at
+    most MAX_TRANSFERS at once; a write is refused, the switch's files are replaced by the
+    copy commands and scp only, where they are checked."""
+    loop = asyncio.get_running_loop()
+    running: set[asyncio.Task[None]] = set()
+    try:
+        while True:
+            try:
+                packet, client = await loop.sock_recvfrom(sock, MAX_PACKET)
+            except OSError:
+                continue
+            asked = parse_request(packet)
+            if not enabled() or asked is None:
+                continue
+            if len(running) >= MAX_TRANSFERS:
+                with contextlib.suppress(OSError):
+                    sock.sendto(error_packet(0, "Server busy"), client)
+                continue
+            peer = Server(IPv4Address(client[0]), netns, client[1], retransmit, tries)
+            task = asyncio.create_task(_answer(peer, *asked, files))
+            running.add(task)
+            task.add_done_callback(running.discard)
+    finally:
+        sock.close()
+        for task in running:
+            task.cancel()
+
+
+async def _answer(peer: Server, opcode: int, name: str, files: Files) -> None:
+    """One request, from a transfer socket of its own (its port is the transfer ID)."""
+    try:
+        transfer = _Transfer(peer)
+    except OSError:
+        return
+    transfer.tid = (str(peer.address), peer.port)
+    try:
+        data = files("/" + name.lstrip("/")) if opcode == RRQ else None
+        if opcode == WRQ or data is None:
+            code, text = ((ACCESS_VIOLATION, "Access violation") if opcode == WRQ
+                          else (NOT_FOUND, "File not found"))
+            with contextlib.suppress(OSError):
+                transfer.sock.sendto(error_packet(code, text), transfer.tid)
+            return
+        block = 1
+        while True:
+            payload = data[(block - 1) * BLOCK:block * BLOCK]
+            await transfer.exchange(data_packet(block, payload), _is(ACK, block))
+            if len(payload) < BLOCK:
+                return
+            block += 1
+    except TftpError:  # the client went away: nothing to do
+        return
     finally:
         transfer.close()

@@ -29,8 +29,13 @@ from emulator.commands import file_transfer
 if TYPE_CHECKING:
     from emulator.device import Device
 
-DIRECTORIES: Final = {"/": ("cfg", "os"), "/cfg": ("running-config", "startup-config"),
-                      "/os": ("primary", "secondary")}
+DIRECTORIES: Final = {
+    "/": tuple(dict.fromkeys(posixpath.dirname(name)[1:] for name in file_transfer.FILES)),
+    **{folder: tuple(posixpath.basename(name) for name in file_transfer.FILES
+                     if posixpath.dirname(name) == folder)
+       for folder in ("/cfg", "/os")},
+}
+"""The tree the switch's files make: `/cfg` and `/os`, and their files."""
 WRITABLE: Final = {file_transfer.STARTUP: file_transfer.MAX_CONFIG,
                    **{name: images.MAX_SIZE for name in file_transfer.OS_FILES}}
 """The files an upload may replace, and the octets each may hold."""

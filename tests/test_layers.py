@@ -53,12 +53,15 @@ LAYERS: Final = (
         "emulator.fabric", "emulator.ipc", "emulator.inband", "emulator.liveness",
         "emulator.labnode", "emulator.options",
         "emulator.dhcp_relay",  # DHCP relay: the agent the active module runs
-        "emulator.aaa",  # AAA: the RADIUS and TACACS+ clients and the login chain
         # file transfer (issue 17): the TFTP and SFTP clients the copy commands use
-        "emulator.tftp", "emulator.sftp_client")),
+        "emulator.tftp", "emulator.sftp_client",
+        "emulator.aaa",  # AAA: the RADIUS and TACACS+ clients and the login chain
+        "emulator.routing",  # IP routing: the route table, kernel routes, traceroute
+        "emulator.ospf")),  # OSPF: FRR as the engine
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",
+        "emulator.frr",  # OSPF: FRR's daemons, their files and leftovers
         # syslog and time (issue 17): the chassis clock
         "emulator.clock",
         # file transfer (issue 17): the image file format

@@ -11,7 +11,7 @@ import signal
 from pathlib import Path
 from typing import TextIO
 
-from emulator import hardware, inband
+from emulator import frr, hardware, inband
 from emulator.chassis.backplane import Chassis, ChassisError, ChassisOptions
 from emulator.chassis.console import announce, claim_stdio
 from emulator.chassis.control import Control
@@ -91,6 +91,8 @@ async def serve(chassis: Chassis) -> None:
             (data_dir / CONTROL_SOCKET).unlink()
         for sock in chassis.sockets.values():
             sock.close()
+        if chassis.netns is not None:  # OSPF daemons a killed module left (emulator/ospf.py)
+            frr.clean(chassis.netns)
         if chassis.netns is not None and chassis.netns_made:
             inband.remove(chassis.netns)
 

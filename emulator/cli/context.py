@@ -28,6 +28,15 @@ class ModeKind(Enum):
     # --- access lists (commands/acl.py): the prompt names the kind of list, not the list ---
     ACL_STANDARD = "config-std-nacl"
     ACL_EXTENDED = "config-ext-nacl"
+    # --- OSPF (commands/ospf.py): `router ospf` ---
+    OSPF = "ospf"
+    # --- OpenFlow (commands/openflow.py): `openflow`, and its `instance NAME` inside it ---
+    OPENFLOW = "openflow"
+    OPENFLOW_INSTANCE = "of-inst"
+
+
+PARENTS: dict[ModeKind, ModeKind] = {ModeKind.OPENFLOW_INSTANCE: ModeKind.OPENFLOW}
+"""Contexts opened inside another: their `exit` goes back to it, not to config."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +49,25 @@ class Mode:
             return f"{hostname}{'#' if level is Level.MANAGER else '>'} "
         if self.kind is ModeKind.CONFIG:
             return f"{hostname}(config)# "
-        if self.kind in (ModeKind.ACL_STANDARD, ModeKind.ACL_EXTENDED):
+        if self.kind in (ModeKind.ACL_STANDARD, ModeKind.ACL_EXTENDED, ModeKind.OSPF,
+                         ModeKind.OPENFLOW):
             return f"{hostname}({self.kind.value})# "
         return f"{hostname}({self.kind.value}-{self.value})# "
 
 
 EXEC = Mode(ModeKind.EXEC)
 CONFIG = Mode(ModeKind.CONFIG)
+
+
+def mode_stack(mode: Mode) -> list[Mode]:
+    """The modes `exit` walks back through from `mode`: exec, config, the parent context of
+    a nested one (`openflow` for an OpenFlow instance), the mode itself."""
+    if mode.kind is ModeKind.EXEC:
+        return [EXEC]
+    if mode.kind is ModeKind.CONFIG:
+        return [EXEC, CONFIG]
+    parent = PARENTS.get(mode.kind)
+    return [EXEC, CONFIG, *([Mode(parent)] if parent else []), mode]
 
 
 class SessionControl(Protocol):

@@ -28,9 +28,11 @@ async def dispatch(table: CommandTable, device: Device, session: SessionControl,
     outputs = [await _call(match, device, session)]
     if match.rest:
         try:
-            inner = table.match(list(match.rest), session.mode.kind, session.level,
-                                config_only=config_only)
-            outputs.append(await _call(inner, device, session))
+            while match.rest:  # a context opened inside the one just opened (`openflow
+                # instance x enable`) takes the rest of the line in turn
+                match = table.match(list(match.rest), session.mode.kind, session.level,
+                                    config_only=config_only)
+                outputs.append(await _call(match, device, session))
         finally:
             session.enter(started)
     return [output for output in outputs if output]

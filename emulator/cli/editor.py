@@ -7,6 +7,7 @@ line-oriented prompt (asyncssh's SSHLineEditor is the model).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Final, Protocol
 
@@ -22,6 +23,8 @@ HISTORY: Final = 32
 CTRL_C, BS, TAB, LF, CR, ESC, DEL = 0x03, 0x08, 0x09, 0x0A, 0x0D, 0x1B, 0x7F
 CTRL_U: Final = 0x15
 ARROW_UP, ARROW_DOWN = b"A", b"B"
+PLAIN_RUN: Final = re.compile(rb"[\x20-\x3e\x40-\x7e]+")
+"""Printable characters but `?` (which asks for help): taken as one run, not key by key."""
 
 
 class HangUp(Exception):
@@ -59,6 +62,16 @@ class Keys:
                 continue
             self._after_cr = key == CR
             return key
+
+    def plain_run(self) -> str:
+        """The printable characters (but `?`) that have already arrived after the last key,
+        taken at once: a pasted or megabyte-long line costs one step, not one per byte."""
+        match = PLAIN_RUN.match(self._pending, self._position)
+        if match is None:
+            return ""
+        self._position = match.end()
+        self._after_cr = False
+        return match.group().decode("ascii")
 
     async def escape(self) -> bytes:
         """The rest of an ESC sequence (arrows, a terminal's answers), so none of it lands in
@@ -138,10 +151,11 @@ class LineEditor:
                 await self.write(CRLF + self.assist.help(typed) + self.term.prompt(prompt, typed))
             elif editing and key == TAB:
                 line = list(await self._complete("".join(line), prompt))
-            elif 0x20 <= key < 0x7F and len(line) < MAX_LINE:
-                line.append(chr(key))
-                if echo:
-                    await self.write(chr(key))
+            elif 0x20 <= key < 0x7F:
+                text = (chr(key) + self.keys.plain_run())[:max(0, MAX_LINE - len(line))]
+                line.extend(text)
+                if echo and text:
+                    await self.write(text)
 
     async def _complete(self, typed: str, prompt: str) -> str:
         """One candidate: completed in place; several: listed, the line redrawn."""

@@ -37,6 +37,11 @@ class Where(Enum):
     # --- access lists (commands/acl.py) ---
     ACL_STANDARD = "config-std-nacl"
     ACL_EXTENDED = "config-ext-nacl"
+    # --- OSPF (commands/ospf.py) ---
+    OSPF = "ospf"
+    # --- OpenFlow (commands/openflow.py) ---
+    OPENFLOW = "openflow"
+    OPENFLOW_INSTANCE = "of-inst"
 
 
 class ParamType(Protocol):

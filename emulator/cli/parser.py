@@ -28,11 +28,18 @@ VISIBLE: Final[dict[ModeKind, frozenset[Where]]] = {
     # --- access lists (commands/acl.py) ---
     ModeKind.ACL_STANDARD: frozenset({Where.EXEC, Where.CONFIG, Where.ACL_STANDARD}),
     ModeKind.ACL_EXTENDED: frozenset({Where.EXEC, Where.CONFIG, Where.ACL_EXTENDED}),
+    # --- OSPF (commands/ospf.py) ---
+    ModeKind.OSPF: frozenset({Where.EXEC, Where.CONFIG, Where.OSPF}),
+    # --- OpenFlow (commands/openflow.py) ---
+    ModeKind.OPENFLOW: frozenset({Where.EXEC, Where.CONFIG, Where.OPENFLOW}),
+    ModeKind.OPENFLOW_INSTANCE: frozenset({Where.EXEC, Where.CONFIG,
+                                           Where.OPENFLOW_INSTANCE}),
 }
 """Which rows a mode accepts: exec commands everywhere, config commands in every context."""
 
 SPECIFICITY: Final = {Where.EXEC: 0, Where.CONFIG: 1, Where.VLAN: 2, Where.INTERFACE: 2,
-                      Where.ACL_STANDARD: 2, Where.ACL_EXTENDED: 2}
+                      Where.ACL_STANDARD: 2, Where.ACL_EXTENDED: 2, Where.OSPF: 2,
+                      Where.OPENFLOW: 2, Where.OPENFLOW_INSTANCE: 2}
 
 class ParseError(Exception):
     """The switch's answer to a line it cannot run."""

@@ -15,7 +15,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind, mode_stack
 from emulator.cli.dispatch import dispatch
 from emulator.cli.grammar import CliError, Where
 from emulator.cli.parser import CommandTable, ParseError, tokenize
@@ -63,7 +63,7 @@ class ReplaySession:
         """A file's lines all run at manager level."""
 
     def enter(self, mode: Mode) -> None:
-        self._modes = [EXEC, CONFIG] + ([mode] if mode.kind not in _TOP else [])
+        self._modes = mode_stack(CONFIG if mode.kind is ModeKind.EXEC else mode)
 
     def exit_mode(self) -> None:
         if self.mode.kind not in _TOP:

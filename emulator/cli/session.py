@@ -9,12 +9,13 @@ this session only, with bounded memory.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from emulator.aaa import chain
 from emulator.cli import login
 from emulator.cli.channel import Channel, Peer
-from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.context import EXEC, Level, Mode, mode_stack
 from emulator.cli.dispatch import dispatch
 from emulator.cli.editor import CR, CTRL_C, LF, HangUp, Keys, LineEditor
 from emulator.cli.filters import split_filter
@@ -77,12 +78,7 @@ class CliSession:
             self._modes = [EXEC]
 
     def enter(self, mode: Mode) -> None:
-        if mode.kind is ModeKind.CONFIG:
-            self._modes = [EXEC, CONFIG]
-        elif mode.kind is ModeKind.EXEC:
-            self._modes = [EXEC]
-        else:
-            self._modes = [EXEC, CONFIG, mode]
+        self._modes = mode_stack(mode)
 
     def exit_mode(self) -> None:
         if len(self._modes) > 1:
@@ -272,7 +268,7 @@ class CliSession:
             lines = self.table.help(tokens, partial, self.mode.kind, self._level)
         except ParseError as error:
             return str(error)
-        return CRLF.join(_help_line(line) for line in lines)
+        return CRLF.join(help_line(line, self.term.width) for line in lines)
 
     def complete(self, typed: str) -> tuple[list[str], str]:
         tokens, partial = self._split_partial(typed)
@@ -282,5 +278,17 @@ class CliSession:
             return [], partial
 
 
-def _help_line(line: HelpLine) -> str:
-    return f" {line.word:<22}{line.text}".rstrip()
+HELP_TEXT_COLUMN = 23
+"""Where `?` starts each description: a space, then the word in 22 columns."""
+HELP_TEXT_MIN = 20
+"""The narrowest description column, for terminals too narrow to hold the word column."""
+
+
+def help_line(line: HelpLine, width: int) -> str:
+    """One `?` entry; a description longer than the terminal is wrapped at a word boundary,
+    its further lines starting under the first, as the switch prints them (never in the
+    terminal's last column, where a VT100 would wrap on its own)."""
+    room = max(width - 1 - HELP_TEXT_COLUMN, HELP_TEXT_MIN)
+    parts = textwrap.wrap(line.text, room, break_on_hyphens=False) or [""]
+    first = f" {line.word:<{HELP_TEXT_COLUMN - 1}}{parts[0]}".rstrip()
+    return CRLF.join([first, *(" " * HELP_TEXT_COLUMN + part for part in parts[1:])])

@@ -23,6 +23,8 @@ FAMILIES: Final = (
     "show_ports",
     "show_environment",
     "show_tech",
+    "show_lldp",
+    "show_poe",
     "show_session",
     "clear",
     "show_cdp",
@@ -42,6 +44,14 @@ FAMILIES: Final = (
     "ip",
     "dns",
     "lldp",
+    "lldp_settings",
+    "qos",
+    "gvrp",
+    "sflow",
+    "dhcp_snooping",
+    "openflow",
+    "mirror",
+    "fault_finder",
     "snmp_server",
     "snmpv3",
     "snmp_extras",
@@ -64,6 +74,8 @@ FAMILIES: Final = (
     "aaa",
     "radius",
     "tacacs",
+    "routing",
+    "ospf",
 )
 
 

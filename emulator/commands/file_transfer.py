@@ -90,6 +90,14 @@ def read_file(device: Device, name: str) -> bytes:
         device.flash.images().get(image, hardware.SOFTWARE_REVISION))
 
 
+def lookup(device: Device, name: str) -> bytes | None:
+    """read_file for the switch's TFTP server: None for a name the switch has no file by."""
+    try:
+        return read_file(device, name)
+    except KeyError:
+        return None
+
+
 def check_config(data: bytes) -> str:
     try:
         return data.decode("utf-8").replace("\r\n", "\n")
@@ -211,6 +219,13 @@ async def copy_config_out(call: Call) -> None:
     text = device.running_text() if which == "running-config" else (
         device.startup_text() or device.running_text())
     await upload(call, as_text(call, text))
+
+
+async def copy_flash_out(call: Call) -> None:
+    """`copy flash tftp|sftp ... [primary|secondary]`: an image file (primary's by default), as
+    another switch or a server keeps it."""
+    image = call.text("image", "primary")
+    await upload(call, read_file(call.device, f"/os/{image}"))
 
 
 async def copy_event_log_out(call: Call) -> None:
@@ -386,16 +401,18 @@ HELP: Final = {
 PARAMS: Final[dict[str, ParamType]] = {"ip-addr": IpAddress(), "filename": Text(),
                                        "command": Text(), "sftp-server": UserAtAddress()}
 EOL: Final = "[{eol: pc|unix}]"
-TFTP: Final = f"tftp <ip-addr> <filename> {EOL}"
-SFTP: Final = f"sftp <sftp-server> <filename> {EOL}"
+SERVERS: Final = ("tftp <ip-addr> <filename>", "sftp <sftp-server> <filename>")
+"""Where a copy goes: the two protocols' server and file."""
 
 ROWS: Final = (
-    *(row for target in (TFTP, SFTP) for row in (
-        Command(f"copy {{config: running-config|startup-config}} {target}",
+    *(row for target in SERVERS for row in (
+        Command(f"copy {{config: running-config|startup-config}} {target} {EOL}",
                 copy_config_out, level=Level.MANAGER, params=PARAMS),
-        Command(f"copy event-log {target}", copy_event_log_out, level=Level.MANAGER,
+        Command(f"copy event-log {target} {EOL}", copy_event_log_out, level=Level.MANAGER,
                 params=PARAMS),
-        Command(f"copy command-output <command> {target}", copy_command_output_out,
+        Command(f"copy command-output <command> {target} {EOL}", copy_command_output_out,
+                level=Level.MANAGER, params=PARAMS),
+        Command(f"copy flash {target} [{{image: primary|secondary}}]", copy_flash_out,
                 level=Level.MANAGER, params=PARAMS),
     )),
     Command(f"copy tftp startup-config <ip-addr> <filename> {EOL}", copy_in_startup,

@@ -11,7 +11,7 @@ import ipaddress
 import math
 from typing import TYPE_CHECKING, Final
 
-from emulator import inband
+from emulator import inband, routing
 from emulator.cli.grammar import Command, Either, IntRange, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
 from emulator.config.model import IpMode, SwitchConfig, Vlan
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from emulator.device import Device
 
 IP_FIELDS: Final = Fields(indent=2, width=15)
-DEFAULT_TTL: Final = 64
 ARP_AGE_MINUTES: Final = 20
 IP_CONFIG: Final = {IpMode.DISABLED: "Disabled", IpMode.DHCP: "DHCP/Bootp", IpMode.MANUAL: "Manual"}
 PROXY_ARP: Final = ("No", "No")
@@ -101,10 +100,10 @@ def render_ip(device: Device) -> str:
         "",
         " Internet (IP) Service",
         "",
-        "  IP Routing : Disabled",
+        f"  IP Routing : {'Enabled' if config.ip_routing else 'Disabled'}",
         "",
         *([IP_FIELDS.line("Default Gateway", f"{gateway!s:<15}")] if gateway else []),
-        IP_FIELDS.line("Default TTL", f"{DEFAULT_TTL:<5}"),
+        IP_FIELDS.line("Default TTL", f"{routing.DEFAULT_TTL:<5}"),
         IP_FIELDS.line("Arp Age", f"{ARP_AGE_MINUTES:<4}"),
         IP_FIELDS.line("Domain Suffix", f"{config.dns_domain:<30}"),
         IP_FIELDS.line("DNS server", f"{_first_dns_server(config):<40}"),

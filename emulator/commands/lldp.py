@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from emulator import hardware
 from emulator.cli.grammar import PORT_LIST, Command
 from emulator.commands.format import SHOW_HELP, Fields, installed_ports
 from emulator.fabric import lldp
@@ -142,7 +141,7 @@ def render_local(device: Device) -> str:
         f.line("Chassis Type", "mac-address"),
         f.line("Chassis Id", lldp_id(device.inventory.base_mac)),
         f.line("System Name", device.running.hostname),
-        f"  System Description : {cut(hardware.SYS_DESCR, LOCAL_DESCR_WIDTH)}",
+        f"  System Description : {cut(device.sys_descr(), LOCAL_DESCR_WIDTH)}",
         f"  System Capabilities Supported: {CAPABILITIES_SUPPORTED}",
         f"  System Capabilities Enabled: {CAPABILITIES_ENABLED}",
         "",
@@ -166,26 +165,35 @@ def show_local(call: Call) -> str:
     return render_local(call.device)
 
 
-def render_config(ports: list[str]) -> str:
-    """The K.15 defaults (no `lldp` statement changes them yet): every port sends and
-    receives, no notifications."""
+ADMIN_STATUS_WORDS: Final = {"tx_rx": "Tx_Rx", "txonly": "Tx_Only", "rxonly": "Rx_Only",
+                              "disable": "Disable"}
+"""The AdminStatus column for each `lldp admin-status` keyword."""
+
+
+def render_config(device: Device, ports: list[str]) -> str:
+    """The global settings ([default] : current; only `lldp run` changes one yet) and each
+    port's admin status (`lldp admin-status`), no notifications."""
+    running = device.running
+    current = {"LLDP Enabled": "Yes" if running.lldp_run else "No"}
     return "\n".join([
         "",
         " LLDP Global Configuration",
         "",
-        *(f"  {label:<26} {f'[{value}]':>5} : {value}" for label, value in GLOBAL_SETTINGS),
+        *(f"  {label:<26} {f'[{value}]':>5} : {current.get(label, value)}"
+          for label, value in GLOBAL_SETTINGS),
         "",
         " LLDP Port Configuration",
         "",
         CONFIG_PORTS_HEADER,
-        *(f"  {port:<5} | {'Tx_Rx':<11} {'False':<19} False" for port in ports),
+        *(f"  {port:<5} | {ADMIN_STATUS_WORDS[running.lldp_admin.get(port, 'tx_rx')]:<11} "
+          f"{'False':<19} False" for port in ports),
     ])
 
 
 def show_config(call: Call) -> str:
     ports = (installed_ports(call.ports("port-list"), call.device) if "port-list" in call.args
              else call.device.inventory.ports())
-    return render_config(ports)
+    return render_config(call.device, ports)
 
 
 HELP: Final = {

@@ -8,6 +8,7 @@ from typing import Final
 from emulator.cli.context import CONFIG, EXEC, Call
 from emulator.cli.grammar import CliError, Command, IntRange, Level, Text, Where
 from emulator.cli.login import local_only
+from emulator.config.model import INVALID_INPUT
 
 LOG_OUT: Final = "Do you want to log out [y/n]? "
 SAVE: Final = "Do you want to save current configuration [y/n]? "
@@ -36,7 +37,9 @@ HELP: Final = {
     "all": "Configure access to the manager and operator levels.",
     "user-name": "Set username for the specified user category.",
     "plaintext": "Configure the password in plain text.",
+    "sha1": "Configure the password as its SHA-1 hash (what include-credentials writes).",
 }
+SHA1_DIGITS: Final = 40
 
 
 async def enable(call: Call) -> None:
@@ -110,7 +113,8 @@ async def password(call: Call) -> None:
     user = call.text("user", device.credentials.username(level) or level)
     secret = call.args.get("secret")
     if secret is None and not session.interactive:
-        device.running.password_set(level)  # the config says one is set; flash holds it
+        # the config says one is set; flash holds it
+        device.running.password_set(level, device.credentials.hashes().get(level))
         return
     if secret is None:
         name = LEVEL_NAMES[level]
@@ -120,7 +124,20 @@ async def password(call: Call) -> None:
             raise CliError(PASSWORD_MISMATCH)
         secret = first
     device.credentials.change(level, user, str(secret))
-    device.running.passwords = device.credentials.levels()
+    device.running.set_passwords(device.credentials.levels(), device.credentials.hashes())
+    await device.flash_changed()
+
+
+async def password_hash(call: Call) -> None:
+    """`password manager user-name "admin" sha1 "HASH"`, the line `include-credentials`
+    writes: the account takes the hash as it is, in a startup config or typed."""
+    level, device = call.text("level"), call.device
+    digest = call.text("hash")
+    if len(digest) != SHA1_DIGITS or not all(c in "0123456789abcdefABCDEF" for c in digest):
+        raise CliError(INVALID_INPUT.format(token=digest))
+    device.credentials.change_hash(level, call.text("user", device.credentials.username(level)
+                                                    or level), digest)
+    device.running.set_passwords(device.credentials.levels(), device.credentials.hashes())
     await device.flash_changed()
 
 
@@ -129,7 +146,7 @@ async def no_password(call: Call) -> None:
     levels = ("manager", "operator") if call.text("level") == "all" else (call.text("level"),)
     for level in levels:
         device.credentials.clear(level)
-    device.running.passwords = device.credentials.levels()
+    device.running.set_passwords(device.credentials.levels(), device.credentials.hashes())
     await device.flash_changed()
 
 
@@ -148,6 +165,9 @@ ROWS: Final = (
     Command("password {level: manager|operator} [user-name <user>] [plaintext <secret>]",
             password, where=Where.CONFIG, level=Level.MANAGER,
             params={"user": Text("ASCII-STR", 64), "secret": Text("ASCII-STR", 64)}),
+    Command("password {level: manager|operator} [user-name <user>] sha1 <hash>",
+            password_hash, where=Where.CONFIG, level=Level.MANAGER,
+            params={"user": Text("ASCII-STR", 64), "hash": Text("HASH", SHA1_DIGITS)}),
     Command("password {level: manager|operator|all}", None, where=Where.CONFIG,
             level=Level.MANAGER, negate=no_password),
 )

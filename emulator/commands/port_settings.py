@@ -1,6 +1,7 @@
 """The `interface` context's port settings beyond name and enable: `speed-duplex`,
-`flow-control`, `broadcast-limit` and `unknown-vlans`, kept in the config as K.15 writes them
-(the emulated ports forward at the host's speed; nothing else reads these yet)."""
+`flow-control`, `broadcast-limit`, `energy-efficient-ethernet` and `unknown-vlans`, kept in
+the config as K.15 writes them (the emulated ports forward at the host's speed and save no
+power; nothing else reads these yet)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def set_broadcast_limit(call: Call) -> None:
     _each_port(call, lambda config, port: config.port_set_broadcast_limit(port, percent))
 
 
+def set_energy_efficient(call: Call) -> None:
+    _each_port(call, lambda config, port: config.port_set_energy_efficient(port,
+                                                                           not call.negated))
+
+
 def set_unknown_vlans(call: Call) -> None:
     mode = call.text("mode")
     _each_port(call, lambda config, port: config.port_set_unknown_vlans(port, mode))
@@ -48,6 +54,8 @@ HELP: Final = {
     "flow-control": "Enable/disable flow control on the port(s).",
     "broadcast-limit": "Set a broadcast traffic percentage limit.",
     "percent": "Percentage of the port's bandwidth that broadcasts may use (0 disables).",
+    "energy-efficient-ethernet": "Enable/disable 802.3az Energy Efficient Ethernet on the "
+                                 "port(s).",
     "unknown-vlans": "Configure GVRP's handling of VLANs unknown to this switch.",
     "auto": "Use Auto Negotiation.",
     "learn": "Learn and propagate unknown VLANs.",
@@ -62,6 +70,8 @@ ROWS: Final = (
             negate=set_flow_control),
     Command("broadcast-limit <percent>", set_broadcast_limit, where=Where.INTERFACE,
             level=Level.MANAGER, params={"percent": IntRange(*BROADCAST_LIMIT_RANGE)}),
+    Command("energy-efficient-ethernet", set_energy_efficient, where=Where.INTERFACE,
+            level=Level.MANAGER, negate=set_energy_efficient),
     Command(f"unknown-vlans {{mode: {'|'.join(UNKNOWN_VLANS_MODES)}}}", set_unknown_vlans,
             where=Where.INTERFACE, level=Level.MANAGER),
 )

@@ -14,12 +14,13 @@ from emulator.commands.format import (
     SHOW_HELP,
     Fields,
     installed_ports,
+    member_ports,
     port_label,
     refused,
     thousands,
     yes_no,
 )
-from emulator.config.model import Interface
+from emulator.config.model import SPEED_DUPLEX_DEFAULT, Interface
 from emulator.device import PortCounters
 from emulator.hardware import format_mac, format_port_list, if_index, mac_bytes, parse_port_list
 
@@ -36,6 +37,19 @@ PORT_MODES: Final[dict[str, tuple[str, str, str]]] = {
     "": (".", "", ""),
 }
 """Port type -> (Mode, MDI when up, MDI when down); "" is an empty transceiver slot."""
+CONFIG_MODES: Final = {
+    "auto": "Auto", "10-half": "10HDx", "100-half": "100HDx", "10-full": "10FDx",
+    "100-full": "100FDx", "1000-full": "1000FDx", "auto-10": "Auto-10", "auto-100": "Auto-100",
+    "auto-1000": "Auto-1000", "auto-10-100": "Auto-10-100", "auto-10g": "Auto-10G",
+}
+"""`speed-duplex` keyword -> how the port screens print the configured mode."""
+SPEEDS: Final = {
+    "10-half": "10HDx", "100-half": "100HDx", "10-full": "10FDx", "100-full": "100FDx",
+    "1000-full": "1000FDx", "auto-10": "10FDx", "auto-100": "100FDx", "auto-10-100": "100FDx",
+}
+"""`speed-duplex` keyword -> the speed the port runs at; the others run at the port type's
+own speed (PORT_MODES)."""
+FIXED_SPEEDS: Final = ("10-half", "100-half", "10-full", "100-full", "1000-full")
 INTRUSION_ALERT: Final = "No"
 FLOW_CONTROL: Final = {True: "on", False: "off"}
 
@@ -72,6 +86,22 @@ def port_mac(device: Device, port: str) -> str:
     return format_mac((base + if_index(port)).to_bytes(6, "big"))
 
 
+def config_mode(device: Device, port: str) -> str:
+    """The configured mode column: `Auto`, `Auto-100`, `100FDx` ... (blank for an empty
+    transceiver slot, which has no mode until a transceiver is in)."""
+    if not device.inventory.port_type(port):
+        return ""
+    return CONFIG_MODES[settings(device, port).speed_duplex]
+
+
+def port_speed(device: Device, port: str) -> str:
+    """The speed and duplex the port runs at (or would, while down)."""
+    kind = device.inventory.port_type(port)
+    if not kind:
+        return ""
+    return SPEEDS.get(settings(device, port).speed_duplex, PORT_MODES[kind][0])
+
+
 def _flow_and_limit(device: Device, port: str) -> str:
     """The `Flow Ctrl` and `Bcast Limit` columns: the port's `flow-control` and
     `broadcast-limit` settings."""
@@ -79,10 +109,21 @@ def _flow_and_limit(device: Device, port: str) -> str:
     return f"{FLOW_CONTROL[config.flow_control]:<4} {config.broadcast_limit}"
 
 
+def brief_mode(device: Device, port: str, up: bool) -> str:
+    """The brief screen's Mode: the speed a port with link runs at; a port without link
+    shows its configured autonegotiation range (`Auto-10-100`), or the speed it would run at
+    (`1000FDx` for plain auto and the fixed modes), as the manual's listing shows."""
+    configured = settings(device, port).speed_duplex
+    if up or configured == SPEED_DUPLEX_DEFAULT or configured in FIXED_SPEEDS:
+        return port_speed(device, port) or PORT_MODES[""][0]
+    return CONFIG_MODES[configured]
+
+
 def _brief_row(device: Device, port: str, port_width: int) -> str:
     kind = device.inventory.port_type(port)
-    mode, mdi_up, mdi_down = PORT_MODES[kind]
+    _, mdi_up, mdi_down = PORT_MODES[kind]
     up = port_up(device, port)
+    mode = brief_mode(device, port, up)
     enabled = settings(device, port).enabled
     return (f"  {port_label(device, port):<{port_width}} {kind:<{TYPE_WIDTH}} | "
             f"{INTRUSION_ALERT:<9} "
@@ -109,8 +150,11 @@ def render_brief(device: Device, ports: list[str] | None = None) -> str:
 
 def shown_counters(device: Device, port: str) -> PortCounters:
     """The counts since the port's last `clear statistics`; a count below its cleared value
-    (the fabric restarted since) is shown whole."""
-    now, cleared = device.ports[port].counters, device.cleared_counters.get(port)
+    (the fabric restarted since) is shown whole. A trunk (`Trk1`) counts what the bridge
+    passed on it."""
+    now = (device.trunk_counters.get(port, PortCounters()) if port in device.running.trunks
+           else device.ports[port].counters)
+    cleared = device.cleared_counters.get(port)
     if cleared is None:
         return now
     return PortCounters(**{
@@ -172,7 +216,7 @@ def render_port_detail(device: Device, port: str) -> str:
 def show_interfaces(call: Call) -> str:
     if "port-list" not in call.args:
         return render_counters(call.device)
-    ports = installed_ports(call.ports("port-list"), call.device)
+    ports = member_ports(call.ports("port-list"), call.device)
     return "\n".join(render_port_detail(call.device, port) for port in ports)
 
 
@@ -233,7 +277,8 @@ ROWS: tuple[Command, ...] = (
     Command("show interfaces brief [<port-list>]", show_brief,
             params={"port-list": PORT_LIST}),
     Command("show interfaces [ethernet] <port-list>", show_interfaces,
-            params={"port-list": PORT_LIST}),
+            params={"port-list": PORT_LIST},
+            help={"port-list": "Show summary of network traffic handled by the ports."}),
     Command("interface [ethernet] <port-list>", enter_interface, where=Where.CONFIG,
             level=Level.MANAGER, params={"port-list": PORT_LIST}, enters=ModeKind.INTERFACE),
     Command("name <port-name>", set_name, where=Where.INTERFACE, level=Level.MANAGER,

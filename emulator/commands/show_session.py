@@ -1,7 +1,7 @@
 """`show history` (this session's lines) and the searching forms of `show log`: `-a` (all
 events; the emulated log holds only this boot's, so the same lines) and a search text, which
-keeps the events whose line holds it (the header stays). The plain `show log [-r]` rows are
-the system family's."""
+keeps the events whose line holds it (the header stays, the footer counts what is listed). The
+plain `show log [-r]` rows are the system family's."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import Command, Text
 from emulator.commands.format import SHOW_HELP
-from emulator.events import LOG_HEADER
 
 if TYPE_CHECKING:
     from emulator.cli.context import Call
@@ -25,13 +24,8 @@ def show_history(call: Call) -> str:
 
 
 def show_log_search(call: Call) -> str:
-    text = call.device.events.render(newest_first="-r" in call.words)
-    search = call.text("search-text", "")
-    if not search:
-        return text
-    header = LOG_HEADER.count("\n") + 1
-    lines = text.split("\n")
-    return "\n".join(lines[:header] + [line for line in lines[header:] if search in line])
+    return call.device.events.render(newest_first="-r" in call.words,
+                                     containing=call.text("search-text", ""))
 
 
 HELP: Final = {
@@ -40,6 +34,7 @@ HELP: Final = {
     "log": "Show event log.",
     "-a": "Display all recorded log events.",
     "-r": "Show the events in reverse order (most recent first).",
+    "search-text": "Show only the events whose line holds this text.",
 }
 
 ROWS: tuple[Command, ...] = (

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from emulator.cli.grammar import Command, IpAddress, Level, Text, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
-from emulator.config.model import Community, CommunityAccess, TrapReceiver
+from emulator.config.model import TRAP_LEVELS, Community, CommunityAccess, TrapReceiver
 from emulator.config.render import COMMUNITY_DEFAULT_ACCESS, COMMUNITY_DEFAULT_RESTRICTED
 
 if TYPE_CHECKING:
@@ -37,7 +37,9 @@ RECEIVERS_HEADER: Final = (
     "  ---------------------- ---------------------- -------- ------ ------- -------"
 )
 SOURCE_POLICY: Final = "Default rfc1517"
-RECEIVER_EVENTS: Final = "None"
+RECEIVER_EVENTS: Final = {"none": "None", "all": "All", "not-info": "Not-INFO",
+                          "critical": "Critical", "debug": "Debug"}
+"""The Events column: the receiver's trap level, as the manual's table names them."""
 RECEIVER_RETRY, RECEIVER_TIMEOUT = 3, 15
 
 
@@ -49,7 +51,8 @@ def _community_row(community: Community) -> str:
 
 def _receiver_row(receiver: TrapReceiver) -> str:
     kind = "inform" if receiver.inform else "trap"
-    return (f"  {receiver.address!s:<22} {receiver.community:<22} {RECEIVER_EVENTS:<8} "
+    events = RECEIVER_EVENTS[receiver.trap_level]
+    return (f"  {receiver.address!s:<22} {receiver.community:<22} {events:<8} "
             f"{kind:<6} {RECEIVER_RETRY:<7} {RECEIVER_TIMEOUT}")
 
 
@@ -116,8 +119,9 @@ def set_location(call: Call) -> None:
 
 
 def set_host(call: Call) -> None:
-    receiver = TrapReceiver(call.address("address"),
-                            call.text("community"), inform=call.args.get("kind") == "inform")
+    receiver = TrapReceiver(call.address("address"), call.text("community"),
+                            inform=call.args.get("kind") == "inform",
+                            trap_level=call.text("level", TRAP_LEVELS[0]))
     with refused():
         call.device.running.trap_receiver_set(receiver)
 
@@ -147,6 +151,12 @@ HELP: Final = {
     "location": "Specify the switch's location.",
     "text": "A quoted string.",
     "host": "Add or delete a trap receiver.",
+    "trap-level": "Set which Event Log messages are also sent to the receiver as traps.",
+    "none": "Send no Event Log messages (the default).",
+    "all": "Send all Event Log messages.",
+    "not-info": "Send every Event Log message that is not for information only.",
+    "critical": "Send only Event Log messages of critical error conditions.",
+    "debug": "Send the Event Log messages for troubleshooting.",
     "inform": "Send informs (acknowledged notifications) instead of traps.",
     "enable": "Enable notifications.",
     "traps": "Enable a category of notifications.",
@@ -164,7 +174,8 @@ ROWS: tuple[Command, ...] = (
             params={"text": Text()}),
     Command("snmp-server location <text>", set_location, where=Where.CONFIG,
             level=Level.MANAGER, params={"text": Text()}),
-    Command("snmp-server host <address> community <community> [{kind: inform}]", set_host,
+    Command("snmp-server host <address> community <community> "
+            f"[[trap-level] {{level: {'|'.join(TRAP_LEVELS)}}}] [{{kind: inform}}]", set_host,
             where=Where.CONFIG, level=Level.MANAGER,
             params={"address": IpAddress(), "community": Text()}),
     Command("snmp-server host <address>", None, where=Where.CONFIG, level=Level.MANAGER,

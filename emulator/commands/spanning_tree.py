@@ -143,20 +143,29 @@ def port_flag(call: Call) -> None:
 
 
 def port_path_cost(call: Call) -> None:
+    """`spanning-tree [instance N] PORTS path-cost C|auto`: the CIST's cost, or the MSTI's."""
     ports = _ports(call)
     cost = None if call.negated or "cost" not in call.args else call.number("cost")
     with refused():
         config = call.device.running.spanning_tree_ports(ports)
         for port in ports:
-            config.port_set_path_cost(port, cost)
+            if "instance" in call.args:
+                config.instance_port_set_path_cost(call.number("instance"), port, cost)
+            else:
+                config.port_set_path_cost(port, cost)
 
 
 def port_priority(call: Call) -> None:
+    """`spanning-tree [instance N] PORTS priority P`: the CIST's port priority, or the MSTI's."""
     ports = _ports(call)
+    priority = None if call.negated else call.number("port-priority")
     with refused():
         config = call.device.running.spanning_tree_ports(ports)
         for port in ports:
-            config.port_set_priority(port, None if call.negated else call.number("port-priority"))
+            if "instance" in call.args:
+                config.instance_port_set_priority(call.number("instance"), port, priority)
+            else:
+                config.port_set_priority(port, priority)
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -243,6 +252,7 @@ def render_spanning_tree(device: Device, ports: list[str] | None = None) -> str:
         return "\n".join(lines)
     root_priority, root_mac = _bridge(str(live.get("root", ""))) if live.get("root") else me
     root_port = live.get("root_port")
+    regional_priority, regional_mac = _bridge(str(live.get("regional_root", "")))
     lines += [
         "",
         f"  Topology Change Count  : {int(live.get('tc_count', 0))}",
@@ -253,10 +263,10 @@ def render_spanning_tree(device: Device, ports: list[str] | None = None) -> str:
         f"  CST Root Path Cost   : {int(live.get('root_cost', 0))}",
         f"  CST Root Port        : {root_port or ROOT_HERE}",
         "",
-        f"  IST Regional Root MAC Address : {mac}",
-        f"  IST Regional Root Priority    : {priority}",
-        "  IST Regional Root Path Cost   : 0",
-        f"  IST Remaining Hops            : {stp.MAX_HOPS}",
+        f"  IST Regional Root MAC Address : {regional_mac or mac}",
+        f"  IST Regional Root Priority    : {regional_priority if regional_mac else priority}",
+        f"  IST Regional Root Path Cost   : {int(live.get('internal_cost', 0))}",
+        f"  IST Remaining Hops            : {int(live.get('hops', stp.MAX_HOPS))}",
         "",
         f"  Root Guard Ports     : {_flag_ports(device, 'root-guard')}",
         f"  TCN Guard Ports      : {_flag_ports(device, 'tcn-guard')}",
@@ -274,13 +284,29 @@ def render_spanning_tree(device: Device, ports: list[str] | None = None) -> str:
     return "\n".join(line.rstrip() if line.endswith(": ") else line for line in lines)
 
 
+def _instance_state(device: Device, instance: int) -> dict[str, Any]:
+    """One tree of the fabric's snapshot in the shape of an MSTI's: the IST is the CIST seen
+    from inside the region (its regional root, internal cost and the root port toward it)."""
+    live = _state(device)
+    if instance:
+        tree: dict[str, Any] = live.get("instances", {}).get(str(instance), {})
+        return {**tree, "enabled": live.get("enabled")}
+    inside = live.get("regional_root", "") != live.get("bridge", "")
+    return {**live, "regional_root": live.get("regional_root", ""),
+            "root_cost": live.get("internal_cost", 0),
+            "root_port": live.get("root_port") if inside else None}
+
+
 def render_instance(device: Device, instance: int) -> str:
+    """`show spanning-tree instance ist|N`: the tree's regional root and the ports' roles and
+    states in it, as the fabric's engine runs it."""
     config = device.running.spanning_tree
     if instance and instance not in config.instances:
         raise CliError(f"MST instance {instance} is not configured.")
-    live = _state(device)
-    priority = (config.instance_priority.get(instance, config.priority) if instance
+    live = _instance_state(device, instance)
+    priority = (config.instance_priority.get(instance, STP_PRIORITY_DEFAULT) if instance
                 else config.priority) * stp.PRIORITY_STEP
+    regional_priority, regional_mac = _bridge(str(live.get("regional_root", "")))
     vlans = _ist_vlans(device) if not instance else _ranges(list(config.instances[instance]))
     lines = [
         "",
@@ -293,11 +319,11 @@ def render_instance(device: Device, instance: int) -> str:
         f"  Topology Change Count   : {int(live.get('tc_count', 0))}",
         f"  Time Since Last Change  : {_since(live.get('tc_age'))}",
         "",
-        f"  Regional Root MAC Address : {device.inventory.base_mac}",
-        f"  Regional Root Priority    : {priority}",
-        "  Regional Root Path Cost   : 0",
-        f"  Regional Root Port        : {ROOT_HERE}",
-        f"  Remaining Hops            : {stp.MAX_HOPS}",
+        f"  Regional Root MAC Address : {regional_mac or device.inventory.base_mac}",
+        f"  Regional Root Priority    : {regional_priority if regional_mac else priority}",
+        f"  Regional Root Path Cost   : {int(live.get('root_cost', 0))}",
+        f"  Regional Root Port        : {live.get('root_port') or ROOT_HERE}",
+        f"  Remaining Hops            : {int(live.get('hops', stp.MAX_HOPS))}",
         "",
         "                                                          Designated",
         "  Port  Type      Cost      Priority Role       State      Bridge",
@@ -308,8 +334,6 @@ def render_instance(device: Device, instance: int) -> str:
         if not row.get("up") or not live.get("enabled"):
             continue
         role = str(row.get("role"))
-        if instance and role == "Root":
-            role = "Master"  # at the region's boundary the CIST root port is each MSTI's master
         lines.append(
             f"  {port:<5} {device.inventory.port_type(port):<9} {int(row.get('cost', 0)):<9} "
             f"{int(row.get('priority', 0)):<8} {role:<10} "
@@ -357,7 +381,8 @@ def render_detail(device: Device, ports: list[str] | None = None) -> str:
             f"  BPDU Filtering                 : {yes_no('bpdu-filter' in flags)}",
             f"  Root Guard                     : {yes_no('root-guard' in flags)}",
             f"  TCN Guard                      : {yes_no('tcn-guard' in flags)}",
-            f"  MST Region Boundary            : {yes_no(bool(row.get('up')))}",
+            f"  MST Region Boundary            : "
+            f"{yes_no(bool(row.get('up')) and bool(row.get('boundary', True)))}",
             f"  External Path Cost             : {int(row.get('cost', 0))}",
             f"  Operational Hello Time         : {int(live.get('hello', stp.HELLO))}",
             f"  AdminEdgePort                  : {yes_no('admin-edge-port' in flags)}",
@@ -455,6 +480,18 @@ ROWS: Final = (
                        "port-priority": IntRange(*STP_PORT_PRIORITY_RANGE)}),
     _statement("spanning-tree <port-list> priority", None, negate=port_priority,
                params={"port-list": PORT_LIST}),
+    _statement("spanning-tree instance <instance> <port-list> path-cost <cost>", port_path_cost,
+               params={"instance": _INSTANCE, "port-list": PORT_LIST,
+                       "cost": IntRange(*STP_PATH_COST_RANGE)}),
+    _statement("spanning-tree instance <instance> <port-list> path-cost auto", port_path_cost,
+               params={"instance": _INSTANCE, "port-list": PORT_LIST}),
+    _statement("spanning-tree instance <instance> <port-list> path-cost", None,
+               negate=port_path_cost, params={"instance": _INSTANCE, "port-list": PORT_LIST}),
+    _statement("spanning-tree instance <instance> <port-list> priority <port-priority>",
+               port_priority, params={"instance": _INSTANCE, "port-list": PORT_LIST,
+                                      "port-priority": IntRange(*STP_PORT_PRIORITY_RANGE)}),
+    _statement("spanning-tree instance <instance> <port-list> priority", None,
+               negate=port_priority, params={"instance": _INSTANCE, "port-list": PORT_LIST}),
     Command("show spanning-tree [<port-list>] [detail]", show, params={"port-list": PORT_LIST}),
     Command("show spanning-tree instance {ist}", show_instance),
     Command("show spanning-tree instance <instance>", show_instance,

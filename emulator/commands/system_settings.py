@@ -23,6 +23,12 @@ def set_dhcp_update(call: Call) -> None:
 
 
 def set_include_credentials(call: Call) -> None:
+    """A startup config holding `include-credentials` brings its accounts in its own
+    `password ... sha1` lines: those kept on flash are erased first, as the manual says."""
+    if not call.negated and not call.session.interactive:
+        call.device.credentials.forget_hashed()
+        call.device.running.set_passwords(call.device.credentials.levels(),
+                                          call.device.credentials.hashes())
     call.device.running.set_include_credentials(not call.negated)
 
 

@@ -92,6 +92,193 @@ The settings are listed in keyword order, the order the config writes them."""
 ENGINE_ID_OCTETS: Final = (5, 32)
 """`snmpv3 engineid "00:00:00:0b:..."`: an SnmpEngineID is 5 to 32 octets (RFC 3411)."""
 
+# --- QoS (commands/qos.py) ---
+QOS_PRIORITY_RANGE: Final = (0, 7)
+"""An 802.1p priority (`qos priority N`, `qos dscp-map CODEPOINT priority N`)."""
+TOS_MODES: Final = ("none", "ip-precedence", "diff-services")
+"""`qos type-of-service`: none (the IP ToS byte is ignored), the default, is unwritten."""
+DSCP_BITS: Final = 6
+"""A DSCP codepoint as the config writes it: six binary digits (`101110`, EF)."""
+
+# --- sFlow (commands/sflow.py) ---
+SFLOW_INSTANCES: Final = (1, 3)
+SFLOW_PORT_DEFAULT: Final = 6343
+SFLOW_SAMPLING_RANGE: Final = (0, 1_000_000_000)
+"""`sflow N sampling PORTS RATE`: one frame in RATE is sampled; 0 stops sampling."""
+SFLOW_POLLING_RANGE: Final = (0, 2_147_483_647)
+"""`sflow N polling PORTS SECONDS`: counters every SECONDS; 0 stops polling."""
+
+
+@dataclass
+class SflowInstance:
+    """`sflow N destination ADDR [PORT]` and the ports it samples and polls."""
+
+    destination: ipaddress.IPv4Address
+    udp_port: int = SFLOW_PORT_DEFAULT
+    sampling: dict[str, int] = field(default_factory=dict)
+    polling: dict[str, int] = field(default_factory=dict)
+
+
+SFLOW_NO_DESTINATION: Final = "sFlow destination {instance} is not configured."
+"""Modelled on the K.15 style: sampling and polling belong to an instance's receiver."""
+
+# --- DHCP snooping (commands/dhcp_snooping.py) ---
+DHCP_SNOOPING_SERVERS: Final = 20
+DHCP_SNOOPING_SERVER_LIMIT: Final = (f"The maximum number of authorized servers "
+                                     f"({DHCP_SNOOPING_SERVERS}) has been reached.")
+"""Modelled on the K.15 style: the switch keeps up to 20 authorized DHCP servers."""
+
+# --- fault finder (commands/fault_finder.py) ---
+FAULTS: Final = ("bad-driver", "bad-transceiver", "bad-cable", "too-long-cable",
+                 "over-bandwidth", "broadcast-storm", "loss-of-link", "duplex-mismatch-HDx",
+                 "duplex-mismatch-FDx", "link-flap")
+"""K.15's fault kinds, in the manual's order (the config and `show fault-finder` list them)."""
+FAULT_SENSITIVITIES: Final = ("medium", "low", "high")
+FAULT_ACTIONS: Final = ("warn", "warn-and-disable")
+"""The defaults first (every fault on, medium, warn: unwritten)."""
+
+
+@dataclass(frozen=True)
+class FaultSetting:
+    enabled: bool = True
+    sensitivity: str = FAULT_SENSITIVITIES[0]
+    action: str = FAULT_ACTIONS[0]
+
+
+# --- port mirroring (commands/mirror.py) ---
+MIRROR_SESSIONS: Final = (1, 4)
+MONITOR_DIRECTIONS: Final = ("both", "in", "out")
+MIRROR_NOT_CONFIGURED: Final = "Mirror session {session} is not configured."
+MIRROR_DESTINATION_MONITORED: Final = "Port {port} is a mirror destination."
+MIRROR_SOURCE: Final = "Port {port} is monitored by a mirror session."
+"""Modelled on the K.15 style: a session is monitored into once its destination is set, and a
+destination port is never a source."""
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """`mirror N port PORT [name "NAME"]`: a local mirroring session's destination."""
+
+    port: str
+    name: str = ""
+
+
+# --- OpenFlow (commands/openflow.py) ---
+OPENFLOW_CONTROLLER_IDS: Final = (1, 128)
+OPENFLOW_VERSIONS: Final = ("1.0", "1.3")
+OPENFLOW_INTERRUPTION_MODES: Final = ("fail-secure", "fail-standalone")
+"""`connection-interruption-mode`: fail-secure, the default, is unwritten."""
+OPENFLOW_BACKOFF_RANGE: Final = (1, 3600)
+OPENFLOW_BACKOFF_DEFAULT: Final = 60
+OPENFLOW_NAME_MAX: Final = 32
+OPENFLOW_NO_CONTROLLER: Final = "Controller {id} is not configured."
+"""Modelled on the K.15 style: an instance names controllers made at the openflow level."""
+
+
+@dataclass(frozen=True)
+class OpenflowController:
+    """`controller-id N ip ADDR [port P] controller-interface vlan V`."""
+
+    address: ipaddress.IPv4Address
+    vlan: int
+    port: int | None = None
+
+
+@dataclass
+class OpenflowInstance:
+    """`instance "NAME"` in the openflow context and its body."""
+
+    member_vlans: set[int] = field(default_factory=set)
+    controllers: list[int] = field(default_factory=list)
+    version: str | None = None
+    """None: the switch's default (1.0)."""
+    interruption_mode: str = OPENFLOW_INTERRUPTION_MODES[0]
+    max_backoff: int = OPENFLOW_BACKOFF_DEFAULT
+    enabled: bool = False
+
+
+@dataclass
+class OpenflowConfig:
+    """`openflow` and its context: off by default; settings kept (and written) either way."""
+
+    enabled: bool = False
+    controllers: dict[int, OpenflowController] = field(default_factory=dict)
+    instances: dict[str, OpenflowInstance] = field(default_factory=dict)
+    ip_control_table_mode: bool = False
+
+    def is_default(self) -> bool:
+        return self == OpenflowConfig()
+
+    def set_controller(self, ident: int, controller: OpenflowController | None) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        if controller is None:
+            self.controllers.pop(ident, None)
+            return
+        _check_range(controller.vlan, (MIN_VID, MAX_VID))
+        if controller.port is not None:
+            _check_range(controller.port, (1, 65535))
+        self.controllers[ident] = controller
+
+    def instance(self, name: str) -> OpenflowInstance:
+        """`instance NAME`: made when new."""
+        if not is_config_text(name):
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if len(name) > OPENFLOW_NAME_MAX:
+            raise ConfigError(TOO_LONG.format(limit=OPENFLOW_NAME_MAX))
+        return self.instances.setdefault(name, OpenflowInstance())
+
+    def instance_remove(self, name: str) -> None:
+        if self.instances.pop(name, None) is None:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def set_ip_control_table_mode(self, enabled: bool) -> None:
+        self.ip_control_table_mode = enabled
+
+    def instance_set_member(self, name: str, vid: int, member: bool) -> None:
+        _check_range(vid, (MIN_VID, MAX_VID))
+        members = self.instance(name).member_vlans
+        if member:
+            members.add(vid)
+        else:
+            members.discard(vid)
+
+    def instance_set_controller(self, name: str, ident: int, used: bool) -> None:
+        _check_range(ident, OPENFLOW_CONTROLLER_IDS)
+        controllers = self.instance(name).controllers
+        if not used:
+            if ident in controllers:
+                controllers.remove(ident)
+            return
+        if ident not in self.controllers:
+            raise ConfigError(OPENFLOW_NO_CONTROLLER.format(id=ident))
+        if ident not in controllers:
+            controllers.append(ident)
+
+    def instance_set_version(self, name: str, version: str | None) -> None:
+        if version is not None and version not in OPENFLOW_VERSIONS:
+            raise ConfigError(INVALID_INPUT.format(token=version))
+        self.instance(name).version = version
+
+    def instance_set_interruption_mode(self, name: str, mode: str) -> None:
+        if mode not in OPENFLOW_INTERRUPTION_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.instance(name).interruption_mode = mode
+
+    def instance_set_max_backoff(self, name: str, seconds: int) -> None:
+        _check_range(seconds, OPENFLOW_BACKOFF_RANGE)
+        self.instance(name).max_backoff = seconds
+
+    def instance_set_enabled(self, name: str, enabled: bool) -> None:
+        self.instance(name).enabled = enabled
+
+
+# --- LLDP settings (commands/lldp_settings.py) ---
+LLDP_ADMIN_STATUSES: Final = ("tx_rx", "txonly", "rxonly", "disable")
+"""`lldp admin-status PORTS STATUS`: tx_rx, the default, is unwritten."""
+
 # --- web management (commands/web_management.py) ---
 WEB_DEFAULTS: Final = {"": True, "ssl": False, "plaintext": True}
 """`web-management` (the agent), `web-management ssl` (HTTPS), `web-management plaintext`
@@ -145,6 +332,7 @@ TEXT_LIMITS: Final = {
     "location": 255,
     "domain name": 255,
     "banner": 320,
+    "mirror name": 15,
 }
 """Longest string the K.15 CLI takes for each setting (hostname and VLAN name from the manual;
 the others as documented for the 5400zl/8200zl family). Which characters they may hold is
@@ -193,6 +381,93 @@ OPTION82_REMOTE_IDS: Final = ("mac", "ip", "mgmt-vlan")
 the management VLAN's."""
 
 
+# --- IP routing and static routes (commands/routing.py) ---
+STATIC_ROUTE_LIMIT: Final = 256
+DISTANCE_RANGE: Final = (1, 255)
+STATIC_DISTANCE: Final = 1
+"""A static route's administrative distance unless `distance N` says otherwise."""
+DISCARDS: Final = ("blackhole", "reject")
+"""Next hops that drop: silently, or with an ICMP unreachable to the sender."""
+ROUTE_HOST_BITS: Final = "Inconsistent address and mask: {destination}"
+ROUTE_OWN_GATEWAY: Final = "Invalid next-hop address: {gateway} is an address of this switch."
+ROUTE_DISCARD_CLASH: Final = "A route to {destination} with a different next hop type " \
+    "already exists."
+ROUTE_LIMIT: Final = f"The maximum number of static routes ({STATIC_ROUTE_LIMIT}) has been " \
+    "reached."
+ROUTE_BAD_DESTINATION: Final = "Invalid destination address: {destination}"
+"""Modelled on K.15's style (no capture shows them): a destination with host bits set, a
+multicast, loopback or class E network, a next hop that is the switch itself, a discard route
+beside forwarding routes to the same destination, more static routes than K.15 keeps."""
+
+
+# --- OSPF (commands/ospf.py) ---
+BACKBONE: Final = "backbone"
+"""Area 0.0.0.0, as K.15 writes and shows it."""
+OSPF_COST_RANGE: Final = (1, 65535)
+OSPF_INTERVAL_RANGE: Final = (1, 65535)
+OSPF_DEFAULTS: Final = {"cost": 1, "hello-interval": 10, "dead-interval": 40}
+"""A VLAN interface's OSPF cost and timers unless set (the config writes the others)."""
+OSPF_REDISTRIBUTE: Final = ("connected", "static")
+OSPF_NO_AREA: Final = "OSPF area {area} is not configured."
+OSPF_NOT_ON_VLAN: Final = "OSPF is not enabled on VLAN {vid}."
+OSPF_NEEDS_ADDRESS: Final = "An IP address must be configured on VLAN {vid} first."
+"""Modelled on K.15's style: a VLAN joins an area the `router ospf` context made, by its
+address."""
+
+
+def ospf_area_id(text: str) -> str:
+    """`backbone`, `0`, `0.0.0.0` -> `backbone`; `1` or `0.0.0.1` -> `0.0.0.1`; ValueError
+    for anything else."""
+    if text.lower() == BACKBONE:
+        return BACKBONE
+    number = int(text) if text.isascii() and text.isdigit() else int(ipaddress.IPv4Address(text))
+    if not 0 <= number < 2 ** 32:
+        raise ValueError(text)
+    return BACKBONE if number == 0 else str(ipaddress.IPv4Address(number))
+
+
+@dataclass
+class OspfConfig:
+    """`router ospf` and its context: whether the block exists, `enable`, the areas and
+    what is redistributed."""
+
+    present: bool = False
+    enabled: bool = False
+    areas: list[str] = field(default_factory=list)
+    redistribute: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VlanOspf:
+    """`vlan N ip ospf ...`: the area the VLAN's address is in and its interface settings."""
+
+    area: str
+    settings: dict[str, int] = field(default_factory=dict)
+    """cost, hello-interval, dead-interval away from OSPF_DEFAULTS."""
+    passive: bool = False
+
+    def value(self, name: str) -> int:
+        return self.settings.get(name, OSPF_DEFAULTS[name])
+
+
+@dataclass(frozen=True)
+class StaticRoute:
+    """`ip route DEST MASK GATEWAY|vlan N|blackhole|reject [distance N]`: exactly one of
+    `gateway`, `vlan` and `discard` says where it goes."""
+
+    destination: ipaddress.IPv4Network
+    gateway: ipaddress.IPv4Address | None = None
+    vlan: int | None = None
+    discard: str | None = None
+    distance: int = STATIC_DISTANCE
+
+    def hop(self) -> str:
+        """The next hop as the config writes it (`10.0.0.1`, `vlan 20`, `blackhole`)."""
+        if self.gateway is not None:
+            return str(self.gateway)
+        return f"vlan {self.vlan}" if self.vlan is not None else str(self.discard)
+
+
 @dataclass(frozen=True)
 class Option82:
     policy: str
@@ -231,9 +506,14 @@ class Vlan:
     """`ip igmp`: IGMP snooping and the querier election run on this VLAN."""
     voice: bool = False
     """`voice`: the VLAN carries voice traffic (LLDP-MED advertises it to phones)."""
+    # --- QoS (commands/qos.py) ---
+    qos_priority: int | None = None
+    """`qos priority N`: the 802.1p priority the VLAN's frames get; None: no override."""
     # --- DHCP relay (commands/dhcp_relay.py) ---
     helper_addresses: list[ipaddress.IPv4Address] = field(default_factory=list)
     """`ip helper-address A.B.C.D`: the DHCP servers this VLAN's clients are relayed to."""
+    # --- OSPF (commands/ospf.py) ---
+    ospf: VlanOspf | None = None
 
     @staticmethod
     def default_name(vid: int) -> str:
@@ -255,6 +535,17 @@ class Interface:
     """`broadcast-limit N`: percent of the port's bandwidth broadcasts may take; 0 is off."""
     unknown_vlans: str = UNKNOWN_VLANS_DEFAULT
     """`unknown-vlans learn|block|disable`: what GVRP does with VLANs this switch lacks."""
+    energy_efficient: bool = False
+    """`energy-efficient-ethernet`: the port advertises 802.3az low-power idle."""
+    # --- QoS (commands/qos.py) ---
+    qos_priority: int | None = None
+    """`qos priority N`: the 802.1p priority the port's inbound frames get; None: none."""
+    # --- port mirroring (commands/mirror.py) ---
+    monitor: dict[int, str] = field(default_factory=dict)
+    """`monitor all both|in|out mirror N`: session -> the direction copied to it."""
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    dhcp_snooping_trust: bool = False
+    """`dhcp-snooping trust`: DHCP servers may answer through this port."""
     # --- trunks and LACP (commands/trunk.py) ---
     lacp: str | None = None
     """`lacp active|passive`: dynamic LACP on a port outside any trunk; None is off."""
@@ -287,13 +578,20 @@ class Community:
     restricted: bool = True
 
 
+TRAP_LEVELS: Final = ("none", "all", "not-info", "critical", "debug")
+"""`snmp-server host ... trap-level LEVEL`: which Event Log messages the receiver also gets as
+traps; none, the default, is unwritten."""
+
+
 @dataclass(frozen=True)
 class TrapReceiver:
-    """`snmp-server host ADDR community NAME [inform]`: where notifications go."""
+    """`snmp-server host ADDR community NAME [trap-level LEVEL] [inform]`: where
+    notifications go."""
 
     address: ipaddress.IPv4Address
     community: str
     inform: bool = False
+    trap_level: str = TRAP_LEVELS[0]
 
 
 class Snmpv3Group(Enum):
@@ -424,6 +722,36 @@ class SwitchConfig:
     snmpv3_engine_id: str = ""
     """`snmpv3 engineid`, as the config wrote it (colon-separated octets); the switch writes
     its own so that saved SNMPv3 credentials are only loaded back on the same engine."""
+    # --- QoS (commands/qos.py) ---
+    qos_tos: str = TOS_MODES[0]
+    """`qos type-of-service ip-precedence|diff-services`."""
+    dscp_map: dict[str, int] = field(default_factory=dict)
+    """`qos dscp-map CODEPOINT priority N`: six-bit codepoint -> 802.1p priority."""
+    # --- GVRP (commands/gvrp.py) ---
+    gvrp: bool = False
+    """`gvrp`: GARP VLAN registration runs (ports then learn VLANs as `unknown-vlans` says)."""
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    dhcp_snooping: bool = False
+    dhcp_snooping_vlans: set[int] = field(default_factory=set)
+    dhcp_snooping_servers: list[ipaddress.IPv4Address] = field(default_factory=list)
+    """`dhcp-snooping authorized-server ADDR`, in the order given; none: any server."""
+    dhcp_snooping_option82: bool = True
+    """`[no] dhcp-snooping option 82`: relayed requests get option 82 (on by default)."""
+    # --- fault finder (commands/fault_finder.py) ---
+    faults: dict[str, FaultSetting] = field(default_factory=dict)
+    """Faults away from the default (on, medium, warn), by kind."""
+    # --- port mirroring (commands/mirror.py) ---
+    mirrors: dict[int, Mirror] = field(default_factory=dict)
+    # --- OpenFlow (commands/openflow.py) ---
+    openflow: OpenflowConfig = field(default_factory=lambda: OpenflowConfig())
+    # --- sFlow (commands/sflow.py) ---
+    sflow: dict[int, SflowInstance] = field(default_factory=dict)
+    """By instance (1-3)."""
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    lldp_run: bool = True
+    """`[no] lldp run`: LLDP sends and learns on the switch's ports."""
+    lldp_admin: dict[str, str] = field(default_factory=dict)
+    """`lldp admin-status PORTS txonly|rxonly|disable`: ports away from tx_rx."""
     # --- web management (commands/web_management.py) ---
     web: dict[str, bool] = field(default_factory=lambda: dict(WEB_DEFAULTS))
     """`[no] web-management [plaintext|ssl]`: the web agent as a whole, HTTP and HTTPS."""
@@ -456,6 +784,10 @@ class SwitchConfig:
     (ssh_server/sftp.py)."""
     passwords: set[str] = field(default_factory=set)
     """Which of `manager`/`operator` have a password; the secrets live in security files."""
+    password_hashes: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    """Level -> (user name, SHA-1 of the password), as the security files hold them: what
+    `include-credentials` writes in place of the bare `password manager` line. A mirror of
+    those files, so two configs differing only here are the same config."""
     redundancy_enabled: bool = True
     """`[no] redundancy management-module`: a config setting (not a one-off action) so that a
     switch booting a config with redundancy disabled keeps its other module offline."""
@@ -509,6 +841,14 @@ class SwitchConfig:
     """`[no] telnet-server`: the telnet port answers."""
     ssh: SshSettings = field(default_factory=SshSettings)
     aaa: AaaConfig = field(default_factory=AaaConfig)
+    # --- IP routing and static routes (commands/routing.py) ---
+    ip_routing: bool = False
+    """`ip routing`: the switch forwards between its VLANs (the default gateway is then
+    unused, as the manual says)."""
+    static_routes: list[StaticRoute] = field(default_factory=list)
+    """`ip route ...`, by destination (then in the order they were made)."""
+    # --- OSPF (commands/ospf.py) ---
+    ospf: OspfConfig = field(default_factory=OspfConfig)
 
     @classmethod
     def factory(cls, inventory: Inventory) -> SwitchConfig:
@@ -587,6 +927,10 @@ class SwitchConfig:
         if not low <= percent <= high:
             raise ConfigError(INVALID_INPUT.format(token=percent))
         self.port(port).broadcast_limit = percent
+        self._drop_if_default(port)
+
+    def port_set_energy_efficient(self, port: str, enabled: bool) -> None:
+        self.port(port).energy_efficient = enabled
         self._drop_if_default(port)
 
     def port_set_unknown_vlans(self, port: str, mode: str) -> None:
@@ -704,6 +1048,7 @@ class SwitchConfig:
         vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
         if ip.mode is not IpMode.MANUAL:  # DHCP relay: helpers need the VLAN's own address
             vlan.helper_addresses.clear()
+            vlan.ospf = None  # so does OSPF
 
     # --- system and SNMP -------------------------------------------------------------------
 
@@ -887,6 +1232,8 @@ class SwitchConfig:
     def trap_receiver_set(self, receiver: TrapReceiver) -> None:
         """One entry per address: naming an address again replaces its community."""
         _check_text("community", receiver.community)
+        if receiver.trap_level not in TRAP_LEVELS:
+            raise ConfigError(INVALID_INPUT.format(token=receiver.trap_level))
         self.trap_receiver_remove(receiver.address)
         self.trap_receivers.append(receiver)
 
@@ -952,11 +1299,179 @@ class SwitchConfig:
     def snmpv3_notify_remove(self, name: str) -> None:
         self.snmpv3.notifies.pop(name, None)
 
-    def password_set(self, level: str) -> None:
-        """Only records that the level has a password; the secret lives in the security files."""
+    def password_set(self, level: str, account: tuple[str, str] | None = None) -> None:
+        """Only records that the level has a password (and, when known, its user name and
+        hash); the secret lives in the security files."""
         if level not in PASSWORD_LEVELS:
             raise ConfigError(INVALID_INPUT.format(token=level))
         self.passwords.add(level)
+        if account is not None:
+            self.password_hashes[level] = account
+
+    def set_passwords(self, levels: set[str], hashes: dict[str, tuple[str, str]]) -> None:
+        """The accounts as the security files now hold them (after a password change)."""
+        self.passwords = set(levels)
+        self.password_hashes = dict(hashes)
+
+    # --- QoS (commands/qos.py) ---
+    def set_qos_tos(self, mode: str) -> None:
+        if mode not in TOS_MODES:
+            raise ConfigError(INVALID_INPUT.format(token=mode))
+        self.qos_tos = mode
+
+    def dscp_map_set(self, codepoint: str, priority: int | None) -> None:
+        """None: `no qos dscp-map CODEPOINT`, back to no override."""
+        if len(codepoint) != DSCP_BITS or set(codepoint) - {"0", "1"}:
+            raise ConfigError(INVALID_INPUT.format(token=codepoint))
+        if priority is None:
+            self.dscp_map.pop(codepoint, None)
+            return
+        _check_range(priority, QOS_PRIORITY_RANGE)
+        self.dscp_map[codepoint] = priority
+
+    def port_set_qos_priority(self, port: str, priority: int | None) -> None:
+        if priority is not None:
+            _check_range(priority, QOS_PRIORITY_RANGE)
+        self.port(port).qos_priority = priority
+        self._drop_if_default(port)
+
+    def vlan_set_qos_priority(self, vid: int, priority: int | None) -> None:
+        if priority is not None:
+            _check_range(priority, QOS_PRIORITY_RANGE)
+        self.vlan(vid).qos_priority = priority
+
+    # --- fault finder (commands/fault_finder.py) ---
+    def fault_set(self, fault: str, setting: FaultSetting) -> None:
+        """`all` sets every kind."""
+        kinds = FAULTS if fault == "all" else (fault,)
+        if (not set(kinds) <= set(FAULTS) or setting.sensitivity not in FAULT_SENSITIVITIES
+                or setting.action not in FAULT_ACTIONS):
+            raise ConfigError(INVALID_INPUT.format(token=fault))
+        if not setting.enabled:  # off is off, whatever the level it had
+            setting = FaultSetting(enabled=False)
+        for kind in kinds:
+            if setting == FaultSetting():
+                self.faults.pop(kind, None)
+            else:
+                self.faults[kind] = setting
+
+    # --- port mirroring (commands/mirror.py) ---
+    def mirror_set(self, session: int, mirror: Mirror | None) -> None:
+        """None: `no mirror N`, and the ports monitored into it stop."""
+        _check_range(session, MIRROR_SESSIONS)
+        if mirror is None:
+            self.mirrors.pop(session, None)
+            for port in list(self.interfaces):
+                self.port_set_monitor(port, session, None)
+            return
+        self.check_ports([mirror.port])
+        if mirror.name:
+            _check_text("mirror name", mirror.name)
+        interface = self.interfaces.get(mirror.port)
+        if interface is not None and interface.monitor:
+            raise ConfigError(MIRROR_SOURCE.format(port=mirror.port))
+        self.mirrors[session] = mirror
+
+    def port_set_monitor(self, port: str, session: int, direction: str | None) -> None:
+        """`monitor all DIRECTION mirror N` on the port (None: `no monitor ... mirror N`)."""
+        _check_range(session, MIRROR_SESSIONS)
+        if direction is not None:
+            if direction not in MONITOR_DIRECTIONS:
+                raise ConfigError(INVALID_INPUT.format(token=direction))
+            if session not in self.mirrors:
+                raise ConfigError(MIRROR_NOT_CONFIGURED.format(session=session))
+            if any(m.port == port for m in self.mirrors.values()):
+                raise ConfigError(MIRROR_DESTINATION_MONITORED.format(port=port))
+            self.port(port).monitor[session] = direction
+        elif port in self.interfaces:
+            self.interfaces[port].monitor.pop(session, None)
+        else:
+            self.check_ports([port])
+            return
+        self._drop_if_default(port)
+
+    # --- DHCP snooping (commands/dhcp_snooping.py) ---
+    def set_dhcp_snooping(self, enabled: bool) -> None:
+        self.dhcp_snooping = enabled
+
+    def dhcp_snooping_set_vlans(self, vids: Iterable[int], enabled: bool) -> None:
+        wanted = set(vids)
+        for vid in wanted:
+            _check_range(vid, (MIN_VID, MAX_VID))
+        if enabled:
+            self.dhcp_snooping_vlans |= wanted
+        else:
+            self.dhcp_snooping_vlans -= wanted
+
+    def dhcp_snooping_server(self, address: ipaddress.IPv4Address, authorized: bool) -> None:
+        servers = self.dhcp_snooping_servers
+        if not authorized:
+            if address in servers:
+                servers.remove(address)
+            return
+        if address in servers:
+            return
+        if len(servers) >= DHCP_SNOOPING_SERVERS:
+            raise ConfigError(DHCP_SNOOPING_SERVER_LIMIT)
+        servers.append(address)
+
+    def set_dhcp_snooping_option82(self, enabled: bool) -> None:
+        self.dhcp_snooping_option82 = enabled
+
+    def port_set_dhcp_snooping_trust(self, port: str, trusted: bool) -> None:
+        self.port(port).dhcp_snooping_trust = trusted
+        self._drop_if_default(port)
+
+    # --- sFlow (commands/sflow.py) ---
+    def sflow_set_destination(self, instance: int, address: ipaddress.IPv4Address | None,
+                              udp_port: int = SFLOW_PORT_DEFAULT) -> None:
+        """None: `no sflow N destination`, the instance goes with its sampling and polling."""
+        _check_range(instance, SFLOW_INSTANCES)
+        if address is None:
+            self.sflow.pop(instance, None)
+            return
+        _check_range(udp_port, (1, 65535))
+        known = self.sflow.get(instance)
+        if known is None:
+            self.sflow[instance] = SflowInstance(address, udp_port)
+        else:
+            known.destination, known.udp_port = address, udp_port
+
+    def sflow_set_ports(self, instance: int, what: str, ports: Iterable[str],
+                        value: int) -> None:
+        """`sflow N sampling|polling PORTS VALUE`; 0 (or `no ...`) takes the ports out."""
+        _check_range(instance, SFLOW_INSTANCES)
+        bounds = {"sampling": SFLOW_SAMPLING_RANGE, "polling": SFLOW_POLLING_RANGE}.get(what)
+        if bounds is None:
+            raise ConfigError(INVALID_INPUT.format(token=what))
+        _check_range(value, bounds)
+        checked = self.check_ports(ports)
+        known = self.sflow.get(instance)
+        if known is None:
+            raise ConfigError(SFLOW_NO_DESTINATION.format(instance=instance))
+        table = known.sampling if what == "sampling" else known.polling
+        for port in checked:
+            if value:
+                table[port] = value
+            else:
+                table.pop(port, None)
+
+    # --- GVRP (commands/gvrp.py) ---
+    def set_gvrp(self, enabled: bool) -> None:
+        self.gvrp = enabled
+
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    def set_lldp_run(self, enabled: bool) -> None:
+        self.lldp_run = enabled
+
+    def lldp_set_admin(self, ports: Iterable[str], status: str) -> None:
+        if status not in LLDP_ADMIN_STATUSES:
+            raise ConfigError(INVALID_INPUT.format(token=status))
+        for port in self.check_ports(ports):
+            if status == LLDP_ADMIN_STATUSES[0]:
+                self.lldp_admin.pop(port, None)
+            else:
+                self.lldp_admin[port] = status
 
     # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---
     def syslog_host_set(self, host: SyslogHost) -> None:
@@ -1264,6 +1779,115 @@ class SwitchConfig:
         if not wanted:
             raise ConfigError(SSH_LAST_CIPHER)
         chosen[:] = [item for item in catalog if item in wanted]
+    # --- IP routing and static routes (commands/routing.py) ---
+
+    def set_ip_routing(self, enabled: bool) -> None:
+        self.ip_routing = enabled
+
+    def static_route_add(self, route: StaticRoute) -> None:
+        """A route to the same destination by the same next hop replaces the one there (a new
+        distance); forwarding and discard routes to one destination do not mix. A route by a
+        VLAN may name one not made yet: the config writes the routes before the VLANs."""
+        destination = route.destination
+        if destination.is_multicast or destination.is_loopback or destination.is_reserved:
+            raise ConfigError(ROUTE_BAD_DESTINATION.format(destination=destination))
+        _check_range(route.distance, DISTANCE_RANGE)
+        own = {v.ip.interface.ip for v in self.vlans.values() if v.ip.interface is not None}
+        if route.gateway is not None and route.gateway in own:
+            raise ConfigError(ROUTE_OWN_GATEWAY.format(gateway=route.gateway))
+        same = [r for r in self.static_routes if r.destination == destination]
+        if any((r.discard is None) != (route.discard is None) for r in same):
+            raise ConfigError(ROUTE_DISCARD_CLASH.format(destination=destination))
+        replaced = next((r for r in same if r.hop() == route.hop()
+                         or r.discard is not None), None)
+        if replaced is None and len(self.static_routes) >= STATIC_ROUTE_LIMIT:
+            raise ConfigError(ROUTE_LIMIT)
+        if replaced is not None:
+            self.static_routes[self.static_routes.index(replaced)] = route
+            return
+        self.static_routes.append(route)
+        self.static_routes.sort(key=lambda r: (int(r.destination.network_address),
+                                               r.destination.prefixlen))
+
+    def static_route_remove(self, destination: ipaddress.IPv4Network,
+                            hop: str | None) -> None:
+        """`no ip route DEST MASK [HOP]`: that route, or every route to DEST."""
+        self.static_routes = [r for r in self.static_routes
+                              if r.destination != destination
+                              or (hop is not None and r.hop() != hop)]
+
+    # --- OSPF (commands/ospf.py) ---
+
+    def ospf_open(self) -> None:
+        self.ospf.present = True
+
+    def ospf_remove(self) -> None:
+        """`no router ospf`: the block and every VLAN's OSPF settings go."""
+        self.ospf = OspfConfig()
+        for vlan in self.vlans.values():
+            vlan.ospf = None
+
+    def ospf_set_enabled(self, enabled: bool) -> None:
+        self.ospf.present = True
+        self.ospf.enabled = enabled
+
+    def ospf_area_add(self, area: str) -> None:
+        self.ospf.present = True
+        if area not in self.ospf.areas:
+            self.ospf.areas.append(area)
+            self.ospf.areas.sort(key=lambda a: 0 if a == BACKBONE
+                                 else int(ipaddress.IPv4Address(a)))
+
+    def ospf_area_remove(self, area: str) -> None:
+        if area in self.ospf.areas:
+            self.ospf.areas.remove(area)
+        for vlan in self.vlans.values():
+            if vlan.ospf is not None and vlan.ospf.area == area:
+                vlan.ospf = None
+
+    def ospf_redistribute(self, source: str, on: bool) -> None:
+        if source not in OSPF_REDISTRIBUTE:
+            raise ConfigError(INVALID_INPUT.format(token=source))
+        self.ospf.present = True
+        if on and source not in self.ospf.redistribute:
+            self.ospf.redistribute.append(source)
+            self.ospf.redistribute.sort(key=OSPF_REDISTRIBUTE.index)
+        elif not on and source in self.ospf.redistribute:
+            self.ospf.redistribute.remove(source)
+
+    def vlan_ospf_area(self, vid: int, area: str | None) -> None:
+        """The VLAN's address joins `area` (None: leaves OSPF)."""
+        vlan = self.vlan(vid)
+        if area is None:
+            vlan.ospf = None
+            return
+        if vlan.ip.mode is not IpMode.MANUAL:
+            raise ConfigError(OSPF_NEEDS_ADDRESS.format(vid=vid))
+        if area not in self.ospf.areas:
+            raise ConfigError(OSPF_NO_AREA.format(area=area))
+        if vlan.ospf is None:
+            vlan.ospf = VlanOspf(area)
+        else:
+            vlan.ospf.area = area
+
+    def vlan_ospf_setting(self, vid: int, name: str, value: int | None) -> None:
+        """cost, hello-interval or dead-interval (None: back to the default)."""
+        vlan = self.vlan(vid)
+        if name not in OSPF_DEFAULTS:
+            raise ConfigError(INVALID_INPUT.format(token=name))
+        if vlan.ospf is None:
+            raise ConfigError(OSPF_NOT_ON_VLAN.format(vid=vid))
+        if value is None or value == OSPF_DEFAULTS[name]:
+            vlan.ospf.settings.pop(name, None)
+            return
+        _check_range(value, OSPF_COST_RANGE if name == "cost" else OSPF_INTERVAL_RANGE)
+        vlan.ospf.settings[name] = value
+
+    def vlan_ospf_passive(self, vid: int, passive: bool) -> None:
+        vlan = self.vlan(vid)
+        if vlan.ospf is None:
+            raise ConfigError(OSPF_NOT_ON_VLAN.format(vid=vid))
+        vlan.ospf.passive = passive
 
     def access_groups(self) -> dict[str, str]:
         """Where each ACL applies, as the fabric takes it: `port A1 in`, `vlan 20 out`
@@ -1360,6 +1984,9 @@ class SpanningTreeConfig:
     """MST instance -> its VLANs (the IST has the rest)."""
     instance_priority: dict[int, int] = field(default_factory=dict)
     ports: dict[str, StpPort] = field(default_factory=dict)
+    instance_ports: dict[int, dict[str, StpPort]] = field(default_factory=dict)
+    """MST instance -> its ports' own path cost and priority (`spanning-tree instance N PORT
+    path-cost|priority`); a port not listed keeps the switch's defaults in the instance."""
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -1414,6 +2041,7 @@ class SpanningTreeConfig:
         if vids is None:
             self.instances.pop(instance, None)
             self.instance_priority.pop(instance, None)
+            self.instance_ports.pop(instance, None)
         elif instance in self.instances:
             self.instances[instance] -= set(vids)
             if not self.instances[instance]:  # an instance is its VLANs
@@ -1450,6 +2078,35 @@ class SpanningTreeConfig:
             _check_range(multiplier, STP_PORT_PRIORITY_RANGE)
         self._port(port).priority = None if multiplier == STP_PRIORITY_DEFAULT else multiplier
         self._tidy(port)
+
+    def _instance_port(self, instance: int, port: str) -> StpPort:
+        _check_range(instance, STP_INSTANCE_RANGE)
+        if instance not in self.instances:
+            raise ConfigError(STP_NO_INSTANCE.format(instance=instance))
+        return self.instance_ports.setdefault(instance, {}).setdefault(port, StpPort())
+
+    def _tidy_instance(self, instance: int, port: str) -> None:
+        ports = self.instance_ports[instance]
+        if ports[port].is_default():
+            del ports[port]
+        if not ports:
+            del self.instance_ports[instance]
+
+    def instance_port_set_path_cost(self, instance: int, port: str, cost: int | None) -> None:
+        """`spanning-tree instance N PORT path-cost C|auto`: the port's cost in that MSTI."""
+        if cost is not None:
+            _check_range(cost, STP_PATH_COST_RANGE)
+        self._instance_port(instance, port).path_cost = cost
+        self._tidy_instance(instance, port)
+
+    def instance_port_set_priority(self, instance: int, port: str,
+                                   multiplier: int | None) -> None:
+        """`spanning-tree instance N PORT priority P`: the port's priority in that MSTI."""
+        if multiplier is not None:
+            _check_range(multiplier, STP_PORT_PRIORITY_RANGE)
+        self._instance_port(instance, port).priority = (
+            None if multiplier == STP_PRIORITY_DEFAULT else multiplier)
+        self._tidy_instance(instance, port)
 
 
 def _check_range(value: int, bounds: tuple[int, int]) -> None:

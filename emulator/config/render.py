@@ -38,18 +38,27 @@ from emulator.config.model import (
     DAYLIGHT_RULES,
     DEFAULT_VLAN_ID,
     DHCP_UPDATES,
+    FAULT_ACTIONS,
+    FAULT_SENSITIVITIES,
+    FAULTS,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
     LOOP_PROTECT_DISABLE_TIMER,
     LOOP_PROTECT_INTERVAL,
+    OPENFLOW_BACKOFF_DEFAULT,
+    OPENFLOW_INTERRUPTION_MODES,
     OPTION82_REMOTE_IDS,
+    OSPF_DEFAULTS,
     PASSWORD_LEVELS,
     RAPID_SWITCHOVER_DEFAULT,
+    SFLOW_PORT_DEFAULT,
     SNTP_MODES,
     SNTP_POLL_DEFAULT,
     SNTP_VERSION_DEFAULT,
     SPEED_DUPLEX_DEFAULT,
+    STATIC_DISTANCE,
     STP_PORT_FLAGS,
     STP_PRIORITY_DEFAULT,
     STP_VERSIONS,
@@ -57,14 +66,18 @@ from emulator.config.model import (
     TARGET_RETRIES,
     TARGET_TIMEOUT,
     TIMESYNC_MODES,
+    TOS_MODES,
+    TRAP_LEVELS,
     UNKNOWN_VLANS_DEFAULT,
     WEB_DEFAULTS,
     Community,
     CommunityAccess,
     Interface,
     IpMode,
+    OpenflowInstance,
     Snmpv3,
     Snmpv3Target,
+    StpPort,
     SwitchConfig,
     SyslogHost,
     Vlan,
@@ -134,8 +147,11 @@ def render_config(cfg: SwitchConfig) -> str:
               for setting in CONSOLE_SETTINGS if setting in cfg.console]
     if cfg.poe_pre_std_detect:
         lines.append(POE_PRE_STD_DETECT)
-    if cfg.include_credentials:
-        lines.append(INCLUDE_CREDENTIALS)
+    lines += _credential_lines(cfg)
+    if cfg.gvrp:  # a 16.x config: right after the hostname, before the ip lines
+        lines.append("gvrp")
+    lines += _dhcp_snooping_lines(cfg)
+    lines += _sflow_lines(cfg)
     lines += _syslog_time_lines(cfg)
     if not cfg.telnet_server:  # between the time service and the daylight rule (a 2920's)
         lines.append("no telnet-server")
@@ -143,6 +159,7 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"time daylight-time-rule {cfg.daylight_rule}")
     if cfg.timezone:
         lines.append(f"time timezone {cfg.timezone}")
+    lines += _qos_lines(cfg)
     lines += [f"banner {kind} {quote(cfg.banners[kind])}"
               for kind in BANNER_KINDS if kind in cfg.banners]
     lines += _web_lines(cfg)
@@ -154,9 +171,12 @@ def render_config(cfg: SwitchConfig) -> str:
     lines += _dns_lines(cfg)
     lines += _ssh_lines(cfg.ssh)
     lines += _dhcp_relay_lines(cfg)
+    lines += _routing_lines(cfg)
     if cfg.mac_age != MAC_AGE_DEFAULT:
         lines.append(f"mac-age-time {cfg.mac_age}")
     lines += _access_list_lines(cfg)
+    lines += _fault_finder_lines(cfg)
+    lines += _mirror_lines(cfg)
     for port in sorted(cfg.interfaces, key=port_sort_key):
         interface = cfg.interfaces[port]
         if not interface.is_default():
@@ -169,6 +189,7 @@ def render_config(cfg: SwitchConfig) -> str:
     if system:
         lines.append(f"snmp-server {' '.join(system)}")
     lines += [f"snmp-server host {r.address} community {quote(r.community)}"
+              + ("" if r.trap_level == TRAP_LEVELS[0] else f" trap-level {r.trap_level}")
               + (" inform" if r.inform else "") for r in cfg.trap_receivers]
     if cfg.snmp_auth_traps:
         lines.append("snmp-server enable traps authentication")
@@ -176,13 +197,17 @@ def render_config(cfg: SwitchConfig) -> str:
         lines.append(f"snmpv3 engineid {quote(cfg.snmpv3_engine_id)}")
     lines += _snmpv3_lines(cfg.snmpv3)
     lines += _aaa_lines(cfg.aaa)
+    lines += _openflow_lines(cfg)
+    lines += _lldp_lines(cfg)
+    lines += _ospf_lines(cfg)
     for vid in sorted(cfg.vlans):
         lines += _block(f"vlan {vid}", _vlan_body(cfg, cfg.vlans[vid]))
     lines += _vlan_role_lines(cfg)
     lines += _spanning_tree_lines(cfg)
     lines += _file_transfer_lines(cfg)
     lines += _system_settings_tail(cfg)
-    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords]
+    lines += [f"password {level}" for level in PASSWORD_LEVELS if level in cfg.passwords
+              and not (cfg.include_credentials and level in cfg.password_hashes)]
     return "\n".join(lines) + "\n"
 
 
@@ -225,6 +250,135 @@ def _trunk_lines(cfg: SwitchConfig) -> list[str]:
             for t in sorted(cfg.trunks.values(), key=lambda t: port_sort_key(t.name))]
 
 
+# --- DHCP snooping (commands/dhcp_snooping.py) ---
+
+def _dhcp_snooping_lines(cfg: SwitchConfig) -> list[str]:
+    """Right after the hostname's global lines (a 16.x config): on, the authorized servers,
+    the VLANs, and option 82 when turned off."""
+    lines = ["dhcp-snooping"] if cfg.dhcp_snooping else []
+    lines += [f"dhcp-snooping authorized-server {a}" for a in cfg.dhcp_snooping_servers]
+    if cfg.dhcp_snooping_vlans:
+        lines.append(f"dhcp-snooping vlan {vlan_list_text(cfg.dhcp_snooping_vlans)}")
+    if not cfg.dhcp_snooping_option82:
+        lines.append("no dhcp-snooping option 82")
+    return lines
+
+
+def vlan_list_text(vids: set[int]) -> str:
+    """`1-3,5`: a VLAN list as one word (`dhcp-snooping vlan 1-3,5`)."""
+    return ",".join(_ranges(sorted(vids)))
+
+
+# --- sFlow (commands/sflow.py) ---
+
+def _sflow_lines(cfg: SwitchConfig) -> list[str]:
+    """After the credentials, before the `ip` lines (a 16.x config): per instance its
+    receiver, then the polled and the sampled ports, one line per value."""
+    lines = []
+    for instance in sorted(cfg.sflow):
+        sflow = cfg.sflow[instance]
+        port = "" if sflow.udp_port == SFLOW_PORT_DEFAULT else f" {sflow.udp_port}"
+        lines.append(f"sflow {instance} destination {sflow.destination}{port}")
+        for what, table in (("polling", sflow.polling), ("sampling", sflow.sampling)):
+            by_value: dict[int, list[str]] = {}
+            for member, value in table.items():
+                by_value.setdefault(value, []).append(member)
+            lines += [f"sflow {instance} {what} {format_port_list(members)} {value}"
+                      for value, members in by_value.items()]
+    return lines
+
+
+# --- QoS (commands/qos.py) ---
+
+def _qos_lines(cfg: SwitchConfig) -> list[str]:
+    """Right after `time timezone`, as a K.15.06 config has `qos dscp-map 101110 priority 6`:
+    the ToS mode, then the map by codepoint."""
+    lines = [] if cfg.qos_tos == TOS_MODES[0] else [f"qos type-of-service {cfg.qos_tos}"]
+    return lines + [f"qos dscp-map {codepoint} priority {cfg.dscp_map[codepoint]}"
+                    for codepoint in sorted(cfg.dscp_map)]
+
+
+# --- fault finder (commands/fault_finder.py) ---
+
+def _fault_finder_lines(cfg: SwitchConfig) -> list[str]:
+    """Among the global lines before the interface blocks, in the manual's order of kinds:
+    `no fault-finder KIND` for one turned off, else the words away from their default."""
+    lines = []
+    for fault in FAULTS:
+        setting = cfg.faults.get(fault)
+        if setting is None:
+            continue
+        if not setting.enabled:
+            lines.append(f"no fault-finder {fault}")
+            continue
+        words = [f"fault-finder {fault}"]
+        if setting.sensitivity != FAULT_SENSITIVITIES[0]:
+            words.append(f"sensitivity {setting.sensitivity}")
+        if setting.action != FAULT_ACTIONS[0]:
+            words.append(f"action {setting.action}")
+        lines.append(" ".join(words))
+    return lines
+
+
+# --- port mirroring (commands/mirror.py) ---
+
+def _mirror_lines(cfg: SwitchConfig) -> list[str]:
+    """Before the interface blocks whose `monitor` lines name them: each session's
+    destination (`mirror 1 port A24`), with its name when it has one."""
+    return [f"mirror {session} port {m.port}" + (f" name {quote(m.name)}" if m.name else "")
+            for session, m in sorted(cfg.mirrors.items())]
+
+
+# --- OpenFlow (commands/openflow.py) ---
+
+def _openflow_lines(cfg: SwitchConfig) -> list[str]:
+    """After the SNMP lines, before the VLANs (a 15.x config): the `openflow` block with its
+    controllers, each instance as a nested block, then the context's own switches."""
+    openflow = cfg.openflow
+    if openflow.is_default():
+        return []
+    body = []
+    for ident in sorted(openflow.controllers):
+        controller = openflow.controllers[ident]
+        port = "" if controller.port is None else f" port {controller.port}"
+        body.append(f"controller-id {ident} ip {controller.address}{port} "
+                    f"controller-interface vlan {controller.vlan}")
+    for name, instance in openflow.instances.items():
+        body += _block(f"instance {quote(name)}", _openflow_instance_body(instance))
+    if openflow.ip_control_table_mode:
+        body.append("ip-control-table-mode")
+    if openflow.enabled:
+        body.append("enable")
+    return _block("openflow", body)
+
+
+def _openflow_instance_body(instance: OpenflowInstance) -> list[str]:
+    body = [f"member vlan {vid}" for vid in sorted(instance.member_vlans)]
+    body += [f"controller-id {ident}" for ident in instance.controllers]
+    if instance.version is not None:
+        body.append(f"version {instance.version}")
+    if instance.interruption_mode != OPENFLOW_INTERRUPTION_MODES[0]:
+        body.append(f"connection-interruption-mode {instance.interruption_mode}")
+    if instance.max_backoff != OPENFLOW_BACKOFF_DEFAULT:
+        body.append(f"max-backoff-interval {instance.max_backoff}")
+    if instance.enabled:
+        body.append("enable")
+    return body
+
+
+# --- LLDP settings (commands/lldp_settings.py) ---
+
+def _lldp_lines(cfg: SwitchConfig) -> list[str]:
+    """Before the VLAN blocks (a 15.x config: the snmp-server lines, then `no lldp run`, then
+    `vlan 1`): the switch off, then each status with its ports as one list."""
+    lines = [] if cfg.lldp_run else ["no lldp run"]
+    for status in LLDP_ADMIN_STATUSES[1:]:
+        ports = [port for port, chosen in cfg.lldp_admin.items() if chosen == status]
+        if ports:
+            lines.append(f"lldp admin-status {format_port_list(ports)} {status}")
+    return lines
+
+
 # --- PoE (commands/poe.py) ---
 
 POE_PRE_STD_DETECT: Final = "power-over-ethernet pre-std-detect"
@@ -245,6 +399,16 @@ def _file_transfer_lines(cfg: SwitchConfig) -> list[str]:
     lines = ["ip ssh filetransfer"] if cfg.ssh_filetransfer else []
     return lines + [f"no tftp {role}" for role, on in (("client", cfg.tftp_client),
                                                        ("server", cfg.tftp_server)) if not on]
+def _credential_lines(cfg: SwitchConfig) -> list[str]:
+    """`include-credentials` and right after it each account as its hash (the published
+    configs: `include-credentials`, then `password manager user-name "admin" sha1 "..."`);
+    without it the accounts are the bare `password manager` lines at the end."""
+    if not cfg.include_credentials:
+        return []
+    return [INCLUDE_CREDENTIALS] + [
+        f"password {level} user-name {quote(cfg.password_hashes[level][0])} "
+        f"sha1 {quote(cfg.password_hashes[level][1])}"
+        for level in PASSWORD_LEVELS if level in cfg.password_hashes]
 
 
 def _system_settings_tail(cfg: SwitchConfig) -> list[str]:
@@ -291,6 +455,46 @@ def _dhcp_relay_lines(cfg: SwitchConfig) -> list[str]:
     return lines
 
 
+# --- IP routing (commands/routing.py) ---
+
+def _routing_lines(cfg: SwitchConfig) -> list[str]:
+    """`ip route DEST MASK HOP [distance N]` by destination, then `ip routing`, among the
+    global `ip` lines (real K.15 configs: after the time settings, before the SNMP lines)."""
+    lines = [f"ip route {r.destination.network_address} {r.destination.netmask} {r.hop()}"
+             + (f" distance {r.distance}" if r.distance != STATIC_DISTANCE else "")
+             for r in cfg.static_routes]
+    return lines + (["ip routing"] if cfg.ip_routing else [])
+
+
+# --- OSPF (commands/ospf.py) ---
+
+def _ospf_lines(cfg: SwitchConfig) -> list[str]:
+    """The `router ospf` block after the SNMP lines and before the VLANs (a real K.16
+    config: `router ospf`, `area backbone`, `enable`, `exit`)."""
+    ospf = cfg.ospf
+    if not ospf.present:
+        return []
+    body = [f"area {area}" for area in ospf.areas]
+    body += [f"redistribute {source}" for source in ospf.redistribute]
+    if ospf.enabled:
+        body.append("enable")
+    return _block("router ospf", body)
+
+
+def _vlan_ospf_lines(vlan: Vlan) -> list[str]:
+    """`ip ospf A.B.C.D area X` and the interface's settings by its address, after the
+    address and helpers [the per-address form is inferred from K.15's multinetted VLANs]."""
+    ospf, interface = vlan.ospf, vlan.ip.interface
+    if ospf is None or interface is None:
+        return []
+    lines = [f"ip ospf {interface.ip} area {ospf.area}"]
+    lines += [f"ip ospf {interface.ip} {name} {ospf.settings[name]}"
+              for name in OSPF_DEFAULTS if name in ospf.settings]
+    if ospf.passive:
+        lines.append(f"ip ospf {interface.ip} passive")
+    return lines
+
+
 # --- access lists (commands/acl.py) ---
 
 def _access_list_lines(cfg: SwitchConfig) -> list[str]:
@@ -319,6 +523,8 @@ def _interface_body(interface: Interface) -> list[str]:
     body = _port_settings_before_name(interface)
     if interface.lacp is not None:  # trunks and LACP: `lacp` after `flow-control`
         body.append(f"lacp {interface.lacp}")
+    body += [f"monitor all {direction} mirror {session}"  # port mirroring
+             for session, direction in sorted(interface.monitor.items())]
     if interface.name is not None:
         body.append(f"name {quote(interface.name)}")
     return body + _port_settings_after_name(interface)
@@ -330,6 +536,8 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
     """The interface context lists its statements in keyword order (`flow-control`, `lacp`,
     `name`, `poe-...` in a captured 15.x config): broadcast-limit, disable, flow-control."""
     body = [f"broadcast-limit {interface.broadcast_limit}"] if interface.broadcast_limit else []
+    if interface.dhcp_snooping_trust:  # DHCP snooping
+        body.append("dhcp-snooping trust")
     if not interface.enabled:
         body.append("disable")
     if interface.flow_control:
@@ -338,7 +546,10 @@ def _port_settings_before_name(interface: Interface) -> list[str]:
 
 
 def _port_settings_after_name(interface: Interface) -> list[str]:
-    body = []
+    """`energy-efficient-ethernet` follows the name (a 15.x config: `name`, then it)."""
+    body = ["energy-efficient-ethernet"] if interface.energy_efficient else []
+    if interface.qos_priority is not None:  # QoS
+        body.append(f"qos priority {interface.qos_priority}")
     if interface.speed_duplex != SPEED_DUPLEX_DEFAULT:
         body.append(f"speed-duplex {interface.speed_duplex}")
     if interface.unknown_vlans != UNKNOWN_VLANS_DEFAULT:
@@ -402,11 +613,14 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
     body.append(_ip_line(vlan.ip))
     body += [f"ip helper-address {a}" for a in vlan.helper_addresses]  # DHCP relay
+    body += _vlan_ospf_lines(vlan)
     body += _vlan_access_group_lines(cfg, vlan.vid)
     if vlan.igmp:
         body.append("ip igmp")
     if vlan.jumbo:
         body.append("jumbo")
+    if vlan.qos_priority is not None:  # QoS
+        body.append(f"qos priority {vlan.qos_priority}")
     if vlan.voice:
         body.append("voice")
     return body
@@ -460,23 +674,27 @@ def _spanning_tree_lines(cfg: SwitchConfig) -> list[str]:
     lines = ["spanning-tree"] if stp.enabled else []
     settings = [(port, stp.ports[port]) for port in sorted(stp.ports, key=port_sort_key)]
 
-    def grouped(prefix: str, values: list[tuple[str, str | None]]) -> list[str]:
+    def grouped(prefix: str, values: list[tuple[str, str | None]],
+                head: str = "spanning-tree") -> list[str]:
         """One line per value, naming every port that has it (`spanning-tree A1-A4 ...`)."""
         ports: dict[str, list[str]] = {}
         for port, value in values:
             if value is not None:
                 ports.setdefault(value, []).append(port)
-        return [f"{prefix}spanning-tree {format_port_list(members)} {value}"
+        return [f"{prefix}{head} {format_port_list(members)} {value}"
                 for value, members in ports.items()]
+
+    def costs_and_priorities(head: str, settings: list[tuple[str, StpPort]]) -> list[str]:
+        return grouped("", [(p, None if s.path_cost is None else f"path-cost {s.path_cost}")
+                            for p, s in settings], head) + grouped(
+            "", [(p, None if s.priority is None else f"priority {s.priority}")
+                 for p, s in settings], head)
 
     for flag in STP_PORT_FLAGS:
         lines += grouped("", [(p, flag if flag in s.flags else None) for p, s in settings])
     lines += grouped("no ", [(p, None if s.auto_edge else "auto-edge-port")
                              for p, s in settings])
-    lines += grouped("", [(p, None if s.path_cost is None else f"path-cost {s.path_cost}")
-                          for p, s in settings])
-    lines += grouped("", [(p, None if s.priority is None else f"priority {s.priority}")
-                          for p, s in settings])
+    lines += costs_and_priorities("spanning-tree", settings)
     if stp.config_name:
         lines.append(f"spanning-tree config-name {quote(stp.config_name)}")
     if stp.config_revision:
@@ -487,6 +705,10 @@ def _spanning_tree_lines(cfg: SwitchConfig) -> list[str]:
         if instance in stp.instance_priority:
             lines.append(f"spanning-tree instance {instance} priority "
                          f"{stp.instance_priority[instance]}")
+        own = stp.instance_ports.get(instance, {})
+        lines += costs_and_priorities(
+            f"spanning-tree instance {instance}",
+            [(port, own[port]) for port in sorted(own, key=port_sort_key)])
     if stp.priority != STP_PRIORITY_DEFAULT:
         lines.append(f"spanning-tree priority {stp.priority}")
     if stp.version != STP_VERSIONS[0]:

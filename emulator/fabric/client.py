@@ -19,6 +19,7 @@ from emulator.fabric.loop_protect import LoopStatus, log_loops, new_loops
 from emulator.hardware import Inventory, port_sort_key
 from emulator.ipc import wire
 from emulator.ipc.messages import FabricProgram, FabricQuery, FabricReset, FabricState, PortsReply
+from emulator.routing import kernel_routes
 
 if TYPE_CHECKING:
     from emulator.config.model import SwitchConfig
@@ -90,6 +91,7 @@ class FabricClient:
             device.lldp_neighbors = sorted(
                 (LldpNeighbor.from_json(row) for row in reply.neighbors),
                 key=lambda n: port_sort_key(n.local_port))
+            device.lldp_stats = reply.lldp_stats
             device.spanning_tree = reply.spanning_tree
             for message in reply.spanning_tree.get("events", ()):
                 device.events.log("stp", str(message), Severity.WARNING, STP_EVENT_ID)
@@ -127,14 +129,20 @@ class FabricClient:
             mac_age=running.mac_age,
             addresses={str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
                        if vlan.ip.interface is not None},
-            gateway=None if running.default_gateway is None else str(running.default_gateway),
+            # --- IP routing (emulator/routing.py) ---
+            forwarding=running.ip_routing,
+            routes=kernel_routes(running),
             system_name=running.hostname,
+            system_description=device.sys_descr(),
             management_address=running.management_address(),
             jumbo=sorted(vid for vid, vlan in running.vlans.items() if vlan.jumbo),
             spanning_tree=spanning_tree_program(running, device.inventory),
             # --- access lists (commands/acl.py) ---
             access_lists={name: acl.wire() for name, acl in running.access_lists.items()},
             access_groups=running.access_groups(),
+            # --- LLDP settings (commands/lldp_settings.py) ---
+            lldp_run=running.lldp_run,
+            lldp_admin=dict(running.lldp_admin),
         )
         # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
         for trunk in running.trunks:
@@ -204,9 +212,21 @@ def spanning_tree_program(running: SwitchConfig, inventory: Inventory) -> dict[s
             bpdu_protection="bpdu-protection" in setting.flags,
             root_guard="root-guard" in setting.flags, tcn_guard="tcn-guard" in setting.flags,
             bpdu_filter="bpdu-filter" in setting.flags)
+    instance_ports: dict[int, dict[str, tuple[int, int]]] = {}
+    for instance in config.instances:  # K.15's MSTI port defaults: auto cost, priority 128
+        own = config.instance_ports.get(instance, {})
+        instance_ports[instance] = {}
+        for port in inventory.ports():
+            setting = own.get(port, StpPort())
+            instance_ports[instance][port] = (
+                setting.path_cost or path_cost(inventory, port),
+                (STP_PRIORITY_DEFAULT if setting.priority is None else setting.priority)
+                * stp.PORT_PRIORITY_STEP)
     return stp.settings_to_wire(stp.Settings(
         enabled=config.enabled, version=stp.Version(config.version),
         priority=config.priority * stp.PRIORITY_STEP,
         config_name=config.config_name or default_config_name(inventory),
         config_revision=config.config_revision,
-        instances={k: tuple(sorted(v)) for k, v in config.instances.items()}, ports=ports))
+        instances={k: tuple(sorted(v)) for k, v in config.instances.items()},
+        instance_priority={k: v * stp.PRIORITY_STEP for k, v in config.instance_priority.items()},
+        instance_ports=instance_ports, ports=ports))

@@ -42,7 +42,9 @@ class VlanInterfaces:
         self.drain = drain
         """The fabric's reader: frames from the stack are forwarded like any port's."""
         self.interfaces: dict[int, _Interface] = {}
-        self.gateway: str | None = None
+        self.routes: list[str] | None = []
+        """The routes installed (None: some were refused, all are tried again)."""
+        self.forwarding = False
 
     async def _ip(self, *args: str, stack: bool = True) -> bool:
         return await self._batch([" ".join(args)], stack=stack)
@@ -64,11 +66,13 @@ class VlanInterfaces:
                       file=sys.stderr, flush=True)
         return code == 0
 
-    async def apply(self, addresses: dict[int, str], gateway: str | None) -> None:
+    async def apply(self, addresses: dict[int, str], routes: list[str],
+                    forwarding: bool) -> None:
         """Make the interfaces match: new VLAN addresses get an interface, changed ones a new
-        address, removed ones lose their interface; then the default route, again after any
-        address change (the kernel drops a route whose interface lost its address) and until
-        it takes (it cannot before an address puts the gateway on a subnet)."""
+        address, removed ones lose their interface; then forwarding (`ip routing`) and the
+        routes (emulator/routing.py), again after any address change (the kernel drops a
+        route whose interface lost its address) and until they all take (a gateway cannot
+        before an address puts it on a subnet)."""
         for vid in [vid for vid in self.interfaces if vid not in addresses]:
             self._drop(vid)
         readdress = {vid: address for vid, address in addresses.items()
@@ -84,14 +88,20 @@ class VlanInterfaces:
             if vid in self.interfaces:  # made, unless the system refused (reported)
                 self.bridge.configure(inband.interface_name(vid), enabled=True, pvid=vid,
                                       tagged=())
-        changed = bool(readdress or added)
-        if gateway is None:
-            if self.gateway is not None:
-                await self._ip("route", "del", "default")
-            self.gateway = None
-        elif (gateway != self.gateway or changed) and await self._ip(
-                "route", "replace", "default", "via", gateway):
-            self.gateway = gateway
+        if forwarding != self.forwarding:
+            code, _, err = await inband.run(inband.in_stack(
+                self.netns, "sysctl", "-qw", f"net.ipv4.ip_forward={int(forwarding)}"),
+                SETUP_TIMEOUT)
+            if code == 0:
+                self.forwarding = forwarding
+            else:
+                print(f"procurve-emu: fabric: ip_forward in {self.netns}: {err.strip()}",
+                      file=sys.stderr, flush=True)
+        if routes != self.routes or readdress or added:
+            gone = [route for route in self.routes or [] if route not in routes]
+            taken = await self._batch([f"route del {route}" for route in gone]
+                                      + [f"route replace {route}" for route in routes])
+            self.routes = routes if taken else None  # None: try them all again next time
 
     async def _add(self, wanted: dict[int, str]) -> bool:
         """Interfaces for new VLAN addresses, made in the namespace and set up by one `ip`

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ipaddress
 import struct
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from emulator.hardware import format_mac
 
@@ -122,6 +122,12 @@ def _octets(value: str) -> bytes:
 def capability_names(mask: int) -> tuple[str, ...]:
     """A System Capabilities TLV's mask as names, in bit order (the switch's order)."""
     return tuple(name for name, bit in CAPABILITY_BITS.items() if mask >> bit & 1)
+
+
+SENDS: Final = frozenset({"tx_rx", "txonly"})
+LEARNS: Final = frozenset({"tx_rx", "rxonly"})
+"""`lldp admin-status` modes that send adverts, and those that learn from them."""
+DEFAULT_MODE: Final = "tx_rx"
 
 
 def encode(local: LocalSystem, port_id: str, port_descr: str, ttl: int,
@@ -228,19 +234,39 @@ def _org_kind(value: bytes) -> int:
     return _PVID_KIND if value[:4] == IEEE_8021 + bytes([PORT_VLAN_ID]) else TLV_ORGANIZATION
 
 
+SENT, RECEIVED, DISCARDED = range(3)
+"""The columns of Neighbors.frames."""
+
+
 class Neighbors:
     """The remote-device table: one entry per (port, chassis ID, port ID), until its TTL runs
-    out, a TTL 0 advert (the neighbour's LLDP shutting down) arrives, or the port goes down."""
+    out, a TTL 0 advert (the neighbour's LLDP shutting down) arrives, or the port goes down.
+    It counts what `show lldp stats` prints: entries added, deleted, dropped and aged out, and
+    each port's frames sent, received and discarded (undecodable)."""
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str, str], tuple[Advert, float]] = {}
         self.dropped = 0
         """Adverts of new neighbours not learned for want of room (lldpStatsRemTablesDrops)."""
+        self.inserts = self.deletes = self.ageouts = 0
+        self.changed_at: float | None = None
+        """When an entry was last added or removed (monotonic seconds)."""
+        self.frames: dict[str, list[int]] = {}
+        """Port -> [frames sent, received, discarded]."""
+
+    def counted(self, port: str, column: int) -> None:
+        """One more frame SENT, RECEIVED or DISCARDED on the port."""
+        self.frames.setdefault(port, [0, 0, 0])[column] += 1
+
+    def _changed(self, when: float) -> None:
+        self.changed_at = when if self.changed_at is None else max(self.changed_at, when)
 
     def learn(self, port: str, advert: Advert, now: float) -> None:
         key = (port, advert.chassis_id, advert.port_id)
         if advert.ttl == 0:
-            self.entries.pop(key, None)
+            if self.entries.pop(key, None) is not None:
+                self.deletes += 1
+                self._changed(now)
             return
         if key not in self.entries:
             self.rows(now)  # room made by the expired first
@@ -248,17 +274,38 @@ class Neighbors:
             if on_port >= MAX_PER_PORT or len(self.entries) >= MAX_NEIGHBORS:
                 self.dropped += 1
                 return
+            self.inserts += 1
+            self._changed(now)
         self.entries[key] = (advert, now + advert.ttl)
 
-    def forget_port(self, port: str) -> None:
-        for key in [key for key in self.entries if key[0] == port]:
+    def forget_port(self, port: str, now: float) -> None:
+        gone = [key for key in self.entries if key[0] == port]
+        for key in gone:
             del self.entries[key]
+        if gone:
+            self.deletes += len(gone)
+            self._changed(now)
 
     def clear(self) -> None:
+        """A module reset: the table and its statistics start again."""
         self.entries.clear()
+        self.frames.clear()
+        self.dropped = self.inserts = self.deletes = self.ageouts = 0
+        self.changed_at = None
 
     def rows(self, now: float) -> list[tuple[str, Advert]]:
         """Live entries as (local port, advert), in the order they were first learned."""
-        for key in [key for key, (_, expires) in self.entries.items() if expires <= now]:
+        expired = {key: expires for key, (_, expires) in self.entries.items() if expires <= now}
+        for key in expired:
             del self.entries[key]
+        if expired:  # the table changed when they expired, not when they were noticed
+            self.ageouts += len(expired)
+            self._changed(max(expired.values()))
         return [(key[0], advert) for key, (advert, _) in self.entries.items()]
+
+    def stats(self, now: float) -> dict[str, Any]:
+        """What FabricState carries to the module for `show lldp stats`."""
+        self.rows(now)
+        return {"inserts": self.inserts, "deletes": self.deletes, "drops": self.dropped,
+                "ageouts": self.ageouts, "frames": self.frames,
+                "updated_ago": None if self.changed_at is None else now - self.changed_at}

@@ -177,7 +177,10 @@ class Fabric:
         if frame[:6] == STP_MULTICAST:
             self.stp.receive(port, frame)
         elif frame[:6] == lldp.MULTICAST:
+            if self.lldp_mode(port) not in lldp.LEARNS:
+                return  # admin-status txonly|disable: what it hears is not taken in
             advert = lldp.decode(frame)
+            self.neighbors.counted(port, lldp.RECEIVED if advert is not None else lldp.DISCARDED)
             if advert is not None:
                 self.neighbors.learn(port, advert, time.monotonic())
         elif frame[:6] == lacp.MULTICAST:
@@ -185,15 +188,27 @@ class Fabric:
             self.update_trunks()
             self.protocols_wake.set()  # an answer may be due at once
 
-    def send_advert(self, port: str) -> None:
+    def lldp_mode(self, port: str) -> str:
+        """The port's `lldp admin-status` as programmed (`disable` everywhere after `no lldp
+        run`)."""
+        msg = self.programmed
+        if msg is None:
+            return lldp.DEFAULT_MODE
+        return msg.lldp_admin.get(port, lldp.DEFAULT_MODE) if msg.lldp_run else "disable"
+
+    def send_advert(self, port: str, shutdown: bool = False) -> None:
+        """An advert, or with `shutdown` the TTL 0 one that tells the neighbour to forget us
+        (802.1AB, when a port stops sending)."""
         wire = self.wires.get(port)
-        if wire is None or self.local is None or not self.carrier[port]:
+        if (wire is None or self.local is None or not self.carrier[port]
+                or (not shutdown and self.lldp_mode(port) not in lldp.SENDS)):
             return
-        ttl = round(self.lldp_interval * lldp.HOLD_MULTIPLIER)
+        ttl = 0 if shutdown else round(self.lldp_interval * lldp.HOLD_MULTIPLIER)
         frame = lldp.encode(self.local, str(hardware.if_index(port)), port, ttl,
                             self.bridge.pvid(self.trunks.trunk_of.get(port, port)))
         with contextlib.suppress(OSError):
             wire.send(frame)
+            self.neighbors.counted(port, lldp.SENT)
 
     async def advertise(self) -> None:
         """Every interval, an advert on every port with link (once programmed)."""
@@ -293,9 +308,12 @@ class Fabric:
     def program(self, msg: FabricProgram) -> None:
         self.bridge.set_mac_age(msg.mac_age)
         self.bridge.set_jumbo(msg.jumbo)
-        self.local = lldp.LocalSystem(self.mac, msg.system_name, hardware.SYS_DESCR,
+        self.local = lldp.LocalSystem(self.mac, msg.system_name,
+                                      msg.system_description or hardware.SYS_DESCR,
                                       msg.management_address)
+        before = {port: self.lldp_mode(port) for port in self.ports}
         self.programmed = msg
+        self.program_lldp(before)
         self.program_trunks(msg.trunks)
         self.stp.program(msg.spanning_tree, msg.enabled)
         self.program_acls(msg)
@@ -303,6 +321,19 @@ class Fabric:
             self.apply_port(port)
         self.program_lacp(msg)
         self.program_loop_protect(msg)
+
+    def program_lldp(self, before: dict[str, str]) -> None:
+        """`lldp run` / `lldp admin-status` changes: a port that stops sending sends its
+        shutdown advert, one that starts sends at once, one that stops learning forgets."""
+        for port, old in before.items():
+            new = self.lldp_mode(port)
+            sent, sends = old in lldp.SENDS, new in lldp.SENDS
+            if sent and not sends:
+                self.send_advert(port, shutdown=True)
+            elif sends and not sent:
+                self.send_advert(port)
+            if new not in lldp.LEARNS:
+                self.neighbors.forget_port(port, time.monotonic())
 
     # --- access lists (fabric/acl.py) ---
 
@@ -329,7 +360,7 @@ class Fabric:
         self.bridge.configure(port, enabled=up, pvid=None if own is None else own.pvid.get(port),
                               tagged=() if own is None else own.tagged.get(port, ()))
         if not up:
-            self.neighbors.forget_port(port)
+            self.neighbors.forget_port(port, time.monotonic())
         elif came_up:  # LLDP fast start: a new link hears from us at once
             self.send_advert(port)
         self.lacp.link(port, up, time.monotonic())
@@ -490,6 +521,7 @@ class Fabric:
             neighbors=[{"local_port": port, **{k: v for k, v in dataclasses.asdict(a).items()
                                                if k != "ttl"}}
                        for port, a in self.neighbors.rows(time.monotonic())],
+            lldp_stats=self.neighbors.stats(time.monotonic()),
             carrier={port: self.carrier[port] for port in self.ports},
             trunk_counters={t: self.bridge.counters(t) for t in self.trunks.members},
             trunk_links={t: list(up) for t, up in self.trunks.up.items()},
@@ -549,7 +581,8 @@ class Fabric:
     async def _program(self, msg: FabricProgram, _socks: list[socket.socket]) -> Reply:
         self.program(msg)
         if self.inband is not None:
-            await self.inband.apply({int(v): a for v, a in msg.addresses.items()}, msg.gateway)
+            await self.inband.apply({int(v): a for v, a in msg.addresses.items()}, msg.routes,
+                                    msg.forwarding)
         return self.report(msg)
 
     @MODULE.on(FabricQuery)

@@ -38,7 +38,6 @@ class SpanningTreeRunner:
         self.wire_of = wire_of
         self.disable = disable
         self.engine = stp.SpanningTree(mac, ports, self)
-        self.instances: tuple[int, ...] = ()
         self.protected: set[str] = set()
         """Ports bpdu-protection took down: no carrier until the module disables them."""
         self.events: list[str] = []
@@ -58,9 +57,8 @@ class SpanningTreeRunner:
             with contextlib.suppress(OSError):
                 wire.send(frame)
 
-    def set_state(self, port: str, state: stp.State) -> None:
-        for instance in (0, *self.instances):
-            self.bridge.set_stp_state(port, state, instance)
+    def set_state(self, port: str, state: stp.State, instance: int) -> None:
+        self.bridge.set_stp_state(port, state, instance)
 
     def flush(self, port: str) -> None:
         self.bridge.forget_port(port)
@@ -79,12 +77,12 @@ class SpanningTreeRunner:
         program disables is no longer held down by bpdu-protection once enabled again."""
         settings = stp.settings_from_wire(wire_settings) if wire_settings else stp.Settings()
         self.protected -= {port for port, on in enabled.items() if not on}
-        self.instances = tuple(sorted(settings.instances))
         self.bridge.set_instances({vid: instance for instance, vids in settings.instances.items()
                                    for vid in vids})
         self.engine.configure(settings, self.now())
         for port in self.engine.ports:
-            self.set_state(port, self.engine.state(port))
+            for instance in (0, *settings.instances):
+                self.set_state(port, self.engine.state(port, instance), instance)
         self.schedule()
 
     def receive(self, port: str, frame: bytes) -> None:

@@ -208,9 +208,15 @@ class FabricProgram(Request):
     mac_age: int = 300
     addresses: dict[str, str] = field(default_factory=dict)
     """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
-    gateway: str | None = None
+    forwarding: bool = False
+    """`ip routing`: the in-band stack forwards between the VLAN interfaces."""
+    routes: list[str] = field(default_factory=list)
+    """Its kernel routes besides the connected ones, as `ip route` arguments (the static
+    routes, the default gateway while routing is off: emulator/routing.py)."""
     system_name: str = ""
     """What LLDP advertises: the hostname, and the management address if a VLAN has one."""
+    system_description: str = ""
+    """... and the system description (the version the active module booted)."""
     management_address: str | None = None
     jumbo: list[int] = field(default_factory=list)
     """VLANs that forward jumbo frames."""
@@ -234,6 +240,10 @@ class FabricProgram(Request):
     """Each ACL's entries by name."""
     access_groups: dict[str, str] = field(default_factory=dict)
     """Where each applies: `port A1 in`, `vlan 20 in|out|vlan` -> ACL name."""
+    # --- LLDP settings (commands/lldp_settings.py) ---
+    lldp_run: bool = True
+    lldp_admin: dict[str, str] = field(default_factory=dict)
+    """Ports away from tx_rx -> `txonly`, `rxonly` or `disable`."""
 
 
 @message
@@ -250,6 +260,8 @@ class FabricState(Reply):
     counters: dict[str, dict[str, int]] = field(default_factory=dict)
     neighbors: list[dict[str, Any]] = field(default_factory=list)
     """LLDP remote devices, each as device.LldpNeighbor's fields (tuples as lists)."""
+    lldp_stats: dict[str, Any] = field(default_factory=dict)
+    """lldp.Neighbors.stats(): entries added, deleted, dropped, aged out; frames per port."""
     carrier: dict[str, bool] = field(default_factory=dict)
     """Each wired port's link state now: it also changes without a program (an AF_PACKET
     port whose interface is deleted goes down, and comes up when it is made again)."""

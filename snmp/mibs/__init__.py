@@ -13,7 +13,9 @@ MODULES: Final = ("snmpv2", "if_mib", "entity", "bridge", "lldp", "hp_chassis", 
                    "snmpv3",
                    "bridge_stp",  # spanning tree
                    "hp_bridge",  # HP-ICF-BRIDGE: spanning-tree version, loop protection
-                   "lag")  # IEEE8023-LAG-MIB: LACP trunks and ports
+                   "lag",  # IEEE8023-LAG-MIB: LACP trunks and ports
+                   "ip_forward",  # IP routing
+                   "ospf")  # OSPF
 
 
 @cache

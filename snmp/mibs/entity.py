@@ -68,6 +68,9 @@ class Entity:
     fru: bool = False
     standby: int = 1
     enabled: bool = True
+    software: str = ""
+    """entPhysicalSoftwareRev: the version the chassis and its modules run (the image the
+    management module booted)."""
 
 
 def mm_index(slot: str) -> int:
@@ -78,14 +81,15 @@ def mm_index(slot: str) -> int:
 def _module(product: str, descr: str, slot: str, snap: Snapshot, container: int, pos: int,
             vendor_type: Oid) -> Entity:
     serial = snap.device.inventory.module_serials.get(slot, "")
-    return Entity(descr, vendor_type, container, MODULE, pos, descr, serial, product, True)
+    return Entity(descr, vendor_type, container, MODULE, pos, descr, serial, product, True,
+                  software=snap.device.software_version())
 
 
 def entities(snap: Snapshot) -> Iterator[tuple[int, Entity]]:
     inventory = snap.device.inventory
     yield PHYSICAL_INDEX["chassis"], Entity(
         hardware.PRODUCT_LINE, HP_OID, 0, CHASSIS, -1, "Chassis", inventory.serial,
-        hardware.CHASSIS_PRODUCT)
+        hardware.CHASSIS_PRODUCT, software=snap.device.software_version())
     views = snap.device.redundancy.modules
     for pos, slot in enumerate(hardware.MANAGEMENT_SLOTS):
         container = PHYSICAL_INDEX["mm-slot"] + pos
@@ -97,7 +101,9 @@ def entities(snap: Snapshot) -> Iterator[tuple[int, Entity]]:
             view = views.get(slot)
             status = view.status if view else ModuleStatus.OFFLINE
             yield mm_index(slot), replace(module, standby=STANDBY.get(status, 1),
-                                          enabled=status in STANDBY)
+                                          enabled=status in STANDBY,
+                                          software=(view.version if view else None)
+                                          or module.software)
     for pos, slot in enumerate(FABRIC_SLOTS):
         container = PHYSICAL_INDEX["fm-slot"] + pos
         yield container, Entity("Fabric Module Bay", NULL_OID, 1, CONTAINER, pos + 3,
@@ -148,8 +154,7 @@ ENTITY_COLUMNS: Final = (
     Column(8, "entPhysicalHardwareRev", lambda e: octets("")),
     Column(9, "entPhysicalFirmwareRev", lambda e: octets(
         hardware.ROM_VERSION if e.cls in (CHASSIS, MODULE) else "")),
-    Column(10, "entPhysicalSoftwareRev", lambda e: octets(
-        hardware.SOFTWARE_REVISION if e.cls in (CHASSIS, MODULE) else "")),
+    Column(10, "entPhysicalSoftwareRev", lambda e: octets(e.software)),
     Column(11, "entPhysicalSerialNum", lambda e: octets(e.serial)),
     Column(12, "entPhysicalMfgName", lambda e: octets(MANUFACTURER)),
     Column(13, "entPhysicalModelName", lambda e: octets(e.model)),

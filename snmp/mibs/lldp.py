@@ -56,7 +56,7 @@ TABLES: Final = (
         Column(1, "lldpLocChassisIdSubtype", lambda s: integer(lldp.CHASSIS_MAC)),
         Column(2, "lldpLocChassisId", lambda s: octets(_local_chassis(s))),
         Column(3, "lldpLocSysName", lambda s: octets(s.device.running.hostname)),
-        Column(4, "lldpLocSysDesc", lambda s: octets(hardware.SYS_DESCR)),
+        Column(4, "lldpLocSysDesc", lambda s: octets(s.device.sys_descr())),
         Column(5, "lldpLocSysCapSupported",
                lambda s: octets(lldp.capability_octets(lldp.CAPABILITIES_SUPPORTED))),
         Column(6, "lldpLocSysCapEnabled",

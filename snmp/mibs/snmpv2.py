@@ -39,7 +39,7 @@ def _set_location(config: SwitchConfig, row: Row, value: Value) -> None:
 
 
 SYSTEM_COLUMNS: Final = (
-    Column(1, "sysDescr", lambda s: octets(hardware.SYS_DESCR)),
+    Column(1, "sysDescr", lambda s: octets(s.device.sys_descr())),
     Column(2, "sysObjectID", lambda s: object_id(parse_oid(hardware.SYS_OBJECT_ID))),
     Column(3, "sysUpTime", lambda s: timeticks(s.uptime)),
     Column(4, "sysContact", lambda s: octets(s.device.running.snmp_contact), _set_contact),

@@ -2,10 +2,7 @@
 exactly that (a TCP connection to 22 fails, one to another port and ping pass), for bridged
 traffic (a port ACL) and for routed traffic (an inbound RACL on the VLAN), its hit counts
 move, and its `log` entry's first deny is in the event log. Hosts are namespaces on the
-chassis' TAP ports; their kernels make the traffic.
-
-Routing between the VLANs is the in-band namespace's kernel forwarding: until `ip routing`
-(issue 16's routing part) is merged, the test turns it on in that namespace itself."""
+chassis' TAP ports; their kernels make the traffic."""
 
 from __future__ import annotations
 
@@ -87,9 +84,7 @@ class Network:
                   "ip access-list extended NO-SSH",
                   "deny tcp host 10.0.1.1 host 10.0.1.2 eq 22 log",
                   "deny tcp host 10.0.1.1 host 10.0.20.3 eq 22",
-                  "permit ip any any", "exit")
-        netns = self.chassis.status()["chassis"]["mgmt_netns"]
-        ip("netns", "exec", netns, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+                  "permit ip any any", "exit", "ip routing")
         for host in (self.h2, self.h3):
             listener = subprocess.Popen(
                 ["ip", "netns", "exec", host.ns, sys.executable, "-c", LISTEN, str(SSH),

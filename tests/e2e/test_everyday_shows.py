@@ -37,6 +37,13 @@ def test_filters_and_everyday_screens_over_ssh(chassis: Any) -> None:
             "show system fans": "Fan Information",
             "show tech": "show running-config",
             "show history": "show tech",
+            "show interfaces status A1": "A1       uplink     Down    Auto",
+            "show interfaces custom A1 port name": " A1   uplink",
+            "show interfaces port-utilization A1": "Port Utilization",
+            "show interfaces display": "Port Counters",
+            "show power-over-ethernet brief A1": "  A1    | Yes    low      usage 17 W",
+            "show lldp info remote-device detail": "LLDP Remote Device Information Detail",
+            "show lldp stats": "LLDP Port Statistics",
         }.items():
             output = conn.send_command(command)
             assert marker in output, (command, output)

@@ -3,28 +3,29 @@ tftpd-hpa (Debian's in.tftpd, on its own directory) receives the running config 
 changed one back as the startup config, which the switch reboots into; it serves an image that
 `copy tftp flash` puts in secondary flash (synced to the standby), and `boot system flash
 secondary` boots it, so `show version` reports its version: an upgrade rehearsal. A missing
-file and a server that is not there get their error, and the flash is left as it was."""
+file and a server that is not there get their error, and the flash is left as it was. The
+switch's own TFTP server hands its files to tftp-hpa's client until `no tftp server`."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from emulator import images
+from emulator import hardware, images
 from emulator.flash import Flash
 from emulator.labnode import active_ready
 from emulator.testing import eventually, missing_file, missing_root, missing_tool
 from tests.e2e.netns import Lab, configure
-from tests.e2e.test_syslog_time import SERVER, daemon, up
+from tests.e2e.test_syslog_time import SERVER, SWITCH, daemon, up
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.requires(missing_root("TAP ports and namespaces")),
     pytest.mark.requires(missing_file("/dev/net/tun")),
     pytest.mark.requires(missing_tool("ip", "iproute2")),
-    pytest.mark.requires(missing_tool("in.tftpd", "tftpd-hpa")),
 ]
 
 NOBODY = "10.0.0.99"
@@ -59,6 +60,7 @@ def rebooted(chassis: Any, conn: Any, line: str) -> None:
         m["pid"] not in (None, before.get(m["slot"])) for m in status["modules"]))
 
 
+@pytest.mark.requires(missing_tool("in.tftpd", "tftpd-hpa"))
 def test_a_config_is_saved_to_and_restored_from_tftpd(chassis_factory: Any, lab: Lab,
                                                       tmp_path: Path) -> None:
     chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('srv')}")
@@ -92,6 +94,7 @@ def test_a_config_is_saved_to_and_restored_from_tftpd(chassis_factory: Any, lab:
         assert 'hostname "restored"' in chassis.show("show running-config")
 
 
+@pytest.mark.requires(missing_tool("in.tftpd", "tftpd-hpa"))
 def test_an_image_upgrade_rehearsal(chassis_factory: Any, lab: Lab, tmp_path: Path) -> None:
     chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('srv')}")
     chassis.wait_roles({"MM1": "active", "MM2": "standby"})
@@ -115,3 +118,27 @@ def test_an_image_upgrade_rehearsal(chassis_factory: Any, lab: Lab, tmp_path: Pa
             conn.disconnect()
     version = eventually(lambda: chassis.show("show version"), 30, "show version")
     assert VERSION in version and "Boot Image:     Secondary" in version
+    assert f"revision {VERSION}," in chassis.show("getMIB sysDescr.0")  # pollers see it too
+
+
+@pytest.mark.requires(missing_tool("tftp", "tftp-hpa"))
+def test_a_host_fetches_the_switchs_files_from_its_tftp_server(chassis_factory: Any, lab: Lab,
+                                                                tmp_path: Path) -> None:
+    chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('srv')}")
+    (host,) = up(chassis, lab, "srv")
+
+    def fetch(name: str, local: Path) -> str:
+        script = f"mode octet\ntimeout 3\nget {name} {local}\nquit\n"
+        done = subprocess.run(["ip", "netns", "exec", host.ns, "tftp", SWITCH], input=script,
+                              capture_output=True, text=True, timeout=30, check=False)
+        return done.stdout + done.stderr
+
+    fetch("/cfg/running-config", tmp_path / "running")
+    assert (tmp_path / "running").read_text().strip() in chassis.show("show running-config")
+    fetch("/os/primary", tmp_path / "primary")
+    assert images.parse((tmp_path / "primary").read_bytes()).version == (
+        hardware.SOFTWARE_REVISION)
+    assert "File not found" in fetch("/etc/passwd", tmp_path / "passwd")
+
+    configure(chassis, "no tftp server")
+    assert "timed out" in fetch("/cfg/startup-config", tmp_path / "startup").lower()

@@ -45,3 +45,27 @@ def test_two_switches_see_each_other_in_show_lldp(chassis_factory: Any) -> None:
 
     configure(s2, "interface B3", "disable", "exit")  # link down: its neighbour is gone
     assert "core-1" not in s2.show("show lldp info remote-device")
+
+
+def test_admin_status_and_lldp_run_act_on_the_wire(chassis_factory: Any) -> None:
+    """A port set rxonly sends its shutdown advert (its neighbour forgets it) and still
+    learns; `no lldp run` silences the whole switch the same way."""
+    p1, p2 = free_udp_port(), free_udp_port()
+    s1 = chassis_factory.start("--port", f"A24=udp:{p1}:127.0.0.1:{p2}")
+    s2 = chassis_factory.start("--port", f"B3=udp:{p2}:127.0.0.1:{p1}")
+    configure(s1, "hostname core-1")
+    configure(s2, "hostname edge-2")
+    wait_neighbor(s1, "edge-2")
+    wait_neighbor(s2, "core-1")
+
+    configure(s2, "lldp admin-status B3 rxonly")
+    eventually(lambda: "edge-2" not in s1.show("show lldp info remote-device"), 15,
+               "core-1 forgetting edge-2", poll=0.5)
+    assert "core-1" in s2.show("show lldp info remote-device")
+    assert "  B3    | Rx_Only " in s2.show("show lldp config B3")
+
+    configure(s1, "no lldp run")
+    eventually(lambda: "core-1" not in s2.show("show lldp info remote-device"), 15,
+               "edge-2 forgetting core-1", poll=0.5)
+    configure(s1, "lldp run")
+    wait_neighbor(s2, "core-1")

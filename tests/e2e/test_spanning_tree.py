@@ -57,15 +57,23 @@ def frames_in(switch: Any, port: str) -> int:
         r"(?:Unicast|Bcast/Mcast) Rx\s*:\s*([\d,]+)", text))
 
 
-@pytest.fixture
-def triangle(chassis_factory: Any, lab: Lab) -> Iterator[tuple[dict[str, Any], dict[str, Host]]]:
-    ports: dict[str, list[str]] = {name: ["--port", f"A1=tap:{lab.tap('h' + name)}"]
-                                   for name in PRIORITY}
+def start_triangle(chassis_factory: Any, lab: Lab, hosts: dict[str, str]) -> dict[str, Any]:
+    """s1, s2 and s3 joined by LINKS, each with a TAP port for a host per `hosts` entry
+    (port -> the host's name prefix: `h` on A1 makes hs1, hs2, hs3)."""
+    ports: dict[str, list[str]] = {
+        name: [arg for port, prefix in hosts.items()
+               for arg in ("--port", f"{port}=tap:{lab.tap(prefix + name)}")]
+        for name in PRIORITY}
     for a, pa, b, pb in LINKS:
         la, lb = free_udp_port(), free_udp_port()
         ports[a] += ["--port", f"{pa}=udp:{la}:127.0.0.1:{lb}"]
         ports[b] += ["--port", f"{pb}=udp:{lb}:127.0.0.1:{la}"]
-    switches = {name: chassis_factory.start(*args) for name, args in ports.items()}
+    return {name: chassis_factory.start(*args) for name, args in ports.items()}
+
+
+@pytest.fixture
+def triangle(chassis_factory: Any, lab: Lab) -> Iterator[tuple[dict[str, Any], dict[str, Host]]]:
+    switches = start_triangle(chassis_factory, lab, {"A1": "h"})
     for name, switch in switches.items():
         configure(switch, "spanning-tree", f"spanning-tree priority {PRIORITY[name]}",
                   f"hostname {name}")
@@ -253,3 +261,67 @@ def test_after_a_kill_of_the_active_module_the_tree_comes_back_as_it_was(
     mac = next(line for line in before.splitlines() if "Switch MAC Address" in line)
     assert mac in after.splitlines()
     eventually(lambda: h1.ping(h2.address, count=1), 10, "h1 -> h2 after the switchover")
+
+
+# --- one MST region, an instance per VLAN ---------------------------------------------------
+
+INSTANCE_PRIORITY = {"s1": (1, 2), "s2": (2, 1), "s3": (3, 3)}
+"""Instance 1 (VLAN 10) is rooted at s1, instance 2 (VLAN 20) at s2; s3 is last in both, so
+it blocks its port toward s2 (A3) in instance 1 and its port toward s1 (A2) in instance 2."""
+
+
+def instance_role(switch: Any, instance: int, port: str) -> str:
+    for line in switch.show(f"show spanning-tree instance {instance}").splitlines():
+        words = line.split()
+        if words[:1] == [port] and len(words) >= 6:
+            return f"{words[4]} {words[5]}"
+    return ""
+
+
+def test_a_region_of_three_runs_an_instance_per_vlan_with_its_own_blocked_port(
+        chassis_factory: Any, lab: Lab) -> None:
+    switches = start_triangle(chassis_factory, lab, {"A1": "h", "A4": "g"})
+    for name, switch in switches.items():
+        first, second = INSTANCE_PRIORITY[name]
+        configure(switch, f"hostname {name}",
+                  "vlan 10", "untagged A1", "tagged A2-A3", "exit",
+                  "vlan 20", "untagged A4", "tagged A2-A3", "exit",
+                  "spanning-tree config-name lab", "spanning-tree config-revision 1",
+                  "spanning-tree instance 1 vlan 10", "spanning-tree instance 2 vlan 20",
+                  f"spanning-tree instance 1 priority {first}",
+                  f"spanning-tree instance 2 priority {second}",
+                  f"spanning-tree priority {PRIORITY[name]}", "spanning-tree")
+    hosts = {f"{prefix}{name}": lab.host(f"{prefix}{name}", f"10.{vlan}.0.{i}/24")
+             for prefix, vlan in (("h", 10), ("g", 20))
+             for i, name in enumerate(PRIORITY, start=1)}
+    for host in hosts.values():
+        wait_carrier(host, up=True)
+    s3 = switches["s3"]
+    expected = {1: {"A2": "Root Forwarding", "A3": "Alternate Blocking"},
+                2: {"A2": "Alternate Blocking", "A3": "Root Forwarding"}}
+
+    def roles() -> dict[int, dict[str, str]]:
+        return {i: {port: instance_role(s3, i, port) for port in ("A2", "A3")} for i in (1, 2)}
+
+    eventually(lambda: roles() == expected, 15, lambda: f"s3's instance roles {roles()}",
+               poll=0.5)
+    assert role(s3, "A3") == "Alternate Blocking"  # the CIST's (IST's) own choice
+    one = s3.show("show spanning-tree instance 1")
+    assert "  Regional Root Port        : A2" in one, one
+    assert f"  Regional Root MAC Address : {base_mac(switches['s1'])}" in one, one
+    two = s3.show("show spanning-tree instance 2")
+    assert f"  Regional Root MAC Address : {base_mac(switches['s2'])}" in two, two
+    assert "  Regional Root Path Cost   : 20000" in two, two
+    for prefix in ("h", "g"):  # every host reaches the others of its VLAN
+        for a, b in (("s1", "s3"), ("s1", "s2"), ("s2", "s3")):
+            source, target = hosts[prefix + a], hosts[prefix + b]
+            eventually(lambda s=source, t=target: s.ping(t.address, count=1), 10,
+                       f"{prefix}{a} -> {prefix}{b}")
+
+    # Cut s1-s3, instance 1's root link at s3: its blocked port toward s2 takes over at once.
+    configure(switches["s1"], "interface A3", "disable", "exit")
+    configure(s3, "interface A2", "disable", "exit")
+    eventually(lambda: hosts["hs1"].ping(hosts["hs3"].address, count=1), RECONVERGE,
+               "VLAN 10: hs1 reaches hs3 again within 3 s", poll=0.05)
+    assert instance_role(s3, 1, "A3") == "Root Forwarding"
+    assert instance_role(s3, 2, "A3") == "Root Forwarding"  # instance 2's path is untouched

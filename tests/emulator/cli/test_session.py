@@ -10,9 +10,9 @@ import pytest
 
 from emulator.cli.channel import Peer
 from emulator.cli.grammar import Command
-from emulator.cli.parser import CommandTable
-from emulator.cli.session import CliSession
-from emulator.commands import management, startup_replay
+from emulator.cli.parser import CommandTable, HelpLine
+from emulator.cli.session import CliSession, help_line
+from emulator.commands import command_table, management, startup_replay
 from emulator.device import Device
 from emulator.events import EventLog
 from emulator.flash import Flash
@@ -248,5 +248,38 @@ def test_an_idle_session_ends_at_the_inactivity_timer(tmp_path: Path) -> None:
             (2, "telnet", "manager")]
         await _finish(task)  # no input: the timer ends it
         assert device.sessions == []
+
+    asyncio.run(scenario())
+
+
+def test_help_lines_wrap_at_the_terminal_width() -> None:
+    text = "Show Authentication, Authorization and Accounting information."
+    assert help_line(HelpLine("aaa", text), 80) == (
+        " aaa                   Show Authentication, Authorization and Accounting\r\n"
+        "                       information.")
+    assert help_line(HelpLine("aaa", text), 511) == f" aaa                   {text}"
+    narrow = help_line(HelpLine("aaa", text), 30).split("\r\n")
+    assert narrow[0] == " aaa                   Show Authentication,"
+    assert all(line.startswith(" " * 23) for line in narrow[1:])
+    assert help_line(HelpLine("<cr>", ""), 80) == " <cr>"
+
+
+def test_help_wraps_at_the_width_the_client_gave(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        channel = PipeChannel()
+        channel.width = 50
+        session = CliSession(_device(tmp_path), command_table(), channel,
+                             Peer("ssh", level="manager"))
+        task = asyncio.create_task(session.run())
+        await channel.until("Press any key to continue")
+        channel.inbox.put_nowait(b"\n")
+        await channel.until("HP-8212zl# ")
+        channel.inbox.put_nowait(b"show ?")
+        listing = (await channel.until(" vlans")).split("HP-8212zl# show ")[1].split("\r\n")
+        assert all(len(line) <= 49 for line in listing), listing
+        assert any(line.startswith(" " * 23) for line in listing), listing
+        channel.inbox.put_nowait(b"\x15")
+        channel.inbox.put_nowait(b"")
+        await _finish(task)
 
     asyncio.run(scenario())

@@ -11,7 +11,7 @@ import pytest
 from napalm_procurve.procurve import ProcurveDriver
 from ntc_templates.parse import parse_output
 
-from emulator.cli.context import CONFIG, EXEC, Level, Mode, ModeKind
+from emulator.cli.context import CONFIG, EXEC, Level, Mode, mode_stack
 from emulator.cli.dispatch import dispatch
 from emulator.cli.grammar import CliError
 from emulator.cli.parser import ParseError, tokenize
@@ -56,12 +56,7 @@ class FakeSession:
         self._level = level
 
     def enter(self, mode: Mode) -> None:
-        if mode.kind is ModeKind.EXEC:
-            self.modes = [EXEC]
-        elif mode.kind is ModeKind.CONFIG:
-            self.modes = [EXEC, CONFIG]
-        else:
-            self.modes = [EXEC, CONFIG, mode]
+        self.modes = mode_stack(mode)
 
     def exit_mode(self) -> None:
         self.modes.pop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from emulator.device import Device, PortCounters
+from emulator.device import ArpEntry, Device, PortCounters
 
 if TYPE_CHECKING:
     from conftest import Cli, NtcParse
@@ -38,3 +38,10 @@ def test_clear_statistics_global_and_a_fabric_restart(cli: Cli, device: Device,
 def test_clear_statistics_refusals(cli: Cli) -> None:
     assert cli("clear statistics C1") == "Module not present for port or invalid port: C1"
     assert cli("clear statistics").startswith("Incomplete input")
+
+
+def test_clear_arp_keeps_the_static_entries(cli: Cli, device: Device) -> None:
+    device.arp_table = [ArpEntry("10.0.0.2", "0015b2-a45078", "A2"),
+                        ArpEntry("10.0.0.3", "0015b2-a45079", "A3", dynamic=False)]
+    assert cli("clear arp") == ""
+    assert device.arp_table == [ArpEntry("10.0.0.3", "0015b2-a45079", "A3", dynamic=False)]

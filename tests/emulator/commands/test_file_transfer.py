@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from emulator import hardware, images, sftp_client
-from emulator.commands import file_transfer
+from emulator.commands import file_transfer, startup_replay
 from emulator.config.render import render_config
 from emulator.device import Device
+from emulator.events import EventLog
 from tests.emulator import sftp_peer as sftp_peer_module
 from tests.emulator.replaying import replay_text
 from tests.emulator.sftp_peer import SftpPeer
@@ -84,6 +85,27 @@ def test_an_image_download_lands_in_the_named_flash(cli: Cli, device: Device,
     assert f"Secondary Image : {len(IMAGE):>10} 03/12/15 K.15.17.0008" in rows
     assert any(r.startswith("Primary Image   : ") and r.endswith(hardware.SOFTWARE_REVISION)
                for r in rows)
+
+
+def test_an_image_goes_back_out_as_it_came(cli: Cli, device: Device, peer: Tftpd) -> None:
+    cli("copy tftp flash 127.0.0.1 k1517.swi secondary")
+    assert cli("copy flash tftp 127.0.0.1 back.swi secondary") == ""
+    assert peer.files["back.swi"] == IMAGE
+    assert cli("copy flash tftp 127.0.0.1 builtin.swi") == ""  # primary, never copied to
+    assert images.parse(peer.files["builtin.swi"]).version == hardware.SOFTWARE_REVISION
+
+
+def test_the_booted_image_is_the_version_everywhere(cli: Cli, device: Device) -> None:
+    """What `boot system flash secondary` leads to: the module boots the secondary image."""
+    device.flash.write_image("secondary", IMAGE, "K.15.17.0008")
+    device.flash.write_images(device.flash.images() | {"default": "secondary"})
+    cli.device, _ = Device.boot(device.inventory, device.flash, device.timing, EventLog(),
+                                replay=startup_replay())
+    assert "K.15.17.0008" in cli("show version") and "Secondary" in cli("show version")
+    assert "revision K.15.17.0008," in cli("getMIB sysDescr.0")
+    assert "K.15.17.0008" in cli("getMIB entPhysicalSoftwareRev.1")
+    assert "revision K.15.17.0008," in cli("show lldp info local-device")
+    assert "booted with K.15.17.0008" in cli("show log")
 
 
 def test_copy_flash_flash_carries_the_image_file(cli: Cli, device: Device,

@@ -70,9 +70,10 @@ def test_show_logging_is_the_event_log(cli: Cli, device: Device) -> None:
     device.events.log("ports", "port A1 is now on-line")
     shown = cli("show logging")
     assert shown == cli("show log")
-    assert shown.splitlines()[-1].endswith("00076 ports: port A1 is now on-line")
+    assert shown.splitlines()[-2].endswith("00076 ports: port A1 is now on-line")
     assert cli("show logging -r").splitlines()[3].endswith("port A1 is now on-line")
-    assert cli("show logging on-line").splitlines()[3:] == [shown.splitlines()[-1]]
+    assert cli("show logging on-line").splitlines()[3:] == [
+        shown.splitlines()[-2], "----  Bottom of Log : Events Listed = 1  ----"]
 
 
 def test_write_memory_is_logged_with_the_startup_sequence_number(cli: Cli) -> None:

@@ -1,7 +1,22 @@
-"""Every `hp_procurve` template of the installed ntc-templates, read from its index: each one
-whose command a K.15 8212zl has parses the emulator's output into records with the values the
-switch holds; each other one is listed with the reason it is not parsed. A template a new
-ntc-templates release adds fails the test until it is placed in one of the two lists."""
+"""Every `hp_procurve` template of the installed ntc-templates (9.3.0), read from its index:
+each one whose command a K.15 8212zl has parses the emulator's output into records with the
+values the switch holds; each other one is listed with the reason it is not parsed. A template a
+new ntc-templates release adds fails the test until it is placed in one of the two lists. The
+same templates run over SSH against a running chassis in tests/e2e/test_ntc_templates.py.
+
+Parsed (14): show arp, show interfaces, show interfaces brief, show interfaces status, show ip,
+show ip route, show lldp info local-device, show lldp info remote-device, show lldp info
+remote-device PORT (detail), show mac-address, show system, show tech buffers, show trunks,
+show vlans.
+
+Not parsed (4), and why:
+- show version: the template reads ArubaOS access-point output (`ArubaOS (MODEL: ...)`), not a
+  switch's; the emulator prints K.15's image stamps, as the switch does.
+- show vsf detail: VSF is a 5400R (KB.16) feature; the 8212zl has no such command.
+- show cdp neighbors detail: the fabric hears no CDP, so the screen is its title and no record
+  (test_empty_cdp_detail checks that it parses to nothing).
+- show port-security: port security belongs to the AAA issue.
+"""
 
 from __future__ import annotations
 
@@ -46,6 +61,12 @@ PARSED: Final[dict[str, tuple[str, dict[str, str]]]] = {
         "show tech buffers", {"product": "HP J9091A", "version": "K.15.16.0008"}),
     "hp_procurve_show_trunks.textfsm": (
         "show trunks", {"local_port": "B1", "trunk": "Trk1", "trunk_type": "LACP"}),
+    "hp_procurve_show_interfaces_status.textfsm": (
+        "show interfaces status",
+        {"port": "A1", "status": "Down", "config_mode": "Auto", "vlan_untagged": "10"}),
+    "hp_procurve_show_ip_route.textfsm": (
+        "show ip route", {"destination": "10.0.10.0/24", "gateway": "Servers",
+                          "vlan_name": "10", "type": "connected", "distance": "0"}),
 }
 """Template -> (the command run, fields one of its records must hold)."""
 
@@ -53,11 +74,9 @@ NOT_PARSED: Final[dict[str, str]] = {
     "hp_procurve_show_version.textfsm":
         "reads ArubaOS access-point output (`ArubaOS (MODEL: ...)`), not a switch's",
     "hp_procurve_show_vsf_detail.textfsm": "VSF is a 5400R/KB.16 feature, absent on the 8212zl",
-    "hp_procurve_show_interfaces_status.textfsm": "not built yet (issue 14)",
     "hp_procurve_show_cdp_neighbors_detail.textfsm":
         "the fabric hears no CDP: the screen is its title, no record (test_empty_cdp_detail)",
     "hp_procurve_show_port-security.textfsm": "port security belongs to the AAA issue",
-    "hp_procurve_show_ip_route.textfsm": "routing belongs to the routing issue",
 }
 
 

@@ -93,3 +93,16 @@ def test_show_vlan_lists_each_port_s_unknown_vlans_setting(config: Cli) -> None:
     rows = {line.split()[0]: line.split()[2] for line in
             config("show vlans 1").splitlines() if line.startswith("  A")}
     assert (rows["A1"], rows["A2"]) == ("Learn", "Block")
+
+
+def test_energy_efficient_ethernet_follows_the_name(config: Cli, device: Device) -> None:
+    """As a 15.x config writes it: `name "..."`, then `energy-efficient-ethernet`."""
+    text = 'interface A24\n   name "uplink"\n   energy-efficient-ethernet\n   exit\n'
+    booted = replay_text(text, device.inventory)
+    assert booted.errors == [] and booted.config.interfaces["A24"].energy_efficient
+    assert _block(render_config(booted.config), "interface A24") == text.splitlines()
+    assert config("interface A1 energy-efficient-ethernet") == ""
+    assert "   energy-efficient-ethernet" in _block(config("show running-config"),
+                                                    "interface A1")
+    assert config("interface A1 no energy-efficient-ethernet") == ""
+    assert "A1" not in device.running.interfaces

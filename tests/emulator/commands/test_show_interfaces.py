@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from emulator.cli.context import CONFIG
 from emulator.commands.show_interfaces import port_mac
-from emulator.device import Device
+from emulator.device import Device, PortCounters
 
 if TYPE_CHECKING:
     from conftest import Cli, NapalmFactory, NtcParse
@@ -100,3 +100,26 @@ def test_interface_with_a_command_on_the_same_line(config: Cli, device: Device) 
     assert config.session.mode == CONFIG
     assert not device.running.interfaces["B7"].enabled
     assert config("interface C1") == "Module not present for port or invalid port: C1"
+
+
+def test_brief_mode_follows_speed_duplex(config: Cli, device: Device) -> None:
+    for line in ("interface A1 speed-duplex 100-full", "interface A2 speed-duplex auto-10-100",
+                 "interface A3 speed-duplex auto-10-100"):
+        assert config(line) == "", line
+    device.ports["A3"].link_up = True
+    rows = config("show interfaces brief A1-A4").split("\n")[-4:]
+    # down: a fixed mode's speed, an autonegotiation range by name (ntc-templates' brief
+    # template refuses that name, as it does the real switch's); up: the speed it runs at
+    assert [row.split()[6] for row in rows] == ["100FDx", "Auto-10-100", "100FDx", "1000FDx"]
+
+
+def test_detail_of_a_trunk_counts_the_trunk(config: Cli, device: Device) -> None:
+    assert config("trunk A5-A6 trk1") == ""
+    device.trunk_counters = {"Trk1": PortCounters(rx_bytes=4_096, rx_unicast=4)}
+    device.trunk_links = {"Trk1": ["A5"]}
+    detail = config("show interfaces Trk1")
+    assert detail.startswith("\n Status and Counters - Port Counters for port Trk1\n")
+    assert "  Link Status      : Up" in detail
+    assert "   Bytes Rx        : 4,096" in detail
+    assert config("show interfaces ethernet Trk2") == (
+        "Module not present for port or invalid port: Trk2")

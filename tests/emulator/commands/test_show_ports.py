@@ -1,4 +1,5 @@
-"""show name, show vlans ports, show interfaces transceiver and show tech transceivers."""
+"""show name, show vlans ports, show interfaces transceiver|config|status|custom|
+port-utilization|display and show tech transceivers."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from emulator.cli.context import CONFIG
+from emulator.cli.context import CONFIG, Level, ModeKind
+from emulator.hardware import Inventory
 
 if TYPE_CHECKING:
-    from conftest import Cli
+    from conftest import Cli, NtcParse
 
 
 @pytest.fixture
@@ -82,3 +84,116 @@ def test_show_interfaces_config_follows_enable(cli: Cli) -> None:
         "  A1     100/1000T | Yes     Auto         Disable   Auto\n"
         "  A2     100/1000T | No      Auto         Disable   Auto")
     assert len(cli("show interfaces config").split("\n")) == 5 + 48
+
+
+def test_show_interfaces_config_follows_speed_duplex_and_flow_control(cli: Cli) -> None:
+    cli.session.enter(CONFIG)
+    assert cli("interface A1 speed-duplex 100-full") == ""
+    assert cli("interface A2 speed-duplex auto-10-100") == ""
+    assert cli("interface A2 flow-control") == ""
+    cli.session.end()
+    assert cli("show interfaces config A1-A2").split("\n")[-2:] == [
+        "  A1     100/1000T | Yes     100FDx       Disable   Auto",
+        "  A2     100/1000T | Yes     Auto-10-100  Enable    Auto"]
+
+
+@pytest.fixture
+def trunked(configured: Cli) -> Cli:
+    configured.session.enter(CONFIG)
+    for line in ("trunk A5-A6 trk1", "vlan 20 tagged Trk1", "vlan 30 tagged A1",
+                 'interface A2 name "a-name-longer-than-ten"',
+                 "interface A3 speed-duplex 100-full"):
+        assert configured(line) == "", line
+    configured.session.end()
+    return configured
+
+
+def test_show_interfaces_status(trunked: Cli, ntc: NtcParse) -> None:
+    lines = trunked("show interfaces status").split("\n")
+    assert lines[:3] == [
+        "",
+        "  Port     Name       Status  Config-mode   Speed    Type       Tagged Untagged",
+        "  -------- ---------- ------- ------------- -------- ---------- ------ --------"]
+    assert lines[3:9] == [
+        "  A1       uplink     Down    Auto          1000FDx  100/1000T  multi  10",
+        "  A2       a-name-... Down    Auto          1000FDx  100/1000T  20     1",
+        "  A3                  Down    100FDx        100FDx   100/1000T  No     1",
+        "  A4                  Down    Auto          1000FDx  100/1000T  No     1",
+        "  A5-Trk1             Down    Auto          1000FDx  100/1000T  20     1",
+        "  A6-Trk1             Down    Auto          1000FDx  100/1000T  20     1"]
+    assert len(lines) == 3 + 48
+    records = ntc("show interfaces status", "\n".join(lines))
+    assert records[0] == {"port": "A1", "name": "uplink", "status": "Down",
+                          "config_mode": "Auto", "speed": "1000FDx", "type": "100/1000T",
+                          "vlan_tagged": "multi", "vlan_untagged": "10"}
+    assert len(records) == 48
+    assert trunked("show interfaces status B2").split("\n")[3:] == [
+        "  B2                  Down    Auto          1000FDx  100/1000T  No     1"]
+
+
+@pytest.mark.parametrize("inventory", [Inventory(modules={"A": "J9536A"})])
+def test_show_interfaces_status_of_an_empty_transceiver_slot(cli: Cli, ntc: NtcParse) -> None:
+    assert cli("show interfaces status A21").split("\n")[3:] == [
+        "  A21                 Down                                      No     1"]
+    assert ntc("show interfaces status", cli("show interfaces status A21"))[0]["port"] == "A21"
+
+
+def test_show_interfaces_custom(trunked: Cli) -> None:
+    assert trunked("show interfaces custom A1-A2,A5 port name:4 type vlanid intrusion speed "
+                   "enabled mdi") == (
+        "\n Status and Counters - Custom Port Status\n\n"
+        f"{'':31}Intrusion\n"
+        " Port    Name Type      VLAN   Alert Speed   Enabled MDI-mode\n"
+        " ------- ---- --------- ------ ----- ------- ------- --------\n"
+        " A1      upli 100/1000T tagged No    1000FDx Yes     Auto\n"
+        " A2      a-na 100/1000T tagged No    1000FDx Yes     Auto\n"
+        " A5-Trk1      100/1000T tagged No    1000FDx Yes     Auto")
+    assert trunked("show interfaces custom A3 port mode flow bcast status") == (
+        "\n Status and Counters - Custom Port Status\n\n"
+        f"{'':18}Flow Bcast\n"
+        " Port Mode        Ctrl Limit Status\n"
+        " ---- ----------- ---- ----- ------\n"
+        " A3   100FDx      off  0     Down")
+
+
+def test_show_interfaces_custom_refusals(cli: Cli) -> None:
+    assert cli("show interfaces custom A1 port colour") == "Invalid input: colour"
+    assert cli("show interfaces custom A1 name:x") == "Invalid input: name:x"
+    assert cli("show interfaces custom C1 port") == (
+        "Module not present for port or invalid port: C1")
+
+
+def test_show_interfaces_port_utilization(trunked: Cli) -> None:
+    lines = trunked("show interfaces port-utilization A3,A5").split("\n")
+    assert lines[1] == " Status and Counters - Port Utilization"
+    assert lines[-2:] == [
+        "  A3           100FDx   | 0          0         0      | 0          0          0",
+        "  A5-Trk1      1000FDx  | 0          0         0      | 0          0          0"]
+
+
+def test_show_interfaces_display_is_the_counters_screen(cli: Cli) -> None:
+    assert cli("show interfaces display") == cli("show interfaces")
+
+
+def test_show_interfaces_help_lists_every_screen(cli: Cli) -> None:
+    lines = cli.table.help(["show", "interfaces"], "", ModeKind.EXEC, Level.MANAGER)
+    assert [line.word for line in lines] == [
+        "brief", "config", "custom", "display", "ethernet", "port-utilization", "status",
+        "transceiver", "[ethernet] PORT-LIST", "<cr>"]
+    assert lines[-2].text == "Show summary of network traffic handled by the ports."
+    columns = cli.table.help(["show", "interfaces", "custom", "A1"], "", ModeKind.EXEC,
+                             Level.MANAGER)
+    assert [line.word for line in columns] == ["COLUMN[:WIDTH]"]
+    assert columns[0].text.startswith("A column: port, type, status, speed, mode, mdi, flow")
+
+
+def test_show_vlans_ports_of_a_trunk_and_its_members(trunked: Cli) -> None:
+    detail = trunked("show vlans ports Trk1 detail").split("\n")
+    assert detail[1] == " Status and Counters - VLAN Information - for ports Trk1"
+    assert detail[5:] == [
+        "  1       DEFAULT_VLAN                     | Port-based No    No    Untagged",
+        "  20      VLAN20                           | Port-based No    No    Tagged"]
+    assert trunked("show vlans ports A5").split("\n")[5:] == [
+        line.removesuffix("    Untagged").removesuffix("    Tagged").rstrip()
+        for line in detail[5:]]
+    assert trunked("show vlans ports Trk2") == "Module not present for port or invalid port: Trk2"

@@ -145,7 +145,8 @@ def test_show_log_order(cli: Cli, device: Device) -> None:
     device.events.log("ports", "port A1 is now on-line")
     device.events.log("vlan", "VLAN 10 created", Severity.WARNING)
     forward, backward = cli("show log").split("\n"), cli("show log -r").split("\n")
-    assert forward[-2].endswith("ports: port A1 is now on-line")
-    assert forward[-1].endswith("vlan: VLAN 10 created")
+    assert forward[-3].endswith("ports: port A1 is now on-line")
+    assert forward[-2].endswith("vlan: VLAN 10 created")
+    assert forward[-1] == f"----  Bottom of Log : Events Listed = {len(forward) - 4}  ----"
     assert backward[3].endswith("vlan: VLAN 10 created")
     assert backward[4].endswith("ports: port A1 is now on-line")

@@ -47,3 +47,36 @@ def test_a_malformed_engine_id_is_invalid_input(config: Cli, device: Device,
 def test_a_bad_location_leaves_the_contact_unchanged(config: Cli, device: Device) -> None:
     assert config('snmp-server contact "noc" location "é"') == "Invalid input: é"
     assert (device.running.snmp_contact, device.running.snmp_location) == ("", "")
+
+
+HOST = 'snmp-server host 192.168.176.16 community "xxxx" trap-level critical'
+
+
+def test_a_receivers_trap_level_boots_renders_and_shows(device: Device) -> None:
+    booted = replay_text(HOST + "\n", device.inventory)
+    assert booted.errors == []
+    assert booted.config.trap_receivers[0].trap_level == "critical"
+    assert HOST in render_config(booted.config).splitlines()
+
+
+@pytest.mark.parametrize("line, written", [
+    ('snmp-server host 10.0.0.9 community "nms" not-info inform',
+     'snmp-server host 10.0.0.9 community "nms" trap-level not-info inform'),
+    ('snmp-server host 10.0.0.9 community "nms" trap-level none',
+     'snmp-server host 10.0.0.9 community "nms"')])
+def test_the_level_is_taken_with_or_without_its_keyword(config: Cli, line: str,
+                                                        written: str) -> None:
+    assert config(line) == ""
+    assert written in config("show running-config").splitlines()
+
+
+def test_show_snmp_server_names_the_level_in_the_events_column(config: Cli) -> None:
+    config('snmp-server host 10.0.0.9 community "nms" trap-level all')
+    rows = [line for line in config("show snmp-server").splitlines() if "10.0.0.9" in line]
+    assert rows == ["  10.0.0.9               nms                    All      trap   3       15"]
+
+
+def test_an_unknown_level_is_invalid_input(config: Cli, device: Device) -> None:
+    assert config('snmp-server host 10.0.0.9 community "nms" trap-level loud') == (
+        "Invalid input: loud")
+    assert device.running.trap_receivers == []

@@ -31,6 +31,8 @@ STATEMENTS = [
     "spanning-tree config-revision 3",
     "spanning-tree instance 1 vlan 10 20-22",
     "spanning-tree instance 1 priority 2",
+    "spanning-tree instance 1 A2-A3 path-cost 4000",
+    "spanning-tree instance 1 A2 priority 2",
     "spanning-tree instance 2 vlan 30",
     "spanning-tree priority 1",
     "spanning-tree force-version rstp-operation",
@@ -63,7 +65,9 @@ def test_the_forms_that_undo_each_statement(config: Cli, device: Device) -> None
                  "spanning-tree A8 auto-edge-port", "spanning-tree A9-A10 path-cost auto",
                  "no spanning-tree A11 priority", "no spanning-tree config-name",
                  "no spanning-tree config-revision", "no spanning-tree instance 1 vlan 20-22",
-                 "no spanning-tree instance 1 priority", "no spanning-tree instance 2",
+                 "no spanning-tree instance 1 priority",
+                 "spanning-tree instance 1 A2-A3 path-cost auto",
+                 "no spanning-tree instance 1 A2 priority", "no spanning-tree instance 2",
                  "no spanning-tree priority", "spanning-tree force-version mstp-operation"):
         assert config(line) == "", line
     assert [line for line in running(config) if "spanning-tree" in line] == [
@@ -80,6 +84,8 @@ def test_the_forms_that_undo_each_statement(config: Cli, device: Device) -> None
     ("spanning-tree instance 1 vlan 4095", "Invalid input: 4095"),
     ("spanning-tree instance 1 vlan 10-5", "Invalid input: 10-5"),
     ("spanning-tree instance 3 priority 2", "MST instance 3 is not configured."),
+    ("spanning-tree instance 3 A1 priority 2", "MST instance 3 is not configured."),
+    ("spanning-tree instance 1 A1 path-cost 0", "Invalid input: 0"),
     ("spanning-tree force-version pvst", "Invalid input: pvst"),
     ("spanning-tree C1 admin-edge-port", "Module not present for port or invalid port: C1"),
     ("spanning-tree config-name " + "x" * 33, "String too long. Maximum length is 32."),
@@ -104,6 +110,10 @@ def test_the_program_the_fabric_gets(config: Cli, device: Device) -> None:
     assert settings.enabled and settings.version == stp.Version.RSTP
     assert settings.priority == 4096 and settings.config_name == "region 1"
     assert settings.instances == {1: (10, 20, 21, 22), 2: (30,)}
+    assert settings.instance_priority == {1: 8192}  # instance 2 keeps the default, 32768
+    assert settings.instance_ports[1]["A2"] == (4000, 32)
+    assert settings.instance_ports[1]["A4"] == (20000, 128)  # auto cost, not the CIST's
+    assert settings.instance_ports[2]["A9"] == (20000, 128)
     assert settings.ports["A1"].admin_edge and settings.ports["A5"].bpdu_protection
     assert settings.ports["A9"].path_cost == 4000 and settings.ports["A11"].priority == 64
     assert settings.ports["A12"] == stp.PortSettings()  # 1 Gb/s: 802.1t cost 20000, prio 128
@@ -116,6 +126,17 @@ SNAPSHOT = {
     "enabled": True, "bridge": "8000" + "001871c30000", "root": "1000" + "001871000001",
     "root_cost": 20000, "root_port": "A1", "tc_count": 3, "tc_age": 250.0, "hello": 2.0,
     "max_age": 20.0, "forward_delay": 15.0, "events": [],
+    "regional_root": "2000" + "001871000009", "internal_cost": 40000, "hops": 18,
+    "instances": {"1": {
+        "bridge": "8001" + "001871c30000", "regional_root": "1001" + "001871000002",
+        "root_cost": 20000, "root_port": "A2", "hops": 19, "tc_count": 1, "tc_age": 5.0,
+        "ports": {
+            "A1": {"role": "Master", "state": "forwarding", "up": True, "cost": 20000,
+                   "priority": 128, "designated_bridge": "1000001871000001"},
+            "A2": {"role": "Root", "state": "forwarding", "up": True, "cost": 20000,
+                   "priority": 128, "designated_bridge": "1001001871000002"},
+            "A3": {"role": "Designated", "state": "forwarding", "up": True, "cost": 20000,
+                   "priority": 128, "designated_bridge": "8001001871c30000"}}}},
     "ports": {
         "A1": {"role": "Root", "state": "forwarding", "up": True, "cost": 20000,
                "priority": 128, "designated_bridge": "1000001871000001", "edge": False},
@@ -143,6 +164,10 @@ def test_show_spanning_tree_prints_the_engines_tree(config: Cli, device: Device)
     assert "  CST Root Priority    : 4096" in lines
     assert "  CST Root Path Cost   : 20000" in lines
     assert "  CST Root Port        : A1" in lines
+    assert "  IST Regional Root MAC Address : 001871-000009" in lines
+    assert "  IST Regional Root Priority    : 8192" in lines
+    assert "  IST Regional Root Path Cost   : 40000" in lines
+    assert "  IST Remaining Hops            : 18" in lines
     assert "  BPDU Protected Ports : A5" in lines
     assert "  Root Guard Ports     :" in lines
     assert ("  A1    100/1000T | 20000     128  Forwarding | 001871-000001 2    Yes No"
@@ -175,6 +200,17 @@ def test_show_instance_and_mst_config(config: Cli, device: Device) -> None:
     assert "  Mapped VLANs : 10,20-22" in msti
     assert any(line.split()[:5] == ["A1", "100/1000T", "20000", "128", "Master"]
                for line in msti)
+    assert ("  A2    100/1000T 20000     128      Root       Forwarding 001871-000002"
+            in msti)
+    assert "  Regional Root MAC Address : 001871-000002" in msti
+    assert "  Regional Root Priority    : 4096" in msti
+    assert "  Regional Root Path Cost   : 20000" in msti
+    assert "  Regional Root Port        : A2" in msti
+    assert "  Remaining Hops            : 19" in msti
+    assert "  Switch Priority        : 32768" in msti
+    assert "  Topology Change Count   : 1" in msti
+    assert "  Regional Root Port        : A1" in ist  # the IST's: toward the regional root
+    assert "  Regional Root Path Cost   : 40000" in ist
     assert config("show spanning-tree instance 2") == "MST instance 2 is not configured."
     mst = config("show spanning-tree mst-config").splitlines()
     assert f"  MST Configuration Name : {device.inventory.base_mac}" in mst
@@ -186,8 +222,10 @@ def test_show_instance_and_mst_config(config: Cli, device: Device) -> None:
 def test_show_detail_counts_bpdus(config: Cli, device: Device) -> None:
     config("spanning-tree")
     device.spanning_tree = {**SNAPSHOT, "ports": {"A1": {
-        **SNAPSHOT["ports"]["A1"], "bpdus_sent": 5, "bpdus_received": 7}}}  # type: ignore[dict-item]
+        **SNAPSHOT["ports"]["A1"], "bpdus_sent": 5, "bpdus_received": 7,  # type: ignore[dict-item]
+        "boundary": False}}}
     detail = config("show spanning-tree A1 detail").splitlines()
     assert "  Port                           : A1" in detail
     assert "  BPDUs Sent                     : 5" in detail
     assert "  BPDUs Received                 : 7" in detail
+    assert "  MST Region Boundary            : No" in detail  # its neighbour is in our region

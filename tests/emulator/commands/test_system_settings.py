@@ -42,8 +42,11 @@ def test_include_credentials_is_a_global_line_before_the_time(config: Cli) -> No
     config("time timezone 60")
     assert config("include-credentials") == ""
     lines = config("show running-config").splitlines()
-    assert lines[lines.index("module B type j8702a") + 1:][:2] == [
-        "include-credentials", "time timezone 60"]
+    after = lines[lines.index("module B type j8702a") + 1:]
+    assert after[0] == "include-credentials"
+    assert [line.split()[:2] for line in after[1:3]] == [["password", "manager"],
+                                                        ["password", "operator"]]
+    assert after[3] == "time timezone 60"
 
 
 def test_a_startup_config_sets_them(device: Device) -> None:

@@ -23,7 +23,9 @@ from emulator.config.model import (
     CONSOLE_SETTINGS,
     DAYLIGHT_RULES,
     DHCP_UPDATES,
+    DISCARDS,
     LACP_MODES,
+    LLDP_ADMIN_STATUSES,
     LOGGING_FACILITIES,
     LOGGING_SEVERITIES,
     LOOP_PROTECT_ACTIONS,
@@ -35,13 +37,17 @@ from emulator.config.model import (
     STP_PORT_FLAGS,
     STP_VERSIONS,
     TIMESYNC_MODES,
+    TOS_MODES,
     TRUNK_KINDS,
     UNKNOWN_VLANS_MODES,
     WEB_DEFAULTS,
     Community,
     CommunityAccess,
     ConfigError,
+    FaultSetting,
     IpMode,
+    Mirror,
+    OpenflowController,
     Option82,
     Snmpv3Group,
     Snmpv3Level,
@@ -49,6 +55,7 @@ from emulator.config.model import (
     Snmpv3Params,
     Snmpv3Target,
     SntpServer,
+    StaticRoute,
     SwitchConfig,
     SyslogHost,
     TrapReceiver,
@@ -72,6 +79,10 @@ ACE_WORDS = st.sampled_from([
     "ip any any", "tcp host 10.0.0.1 10.0.0.2/32 eq 22 log", "udp any range 1000 2000 any neq dns",
     "icmp 10.0.0.0 0.0.0.255 any 8", "tcp any any established", "tcp any gt 1023 any lt 1024",
     "47 any any", "tcp any any eq 70000", "bogus any any"])
+# --- IP routing (commands/routing.py) ---
+OSPF_AREAS = st.sampled_from(["backbone", "0.0.0.1", "10.0.0.0"])
+ROUTE_DESTINATIONS = [ipaddress.IPv4Network(n) for n in (
+    "0.0.0.0/0", "10.9.0.0/16", "192.0.2.0/24", "10.0.0.0/24", "224.0.0.0/4", "10.1.1.1/32")]
 VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
@@ -138,6 +149,54 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
             lambda a: lambda c: c.port_set_broadcast_limit(*a)),
         st.tuples(port, st.sampled_from(UNKNOWN_VLANS_MODES)).map(
             lambda a: lambda c: c.port_set_unknown_vlans(*a)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_energy_efficient(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_lldp_run(on)),
+        # --- QoS and GVRP (commands/qos.py, commands/gvrp.py) ---
+        st.sampled_from(TOS_MODES).map(lambda m: lambda c: c.set_qos_tos(m)),
+        st.tuples(st.sampled_from(["101110", "000000", "0101", "1x1110"]),
+                  st.none() | st.integers(-1, 8)).map(lambda a: lambda c: c.dscp_map_set(*a)),
+        st.tuples(port, st.none() | st.integers(-1, 8)).map(
+            lambda a: lambda c: c.port_set_qos_priority(*a)),
+        st.tuples(VIDS, st.none() | st.integers(0, 7)).map(
+            lambda a: lambda c: c.vlan_set_qos_priority(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_gvrp(on)),
+        # --- sFlow and DHCP snooping (commands/sflow.py, commands/dhcp_snooping.py) ---
+        st.tuples(st.integers(0, 4), st.none() | ADDRESSES, st.integers(0, 7000)).map(
+            lambda a: lambda c: c.sflow_set_destination(*a)),
+        st.tuples(st.integers(1, 3), st.sampled_from(["sampling", "polling"]), port_sets,
+                  st.integers(-1, 5000)).map(lambda a: lambda c: c.sflow_set_ports(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping(on)),
+        st.tuples(st.lists(st.integers(0, 4095), max_size=4), st.booleans()).map(
+            lambda a: lambda c: c.dhcp_snooping_set_vlans(*a)),
+        st.tuples(ADDRESSES, st.booleans()).map(
+            lambda a: lambda c: c.dhcp_snooping_server(*a)),
+        st.booleans().map(lambda on: lambda c: c.set_dhcp_snooping_option82(on)),
+        st.tuples(port, st.booleans()).map(
+            lambda a: lambda c: c.port_set_dhcp_snooping_trust(*a)),
+        # --- fault finder (commands/fault_finder.py) ---
+        st.tuples(st.sampled_from(["all", "bad-cable", "duplex-mismatch-HDx", "x"]),
+                  st.builds(FaultSetting, st.booleans(), st.sampled_from(["low", "medium"]),
+                            st.sampled_from(["warn", "warn-and-disable"]))).map(
+            lambda a: lambda c: c.fault_set(*a)),
+        # --- port mirroring (commands/mirror.py) ---
+        st.tuples(st.integers(0, 5), st.none() | st.builds(Mirror, port, TEXT)).map(
+            lambda a: lambda c: c.mirror_set(*a)),
+        st.tuples(port, st.integers(1, 4), st.none() | st.sampled_from(["both", "in", "x"])
+                  ).map(lambda a: lambda c: c.port_set_monitor(*a)),
+        # --- OpenFlow (commands/openflow.py) ---
+        st.tuples(st.integers(0, 3), st.none() | st.builds(
+            OpenflowController, ADDRESSES, st.integers(0, 5), st.none() | st.integers(0, 7000))
+        ).map(lambda a: lambda c: c.openflow.set_controller(*a)),
+        st.tuples(st.sampled_from(["br0", "lab"]), st.integers(1, 3), st.booleans()).map(
+            lambda a: lambda c: c.openflow.instance_set_controller(*a)),
+        st.tuples(st.sampled_from(["br0", "lab"]), VIDS, st.booleans()).map(
+            lambda a: lambda c: c.openflow.instance_set_member(*a)),
+        st.tuples(st.sampled_from(["br0"]), st.none() | st.sampled_from(["1.0", "1.3", "2"])
+                  ).map(lambda a: lambda c: c.openflow.instance_set_version(*a)),
+        st.booleans().map(lambda on: lambda c: c.openflow.set_enabled(on)),
+        st.tuples(port_sets, st.sampled_from([*LLDP_ADMIN_STATUSES, "never"])).map(
+            lambda a: lambda c: c.lldp_set_admin(*a)),
         COMMUNITIES.map(community),
         st.sampled_from(["public", "ro"]).map(lambda n: lambda c: c.community_remove(n)),
         TEXT.map(lambda t: lambda c: c.set_contact(t)),
@@ -263,6 +322,27 @@ def changes(ports: list[str]) -> st.SearchStrategy[Change]:
         (st.none() | st.builds(Option82, st.sampled_from(OPTION82_POLICIES), st.booleans(),
                                st.sampled_from(OPTION82_REMOTE_IDS))).map(
             lambda o: lambda c: c.set_dhcp_relay_option82(o)),
+        # --- IP routing (commands/routing.py) ---
+        st.booleans().map(lambda on: lambda c: c.set_ip_routing(on)),
+        st.builds(StaticRoute, st.sampled_from(ROUTE_DESTINATIONS),
+                  st.none() | ADDRESSES, st.none() | VIDS,
+                  st.none() | st.sampled_from(DISCARDS), st.integers(0, 256)).filter(
+            lambda r: sum(x is not None for x in (r.gateway, r.vlan, r.discard)) == 1).map(
+            lambda r: lambda c: c.static_route_add(r)),
+        st.tuples(st.sampled_from(ROUTE_DESTINATIONS), st.none() | st.just("blackhole")).map(
+            lambda a: lambda c: c.static_route_remove(*a)),
+        # --- OSPF (commands/ospf.py) ---
+        st.booleans().map(lambda on: lambda c: c.ospf_set_enabled(on)),
+        OSPF_AREAS.map(lambda a: lambda c: c.ospf_area_add(a)),
+        OSPF_AREAS.map(lambda a: lambda c: c.ospf_area_remove(a)),
+        st.tuples(st.sampled_from(["connected", "static", "rip"]), st.booleans()).map(
+            lambda a: lambda c: c.ospf_redistribute(*a)),
+        st.tuples(VIDS, st.none() | OSPF_AREAS).map(lambda a: lambda c: c.vlan_ospf_area(*a)),
+        st.tuples(VIDS, st.sampled_from(["cost", "hello-interval", "dead-interval", "x"]),
+                  st.none() | st.integers(0, 70000)).map(
+            lambda a: lambda c: c.vlan_ospf_setting(*a)),
+        st.tuples(VIDS, st.booleans()).map(lambda a: lambda c: c.vlan_ospf_passive(*a)),
+        st.just(lambda c: c.ospf_remove()),
     )
 
 
@@ -294,11 +374,12 @@ def _config_statements() -> set[str]:
 
 
 UNWRITTEN = {"redundancy active-management", "end", "enable", "redundancy management-module",
-             "access-list", "crypto key"}
+             "access-list", "crypto key", "disable"}
 """Config rows no config writes: actions (the next boot's active module, leaving the config
 context) and the defaults the config leaves out (a port enabled, redundancy on); the
 numbered `access-list N ...` form, which the config writes as its `ip access-list` block;
-`crypto key generate|zeroize ssh`, which change the host keys, not the config."""
+`crypto key generate|zeroize ssh`, which change the host keys, not the config; `disable` in
+`router ospf`, written as the absence of `enable`."""
 
 
 def test_every_config_statement_family_round_trips_through_the_grammar() -> None:
@@ -335,10 +416,39 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.port_set_flow_control("A1", True)
     cfg.port_set_broadcast_limit("A1", 10)
     cfg.port_set_unknown_vlans("A1", "disable")
+    cfg.port_set_energy_efficient("A1", True)
+    cfg.set_lldp_run(False)
+    cfg.lldp_set_admin(["A1", "A2"], "rxonly")
+    cfg.set_qos_tos("diff-services")
+    cfg.dscp_map_set("101110", 6)
+    cfg.port_set_qos_priority("A1", 5)
+    cfg.set_gvrp(True)
+    cfg.sflow_set_destination(2, ipaddress.IPv4Address("10.0.0.12"), 6400)
+    cfg.sflow_set_ports(2, "sampling", ["A1", "A2"], 500)
+    cfg.sflow_set_ports(2, "polling", ["A3"], 20)
+    cfg.set_dhcp_snooping(True)
+    cfg.dhcp_snooping_set_vlans([1, 2, 3, 10], True)
+    cfg.dhcp_snooping_server(ipaddress.IPv4Address("10.0.0.67"), True)
+    cfg.set_dhcp_snooping_option82(False)
+    cfg.port_set_dhcp_snooping_trust("A4", True)
+    cfg.openflow.set_controller(1, OpenflowController(ipaddress.IPv4Address("10.0.0.30"), 10,
+                                                      6653))
+    cfg.openflow.instance_set_member("br0", 10, True)
+    cfg.openflow.instance_set_controller("br0", 1, True)
+    cfg.openflow.instance_set_version("br0", "1.3")
+    cfg.openflow.instance_set_interruption_mode("br0", "fail-standalone")
+    cfg.openflow.instance_set_max_backoff("br0", 5)
+    cfg.openflow.instance_set_enabled("br0", True)
+    cfg.openflow.set_ip_control_table_mode(True)
+    cfg.openflow.set_enabled(True)
+    cfg.mirror_set(1, Mirror("B24", "ids"))
+    cfg.fault_set("bad-cable", FaultSetting(True, "high", "warn-and-disable"))
+    cfg.port_set_monitor("A1", 1, "both")
     cfg.community_set(Community("ops", CommunityAccess.OPERATOR, restricted=True))
     cfg.set_contact("noc")
     cfg.set_location("rack 4")
-    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True))
+    cfg.trap_receiver_set(TrapReceiver(ipaddress.IPv4Address("10.0.0.9"), "tr", inform=True,
+                                       trap_level="not-info"))
     cfg.set_auth_traps(True)
     cfg.snmpv3_enable(True)
     cfg.snmpv3_restrict(True)
@@ -355,6 +465,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_jumbo(10, True)
     cfg.vlan_set_igmp(10, True)
     cfg.vlan_set_voice(10, True)
+    cfg.vlan_set_qos_priority(10, 3)
     cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)
@@ -404,6 +515,8 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.set_dhcp_relay(False)
     cfg.set_dhcp_relay_hop_count(False)
     cfg.set_dhcp_relay_option82(Option82("append", validate=True, remote_id="ip"))
+    # --- file transfer (commands/file_transfer.py) ---
+    cfg.set_ssh_filetransfer(True)
     # --- access control and AAA (commands/access.py, ssh.py, aaa.py, radius.py, tacacs.py) ---
     cfg.authorized_manager_set(AuthorizedManager(ipaddress.IPv4Address("10.0.0.0"),
                                                  ipaddress.IPv4Address("255.255.255.0")))
@@ -425,10 +538,21 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     aaa.privilege_mode, aaa.num_attempts = True, 5
     aaa.accounting["exec"] = Accounting("start-stop", "radius")
     aaa.accounting_update = 15
-    # --- file transfer (commands/file_transfer.py) ---
-    cfg.set_ssh_filetransfer(True)
+    # --- IP routing (commands/routing.py) ---
+    cfg.set_ip_routing(True)
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("10.9.0.0/16"),
+                                     ipaddress.IPv4Address("10.0.0.254"), distance=5))
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("0.0.0.0/0"), vlan=10))
+    cfg.static_route_add(StaticRoute(ipaddress.IPv4Network("192.0.2.0/24"), discard="reject"))
+    # --- OSPF (commands/ospf.py) ---
+    cfg.ospf_area_add("backbone")
+    cfg.ospf_redistribute("static", True)
+    cfg.ospf_set_enabled(True)
+    cfg.vlan_ospf_area(10, "backbone")
+    cfg.vlan_ospf_setting(10, "cost", 5)
+    cfg.vlan_ospf_passive(10, True)
     text = render_config(cfg)
-    statements = [line.removeprefix("no ") for line in text.splitlines()]  # `no autorun`
+    statements = [line.strip().removeprefix("no ") for line in text.splitlines()]  # `no autorun`
     written = {" ".join(line.split()[:2]) for line in statements} | {
         line.split()[0] for line in statements}
     # `snmp-server contact "C" location "L"`: K.15 writes both settings on the contact's line.

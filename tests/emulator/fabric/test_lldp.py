@@ -1,5 +1,5 @@
-"""The LLDP codec against scapy's LLDP layers (both directions), malformed frames, and the
-neighbour table's aging."""
+"""The LLDP codec against scapy's LLDP layers (both directions), malformed frames, the
+neighbour table's aging, and the fabric obeying `lldp run` / `lldp admin-status`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from scapy.layers.l2 import Dot1Q, Ether
 from scapy.packet import raw
 
 from emulator.fabric import lldp
+from emulator.fabric.process import Fabric
+from emulator.ipc.messages import FabricProgram
+from emulator.portspec import parse_backend
+from tests.emulator.fabric.test_trunks import RecordingWire
 
 BASE_MAC = bytes.fromhex("001871c30000")
 LOCAL = lldp.LocalSystem(BASE_MAC, "core-1", "HP J8715A Switch 8212zl", "10.0.0.5")
@@ -121,8 +125,26 @@ def test_neighbors_age_out_and_ttl_zero_or_port_down_removes_them() -> None:
     table.learn("A1", lldp.Advert("020000-000001", "1", 0), now=31.0)  # shutdown advert
     assert table.rows(31.0) == []
     table.learn("A3", a, now=40.0)
-    table.forget_port("A3")
+    table.forget_port("A3", 41.0)
     assert table.rows(41.0) == []
+
+
+def test_neighbors_count_what_show_lldp_stats_prints() -> None:
+    table = lldp.Neighbors()
+    a = lldp.Advert("020000-000001", "1", 30, sys_name="a")
+    table.learn("A1", a, now=0.0)
+    table.learn("A1", a, now=10.0)  # a refresh is no new entry
+    table.learn("A2", lldp.Advert("020000-000002", "7", 120), now=10.0)
+    table.counted("A1", lldp.SENT)
+    table.counted("A1", lldp.RECEIVED)
+    table.counted("A1", lldp.DISCARDED)
+    table.forget_port("A2", 20.0)
+    stats = table.stats(45.0)  # A1's entry has aged out at 40
+    assert stats == {"inserts": 2, "deletes": 1, "drops": 0, "ageouts": 1,
+                     "frames": {"A1": [1, 1, 1]}, "updated_ago": 5.0}
+    table.clear()
+    assert table.stats(50.0) == {"inserts": 0, "deletes": 0, "drops": 0, "ageouts": 0,
+                                 "frames": {}, "updated_ago": None}
 
 
 def test_neighbour_text_is_cut_and_made_printable() -> None:
@@ -149,3 +171,55 @@ def test_a_flood_of_new_neighbours_is_bounded() -> None:
         table.learn(f"B{n % 24 + 1}", lldp.Advert(f"other-{n}", "1", 120), now=0.0)
     assert len(table.rows(1.0)) == lldp.MAX_NEIGHBORS
     assert len(table.rows(200.0)) == 0  # and everything still ages out
+
+
+# --- LLDP settings (commands/lldp_settings.py): `lldp run` and `lldp admin-status` ---
+
+def _fabric() -> tuple[Fabric, dict[str, RecordingWire]]:
+    fabric = Fabric({p: parse_backend(f"tap:x{p}") for p in ("A1", "A2")}, 300,
+                    mac=BASE_MAC)
+    wires = {p: RecordingWire() for p in ("A1", "A2")}
+    for port, wire in wires.items():
+        fabric.plug(port, wire)  # type: ignore[arg-type]
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1"))
+    return fabric, wires
+
+
+def _adverts(wire: RecordingWire) -> list[lldp.Advert]:
+    return [advert for frame in wire.sent if frame[:6] == lldp.MULTICAST
+            and (advert := lldp.decode(frame)) is not None]
+
+
+PEER = lldp.encode(lldp.LocalSystem(bytes.fromhex("020000000001"), "peer", "descr"), "7",
+                   "ge7", 120)
+
+
+def test_admin_status_decides_what_each_port_sends_and_learns() -> None:
+    fabric, wires = _fabric()
+    for port in wires:
+        fabric.control_frame(port, 1, PEER)
+    assert [port for port, _ in fabric.neighbors.rows(0)] == ["A1", "A2"]
+    sent = {port: len(_adverts(wire)) for port, wire in wires.items()}
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1",
+                                 lldp_admin={"A1": "rxonly", "A2": "txonly"}))
+    shutdown = _adverts(wires["A1"])[sent["A1"]:]
+    assert [advert.ttl for advert in shutdown] == [0]  # A1 tells its neighbour to forget it
+    assert [port for port, _ in fabric.neighbors.rows(0)] == ["A1"]  # A2 forgot its own
+    fabric.control_frame("A2", 1, PEER)
+    assert [port for port, _ in fabric.neighbors.rows(0)] == ["A1"]
+    before = {port: len(wire.sent) for port, wire in wires.items()}
+    for port in wires:
+        fabric.send_advert(port)
+    assert {port: len(wire.sent) - before[port] for port, wire in wires.items()} == {
+        "A1": 0, "A2": 1}
+
+
+def test_no_lldp_run_silences_every_port() -> None:
+    fabric, wires = _fabric()
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1",
+                                 lldp_run=False))
+    assert all(_adverts(wire)[-1].ttl == 0 for wire in wires.values())
+    fabric.control_frame("A1", 1, PEER)
+    assert fabric.neighbors.rows(0) == []
+    fabric.program(FabricProgram(pvid=dict.fromkeys(wires, 1), system_name="core-1"))
+    assert all(_adverts(wire)[-1].ttl == 120 for wire in wires.values())  # at once

@@ -52,10 +52,11 @@ def test_a_vlan_interface_the_system_refuses_is_reported_not_fatal() -> None:
     interfaces = VlanInterfaces("pcv-no-such-namespace", bridge, bytes(6), lambda p, w: None)
 
     async def run() -> None:
-        await interfaces.apply({10: "10.9.9.9/24"}, "10.9.9.1")
+        await interfaces.apply({10: "10.9.9.9/24"}, ["10.9.0.0/16 via 10.9.9.1 metric 1"], True)
 
     asyncio.run(run())
-    assert interfaces.interfaces == {} and interfaces.gateway is None
+    assert interfaces.interfaces == {} and interfaces.routes is None  # tried again next time
+    assert not interfaces.forwarding
     with pytest.raises(KeyError):
         bridge.counters("vlan10")
 

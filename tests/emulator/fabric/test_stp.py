@@ -30,7 +30,7 @@ class Recorder:
         self.sent.append((port, frame))
         self.net.queue.append((self.name, port, frame))
 
-    def set_state(self, port: str, state: State) -> None:
+    def set_state(self, port: str, state: State, instance: int) -> None:
         pass
 
     def flush(self, port: str) -> None:
@@ -58,6 +58,7 @@ class Net:
         engine = SpanningTree(bytes.fromhex("001871000000")[:5] + bytes([mac]),
                               {p: i + 1 for i, p in enumerate(names)}, hooks)
         self.bridges[name] = engine
+        kw.setdefault("config_name", name)  # K.15's default: a region of its own
         engine.configure(Settings(enabled=True, **kw), self.now)  # type: ignore[arg-type]
         return engine
 
@@ -245,9 +246,11 @@ def test_spanning_tree_off_forwards_everything_and_sends_nothing() -> None:
 
 def test_our_mst_bpdu_reads_in_scapy() -> None:
     mac = bytes.fromhex("001871c30000")
-    bpdu = stp.Bpdu(0x02, 3, 0x3E, stp.Vector(stp.bridge_id(4096, mac), 20000,
-                                              stp.bridge_id(32768, mac), 0x8001), 1.0,
-                    region=b"\x00" + b"x" * 32 + b"\x00\x01" + bytes(16))
+    regional = stp.bridge_id(32768, mac)
+    vector = stp.Vector(stp.bridge_id(4096, mac), 20000, regional, 40000,
+                        stp.bridge_id(36864, bytes(6)), 0x8001)
+    bpdu = stp.Bpdu(0x02, 3, 0x3E, vector, 1.0,
+                    region=b"\x00" + b"x" * 32 + b"\x00\x01" + bytes(16), hops=17)
     frame = Dot3(stp.encode(mac, bpdu))
     assert frame.dst == "01:80:c2:00:00:00" and frame[LLC].dsap == 0x42
     layer = frame[STP]
@@ -258,6 +261,7 @@ def test_our_mst_bpdu_reads_in_scapy() -> None:
     assert layer.fwddelay == 15
     back = stp.decode(raw(frame))
     assert back is not None and back.vector == bpdu.vector and back.region == bpdu.region
+    assert back.hops == 17
 
 
 def test_a_scapy_config_bpdu_decodes() -> None:
@@ -303,3 +307,180 @@ def test_a_trunk_joins_as_one_more_port_and_leaves_cleanly() -> None:
     assert b.root_port == "Trk1" and b.state("Trk1") == State.FORWARDING
     b.remove_port("Trk1", net.now)
     assert b.root_port is None and "Trk1" not in b.ports
+
+
+# --- MST regions ---------------------------------------------------------------------------
+
+def region_triangle(net: Net, **kw: object) -> None:
+    """s1 (lowest MAC), s2, s3 in one region ("lab", revision 1), each pair joined."""
+    for name, mac in (("s1", 1), ("s2", 2), ("s3", 3)):
+        net.bridge(name, mac, ("A1", "A2", "A3"), config_name="lab", config_revision=1, **kw)
+    net.wire("s1", "A1", "s2", "A1")
+    net.wire("s1", "A2", "s3", "A1")
+    net.wire("s2", "A2", "s3", "A2")
+
+
+def test_a_region_alone_elects_its_regional_root_and_counts_internal_cost() -> None:
+    net = Net()
+    region_triangle(net)
+    s1, s2, s3 = (net.bridges[n] for n in ("s1", "s2", "s3"))
+    assert all(p.internal for b in (s1, s2, s3) for p in b.ports.values() if p.up)
+    assert {b.root.regional for b in (s1, s2, s3)} == {s1.bridge}
+    assert (s2.root.cost, s2.root.internal) == (0, 20000)  # no cost outside the region
+    assert roles(s3) == {"A1": (Role.ROOT, State.FORWARDING),
+                         "A2": (Role.ALTERNATE, State.DISCARDING)}
+    assert net.now == 0.0
+    snap = s3.snapshot(net.now)
+    assert snap["regional_root"] == s1.bridge.hex() and snap["internal_cost"] == 20000
+    assert snap["hops"] == stp.MAX_HOPS - 1 and snap["ports"]["A1"]["boundary"] is False
+
+
+def test_a_region_next_to_an_rstp_bridge_is_one_bridge_to_it() -> None:
+    """x (RSTP, the CIST root) is wired to s2 and s3 of a region: the region keeps exactly
+    one path to it, through its regional root s2 (the better of the two boundary bridges)."""
+    net = Net()
+    region_triangle(net)
+    net.bridge("x", 9, ("A1", "A2"), priority=4096, version=Version.RSTP)
+    net.wire("x", "A1", "s2", "A3")
+    net.wire("x", "A2", "s3", "A3")
+    net.run(10)
+    x, s1, s2, s3 = (net.bridges[n] for n in ("x", "s1", "s2", "s3"))
+    assert {b.root.root for b in (s1, s2, s3)} == {x.bridge}
+    assert {b.root.regional for b in (s1, s2, s3)} == {s2.bridge}  # its root port: boundary
+    assert s2.root_port == "A3" and not s2.ports["A3"].internal
+    assert s1.root_port == "A1" and s3.root_port == "A2"  # both reach it inside the region
+    assert roles(s3)["A3"] == (Role.ALTERNATE, State.DISCARDING)
+    assert roles(s1)["A2"] == (Role.DESIGNATED, State.FORWARDING)
+    assert {p: r for p, (r, _) in roles(x).items()} == {"A1": Role.DESIGNATED,
+                                                         "A2": Role.DESIGNATED}
+
+
+# --- MST instances -------------------------------------------------------------------------
+
+INSTANCES = {1: (10,), 2: (20,)}
+
+
+def instance_roles(engine: SpanningTree, mstid: int) -> dict[str, tuple[Role, State]]:
+    return {p.name: (p.msti[mstid].role, p.msti[mstid].state)
+            for p in engine.ports.values() if p.up}
+
+
+def blocked(net: Net, mstid: int) -> set[tuple[str, str]]:
+    return {(name, port) for name, b in net.bridges.items() for port, p in b.ports.items()
+            if p.up and b.state(port, mstid) != State.FORWARDING}
+
+
+def test_each_instance_of_a_region_has_its_own_root_and_blocks_its_own_link() -> None:
+    """The CIST's root is s1; instance 1's is s2 and instance 2's s3 (by their instance
+    priorities): each tree blocks the link its root is not on, at once."""
+    net = Net()
+    for name, mac in (("s1", 1), ("s2", 2), ("s3", 3)):
+        mine = {1: 4096} if name == "s2" else {2: 4096} if name == "s3" else {}
+        net.bridge(name, mac, ("A1", "A2", "A3"), config_name="lab", instances=INSTANCES,
+                   instance_priority=mine)
+    net.wire("s1", "A1", "s2", "A1")
+    net.wire("s1", "A2", "s3", "A1")
+    net.wire("s2", "A2", "s3", "A2")
+    s1, s2, s3 = (net.bridges[n] for n in ("s1", "s2", "s3"))
+    assert net.now == 0.0  # proposal and agreement in every tree, no timer
+    assert blocked(net, 0) == {("s3", "A2")}  # the CIST's: s2-s3, away from s1
+    assert blocked(net, 1) == {("s3", "A1")}  # instance 1's: s1-s3, away from s2
+    assert blocked(net, 2) == {("s2", "A1")}  # instance 2's: s1-s2, away from s3
+    assert s1.mstis[1].root.regional == s2.mstis[1].bridge == s3.mstis[1].root.regional
+    assert s2.mstis[1].root_port is None and s1.mstis[1].root_port == "A1"
+    assert s1.mstis[2].root.regional == s3.mstis[2].bridge and s1.mstis[2].root.internal == 20000
+    assert s2.mstis[1].bridge == stp.bridge_id(4096 | 1, s2.mac)  # MSTID in the system ID
+    assert instance_roles(s3, 1) == {"A1": (Role.ALTERNATE, State.DISCARDING),
+                                     "A2": (Role.ROOT, State.FORWARDING)}
+    net.run(30)  # hellos keep it so
+    assert (blocked(net, 0), blocked(net, 1), blocked(net, 2)) == (
+        {("s3", "A2")}, {("s3", "A1")}, {("s2", "A1")})
+    snap = s3.snapshot(net.now)["instances"]["1"]
+    assert snap["regional_root"] == s2.mstis[1].bridge.hex() and snap["root_port"] == "A2"
+    assert snap["ports"]["A1"]["role"] == "Alternate" and snap["root_cost"] == 20000
+
+    # instance 1's root link s2-s3 breaks: s3 unblocks its port toward s1 without a timer
+    net.cut("s2", "A2")
+    assert blocked(net, 1) == set() and s3.mstis[1].root_port == "A1"
+    assert s3.mstis[1].root.internal == 40000
+
+
+def test_a_region_next_to_an_rstp_bridge_has_one_path_out_in_every_instance() -> None:
+    net = Net()
+    for name, mac in (("s1", 1), ("s2", 2), ("s3", 3)):
+        mine = {1: 4096} if name == "s1" else {2: 4096} if name == "s3" else {}
+        net.bridge(name, mac, ("A1", "A2", "A3"), config_name="lab", instances=INSTANCES,
+                   instance_priority=mine)
+    net.wire("s1", "A1", "s2", "A1")
+    net.wire("s1", "A2", "s3", "A1")
+    net.wire("s2", "A2", "s3", "A2")
+    net.bridge("x", 9, ("A1", "A2"), priority=4096, version=Version.RSTP)
+    net.wire("x", "A1", "s2", "A3")
+    net.wire("x", "A2", "s3", "A3")
+    net.run(10)
+    s2, s3 = net.bridges["s2"], net.bridges["s3"]
+    for mstid in (0, 1, 2):  # s2 is the regional root: its boundary port is the way out
+        assert s2.state("A3", mstid) == State.FORWARDING
+        assert s3.state("A3", mstid) == State.DISCARDING
+    assert s2.ports["A3"].msti[1].role == Role.MASTER
+    assert s3.ports["A3"].msti[2].role == Role.ALTERNATE
+    # inside, each instance still has its own tree: a loop-free one (one blocked link each)
+    inside = {("s1", "A1"), ("s1", "A2"), ("s2", "A1"), ("s2", "A2"), ("s3", "A1"),
+              ("s3", "A2")}
+    assert len(blocked(net, 1) & inside) == 1 and len(blocked(net, 2) & inside) == 1
+    assert blocked(net, 1) & inside != blocked(net, 2) & inside
+
+
+def test_an_mst_bpdu_with_msti_messages_round_trips() -> None:
+    mac = bytes.fromhex("001871c30000")
+    records = (stp.MstiRecord(0x7C, stp.bridge_id(4096 | 1, mac), 20000, 0x80, 0x80, 19),
+               stp.MstiRecord(0x81, stp.bridge_id(32768 | 2, mac), 0, 0x10, 0x20, 20))
+    vector = stp.Vector(stp.bridge_id(32768, mac), 0, stp.bridge_id(32768, mac), 0,
+                        stp.bridge_id(32768, mac), 0x8003)
+    bpdu = stp.Bpdu(0x02, 3, 0x3C, vector, region=b"\x00" + b"lab".ljust(32, b"\x00")
+                    + b"\x00\x00" + stp.config_digest(INSTANCES), mstis=records)
+    frame = stp.encode(mac, bpdu)
+    assert len(frame) == 14 + 3 + 102 + 32
+    back = stp.decode(frame)
+    assert back == bpdu
+    assert [r.mstid for r in back.mstis] == [1, 2] and back.mstis[0].role == 3
+    assert Dot3(frame)[STP].version == 3  # scapy still reads the CIST part
+
+
+@given(st.lists(st.tuples(st.integers(0, 255), st.binary(min_size=8, max_size=8),
+                          st.integers(0, 2**32 - 1), st.integers(0, 255), st.integers(0, 255),
+                          st.integers(0, 255)), max_size=4),
+       st.binary(max_size=40), st.integers(0, 0xFFFF))
+def test_any_msti_messages_decode_or_are_refused_and_never_break_the_engine(
+        records: list[tuple[int, bytes, int, int, int, int]], tail: bytes, v3: int) -> None:
+    net = Net()
+    s = net.bridge("s", 1, ("A1",), config_name="lab", instances=INSTANCES)
+    s.link("A1", True, 0.0)
+    region = s.region
+    good = stp.encode(bytes(6), stp.Bpdu(0x02, 3, 0x7C, stp.Vector(
+        bytes(8), 0, bytes(8), 0, bytes(8), 1), region=region,
+        mstis=tuple(stp.MstiRecord(*r) for r in records)))
+    mangled = good[:53] + v3.to_bytes(2, "big") + good[55:] + tail
+    for frame in (good, good + tail, mangled):
+        bpdu = stp.decode(frame)
+        assert bpdu is None or len(bpdu.mstis) <= stp.MAX_MSTIS
+        s.receive("A1", frame, 1.0)
+    s.tick(100.0)
+    assert s.ports["A1"].msti[1].role != Role.DISABLED
+
+
+def test_an_instance_port_cost_moves_only_that_instances_root_port() -> None:
+    net = Net()
+    for name, mac in (("s1", 1), ("s2", 2), ("s3", 3)):
+        own = {1: {"A1": (100000, 128)}} if name == "s3" else {}
+        net.bridge(name, mac, ("A1", "A2", "A3"), config_name="lab", instances=INSTANCES,
+                   instance_ports=own)
+    net.wire("s1", "A1", "s2", "A1")
+    net.wire("s1", "A2", "s3", "A1")
+    net.wire("s2", "A2", "s3", "A2")
+    s3 = net.bridges["s3"]
+    assert s3.root_port == "A1" and s3.mstis[2].root_port == "A1"
+    assert s3.mstis[1].root_port == "A2" and s3.mstis[1].root.internal == 40000
+    assert blocked(net, 1) == {("s3", "A1")} and blocked(net, 0) == {("s3", "A2")}
+    row = s3.snapshot(net.now)["instances"]["1"]["ports"]["A1"]
+    assert (row["cost"], row["priority"], row["role"]) == (100000, 128, "Alternate")

@@ -147,7 +147,8 @@ class CliSession:
                 return
             self.channel.logged_in()
             self._log_login()
-            self._record = self.device.open_session(self.peer.transport, self.peer.address)
+            self._record = self.device.open_session(self.peer.transport, self.peer.address,
+                                                    self.peer.port)
             self._record.level = self._level.name.lower()
             started = self.device.uptime()
             accounting = chain.new_session_id()

@@ -44,11 +44,6 @@ def failure_text(transport: TransportKind, user: str, address: str) -> str:
             f"User '{_printable(user)}' is trying to login{source}")
 
 
-def local_only(device: Device, transport: str, task: str) -> bool:
-    """Whether the switch's own passwords alone decide this login (`aaa authentication`)."""
-    return chain.local_only(device, transport, task)
-
-
 async def check_password(device: Device, transport: TransportKind, address: str, user: str,
                          secret: str, wanted: str | None = None) -> str | None:
     """The level (`manager`/`operator`) these credentials log in at, or None after logging

@@ -194,7 +194,7 @@ class CliSession:
     async def _login(self) -> bool:
         """Telnet and console log in at the CLI: `Username:`/`Password:` as the switch asks,
         until a login or the last refusal the session is allowed."""
-        if not self.device.credentials.levels() and login.local_only(
+        if not self.device.credentials.levels() and chain.local_only(
                 self.device, self.peer.transport, "login"):
             self._level = Level.MANAGER
             return True

@@ -67,6 +67,7 @@ class ManagementSession:
     number: int
     transport: str
     address: str
+    port: int = 0
     level: str = "operator"
 
 
@@ -298,11 +299,11 @@ class Device:
     """`crypto key generate ssh [rsa bits N]` (N) or `crypto key zeroize ssh` (None): the
     module makes or drops the keys and its SSH servers take them."""
 
-    def open_session(self, transport: str, address: str) -> ManagementSession:
+    def open_session(self, transport: str, address: str, port: int = 0) -> ManagementSession:
         numbers = {session.number for session in self.sessions}
         number = 1 if transport == "console" else next(
             n for n in range(2, len(numbers) + 3) if n not in numbers)
-        session = ManagementSession(number, transport, address)
+        session = ManagementSession(number, transport, address, port)
         self.sessions.append(session)
         return session
 

@@ -143,7 +143,7 @@ class Agent(asyncio.DatagramProtocol):
     def dispatch(self, message: Message, addr: tuple[str, int], access: str) -> None:
         """`ip authorized-managers` has the last word: a station outside it gets no answer,
         one authorized as operator only reads."""
-        ceiling = authorized_level(self.device.running.authorized_managers, addr[0])
+        ceiling = authorized_level(self.device.running.authorized_managers, addr[0], "snmp")
         if ceiling is None:
             self.device.count_snmp("snmpSilentDrops")
             return

@@ -74,8 +74,9 @@ class SshChannel:
         """Who is on this session and how the client started it: an exec request carries a
         command, and a client may ask for no pty (then the CLI sends plain text)."""
         chan = self._chan
-        return Peer("ssh", chan.get_extra_info("peername")[0], username, level,
-                    command=chan.get_command(), pty=chan.get_terminal_type() is not None)
+        address, port = chan.get_extra_info("peername")[:2]
+        return Peer("ssh", address, username, level, command=chan.get_command(),
+                    pty=chan.get_terminal_type() is not None, port=port)
 
     async def read(self) -> bytes:
         """asyncssh reports window changes, breaks and signals as exceptions out of the read;

@@ -331,7 +331,7 @@ async def start_telnet_server(
         registry.sessions.add(task)
         slot = _Slot(registry, address, writer)
         channel = TelnetChannel(reader, writer, slot.logged_in)
-        peer = Peer("telnet", address)
+        peer = Peer("telnet", address, port=writer.get_extra_info("peername")[1])
         try:
             await handler(channel, peer)
         except Exception:

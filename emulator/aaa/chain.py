@@ -32,6 +32,7 @@ successful `enable` the manager's."""
 
 
 def local_only(device: Device, access: str, task: str) -> bool:
+    """Whether the switch's own passwords alone decide this login or `enable`."""
     return device.running.aaa.method(access, task)[0] in ("local", "public-key")
 
 

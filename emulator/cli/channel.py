@@ -24,6 +24,8 @@ class Peer:
     """An SSH exec request (`ssh switch 'show version'`): run it and end, no banner."""
     pty: bool = True
     """False when the client asked for no terminal: plain text, no VT100 paint."""
+    port: int = 0
+    """The client's TCP port (`show ip ssh` lists it); 0 on the console."""
 
 
 class Channel(Protocol):

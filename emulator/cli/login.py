@@ -44,11 +44,6 @@ def failure_text(transport: TransportKind, user: str, address: str) -> str:
             f"User '{_printable(user)}' is trying to login{source}")
 
 
-def local_only(device: Device, transport: str, task: str) -> bool:
-    """Whether the switch's own passwords alone decide this login (`aaa authentication`)."""
-    return chain.local_only(device, transport, task)
-
-
 async def check_password(device: Device, transport: TransportKind, address: str, user: str,
                          secret: str, wanted: str | None = None) -> str | None:
     """The level (`manager`/`operator`) these credentials log in at, or None after logging
@@ -59,7 +54,7 @@ async def check_password(device: Device, transport: TransportKind, address: str,
     client's address."""
     task = "enable" if wanted == "manager" else "login"
     granted = await chain.authenticate(device, transport, address, user, secret, task)
-    ceiling = authorized_level(device.running.authorized_managers, address)
+    ceiling = authorized_level(device.running.authorized_managers, address, transport)
     level = None if granted is None else cap_level(granted, ceiling)
     if level is not None and wanted in (None, level):
         return level

@@ -147,7 +147,8 @@ class CliSession:
                 return
             self.channel.logged_in()
             self._log_login()
-            self._record = self.device.open_session(self.peer.transport, self.peer.address)
+            self._record = self.device.open_session(self.peer.transport, self.peer.address,
+                                                    self.peer.port)
             self._record.level = self._level.name.lower()
             started = self.device.uptime()
             accounting = chain.new_session_id()
@@ -193,7 +194,7 @@ class CliSession:
     async def _login(self) -> bool:
         """Telnet and console log in at the CLI: `Username:`/`Password:` as the switch asks,
         until a login or the last refusal the session is allowed."""
-        if not self.device.credentials.levels() and login.local_only(
+        if not self.device.credentials.levels() and chain.local_only(
                 self.device, self.peer.transport, "login"):
             self._level = Level.MANAGER
             return True

@@ -8,9 +8,9 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Final
 
-from emulator.cli.grammar import CliError, Command, IpAddress, Level, Where
+from emulator.cli.grammar import CliError, Command, IpAddress, Level, ParamType, Where
 from emulator.commands.format import SHOW_HELP, Fields, refused
-from emulator.config.access import ACCESS_LEVELS, HOST_MASK, AuthorizedManager
+from emulator.config.access import ACCESS_LEVELS, HOST_MASK, MANAGER_METHODS, AuthorizedManager
 from emulator.hardware import format_mac
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ def set_manager(call: Call) -> None:
         raise CliError(NOT_A_MASK.format(mask=mask))
     with refused():
         call.device.running.authorized_manager_set(
-            AuthorizedManager(call.address("ip-addr"), mask, call.text("level", "manager")))
+            AuthorizedManager(call.address("ip-addr"), mask, call.text("level", "manager"),
+                              call.text("method", MANAGER_METHODS[0])))
 
 
 def _contiguous(mask: ipaddress.IPv4Address) -> bool:
@@ -36,7 +37,9 @@ def _contiguous(mask: ipaddress.IPv4Address) -> bool:
 
 
 def clear_manager(call: Call) -> None:
-    call.device.running.authorized_manager_remove(call.address("ip-addr"))
+    method = call.args.get("method")
+    call.device.running.authorized_manager_remove(
+        call.address("ip-addr"), method if isinstance(method, str) else None)
 
 
 def set_telnet(call: Call) -> None:
@@ -49,7 +52,8 @@ def show_authorized(call: Call) -> str:
     lines = ["", " IPV4 Authorized Managers", " ------------------------"]
     for entry in call.device.running.authorized_managers:
         lines += ["", f.line("Address", str(entry.address)), f.line("Mask", str(entry.mask)),
-                  f.line("Access", entry.access.capitalize())]
+                  f.line("Access", entry.access.capitalize()),
+                  f"  Access Method : {entry.method}"]
     return "\n".join(lines) + "\n"
 
 
@@ -101,18 +105,21 @@ HELP: Final = {
     "access": "Set the access level of the station(s).",
     "manager": "Allow manager (read-write) access.",
     "operator": "Allow operator (read-only) access.",
+    "access-method": "Set the way in (ssh, telnet, snmp...) the entry governs; all by default.",
     "telnet-server": "Enable/disable inbound telnet access.",
     "telnet": "Display the CLI sessions open on the switch.",
     "management": "Display the switch's management addresses.",
 }
 
+METHOD: Final = f"access-method {{method: {'|'.join(MANAGER_METHODS)}}}"
+ADDRESS: Final[dict[str, ParamType]] = {"ip-addr": IpAddress(), "ip-mask": IpAddress("IP-MASK")}
+
 ROWS: Final = (
     Command(f"ip authorized-managers <ip-addr> [<ip-mask>] [access {{level: "
-            f"{'|'.join(ACCESS_LEVELS)}}}]", set_manager, where=Where.CONFIG,
-            level=Level.MANAGER, params={"ip-addr": IpAddress(), "ip-mask": IpAddress("IP-MASK")}),
-    Command("ip authorized-managers <ip-addr> [<ip-mask>]", None, where=Where.CONFIG,
-            level=Level.MANAGER, params={"ip-addr": IpAddress(), "ip-mask": IpAddress("IP-MASK")},
-            negate=clear_manager),
+            f"{'|'.join(ACCESS_LEVELS)}}}] [{METHOD}]", set_manager, where=Where.CONFIG,
+            level=Level.MANAGER, params=ADDRESS),
+    Command(f"ip authorized-managers <ip-addr> [<ip-mask>] [{METHOD}]", None,
+            where=Where.CONFIG, level=Level.MANAGER, params=ADDRESS, negate=clear_manager),
     Command("telnet-server", set_telnet, where=Where.CONFIG, level=Level.MANAGER,
             negate=set_telnet),
     Command("show ip authorized-managers", show_authorized),

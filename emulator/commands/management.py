@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from emulator.aaa.chain import local_only
 from emulator.cli.context import CONFIG, EXEC, Call
 from emulator.cli.grammar import CliError, Command, IntRange, Level, Text, Where
-from emulator.cli.login import local_only
 from emulator.config.model import INVALID_INPUT
 
 LOG_OUT: Final = "Do you want to log out [y/n]? "

@@ -101,8 +101,10 @@ def show_ip_ssh(call: Call) -> str:
     for number in range(1, REMOTE_SESSIONS + 2):
         session = open_sessions.get(number)
         kind = "inactive" if session is None else session.transport
-        address = "" if session is None or session.transport == "console" else session.address
-        lines.append(f"  {number:<3} {kind:<8} | {address}".rstrip())
+        remote = session is not None and session.transport != "console"
+        address = session.address if session is not None and remote else ""
+        port = str(session.port) if session is not None and remote else ""
+        lines.append(f"  {number:<3} {kind:<8} | {address:<46} {port}".rstrip())
     return "\n".join(lines) + "\n"
 
 

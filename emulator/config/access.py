@@ -19,6 +19,9 @@ HOST_MASK: Final = ipaddress.IPv4Address("255.255.255.255")
 """An entry without a mask authorizes only its own address."""
 ACCESS_LEVELS: Final = ("manager", "operator")
 """`access manager|operator`; manager is the default."""
+MANAGER_METHODS: Final = ("all", "ssh", "telnet", "web", "snmp", "tftp")
+"""`access-method ...` (K.15.15 and later): which way in an entry governs; all, the default,
+is unwritten. Each way in has its own list: the entries for it and those for all."""
 
 SSH_CIPHERS: Final = ("aes256-ctr", "aes256-cbc", "rijndael-cbc@lysator.liu.se", "aes192-ctr",
                       "aes192-cbc", "aes128-ctr", "aes128-cbc", "3des-cbc")
@@ -45,6 +48,7 @@ class AuthorizedManager:
     address: ipaddress.IPv4Address
     mask: ipaddress.IPv4Address = HOST_MASK
     access: str = ACCESS_LEVELS[0]
+    method: str = MANAGER_METHODS[0]
 
     def matches(self, source: ipaddress.IPv4Address) -> bool:
         bits = int(self.mask)
@@ -62,10 +66,13 @@ class SshSettings:
     macs: list[str] = field(default_factory=lambda: list(SSH_MACS))
 
 
-def authorized_level(entries: list[AuthorizedManager], source: str) -> str | None:
-    """The highest level an address may manage the switch at: `manager` while no entry is
-    configured (the feature is off), None when entries exist and none matches. A source that
-    is not an IPv4 address (the console) is not the feature's business."""
+def authorized_level(entries: list[AuthorizedManager], source: str,
+                     service: str) -> str | None:
+    """The highest level an address may manage the switch at over `service` (ssh, telnet,
+    snmp...): `manager` while no entry governs that service (the feature is off for it), None
+    when entries do and none matches. A source that is not an IPv4 address (the console) is
+    not the feature's business."""
+    entries = [entry for entry in entries if entry.method in (MANAGER_METHODS[0], service)]
     if not entries:
         return ACCESS_LEVELS[0]
     try:

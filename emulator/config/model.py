@@ -1742,19 +1742,21 @@ class SwitchConfig:
     # --- access control (commands/access.py, commands/ssh.py) ---
 
     def authorized_manager_set(self, entry: AuthorizedManager) -> None:
-        """An address already listed takes the new mask and level in its place (the manual:
-        parameters left out go back to their defaults)."""
+        """An address already listed (for the same access method) takes the new mask and
+        level in its place (the manual: parameters left out go back to their defaults)."""
         for index, existing in enumerate(self.authorized_managers):
-            if existing.address == entry.address:
+            if (existing.address, existing.method) == (entry.address, entry.method):
                 self.authorized_managers[index] = entry
                 return
         if len(self.authorized_managers) >= AUTHORIZED_MANAGERS_MAX:
             raise ConfigError(AUTHORIZED_MANAGERS_FULL.format(limit=AUTHORIZED_MANAGERS_MAX))
         self.authorized_managers.append(entry)
 
-    def authorized_manager_remove(self, address: ipaddress.IPv4Address) -> None:
+    def authorized_manager_remove(self, address: ipaddress.IPv4Address,
+                                  method: str | None = None) -> None:
+        """Every entry of the address, or only the one for `method`."""
         self.authorized_managers = [e for e in self.authorized_managers
-                                    if e.address != address]
+                                    if e.address != address or method not in (None, e.method)]
 
     def admits(self, service: str, address: str) -> bool:
         """Whether the `ssh`, `telnet` or `snmp` server answers this client now."""
@@ -1762,7 +1764,7 @@ class SwitchConfig:
             return False
         if service == "ssh" and not self.ssh.enabled:
             return False
-        return authorized_level(self.authorized_managers, address) is not None
+        return authorized_level(self.authorized_managers, address, service) is not None
 
     def set_telnet_server(self, enabled: bool) -> None:
         self.telnet_server = enabled

@@ -23,6 +23,7 @@ from emulator.config.aaa import (
     AaaConfig,
 )
 from emulator.config.access import (
+    MANAGER_METHODS,
     SSH_CIPHERS,
     SSH_MACS,
     SSH_PORT_DEFAULT,
@@ -163,6 +164,7 @@ def render_config(cfg: SwitchConfig) -> str:
               for kind in BANNER_KINDS if kind in cfg.banners]
     lines += _web_lines(cfg)
     lines += [f"ip authorized-managers {e.address} {e.mask} access {e.access}"
+              + ("" if e.method == MANAGER_METHODS[0] else f" access-method {e.method}")
               for e in cfg.authorized_managers]
     if cfg.default_gateway is not None:
         lines.append(f"ip default-gateway {cfg.default_gateway}")

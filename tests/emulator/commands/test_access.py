@@ -54,19 +54,20 @@ def test_show_ip_authorized_managers_lists_each_entry(config: Cli) -> None:
     config("ip authorized-managers 10.28.227.101 255.255.255.0 access operator")
     assert config("show ip authorized-managers") == "\n".join([
         "", " IPV4 Authorized Managers", " ------------------------", "",
-        "  Address : 10.28.227.101", "  Mask    : 255.255.255.0", "  Access  : Operator", ""])
+        "  Address : 10.28.227.101", "  Mask    : 255.255.255.0", "  Access  : Operator",
+        "  Access Method : all", ""])
 
 
 def test_the_level_an_address_may_manage_at(config: Cli, device: Device) -> None:
     entries = device.running.authorized_managers
-    assert authorized_level(entries, "192.0.2.1") == "manager"  # no entries: everyone
+    assert authorized_level(entries, "192.0.2.1", "ssh") == "manager"  # no entries: everyone
     config("ip authorized-managers 10.0.0.0 255.255.255.0 access operator")
     config("ip authorized-managers 10.0.0.9")
     entries = device.running.authorized_managers
-    assert authorized_level(entries, "10.0.0.9") == "manager"
-    assert authorized_level(entries, "10.0.0.10") == "operator"
-    assert authorized_level(entries, "10.0.1.10") is None
-    assert authorized_level(entries, "") == "manager"  # the console
+    assert authorized_level(entries, "10.0.0.9", "ssh") == "manager"
+    assert authorized_level(entries, "10.0.0.10", "ssh") == "operator"
+    assert authorized_level(entries, "10.0.1.10", "ssh") is None
+    assert authorized_level(entries, "", "console") == "manager"  # the console
     assert cap_level("manager", "operator") == "operator"
     assert cap_level("operator", "manager") == "operator"
     assert cap_level("manager", None) is None
@@ -95,3 +96,22 @@ def test_show_management_names_the_addresses(config: Cli) -> None:
     assert "  Default Gateway    : 10.0.0.1" in text
     assert any(line.startswith("  DEFAULT_VLAN ") and line.endswith("| 10.0.0.5")
                for line in text.splitlines())
+
+
+def test_an_access_method_gives_one_way_in_its_own_list(config: Cli, device: Device) -> None:
+    """K.15.15's `access-method`: the SNMP entry governs SNMP only; SSH and telnet, with no
+    entry of their own or for all, stay open."""
+    config("ip authorized-managers 10.0.0.9 access operator access-method snmp")
+    config("ip authorized-managers 10.0.0.9 255.255.255.255 access manager access-method ssh")
+    assert lines(config, "ip authorized-managers") == [
+        "ip authorized-managers 10.0.0.9 255.255.255.255 access operator access-method snmp",
+        "ip authorized-managers 10.0.0.9 255.255.255.255 access manager access-method ssh"]
+    running = device.running
+    assert not running.admits("snmp", "10.0.0.8") and running.admits("snmp", "10.0.0.9")
+    assert not running.admits("ssh", "10.0.0.8") and running.admits("telnet", "10.0.0.8")
+    booted = replay_text(render_config(running), device.inventory)
+    assert booted.errors == [] and booted.config.authorized_managers == running.authorized_managers
+    config("no ip authorized-managers 10.0.0.9 access-method snmp")
+    assert running.admits("snmp", "10.0.0.8") and not running.admits("ssh", "10.0.0.8")
+    config("no ip authorized-managers 10.0.0.9")
+    assert running.authorized_managers == []

@@ -47,7 +47,7 @@ def test_bad_values_are_refused(config: Cli) -> None:
 def test_show_ip_ssh(config: Cli, device: Device) -> None:
     device.host_public_keys, device.host_key_bits = ["ssh-rsa AAAA"], 2048
     device.open_session("console", "")
-    device.open_session("ssh", "10.0.0.9")
+    device.open_session("ssh", "10.0.0.9", 50022)
     config("no ip ssh cipher 3des-cbc")
     text = config("show ip ssh")
     assert "  SSH Enabled     : Yes" in text and "Secure Copy Enabled : No" in text
@@ -56,7 +56,8 @@ def test_show_ip_ssh(config: Cli, device: Device) -> None:
     assert "  Ciphers : aes256-ctr,aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-ctr," in text
     assert "3des-cbc" not in text
     assert "  MACs    : hmac-sha1-96,hmac-md5,hmac-sha1,hmac-md5-96" in text
-    assert "  1   console  |" in text and "  2   ssh      | 10.0.0.9" in text
+    assert "  1   console  |" in text
+    assert "  2   ssh      | 10.0.0.9" + " " * 39 + "50022" in text
     assert "  7   inactive |" in text
 
 

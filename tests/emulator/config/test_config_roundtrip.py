@@ -521,7 +521,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.authorized_manager_set(AuthorizedManager(ipaddress.IPv4Address("10.0.0.0"),
                                                  ipaddress.IPv4Address("255.255.255.0")))
     cfg.authorized_manager_set(AuthorizedManager(ipaddress.IPv4Address("10.1.0.9"),
-                                                 access="operator"))
+                                                 access="operator", method="snmp"))
     cfg.set_telnet_server(False)
     cfg.ssh.enabled, cfg.ssh.port, cfg.ssh.timeout = False, 2222, 60
     cfg.ssh_cipher_set("cipher", "3des-cbc", False)

@@ -1,7 +1,8 @@
 """Local port mirroring: `mirror N port PORT [name "NAME"]` (sessions 1-4) and, in a port's
 context, `monitor all both|in|out mirror N` (one-line: `interface A1 monitor all both mirror
 1`). Kept, written back (the sessions before the interface blocks, `monitor` in the port's
-block) and shown by `show monitor [N]`; the fabric copies no frames to the destination yet.
+block), shown by `show monitor [N]`, and programmed into the fabric, which copies the port's
+received and/or sent frames to the destination port (emulator/fabric/process.py).
 
 The screens are reconstructed in the K.15 style (no capture of them is public)."""
 

@@ -144,6 +144,15 @@ class FabricClient:
             lldp_run=running.lldp_run,
             lldp_admin=dict(running.lldp_admin),
         )
+        # --- port mirroring (commands/mirror.py) ---
+        for port, interface in running.interfaces.items():
+            for session, direction in sorted(interface.monitor.items()):
+                mirror = running.mirrors.get(session)
+                if mirror is None:
+                    continue
+                for wanted, copies in (("in", program.mirror_in), ("out", program.mirror_out)):
+                    if direction in (wanted, "both"):
+                        copies.setdefault(port, []).append(mirror.port)
         # --- trunks and LACP (commands/trunk.py): a trunk's VLANs as a port's ---
         for trunk in running.trunks:
             program.pvid[trunk] = running.pvid(trunk)

@@ -114,6 +114,9 @@ class Fabric:
         self.protocols_wake = asyncio.Event()
         """Set when LACP or loop protection has something to do at once."""
         self.receivers: dict[str, Callable[[str, bytes], None]] = {}
+        # --- port mirroring (commands/mirror.py) ---
+        self.mirror_in: dict[str, tuple[str, ...]] = {}
+        self.mirror_out: dict[str, tuple[str, ...]] = {}
         """Ports whose frames do not go straight to the bridge (trunk members, protected
         ports): decided at each program, so every other port costs nothing more per frame."""
         # --- loop protection (loop_protect.py) ---
@@ -155,7 +158,7 @@ class Fabric:
 
     def plug(self, port: str, wire: Wire) -> None:
         self.wires[port] = wire
-        self.bridge.attach(port, wire.send)
+        self.bridge.attach(port, self.port_send(port, wire))
         if isinstance(wire, AfPacketPort):
             wire.on_error = functools.partial(self.bridge.count_error, port)
             wire.on_tx_drop = functools.partial(self.bridge.count_tx_drops, port)
@@ -298,6 +301,7 @@ class Fabric:
         self.neighbors.clear()
         self.local = None
         self.programmed = None
+        self.program_mirrors({}, {})
         self.lacp.clear()
         self.loop_protect.clear()
         self.program_trunks({})
@@ -314,6 +318,7 @@ class Fabric:
         before = {port: self.lldp_mode(port) for port in self.ports}
         self.programmed = msg
         self.program_lldp(before)
+        self.program_mirrors(msg.mirror_in, msg.mirror_out)
         self.program_trunks(msg.trunks)
         self.stp.program(msg.spanning_tree, msg.enabled)
         self.program_acls(msg)
@@ -388,6 +393,49 @@ class Fabric:
         """Which ports' frames pass through the fabric on their way to the bridge."""
         self.receivers = {port: self.protected_receive for port in self.loop_protect.ports}
         self.receivers.update((port, self.member_receive) for port in self.trunks.trunk_of)
+        for port, targets in self.mirror_in.items():  # port mirroring: a copy first
+            inner = self.receivers.get(port, self.bridge.receive)
+            self.receivers[port] = functools.partial(self.mirror_receive, inner, targets)
+
+    # --- port mirroring (commands/mirror.py) ---
+
+    def program_mirrors(self, mirror_in: dict[str, list[str]],
+                        mirror_out: dict[str, list[str]]) -> None:
+        """Monitored ports: received frames are copied on their way in (route_ports wraps
+        the port's receiver), sent ones on their way out (the bridge is given a transmit
+        function that copies); every other port's path is untouched."""
+        self.mirror_in = {port: tuple(targets) for port, targets in mirror_in.items()}
+        before, self.mirror_out = self.mirror_out, {port: tuple(targets)
+                                                    for port, targets in mirror_out.items()}
+        for port in set(before) | set(self.mirror_out):
+            wire = self.wires.get(port)
+            if wire is not None and before.get(port) != self.mirror_out.get(port):
+                self.bridge.attach(port, self.port_send(port, wire))
+        self.route_ports()
+
+    def port_send(self, port: str, wire: Wire) -> Callable[[bytes], object]:
+        """The port's transmit function for the bridge: the wire's own, or one that also
+        copies to the port's mirror destinations."""
+        targets = self.mirror_out.get(port)
+        return wire.send if not targets else functools.partial(self.mirror_send, wire.send,
+                                                               targets)
+
+    def mirror_receive(self, inner: Callable[[str, bytes], None], targets: tuple[str, ...],
+                       port: str, frame: bytes) -> None:
+        self.mirror_copy(targets, frame)
+        inner(port, frame)
+
+    def mirror_send(self, send: Callable[[bytes], object], targets: tuple[str, ...],
+                    frame: bytes) -> None:
+        send(frame)
+        self.mirror_copy(targets, frame)
+
+    def mirror_copy(self, targets: tuple[str, ...], frame: bytes) -> None:
+        for target in targets:
+            wire = self.wires.get(target)
+            if wire is not None and self.carrier[target]:
+                with contextlib.suppress(OSError):
+                    wire.send(frame)
 
     def member_receive(self, port: str, frame: bytes) -> None:
         """A trunk member's frame: LACP's and LLDP's stay the member's own (they run per

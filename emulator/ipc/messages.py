@@ -240,6 +240,11 @@ class FabricProgram(Request):
     """Each ACL's entries by name."""
     access_groups: dict[str, str] = field(default_factory=dict)
     """Where each applies: `port A1 in`, `vlan 20 in|out|vlan` -> ACL name."""
+    # --- port mirroring (commands/mirror.py) ---
+    mirror_in: dict[str, list[str]] = field(default_factory=dict)
+    mirror_out: dict[str, list[str]] = field(default_factory=dict)
+    """Monitored port -> the destination ports its received (in) or sent (out) frames are
+    copied to."""
     # --- LLDP settings (commands/lldp_settings.py) ---
     lldp_run: bool = True
     lldp_admin: dict[str, str] = field(default_factory=dict)

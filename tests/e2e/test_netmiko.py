@@ -103,3 +103,23 @@ def test_unsaved_change_is_offered_for_saving_at_logout(chassis: Any) -> None:
     assert "Do you want to save current configuration [y/n]?" in text
     conn.write_channel("n")
     conn.disconnect()
+
+
+def test_nested_contexts_over_ssh(chassis: Any) -> None:
+    """netmiko walks the OpenFlow contexts (`(openflow)#`, `(of-inst-br0)#`) and `exit`
+    climbs back through them; the config and `show openflow` say what was typed."""
+    conn = ConnectHandler(**_params(chassis, "hp_procurve"))
+    try:
+        output = conn.send_config_set([
+            "openflow", "controller-id 1 ip 192.0.2.9 controller-interface vlan 1",
+            'instance "br0"', "member vlan 1", "controller-id 1", "version 1.3", "exit",
+            "enable", "exit", "mirror 1 port A24", "interface A1 monitor all both mirror 1"])
+        assert not any(error in output for error in ERRORS), output
+        assert "(of-inst-br0)#" in output and "(openflow)#" in output
+        running = conn.send_command("show running-config")
+        assert '   instance "br0"\n      member vlan 1\n      controller-id 1\n' in running
+        assert "  br0                  Down          0          0          1.3" in (
+            conn.send_command("show openflow"))
+        assert "  Port: A1            Both" in conn.send_command("show monitor 1")
+    finally:
+        conn.disconnect()

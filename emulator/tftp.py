@@ -164,6 +164,17 @@ def _is(opcode: int, block: int) -> Accept:
     return accept
 
 
+async def _send_blocks(transfer: _Transfer, data: bytes) -> None:
+    """`data` in lock-step blocks, each acknowledged; a short (or empty) block ends it."""
+    block = 1
+    while True:
+        payload = data[(block - 1) * BLOCK:block * BLOCK]
+        await transfer.exchange(data_packet(block, payload), _is(ACK, block))
+        if len(payload) < BLOCK:
+            return
+        block += 1
+
+
 async def get(server: Server, filename: str, limit: int) -> bytes:
     """The whole file `filename` from the server; TftpError when it fails or exceeds
     `limit` octets."""
@@ -200,13 +211,7 @@ async def put(server: Server, filename: str, data: bytes) -> None:
         raise TftpError(exc.strerror or str(exc)) from None
     try:
         await transfer.exchange(request(WRQ, filename), _is(ACK, 0))
-        block = 1
-        while True:
-            payload = data[(block - 1) * BLOCK:block * BLOCK]
-            await transfer.exchange(data_packet(block, payload), _is(ACK, block))
-            if len(payload) < BLOCK:
-                return
-            block += 1
+        await _send_blocks(transfer, data)
     finally:
         transfer.close()
 
@@ -285,13 +290,7 @@ async def _answer(peer: Server, opcode: int, name: str, files: Files) -> None:
             with contextlib.suppress(OSError):
                 transfer.sock.sendto(error_packet(code, text), transfer.tid)
             return
-        block = 1
-        while True:
-            payload = data[(block - 1) * BLOCK:block * BLOCK]
-            await transfer.exchange(data_packet(block, payload), _is(ACK, block))
-            if len(payload) < BLOCK:
-                return
-            block += 1
+        await _send_blocks(transfer, data)
     except TftpError:  # the client went away: nothing to do
         return
     finally:

@@ -146,6 +146,25 @@ def ssh(chassis: Any, user: str, password: str, command: str,
     return status, out.decode(errors="replace")
 
 
+def telnet_enable(chassis: Any, login: tuple[str, str], enable: tuple[str, str]) -> None:
+    """Log in over telnet as an operator, then `enable` with the second credentials: the
+    manager prompt must follow."""
+    client = telnet(chassis, "127.0.0.1")
+    try:
+        for expect, send in ((b"Press any key to continue", b" "),
+                             (b"Username: ", f"{login[0]}\r".encode()),
+                             (b"Password: ", f"{login[1]}\r".encode()),
+                             (b"HP-8212zl> ", b"enable\r"),
+                             (b"Username: ", f"{enable[0]}\r".encode()),
+                             (b"Password: ", f"{enable[1]}\r".encode())):
+            client.expect(expect)
+            client.send(send)
+        client.expect(b"HP-8212zl# ")
+    finally:
+        client.proc.kill()
+        client.close()
+
+
 def telnet(chassis: Any, source: str) -> PtyClient:
     return PtyClient(["telnet", "-b", source, "127.0.0.1", str(chassis.telnet_port)])
 
@@ -237,18 +256,8 @@ def test_freeradius_decides_logins_and_their_level(chassis_factory: Any,
         assert ssh(chassis, "operator", "operator", "show version")[0] != 0  # not RADIUS's
         telnet_login(chassis, "127.0.0.1", "alice", "wonder", b"HP-8212zl# ")
         telnet_login(chassis, "127.0.0.1", "bob", "builder", b"HP-8212zl> ")
-        client = telnet(chassis, "127.0.0.1")  # enable asks the server: alice is a manager
-        try:
-            for expect, send in ((b"Press any key to continue", b" "),
-                                 (b"Username: ", b"bob\r"), (b"Password: ", b"builder\r"),
-                                 (b"HP-8212zl> ", b"enable\r"), (b"Username: ", b"alice\r"),
-                                 (b"Password: ", b"wonder\r")):
-                client.expect(expect)
-                client.send(send)
-            client.expect(b"HP-8212zl# ")
-        finally:
-            client.proc.kill()
-            client.close()
+        # enable asks the server: alice is a manager
+        telnet_enable(chassis, ("bob", "builder"), ("alice", "wonder"))
         detail = tmp_path / "radius" / "detail"
         eventually(lambda: detail.exists() and 'User-Name = "alice"' in detail.read_text()
                    and "Acct-Status-Type = Stop" in detail.read_text(), 15,
@@ -365,18 +374,7 @@ def test_tacacs_decides_logins_enable_and_the_level(chassis_factory: Any) -> Non
         status, out = ssh(chassis, "bob", "builder", "show crypto host-public-key")
         assert status == 0 and "ssh-rsa " not in out
         assert ssh(chassis, "operator", "operator", "show version")[0] != 0
-        client = telnet(chassis, "127.0.0.1")
-        try:
-            for expect, send in ((b"Press any key to continue", b" "),
-                                 (b"Username: ", b"bob\r"), (b"Password: ", b"builder\r"),
-                                 (b"HP-8212zl> ", b"enable\r"), (b"Username: ", b"bob\r"),
-                                 (b"Password: ", b"enable\r")):
-                client.expect(expect)
-                client.send(send)
-            client.expect(b"HP-8212zl# ")
-        finally:
-            client.proc.kill()
-            client.close()
+        telnet_enable(chassis, ("bob", "builder"), ("bob", "enable"))
         assert (2, "alice") in server.seen  # the level came from authorization
         assert "127.0.0.7" in chassis.show("show tacacs")
     status, out = ssh(chassis, "operator", "operator", "show version")  # the server is gone

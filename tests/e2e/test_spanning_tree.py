@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import pytest
 
 from emulator.testing import eventually, missing_file, missing_root, missing_tool
 from tests.e2e.netns import Host, Lab, configure, free_udp_port, ip, wait_carrier
-from tests.e2e.openvswitch import missing_ovs, running_ovs
+from tests.e2e.openvswitch import OpenVSwitch, missing_ovs, running_ovs
 
 pytestmark = [
     pytest.mark.e2e,
@@ -138,6 +138,20 @@ def corner(lab: Lab, chassis_factory: Any) -> tuple[str, Any, Any]:
     return ns, s1, s2
 
 
+def rstp_corner(ovs: OpenVSwitch) -> Callable[[], dict[str, str]]:
+    """The corner as an Open vSwitch RSTP bridge (priority 16384, the root) over `c1` and `c2`;
+    what reads its ports' roles and states."""
+    ovs.add_bridge("br0", "rstp_enable=true", "other_config:rstp-priority=16384")
+    for end in ("c1", "c2"):
+        ovs.vsctl("add-port", "br0", end)
+
+    def ovs_roles() -> dict[str, str]:
+        rows = (line.split() for line in ovs.appctl("rstp/show", "br0").splitlines())
+        return {r[0]: f"{r[1]} {r[2]}" for r in rows if r[:1] in (["c1"], ["c2"])}
+
+    return ovs_roles
+
+
 def role(switch: Any, port: str) -> str:
     for line in switch.show("show spanning-tree instance ist").splitlines():
         words = line.split()
@@ -157,14 +171,7 @@ def test_an_open_vswitch_rstp_corner_agrees_on_root_and_roles(
         chassis_factory: Any, lab: Lab, tmp_path: Path) -> None:
     ns, s1, s2 = corner(lab, chassis_factory)
     with running_ovs(tmp_path / "ovs", ns) as ovs:
-        ovs.add_bridge("br0", "rstp_enable=true", "other_config:rstp-priority=16384")
-        for end in ("c1", "c2"):
-            ovs.vsctl("add-port", "br0", end)
-
-        def ovs_roles() -> dict[str, str]:
-            rows = (line.split() for line in ovs.appctl("rstp/show", "br0").splitlines())
-            return {r[0]: f"{r[1]} {r[2]}" for r in rows if r[:1] in (["c1"], ["c2"])}
-
+        ovs_roles = rstp_corner(ovs)
         expected_ovs = {"c1": "Root Forwarding", "c2": "Designated Forwarding"}
         eventually(lambda: ovs_roles() == expected_ovs, 20, lambda: f"OVS roles {ovs_roles()}",
                    poll=0.5)
@@ -188,14 +195,7 @@ def test_a_region_of_two_is_one_bridge_to_an_open_vswitch_rstp_corner(
     for switch in (s1, s2):
         configure(switch, "spanning-tree config-name lab")
     with running_ovs(tmp_path / "ovs", ns) as ovs:
-        ovs.add_bridge("br0", "rstp_enable=true", "other_config:rstp-priority=16384")
-        for end in ("c1", "c2"):
-            ovs.vsctl("add-port", "br0", end)
-
-        def ovs_roles() -> dict[str, str]:
-            rows = (line.split() for line in ovs.appctl("rstp/show", "br0").splitlines())
-            return {r[0]: f"{r[1]} {r[2]}" for r in rows if r[:1] in (["c1"], ["c2"])}
-
+        ovs_roles = rstp_corner(ovs)
         expected_ovs = {"c1": "Root Forwarding", "c2": "Alternate Discarding"}
         eventually(lambda: ovs_roles() == expected_ovs, 20, lambda: f"OVS roles {ovs_roles()}",
                    poll=0.5)

@@ -129,6 +129,12 @@ class Zygote:
         self.requests = wire.Asker()
         self.starts = 0
 
+    @property
+    def pid(self) -> int | None:
+        """The running zygote's (`procurve-emu status`: its children share its command line)."""
+        process = self.process
+        return process.pid if process is not None and process.returncode is None else None
+
     async def supervise(self) -> None:
         prctl(PR_SET_CHILD_SUBREAPER, 1)
         while not self.stopping.is_set():
@@ -195,6 +201,8 @@ class Zygote:
                     await link.send(numbered, list(passed.values()))
                     reply = await waiter
                 except EOFError:  # the zygote died: wait for the next one
+                    if self.link is link:  # (which _run_once marks up once it is started)
+                        self.up.clear()
                     continue
                 finally:
                     self.requests.forget(numbered)

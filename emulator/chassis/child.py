@@ -92,6 +92,8 @@ class Child:
         self.held_offline = False
         """Redundancy disabled: the module stays out of service (Offline) until enabled."""
         self.inserted = asyncio.Event()
+        self.spawning = False
+        """Its process is being forked (the zygote may still be starting on a busy host)."""
 
     @property
     def running(self) -> bool:
@@ -131,6 +133,7 @@ class Child:
         try:
             # A raw terminal needs CRLF; otherwise children write to our stderr directly, so
             # their last words survive even a SIGKILLed chassis.
+            self.spawning = True
             self.process = await self.chassis.zygote.spawn(
                 self.chassis.child_argv(self.slot, IPC_FD,
                                         None if beating is None else HEARTBEAT_FD),
@@ -141,6 +144,7 @@ class Child:
                 beats.close()
             raise
         finally:
+            self.spawning = False
             theirs.close()
             if beating is not None:
                 beating.close()
@@ -260,8 +264,11 @@ class Child:
 
     def booting_slowly(self, now: float, window: float) -> bool:
         """Whether this module, not yet heard from, is still in selftest through no fault of
-        its own: its process runs, is not stopped, and has not yet had `window` seconds in
-        which it could run (a busy host delays a boot; it does not make the module absent)."""
+        its own: its process is still being forked (the zygote, starting on a busy host, is
+        not up yet), or it runs, is not stopped, and has not yet had `window` seconds in which
+        it could run (a busy host delays a boot; it does not make the module absent)."""
+        if self.spawning:
+            return True
         return self.running and self.hello is None and self.hung(now, window) is None
 
     def reset(self) -> None:

@@ -100,6 +100,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/cli.md"))
+    parser.add_argument("--boot-only", action="store_true",
+                        help="only the start-up figures (no netmiko sessions)")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
 
@@ -124,6 +126,9 @@ def main() -> None:
     rows.append(("procurve-emu run (fast, new data dir) -> SSH banner (s, median)",
                  f"{statistics.median(emu):.3f}"))
     rows.append(("ratio emu/bare", f"{statistics.median(emu) / statistics.median(bare):.2f}"))
+    if args.boot_only:
+        write(args, rows)
+        return
 
     with tempfile.TemporaryDirectory() as data:
         port = free_port()
@@ -150,7 +155,10 @@ def main() -> None:
                          f"{tree_pss(proc.pid):.1f}"))
         finally:
             stop(proc)
+    write(args, rows)
 
+
+def write(args: argparse.Namespace, rows: list[tuple[str, str]]) -> None:
     header = [
         "# CLI chassis benchmark",
         "",

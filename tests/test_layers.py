@@ -72,6 +72,7 @@ LAYERS: Final = (
 LAUNCHERS: Final = {
     "emulator.main": {"emulator.chassis", "emulator.module", "emulator.fabric.process",
                       "emulator.container", "emulator.lab"},
+    "emulator.chassis": {"emulator.module", "emulator.fabric.process"},  # the zygote
     "emulator.testing": {"emulator.chassis", "emulator.container"},
     "emulator.pytest_plugin": {"emulator.testing"},
 }

@@ -3,7 +3,8 @@
 The chassis holds no configuration. It owns what the real backplane owns: the slots and the
 reset lines. It prepares the data directory (hardware inventory, one flash per management
 module), binds the management sockets once, starts the fabric and the management modules as
-child processes (emulator/chassis/child.py), and grants mastership to one module at a time
+child processes (emulator/chassis/child.py; forked by the chassis' zygote, which has imported
+what they share: emulator/chassis/zygote.py), and grants mastership to one module at a time
 (handing it the listening sockets and the console over IPC). The serial console relay is
 emulator/chassis/console.py, the control socket (`procurve-emu status`/`fault`)
 emulator/chassis/control.py, and the process' start and stop emulator/chassis/start.py.
@@ -35,6 +36,7 @@ import emulator
 from emulator import hardware, inband, liveness
 from emulator.chassis.child import FABRIC, Child
 from emulator.chassis.console import Console, announce
+from emulator.chassis.zygote import Zygote
 from emulator.datadir import SELFTEST_FAULT, read_inventory, write_inventory
 from emulator.flash import Flash, write_json
 from emulator.ipc.messages import FabricLink, Grant, PeerLink, Ready, Role, Roles
@@ -119,13 +121,14 @@ class Chassis:
         """Seconds the chassis' heartbeat timer has run late in all (the chassis starved)."""
         package_root = str(Path(emulator.__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH")
-        self.child_env = {
+        self.zygote = Zygote(self.timing, self.stopping, {
             **os.environ,
             "PYTHONPATH": package_root + (os.pathsep + path if path else ""),
-        }
+        })
 
     def child_argv(self, slot: str, ipc_fd: int, heartbeat_fd: int | None) -> list[str]:
-        """The command line of the process in `slot`."""
+        """The command line of the process in `slot`: what exec would run, which the zygote
+        runs forked instead (its entry point's main() with these arguments)."""
         opts = self.options
         if slot == FABRIC:
             ports = [f"--port={p}={b}" for p, b in opts.ports.items()]

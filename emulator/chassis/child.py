@@ -13,6 +13,7 @@ from typing import Any, Final, Protocol
 
 from emulator import liveness
 from emulator.chassis.console import Console, announce, relay_stderr
+from emulator.chassis.zygote import SlotProcess, Zygote
 from emulator.ipc import wire
 from emulator.ipc.messages import (
     Grant,
@@ -29,6 +30,9 @@ from emulator.liveness import silence_limit
 from emulator.timing import Timing
 
 FABRIC: Final = "fabric"
+IPC_FD: Final = 3
+HEARTBEAT_FD: Final = 4
+"""The fd numbers a slot's process finds its IPC and heartbeat sockets under."""
 
 
 class Backplane(Protocol):
@@ -38,7 +42,7 @@ class Backplane(Protocol):
     stopping: asyncio.Event
     lateness: float
     """Seconds the chassis' heartbeat timer has run late in all (the chassis starved)."""
-    child_env: dict[str, str]
+    zygote: Zygote
 
     def child_argv(self, slot: str, ipc_fd: int, heartbeat_fd: int | None) -> list[str]: ...
 
@@ -69,7 +73,7 @@ class Child:
     def __init__(self, chassis: Backplane, slot: str) -> None:
         self.chassis = chassis
         self.slot = slot
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: SlotProcess | None = None
         self.link: wire.Link | None = None
         self.role = Role.BOOTING
         self.ready = False
@@ -88,6 +92,8 @@ class Child:
         self.held_offline = False
         """Redundancy disabled: the module stays out of service (Offline) until enabled."""
         self.inserted = asyncio.Event()
+        self.spawning = False
+        """Its process is being forked (the zygote may still be starting on a busy host)."""
 
     @property
     def running(self) -> bool:
@@ -119,28 +125,26 @@ class Child:
         # A management module beats on a datagram socket of its own (emulator/liveness.py).
         beats, beating = (None, None) if self.slot == FABRIC else \
             socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
-        fds = [end.fileno() for end in (theirs, beating) if end is not None]
+        fds: dict[int, socket.socket | int] = {IPC_FD: theirs}
+        if beating is not None:
+            fds[HEARTBEAT_FD] = beating
         self.role, self.ready, self.hello = Role.BOOTING, False, None
         self.heard_sample, self.sampled_at = None, -math.inf  # a new process, new clocks
-        # A raw terminal needs CRLF; otherwise children write to our stderr directly, so
-        # their last words survive even a SIGKILLed chassis.
-        stderr = asyncio.subprocess.PIPE if Console.raw_terminal else None
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                *self.chassis.child_argv(self.slot, theirs.fileno(),
-                                         None if beating is None else beating.fileno()),
-                pass_fds=fds,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=2,
-                stderr=stderr,
-                env=self.chassis.child_env,
-            )
+            # A raw terminal needs CRLF; otherwise children write to our stderr directly, so
+            # their last words survive even a SIGKILLed chassis.
+            self.spawning = True
+            self.process = await self.chassis.zygote.spawn(
+                self.chassis.child_argv(self.slot, IPC_FD,
+                                        None if beating is None else HEARTBEAT_FD),
+                fds, relay=Console.raw_terminal)
         except OSError:
             ours.close()
             if beats is not None:
                 beats.close()
             raise
         finally:
+            self.spawning = False
             theirs.close()
             if beating is not None:
                 beating.close()
@@ -149,7 +153,8 @@ class Child:
         self.beats = beats
         self.heard()  # its boot is timed from here (Backplane.election)
         if self.chassis.stopping.is_set():
-            self.process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                self.process.terminate()
         self.link = wire.Link(ours)
         listener = asyncio.create_task(self._listen(self.link))
         relay = asyncio.create_task(relay_stderr(self.process.stderr))
@@ -259,8 +264,11 @@ class Child:
 
     def booting_slowly(self, now: float, window: float) -> bool:
         """Whether this module, not yet heard from, is still in selftest through no fault of
-        its own: its process runs, is not stopped, and has not yet had `window` seconds in
-        which it could run (a busy host delays a boot; it does not make the module absent)."""
+        its own: its process is still being forked (the zygote, starting on a busy host, is
+        not up yet), or it runs, is not stopped, and has not yet had `window` seconds in which
+        it could run (a busy host delays a boot; it does not make the module absent)."""
+        if self.spawning:
+            return True
         return self.running and self.hello is None and self.hung(now, window) is None
 
     def reset(self) -> None:

@@ -92,6 +92,7 @@ class Control:
                 "snmp_port": chassis.bound_port("snmp"),
                 "mgmt_netns": chassis.netns,
                 "active": chassis.active,
+                "zygote": chassis.zygote.pid,
             },
             FABRIC: chassis.fabric.status(),
             "modules": modules,

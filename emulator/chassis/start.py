@@ -74,7 +74,8 @@ async def serve(chassis: Chassis) -> None:
     control = Control(chassis)
     chassis.console.start()
     children = [chassis.fabric, *chassis.modules.values()]
-    tasks = [loop.create_task(c.supervise()) for c in children]
+    tasks = [loop.create_task(chassis.zygote.supervise())]
+    tasks += [loop.create_task(c.supervise()) for c in children]
     tasks.append(loop.create_task(control.serve(control_socket)))
     tasks.append(loop.create_task(chassis.watch_heartbeats()))
     try:
@@ -82,6 +83,7 @@ async def serve(chassis: Chassis) -> None:
     finally:
         chassis.stopping.set()
         await asyncio.gather(*(c.stop() for c in children))
+        await chassis.zygote.stop()
         for task in [*tasks, *chassis.background]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

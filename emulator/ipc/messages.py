@@ -317,6 +317,31 @@ class PortsReply(Reply):
     ports: list[PortReport] = field(default_factory=list)
 
 
+# --- chassis <-> zygote (emulator/chassis/zygote.py) --------------------------------------
+
+
+@message
+@dataclass(kw_only=True)
+class Spawn(Request):
+    """The chassis asks its zygote for a slot's process: `argv` is the command line exec would
+    run (`python -m <module> <args>`), `env` its environment. The fds travel beside it, one per
+    name in `sockets`, each name the descriptor number the process sees it under ("1", "2",
+    then those its command line names); the process holds no other fd but stdin (/dev/null)."""
+
+    argv: list[str]
+    env: dict[str, str]
+    sockets: list[str]
+
+
+@message
+@dataclass
+class Spawned(Reply):
+    """The process `pid`, a child of the chassis (the zygote forks it twice: emulator/chassis/
+    zygote.py says why). A spawn that failed is answered with Failure instead."""
+
+    pid: int
+
+
 # --- `procurve-emu status` / `procurve-emu fault` <-> chassis -----------------------------
 
 

@@ -20,7 +20,7 @@ import socket
 import struct
 import types
 import typing
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
@@ -346,9 +346,10 @@ class Link:
             raise IpcError(f"{reply.kind} does not answer {request.kind} {numbered.id}")
         return reply
 
-    async def send(self, msg: Message, socks: list[socket.socket] | None = None) -> None:
+    async def send(self, msg: Message, socks: Sequence[socket.socket | int] | None = None) -> None:
+        """`msg` with the descriptors it names: sockets, or bare fds (a pipe, a terminal)."""
         frame = encode(msg)
-        fds = [s.fileno() for s in socks or []]
+        fds = [s if isinstance(s, int) else s.fileno() for s in socks or []]
         if len(fds) != fd_count(msg):
             raise ValueError(f"{msg.kind} names {fd_count(msg)} sockets, {len(fds)} given")
         loop = asyncio.get_running_loop()
@@ -389,6 +390,12 @@ def send_blocking(
 
 def recv_blocking(sock: socket.socket) -> tuple[Message, list[socket.socket]]:
     """One message, reading exactly its frame so the next call finds the next one intact."""
+    msg, fds = recv_blocking_fds(sock)
+    return msg, [socket.socket(fileno=fd) for fd in fds]
+
+
+def recv_blocking_fds(sock: socket.socket) -> tuple[Message, list[int]]:
+    """recv_blocking with the fds bare: those of a Spawn need not be sockets."""
     fds: list[int] = []
 
     def exactly(count: int) -> bytes:
@@ -410,9 +417,9 @@ def recv_blocking(sock: socket.socket) -> tuple[Message, list[socket.socket]]:
     framer.feed(HEADER.pack(length) + exactly(length), fds)
     msg = framer.next()
     assert msg is not None
-    socks = [socket.socket(fileno=fd) for fd in framer.take_fds(fd_count(msg))]
+    taken = framer.take_fds(fd_count(msg))
     framer.close()
-    return msg, socks
+    return msg, taken
 
 
 @contextlib.contextmanager

@@ -120,7 +120,8 @@ def test_environment_configures_a_real_run(chassis_factory: Any) -> None:
 def test_sigterm_stops_every_child(chassis: Any) -> None:
     chassis.wait_roles({"MM1": "active", "MM2": "standby"})
     children = tree(chassis.pid)
-    assert len(children) == 3  # fabric, MM1 and MM2
+    assert len(children) == 4  # the zygote, the fabric, MM1 and MM2
+    assert chassis.status()["chassis"]["zygote"] in {child.pid for child in children}
     assert chassis.stop() == 0
     _gone, alive = psutil.wait_procs(children, timeout=harness.STOP_DEADLINE)
     assert not alive

@@ -41,6 +41,9 @@ SAMPLES: list[messages.Message] = [
     messages.StatusRequest(id=2),
     messages.StatusReply({"modules": [{"slot": "MM1", "pid": None}]}, reply_to=2),
     messages.Failure("no", reply_to=3),
+    messages.Spawn(argv=["python", "-m", "emulator.module"], env={"LANG": "C"}, sockets=[],
+                   id=11),
+    messages.Spawned(4242, reply_to=11),
 ]
 
 

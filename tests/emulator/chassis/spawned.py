@@ -1,0 +1,109 @@
+"""A slot process for the zygote's tests (`main`), and the chassis' end that drives the zygote
+(`drive`), run in a process of its own: the chassis' end makes its process a child subreaper,
+which the test runner must not become."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from emulator.chassis.zygote import SlotProcess, Zygote
+from emulator.timing import PROFILES
+
+REPORT_FD = 3
+MODULE = "tests.emulator.chassis.spawned"
+"""This module's name (`__name__` is __main__ when it drives)."""
+
+
+def open_fds() -> list[int]:
+    """The fds open here (not the one listdir read the list through, closed since)."""
+    listed = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    return sorted(fd for fd in listed if os.path.exists(f"/proc/self/fd/{fd}"))
+
+
+def main(argv: list[str]) -> int:
+    """Report what the process was given on fd 3, then obey: `exit N`, `raise TEXT`, `say
+    TEXT` (on stderr) or `wait` (until fd 3 closes)."""
+    link = socket.socket(fileno=REPORT_FD)
+    link.setblocking(True)
+    import asyncssh  # after emulator, which silences its DSA warnings
+
+    key = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
+    report = {
+        "pid": os.getpid(), "ppid": os.getppid(), "argv": sys.argv,
+        "fds": open_fds(),
+        "env": os.environ.get("ZYGOTE_TEST"),
+        "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+        "sigint": signal.getsignal(signal.SIGINT) is signal.default_int_handler,
+        "random": random.getrandbits(64), "urandom": os.urandom(8).hex(), "key": key,
+    }
+    link.sendall(json.dumps(report).encode() + b"\n")
+    if argv[0] == "exit":
+        return int(argv[1])
+    if argv[0] == "raise":
+        raise SystemExit(argv[1])
+    if argv[0] == "say":
+        print(argv[1], file=sys.stderr)
+        return 0
+    link.recv(1)
+    return 0
+
+
+async def spawn(zygote: Zygote, *args: str, relay: bool = False
+                ) -> tuple[SlotProcess, asyncio.StreamWriter, dict[str, object]]:
+    """A process running main(args), the chassis' end of its fd 3 and what it reported."""
+    ours, theirs = socket.socketpair()
+    with theirs:
+        process = await zygote.spawn([sys.executable, "-m", MODULE, *args],
+                                     {REPORT_FD: theirs}, relay=relay)
+    reader, writer = await asyncio.open_unix_connection(sock=ours)
+    report = json.loads(await reader.readline())
+    return process, writer, report
+
+
+async def drive() -> dict[str, object]:
+    stopping = asyncio.Event()
+    zygote = Zygote(PROFILES["fast"], stopping, {**os.environ, "ZYGOTE_TEST": "given",
+                                                 "PYTHONPATH": str(Path.cwd())})
+    supervising = asyncio.create_task(zygote.supervise())
+    results: dict[str, object] = {"chassis": os.getpid()}
+    first, first_link, results["first"] = await spawn(zygote, "wait")
+    second, _, results["second"] = await spawn(zygote, "exit", "3")
+    results["second_code"] = await second.wait()
+    third, _, results["third"] = await spawn(zygote, "raise", "bye")
+    results["third_code"] = await third.wait()
+    saying, _, _ = await spawn(zygote, "say", "last words", relay=True)
+    assert saying.stderr is not None
+    results["said"] = (await saying.stderr.read()).decode()
+    await saying.wait()
+    # The zygote dies: the process it forked runs on, still ours to signal and to reap, and
+    # the next spawn waits for the zygote started again.
+    assert zygote.process is not None
+    zygote.process.kill()
+    fourth, _, results["fourth"] = await spawn(zygote, "exit", "0")
+    results["fourth_code"] = await fourth.wait()
+    results["zygote_starts"] = zygote.starts
+    first.kill()
+    results["first_code"] = await first.wait()
+    first_link.close()
+    try:
+        first.kill()
+    except ProcessLookupError:
+        results["signal_after_exit"] = "ProcessLookupError"
+    stopping.set()
+    await zygote.stop()
+    await supervising
+    return results
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["drive"]:
+        print(json.dumps(asyncio.run(drive())))
+    else:
+        raise SystemExit(main(sys.argv[1:]))

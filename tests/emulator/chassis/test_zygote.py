@@ -1,0 +1,64 @@
+"""The zygote (emulator/chassis/zygote.py): what a forked slot process is given and what it
+leaves behind, its exit status as the chassis reads it, and a zygote that dies."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.chassis import zygote
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def driven() -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "tests.emulator.chassis.spawned", "drive"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def test_a_spawned_process_holds_only_what_the_spawn_names(driven: dict[str, Any]) -> None:
+    first = driven["first"]
+    assert first["fds"] == [0, 1, 2, 3]  # nothing of the zygote's, its request socket least
+    assert first["env"] == "given"
+    assert first["argv"] == ["tests.emulator.chassis.spawned", "wait"]
+    assert first["sigterm"] and first["sigint"]
+
+
+def test_the_chassis_is_the_parent(driven: dict[str, Any]) -> None:
+    assert {driven[n]["ppid"] for n in ("first", "second", "fourth")} == {driven["chassis"]}
+
+
+def test_forked_processes_do_not_share_random_state(driven: dict[str, Any]) -> None:
+    reports = [driven[n] for n in ("first", "second", "third", "fourth")]
+    for what in ("random", "urandom", "key"):
+        assert len({r[what] for r in reports}) == len(reports), what
+
+
+def test_stderr_through_a_pipe_for_a_raw_terminal(driven: dict[str, Any]) -> None:
+    assert driven["said"] == "last words\n"
+
+
+def test_exit_status_as_exec_would_give_it(driven: dict[str, Any]) -> None:
+    assert driven["second_code"] == 3
+    assert driven["third_code"] == 1  # SystemExit("bye"): printed, status 1
+    assert driven["first_code"] == -9  # SIGKILL through the pidfd
+    assert driven["signal_after_exit"] == "ProcessLookupError"
+
+
+def test_a_dead_zygote_is_restarted_and_its_children_live_on(driven: dict[str, Any]) -> None:
+    assert driven["zygote_starts"] == 2
+    assert driven["fourth_code"] == 0
+    assert driven["first_code"] == -9  # it was still running when the zygote died
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), (256, 0)])
+def test_exit_status(code: object, status: int) -> None:
+    assert zygote.exit_status(code) == status

@@ -21,9 +21,12 @@ status (waitid on a pidfd), signals it through the pidfd (no pid reuse race), an
 that depends on the zygote staying alive. A zygote that dies is restarted; spawns wait for it
 meanwhile (a restart costs one import, a fraction of a second) instead of falling back to
 exec, so the children start one way only; the ones running go on untouched. Being a subreaper
-has one cost: a process a slot process started and left behind when it died (an `ip` command
-of a module killed mid-run) is reparented to the chassis, which leaves it a zombie until the
-chassis exits.
+has one duty: a process a slot process started and left behind when it died (FRR's daemons of
+an active module killed with SIGKILL, an `ip` command of a module killed mid-run) is reparented
+to the chassis, so the chassis reaps it when it ends (`Zygote.reap_orphans`, at every
+SIGCHLD), as init would have without the zygote. Ending such leftovers stays where it was:
+FRR's daemons are ended by the next module that starts the engine, or by the chassis at its
+stop (emulator/ospf.py), by their pid files; a transient command ends on its own.
 
 A forked process must inherit nothing of the zygote that matters: it closes the zygote's
 request socket and every fd but those the Spawn names, gets stdin from /dev/null, default
@@ -52,7 +55,8 @@ import signal
 import socket
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Final
 
 from emulator.chassis.console import announce
@@ -128,6 +132,11 @@ class Zygote:
         self.process: asyncio.subprocess.Process | None = None
         self.requests = wire.Asker()
         self.starts = 0
+        self.slots: set[int] = set()
+        """The pids of the slot processes forked for us and not yet reaped (SlotProcess)."""
+        self.forking = 0
+        """Processes being started (the zygote, a slot's): their pids are not known here yet,
+        so nothing is reaped meanwhile; the last to finish reaps what came in between."""
 
     @property
     def pid(self) -> int | None:
@@ -137,6 +146,7 @@ class Zygote:
 
     async def supervise(self) -> None:
         prctl(PR_SET_CHILD_SUBREAPER, 1)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGCHLD, self.reap_orphans)
         while not self.stopping.is_set():
             try:
                 await self._run_once()
@@ -150,10 +160,11 @@ class Zygote:
     async def _run_once(self) -> None:
         ours, theirs = wire.pair()
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "emulator.chassis.zygote", f"--request-fd={theirs.fileno()}",
-                pass_fds=[theirs.fileno()], stdin=asyncio.subprocess.DEVNULL, stdout=2,
-                env=self.env)
+            with self.starting():
+                self.process = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "emulator.chassis.zygote",
+                    f"--request-fd={theirs.fileno()}", pass_fds=[theirs.fileno()],
+                    stdin=asyncio.subprocess.DEVNULL, stdout=2, env=self.env)
         except OSError:
             ours.close()
             raise
@@ -190,6 +201,11 @@ class Zygote:
             read_end, write_end = os.pipe()
         passed: dict[int, socket.socket | int] = {1: 2, 2: 2 if write_end is None else write_end,
                                                  **fds}
+        with self.starting():
+            return await self._spawn(argv, passed, read_end, write_end)
+
+    async def _spawn(self, argv: list[str], passed: dict[int, socket.socket | int],
+                     read_end: int | None, write_end: int | None) -> SlotProcess:
         try:
             while True:
                 await self.up.wait()
@@ -218,13 +234,48 @@ class Zygote:
             if write_end is not None:
                 os.close(write_end)
         stderr = None if read_end is None else await _reader(read_end)
-        return SlotProcess(reply.pid, stderr)
+        process = SlotProcess(reply.pid, stderr)
+        self.slots.add(process.pid)
+        process.exited.add_done_callback(lambda _: self.slots.discard(process.pid))
+        return process
+
+    @contextlib.contextmanager
+    def starting(self) -> Iterator[None]:
+        """While a process is started for us: its pid is not ours yet (see `forking`)."""
+        self.forking += 1
+        try:
+            yield
+        finally:
+            self.forking -= 1
+            if not self.forking:
+                self.reap_orphans()
+
+    def reap_orphans(self) -> None:
+        """Reap every child that ended and that we did not start: what a slot process left
+        behind, reparented to us as its subreaper. Our own children (the zygote, which asyncio
+        waits for, and each slot process, which its SlotProcess waits for through its pidfd)
+        are left to those waits."""
+        if self.forking:
+            return
+        ours = {*self.slots, *([self.process.pid] if self.process is not None else [])}
+        for pid in children() - ours:
+            with contextlib.suppress(ChildProcessError):
+                os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG)
 
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
             await self.process.wait()
+
+
+def children() -> set[int]:
+    """This process' children, as the kernel lists them for each of its threads."""
+    found: set[int] = set()
+    for task in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError):
+            found.update(map(int, Path(f"/proc/self/task/{task}/children").read_text().split()))
+    return found
 
 
 async def _reader(fd: int) -> asyncio.StreamReader:

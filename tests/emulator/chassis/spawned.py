@@ -10,7 +10,9 @@ import os
 import random
 import signal
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from emulator.chassis.zygote import SlotProcess, Zygote
@@ -29,11 +31,14 @@ def open_fds() -> list[int]:
 
 def main(argv: list[str]) -> int:
     """Report what the process was given on fd 3, then obey: `exit N`, `raise TEXT`, `say
-    TEXT` (on stderr) or `wait` (until fd 3 closes)."""
+    TEXT` (on stderr), `wait` (until fd 3 closes) or `orphan` (first start a process of its own,
+    which outlives it and is reported, then wait)."""
     link = socket.socket(fileno=REPORT_FD)
     link.setblocking(True)
     import asyncssh  # after emulator, which silences its DSA warnings
 
+    left = subprocess.Popen(["sleep", "600"], start_new_session=True) if argv[0] == "orphan" \
+        else None
     key = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
     report = {
         "pid": os.getpid(), "ppid": os.getppid(), "argv": sys.argv,
@@ -42,6 +47,7 @@ def main(argv: list[str]) -> int:
         "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
         "sigint": signal.getsignal(signal.SIGINT) is signal.default_int_handler,
         "random": random.getrandbits(64), "urandom": os.urandom(8).hex(), "key": key,
+        "orphan": None if left is None else left.pid,
     }
     link.sendall(json.dumps(report).encode() + b"\n")
     if argv[0] == "exit":
@@ -53,6 +59,11 @@ def main(argv: list[str]) -> int:
         return 0
     link.recv(1)
     return 0
+
+
+def parent(pid: int) -> int:
+    """Its parent's pid, from /proc (its fourth field, after the parenthesised name)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 async def spawn(zygote: Zygote, *args: str, relay: bool = False
@@ -82,6 +93,19 @@ async def drive() -> dict[str, object]:
     assert saying.stderr is not None
     results["said"] = (await saying.stderr.read()).decode()
     await saying.wait()
+    # A slot process killed leaves a process of its own behind: reparented to us (the
+    # subreaper), reaped once it ends; the slot process' own status is still its pidfd's.
+    leaving, _, left = await spawn(zygote, "orphan")
+    orphan = left["orphan"]
+    assert isinstance(orphan, int)
+    leaving.kill()
+    results["leaving_code"] = await leaving.wait()
+    results["orphan_ppid"] = parent(orphan)
+    os.kill(orphan, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while os.path.exists(f"/proc/{orphan}") and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    results["orphan_left"] = os.path.exists(f"/proc/{orphan}")
     # The zygote dies: the process it forked runs on, still ours to signal and to reap, and
     # the next spawn waits for the zygote started again.
     assert zygote.process is not None

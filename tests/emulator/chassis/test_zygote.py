@@ -53,6 +53,14 @@ def test_exit_status_as_exec_would_give_it(driven: dict[str, Any]) -> None:
     assert driven["signal_after_exit"] == "ProcessLookupError"
 
 
+def test_what_a_killed_slot_process_left_is_reaped_once_it_ends(driven: dict[str, Any]) -> None:
+    """The chassis, a subreaper, inherits it (as init would without the zygote) and reaps it:
+    no zombie is left, and the slot process' own exit status is still read through its pidfd."""
+    assert driven["orphan_ppid"] == driven["chassis"]
+    assert driven["leaving_code"] == -9
+    assert not driven["orphan_left"]
+
+
 def test_a_dead_zygote_is_restarted_and_its_children_live_on(driven: dict[str, Any]) -> None:
     assert driven["zygote_starts"] == 2
     assert driven["fourth_code"] == 0

@@ -144,6 +144,10 @@ def run(options: ChassisOptions) -> int:
             announce(str(exc))
             return 1
         try:
+            chassis.zygote.fork_first()
+        except OSError as exc:  # the chassis' supervision execs one instead
+            announce(f"cannot fork the zygote: {exc.strerror or exc}")
+        try:
             asyncio.run(serve(chassis))
         finally:
             chassis.console.restore()

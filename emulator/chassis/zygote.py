@@ -57,7 +57,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
 from emulator.chassis.console import announce
 from emulator.ipc import wire
@@ -67,6 +67,8 @@ from emulator.timing import Timing
 PR_SET_PDEATHSIG: Final = 1
 PR_SET_CHILD_SUBREAPER: Final = 36
 PID_BYTES: Final = 4
+REQUEST_FD: Final = 3
+"""Where a forked zygote keeps its request socket."""
 
 
 def prctl(option: int, value: int) -> None:
@@ -120,8 +122,8 @@ class SlotProcess:
 
 
 class Zygote:
-    """The chassis' end of its zygote: starts it (the one process the chassis execs), starts it
-    again when it dies, and asks it for slot processes."""
+    """The chassis' end of its zygote: starts it (forked before the chassis' event loop, see
+    fork_first), starts it again when it dies (by exec), and asks it for slot processes."""
 
     def __init__(self, timing: Timing, stopping: asyncio.Event, env: Mapping[str, str]) -> None:
         self.timing = timing
@@ -129,7 +131,10 @@ class Zygote:
         self.env = dict(env)
         self.link: wire.Link | None = None
         self.up = asyncio.Event()
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: SlotProcess | asyncio.subprocess.Process | None = None
+        self.first: tuple[int, socket.socket] | None = None
+        """The zygote fork_first forked (its pid, our end of its request socket), for the first
+        run to take on."""
         self.requests = wire.Asker()
         self.starts = 0
         self.slots: set[int] = set()
@@ -157,24 +162,38 @@ class Zygote:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), self.timing.restart_backoff)
 
-    async def _run_once(self) -> None:
+    def fork_first(self) -> None:
+        """Fork the first zygote from the chassis itself, before its event loop and any thread
+        start (emulator/chassis/start.py): the zygote, and so every slot process, then shares
+        the chassis' own imports (the interpreter, asyncio, the backplane) copy-on-write too
+        (5 MiB a chassis: benchmarks/results/lab.md). One started again later is exec'd: a
+        fork then would copy the loop and threads into it. Every process of the chassis then
+        shows the chassis' command line in ps (`procurve-emu status` names each one's pid)."""
         ours, theirs = wire.pair()
         try:
-            with self.starting():
-                self.process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "emulator.chassis.zygote",
-                    f"--request-fd={theirs.fileno()}", pass_fds=[theirs.fileno()],
-                    stdin=asyncio.subprocess.DEVNULL, stdout=2, env=self.env)
+            pid = os.fork()
         except OSError:
             ours.close()
-            raise
-        finally:
             theirs.close()
+            raise
+        if pid == 0:
+            forked(theirs)
+        theirs.close()
+        self.first = pid, ours
+
+    async def _run_once(self) -> None:
+        first, self.first = self.first, None
+        process: SlotProcess | asyncio.subprocess.Process
+        if first is None:
+            process, ours = await self._exec()
+        else:
+            process, ours = SlotProcess(first[0]), first[1]
+            self.process = process
         self.starts += 1
         self.link = wire.Link(ours)
         self.up.set()
         listener = asyncio.create_task(self._listen(self.link))
-        code = await self.process.wait()
+        code = await process.wait()
         self.up.clear()
         listener.cancel()
         self.link.close()
@@ -183,6 +202,22 @@ class Zygote:
         if not self.stopping.is_set():
             how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
             announce(f"zygote stopped ({how}); restarting it")
+
+    async def _exec(self) -> tuple[asyncio.subprocess.Process, socket.socket]:
+        """A zygote started by exec, and our end of its request socket."""
+        ours, theirs = wire.pair()
+        try:
+            with self.starting():  # (its pid is ours before the reaper may run again)
+                self.process = process = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "emulator.chassis.zygote",
+                    f"--request-fd={theirs.fileno()}", pass_fds=[theirs.fileno()],
+                    stdin=asyncio.subprocess.DEVNULL, stdout=2, env=self.env)
+        except OSError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return process, ours
 
     async def _listen(self, link: wire.Link) -> None:
         with contextlib.suppress(EOFError, wire.IpcError):
@@ -407,20 +442,39 @@ def install_fds(wanted: Mapping[int, int]) -> None:
     os.closerange(lowest, os.sysconf("SC_OPEN_MAX"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="procurve-emu zygote")
-    parser.add_argument("--request-fd", type=int, required=True)
-    args = parser.parse_args(argv)
+def live(request: socket.socket) -> int:
+    """The zygote's life, however started: preload, then serve until the chassis hangs up."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # besides the request socket's EOF
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    request = socket.socket(fileno=args.request_fd)
     request.setblocking(True)
     preload()
     gc.disable()
     gc.freeze()
     serve(request)
     return 0
+
+
+def forked(request: socket.socket) -> NoReturn:
+    """In the zygote fork_first forked: keep of the chassis only what exec would have given
+    (the request socket, stderr also as stdout, stdin from /dev/null; the chassis' listening
+    sockets, lock and console closed, SIGTERM's default action), then live; never returns."""
+    code = 1
+    try:
+        install_fds({1: 2, 2: 2, REQUEST_FD: request.detach()})
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        code = live(socket.socket(fileno=REQUEST_FD))
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="procurve-emu zygote")
+    parser.add_argument("--request-fd", type=int, required=True)
+    args = parser.parse_args(argv)
+    return live(socket.socket(fileno=args.request_fd))
 
 
 if __name__ == "__main__":

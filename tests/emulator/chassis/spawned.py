@@ -78,13 +78,13 @@ async def spawn(zygote: Zygote, *args: str, relay: bool = False
     return process, writer, report
 
 
-async def drive() -> dict[str, object]:
-    stopping = asyncio.Event()
-    zygote = Zygote(PROFILES["fast"], stopping, {**os.environ, "ZYGOTE_TEST": "given",
-                                                 "PYTHONPATH": str(Path.cwd())})
+async def drive(zygote: Zygote) -> dict[str, object]:
+    """The first zygote forked (fork_first), the second exec'd."""
     supervising = asyncio.create_task(zygote.supervise())
     results: dict[str, object] = {"chassis": os.getpid()}
     first, first_link, results["first"] = await spawn(zygote, "wait")
+    assert zygote.pid is not None
+    results["zygote_fds"] = sorted(int(fd) for fd in os.listdir(f"/proc/{zygote.pid}/fd"))
     second, _, results["second"] = await spawn(zygote, "exit", "3")
     results["second_code"] = await second.wait()
     third, _, results["third"] = await spawn(zygote, "raise", "bye")
@@ -120,7 +120,7 @@ async def drive() -> dict[str, object]:
         first.kill()
     except ProcessLookupError:
         results["signal_after_exit"] = "ProcessLookupError"
-    stopping.set()
+    zygote.stopping.set()
     await zygote.stop()
     await supervising
     return results
@@ -128,6 +128,9 @@ async def drive() -> dict[str, object]:
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["drive"]:
-        print(json.dumps(asyncio.run(drive())))
+        driven = Zygote(PROFILES["fast"], asyncio.Event(), {
+            **os.environ, "ZYGOTE_TEST": "given", "PYTHONPATH": str(Path.cwd())})
+        driven.fork_first()
+        print(json.dumps(asyncio.run(drive(driven))))
     else:
         raise SystemExit(main(sys.argv[1:]))

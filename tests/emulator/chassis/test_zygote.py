@@ -32,6 +32,12 @@ def test_a_spawned_process_holds_only_what_the_spawn_names(driven: dict[str, Any
     assert first["sigterm"] and first["sigint"]
 
 
+def test_a_zygote_forked_by_the_chassis_holds_only_its_request_socket(
+        driven: dict[str, Any]) -> None:
+    """Not the chassis' sockets, lock or console: stdin, stdout, stderr, the request socket."""
+    assert driven["zygote_fds"] == [0, 1, 2, 3]
+
+
 def test_the_chassis_is_the_parent(driven: dict[str, Any]) -> None:
     assert {driven[n]["ppid"] for n in ("first", "second", "fourth")} == {driven["chassis"]}
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from emulator import inband
+from emulator import inband, memory
 from emulator.datadir import SELFTEST_FAULT, read_inventory
 from emulator.dhcp_relay import DhcpRelay
 from emulator.fabric.client import FabricClient
@@ -394,6 +394,7 @@ class Module:
             )
         )
         self.serving.set()
+        memory.trim()  # what the boot (config replay, host keys, imports) freed
 
     def take_host_keys(self, device: Device, keys: list[Any]) -> None:
         from ssh_server.hostkeys import rsa_bits

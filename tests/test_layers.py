@@ -61,6 +61,7 @@ LAYERS: Final = (
     ("hardware", "the catalog, the flash and the timing profiles (lowest)", (
         "emulator", "emulator.hardware", "emulator.flash", "emulator.timing",
         "emulator.datadir", "emulator.portspec",
+        "emulator.memory",  # what a process hands back once booted (issue 18)
         "emulator.frr",  # OSPF: FRR's daemons, their files and leftovers
         # syslog and time (issue 17): the chassis clock
         "emulator.clock",

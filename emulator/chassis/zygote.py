@@ -6,10 +6,13 @@ each one started with exec holds a private copy of the interpreter's imported mo
 ssl, the backplane's wire, the emulator: some 400 modules, 15 MiB a process). Forked from a
 parent that imported them once, the fabric and the modules share those pages copy-on-write
 (issue 18: a lab of forty switches at most 60 MiB PSS a chassis; benchmarks/results/lab.md has
-the figures). The zygote imports the fabric and the module (preload() says why no more), then
-calls gc.freeze(): the collector then never writes to the imported objects' headers, which
-would un-share their pages in every child. Reference counts and 3.11's specialising
-interpreter still write to what a child uses: a forked standby dirties about 5 MiB of them.
+the figures). The zygote is forked from the chassis before its event loop starts (fork_first),
+so it shares the chassis' own imports too; it imports the fabric and the module (preload()
+says why no more), then calls gc.freeze(): the collector then never writes to the imported
+objects' headers, which would un-share their pages in every child; and it hands back to the
+kernel the pages its imports freed (emulator/memory.py), which every child would otherwise
+hold too. Reference counts and 3.11's specialising interpreter still write to what a child
+uses: a forked standby dirties about 5 MiB of them.
 
 The protocol (typed messages on the backplane's wire, emulator/ipc/): the chassis sends Spawn
 (the argv exec would run, the environment, the fds under the numbers the process must see
@@ -59,6 +62,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
+from emulator import memory
 from emulator.chassis.console import announce
 from emulator.ipc import wire
 from emulator.ipc.messages import Failure, Spawn, Spawned
@@ -170,6 +174,8 @@ class Zygote:
         fork then would copy the loop and threads into it. Every process of the chassis then
         shows the chassis' command line in ps (`procurve-emu status` names each one's pid)."""
         ours, theirs = wire.pair()
+        gc.freeze()  # our collector must not write to what the zygote and its children share
+        memory.trim()
         try:
             pid = os.fork()
         except OSError:
@@ -451,6 +457,7 @@ def live(request: socket.socket) -> int:
     preload()
     gc.disable()
     gc.freeze()
+    memory.trim()
     serve(request)
     return 0
 

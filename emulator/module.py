@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from emulator import inband, memory
 from emulator.datadir import SELFTEST_FAULT, read_inventory
-from emulator.dhcp_relay import DhcpRelay
 from emulator.fabric.client import FabricClient
 from emulator.flash import Flash, durable_remove
 from emulator.hardware import MANAGEMENT_SLOTS
@@ -347,6 +346,8 @@ class Module:
             self.fabric.bring_up(device, reset_at, self.timing.module_reset))
         self.tasks += [bringing_up, asyncio.create_task(self.time_services(device, bringing_up))]
         if device.mgmt_netns is not None:  # the DHCP relay agent (emulator/dhcp_relay.py)
+            from emulator.dhcp_relay import DhcpRelay  # with the config model: the active's
+
             DhcpRelay(device, device.mgmt_netns).start()
             self.start_ospf(device, device.mgmt_netns)
         if not device.redundancy.enabled:  # `no redundancy management-module` in the config

@@ -23,10 +23,12 @@ import struct
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from emulator import inband
-from emulator.config.model import StaticRoute, SwitchConfig
+
+if TYPE_CHECKING:
+    from emulator.config.model import StaticRoute, SwitchConfig
 
 DEFAULT_TTL: Final = 64
 """The TTL of the switch's own packets (`show ip`, ipDefaultTTL)."""

@@ -11,7 +11,6 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from emulator.config.acl import denied_text
-from emulator.config.model import STP_PRIORITY_DEFAULT, StpPort
 from emulator.events import Severity
 from emulator.fabric import stp
 from emulator.fabric.lacp import LacpStatus
@@ -209,6 +208,10 @@ def default_config_name(inventory: Inventory) -> str:
 
 def spanning_tree_program(running: SwitchConfig, inventory: Inventory) -> dict[str, object]:
     """The running config's `spanning-tree` settings as the fabric's engine takes them."""
+    # The config model is imported by the active module only, when it needs it: the zygote
+    # then does not preload it for the fabric and the standby (emulator/chassis/zygote.py).
+    from emulator.config.model import STP_PRIORITY_DEFAULT, StpPort
+
     config = running.spanning_tree
     ports = {}
     for port in inventory.ports():

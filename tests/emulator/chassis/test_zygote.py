@@ -76,3 +76,18 @@ def test_a_dead_zygote_is_restarted_and_its_children_live_on(driven: dict[str, A
 @pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), (256, 0)])
 def test_exit_status(code: object, status: int) -> None:
     assert zygote.exit_status(code) == status
+
+
+def test_the_zygote_preloads_nothing_only_the_active_uses() -> None:
+    """What only the active module imports (the config model, SSH and its cryptography, the
+    SNMP agent, the CLI) is not preloaded: the fabric and the standby would carry its pages in
+    their share, and the active dirties most of them anyway (benchmarks/results/lab.md)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom emulator.chassis.zygote import preload\n"
+         "preload()\nprint(' '.join(sorted(sys.modules)))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    loaded = set(done.stdout.split())
+    assert "emulator.fabric.process" in loaded and "emulator.module" in loaded
+    for active_only in ("emulator.config.model", "asyncssh", "cryptography", "snmp.agent",
+                        "emulator.cli.session", "emulator.commands", "emulator.device"):
+        assert active_only not in loaded, active_only

@@ -295,7 +295,8 @@ class Zygote:
         """Reap every child that ended and that we did not start: what a slot process left
         behind, reparented to us as its subreaper. Our own children (the zygote, which asyncio
         waits for, and each slot process, which its SlotProcess waits for through its pidfd)
-        are left to those waits."""
+        are left to those waits; so must be any other child the chassis starts while its loop
+        runs (today none: its `ip` commands run synchronously and wait for themselves)."""
         if self.forking:
             return
         ours = {*self.slots, *([self.process.pid] if self.process is not None else [])}

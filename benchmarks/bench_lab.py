@@ -9,6 +9,13 @@ idle CPU per chassis over a window, and that `lab down` leaves no namespace behi
     sudo python benchmarks/bench_lab.py [--switches 40] [--idle 30] [--out FILE]
 
 Needs root and iproute2. Not a test: figures go to a results file with machine, date, command.
+
+    python benchmarks/bench_lab.py --processes [--settle 10]
+
+One chassis instead (`procurve-emu run --timing lab --mgmt-netns none`, new data dir), process
+by process `--settle` seconds after it is ready: anonymous PSS beside the whole PSS, as a
+Markdown table on stdout. The anonymous part is what a lever changes; the file-backed part moves
+with whatever else on the machine maps the same libraries.
 """
 
 from __future__ import annotations
@@ -74,13 +81,13 @@ def pids_of(namespaces: list[str]) -> list[int]:
     return found
 
 
-def pss_kib(pid: int) -> int:
+def pss_kib(pid: int, field: str = "Pss") -> int:
     try:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
         return 0
     return next((int(line.split()[1]) for line in text.splitlines()
-                 if line.startswith("Pss:")), 0)
+                 if line.startswith(f"{field}:")), 0)
 
 
 def cpu_ticks(pids: list[int]) -> int:
@@ -170,12 +177,58 @@ def measure_reference(count: int, idle: float) -> dict[str, Any]:
     return {"serving": serving, "pss": pss, "cpu": cpu}
 
 
+def measure_processes(settle: float) -> dict[str, tuple[float, float]]:
+    """Each process of one chassis by its part (chassis, zygote, fabric, active, standby):
+    anonymous PSS and PSS in MiB, `settle` seconds after the chassis said it is ready."""
+    with tempfile.TemporaryDirectory() as tmp:
+        data, log_path = Path(tmp) / "data", Path(tmp) / "log"
+        with log_path.open("wb") as log:
+            chassis = subprocess.Popen(
+                [sys.executable, "-m", "emulator.main", "run", "--timing", "lab",
+                 "--mgmt-netns", "none", "--data-dir", str(data), "--ssh-port", "0",
+                 "--telnet-port", "0", "--snmp-port", "0"],
+                cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 120
+            while " ready: " not in log_path.read_text():
+                if chassis.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the chassis did not get ready: {log_path.read_text()}")
+                time.sleep(0.2)
+            time.sleep(settle)
+            status = json.loads(procurve_emu("status", "--data-dir", str(data)).stdout)
+            parts = {"chassis": chassis.pid, "zygote": status["chassis"].get("zygote"),
+                     "fabric": status["fabric"]["pid"],
+                     **{m["role"]: m["pid"] for m in status["modules"]}}
+            return {part: (pss_kib(pid, "Pss_Anon") / 1024, pss_kib(pid) / 1024)
+                    for part, pid in parts.items() if pid}
+        finally:
+            chassis.terminate()
+            chassis.wait(30)
+
+
+def print_processes(settle: float) -> None:
+    parts = measure_processes(settle)
+    names = [*parts, "all"]
+    parts["all"] = (sum(a for a, _ in parts.values()), sum(p for _, p in parts.values()))
+    print(f"one chassis, {settle:.0f} s after ready, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print("| MiB | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for index, what in enumerate(("anonymous PSS", "PSS")):
+        print(f"| {what} | " + " | ".join(f"{parts[n][index]:.1f}" for n in names) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--switches", type=int, default=40)
     parser.add_argument("--idle", type=float, default=30.0)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/lab.md"))
+    parser.add_argument("--processes", action="store_true",
+                        help="one chassis, process by process, instead of a lab")
+    parser.add_argument("--settle", type=float, default=10.0)
     args = parser.parse_args()
+    if args.processes:
+        print_processes(args.settle)
+        return
     lab = measure_lab(args.switches, args.idle)
     reference = measure_reference(args.switches, args.idle)
     healthy = "never (300 s)" if lab["healthy"] is None else f"{lab['healthy']:.1f}"

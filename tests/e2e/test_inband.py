@@ -100,7 +100,8 @@ def test_saved_address_comes_back_after_a_switchover(chassis_factory: Any, lab: 
     conn = chassis.netmiko()
     try:
         conn.save_config()
-        conn.send_config_set(["vlan 1", "ip address 10.0.0.6/24", "exit"])  # unsaved
+        conn.send_config_set(["vlan 1", "no ip address 10.0.0.5/24", "ip address 10.0.0.6/24",
+                              "exit"])  # unsaved; one subnet takes one address
     finally:
         conn.disconnect()
     wait_carrier(h1, up=True)

@@ -35,8 +35,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
                                      "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
                    "SNTP and TimeP"),
-    "multinetting": (OTHER, "routing and IP: a VLAN's second ip address replaces the first "
-                            "instead of joining it (K.15 keeps up to 8 per VLAN)"),
     "oobm": (REAL, "oobm and its body: OOBM is a networked management port of the 3800, 2920 "
                    "and 5400R; the 8212zl's management modules have none (from the hardware "
                    "lists, not yet checked against a K.15 manual)"),
@@ -132,12 +130,7 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
 
 """Per file, each line the boot refuses (whitespace collapsed) and its family in FAMILIES."""
 
-LOST: Final[dict[str, list[tuple[str, str]]]] = {
-    "switchssh-3800-ka1503": [
-        ("vlan 66 / ip address 192.168.10.1 255.255.255.0", "multinetting"),
-        ("vlan 44 / ip address 192.168.3.4 255.255.255.0", "multinetting"),
-    ],
-}
+LOST: Final[dict[str, list[tuple[str, str]]]] = {}
 """Per file, lines taken without a refusal but not kept: they count with their owner."""
 
 _DEFAULT_PORTS: Final = ("ports the fixed-port switch lacked stay untagged in VLAN 1, as on a new "

@@ -21,7 +21,7 @@ INET_CIDR_IF_INDEX = parse_oid("1.3.6.1.2.1.4.24.7.1.7")
 def _routed(device: Device) -> None:
     running = device.running
     running.vlan_create(10)
-    running.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.10.1/24")))
+    running.vlan_set_ip(10, VlanIp(IpMode.MANUAL, [ipaddress.IPv4Interface("10.0.10.1/24")]))
     running.set_ip_routing(True)
     running.static_route_add(StaticRoute(ipaddress.IPv4Network("10.9.0.0/16"),
                                          ipaddress.IPv4Address("10.0.10.2")))

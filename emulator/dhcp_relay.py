@@ -149,14 +149,18 @@ class DhcpRelay:
 
     def _vlan_of(self, address: ipaddress.IPv4Address) -> int | None:
         return next((vid for vid, vlan in self.device.running.vlans.items()
-                     if vlan.ip.mode is IpMode.MANUAL and vlan.ip.interface is not None
-                     and vlan.ip.interface.ip == address), None)
+                     if vlan.ip.mode is IpMode.MANUAL
+                     and any(held.ip == address for held in vlan.ip.addresses)), None)
 
     async def request(self, data: bytes, local: ipaddress.IPv4Address) -> None:
-        """A client's request that came in on the VLAN whose address is `local`: to each of
-        that VLAN's helpers, with the giaddr and hop count set and option 82 as configured."""
+        """A client's request that came in on the VLAN holding the address `local`: to each
+        of that VLAN's helpers, with the giaddr and hop count set and option 82 as configured.
+        The giaddr is the VLAN's primary address whichever of its addresses the stack chose,
+        as the switch relays from the first address of a multinetted VLAN."""
         running = self.device.running
         vid = self._vlan_of(local)
+        primary = None if vid is None else running.vlans[vid].ip.primary
+        local = local if primary is None else primary.ip
         helpers = [] if vid is None else running.vlans[vid].helper_addresses
         if not running.dhcp_relay or not helpers or data[3] >= MAX_HOPS:
             if helpers:
@@ -196,8 +200,8 @@ class DhcpRelay:
         if option.remote_id == "mgmt-vlan":
             vid = self.device.running.management_vlan
             vlan = None if vid is None else self.device.running.vlans.get(vid)
-            if vlan is not None and vlan.ip.interface is not None:
-                return vlan.ip.interface.ip.packed
+            if vlan is not None and vlan.ip.primary is not None:
+                return vlan.ip.primary.ip.packed
         return mac_bytes(self.device.inventory.base_mac)
 
     def _with_agent(self, packet: bytes, option: Option82, circuit: bytes,

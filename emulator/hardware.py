@@ -385,7 +385,7 @@ def port_sort_key(port: str) -> int:
 
 
 def parse_port_list(text: str, inventory: Inventory | None = None) -> list[str]:
-    """Parse `A1-A4,B2` into port names in chassis order, without duplicates.
+    """Parse `A1-A4,B2` (or `A1-4,B2`) into port names in chassis order, without duplicates.
 
     With an inventory, ports that are not installed are refused the way the switch
     refuses them (PortListError naming the bad element).
@@ -400,7 +400,9 @@ def parse_port_list(text: str, inventory: Inventory | None = None) -> list[str]:
         first, sep, last = element.partition("-")
         slot_a, a = split_port(first)
         if sep:
-            slot_b, b = split_port(last)
+            # `B1-16`: a range whose end omits the slot letter stays in the first's slot
+            # (hand-typed; the switch itself writes B1-B16).
+            slot_b, b = (slot_a, int(last)) if last.isdigit() else split_port(last)
             if slot_a != slot_b or b < a:
                 raise PortListError(element)
             names = [f"{slot_a}{n}" for n in range(a, b + 1)]

@@ -29,7 +29,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 from emulator import inband, routing
-from emulator.config.model import BACKBONE, IpMode, SwitchConfig
+from emulator.config.model import BACKBONE, SwitchConfig
 from emulator.frr import DAEMONS, FRR_DIR, FRR_USER, VTYSH, kill_leftovers, missing, runtime_dir
 
 if TYPE_CHECKING:
@@ -55,8 +55,7 @@ def area_id(area: str) -> str:
 
 
 def router_id(cfg: SwitchConfig) -> ipaddress.IPv4Address | None:
-    addresses = [vlan.ip.interface.ip for vlan in cfg.vlans.values()
-                 if vlan.ip.mode is IpMode.MANUAL and vlan.ip.interface is not None]
+    addresses = cfg.own_addresses()
     return min(addresses) if addresses else None
 
 
@@ -69,7 +68,7 @@ def ospfd_config(cfg: SwitchConfig) -> str | None:
         return None
     lines = []
     for vid, vlan in sorted(cfg.vlans.items()):
-        if vlan.ospf is None or vlan.ip.interface is None:
+        if vlan.ospf is None or not vlan.ip.addresses:
             continue
         lines += [f"interface {inband.interface_name(vid)}",
                   f" ip ospf area {area_id(vlan.ospf.area)}",

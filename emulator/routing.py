@@ -69,8 +69,7 @@ class RouteEntry:
 
 def _vlan_holding(cfg: SwitchConfig, address: ipaddress.IPv4Address) -> int | None:
     return next((vid for vid, vlan in sorted(cfg.vlans.items())
-                 if vlan.ip.interface is not None and address in vlan.ip.interface.network),
-                None)
+                 if any(address in held.network for held in vlan.ip.addresses)), None)
 
 
 def _static_entry(cfg: SwitchConfig, route: StaticRoute) -> RouteEntry | None:
@@ -80,7 +79,7 @@ def _static_entry(cfg: SwitchConfig, route: StaticRoute) -> RouteEntry | None:
                           STATIC_METRIC, route.distance)
     if route.vlan is not None:
         vlan = cfg.vlans.get(route.vlan)
-        if vlan is None or vlan.ip.interface is None:
+        if vlan is None or not vlan.ip.addresses:
             return None
         return RouteEntry(route.destination, vlan.name, route.vlan, STATIC, "", STATIC_METRIC,
                           route.distance)
@@ -95,9 +94,8 @@ def _static_entry(cfg: SwitchConfig, route: StaticRoute) -> RouteEntry | None:
 def route_table(cfg: SwitchConfig, learnt: Iterable[RouteEntry] = ()) -> list[RouteEntry]:
     """The route table: for each destination the candidates of the lowest distance, by
     destination address and prefix length, loopback entries among them."""
-    candidates = [RouteEntry(vlan.ip.interface.network, vlan.name, vid, CONNECTED, "",
-                             CONNECTED_METRIC, 0)
-                  for vid, vlan in sorted(cfg.vlans.items()) if vlan.ip.interface is not None]
+    candidates = [RouteEntry(address.network, vlan.name, vid, CONNECTED, "", CONNECTED_METRIC, 0)
+                  for vid, vlan in sorted(cfg.vlans.items()) for address in vlan.ip.addresses]
     candidates += [entry for route in cfg.static_routes
                    if (entry := _static_entry(cfg, route)) is not None]
     gateway = cfg.default_gateway

@@ -81,7 +81,7 @@ def show_management(call: Call) -> str:
     sntp = [f"  {priority:<8} {server.address!s:<45} {server.version}"
             for priority, server in sorted(cfg.sntp_servers.items())]
     vlans = [f"  {vlan.name:<32} {format_mac(device.inventory.base_mac):<17} | "
-             + (str(vlan.ip.interface.ip) if vlan.ip.interface is not None else "")
+             + (str(vlan.ip.primary.ip) if vlan.ip.primary is not None else "")
              for vlan in (cfg.vlans[vid] for vid in sorted(cfg.vlans))]
     gateway = str(cfg.default_gateway) if cfg.default_gateway is not None else ""
     return "\n".join([

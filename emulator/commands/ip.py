@@ -78,14 +78,16 @@ the 15.x switches' screen (e2910al capture) without what is not emulated (host n
 members, loopback sources, IP options)."""
 
 
-def _vlan_row(vlan: Vlan) -> str:
-    """An address-less VLAN shows its IP Config and nothing after it."""
-    interface = vlan.ip.interface
-    if interface is None:
-        return f"  {vlan.name:<20} | {IP_CONFIG[vlan.ip.mode]} "
+def _vlan_rows(vlan: Vlan) -> list[str]:
+    """An address-less VLAN shows its IP Config and nothing after it; a multinetted one a
+    row per address, its name on the first alone."""
+    if not vlan.ip.addresses:
+        return [f"  {vlan.name:<20} | {IP_CONFIG[vlan.ip.mode]} "]
     std, local = PROXY_ARP
-    return (f"  {vlan.name:<20} | {IP_CONFIG[vlan.ip.mode]:<10} {interface.ip!s:<15} "
-            f"{interface.netmask!s:<15} {std:>3}  {local:>4}")
+    return [f"  {name:<20} | {IP_CONFIG[vlan.ip.mode]:<10} {address.ip!s:<15} "
+            f"{address.netmask!s:<15} {std:>3}  {local:>4}"
+            for name, address in zip([vlan.name, *[""] * (len(vlan.ip.addresses) - 1)],
+                                     vlan.ip.addresses, strict=True)]
 
 
 def _first_dns_server(config: SwitchConfig) -> str:
@@ -109,7 +111,7 @@ def render_ip(device: Device) -> str:
         IP_FIELDS.line("DNS server", f"{_first_dns_server(config):<40}"),
         "",
         IP_HEADER,
-        *(_vlan_row(config.vlans[vid]) for vid in sorted(config.vlans)),
+        *(row for vid in sorted(config.vlans) for row in _vlan_rows(config.vlans[vid])),
     ])
 
 
@@ -162,8 +164,7 @@ async def answer(device: Device, target: ipaddress.IPv4Address,
     if device.mgmt_netns is not None:
         rtt = await inband.ping(device.mgmt_netns, str(target), probe)
         return None if rtt is None else max(SELF_RTT_MS, math.ceil(rtt))
-    own = {v.ip.interface.ip for v in device.running.vlans.values() if v.ip.interface}
-    if target in own:
+    if target in device.running.own_addresses():
         return SELF_RTT_MS
     await asyncio.sleep(probe.timeout)
     return None

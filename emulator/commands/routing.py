@@ -126,7 +126,7 @@ async def traceroute(call: Call) -> str | None:
     source = call.args.get("source")
     if isinstance(source, int):
         vlan = call.device.running.vlans.get(source)
-        source = None if vlan is None or vlan.ip.interface is None else vlan.ip.interface.ip
+        source = None if vlan is None or vlan.ip.primary is None else vlan.ip.primary.ip
     netns = call.device.mgmt_netns
     await call.session.emit(f"traceroute to {target} ,\n"
                             f"{'':10}{minttl} hop min, {maxttl} hops max, {timeout} sec. "

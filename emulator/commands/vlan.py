@@ -160,18 +160,30 @@ def _set_ip(call: Call, ip: VlanIp) -> None:
         call.device.running.vlan_set_ip(context_vid(call), ip)
 
 
-def ip_prefix(call: Call) -> None:
-    _set_ip(call, VlanIp(IpMode.MANUAL, call.interface("ip-mask")))
-
-
-def ip_mask(call: Call) -> None:
+def _typed_address(call: Call) -> ipaddress.IPv4Interface:
+    """`A.B.C.D/NN` or `A.B.C.D M.M.M.M`, as one address with its subnet."""
+    if "ip-mask" in call.args:
+        return call.interface("ip-mask")
     mask = call.address("mask")
     try:
         prefix = ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
     except ValueError as exc:
         raise CliError(BAD_MASK.format(mask=mask)) from exc
-    address = ipaddress.IPv4Interface((call.address("ip-addr"), prefix))
-    _set_ip(call, VlanIp(IpMode.MANUAL, address))
+    return ipaddress.IPv4Interface((call.address("ip-addr"), prefix))
+
+
+def add_ip(call: Call) -> None:
+    """Another `ip address` adds to the VLAN's addresses (multinetting)."""
+    address = _typed_address(call)
+    with refused():
+        call.device.running.vlan_add_ip(context_vid(call), address)
+
+
+def remove_ip(call: Call) -> None:
+    """`no ip address A.B.C.D M.M.M.M` removes that address alone."""
+    address = _typed_address(call)
+    with refused():
+        call.device.running.vlan_remove_ip(context_vid(call), address)
 
 
 def ip_dhcp(call: Call) -> None:
@@ -212,10 +224,10 @@ ROWS: tuple[Command, ...] = (
             params={"port-list": PORT_LIST}, negate=remove_untagged),
     Command("tagged <port-list>", add_tagged, where=Where.VLAN, level=Level.MANAGER,
             params={"port-list": PORT_LIST}, negate=remove_tagged),
-    Command("ip address <ip-mask>", ip_prefix, where=Where.VLAN, level=Level.MANAGER,
-            params={"ip-mask": IpInterface()}),
-    Command("ip address <ip-addr> <mask>", ip_mask, where=Where.VLAN, level=Level.MANAGER,
-            params={"ip-addr": IpAddress(), "mask": IpAddress("MASK")}),
+    Command("ip address <ip-mask>", add_ip, where=Where.VLAN, level=Level.MANAGER,
+            params={"ip-mask": IpInterface()}, negate=remove_ip),
+    Command("ip address <ip-addr> <mask>", add_ip, where=Where.VLAN, level=Level.MANAGER,
+            params={"ip-addr": IpAddress(), "mask": IpAddress("MASK")}, negate=remove_ip),
     Command("ip address dhcp-bootp", ip_dhcp, where=Where.VLAN, level=Level.MANAGER),
     Command("ip address", None, where=Where.VLAN, level=Level.MANAGER, negate=no_ip),
 )

@@ -349,6 +349,15 @@ VLAN_MISSING: Final = "VLAN {vid} does not exist."
 DEFAULT_VLAN_DELETE: Final = "The default VLAN cannot be deleted."
 VLAN_NAME_IN_USE: Final = 'The VLAN name "{name}" is already in use.'
 MANUAL_IP_INCOMPLETE: Final = "Incomplete input: address"
+VLAN_ADDRESS_LIMIT: Final = 8
+"""Multinetting: the IPv4 addresses one VLAN holds on K.15 (16.x raised it to 32)."""
+VLAN_ADDRESS_FULL: Final = ("The maximum number of IP addresses ({limit}) on a VLAN has "
+                            "already been reached.")
+VLAN_ADDRESS_OVERLAP: Final = "The IP address (or subnet) {address} already exists."
+VLAN_ADDRESS_MISSING: Final = "The IP address {address} is not configured on this VLAN."
+"""Modelled on K.15's style (no capture shows them): a ninth address, an address whose subnet
+overlaps one the switch has (since K.15.09 refused on any VLAN, the manual's "VLAN Operating
+Rules"), removing an address the VLAN does not hold."""
 PRIMARY_VLAN_DELETE: Final = "The primary VLAN cannot be deleted."
 """The manual: the current primary VLAN cannot be deleted (designate another first)."""
 
@@ -489,7 +498,13 @@ class IpMode(Enum):
 @dataclass
 class VlanIp:
     mode: IpMode = IpMode.DISABLED
-    interface: ipaddress.IPv4Interface | None = None
+    addresses: list[ipaddress.IPv4Interface] = field(default_factory=list)
+    """The manual addresses in the order entered (multinetting): the first is the primary,
+    the one the switch relays DHCP from and the config writes first."""
+
+    @property
+    def primary(self) -> ipaddress.IPv4Interface | None:
+        return self.addresses[0] if self.addresses else None
 
 
 @dataclass
@@ -957,8 +972,12 @@ class SwitchConfig:
 
     def management_address(self) -> str | None:
         """The address LLDP advertises: the lowest VLAN's IPv4 address, if any VLAN has one."""
-        addresses = (self.vlans[vid].ip.interface for vid in sorted(self.vlans))
+        addresses = (self.vlans[vid].ip.primary for vid in sorted(self.vlans))
         return next((str(a.ip) for a in addresses if a is not None), None)
+
+    def own_addresses(self) -> set[ipaddress.IPv4Address]:
+        """Every address of every VLAN: what answers as the switch itself."""
+        return {a.ip for vlan in self.vlans.values() for a in vlan.ip.addresses}
 
     # --- VLANs -----------------------------------------------------------------------------
 
@@ -1042,13 +1061,51 @@ class SwitchConfig:
         self.vlan(vid).voice = voice
 
     def vlan_set_ip(self, vid: int, ip: VlanIp) -> None:
+        """The VLAN's whole IP setting at once (`ip address dhcp-bootp`, `no ip address`):
+        manual addresses are added one by one, checked as `ip address` checks them."""
         vlan = self.vlan(vid)
-        if ip.mode is IpMode.MANUAL and ip.interface is None:
+        if ip.mode is IpMode.MANUAL and not ip.addresses:
             raise ConfigError(MANUAL_IP_INCOMPLETE)
-        vlan.ip = VlanIp(ip.mode, ip.interface if ip.mode is IpMode.MANUAL else None)
-        if ip.mode is not IpMode.MANUAL:  # DHCP relay: helpers need the VLAN's own address
-            vlan.helper_addresses.clear()
+        if ip.mode is not IpMode.MANUAL:
+            vlan.ip = VlanIp(ip.mode)
+            vlan.helper_addresses.clear()  # DHCP relay: helpers need the VLAN's own address
             vlan.ospf = None  # so does OSPF
+            return
+        kept = vlan.ip
+        vlan.ip = VlanIp(IpMode.MANUAL)
+        try:
+            for address in ip.addresses:
+                self.vlan_add_ip(vid, address)
+        except ConfigError:
+            vlan.ip = kept
+            raise
+
+    def vlan_add_ip(self, vid: int, address: ipaddress.IPv4Interface) -> None:
+        """`ip address` adds an address (multinetting): a VLAN without manual addresses (DHCP
+        or none) takes it as its only one. Typing one the VLAN holds again changes nothing; a
+        subnet overlapping one the switch has, on this VLAN or another, is refused."""
+        vlan = self.vlan(vid)
+        if address in vlan.ip.addresses:
+            return
+        for other in self.vlans.values():
+            if any(address.network.overlaps(held.network) for held in other.ip.addresses):
+                raise ConfigError(VLAN_ADDRESS_OVERLAP.format(address=address.with_prefixlen))
+        if len(vlan.ip.addresses) >= VLAN_ADDRESS_LIMIT:
+            raise ConfigError(VLAN_ADDRESS_FULL.format(limit=VLAN_ADDRESS_LIMIT))
+        if vlan.ip.mode is not IpMode.MANUAL:
+            vlan.ip = VlanIp(IpMode.MANUAL)
+        vlan.ip.addresses.append(address)
+
+    def vlan_remove_ip(self, vid: int, address: ipaddress.IPv4Interface) -> None:
+        """`no ip address A.B.C.D M.M.M.M` removes that one address; the next becomes the
+        primary, and removing the last leaves the VLAN without IP (as `no ip address`)."""
+        vlan = self.vlan(vid)
+        if address not in vlan.ip.addresses:
+            raise ConfigError(VLAN_ADDRESS_MISSING.format(address=address.ip))
+        if len(vlan.ip.addresses) == 1:
+            self.vlan_set_ip(vid, VlanIp())
+            return
+        vlan.ip.addresses.remove(address)
 
     # --- system and SNMP -------------------------------------------------------------------
 
@@ -1792,8 +1849,7 @@ class SwitchConfig:
         if destination.is_multicast or destination.is_loopback or destination.is_reserved:
             raise ConfigError(ROUTE_BAD_DESTINATION.format(destination=destination))
         _check_range(route.distance, DISTANCE_RANGE)
-        own = {v.ip.interface.ip for v in self.vlans.values() if v.ip.interface is not None}
-        if route.gateway is not None and route.gateway in own:
+        if route.gateway is not None and route.gateway in self.own_addresses():
             raise ConfigError(ROUTE_OWN_GATEWAY.format(gateway=route.gateway))
         same = [r for r in self.static_routes if r.destination == destination]
         if any((r.discard is None) != (route.discard is None) for r in same):

@@ -484,7 +484,7 @@ def _ospf_lines(cfg: SwitchConfig) -> list[str]:
 def _vlan_ospf_lines(vlan: Vlan) -> list[str]:
     """`ip ospf A.B.C.D area X` and the interface's settings by its address, after the
     address and helpers [the per-address form is inferred from K.15's multinetted VLANs]."""
-    ospf, interface = vlan.ospf, vlan.ip.interface
+    ospf, interface = vlan.ospf, vlan.ip.primary
     if ospf is None or interface is None:
         return []
     lines = [f"ip ospf {interface.ip} area {ospf.area}"]
@@ -611,7 +611,7 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
         body.append(f"untagged {format_port_list(vlan.untagged)}")
     if vlan.tagged:
         body.append(f"tagged {format_port_list(vlan.tagged)}")
-    body.append(_ip_line(vlan.ip))
+    body += _ip_lines(vlan.ip)
     body += [f"ip helper-address {a}" for a in vlan.helper_addresses]  # DHCP relay
     body += _vlan_ospf_lines(vlan)
     body += _vlan_access_group_lines(cfg, vlan.vid)
@@ -626,12 +626,13 @@ def _vlan_body(cfg: SwitchConfig, vlan: Vlan) -> list[str]:
     return body
 
 
-def _ip_line(ip: VlanIp) -> str:
-    if ip.mode is IpMode.MANUAL and ip.interface is not None:
-        return f"ip address {ip.interface.ip} {ip.interface.netmask}"
+def _ip_lines(ip: VlanIp) -> list[str]:
+    """One `ip address` line per address, in the order entered (multinetting)."""
+    if ip.mode is IpMode.MANUAL and ip.addresses:
+        return [f"ip address {a.ip} {a.netmask}" for a in ip.addresses]
     if ip.mode in IP_MODE_WORDS:
-        return f"ip address {IP_MODE_WORDS[ip.mode]}"
-    return "no ip address"
+        return [f"ip address {IP_MODE_WORDS[ip.mode]}"]
+    return ["no ip address"]
 
 
 # --- syslog and time (commands/logging.py, commands/clock.py, commands/sntp.py) ---

@@ -126,8 +126,8 @@ class FabricClient:
             pvid={p: running.pvid(p) for p in ports},
             tagged={p: [vid for vid, tagged in running.port_vlans(p) if tagged] for p in ports},
             mac_age=running.mac_age,
-            addresses={str(vid): str(vlan.ip.interface) for vid, vlan in running.vlans.items()
-                       if vlan.ip.interface is not None},
+            addresses={str(vid): [str(a) for a in vlan.ip.addresses]
+                       for vid, vlan in running.vlans.items() if vlan.ip.addresses},
             # --- IP routing (emulator/routing.py) ---
             forwarding=running.ip_routing,
             routes=kernel_routes(running),

@@ -2,8 +2,9 @@
 
 For every VLAN with an IP address the fabric makes a TAP inside the switch's network
 namespace as `vlanN` (emulator/inband.py says why a namespace) with the chassis' base MAC and
-the address, and adds its other end to the bridge as an untagged member of VLAN N. The TAPs are
-not persistent: they vanish with the fabric, and with them the switch's addresses.
+the VLAN's addresses (all of a multinetted VLAN's, the primary first), and adds its other end
+to the bridge as an untagged member of VLAN N. The TAPs are not persistent: they vanish with the
+fabric, and with them the switch's addresses.
 
 A reset (switchover) takes them out of forwarding like every port; the next program from the new
 active module brings back the addresses its config has, which may differ (unsaved ones are lost).
@@ -28,7 +29,13 @@ SETUP_TIMEOUT: Final = 10.0
 @dataclass
 class _Interface:
     tap: TapPort
-    address: str
+    addresses: list[str]
+
+
+def _adds(vid: int, addresses: list[str]) -> list[str]:
+    """`ip` lines giving `vlanN` its addresses, the primary first (the stack's first address on
+    a link is the one it answers broadcasts and sources from)."""
+    return [f"addr add {address} dev {inband.interface_name(vid)}" for address in addresses]
 
 
 class VlanInterfaces:
@@ -66,7 +73,7 @@ class VlanInterfaces:
                       file=sys.stderr, flush=True)
         return code == 0
 
-    async def apply(self, addresses: dict[int, str], routes: list[str],
+    async def apply(self, addresses: dict[int, list[str]], routes: list[str],
                     forwarding: bool) -> None:
         """Make the interfaces match: new VLAN addresses get an interface, changed ones a new
         address, removed ones lose their interface; then forwarding (`ip routing`) and the
@@ -75,13 +82,13 @@ class VlanInterfaces:
         before an address puts it on a subnet)."""
         for vid in [vid for vid in self.interfaces if vid not in addresses]:
             self._drop(vid)
-        readdress = {vid: address for vid, address in addresses.items()
-                     if vid in self.interfaces and self.interfaces[vid].address != address}
-        await self._batch([line for vid, address in readdress.items()
+        readdress = {vid: held for vid, held in addresses.items()
+                     if vid in self.interfaces and self.interfaces[vid].addresses != held}
+        await self._batch([line for vid, held in readdress.items()
                            for line in (f"addr flush dev {inband.interface_name(vid)}",
-                                        f"addr add {address} dev {inband.interface_name(vid)}")])
-        for vid, address in readdress.items():
-            self.interfaces[vid].address = address
+                                        *_adds(vid, held))])
+        for vid, held in readdress.items():
+            self.interfaces[vid].addresses = held
         added = await self._add({vid: address for vid, address in addresses.items()
                                  if vid not in self.interfaces})
         for vid in addresses:
@@ -103,7 +110,7 @@ class VlanInterfaces:
                                       + [f"route replace {route}" for route in routes])
             self.routes = routes if taken else None  # None: try them all again next time
 
-    async def _add(self, wanted: dict[int, str]) -> bool:
+    async def _add(self, wanted: dict[int, list[str]]) -> bool:
         """Interfaces for new VLAN addresses, made in the namespace and set up by one `ip`
         batch; whether any was made. A VLAN whose interface did not come up
         with its address (reported) is left out."""
@@ -125,12 +132,12 @@ class VlanInterfaces:
             tap.set_carrier(True)
         await self._batch([line for vid in taps for line in (
             f"link set dev {inband.interface_name(vid)} address {self.mac}",
-            f"addr add {wanted[vid]} dev {inband.interface_name(vid)}",
+            *_adds(vid, wanted[vid]),
             f"link set dev {inband.interface_name(vid)} up")])
         ready = await self._up_with_address()
         for vid, tap in taps.items():
             name = inband.interface_name(vid)
-            if ready.get(name) != wanted[vid]:
+            if sorted(ready.get(name, [])) != sorted(wanted[vid]):
                 tap.close()
                 continue
             self.interfaces[vid] = _Interface(tap, wanted[vid])
@@ -139,14 +146,16 @@ class VlanInterfaces:
             asyncio.get_running_loop().add_reader(tap.fileno(), self.drain, name, tap)
         return any(vid in self.interfaces for vid in taps)
 
-    async def _up_with_address(self) -> dict[str, str]:
-        """The stack's interfaces that are up, by name, with their IPv4 address (A.B.C.D/M)."""
+    async def _up_with_address(self) -> dict[str, list[str]]:
+        """The stack's interfaces that are up, by name, with their IPv4 addresses
+        (A.B.C.D/M)."""
         code, out, _ = await inband.run(
             inband.ip_command(self.netns, "-j", "-4", "addr", "show", "up"), SETUP_TIMEOUT)
         if code != 0:
             return {}
-        return {link["ifname"]: f"{info['local']}/{info['prefixlen']}"
-                for link in json.loads(out or "[]") for info in link.get("addr_info", [])[:1]}
+        return {link["ifname"]: [f"{info['local']}/{info['prefixlen']}"
+                                 for info in link.get("addr_info", [])]
+                for link in json.loads(out or "[]")}
 
     def _drop(self, vid: int) -> None:
         interface = self.interfaces.pop(vid)

@@ -347,7 +347,8 @@ class Fabric:
         if not msg.access_groups:
             self.acl_plan = None
         else:
-            own = [int(ipaddress.IPv4Interface(a).ip) for a in msg.addresses.values()]
+            own = [int(ipaddress.IPv4Interface(a).ip) for held in msg.addresses.values()
+                   for a in held]
             self.acl_plan = acl.Plan(msg.access_lists, msg.access_groups, own,
                                      (self.mac,) if self.mac else (), self.acl_plan)
         self.bridge.set_acls(self.acl_plan)

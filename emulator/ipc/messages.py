@@ -206,8 +206,9 @@ class FabricProgram(Request):
     pvid: dict[str, int | None] = field(default_factory=dict)
     tagged: dict[str, list[int]] = field(default_factory=dict)
     mac_age: int = 300
-    addresses: dict[str, str] = field(default_factory=dict)
-    """The switch's own addresses: VLAN id (as text, a JSON key) -> `A.B.C.D/M`."""
+    addresses: dict[str, list[str]] = field(default_factory=dict)
+    """The switch's own addresses: VLAN id (as text, a JSON key) -> its `A.B.C.D/M`s, the
+    primary first (multinetting)."""
     forwarding: bool = False
     """`ip routing`: the in-band stack forwards between the VLAN interfaces."""
     routes: list[str] = field(default_factory=list)

@@ -1,7 +1,13 @@
 """IP-MIB's ipForwarding and ipDefaultTTL (RFC 4293) and IP-FORWARD-MIB's route tables (RFC
 4292): ipCidrRouteTable, which most pollers still walk, and inetCidrRouteTable, its successor.
 Both are the table `show ip route` prints (emulator/routing.py's route_table), so the CLI and
-SNMP agree; a route's interface is its VLAN's ifIndex (hardware.vlan_if_index)."""
+SNMP agree; a route's interface is its VLAN's ifIndex (hardware.vlan_if_index).
+
+IP-MIB's address tables, ipAddrTable and its successor ipAddressTable, hold a row per VLAN
+address (every address of a multinetted VLAN), on the VLAN's ifIndex, as `show ip` lists them.
+The columns are those a K.x chassis walk shows (LibreNMS' procurve.snmprec: ipAdEntIfIndex,
+ipAdEntNetMask; ipAddressIfIndex, ipAddressPrefix, ipAddressOrigin) and ipAdEntAddr, which
+RFC 1213 pollers read."""
 
 from __future__ import annotations
 
@@ -18,6 +24,12 @@ IP: Final = (1, 3, 6, 1, 2, 1, 4)
 IP_FORWARD: Final = (*IP, 24)
 CIDR_ROUTE_ENTRY: Final = (*IP_FORWARD, 4, 1)
 INET_CIDR_ROUTE_ENTRY: Final = (*IP_FORWARD, 7, 1)
+ADDR_ENTRY: Final = (*IP, 20, 1)
+ADDRESS_ENTRY: Final = (*IP, 34, 1)
+PREFIX_ORIGIN: Final = (*IP, 32, 1, 5)
+"""ipAddressPrefixOrigin: what ipAddressPrefix points at, indexed by ifIndex and prefix."""
+MANUAL_ORIGIN: Final = 2
+"""IpAddressOriginTC manual(2): every VLAN address is configured by hand."""
 FORWARDING: Final = {True: 1, False: 2}
 """ipForwarding: forwarding(1) with `ip routing`, notForwarding(2) without."""
 IPV4: Final = 1
@@ -62,6 +74,30 @@ def inet_cidr_rows(snap: Snapshot) -> Iterator[tuple[Oid, routing.RouteEntry]]:
                len(NULL_OID), *NULL_OID, IPV4, 4, *entry.next_hop.packed), entry
 
 
+def _vlan_addresses(snap: Snapshot) -> Iterator[tuple[int, ipaddress.IPv4Interface]]:
+    for vid, vlan in snap.device.running.vlans.items():
+        for held in vlan.ip.addresses:
+            yield hardware.vlan_if_index(vid), held
+
+
+def addr_rows(snap: Snapshot) -> Iterator[tuple[Oid, tuple[int, ipaddress.IPv4Interface]]]:
+    """ipAddrTable: indexed by the address."""
+    for row in _vlan_addresses(snap):
+        yield tuple(row[1].ip.packed), row
+
+
+def address_rows(snap: Snapshot) -> Iterator[tuple[Oid, tuple[int, ipaddress.IPv4Interface]]]:
+    """ipAddressTable: indexed by the address' type, length and octets."""
+    for row in _vlan_addresses(snap):
+        yield (IPV4, 4, *row[1].ip.packed), row
+
+
+def _prefix(row: tuple[int, ipaddress.IPv4Interface]) -> Oid:
+    if_index, held = row
+    return (*PREFIX_ORIGIN, if_index, IPV4, 4, *held.network.network_address.packed,
+            held.network.prefixlen)
+
+
 def _address(address: ipaddress.IPv4Address) -> bytes:
     return address.packed
 
@@ -75,6 +111,16 @@ TABLES: Final = (
         Column(3, "ipCidrRouteNumber", lambda s: gauge32(len(_routes(s)))),
         Column(6, "inetCidrRouteNumber", lambda s: gauge32(len(_routes(s)))),
     )),
+    Table(ADDR_ENTRY, (
+        Column(1, "ipAdEntAddr", lambda r: ip_address(_address(r[1].ip))),
+        Column(2, "ipAdEntIfIndex", lambda r: integer(r[0])),
+        Column(3, "ipAdEntNetMask", lambda r: ip_address(_address(r[1].netmask))),
+    ), addr_rows),
+    Table(ADDRESS_ENTRY, (
+        Column(3, "ipAddressIfIndex", lambda r: integer(r[0])),
+        Column(5, "ipAddressPrefix", lambda r: object_id(_prefix(r))),
+        Column(6, "ipAddressOrigin", lambda r: integer(MANUAL_ORIGIN)),
+    ), address_rows),
     Table(CIDR_ROUTE_ENTRY, (
         Column(1, "ipCidrRouteDest",
                lambda e: ip_address(_address(e.destination.network_address))),

@@ -94,20 +94,25 @@ def test_vlan_address_serves_ping_ssh_telnet_and_the_cli_uses_the_stack(
 
 
 def test_saved_address_comes_back_after_a_switchover(chassis_factory: Any, lab: Lab) -> None:
+    """The saved addresses, a multinetted VLAN's second one too, come back on the new active
+    from its flash; the unsaved change is lost."""
     chassis = chassis_factory.start("--port", f"A1=tap:{lab.tap('h1')}")
     h1 = lab.host("h1", "10.0.0.1/24")
-    configure(chassis, "vlan 1", "ip address 10.0.0.5/24", "exit")
+    ip("-n", h1.ns, "addr", "add", "10.0.1.1/24", "dev", h1.dev)
+    configure(chassis, "vlan 1", "ip address 10.0.0.5/24", "ip address 10.0.1.5/24", "exit")
     conn = chassis.netmiko()
     try:
         conn.save_config()
-        conn.send_config_set(["vlan 1", "ip address 10.0.0.6/24", "exit"])  # unsaved
+        conn.send_config_set(["vlan 1", "no ip address 10.0.0.5/24", "ip address 10.0.0.6/24",
+                              "exit"])  # unsaved; one subnet takes one address
     finally:
         conn.disconnect()
     wait_carrier(h1, up=True)
     wait_ping(h1, "10.0.0.6")
     os.kill(chassis.module("MM1")["pid"], 9)
     chassis.wait_roles({"MM1": "standby", "MM2": "active"})
-    wait_ping(h1, "10.0.0.5")  # the saved address, from the new active's flash
+    wait_ping(h1, "10.0.0.5")  # the saved addresses, from the new active's flash
+    wait_ping(h1, "10.0.1.5")
     assert not h1.ping("10.0.0.6", count=1)
 
 

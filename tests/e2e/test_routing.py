@@ -148,6 +148,27 @@ def test_reject_answers_unreachable_and_blackhole_drops(network: Network) -> Non
     assert "From " not in quiet and " 0 received" in quiet, quiet
 
 
+def test_a_multinetted_vlan_answers_and_routes_on_each_subnet(network: Network) -> None:
+    """Multinetting: VLAN 10's second address is on the switch's in-band interface too. h1,
+    given an address in that subnet as well, pings it over A1; with routing on, h2 in VLAN 20
+    reaches h1's address in the second subnet (a connected route of its own)."""
+    h1, h2, chassis = network.h1, network.h2, network.chassis
+    configure(chassis, "vlan 10", "ip address 10.0.11.254/24", "exit", "ip routing")
+    ip("-n", h1.ns, "addr", "add", "10.0.11.1/24", "dev", h1.dev)
+    try:
+        eventually(lambda: h1.ping("10.0.11.254", count=1), 15,
+                   "h1 to reach the switch's second address in VLAN 10", poll=0)
+        eventually(lambda: h2.ping("10.0.11.1", count=1), 15,
+                   "h2 to reach VLAN 10's second subnet routed", poll=0)
+        assert "ttl=63" in ping_output(h2, "10.0.11.1")
+        records = parse_output(platform="hp_procurve", command="show ip route",
+                               data=chassis.show("show ip route"))
+        assert {r["destination"] for r in records if r["vlan_name"] == "10"} >= \
+            {"10.0.10.0/24", "10.0.11.0/24"}, records
+    finally:
+        ip("-n", h1.ns, "addr", "del", "10.0.11.1/24", "dev", h1.dev)
+
+
 def carrier_changes(host: Host) -> int:
     return int(subprocess.run(["ip", "netns", "exec", host.ns, "cat",
                                f"/sys/class/net/{host.dev}/carrier_changes"],

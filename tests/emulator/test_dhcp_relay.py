@@ -4,6 +4,7 @@ agent's socket path is covered end to end (tests/e2e/test_dhcp_relay.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from pathlib import Path
 
@@ -75,3 +76,31 @@ def test_a_reply_loses_our_option_and_is_validated(relay: DhcpRelay) -> None:
 def test_a_cut_short_option_is_dropped(relay: DhcpRelay) -> None:
     broken = packet()[:-1] + bytes([OPTION_AGENT, 40, 1])
     assert relay._with_agent(broken, Option82("append"), b"\x01", GIADDR) is None
+
+
+class _Sent:
+    """Stands in for the relay's socket: what it would send, and where."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[bytes, tuple[str, int]]] = []
+
+    def sendto(self, data: bytes, to: tuple[str, int]) -> None:
+        self.sent.append((data, to))
+
+
+def test_a_multinetted_vlan_relays_from_its_primary_address(
+        relay: DhcpRelay, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whichever of the VLAN's addresses the stack saw the request on, the giaddr is the
+    first one, as the switch relays from a multinetted VLAN's primary address."""
+    running = relay.device.running
+    running.vlan_create(20)
+    running.vlan_add_ip(20, ipaddress.IPv4Interface("10.0.20.254/24"))
+    running.vlan_add_ip(20, ipaddress.IPv4Interface("10.0.21.254/24"))
+    running.vlan_helper_add(20, ipaddress.IPv4Address("10.9.9.9"))
+    sent = _Sent()
+    monkeypatch.setattr(relay, "sock", sent)
+    request = bytearray(packet())
+    request[24:28] = bytes(4)
+    asyncio.run(relay.request(bytes(request), ipaddress.IPv4Address("10.0.21.254")))
+    assert [(data[24:28], to) for data, to in sent.sent] == [
+        (GIADDR.packed, ("10.9.9.9", 67))]

@@ -128,6 +128,13 @@ def test_module_assignments_refused(text: str, message: str) -> None:
     assert str(caught.value).startswith(message)
 
 
+def test_a_range_end_without_its_slot_letter_stays_in_the_first_ports_slot() -> None:
+    assert hardware.parse_port_list("A1,B1-4") == ["A1", "B1", "B2", "B3", "B4"]
+    assert hardware.format_port_list(hardware.parse_port_list("b1-16")) == "B1-B16"
+    for bad in ("B4-1", "B1-", "B1-x"):
+        with pytest.raises(hardware.PortListError):
+            hardware.parse_port_list(bad)
+
 
 # --- trunks (emulator/commands/trunk.py) ---
 

@@ -35,8 +35,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
                                      "switch relays from the VLAN's address, so it wants one"),
     "time": (REAL, "NTP: timesync ntp and the ntp statements are 16.x's; K.15 keeps time with "
                    "SNTP and TimeP"),
-    "multinetting": (OTHER, "routing and IP: a VLAN's second ip address replaces the first "
-                            "instead of joining it (K.15 keeps up to 8 per VLAN)"),
     "oobm": (REAL, "oobm and its body: OOBM is a networked management port of the 3800, 2920 "
                    "and 5400R; the 8212zl's management modules have none (from the hardware "
                    "lists, not yet checked against a K.15 manual)"),
@@ -46,10 +44,6 @@ FAMILIES: Final[dict[str, tuple[str, str]]] = {
                          "C1i-D3i, which no 8212zl module has"),
     "poe-ports": (REAL, "power-over-ethernet on ports A1-A24, which are J8702A ports without "
                         "PoE after the adaptation"),
-    "port-range-form": (NOT_YET, "B1-16, a range whose end omits the slot letter: the same "
-                                 "file's switch-written lines say B1-B16, so this one was "
-                                 "typed by hand; no K.15 manual searched shows the short form, "
-                                 "so it stays refused until one does"),
 }
 """Who owns each refused line: family -> (owner, what and why)."""
 
@@ -60,9 +54,7 @@ PASSWORD: Final = ('password manager user-name "admin" '
 REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
     "blog-5406zl-k1506": [],
     "config2tftp-2620-ra1601": [],
-    "forum-5406zl-k1508": [
-        ('tagged A1,B1-16', 'port-range-form'),
-    ],
+    "forum-5406zl-k1508": [],
     "hpecommunity-2920-wb1608": [
         ('timesync ntp', 'time'),
         ('ntp unicast', 'time'),
@@ -132,12 +124,7 @@ REFUSED: Final[dict[str, list[tuple[str, str]]]] = {
 
 """Per file, each line the boot refuses (whitespace collapsed) and its family in FAMILIES."""
 
-LOST: Final[dict[str, list[tuple[str, str]]]] = {
-    "switchssh-3800-ka1503": [
-        ("vlan 66 / ip address 192.168.10.1 255.255.255.0", "multinetting"),
-        ("vlan 44 / ip address 192.168.3.4 255.255.255.0", "multinetting"),
-    ],
-}
+LOST: Final[dict[str, list[tuple[str, str]]]] = {}
 """Per file, lines taken without a refusal but not kept: they count with their owner."""
 
 _DEFAULT_PORTS: Final = ("ports the fixed-port switch lacked stay untagged in VLAN 1, as on a new "
@@ -145,7 +132,11 @@ _DEFAULT_PORTS: Final = ("ports the fixed-port switch lacked stay untagged in VL
 _FULL_FORM: Final = "K.15 writes an authorized manager with its mask and access level"
 _SSH_DEFAULT: Final = ("the SSH server is on by default in K.15 (R.11's was off), so its "
                        "config does not say so")
+_SHORT_RANGE: Final = ("a range whose end omits the slot letter (typed by hand) is taken in the "
+                       "first's slot and written as the switch writes ranges")
 RESTATED: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    "forum-5406zl-k1508": {
+        "vlan 30 / tagged a1,b1-16": ("vlan 30 / tagged a1,b1-b16", _SHORT_RANGE)},
     "config2tftp-2620-ra1601": {
         "vlan 1 / untagged a17-a21,b1-b4": ("vlan 1 / untagged a17-a21,b1-b24", _DEFAULT_PORTS)},
     "hpeimc-2530-ya1513": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from emulator import hardware
 from emulator.config.model import IpMode, StaticRoute, VlanIp
 from emulator.device import Device
 from snmp import ber
@@ -21,7 +22,7 @@ INET_CIDR_IF_INDEX = parse_oid("1.3.6.1.2.1.4.24.7.1.7")
 def _routed(device: Device) -> None:
     running = device.running
     running.vlan_create(10)
-    running.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.10.1/24")))
+    running.vlan_set_ip(10, VlanIp(IpMode.MANUAL, [ipaddress.IPv4Interface("10.0.10.1/24")]))
     running.set_ip_routing(True)
     running.static_route_add(StaticRoute(ipaddress.IPv4Network("10.9.0.0/16"),
                                          ipaddress.IPv4Address("10.0.10.2")))
@@ -54,3 +55,26 @@ def test_inet_cidr_route_table(device: Device) -> None:
     assert kinds[(1, 4, 10, 9, 0, 0, 16, *policy, 1, 4, 10, 0, 10, 2)].data == 4  # remote
     assert walk(device, INET_CIDR_IF_INDEX)[
         (1, 4, 10, 0, 10, 0, 24, *policy, 1, 4, 0, 0, 0, 0)].data == 4096 + 10
+
+
+AD_ENT_IF_INDEX = parse_oid("1.3.6.1.2.1.4.20.1.2")
+AD_ENT_NET_MASK = parse_oid("1.3.6.1.2.1.4.20.1.3")
+ADDRESS_IF_INDEX = parse_oid("1.3.6.1.2.1.4.34.1.3")
+ADDRESS_PREFIX = parse_oid("1.3.6.1.2.1.4.34.1.5")
+
+
+def test_address_tables_have_a_row_per_address(device: Device) -> None:
+    """Each address of a multinetted VLAN is a row of ipAddrTable and ipAddressTable, on the
+    VLAN's ifIndex."""
+    _routed(device)
+    device.running.vlan_add_ip(10, ipaddress.IPv4Interface("10.0.11.1/25"))
+    vlan10 = ber.Value(ber.INTEGER, hardware.vlan_if_index(10))
+    assert walk(device, AD_ENT_IF_INDEX) == {(10, 0, 10, 1): vlan10, (10, 0, 11, 1): vlan10}
+    assert walk(device, AD_ENT_NET_MASK) == {
+        (10, 0, 10, 1): ber.Value(ber.IP_ADDRESS, bytes([255, 255, 255, 0])),
+        (10, 0, 11, 1): ber.Value(ber.IP_ADDRESS, bytes([255, 255, 255, 128]))}
+    assert walk(device, ADDRESS_IF_INDEX) == {(1, 4, 10, 0, 10, 1): vlan10,
+                                              (1, 4, 10, 0, 11, 1): vlan10}
+    assert walk(device, ADDRESS_PREFIX)[(1, 4, 10, 0, 11, 1)] == ber.Value(
+        ber.OBJECT_ID,
+        parse_oid(f"1.3.6.1.2.1.4.32.1.5.{hardware.vlan_if_index(10)}.1.4.10.0.11.0.25"))

@@ -120,3 +120,20 @@ def test_answer_is_the_one_place_that_decides(addressed: Cli, device: Device) ->
 
     own = ipaddress.IPv4Address("10.11.11.200")
     assert asyncio.run(ip.answer(device, own, inband.Probe(5))) == ip.SELF_RTT_MS
+
+
+def test_show_ip_has_a_row_per_address(addressed: Cli, ntc: NtcParse) -> None:
+    """A multinetted VLAN: its name on the first row, blank on the others."""
+    assert addressed("vlan 10 ip address 10.11.12.1/24") == ""
+    lines = addressed("show ip").splitlines()
+    at = lines.index(
+        "  MGMT                 | Manual     10.11.11.200    255.255.255.0    No    No")
+    assert lines[at + 1] == \
+        "                       | Manual     10.11.12.1      255.255.255.0    No    No"
+    assert [(r["config"], r["ip_address"]) for r in ntc("show ip", "\n".join(lines))
+            if r["config"] == "Manual"] == [("Manual", "10.11.11.200"), ("Manual", "10.11.12.1")]
+
+
+def test_ping_a_secondary_address(addressed: Cli) -> None:
+    assert addressed("vlan 10 ip address 10.11.12.1/24") == ""
+    assert addressed("ping 10.11.12.1") == "10.11.12.1 is alive, time = 1 ms"

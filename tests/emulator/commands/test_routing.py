@@ -110,3 +110,19 @@ def test_kernel_routes(config: Cli, device: Device) -> None:
         "10.9.0.0/16 via 10.0.20.2 metric 1 proto static",
         "blackhole 192.0.2.0/24 metric 1 proto static",
         "unreachable 198.51.100.0/24 metric 1 proto static"]
+
+
+def test_each_address_of_a_multinetted_vlan_is_a_connected_route(config: Cli,
+                                                                 device: Device) -> None:
+    """A next hop in the secondary subnet is reachable; the switch's secondary address is
+    one of its own."""
+    for line in ("vlan 10 ip address 10.0.10.1/24", "vlan 10 ip address 10.0.11.1/24",
+                 "ip routing", "ip route 10.9.0.0/16 10.0.11.2"):
+        assert config(line) == "", line
+    rows = config("show ip route").splitlines()[5:]
+    assert rows[:3] == [
+        "  10.0.10.0/24       VLAN10          10   connected            1          0",
+        "  10.0.11.0/24       VLAN10          10   connected            1          0",
+        "  10.9.0.0/16        10.0.11.2       10   static               1          1"]
+    assert config("ip route 10.8.0.0/16 10.0.11.1") == \
+        "Invalid next-hop address: 10.0.11.1 is an address of this switch."

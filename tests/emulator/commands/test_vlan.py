@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import pytest
 
@@ -95,7 +95,7 @@ def test_vlan_context_commands(vlans: Cli, device: Device) -> None:
     assert vlans("ip address 10.1.0.1 255.255.0.0") == ""
     vlan = device.running.vlans[20]
     assert (vlan.untagged, vlan.tagged) == ({"A5"}, {"A6"})
-    assert vlan.ip.interface == ipaddress.IPv4Interface("10.1.0.1/16")
+    assert vlan.ip.primary == ipaddress.IPv4Interface("10.1.0.1/16")
     assert vlans("ip address 10.1.0.1 255.0.255.0") == "Invalid subnet mask: 255.0.255.0"
     assert vlans("ip address dhcp-bootp") == ""
     assert vlan.ip.mode is IpMode.DHCP
@@ -135,3 +135,47 @@ def test_vlan_ids_take_ascii_digits_only(vlans: Cli, device: Device) -> None:
     assert vlans("vlan ٣") == "Invalid input: ٣"
     assert vlans("vlan " + "9" * 5000) == "Invalid input: " + "9" * 5000
     assert 3 not in device.running.vlans
+
+
+MULTINET: Final = ("vlan 30", "ip address 10.3.0.1/24", "ip address 10.3.1.1 255.255.255.0",
+                   "ip address 10.3.2.1/24")
+
+
+def test_multinetting_in_the_cli(vlans: Cli, device: Device) -> None:
+    """Each `ip address` adds an address (both forms); `no ip address A M` removes that one;
+    the refusals leave the VLAN as it was."""
+    for line in MULTINET:
+        assert vlans(line) == "", line
+    vlan = device.running.vlans[30]
+    assert [str(a) for a in vlan.ip.addresses] == ["10.3.0.1/24", "10.3.1.1/24", "10.3.2.1/24"]
+    assert vlans("ip address 10.3.1.9/24") == \
+        "The IP address (or subnet) 10.3.1.9/24 already exists."
+    assert vlans("no ip address 10.3.9.1 255.255.255.0") == \
+        "The IP address 10.3.9.1 is not configured on this VLAN."
+    assert vlans("no ip address 10.3.1.1 255.255.255.0") == ""
+    assert vlans("no ip address 10.3.0.1/24") == ""
+    assert [str(a) for a in vlan.ip.addresses] == ["10.3.2.1/24"]
+    for third in range(3, 10):
+        assert vlans(f"ip address 10.3.{third}.1/24") == ""
+    assert vlans("ip address 10.3.10.1/24") == \
+        "The maximum number of IP addresses (8) on a VLAN has already been reached."
+    assert vlans("vlan 31 ip address 10.3.0.0/16") == \
+        "The IP address (or subnet) 10.3.0.0/16 already exists."
+    assert vlans("ip address dhcp-bootp") == ""
+    assert vlan.ip.mode is IpMode.DHCP and vlan.ip.addresses == []
+
+
+def test_multinetting_renders_saves_and_boots(vlans: Cli, device: Device) -> None:
+    """`show running-config` writes one `ip address` per address in the order entered, and
+    the startup config (what `write memory` saves and the standby is synced with) boots back
+    to the same addresses."""
+    for line in MULTINET:
+        vlans(line)
+    lines = vlans("show running-config").splitlines()
+    at = lines.index("vlan 30")
+    assert lines[at + 2:at + 5] == ["   ip address 10.3.0.1 255.255.255.0",
+                                    "   ip address 10.3.1.1 255.255.255.0",
+                                    "   ip address 10.3.2.1 255.255.255.0"]
+    booted = replay_text(render_config(device.running), device.inventory)
+    assert booted.errors == []
+    assert booted.config.vlans[30].ip == device.running.vlans[30].ip

@@ -167,11 +167,11 @@ def test_ports_must_exist_on_configured_modules(cfg: SwitchConfig) -> None:
 
 def test_vlan_ip(cfg: SwitchConfig) -> None:
     addr = ipaddress.IPv4Interface("10.1.1.1/24")
-    cfg.vlan_set_ip(1, VlanIp(IpMode.MANUAL, addr))
-    assert cfg.vlans[1].ip == VlanIp(IpMode.MANUAL, addr)
+    cfg.vlan_set_ip(1, VlanIp(IpMode.MANUAL, [addr]))
+    assert cfg.vlans[1].ip == VlanIp(IpMode.MANUAL, [addr])
     with pytest.raises(ConfigError, match="Incomplete input"):
         cfg.vlan_set_ip(1, VlanIp(IpMode.MANUAL))
-    cfg.vlan_set_ip(1, VlanIp(IpMode.DHCP, addr))
+    cfg.vlan_set_ip(1, VlanIp(IpMode.DHCP, [addr]))
     assert cfg.vlans[1].ip == VlanIp(IpMode.DHCP)
 
 
@@ -237,3 +237,66 @@ def test_mac_age_time_range(cfg: SwitchConfig) -> None:
         with pytest.raises(ConfigError, match=f"Invalid input: {bad}"):
             cfg.set_mac_age(bad)
     assert cfg.mac_age == 10
+
+
+def _net(text: str) -> ipaddress.IPv4Interface:
+    return ipaddress.IPv4Interface(text)
+
+
+def test_multinetting_adds_addresses_in_order(cfg: SwitchConfig) -> None:
+    """A second `ip address` joins the first (the primary stays first); typing one the VLAN
+    holds again changes nothing; DHCP gives way to the first manual address."""
+    cfg.vlan_add_ip(1, _net("10.0.1.1/24"))
+    cfg.vlan_add_ip(1, _net("10.0.2.1/24"))
+    cfg.vlan_add_ip(1, _net("10.0.1.1/24"))
+    assert cfg.vlans[1].ip == VlanIp(IpMode.MANUAL, [_net("10.0.1.1/24"), _net("10.0.2.1/24")])
+    assert cfg.vlans[1].ip.primary == _net("10.0.1.1/24")
+    assert cfg.own_addresses() == {_net("10.0.1.1/24").ip, _net("10.0.2.1/24").ip}
+
+
+def test_multinetting_refusals(cfg: SwitchConfig) -> None:
+    """A ninth address, a subnet overlapping one of this or another VLAN's, and removing an
+    address the VLAN does not hold are refused, and leave the addresses as they were."""
+    for third in range(1, 9):
+        cfg.vlan_add_ip(1, _net(f"10.0.{third}.1/24"))
+    held = list(cfg.vlans[1].ip.addresses)
+    with pytest.raises(ConfigError, match=re.escape(
+            "The maximum number of IP addresses (8) on a VLAN has already been reached.")):
+        cfg.vlan_add_ip(1, _net("10.0.9.1/24"))
+    with pytest.raises(ConfigError, match=re.escape(
+            "The IP address (or subnet) 10.0.1.2/24 already exists.")):
+        cfg.vlan_add_ip(1, _net("10.0.1.2/24"))
+    cfg.vlan_create(20)
+    with pytest.raises(ConfigError, match=re.escape(
+            "The IP address (or subnet) 10.0.0.1/16 already exists.")):
+        cfg.vlan_add_ip(20, _net("10.0.0.1/16"))
+    with pytest.raises(ConfigError, match=re.escape(
+            "The IP address 10.0.1.1 is not configured on this VLAN.")):
+        cfg.vlan_remove_ip(20, _net("10.0.1.1/24"))
+    with pytest.raises(ConfigError, match="not configured"):
+        cfg.vlan_remove_ip(1, _net("10.0.1.1/16"))
+    assert cfg.vlans[1].ip.addresses == held
+    assert cfg.vlans[20].ip == VlanIp()
+
+
+def test_removing_addresses_promotes_the_next_and_the_last_disables_ip(
+        cfg: SwitchConfig) -> None:
+    cfg.vlan_add_ip(1, _net("10.0.1.1/24"))
+    cfg.vlan_add_ip(1, _net("10.0.2.1/24"))
+    cfg.vlan_helper_add(1, ipaddress.IPv4Address("10.9.9.9"))
+    cfg.vlan_remove_ip(1, _net("10.0.1.1/24"))
+    assert cfg.vlans[1].ip.primary == _net("10.0.2.1/24")
+    assert cfg.vlans[1].helper_addresses == [ipaddress.IPv4Address("10.9.9.9")]
+    cfg.vlan_remove_ip(1, _net("10.0.2.1/24"))
+    assert cfg.vlans[1].ip == VlanIp()
+    assert cfg.vlans[1].helper_addresses == []
+
+
+def test_dhcp_bootp_replaces_every_static_address(cfg: SwitchConfig) -> None:
+    cfg.vlan_set_ip(1, VlanIp(IpMode.MANUAL, [_net("10.0.1.1/24"), _net("10.0.2.1/24")]))
+    assert len(cfg.vlans[1].ip.addresses) == 2
+    cfg.vlan_set_ip(1, VlanIp(IpMode.DHCP))
+    assert cfg.vlans[1].ip == VlanIp(IpMode.DHCP)
+    with pytest.raises(ConfigError, match="already exists"):  # all or nothing
+        cfg.vlan_set_ip(1, VlanIp(IpMode.MANUAL, [_net("10.0.1.1/24"), _net("10.0.1.2/24")]))
+    assert cfg.vlans[1].ip == VlanIp(IpMode.DHCP)

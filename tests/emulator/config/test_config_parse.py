@@ -73,7 +73,7 @@ def test_realistic_config() -> None:
     assert cfg.pvid("B11") == 4
     assert cfg.port_vlans("A2") == [(1, False), (2, True), (3, True)]
     assert cfg.vlans[1].ip == VlanIp(
-        IpMode.MANUAL, ipaddress.IPv4Interface("192.168.1.248/24")
+        IpMode.MANUAL, [ipaddress.IPv4Interface("192.168.1.248/24")]
     )
     assert cfg.vlans[4].ip == VlanIp(IpMode.DHCP)
     assert cfg.passwords == {"manager", "operator"}
@@ -105,7 +105,7 @@ def test_one_line_forms_and_case() -> None:
     cfg = result.config
     assert cfg.vlans[10].name == "users"
     assert cfg.vlans[10].untagged == {"A1", "A2", "A3", "A4"}
-    assert cfg.vlans[10].ip.interface == ipaddress.IPv4Interface("10.0.0.1/16")
+    assert cfg.vlans[10].ip.primary == ipaddress.IPv4Interface("10.0.0.1/16")
     assert not cfg.port("A1").enabled
     assert cfg.port("B1").name == "pair"
     assert "B2" not in cfg.interfaces

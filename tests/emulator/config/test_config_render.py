@@ -48,7 +48,7 @@ def test_full_config_text() -> None:
     cfg.vlan_set_name(10, "users")
     cfg.vlan_add_ports(10, ["A5", "A6", "A7"], tagged=False)
     cfg.vlan_add_ports(10, ["C1", "C2"], tagged=True)
-    cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.1.1.1/24")))
+    cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, [ipaddress.IPv4Interface("10.1.1.1/24")]))
     cfg.vlan_create(20)
     cfg.vlan_add_ports(20, ["C1"], tagged=True)
     cfg.vlan_remove_ports(1, ["C1"], tagged=False)

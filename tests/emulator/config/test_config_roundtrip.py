@@ -87,11 +87,13 @@ VLAN_IPS = st.one_of(
     st.just(VlanIp()),
     st.just(VlanIp(IpMode.DHCP)),
     st.builds(
-        lambda addr, length: VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface(f"{addr}/{length}")),
-        st.ip_addresses(v=4),
-        st.integers(1, 32),
+        lambda held: VlanIp(IpMode.MANUAL, [ipaddress.IPv4Interface(f"{addr}/{length}")
+                                            for addr, length in held]),
+        st.lists(st.tuples(st.ip_addresses(v=4), st.integers(1, 32)), min_size=1, max_size=3),
     ),
 )
+"""A VLAN's whole IP setting; several addresses are a multinetted VLAN (some overlap, and
+are refused)."""
 COMMUNITIES = st.builds(
     Community, st.sampled_from(["public", "private", "ro", "lab net"]) | TEXT,
     st.sampled_from(CommunityAccess), st.booleans(),
@@ -466,7 +468,7 @@ def test_every_config_statement_family_round_trips_through_the_grammar() -> None
     cfg.vlan_set_igmp(10, True)
     cfg.vlan_set_voice(10, True)
     cfg.vlan_set_qos_priority(10, 3)
-    cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, ipaddress.IPv4Interface("10.0.0.1/24")))
+    cfg.vlan_set_ip(10, VlanIp(IpMode.MANUAL, [ipaddress.IPv4Interface("10.0.0.1/24")]))
     cfg.set_primary_vlan(10)
     cfg.set_management_vlan(10)
     cfg.password_set("manager")

@@ -23,12 +23,14 @@ import socket
 import struct
 from typing import Final
 
-from emulator.fabric.offload import VNET_HDR_LEN
+from emulator.fabric.offload import NO_VNET_HDR, STANDARD_FRAME, VNET_HDR_LEN, SuperFrame
 
 BATCH: Final = 64
 """Frames one call moves: the fabric's drain takes as many per wake-up."""
 SLOT: Final = VNET_HDR_LEN + 65536 + 64
 """A TCP super-frame is at most 64 KiB of IP packet plus the Ethernet header."""
+LONG: Final = VNET_HDR_LEN + STANDARD_FRAME
+"""Past this many octets a queued frame may be a SuperFrame (offload.STANDARD_FRAME)."""
 MSG_DONTWAIT: Final = 0x40
 SOCKADDR_LL_SIZE: Final = 20
 PKTTYPE_AT: Final = 10
@@ -154,12 +156,15 @@ class Incoming(_Slots):
 
 class Outgoing(_Slots):
     """Frames queued behind a zero virtio_net_hdr (the socket has PACKET_VNET_HDR on) and
-    sent by one sendmmsg."""
+    sent by one sendmmsg; a SuperFrame behind its own header (the kernel cuts it, or passes
+    it on whole), which is zeroed again once sent."""
 
     def __init__(self) -> None:
         super().__init__()
         self.count = 0
         self.lengths = memoryview(self.vectors).cast("B").cast(NATIVE_WORD)
+        self.headed: list[int] = []
+        """Slots whose header is not zero (a SuperFrame's)."""
 
     def close(self) -> None:
         self.lengths.release()
@@ -168,9 +173,13 @@ class Outgoing(_Slots):
     def queue(self, frame: bytes) -> int:
         """How many frames wait now; OSError (EMSGSIZE) for a frame no slot holds."""
         size = VNET_HDR_LEN + len(frame)
-        if size > SLOT:
-            raise OSError(errno.EMSGSIZE, os.strerror(errno.EMSGSIZE))
         at = self.count * SLOT
+        if size > LONG:
+            if size > SLOT:
+                raise OSError(errno.EMSGSIZE, os.strerror(errno.EMSGSIZE))
+            if isinstance(frame, SuperFrame):
+                self.view[at:at + VNET_HDR_LEN] = frame.vnet_header()
+                self.headed.append(at)
         self.view[at + VNET_HDR_LEN:at + size] = frame
         self.lengths[2 * self.count + 1] = size
         self.count += 1
@@ -181,6 +190,15 @@ class Outgoing(_Slots):
         first frame it refuses: one it cannot take (too big for the interface) is skipped and
         the rest still go; a full send queue or an interface that is down loses the rest."""
         count, self.count = self.count, 0
+        try:
+            return self._send(fd, count)
+        finally:
+            if self.headed:
+                for at in self.headed:
+                    self.view[at:at + VNET_HDR_LEN] = NO_VNET_HDR
+                self.headed.clear()
+
+    def _send(self, fd: int, count: int) -> int:
         at = lost = 0
         while at < count:
             done = _sendmmsg(fd, ctypes.byref(self.messages[at]), count - at, MSG_DONTWAIT)

@@ -120,6 +120,8 @@ class Incoming(_Slots):
         self.blank_control = bytes(len(self.control))
         """A message without auxdata must not show the last batch's."""
         self.lengths = memoryview(self.messages).cast("B").cast("I")
+        self.touched = False
+        """A batch held a frame longer than a page since the pages were last given back."""
         self.stride = ctypes.sizeof(_MMsgHdr) // 4
         self.length_at = _MMsgHdr.len.offset // 4
 
@@ -147,10 +149,15 @@ class Incoming(_Slots):
                            names[i * SOCKADDR_LL_SIZE + PKTTYPE_AT],
                            control[aux_at:aux_at + AUXDATA.size]))
         if longest > mmap.PAGESIZE:
-            # Super-frames touched up to 64 KiB per slot: give the pages back, or a port that
-            # once carried bulk TCP would hold 4 MiB for good (the next frames fault in only
-            # the pages they use, a small cost beside cutting a super-frame up).
+            self.touched = True
+        elif self.touched:
+            # Super-frames touched up to 64 KiB per slot: give the pages back once they stop
+            # (the first batch of small frames after them), or a port that once carried bulk
+            # TCP would hold 4 MiB for good. Not after every batch that held one: while bulk
+            # TCP flows, faulting 16 fresh pages in per super-frame cost a fifth of the
+            # throughput (afpacket TCP 3.2 -> 4.1 Gbit/s, benchmarks/results/dataplane.md).
             self.memory.madvise(mmap.MADV_DONTNEED)
+            self.touched = False
         return frames
 
 

@@ -210,8 +210,9 @@ def tcp_transfer(client: Host, server: Host, payload: bytes) -> str:
 def test_tcp_super_frames_cross_every_port_kind(chassis_factory: Any, lab: Lab) -> None:
     """Hosts with their offloads on hand over 64 KiB super-frames: TCP must arrive whole on
     tap -> afpacket, afpacket -> tap, afpacket -> tagged UDP tunnel -> afpacket (the tunnel
-    cuts them), and afpacket -> tagged afpacket trunk -> afpacket (the kernel takes them with
-    the tag ahead of the headers), between two chassis."""
+    cuts them), afpacket -> tagged afpacket trunk -> afpacket (the kernel takes them with
+    the tag ahead of the headers), between two chassis, and into the switch's own stack (its
+    VLAN interface has no vnet header: they are cut for it)."""
     p1, p2 = free_udp_port(), free_udp_port()
     veths = {name: veth_host(lab, name, address) for name, address in (
         ("v1", "10.0.0.2/24"), ("v2", "10.0.0.3/24"), ("v3", "10.0.1.1/24"),
@@ -229,7 +230,8 @@ def test_tcp_super_frames_cross_every_port_kind(chassis_factory: Any, lab: Lab) 
                                    "--port", f"A23=afpacket:{trunk_b}",
                                    "--port", f"A24=udp:{p2}:127.0.0.1:{p1}")
         t1 = lab.host("t1", "10.0.0.1/24")
-        configure(s1, "vlan 10", "untagged A1-A2", "tagged A24", "exit",
+        configure(s1, "vlan 10", "untagged A1-A2", "tagged A24", "ip address 10.0.0.254/24",
+                  "exit",
                   "vlan 20", "untagged A3", "tagged A23", "exit",
                   "vlan 1", "no untagged A23-A24", "exit")  # two links: not a loop in VLAN 1
         configure(s2, "vlan 10", "untagged A1", "tagged A24", "exit",
@@ -239,7 +241,9 @@ def test_tcp_super_frames_cross_every_port_kind(chassis_factory: Any, lab: Lab) 
         for host in hosts:
             offloads_on(host)
         wait_carrier(t1, up=True)
-        for a, b in ((t1, veths["v1"]), (veths["v1"], veths["v2"]), (veths["v3"], veths["v4"])):
+        stack = Host(s1.status()["chassis"]["mgmt_netns"], "vlan10", "10.0.0.254")
+        for a, b in ((t1, veths["v1"]), (veths["v1"], veths["v2"]), (veths["v3"], veths["v4"]),
+                     (t1, stack)):
             eventually(lambda a=a, b=b: a.ping(b.address, count=1), 15,  # after the resets
                        lambda a=a, b=b: f"{a.ns} to reach {b.address}", poll=0)
         ports = ((s1, ("A1", "A2", "A3", "A23", "A24")), (s2, ("A1", "A2", "A23", "A24")))
@@ -252,7 +256,8 @@ def test_tcp_super_frames_cross_every_port_kind(chassis_factory: Any, lab: Lab) 
         payload = os.urandom(8 << 20)
         whole = f"{len(payload)} {hashlib.sha256(payload).hexdigest()}"
         for client, server in ((t1, veths["v1"]), (veths["v1"], t1),
-                               (veths["v1"], veths["v2"]), (veths["v3"], veths["v4"])):
+                               (veths["v1"], veths["v2"]), (veths["v3"], veths["v4"]),
+                               (t1, stack), (veths["v1"], stack)):
             assert tcp_transfer(client, server, payload) == whole, (client.ns, server.ns)
         # Counted as the segments the hosts' NICs would have sent (at most 1500 octets of
         # payload each), and none refused by a kernel that takes a super-frame.

@@ -165,3 +165,22 @@ def test_only_long_tcp_super_frames_pass_whole() -> None:
     long = raw(ETH / IP() / TCP() / Raw(b"l" * 4000))
     assert not any(isinstance(f, offload.SuperFrame)
                    for f in offload.receive(wrong_offset + long))
+
+
+@given(st.sampled_from([offload.GSO_TCPV4, offload.GSO_TCPV6, offload.GSO_TCPV4 | 0x80]),
+       st.integers(0, 2000), st.sampled_from([34, 0, 54]), st.sampled_from([16, 6]),
+       st.binary(min_size=60, max_size=60), st.integers(1400, 3000))
+def test_any_long_read_passes_whole_finishes_or_is_refused(
+        gso: int, size: int, start: int, offset: int, head: bytes, length: int) -> None:
+    """Long reads reach the pass-whole path: a SuperFrame it makes always cuts cleanly."""
+    header = offload.VNET_HDR.pack(offload.NEEDS_CSUM, gso, 0, size, start, offset)
+    frame = head[:12] + b"\x08\x00\x45" + head[15:23] + b"\x06" + head[24:] + bytes(length)
+    try:
+        frames = offload.receive(header + frame)
+    except offload.OffloadError:
+        return
+    assert frames
+    for f in frames:
+        if isinstance(f, offload.SuperFrame):
+            assert len(f.segments()) == f.frames()
+            assert f.wire_length(len(f)) == sum(len(s) for s in f.segments())

@@ -12,7 +12,7 @@
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
-# ethtool: veth offloads off on AF_PACKET ports; iproute2 and iputils-ping: in-band
+# ethtool: GRO off, segmentation offloads on, on AF_PACKET ports' veths; iproute2 and iputils-ping: in-band
 # management's interfaces and the CLI's ping; procps (sysctl): `ip routing`; frr: the OSPF
 # engine (zebra, ospfd, vtysh). Nothing of apt's lists or cache stays behind.
 RUN apt-get update \

@@ -11,7 +11,9 @@ kernel bridge. Variants:
 Each run measures, per variant: ping RTT (median, p99); iperf3 UDP 64-byte frames offered flat
 out; the 64-byte no-drop rate (NDR: highest offered rate with <= 1 % loss, by binary search
 over iperf3 `-b`); trafgen (netsniff-ng, packet mmap) offered flat out, counting the
-receiver's rx_packets; iperf3 UDP 1400-byte throughput; and the fabric process' CPU.
+receiver's rx_packets; iperf3 UDP 1400-byte throughput; iperf3 TCP throughput (one stream) with
+the hosts' offloads on (checksum, TSO and GSO: what a host's stack does by default, the other
+tests run with `tx` off); and the fabric process' CPU.
 
     python benchmarks/bench_dataplane.py [--runs 1] [--secs 2] [--variants ...] [--repo DIR]
 
@@ -97,6 +99,8 @@ SUMMARY = (
     ("trafgen_us", "switch CPU us/frame (trafgen)", "{:.2f}"),
     ("large_mbps", "1400B iperf3 Mbit/s (L2)", "{:.0f}"),
     ("large_cpu", "switch CPU % (1400B)", "{:.0f}"),
+    ("tcp_mbps", "TCP Mbit/s (offloads on)", "{:.0f}"),
+    ("tcp_cpu", "switch CPU % (TCP)", "{:.0f}"),
 )
 BUDGETS = (
     # (key, what, minimum ratio to the kernel bridge: DESIGN.md's budgets)
@@ -104,7 +108,11 @@ BUDGETS = (
     ("trafgen_kpps", "64B frames/s delivered, offered flat out (trafgen)", 0.8),
     ("flat_kpps", "64B frames/s delivered, iperf3 flat out", 0.8),
     ("large_mbps", "1400B throughput", 0.6),
+    ("tcp_mbps", "TCP throughput, hosts' offloads on", 0.8),
 )
+HOST_OFFLOADS = {"tx": "tx-checksumming", "tso": "tcp-segmentation-offload",
+                 "gso": "generic-segmentation-offload"}
+"""`ethtool -K` names of the offloads the TCP test turns on, and how `ethtool -k` shows them."""
 
 
 def run(*argv: str, ns: str | None = None, check: bool = True) -> str:
@@ -222,9 +230,8 @@ class Topology:
         for i, (ns, dev) in enumerate(zip(self.hosts, self.devs, strict=True)):
             run("ip", "-n", ns, "addr", "add", f"{(H1, H2)[i]}/24", "dev", dev)
             run("ip", "-n", ns, "link", "set", dev, "up")
-            # Checksums in software on every host (a TAP has no offload anyway): a packet
-            # socket reads a veth frame before its CHECKSUM_PARTIAL is filled in, so with tx
-            # offload on, TCP and UDP through afpacket ports arrive with bad checksums.
+            # Checksums in software on every host for the frame-rate tests, as in every run
+            # since the first (comparable figures); the TCP test turns the offloads on.
             run("ethtool", "-K", dev, "tx", "off", ns=ns)
         self.wait_ping()
         server = subprocess.Popen(["ip", "netns", "exec", self.hosts[1], "iperf3", "-s",
@@ -331,6 +338,37 @@ class Topology:
                 "cpu": switch_cpu if switch_cpu is not None else float("nan"),
                 "machine_cpu": machine_cpu}
 
+    def tcp(self, secs: float) -> dict[str, float]:
+        """One iperf3 TCP stream h1 -> h2 with both hosts' offloads on (restored after):
+        received Mbit/s and CPU."""
+        saved = [self.offloads(ns, dev) for ns, dev in zip(self.hosts, self.devs, strict=True)]
+        try:
+            for ns, dev in zip(self.hosts, self.devs, strict=True):
+                run("ethtool", "-K", dev, *(w for k in HOST_OFFLOADS for w in (k, "on")),
+                    ns=ns, check=False)  # a TAP without a vnet header keeps them off
+            meter = CpuMeter(self.switch_pid)
+            out = run("iperf3", "-c", H2, "-p", str(IPERF_PORT), "-t", str(secs), "-J",
+                      ns=self.hosts[0], check=False)
+            switch_cpu, machine_cpu = meter.read()
+        finally:
+            for (ns, dev), state in zip(zip(self.hosts, self.devs, strict=True), saved,
+                                        strict=True):
+                run("ethtool", "-K", dev, *(w for k, v in state.items() for w in (k, v)),
+                    ns=ns, check=False)
+        report = json.loads(out)
+        if "error" in report:
+            raise RuntimeError(f"iperf3: {report['error']}")
+        return {"mbps": float(report["end"]["sum_received"]["bits_per_second"]) / 1e6,
+                "cpu": switch_cpu if switch_cpu is not None else float("nan"),
+                "machine_cpu": machine_cpu}
+
+    @staticmethod
+    def offloads(ns: str, dev: str) -> dict[str, str]:
+        """The host interface's HOST_OFFLOADS as `ethtool -K` takes them (`on`/`off`)."""
+        shown = dict(line.split(":", 1) for line in run("ethtool", "-k", dev, ns=ns).splitlines()
+                     if ":" in line)
+        return {key: shown.get(name, " off").split()[0] for key, name in HOST_OFFLOADS.items()}
+
     def trafgen(self, secs: float) -> dict[str, float]:
         """trafgen flat out from h1 for `secs`: frames/s the h2 interface received."""
         macs = [run("cat", f"/sys/class/net/{dev}/address", ns=ns).strip()
@@ -417,6 +455,7 @@ def measure(top: Topology, args: argparse.Namespace) -> dict[str, float]:
     ndr = top.ndr(flat, args.secs, args.ndr_steps)
     gen = top.trafgen(args.secs)
     large = top.iperf(LARGE_PAYLOAD, 0, args.secs)
+    tcp = top.tcp(args.secs)
     p99 = statistics.quantiles(rtts, n=100)[98] if len(rtts) >= 2 else float("nan")
     return {
         "rtt_median_ms": statistics.median(rtts) if rtts else float("nan"),
@@ -436,6 +475,8 @@ def measure(top: Topology, args: argparse.Namespace) -> dict[str, float]:
         "trafgen_machine_cpu": gen["machine_cpu"],
         "large_mbps": large["delivered"] * LARGE_FRAME * 8 / 1e6,
         "large_cpu": large["cpu"],
+        "tcp_mbps": tcp["mbps"],
+        "tcp_cpu": tcp["cpu"],
     }
 
 

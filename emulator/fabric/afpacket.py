@@ -3,9 +3,11 @@
 Three kernel facts shape this file (notes/dataplane.md): the kernel strips 802.1Q tags before a
 packet socket sees a frame, so the tag is rebuilt from PACKET_AUXDATA; a packet socket also
 sees the frames we send, so outgoing ones are ignored; and a host on the other end of a veth
-hands over TCP super-frames and frames with unfinished checksums, which offload.py finishes
-from the PACKET_VNET_HDR header each frame then carries (our own side's offloads are turned
-off when `ethtool` is there to do it).
+hands over TCP super-frames and frames with unfinished checksums, which come with the
+PACKET_VNET_HDR header: a super-frame crosses the fabric whole and leaves an AF_PACKET port
+with its header again (offload.py, which also finishes what other egresses cannot take). Our
+own side keeps its segmentation offloads (the kernel passes a super-frame we send on to the
+veth peer whole) and has GRO turned off, when `ethtool` is there to do it.
 
 Frames move in batches (mmsg.py): the reads of one wake-up in one recvmmsg, and the frames
 sent to a port while the fabric handles them in one sendmmsg at the loop's next turn.
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Final
 
 from emulator.fabric.mmsg import AUXDATA, BATCH, Incoming, Outgoing
-from emulator.fabric.offload import VNET_HDR_LEN, OffloadError, finish
+from emulator.fabric.offload import VNET_HDR_LEN, OffloadError, receive
 
 ETH_P_ALL: Final = 0x0003
 SOL_PACKET: Final = 263
@@ -47,7 +49,9 @@ RTMGRP_LINK: Final = 1
 """Netlink multicast group of link changes (an interface made, renamed, deleted)."""
 IFREQ: Final = struct.Struct("16sH22x")
 """struct ifreq with ifr_flags (40 octets on Linux)."""
-OFFLOADS: Final = ("gro", "gso", "tso", "tx")
+OFFLOADS: Final = (("gro", "off"), ("tx", "on"), ("tso", "on"), ("gso", "on"))
+"""Our end of a veth: frames as the peer sent them (no merging on our side), and super-frames
+we send passed on whole."""
 SO_RCVBUFFORCE: Final = 33
 RECEIVE_BUFFER: Final = 4 << 20
 """Bytes the kernel may queue for us while the fabric is off the CPU: +30 % 64-byte no-drop
@@ -91,7 +95,7 @@ class AfPacketPort:
             sock.close()
             raise
         sock.setblocking(False)
-        _offloads_off(ifname)
+        _set_offloads(ifname)
         port = cls(name, sock, ifname=ifname, ifindex=ifindex)
         port.silence()
         return port
@@ -124,15 +128,14 @@ class AfPacketPort:
         for data, packet_type, aux in batch:
             if packet_type == PACKET_OUTGOING:
                 continue
-            frame = data[VNET_HDR_LEN:]
-            if data[0] or data[1]:  # a checksum to finish or a super-frame to cut
+            if data[0] or data[1]:  # a checksum to finish or a super-frame
                 try:
-                    frames = finish(data[:VNET_HDR_LEN], frame)
+                    frames = receive(data)
                 except OffloadError:
                     self.on_error()
                     continue
             else:
-                frames = [frame]
+                frames = [data[VNET_HDR_LEN:]]
             if aux[STATUS_LOW_BYTE] & TP_STATUS_VLAN_VALID:
                 status, _, _, _, _, tci, tpid = AUXDATA.unpack(aux)
                 if not status & TP_STATUS_VLAN_TPID_VALID:
@@ -207,10 +210,10 @@ def drain_events(events: socket.socket) -> None:
             pass
 
 
-def _offloads_off(ifname: str) -> None:
+def _set_offloads(ifname: str) -> None:
     ethtool = shutil.which("ethtool")
     if ethtool is None:
         return
-    for offload in OFFLOADS:
-        subprocess.run([ethtool, "-K", ifname, offload, "off"], capture_output=True,
+    for offload, state in OFFLOADS:
+        subprocess.run([ethtool, "-K", ifname, offload, state], capture_output=True,
                        check=False)

@@ -21,6 +21,11 @@ Semantics follow 802.1Q as a ProCurve applies it:
   send function attached counts the frame in `rx_drops`.
 - Frames shorter than 14 bytes (18 with an 802.1Q tag) or longer than 1522 bytes are
   `rx_errors` and never forwarded.
+- A TCP super-frame from a host's offloads (offload.SuperFrame, up to 64 KiB) is forwarded
+  whole when the segments it stands for fit (the check above applies to them), and counted as
+  those segments, frames and octets, on every port it enters or leaves, as the real switch
+  would count the frames the host's NIC put on the wire. Only frames past the standard
+  length can be one, so the common path pays nothing for it.
 - An untagged frame belongs to the port's untagged VLAN (its PVID); without one it is dropped.
   A tagged frame belongs to the VLAN in its TCI; a priority tag (VID 0) means the PVID. VID 4095
   is reserved and dropped. Ingress filtering: a frame for a VLAN the port is not a member of is
@@ -64,6 +69,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
+from emulator.fabric.offload import SuperFrame
 from emulator.hardware import format_mac
 
 if TYPE_CHECKING:
@@ -426,8 +432,9 @@ class Bridge:
 
     # -- the hot path ---------------------------------------------------------------------
 
-    def receive(self, port: str, frame: bytes) -> None:
+    def receive(self, port: str, frame: bytes, sized: bool = False) -> None:
         """Forward one frame that arrived on `port`. Never raises for any frame content.
+        `sized`: a super-frame whose segments were found to fit (`_receive_super`).
 
         Straight-line code on purpose: every helper call costs about as much as a dict
         lookup, so the common cases (known unicast, flood) are inline.
@@ -437,17 +444,20 @@ class Bridge:
             return
         c = p.counters
         n = len(frame)
-        if n < MIN_FRAME or n > MAX_JUMBO_FRAME:
+        if n < MIN_FRAME:
             c[_RX_ERRORS] += 1
             return
         tagged_in = frame[12] == _TPID_HI and frame[13] == _TPID_LO
         if tagged_in and n < MIN_TAGGED_FRAME:
             c[_RX_ERRORS] += 1
             return
-        if n > (MAX_FRAME if tagged_in else MAX_UNTAGGED_FRAME) and not self._jumbo_allowed(
-                p, frame, tagged_in):
-            c[_RX_ERRORS] += 1
-            return
+        if n > (MAX_FRAME if tagged_in else MAX_UNTAGGED_FRAME) and not sized:
+            if isinstance(frame, SuperFrame):
+                self._receive_super(p, frame, tagged_in)
+                return
+            if n > MAX_JUMBO_FRAME or not self._jumbo_allowed(p, frame, tagged_in):
+                c[_RX_ERRORS] += 1
+                return
         c[_RX_BYTES] += n
         dst = frame[:6]
         group = frame[0] & 1
@@ -559,6 +569,31 @@ class Bridge:
             else:
                 qc[_TX_BYTES] += len(data)
                 qc[tx] += 1
+
+    def _receive_super(self, p: _Port, frame: SuperFrame, tagged_in: bool) -> None:
+        """A super-frame: a giant unless its segments fit; else forwarded whole, and the
+        counters it moved (on its port and its VLAN's) scaled from one frame to its
+        segments."""
+        segments = frame.frames()
+        longest = frame.wire_length(len(frame)) if segments == 1 else (
+            frame.hdr_len + frame.shift() + frame.gso_size)
+        if longest > (MAX_FRAME if tagged_in else MAX_UNTAGGED_FRAME) and (
+                longest > MAX_JUMBO_FRAME or not self._jumbo_allowed(p, frame, tagged_in)):
+            p.counters[_RX_ERRORS] += segments
+            return
+        vid = ((frame[14] & 0x0F) << 8 | frame[15]) if tagged_in else 0
+        vlan = self._vlans.get(vid or p.pvid or 0)
+        ports = {p, *(vlan.egress if vlan is not None else ())}
+        before = [(q.counters, q.counters.copy()) for q in ports]
+        self.receive(p.name, frame, sized=True)
+        for counters, old in before:
+            for direction in (0, 1):  # rx, tx
+                moved = sum(counters[i] - old[i] for i in range(2 + direction, 8, 2))
+                if moved:
+                    octets = counters[direction] - old[direction]
+                    counters[direction] += moved * frame.wire_length(octets // moved) - octets
+            for i in range(2, len(counters)):
+                counters[i] += (counters[i] - old[i]) * (segments - 1)
 
     def _learn_only(self, vlan: _Vlan, p: _Port, frame: bytes) -> None:
         """Spanning tree's learning state: the source is learned (as the forwarding path

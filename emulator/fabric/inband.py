@@ -121,7 +121,8 @@ class VlanInterfaces:
             with inband.entered(self.netns):
                 for vid in wanted:
                     try:
-                        taps[vid] = TapPort.open(inband.interface_name(vid), persistent=False)
+                        taps[vid] = TapPort.open(inband.interface_name(vid), persistent=False,
+                                                 offload=False)
                     except OSError as exc:
                         print(f"procurve-emu: fabric: VLAN {vid} interface: "
                               f"{exc.strerror or exc}", file=sys.stderr, flush=True)

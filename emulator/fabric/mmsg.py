@@ -23,12 +23,14 @@ import socket
 import struct
 from typing import Final
 
-from emulator.fabric.offload import VNET_HDR_LEN
+from emulator.fabric.offload import NO_VNET_HDR, STANDARD_FRAME, VNET_HDR_LEN, SuperFrame
 
 BATCH: Final = 64
 """Frames one call moves: the fabric's drain takes as many per wake-up."""
 SLOT: Final = VNET_HDR_LEN + 65536 + 64
 """A TCP super-frame is at most 64 KiB of IP packet plus the Ethernet header."""
+LONG: Final = VNET_HDR_LEN + STANDARD_FRAME
+"""Past this many octets a queued frame may be a SuperFrame (offload.STANDARD_FRAME)."""
 MSG_DONTWAIT: Final = 0x40
 SOCKADDR_LL_SIZE: Final = 20
 PKTTYPE_AT: Final = 10
@@ -118,6 +120,8 @@ class Incoming(_Slots):
         self.blank_control = bytes(len(self.control))
         """A message without auxdata must not show the last batch's."""
         self.lengths = memoryview(self.messages).cast("B").cast("I")
+        self.touched = False
+        """A batch held a frame longer than a page since the pages were last given back."""
         self.stride = ctypes.sizeof(_MMsgHdr) // 4
         self.length_at = _MMsgHdr.len.offset // 4
 
@@ -145,21 +149,29 @@ class Incoming(_Slots):
                            names[i * SOCKADDR_LL_SIZE + PKTTYPE_AT],
                            control[aux_at:aux_at + AUXDATA.size]))
         if longest > mmap.PAGESIZE:
-            # Super-frames touched up to 64 KiB per slot: give the pages back, or a port that
-            # once carried bulk TCP would hold 4 MiB for good (the next frames fault in only
-            # the pages they use, a small cost beside cutting a super-frame up).
+            self.touched = True
+        elif self.touched:
+            # Super-frames touched up to 64 KiB per slot: give the pages back once they stop
+            # (the first batch of small frames after them), or a port that once carried bulk
+            # TCP would hold 4 MiB for good. Not after every batch that held one: while bulk
+            # TCP flows, faulting 16 fresh pages in per super-frame cost a fifth of the
+            # throughput (afpacket TCP 3.2 -> 4.1 Gbit/s, benchmarks/results/dataplane.md).
             self.memory.madvise(mmap.MADV_DONTNEED)
+            self.touched = False
         return frames
 
 
 class Outgoing(_Slots):
     """Frames queued behind a zero virtio_net_hdr (the socket has PACKET_VNET_HDR on) and
-    sent by one sendmmsg."""
+    sent by one sendmmsg; a SuperFrame behind its own header (the kernel cuts it, or passes
+    it on whole), which is zeroed again once sent."""
 
     def __init__(self) -> None:
         super().__init__()
         self.count = 0
         self.lengths = memoryview(self.vectors).cast("B").cast(NATIVE_WORD)
+        self.headed: list[int] = []
+        """Slots whose header is not zero (a SuperFrame's)."""
 
     def close(self) -> None:
         self.lengths.release()
@@ -168,9 +180,13 @@ class Outgoing(_Slots):
     def queue(self, frame: bytes) -> int:
         """How many frames wait now; OSError (EMSGSIZE) for a frame no slot holds."""
         size = VNET_HDR_LEN + len(frame)
-        if size > SLOT:
-            raise OSError(errno.EMSGSIZE, os.strerror(errno.EMSGSIZE))
         at = self.count * SLOT
+        if size > LONG:
+            if size > SLOT:
+                raise OSError(errno.EMSGSIZE, os.strerror(errno.EMSGSIZE))
+            if isinstance(frame, SuperFrame):
+                self.view[at:at + VNET_HDR_LEN] = frame.vnet_header()
+                self.headed.append(at)
         self.view[at + VNET_HDR_LEN:at + size] = frame
         self.lengths[2 * self.count + 1] = size
         self.count += 1
@@ -181,6 +197,15 @@ class Outgoing(_Slots):
         first frame it refuses: one it cannot take (too big for the interface) is skipped and
         the rest still go; a full send queue or an interface that is down loses the rest."""
         count, self.count = self.count, 0
+        try:
+            return self._send(fd, count)
+        finally:
+            if self.headed:
+                for at in self.headed:
+                    self.view[at:at + VNET_HDR_LEN] = NO_VNET_HDR
+                self.headed.clear()
+
+    def _send(self, fd: int, count: int) -> int:
         at = lost = 0
         while at < count:
             done = _sendmmsg(fd, ctypes.byref(self.messages[at]), count - at, MSG_DONTWAIT)

@@ -10,6 +10,13 @@ the checksum goes and how to cut, and this module does the hardware's job in sof
 
 This runs only for frames that carry such work (the virtio header's flags or GSO type set);
 the forwarding loop's common case never calls it.
+
+A super-frame longer than a standard frame is not cut at ingress: it crosses the bridge whole as
+a `SuperFrame` (the bytes with the virtio header's fields) and each egress decides. A port
+whose back-end speaks virtio_net_hdr (an AF_PACKET socket, a TAP opened with IFF_VNET_HDR) hands
+it to the kernel with the header, which cuts it in C or passes it on whole (a veth peer, a
+host's stack); any other egress (a UDP tunnel, the switch's own interfaces) cuts it here with
+`SuperFrame.segments`. One 64 KiB frame then crosses the Python path instead of 45.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from typing import Final
+from typing import Final, SupportsIndex, overload
 
 VNET_HDR: Final = struct.Struct("<BBHHHH")
 """struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset; a packet
@@ -40,6 +47,14 @@ MIN_HEADER: Final = 20
 TCP_FIN_PSH: Final = 0x09
 TCP_CWR: Final = 0x80
 _BIG_ENDIAN: Final = sys.byteorder == "big"
+STANDARD_FRAME: Final = 1514
+"""The longest untagged standard frame (no FCS). Every SuperFrame is longer (a shorter one is
+cut at ingress), so an egress tests a frame's type only past this length: the common path
+pays one length comparison at most."""
+TAG_AT: Final = 12
+TAG_LEN: Final = 4
+TCP_CHECKSUM_AT: Final = 16
+"""Offset of the checksum in a TCP header."""
 
 
 class OffloadError(ValueError):
@@ -83,10 +98,9 @@ def _pseudo_sum(frame: bytes, ipv6: bool, length: int) -> int:
     return ones_complement_sum(addresses, IPPROTO_TCP + length)
 
 
-def segment_tcp(frame: bytes, gso_size: int) -> list[bytes]:
-    """Cut a TCP super-frame into frames of at most `gso_size` payload bytes, as a NIC's TSO
-    would: sequence numbers advance, IPv4 ids count up, FIN/PSH only on the last, CWR only on
-    the first, every length and checksum recomputed."""
+def tcp_layout(frame: bytes, gso_size: int) -> tuple[bool, int, int, int]:
+    """(IPv6, IP header length, TCP header offset, TCP header length) of an untagged TCP
+    super-frame; OffloadError when it is not one that can be cut in `gso_size` pieces."""
     ethertype = frame[12:14]
     ipv6 = ethertype == ETHERTYPE_IPV6
     if ethertype == ETHERTYPE_IPV4:
@@ -104,6 +118,14 @@ def segment_tcp(frame: bytes, gso_size: int) -> list[bytes]:
     tcp_len = (frame[tcp_at + 12] >> 4) * 4
     if tcp_len < MIN_HEADER or len(frame) < tcp_at + tcp_len:
         raise OffloadError("bad TCP header length")
+    return ipv6, ip_len, tcp_at, tcp_len
+
+
+def segment_tcp(frame: bytes, gso_size: int) -> list[bytes]:
+    """Cut a TCP super-frame into frames of at most `gso_size` payload bytes, as a NIC's TSO
+    would: sequence numbers advance, IPv4 ids count up, FIN/PSH only on the last, CWR only on
+    the first, every length and checksum recomputed."""
+    ipv6, ip_len, tcp_at, tcp_len = tcp_layout(frame, gso_size)
     payload_at = tcp_at + tcp_len
     payload = memoryview(frame)[payload_at:]
     (seq,) = struct.unpack_from("!I", frame, tcp_at + 4)
@@ -134,6 +156,105 @@ def segment_tcp(frame: bytes, gso_size: int) -> list[bytes]:
     return segments
 
 
+class SuperFrame(bytes):
+    """A TCP super-frame crossing the fabric whole: its bytes, and the virtio_net_hdr fields
+    that say how to cut it (offsets counted in a frame `base` octets long).
+
+    The bridge edits a frame only by adding or removing an 802.1Q tag at octet 12, ahead of
+    every offset the header holds, and it does so by slicing and concatenating. So a slice
+    that keeps the frame's start through octet 12, or that runs to its end, is a SuperFrame
+    again, and so is a SuperFrame plus bytes: the edited frame's offsets are the header's
+    shifted by its change in length (`shift`). Other slices (the addresses the bridge learns
+    and looks up) are plain bytes, so no SuperFrame ends up in a table.
+    """
+
+    gso_type: int
+    gso_size: int
+    csum_start: int
+    csum_offset: int
+    hdr_len: int
+    """Ethernet, IP and TCP headers: what every segment repeats."""
+    base: int
+
+    def __new__(cls, data: bytes, gso_type: int, gso_size: int, csum_start: int,
+                csum_offset: int, hdr_len: int, base: int | None = None) -> SuperFrame:
+        frame = super().__new__(cls, data)
+        frame.gso_type, frame.gso_size = gso_type, gso_size
+        frame.csum_start, frame.csum_offset, frame.hdr_len = csum_start, csum_offset, hdr_len
+        frame.base = len(data) if base is None else base
+        return frame
+
+    def _like(self, data: bytes) -> SuperFrame:
+        return SuperFrame(data, self.gso_type, self.gso_size, self.csum_start, self.csum_offset,
+                          self.hdr_len, self.base)
+
+    @overload
+    def __getitem__(self, key: SupportsIndex) -> int: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> bytes: ...
+
+    def __getitem__(self, key: SupportsIndex | slice) -> int | bytes:
+        piece = bytes.__getitem__(self, key)
+        if isinstance(piece, int) or not isinstance(key, slice) or key.step is not None:
+            return piece
+        start = key.start or 0
+        if (start == 0 and len(piece) >= TAG_AT) or (key.stop is None
+                                                     and 0 <= start <= TAG_AT + TAG_LEN):
+            return self._like(piece)
+        return piece
+
+    def __add__(self, other: bytes) -> SuperFrame:  # type: ignore[override]
+        return self._like(bytes.__add__(self, other))
+
+    def shift(self) -> int:
+        """Octets added (a tag) or removed ahead of the headers' offsets since ingress."""
+        return len(self) - self.base
+
+    def frames(self) -> int:
+        """How many frames it stands for on the wire (what the switch counts)."""
+        payload = len(self) - self.hdr_len - self.shift()
+        return max(1, -(-payload // self.gso_size))
+
+    def wire_length(self, length: int) -> int:
+        """Octets on the wire of the segments a copy of `length` octets (this frame, or the
+        same with a tag added or removed) stands for: each repeats the headers."""
+        return length + (self.frames() - 1) * (self.hdr_len + length - self.base)
+
+    def vnet_header(self) -> bytes:
+        """The virtio_net_hdr to send it with: the kernel finishes the checksum and cuts."""
+        shift = self.shift()
+        return VNET_HDR.pack(NEEDS_CSUM, self.gso_type, self.hdr_len + shift, self.gso_size,
+                             self.csum_start + shift, self.csum_offset)
+
+    def segments(self) -> list[bytes]:
+        """Cut in software, for an egress that cannot take a super-frame: with the frame's
+        802.1Q tag, if it has one, on every segment."""
+        whole = bytes(self)
+        if whole[TAG_AT:TAG_AT + 2] != b"\x81\x00":
+            return segment_tcp(whole, self.gso_size)
+        tag = whole[TAG_AT:TAG_AT + TAG_LEN]
+        return [s[:TAG_AT] + tag + s[TAG_AT:]
+                for s in segment_tcp(whole[:TAG_AT] + whole[TAG_AT + TAG_LEN:], self.gso_size)]
+
+
+def super_frame(header: bytes, frame: bytes) -> SuperFrame | None:
+    """The read as a SuperFrame to pass on whole: a TCP super-frame (checksum left partial)
+    longer than a standard frame, with headers that hold together. None for anything else,
+    which `finish` deals with."""
+    _, gso_type, _, gso_size, csum_start, csum_offset = VNET_HDR.unpack_from(header)
+    if (gso_type & ~GSO_ECN not in (GSO_TCPV4, GSO_TCPV6) or len(frame) <= STANDARD_FRAME
+            or gso_size <= 0):
+        return None
+    try:
+        _, _, tcp_at, tcp_len = tcp_layout(frame, gso_size)
+    except (OffloadError, IndexError):
+        return None
+    if csum_start != tcp_at or csum_offset != TCP_CHECKSUM_AT:
+        return None
+    return SuperFrame(frame, gso_type, gso_size, csum_start, csum_offset, tcp_at + tcp_len)
+
+
 def finish(header: bytes, frame: bytes) -> list[bytes]:
     """The frames a virtio_net_hdr-prefixed read stands for, ready for the wire. Any frame
     whose headers do not hold together raises OffloadError, never anything else."""
@@ -148,3 +269,11 @@ def finish(header: bytes, frame: bytes) -> list[bytes]:
     except (IndexError, struct.error) as exc:
         raise OffloadError(f"truncated frame: {exc}") from None
     return [frame]
+
+
+def receive(data: bytes) -> list[bytes]:
+    """The frames a virtio_net_hdr-prefixed read stands for: one SuperFrame to pass on
+    whole, or what `finish` makes of it. OffloadError as `finish`."""
+    header, frame = data[:VNET_HDR_LEN], data[VNET_HDR_LEN:]
+    whole = super_frame(header, frame)
+    return [whole] if whole is not None else finish(header, frame)

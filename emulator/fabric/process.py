@@ -159,8 +159,9 @@ class Fabric:
     def plug(self, port: str, wire: Wire) -> None:
         self.wires[port] = wire
         self.bridge.attach(port, self.port_send(port, wire))
-        if isinstance(wire, AfPacketPort):
+        if isinstance(wire, AfPacketPort | TapPort):
             wire.on_error = functools.partial(self.bridge.count_error, port)
+        if isinstance(wire, AfPacketPort):
             wire.on_tx_drop = functools.partial(self.bridge.count_tx_drops, port)
 
     def start(self) -> None:
@@ -231,8 +232,8 @@ class Fabric:
             except OSError:  # drained (BlockingIOError), or a tunnel peer not up yet
                 return
             receive(port, frame)
-        # More may wait where epoll cannot see it (the rest of a super-frame an AF_PACKET port
-        # cut up): come back once the other ports have had their turn.
+        # More may wait where epoll cannot see it (the rest of an AF_PACKET batch, or of a
+        # short super-frame cut up): come back once the other ports have had their turn.
         asyncio.get_running_loop().call_soon(self.drain, port, wire)
 
     def lose(self, port: str, wire: Wire, why: str) -> None:

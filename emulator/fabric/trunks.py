@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Final
 
 from emulator.fabric.bridge import COUNTER_FIELDS
+from emulator.fabric.offload import STANDARD_FRAME, SuperFrame
 
 Send = Callable[[bytes], object]
 Link = tuple[Send, list[int]]
@@ -46,7 +47,12 @@ def kind(frame: bytes) -> int:
 
 def count(counters: list[int], frame: bytes, at_bytes: int, at_frames: int) -> None:
     """A member's own counters: frames enter and leave the bridge as the trunk's, so the
-    trunk's counters are the bridge's and each member's are kept here."""
+    trunk's counters are the bridge's and each member's are kept here. A super-frame
+    (offload.py) counts as the segments it stands for, as the bridge counts it."""
+    if len(frame) > STANDARD_FRAME and isinstance(frame, SuperFrame):
+        counters[at_bytes] += frame.wire_length(len(frame))
+        counters[at_frames + 2 * kind(frame)] += frame.frames()
+        return
     counters[at_bytes] += len(frame)
     counters[at_frames + 2 * kind(frame)] += 1
 

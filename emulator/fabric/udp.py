@@ -6,6 +6,8 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 
+from emulator.fabric.offload import STANDARD_FRAME, SuperFrame
+
 
 @dataclass
 class UdpPort:
@@ -37,7 +39,12 @@ class UdpPort:
         return self.sock.recv(65535)
 
     def send(self, frame: bytes) -> None:
-        self.sock.send(frame)
+        """A super-frame (offload.py) is cut here: a tunnel's peer takes only real frames."""
+        if len(frame) > STANDARD_FRAME and isinstance(frame, SuperFrame):
+            for segment in frame.segments():
+                self.sock.send(segment)
+        else:
+            self.sock.send(frame)
 
     def set_carrier(self, up: bool) -> None:
         """A tunnel has no carrier: the peer learns of a down port by silence."""

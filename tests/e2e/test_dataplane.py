@@ -3,14 +3,27 @@ ports; two emulated switches are joined by a UDP tunnel port carrying a tagged t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 from emulator.testing import eventually, missing_file, missing_root, missing_tool
-from tests.e2e.netns import Lab, configure, free_udp_port, ip, veth_host, wait_carrier
+from tests.e2e.netns import (
+    Host,
+    Lab,
+    configure,
+    free_udp_port,
+    ip,
+    veth_cable,
+    veth_host,
+    wait_carrier,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -135,6 +148,122 @@ def test_afpacket_ports_and_a_tagged_veth_trunk(chassis_factory: Any, lab: Lab) 
         wait_carrier(hosts["v1"], up=False)
         configure(s1, "interface A1", "enable", "exit")
         wait_carrier(hosts["v1"], up=True)
+    finally:
+        subprocess.run(["ip", "link", "del", trunk_a], check=False)
+
+
+def counter(shown: str, name: str) -> int:
+    """One counter of `show interfaces PORT`."""
+    match = re.search(rf"{re.escape(name)}\s*:\s*([\d,]+)", shown)
+    assert match is not None, shown
+    return int(match.group(1).replace(",", ""))
+
+
+def offloads_on(host: Host) -> None:
+    """What a host's stack does by default on a NIC that can: TCP checksums left to the port,
+    super-frames of up to 64 KiB handed over for it to cut."""
+    subprocess.run(["ip", "netns", "exec", host.ns, "ethtool", "-K", host.dev, "tx", "on",
+                    "tso", "on", "gso", "on"], check=True, capture_output=True)
+    shown = subprocess.run(["ip", "netns", "exec", host.ns, "ethtool", "-k", host.dev],
+                           check=True, capture_output=True, text=True).stdout
+    assert "tcp-segmentation-offload: on" in shown, shown
+
+
+SINK = """
+import hashlib, socket, sys
+server = socket.socket()
+server.bind((sys.argv[1], 5202))
+server.listen(1)
+print("listening", flush=True)
+conn, _ = server.accept()
+digest, size = hashlib.sha256(), 0
+while data := conn.recv(1 << 20):
+    digest.update(data)
+    size += len(data)
+print(size, digest.hexdigest(), flush=True)
+"""
+SOURCE = """
+import socket, sys
+conn = socket.create_connection((sys.argv[1], 5202), timeout=60)
+conn.sendall(sys.stdin.buffer.read())
+conn.close()
+"""
+
+
+def tcp_transfer(client: Host, server: Host, payload: bytes) -> str:
+    """`payload` over one TCP connection from client to server; what the server received,
+    as its length and SHA-256."""
+    sink = subprocess.Popen(["ip", "netns", "exec", server.ns, sys.executable, "-c", SINK,
+                             server.address], stdout=subprocess.PIPE, text=True)
+    try:
+        assert sink.stdout is not None and sink.stdout.readline().strip() == "listening"
+        subprocess.run(["ip", "netns", "exec", client.ns, sys.executable, "-c", SOURCE,
+                        server.address], input=payload, check=True, timeout=120)
+        received, _ = sink.communicate(timeout=120)
+    finally:
+        sink.kill()
+        sink.wait()
+    return received.strip()
+
+
+@pytest.mark.requires(missing_tool("ethtool"))
+def test_tcp_super_frames_cross_every_port_kind(chassis_factory: Any, lab: Lab) -> None:
+    """Hosts with their offloads on hand over 64 KiB super-frames: TCP must arrive whole on
+    tap -> afpacket, afpacket -> tap, afpacket -> tagged UDP tunnel -> afpacket (the tunnel
+    cuts them), afpacket -> tagged afpacket trunk -> afpacket (the kernel takes them with
+    the tag ahead of the headers), between two chassis, and into the switch's own stack (its
+    VLAN interface has no vnet header: they are cut for it)."""
+    p1, p2 = free_udp_port(), free_udp_port()
+    veths = {name: veth_host(lab, name, address) for name, address in (
+        ("v1", "10.0.0.2/24"), ("v2", "10.0.0.3/24"), ("v3", "10.0.1.1/24"),
+        ("v4", "10.0.1.2/24"))}
+    trunk_a, trunk_b = lab.tap("ta"), lab.tap("tb")
+    veth_cable(trunk_a, trunk_b)
+    try:
+        s1 = chassis_factory.start("--port", f"A1=tap:{lab.tap('t1')}",
+                                   "--port", f"A2=afpacket:{lab.tap('v1')}",
+                                   "--port", f"A3=afpacket:{lab.tap('v3')}",
+                                   "--port", f"A23=afpacket:{trunk_a}",
+                                   "--port", f"A24=udp:{p1}:127.0.0.1:{p2}")
+        s2 = chassis_factory.start("--port", f"A1=afpacket:{lab.tap('v2')}",
+                                   "--port", f"A2=afpacket:{lab.tap('v4')}",
+                                   "--port", f"A23=afpacket:{trunk_b}",
+                                   "--port", f"A24=udp:{p2}:127.0.0.1:{p1}")
+        t1 = lab.host("t1", "10.0.0.1/24")
+        configure(s1, "vlan 10", "untagged A1-A2", "tagged A24", "ip address 10.0.0.254/24",
+                  "exit",
+                  "vlan 20", "untagged A3", "tagged A23", "exit",
+                  "vlan 1", "no untagged A23-A24", "exit")  # two links: not a loop in VLAN 1
+        configure(s2, "vlan 10", "untagged A1", "tagged A24", "exit",
+                  "vlan 20", "untagged A2", "tagged A23", "exit",
+                  "vlan 1", "no untagged A23-A24", "exit")
+        hosts = [t1, *veths.values()]
+        for host in hosts:
+            offloads_on(host)
+        wait_carrier(t1, up=True)
+        stack = Host(s1.status()["chassis"]["mgmt_netns"], "vlan10", "10.0.0.254")
+        for a, b in ((t1, veths["v1"]), (veths["v1"], veths["v2"]), (veths["v3"], veths["v4"]),
+                     (t1, stack)):
+            eventually(lambda a=a, b=b: a.ping(b.address, count=1), 15,  # after the resets
+                       lambda a=a, b=b: f"{a.ns} to reach {b.address}", poll=0)
+        ports = ((s1, ("A1", "A2", "A3", "A23", "A24")), (s2, ("A1", "A2", "A23", "A24")))
+
+        def drops() -> list[int]:
+            return [counter(switch.show(f"show interfaces {port}"), "Drops Tx")
+                    for switch, names in ports for port in names]
+
+        dropped = drops()  # a TAP refuses frames until its host brings it up
+        payload = os.urandom(8 << 20)
+        whole = f"{len(payload)} {hashlib.sha256(payload).hexdigest()}"
+        for client, server in ((t1, veths["v1"]), (veths["v1"], t1),
+                               (veths["v1"], veths["v2"]), (veths["v3"], veths["v4"]),
+                               (t1, stack), (veths["v1"], stack)):
+            assert tcp_transfer(client, server, payload) == whole, (client.ns, server.ns)
+        # Counted as the segments the hosts' NICs would have sent (at most 1500 octets of
+        # payload each), and none refused by a kernel that takes a super-frame.
+        toward_v4 = counter(s2.show("show interfaces A2"), "Unicast Tx")
+        assert toward_v4 >= len(payload) // 1500, s2.show("show interfaces A2")
+        assert drops() == dropped
     finally:
         subprocess.run(["ip", "link", "del", trunk_a], check=False)
 

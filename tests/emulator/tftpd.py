@@ -17,6 +17,9 @@ from emulator import tftp
 from emulator.testing import eventually, missing_tool, require
 from tests.e2e.netns import free_udp_port
 
+STARTS = 3
+"""Tries to start the server: the free port it is given may be taken by another process first."""
+
 
 class Files(Mapping[str, bytes]):
     """The server's directory as name -> content."""
@@ -52,21 +55,26 @@ class Tftpd:
             self.port: int = self.hole.getsockname()[1]
             return
         require(missing_tool("in.tftpd", "tftpd-hpa"))
-        self.port = free_udp_port()
-        self.proc = subprocess.Popen(
-            ["in.tftpd", "--listen", "--foreground", "--address", f"127.0.0.1:{self.port}",
-             "--secure", "--create", "--permissive", "--user", "root", str(root)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        eventually(self._listening, 10, lambda: f"in.tftpd on 127.0.0.1:{self.port}")
+        for _ in range(STARTS):
+            self.port = free_udp_port()
+            self.proc = subprocess.Popen(
+                ["in.tftpd", "--listen", "--foreground", "--address", f"127.0.0.1:{self.port}",
+                 "--secure", "--create", "--permissive", "--user", "root", str(root)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if eventually(self._started, 10, lambda: f"in.tftpd on 127.0.0.1:{self.port}") == (
+                    "listening"):
+                return
+        raise AssertionError(f"in.tftpd exited {STARTS} times: another process took its port")
 
-    def _listening(self) -> bool:
-        assert self.proc is not None and self.proc.poll() is None, "in.tftpd exited"
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", self.port))
-            except OSError:
-                return True  # taken: the server holds it
-            return False
+    def _started(self) -> str:
+        """"listening" once the server holds its port (read from /proc/net/udp: binding the
+        port to probe it would take it from the server), "exited" if it could not."""
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            return "exited"
+        bound = f"0100007F:{self.port:04X}"
+        rows = Path("/proc/net/udp").read_text().splitlines()[1:]
+        return "listening" if any(row.split()[1] == bound for row in rows) else ""
 
     def server(self) -> tftp.Server:
         """Where the client sends, with timers short enough for tests."""

@@ -22,10 +22,12 @@ import pytest
 from emulator import inband
 from emulator.fabric import afpacket, mmsg
 from emulator.fabric.afpacket import AfPacketPort
+from emulator.fabric.offload import SuperFrame
 from emulator.fabric.process import Fabric
 from emulator.ipc import messages
 from emulator.portspec import parse_backend
 from emulator.testing import eventually, eventually_async, missing_root, missing_tool
+from tests.emulator.fabric.test_offload import super_frame
 
 pytestmark = pytest.mark.requires(missing_root("namespaces and packet sockets"),
                                   missing_tool("ip", "iproute2"))
@@ -254,3 +256,29 @@ def test_a_port_follows_its_interface_when_it_is_deleted_and_made_again(
     err = capfd.readouterr().err
     assert "procurve-emu: fabric: port A1 down: port is gone" in err
     assert "procurve-emu: fabric: port A1 up: port is back" in err
+
+
+@pytest.mark.parametrize("tag", [b"", b"\x81\x00\x20\x0a"])
+def test_a_super_frame_leaves_whole_behind_its_header(netns: str, tag: bytes) -> None:
+    """Sent with its virtio_net_hdr, the veth hands the super-frame to its peer whole (the
+    peer's packet socket reads it back as one); the frame after it in the same batch goes
+    behind a zero header again."""
+    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
+    host = inside(netns, lambda: AfPacketPort.open("B1", "host"))
+    try:
+        plain = super_frame()
+        whole = plain[:12] + tag + plain[12:] if tag else plain
+        after = frame(1, None)
+        port.send(whole)
+        port.send(after)
+        port.flush()
+        received: list[bytes] = []
+        deadline = time.monotonic() + 10
+        while len(received) < 2 and time.monotonic() < deadline:
+            select.select([host.fileno()], [], [], 0.5)
+            received += [data for data in drain(host) if len(data) > 1000 or ours(data)]
+        assert received == [whole, after]
+        assert isinstance(received[0], SuperFrame) and not isinstance(received[1], SuperFrame)
+    finally:
+        host.close()
+        port.close()

@@ -10,12 +10,13 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scapy.layers.inet import IP, UDP
+from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.l2 import Dot1Q, Ether
 from scapy.packet import Packet, Raw, raw
 
 from emulator.device import PortCounters
 from emulator.fabric.bridge import COUNTER_FIELDS, Bridge
+from emulator.fabric.offload import GSO_TCPV4, VNET_HDR, SuperFrame
 
 PORTS = ("A1", "A2", "A3", "A4", "B1")
 H1 = "00:00:00:00:00:01"
@@ -614,3 +615,42 @@ def test_an_address_learned_on_the_switch_interface_does_not_move() -> None:
     lab.send("A1", udp(H1, H3))
     assert len(own) == 2 and not lab.take()
     assert lab.bridge.own_address_frames() == {"A2": 1}
+
+
+def tcp_super_frame(src: str, dst: str, payload: int, gso_size: int = 1448) -> SuperFrame:
+    """A host's TSO super-frame as a port back-end hands it to the bridge."""
+    frame = raw(Ether(src=src, dst=dst) / IP(src="10.0.0.1", dst="10.0.0.2") / TCP()
+                / Raw(b"t" * payload))
+    return SuperFrame(frame, GSO_TCPV4, gso_size, 34, 16, 54)
+
+
+def test_super_frame_crosses_whole_and_counts_as_its_segments(lab: Lab) -> None:
+    """A2 takes VLAN 1 tagged: the tag goes in ahead of the headers, which the frame's
+    offsets follow; both ports count the 4 segments and their octets."""
+    lab.port("A2", pvid=None, tagged=(1,))
+    for name in ("A3", "A4", "B1"):
+        lab.port(name, pvid=20)
+    lab.send("A2", raw(tagged(H2, H1, 1)))  # H2 learned on A2
+    lab.take()
+    rx_before = lab.bridge.counters("A1")
+    frame = tcp_super_frame(H1, H2, 5000)
+    lab.bridge.receive("A1", frame)
+    [out] = lab.take()["A2"]
+    assert isinstance(out, SuperFrame) and out.shift() == 4
+    assert VNET_HDR.unpack(out.vnet_header())[2::2] == (58, 38)
+    rx = lab.bridge.counters("A1")
+    assert rx["rx_unicast"] - rx_before["rx_unicast"] == 4
+    assert rx["rx_bytes"] - rx_before["rx_bytes"] == len(frame) + 3 * 54
+    tx = lab.bridge.counters("A2")
+    assert tx["tx_unicast"] == 4 and tx["tx_bytes"] == len(out) + 3 * 58
+
+
+def test_super_frame_is_a_giant_only_when_its_segments_are(lab: Lab) -> None:
+    lab.port("A1", pvid=1, tagged=(10,))
+    lab.port("A2", pvid=1, tagged=(10,))
+    lab.bridge.receive("A1", tcp_super_frame(H1, BCAST, 9000, gso_size=8000))
+    assert "A2" not in lab.take()
+    assert lab.bridge.counters("A1")["rx_errors"] == 2
+    lab.bridge.set_jumbo([1])
+    lab.bridge.receive("A1", tcp_super_frame(H1, BCAST, 9000, gso_size=8000))
+    assert len(lab.take()["A2"]) == 1

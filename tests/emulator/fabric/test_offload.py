@@ -86,3 +86,101 @@ def test_any_frame_either_finishes_or_is_refused(gso: int, flags: int, size: int
     except offload.OffloadError:
         return
     assert all(isinstance(f, bytes) for f in frames)
+
+
+# --- super-frames passed on whole (offload.SuperFrame) ---
+
+def super_frame(payload: int = 5000, gso_size: int = 1448) -> offload.SuperFrame:
+    """What a host's TSO hands over: the TCP checksum field holds the pseudo-header's sum."""
+    data = bytes(range(256)) * (payload // 256 + 1)
+    frame = raw(ETH / IP(src="10.0.0.1", dst="10.0.0.2", id=7)
+                / TCP(sport=40000, dport=5201, seq=1000, flags="PA") / Raw(data[:payload]))
+    tcp_at = 14 + 20
+    pseudo = offload.ones_complement_sum(frame[14 + 12:14 + 20], 6 + len(frame) - tcp_at)
+    frame = frame[:tcp_at + 16] + pseudo.to_bytes(2, "big") + frame[tcp_at + 18:]
+    header = offload.VNET_HDR.pack(offload.NEEDS_CSUM, offload.GSO_TCPV4, 0, gso_size,
+                                   tcp_at, 16)
+    [whole] = offload.receive(header + frame)
+    assert isinstance(whole, offload.SuperFrame)
+    return whole
+
+
+def header_fields(frame: offload.SuperFrame) -> tuple[int, ...]:
+    return offload.VNET_HDR.unpack(frame.vnet_header())
+
+
+def test_super_frame_header_names_its_headers() -> None:
+    frame = super_frame()
+    flags, gso_type, hdr_len, gso_size, csum_start, csum_offset = header_fields(frame)
+    assert (flags, gso_type, hdr_len, gso_size, csum_start, csum_offset) == (
+        offload.NEEDS_CSUM, offload.GSO_TCPV4, 54, 1448, 34, 16)
+    assert frame.frames() == 4  # 5000 = 3 * 1448 + 656
+    assert frame.wire_length(len(frame)) == len(frame) + 3 * 54
+
+
+def test_tag_edits_shift_the_offsets_by_four() -> None:
+    """The bridge's two edits, as it writes them: a tag added, a tag removed."""
+    frame = super_frame()
+    tag = b"\x81\x00\x00\x0a"
+    with_tag = frame[:12] + tag + frame[12:]
+    assert isinstance(with_tag, offload.SuperFrame) and with_tag.shift() == 4
+    assert header_fields(with_tag)[2::2] == (58, 38)  # hdr_len, csum_start
+    assert header_fields(with_tag)[3] == 1448 and with_tag.frames() == 4
+    assert with_tag.wire_length(len(with_tag)) == len(with_tag) + 3 * 58
+    untagged = with_tag[:12] + with_tag[16:]
+    assert isinstance(untagged, offload.SuperFrame) and untagged == frame
+    assert header_fields(untagged) == header_fields(frame)
+    retagged = with_tag[:14] + b"\x20\x0a" + with_tag[16:]  # a new TCI: same length
+    assert header_fields(retagged) == header_fields(with_tag)
+
+
+def test_addresses_sliced_from_a_super_frame_are_plain_bytes() -> None:
+    frame = super_frame()
+    assert type(frame[:6]) is bytes and type(frame[6:12]) is bytes
+    assert type(frame[26:30]) is bytes and isinstance(frame[12], int)
+
+
+@pytest.mark.parametrize("tag", [b"", b"\x81\x00\x20\x0a"])
+def test_super_frame_cut_in_software_keeps_its_tag(tag: bytes) -> None:
+    frame = super_frame()
+    edited = frame[:12] + tag + frame[12:] if tag else frame
+    segments = edited.segments()
+    assert len(segments) == edited.frames() == 4
+    assert all(s[12:12 + len(tag)] == tag for s in segments)
+    plain = [s[:12] + s[12 + len(tag):] for s in segments]
+    assert all(checksums_valid(s) for s in plain)
+    assert sum(len(s) for s in segments) == edited.wire_length(len(edited))
+    assert b"".join(raw(Ether(s)[TCP].payload) for s in plain) == (
+        bytes(range(256)) * 20)[:5000]
+
+
+def test_only_long_tcp_super_frames_pass_whole() -> None:
+    """A super-frame no longer than a standard frame is cut at once (every egress then takes
+    it), and a partial checksum alone is finished: a SuperFrame is always long."""
+    short = raw(ETH / IP() / TCP() / Raw(b"s" * 1000))
+    header = offload.VNET_HDR.pack(offload.NEEDS_CSUM, offload.GSO_TCPV4, 0, 500, 34, 16)
+    frames = offload.receive(header + short)
+    assert len(frames) == 2 and not any(isinstance(f, offload.SuperFrame) for f in frames)
+    wrong_offset = offload.VNET_HDR.pack(offload.NEEDS_CSUM, offload.GSO_TCPV4, 0, 1448, 34, 6)
+    long = raw(ETH / IP() / TCP() / Raw(b"l" * 4000))
+    assert not any(isinstance(f, offload.SuperFrame)
+                   for f in offload.receive(wrong_offset + long))
+
+
+@given(st.sampled_from([offload.GSO_TCPV4, offload.GSO_TCPV6, offload.GSO_TCPV4 | 0x80]),
+       st.integers(0, 2000), st.sampled_from([34, 0, 54]), st.sampled_from([16, 6]),
+       st.binary(min_size=60, max_size=60), st.integers(1400, 3000))
+def test_any_long_read_passes_whole_finishes_or_is_refused(
+        gso: int, size: int, start: int, offset: int, head: bytes, length: int) -> None:
+    """Long reads reach the pass-whole path: a SuperFrame it makes always cuts cleanly."""
+    header = offload.VNET_HDR.pack(offload.NEEDS_CSUM, gso, 0, size, start, offset)
+    frame = head[:12] + b"\x08\x00\x45" + head[15:23] + b"\x06" + head[24:] + bytes(length)
+    try:
+        frames = offload.receive(header + frame)
+    except offload.OffloadError:
+        return
+    assert frames
+    for f in frames:
+        if isinstance(f, offload.SuperFrame):
+            assert len(f.segments()) == f.frames()
+            assert f.wire_length(len(f)) == sum(len(s) for s in f.segments())

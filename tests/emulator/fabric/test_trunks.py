@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import Counter
 
 from emulator.fabric import lacp, lldp, stp
+from emulator.fabric.bridge import COUNTER_FIELDS
+from emulator.fabric.offload import GSO_TCPV4, SuperFrame
 from emulator.fabric.process import Fabric
-from emulator.fabric.trunks import link_hash
+from emulator.fabric.trunks import RX_BYTES, RX_UNICAST, count, link_hash
 from emulator.ipc.messages import FabricProgram, FabricQuery
 from emulator.portspec import parse_backend
 
@@ -233,3 +235,14 @@ def test_spanning_tree_sees_a_trunk_as_one_port_and_speaks_on_one_member() -> No
     # a lone bridge is root: each of its two tree ports sends one BPDU per hello
     assert bpdus("A3") >= 1
     assert bpdus("A1") + bpdus("A2") == bpdus("A3")
+
+
+def test_a_super_frame_counts_as_its_segments_on_a_member() -> None:
+    """Members keep their own counters below the bridge: as the bridge does, a TCP
+    super-frame counts as the segments (and their octets) it stands for."""
+    head = frame(HOST_A, HOST_A)[:14] + bytes([0x45]) + bytes(8) + bytes([6]) + bytes(10)
+    tcp = bytes(12) + bytes([0x50]) + bytes(7)
+    whole = SuperFrame(head + tcp + bytes(4000), GSO_TCPV4, 1448, 34, 16, 54)
+    counters = [0] * len(COUNTER_FIELDS)
+    count(counters, whole, RX_BYTES, RX_UNICAST)
+    assert counters[RX_UNICAST] == 3 and counters[RX_BYTES] == len(whole) + 2 * 54

@@ -68,6 +68,15 @@ def missing() -> str | None:
     return None
 
 
+def mounts_under(directory: Path) -> list[str]:
+    """Mount points at or below `directory`, deepest first (/proc/self/mountinfo's fifth
+    field; octal escapes as the kernel writes them are not expected in our paths)."""
+    prefix = str(directory)
+    points = [line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()]
+    return sorted((p for p in points if p == prefix or p.startswith(prefix + "/")),
+                  key=len, reverse=True)
+
+
 @dataclass
 class Engine:
     """A running dockerd; `docker(...)` talks to it."""
@@ -118,6 +127,8 @@ class Engine:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        for mount in mounts_under(self.run_dir):  # dockerd leaves exec/netns/default bound
+            subprocess.run(["umount", "--lazy", mount], capture_output=True, check=False)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def docker(self, *args: str, check: bool = True,

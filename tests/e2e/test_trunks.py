@@ -132,27 +132,38 @@ def test_lacp_trunk_to_an_open_vswitch_bond(chassis_factory: Any, lab: Lab, ovs:
         h2 = ovs_host(lab, ovs, bridge, "h2", "10.0.0.2/24")
         wait_carrier(h1, up=True)
         wait_bundled(switch, ("A1", "A2"))
-        bond: list[str] = [""]
-
-        def ovs_bundled() -> bool:
-            bond[0] = ovs.appctl("bond/show", "bond0")
-            return bond[0].count(": enabled") == 2 and "lacp_status: negotiated" in bond[0]
-
-        eventually(ovs_bundled, CONVERGE, lambda: f"both members enabled in {bond[0]}",
-                   poll=0.5)
-        peer = switch.show("show lacp peer")
-        base = next(line.split()[-1] for line in peer.splitlines()
-                    if line.startswith("System ID:")).replace("-", "")
-        lacp = ovs.appctl("lacp/show", "bond0")
-        # OVS's partner is our base MAC with the trunk's key on both members.
-        assert lacp.count("partner sys_id: " + ":".join(
-            base[i:i + 2] for i in range(0, 12, 2))) == 2, lacp
-        assert lacp.count(f"partner key: {key}") == 2
-        assert [row[1] for row in lacp_rows(switch).values()] == [group, group]
-        assert peer.count(" Active   Slow") == 2  # OVS's own lacp-time (slow by default)
-        attached = values(net_snmp("snmpwalk", switch, ATTACHED_AGG_ID).stdout)
         trunk = str(hardware.if_index(group))
-        assert attached == {f"{ATTACHED_AGG_ID}.1": trunk, f"{ATTACHED_AGG_ID}.2": trunk}
+
+        def disagreements() -> list[str]:
+            """What the two ends do not yet agree on (nothing once the trunk has formed):
+            each end's view of the other converges on its own schedule, so the whole
+            picture is awaited, not the first symptom of it."""
+            bond = ovs.appctl("bond/show", "bond0")
+            peer = switch.show("show lacp peer")
+            base = next((line.split()[-1] for line in peer.splitlines()
+                         if line.startswith("System ID:")), "").replace("-", "")
+            lacp = ovs.appctl("lacp/show", "bond0")
+            rows = lacp_rows(switch)
+            attached = values(net_snmp("snmpwalk", switch, ATTACHED_AGG_ID).stdout)
+            checks = {
+                f"OVS's members both enabled, negotiated: {bond}":
+                    bond.count(": enabled") == 2 and "lacp_status: negotiated" in bond,
+                # OVS's partner is our base MAC with the trunk's key on both members.
+                f"OVS's partner {base} on both members: {lacp}": bool(base) and lacp.count(
+                    "partner sys_id: " + ":".join(base[i:i + 2] for i in range(0, 12, 2))) == 2,
+                f"OVS's partner key {key} on both members: {lacp}":
+                    lacp.count(f"partner key: {key}") == 2,
+                f"both members in {group}: {rows}": [row[1] for row in rows.values()]
+                    == [group, group],
+                # OVS's own lacp-time (slow by default)
+                f"two Active Slow partners: {peer}": peer.count(" Active   Slow") == 2,
+                f"both members attached to {trunk}: {attached}": attached == {
+                    f"{ATTACHED_AGG_ID}.1": trunk, f"{ATTACHED_AGG_ID}.2": trunk},
+            }
+            return [what for what, holds in checks.items() if not holds]
+
+        eventually(lambda: not disagreements(), CONVERGE, lambda: f"{disagreements()}",
+                   poll=0.5)
         keeps_pinging(h1, h2.address)
         assert h1.ping(h2.address, count=5)
         macs = switch.show("show mac-address")

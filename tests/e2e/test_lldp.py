@@ -33,18 +33,25 @@ def test_two_switches_see_each_other_in_show_lldp(chassis_factory: Any) -> None:
     # LocalPort | ChassisId (base MAC as six bytes) PortId (ifIndex of B3) PortDescr SysName
     assert row[:2] == ["A24", "|"] and row[-3:] == ["27", "B3", "edge-2"]
     wait_neighbor(s2, "core-1")
-    detail = s2.show("show lldp info remote-device B3")
-    assert "  Local Port   : B3" in detail
-    assert "  SysName      : core-1" in detail
-    assert "  PortDescr    : A24" in detail
-    assert "     Address : 10.1.1.1" in detail
-    assert "  Pvid         : 1" in detail
-    assert "  System Capabilities Supported  : bridge, router" in detail
-    assert "  System Capabilities Enabled    : bridge" in detail
+    # The whole advert awaited, not its first sign: an advert sent between s1's hostname and
+    # its address names core-1 without 10.1.1.1 until the next one.
+    expected = ["  Local Port   : B3", "  SysName      : core-1", "  PortDescr    : A24",
+                "     Address : 10.1.1.1", "  Pvid         : 1",
+                "  System Capabilities Supported  : bridge, router",
+                "  System Capabilities Enabled    : bridge"]
+    details: list[str] = [""]
+
+    def missing() -> list[str]:
+        details[0] = s2.show("show lldp info remote-device B3")
+        return [line for line in expected if line not in details[0]]
+
+    eventually(lambda: not missing(), 15, lambda: f"all of {expected} in {details[0]}",
+               poll=0.5)
     assert "edge-2" not in s2.show("show lldp info remote-device")  # no echo of itself
 
     configure(s2, "interface B3", "disable", "exit")  # link down: its neighbour is gone
-    assert "core-1" not in s2.show("show lldp info remote-device")
+    eventually(lambda: "core-1" not in s2.show("show lldp info remote-device"), 10,
+               "edge-2 forgetting core-1 when B3 goes down", poll=0.5)
 
 
 def test_admin_status_and_lldp_run_act_on_the_wire(chassis_factory: Any) -> None:

@@ -190,9 +190,13 @@ def test_full_adjacencies_and_learnt_networks(network: Network) -> None:
                "s2's neighbor s1 FULL")
     eventually(lambda: ospf_routes(s1).get("10.0.30.0/24") == "10.0.20.2", 30,
                lambda: f"s1 to learn s2's VLAN 30: {s1.show('show ip route')}")
-    eventually(lambda: ospf_routes(s2).get(ROUTER_NET) == "10.0.20.1", 30,
-               lambda: f"s2 to learn r's network: {s2.show('show ip route')}")
-    assert ospf_routes(s2).get("10.0.10.0/24") == "10.0.20.1"
+    def via_s1() -> dict[str, str | None]:
+        """s2's routes through s1, awaited together: they are installed one by one."""
+        routes = ospf_routes(s2)
+        return {net: routes.get(net) for net in (ROUTER_NET, "10.0.10.0/24")}
+
+    eventually(lambda: via_s1() == {ROUTER_NET: "10.0.20.1", "10.0.10.0/24": "10.0.20.1"}, 30,
+               lambda: f"s2 to learn r's network and s1's VLAN 10: {s2.show('show ip route')}")
     row = next(line for line in s1.show("show ip route").splitlines()
                if line.split()[:1] == ["10.0.30.0/24"])
     assert row.split()[2:] == ["20", "ospf", "IntraArea", "2", "110"], row

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import asyncssh
 import psutil
+from installed import byte_compile
 from netmiko import ConnectHandler
 
 BARE_SERVER = """
@@ -103,6 +104,7 @@ def main() -> None:
     parser.add_argument("--boot-only", action="store_true",
                         help="only the start-up figures (no netmiko sessions)")
     args = parser.parse_args()
+    byte_compile()
     rows: list[tuple[str, str]] = []
 
     bare, emu = [], []

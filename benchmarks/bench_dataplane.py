@@ -49,6 +49,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from installed import byte_compile
+
 REPO = Path(__file__).resolve().parents[1]
 VARIANTS = ("kbridge", "tap", "afpacket", "tap-acl")
 LABELS = {
@@ -97,10 +99,12 @@ SUMMARY = (
     ("trafgen_offered_kpps", "(offered kpps)", "{:.1f}"),
     ("trafgen_cpu", "switch CPU % (trafgen)", "{:.0f}"),
     ("trafgen_us", "switch CPU us/frame (trafgen)", "{:.2f}"),
+    ("trafgen_kernel_us", "of it in the kernel", "{:.2f}"),
     ("large_mbps", "1400B iperf3 Mbit/s (L2)", "{:.0f}"),
     ("large_cpu", "switch CPU % (1400B)", "{:.0f}"),
     ("tcp_mbps", "TCP Mbit/s (offloads on)", "{:.0f}"),
     ("tcp_cpu", "switch CPU % (TCP)", "{:.0f}"),
+    ("tcp_kernel_cpu", "of it in the kernel", "{:.0f}"),
 )
 BUDGETS = (
     # (key, what, minimum ratio to the kernel bridge: DESIGN.md's budgets)
@@ -142,10 +146,11 @@ def counters(ns: str, dev: str) -> dict[str, int]:
     return dict(zip(names, map(int, text.split()), strict=True))
 
 
-def process_ticks(pid: int) -> int:
-    """utime + stime of one process (the fabric forwards in one thread)."""
+def process_ticks(pid: int) -> tuple[int, int]:
+    """(utime + stime, stime) of one process (the fabric forwards in one thread): the second
+    is the kernel's share, the system calls' floor under any user-space forwarder."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
+    return int(fields[11]) + int(fields[12]), int(fields[12])
 
 
 def system_ticks() -> tuple[int, int]:
@@ -161,21 +166,24 @@ class CpuMeter:
 
     pid: int | None
     start: float = field(default_factory=time.monotonic)
-    proc0: int = 0
+    proc0: tuple[int, int] = (0, 0)
     sys0: tuple[int, int] = (0, 0)
 
     def __post_init__(self) -> None:
-        self.proc0 = process_ticks(self.pid) if self.pid else 0
+        self.proc0 = process_ticks(self.pid) if self.pid else (0, 0)
         self.sys0 = system_ticks()
 
-    def read(self) -> tuple[float | None, float]:
+    def read(self) -> tuple[float | None, float | None, float]:
+        """Switch CPU %, of it in the kernel %, machine CPU %."""
         elapsed = time.monotonic() - self.start
-        switch = None
+        switch = kernel = None
         if self.pid:
-            switch = 100.0 * (process_ticks(self.pid) - self.proc0) / TICKS / elapsed
+            both, system = process_ticks(self.pid)
+            switch = 100.0 * (both - self.proc0[0]) / TICKS / elapsed
+            kernel = 100.0 * (system - self.proc0[1]) / TICKS / elapsed
         busy, total = system_ticks()
         machine = 100.0 * (os.cpu_count() or 1) * (busy - self.sys0[0]) / (total - self.sys0[1])
-        return switch, machine
+        return switch, kernel, machine
 
 
 class Topology:
@@ -326,7 +334,7 @@ class Topology:
         out = run("iperf3", "-c", H2, "-p", str(IPERF_PORT), "-u", "-l", str(payload),
                   "-b", str(bits), "-t", str(secs), "-w", WINDOW, "-J", ns=self.hosts[0],
                   check=False)
-        switch_cpu, machine_cpu = meter.read()
+        switch_cpu, _, machine_cpu = meter.read()
         report = json.loads(out)
         if "error" in report:
             raise RuntimeError(f"iperf3: {report['error']}")
@@ -349,7 +357,7 @@ class Topology:
             meter = CpuMeter(self.switch_pid)
             out = run("iperf3", "-c", H2, "-p", str(IPERF_PORT), "-t", str(secs), "-J",
                       ns=self.hosts[0], check=False)
-            switch_cpu, machine_cpu = meter.read()
+            switch_cpu, kernel_cpu, machine_cpu = meter.read()
         finally:
             for (ns, dev), state in zip(zip(self.hosts, self.devs, strict=True), saved,
                                         strict=True):
@@ -360,6 +368,7 @@ class Topology:
             raise RuntimeError(f"iperf3: {report['error']}")
         return {"mbps": float(report["end"]["sum_received"]["bits_per_second"]) / 1e6,
                 "cpu": switch_cpu if switch_cpu is not None else float("nan"),
+                "kernel_cpu": kernel_cpu if kernel_cpu is not None else float("nan"),
                 "machine_cpu": machine_cpu}
 
     @staticmethod
@@ -390,7 +399,7 @@ class Topology:
             time.sleep(secs)
             tx1, rx1 = counters(self.hosts[0], self.devs[0]), counters(self.hosts[1],
                                                                         self.devs[1])
-            switch_cpu, machine_cpu = meter.read()
+            switch_cpu, kernel_cpu, machine_cpu = meter.read()
             elapsed = time.monotonic() - meter.start
         finally:
             os.killpg(gen.pid, signal.SIGINT)  # trafgen forks its sender: stop the group
@@ -404,6 +413,7 @@ class Topology:
         delivered = rx1["rx_packets"] - rx0["rx_packets"]
         return {"offered": offered / elapsed, "delivered": delivered / elapsed,
                 "cpu": switch_cpu if switch_cpu is not None else float("nan"),
+                "kernel_cpu": kernel_cpu if kernel_cpu is not None else float("nan"),
                 "machine_cpu": machine_cpu}
 
     def ndr(self, flat: dict[str, float], secs: float, steps: int) -> dict[str, float]:
@@ -472,11 +482,14 @@ def measure(top: Topology, args: argparse.Namespace) -> dict[str, float]:
         "trafgen_cpu": gen["cpu"],
         # CPU per frame holds still when co-tenants take the switch's core; frames/s do not.
         "trafgen_us": gen["cpu"] * 1e4 / gen["delivered"] if gen["delivered"] else float("nan"),
+        "trafgen_kernel_us": (gen["kernel_cpu"] * 1e4 / gen["delivered"] if gen["delivered"]
+                              else float("nan")),
         "trafgen_machine_cpu": gen["machine_cpu"],
         "large_mbps": large["delivered"] * LARGE_FRAME * 8 / 1e6,
         "large_cpu": large["cpu"],
         "tcp_mbps": tcp["mbps"],
         "tcp_cpu": tcp["cpu"],
+        "tcp_kernel_cpu": tcp["kernel_cpu"],
     }
 
 
@@ -566,6 +579,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/dataplane.md"))
     args = parser.parse_args()
     args.repo = args.repo.resolve()
+    byte_compile(args.repo)
     if os.geteuid() != 0 or not Path("/dev/net/tun").exists():
         raise SystemExit("needs root and /dev/net/tun (namespaces, TAP and veth interfaces)")
     install_tools()

@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from installed import byte_compile
+
 REPO = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
 REFERENCE_SERVER = """
@@ -226,6 +228,7 @@ def main() -> None:
                         help="one chassis, process by process, instead of a lab")
     parser.add_argument("--settle", type=float, default=10.0)
     args = parser.parse_args()
+    byte_compile()
     if args.processes:
         print_processes(args.settle)
         return

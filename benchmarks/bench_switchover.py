@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Final
 
 import paramiko
+from installed import byte_compile
 
 PROMPT = b"# "
 
@@ -228,6 +229,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/switchover.md"))
     args = parser.parse_args()
+    byte_compile()
     results = {mode: measure(mode, args.runs) for mode in MODES}
 
     def cell(values: list[float]) -> str:

@@ -44,6 +44,11 @@ NETNS_PREFIX: Final = "pcv-"
 INTERFACE_PREFIX: Final = "vlan"
 """`vlan10` in the namespace is the switch's interface in VLAN 10."""
 CLONE_NEWNET: Final = 0x40000000
+CLONE_NEWNS: Final = 0x00020000
+MS_REC: Final = 0x4000
+MS_SLAVE: Final = 1 << 19
+MS_RDONLY: Final = 1
+MNT_DETACH: Final = 2
 MIN_TIMED_SIZE: Final = 16
 """Below this payload iputils' ping carries no timestamp and prints no round trip: smaller
 sizes (the switch's default is 0) use ping's own default."""
@@ -114,9 +119,33 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _setns(fd: int) -> None:
-    if _libc.setns(fd, CLONE_NEWNET) != 0:
+    _libc_call("setns", _libc.setns(fd, CLONE_NEWNET))
+
+
+def _libc_call(name: str, result: int) -> None:
+    if result != 0:
         errno = ctypes.get_errno()
-        raise InbandError(errno, f"setns: {os.strerror(errno)}")
+        raise InbandError(errno, f"{name}: {os.strerror(errno)}")
+
+
+def move_into(netns: str) -> None:
+    """Move this process into `netns` for good, as `ip netns exec` does before it runs a
+    command: setns, then a mount namespace of its own (its mounts never reach the host's)
+    where /sys is mounted again, so that /sys/class/net lists the namespace's interfaces (a
+    TAP port looks itself up there). The process must have one thread (unshare refuses
+    otherwise). /etc/netns/NAME, which ip bind-mounts over /etc, is not read: no lab
+    makes one."""
+    target = os.open(NETNS_DIR / netns, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        _setns(target)
+    finally:
+        os.close(target)
+    _libc_call("unshare", _libc.unshare(CLONE_NEWNS))
+    _libc_call("mount /", _libc.mount(b"", b"/", b"none", MS_SLAVE | MS_REC, None))
+    flags = 0
+    if _libc.umount2(b"/sys", MNT_DETACH) != 0 and os.statvfs("/sys").f_flag & os.ST_RDONLY:
+        flags = MS_RDONLY  # (ip's way: a /sys it cannot unmount stays as read-only as it was)
+    _libc_call("mount /sys", _libc.mount(netns.encode(), b"/sys", b"sysfs", flags, None))
 
 
 @contextlib.contextmanager

@@ -54,6 +54,7 @@ import fcntl
 import gc
 import importlib
 import os
+import pkgutil
 import signal
 import socket
 import sys
@@ -62,7 +63,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
-from emulator import memory
+from emulator import inband, memory
 from emulator.chassis.console import announce
 from emulator.ipc import wire
 from emulator.ipc.messages import Failure, Spawn, Spawned
@@ -73,6 +74,9 @@ PR_SET_CHILD_SUBREAPER: Final = 36
 PID_BYTES: Final = 4
 REQUEST_FD: Final = 3
 """Where a forked zygote keeps its request socket."""
+PACKAGES: Final = ("emulator", "snmp", "ssh_server")
+TEST_HELPERS: Final = frozenset({"emulator.testing", "emulator.pytest_plugin"})
+"""Modules no chassis process imports (they need pytest, which a switch's image lacks)."""
 
 
 def prctl(option: int, value: int) -> None:
@@ -331,15 +335,29 @@ async def _reader(fd: int) -> asyncio.StreamReader:
 # --- the zygote process -------------------------------------------------------------------
 
 
-def preload() -> None:
+def preload(everything: bool = False) -> None:
     """What every slot process imports before it hears from the chassis: the fabric and the
     module, with asyncio, ssl and the backplane's wire. What a module imports only once it is
     granted mastership (the CLI, the command families, SSH, SNMP) is left to the active:
     preloaded, it took 8 MiB off the active's anonymous PSS (26 to 18) but put 12 on the
     zygote, the fabric and the standby (one chassis 72 MiB against 68, measured side by side),
-    as the active dirties most of those pages anyway and nothing else uses them."""
+    as the active dirties most of those pages anyway and nothing else uses them.
+
+    `everything`: the lab's zygote (emulator/lab/spawner.py), which forks whole chassis. There
+    the trade turns: the pages are shared by every switch of the lab, not by one chassis' three
+    processes, so it imports every module any process of a chassis may import (all of the
+    emulator, snmp and ssh_server but the test helpers, which need pytest): one copy for the
+    lab (20 chassis: 61 MiB PSS each exec'd, 44 forked from one such parent), and a node
+    starts with nothing left to import."""
     import emulator.fabric.process
     import emulator.module  # noqa: F401
+
+    if everything:
+        for package in PACKAGES:
+            for found in pkgutil.walk_packages(importlib.import_module(package).__path__,
+                                               f"{package}."):
+                if found.name not in TEST_HELPERS:
+                    importlib.import_module(found.name)
 
 
 def serve(request: socket.socket) -> None:
@@ -400,6 +418,9 @@ def become(msg: Spawn, fds: Sequence[int], request: socket.socket) -> None:
     code = 1
     try:
         request.close()
+        if msg.netns is not None:  # a lab's node: its own session, in its namespace
+            os.setsid()
+            inband.move_into(msg.netns)
         for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -449,13 +470,14 @@ def install_fds(wanted: Mapping[int, int]) -> None:
     os.closerange(lowest, os.sysconf("SC_OPEN_MAX"))
 
 
-def live(request: socket.socket) -> int:
-    """The zygote's life, however started: preload, then serve until the chassis hangs up."""
+def live(request: socket.socket, everything: bool = False) -> int:
+    """The zygote's life, however started: preload, then serve until the chassis (or the
+    lab) hangs up."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # besides the request socket's EOF
     # A terminal's Ctrl-C reaches the whole process group; the chassis decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     request.setblocking(True)
-    preload()
+    preload(everything)
     gc.disable()
     gc.freeze()
     memory.trim()
@@ -481,8 +503,10 @@ def forked(request: socket.socket) -> NoReturn:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="procurve-emu zygote")
     parser.add_argument("--request-fd", type=int, required=True)
+    parser.add_argument("--everything", action="store_true",
+                        help="preload every module a chassis runs (the lab's zygote)")
     args = parser.parse_args(argv)
-    return live(socket.socket(fileno=args.request_fd))
+    return live(socket.socket(fileno=args.request_fd), args.everything)
 
 
 if __name__ == "__main__":

@@ -327,11 +327,15 @@ class Spawn(Request):
     """The chassis asks its zygote for a slot's process: `argv` is the command line exec would
     run (`python -m <module> <args>`), `env` its environment. The fds travel beside it, one per
     name in `sockets`, each name the descriptor number the process sees it under ("1", "2",
-    then those its command line names); the process holds no other fd but stdin (/dev/null)."""
+    then those its command line names); the process holds no other fd but stdin (/dev/null).
+    `netns`: a node of a lab (`procurve-emu lab up` asks the lab's zygote): the process moves
+    into that network namespace, as `ip netns exec` would have run it, in a session of its own.
+    """
 
     argv: list[str]
     env: dict[str, str]
     sockets: list[str]
+    netns: str | None = None
 
 
 @message

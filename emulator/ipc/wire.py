@@ -349,7 +349,7 @@ class Link:
     async def send(self, msg: Message, socks: Sequence[socket.socket | int] | None = None) -> None:
         """`msg` with the descriptors it names: sockets, or bare fds (a pipe, a terminal)."""
         frame = encode(msg)
-        fds = [s if isinstance(s, int) else s.fileno() for s in socks or []]
+        fds = _numbers(socks)
         if len(fds) != fd_count(msg):
             raise ValueError(f"{msg.kind} names {fd_count(msg)} sockets, {len(fds)} given")
         loop = asyncio.get_running_loop()
@@ -379,11 +379,16 @@ def _send_frame(sock: socket.socket, frame: bytes, fds: list[int]) -> int:
     return socket.send_fds(sock, [frame], fds) if fds else sock.send(frame)
 
 
+def _numbers(socks: Sequence[socket.socket | int] | None) -> list[int]:
+    """The descriptors to pass: sockets' numbers, or bare fds (a pipe, a log file)."""
+    return [s if isinstance(s, int) else s.fileno() for s in socks or []]
+
+
 def send_blocking(
-    sock: socket.socket, msg: Message, socks: list[socket.socket] | None = None
+    sock: socket.socket, msg: Message, socks: Sequence[socket.socket | int] | None = None
 ) -> None:
     frame = encode(msg)
-    sent = _send_frame(sock, frame, [s.fileno() for s in socks or []])
+    sent = _send_frame(sock, frame, _numbers(socks))
     if sent < len(frame):
         sock.sendall(frame[sent:])
 

@@ -1,7 +1,8 @@
 """The lab's runner: `procurve-emu lab up|down|status|exec` over a topology (topology.py) and
 its namespaces (netns.py). Switch nodes run `procurve-emu run` in their namespace with the
-image's environment; `exec` lines run after every node is up; `down` stops every process of
-the lab's namespaces, a switch first through its chassis."""
+image's environment, forked from the lab's zygote (spawner.py); `exec` lines run after every
+node is up; `down` stops every process of the lab's namespaces, a switch first through its
+chassis."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from emulator.flash import PRIVATE_FILE, private_dir
 from emulator.ipc.messages import StatusReply, StatusRequest
 from emulator.ipc.wire import IpcError, request
 from emulator.lab.netns import namespaces, netns_pids, remove_bridge, unwire, wire
+from emulator.lab.spawner import LabZygote, NodeProcess, SpawnError, wait_any
 from emulator.lab.topology import Lab, LabError, Node, load
 from emulator.labnode import CONTAINER_ENV, INTFS_VARIABLE, active_ready
 
@@ -57,23 +59,33 @@ def _host_path(lab: Lab, node: Node, value: str) -> str:
     return value
 
 
-def node_env(lab: Lab, node: Node) -> dict[str, str]:
-    """What the node's processes see: the host's environment (PATH, locale) with the image's
-    variables, the node's own and what containerlab adds, never a PROCURVE_* of the caller."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROCURVE_", "CLAB_"))}
-    if node.is_switch:
-        env.update(CONTAINER_ENV)
-    env.update({k: _host_path(lab, node, v) for k, v in node.env.items()})
-    env[INTFS_VARIABLE] = str(lab.data_links(node.name))
-    if node.is_switch:
-        env["PROCURVE_DATA_DIR"] = str(lab.node_dir(node.name) / DATA_DIR)
+def host_env() -> dict[str, str]:
+    """The host's environment (PATH, locale), never a PROCURVE_* or CLAB_* of the caller."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PROCURVE_", "CLAB_"))}
+
+
+def runnable(env: dict[str, str]) -> dict[str, str]:
+    """`env`, able to run this package's modules with this interpreter (`python -m`)."""
     python_path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = str(PACKAGE_ROOT) + (os.pathsep + python_path if python_path else "")
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
 
 
-def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
+def node_env(lab: Lab, node: Node) -> dict[str, str]:
+    """What the node's processes see: the host's environment with the image's variables, the
+    node's own and what containerlab adds."""
+    env = host_env()
+    if node.is_switch:
+        env.update(CONTAINER_ENV)
+    env.update({k: _host_path(lab, node, v) for k, v in node.env.items()})
+    env[INTFS_VARIABLE] = str(lab.data_links(node.name))
+    if node.is_switch:
+        env["PROCURVE_DATA_DIR"] = str(lab.node_dir(node.name) / DATA_DIR)
+    return runnable(env)
+
+
+def _start_switch(lab: Lab, node: Node, zygote: LabZygote) -> NodeProcess:
     """Its console log holds what the switch prints (startup-config lines it refused, with
     their text): private to us, in private folders, never through a planted symlink."""
     directory = lab.node_dir(node.name)
@@ -83,16 +95,12 @@ def _start_switch(lab: Lab, node: Node) -> subprocess.Popen[bytes]:
                   PRIVATE_FILE)
     try:
         os.fchmod(log, PRIVATE_FILE)  # a log from an older version may be open to all
-        process = subprocess.Popen(
-            ["ip", "netns", "exec", lab.namespace(node.name),
-             sys.executable, "-m", "emulator.main", "run"],
-            cwd=PACKAGE_ROOT, env=node_env(lab, node), stdin=subprocess.DEVNULL,
-            stdout=log, stderr=log, start_new_session=True,
-        )
+        started = zygote.spawn([sys.executable, "-m", "emulator.main", "run"],
+                               node_env(lab, node), log, lab.namespace(node.name))
     finally:
         os.close(log)
-    (directory / PID_FILE).write_text(f"{process.pid}\n")
-    return process
+    (directory / PID_FILE).write_text(f"{started.pid}\n")
+    return started
 
 
 def switch_status(lab: Lab, node: str, timeout: float = 5.0) -> dict[str, Any]:
@@ -133,31 +141,40 @@ def boot_limit() -> int:
 
 
 def _boot_switches(lab: Lab, switches: list[Node], progress: Progress) -> None:
-    """Start the switches, at most `boot_limit()` booting at once, each given READY_DEADLINE
-    from its own start to serve its CLI; a switch that exits is an error."""
+    """Start the switches from the lab's zygote (emulator/lab/spawner.py), at most
+    `boot_limit()` booting at once, each given READY_DEADLINE from its own start to serve its
+    CLI; a switch that exits is an error."""
+    zygote = LabZygote(PACKAGE_ROOT, runnable(host_env()))
     waiting = list(switches)
-    booting: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+    booting: dict[str, tuple[NodeProcess, float]] = {}
     ready = 0
     limit = boot_limit()
-    while waiting or booting:
-        while waiting and len(booting) < limit:
-            node = waiting.pop(0)
-            booting[node.name] = (_start_switch(lab, node), time.monotonic())
-        for name, (process, started) in list(booting.items()):
-            if process.poll() is not None:
-                log = (lab.node_dir(name) / LOG_FILE).read_text(errors="replace")
-                raise LabError(f"{name} exited {process.returncode}:\n{log}")
-            with contextlib.suppress(OSError, EOFError, IpcError, LabError):
-                if active_ready(switch_status(lab, name)):
-                    del booting[name]
-                    ready += 1
-                    progress.show(ready)
-                    continue
-            if time.monotonic() - started > READY_DEADLINE:
-                raise LabError(f"not ready after {READY_DEADLINE:.0f} s: {name}")
-        if booting and not (waiting and len(booting) < limit):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                next(iter(booting.values()))[0].wait(timeout=POLL)
+    try:
+        while waiting or booting:
+            while waiting and len(booting) < limit:
+                node = waiting.pop(0)
+                booting[node.name] = (_start_switch(lab, node, zygote), time.monotonic())
+            for name, (started, since) in list(booting.items()):
+                if started.ended():
+                    log = (lab.node_dir(name) / LOG_FILE).read_text(errors="replace")
+                    raise LabError(f"{name} exited:\n{log}")
+                with contextlib.suppress(OSError, EOFError, IpcError, LabError):
+                    if active_ready(switch_status(lab, name)):
+                        del booting[name]
+                        started.close()
+                        ready += 1
+                        progress.show(ready)
+                        continue
+                if time.monotonic() - since > READY_DEADLINE:
+                    raise LabError(f"not ready after {READY_DEADLINE:.0f} s: {name}")
+            if booting and not (waiting and len(booting) < limit):
+                wait_any([started for started, _ in booting.values()], POLL)
+    except SpawnError as exc:
+        raise LabError(f"cannot start a switch: {exc}") from None
+    finally:
+        for started, _ in booting.values():
+            started.close()
+        zygote.close()
 
 
 def run_in(lab: Lab, node: Node, command: list[str], capture: bool = True,

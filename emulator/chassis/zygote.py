@@ -348,7 +348,7 @@ def preload(everything: bool = False) -> None:
     processes, so it imports every module any process of a chassis may import (all of the
     emulator, snmp and ssh_server but the test helpers, which need pytest): one copy for the
     lab (20 chassis: 61 MiB PSS each exec'd, 44 forked from one such parent), and a node
-    starts with nothing left to import."""
+    starts with nothing left to import and its command table built."""
     import emulator.fabric.process
     import emulator.module  # noqa: F401
 
@@ -358,6 +358,9 @@ def preload(everything: bool = False) -> None:
                                                f"{package}."):
                 if found.name not in TEST_HELPERS:
                     importlib.import_module(found.name)
+        from emulator.commands import command_table
+
+        command_table()  # built once: every switch's sessions and replay share it
 
 
 def serve(request: socket.socket) -> None:

@@ -4,7 +4,7 @@ A new family is one new module named in FAMILIES."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
 from dataclasses import replace
 from importlib import import_module
 from typing import Final
@@ -79,14 +79,18 @@ FAMILIES: Final = (
 )
 
 
-def command_table(families: Iterable[str] = FAMILIES) -> CommandTable:
-    """Built once per module process; importing a single family does not pull in the rest.
-    A family declares its keyword help once (`HELP`): each of its rows reads it first (a
-    row's own `help` wins), so `name` is the VLAN's name in the vlan rows and the port's in
-    the interface rows; words a family leaves out take the first family's text."""
+@functools.cache
+def command_table() -> CommandTable:
+    """Built once per process and shared by every session, the startup config's replay and
+    `copy command-output` (nothing changes a table once built); importing a single family
+    does not pull in the rest. The lab's zygote builds it before it forks its switches
+    (emulator/chassis/zygote.py), so theirs is one table in shared pages, ready at boot and
+    at takeover. A family declares its keyword help once (`HELP`): each of its rows reads it
+    first (a row's own `help` wins), so `name` is the VLAN's name in the vlan rows and the
+    port's in the interface rows; words a family leaves out take the first family's text."""
     rows: list[Command] = []
     help_texts: dict[str, str] = {}
-    for name in families:
+    for name in FAMILIES:
         family = import_module(f"{__name__}.{name}")
         family_help: dict[str, str] = getattr(family, "HELP", {})
         rows.extend(replace(row, help=family_help | row.help) for row in family.ROWS)

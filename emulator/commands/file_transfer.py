@@ -17,7 +17,6 @@ system flash secondary`, and `show version` reports the new version).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Final
@@ -26,7 +25,7 @@ from emulator import hardware, images, sftp_client, tftp
 from emulator.cli.context import Level, Mode
 from emulator.cli.dispatch import dispatch
 from emulator.cli.grammar import CliError, Command, IpAddress, ParamType, Text, Where
-from emulator.cli.parser import CommandTable, ParseError, tokenize
+from emulator.cli.parser import ParseError, tokenize
 from emulator.commands.format import refused
 
 if TYPE_CHECKING:
@@ -235,10 +234,12 @@ async def copy_event_log_out(call: Call) -> None:
 async def copy_command_output_out(call: Call) -> None:
     """`copy command-output "CMD" tftp|sftp ...`: the command runs as typed here (this user's
     level and context) and its output, errors included, is the file."""
+    from emulator.commands import command_table  # the package holds every family's rows
+
     session = OutputCapture(call.session)
     tokens = tokenize(call.text("command"))
     try:
-        outputs = await dispatch(_table(), call.device, session, tokens)
+        outputs = await dispatch(command_table(), call.device, session, tokens)
         text = "\n".join([*session.emitted, *outputs])
     except (ParseError, CliError) as error:
         text = str(error)
@@ -297,14 +298,6 @@ async def set_ssh_filetransfer(call: Call) -> None:
 
 
 # -- the command inside `copy command-output` ----------------------------------------------
-
-@functools.cache
-def _table() -> CommandTable:
-    """The module's command table (built once, on the first `copy command-output`)."""
-    from emulator.commands import command_table
-
-    return command_table()
-
 
 @dataclass
 class OutputCapture:

@@ -20,6 +20,8 @@ def main(argv: list[str]) -> int:
                                          "ssh_server.ssh", "snmp.agent")
                       if name in sys.modules],
         "pytest": "pytest" in sys.modules,
+        "table_built": "emulator.commands" in sys.modules
+        and sys.modules["emulator.commands"].command_table.cache_info().currsize == 1,
     }
     print(json.dumps(report), flush=True)
     if argv[0] == "stay":

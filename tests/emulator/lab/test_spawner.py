@@ -77,12 +77,13 @@ def test_a_node_runs_in_its_namespace_with_its_own_sysfs(zygote: LabZygote, netn
     assert report["env"] == "given"
 
 
-def test_a_node_finds_every_module_of_a_chassis_imported(zygote: LabZygote, netns: str,
-                                                         tmp_path: Path) -> None:
+def test_a_node_finds_every_module_of_a_chassis_imported_and_its_table_built(
+        zygote: LabZygote, netns: str, tmp_path: Path) -> None:
     _, report = run_node(zygote, netns, tmp_path / "console.log", "0")
     assert report["preloaded"] == ["emulator.device", "emulator.commands.vlan",
                                    "ssh_server.ssh", "snmp.agent"]
     assert report["pytest"] is False  # the test helpers are left out
+    assert report["table_built"] is True  # the command table too, once for every switch
 
 
 def test_a_node_outlives_the_zygote_and_its_end_is_seen(zygote: LabZygote, netns: str,

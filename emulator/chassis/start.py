@@ -138,15 +138,15 @@ def run(options: ChassisOptions) -> int:
         return 1
     with lock:
         chassis = Chassis(options, console)
-        try:
-            chassis.bind()
-        except ChassisError as exc:
-            announce(str(exc))
-            return 1
-        try:
+        try:  # first: its imports run on the other core while we make the namespace and bind
             chassis.zygote.fork_first()
         except OSError as exc:  # the chassis' supervision execs one instead
             announce(f"cannot fork the zygote: {exc.strerror or exc}")
+        try:
+            chassis.bind()
+        except ChassisError as exc:  # (a zygote forked ends when we do: its socket closes)
+            announce(str(exc))
+            return 1
         try:
             asyncio.run(serve(chassis))
         finally:

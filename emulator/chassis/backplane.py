@@ -355,8 +355,11 @@ class Chassis:
     async def watch_heartbeats(self) -> None:
         """Fence a hung module (stopped, or silent while it could run) with the reset line.
         Beats are read here, not as they come: a chassis that was itself starved finds them
-        queued, and its timer's lateness is not held against the modules."""
-        interval = self.timing.heartbeat_interval
+        queued, and its timer's lateness is not held against the modules. They are read
+        every half silence limit, not at every beat: these wake-ups are most of what an idle
+        chassis costs (0.18 % of a core at timing lab when it woke at each beat), and a hung
+        module is still fenced within one and a half limits of silence."""
+        interval = max(self.timing.heartbeat_interval, silence_limit(self.timing) / 2)
         due = time.monotonic()
         while True:
             due += interval

@@ -1,12 +1,16 @@
 """Lab benchmark: `procurve-emu lab up` of a generated chain of N emulated switches, each with a
 host on its port A3 (sw_i eth1 -> sw_i+1 eth2), beside a reference started the same way in
 the same run: N bare asyncssh servers (one Python process each, the least a switch could cost).
+With `--ring` the last switch is wired back to the first (swN eth1 -> sw1 eth2) and every
+switch boots with `spanning-tree` in its startup config: a loop the tree must break before
+the hosts can reach each other.
 
 Figures: seconds from `lab up` to every switch healthy (active serving, standby ready), the
-hosts pinging end to end, the proportional set size (PSS) per chassis (all its processes), the
-idle CPU per chassis over a window, and that `lab down` leaves no namespace behind.
+hosts pinging end to end (and when), the proportional set size (PSS) per chassis (all its
+processes), the idle CPU per chassis over a window, and that `lab down` leaves no namespace
+behind.
 
-    sudo python benchmarks/bench_lab.py [--switches 40] [--idle 30] [--out FILE]
+    sudo python benchmarks/bench_lab.py [--switches 40] [--ring] [--idle 30] [--out FILE]
 
 Needs root and iproute2. Not a test: figures go to a results file with machine, date, command.
 
@@ -49,18 +53,30 @@ asyncio.run(main())
 """
 
 
-def chain(name: str, switches: int, subnet: int) -> str:
-    """A containerlab topology: sw1..swN in a chain, host hI on swI's eth3."""
+RING_CONFIG = "spanning-tree\n"
+"""Every switch's startup config in a ring: the tree on (MSTP, the switch's default mode)."""
+
+
+def chain(name: str, switches: int, subnet: int, ring: bool = False) -> str:
+    """A containerlab topology: sw1..swN in a chain (closed into a ring with `ring`, each
+    switch then booting RING_CONFIG from startup.cfg beside the topology), host hI on swI's
+    eth3."""
     lines = [f"name: {name}", "mgmt:", f"  network: {name}",
              f"  ipv4-subnet: 172.{subnet}.0.0/16", "topology:", "  nodes:"]
     for i in range(1, switches + 1):
-        lines += [f"    sw{i}:", "      kind: linux", "      image: procurve-emu:latest",
-                  f"    h{i}:", "      kind: linux", "      exec:",
+        lines += [f"    sw{i}:", "      kind: linux", "      image: procurve-emu:latest"]
+        if ring:
+            lines += ["      binds:", "        - startup.cfg:/etc/procurve/startup.cfg:ro",
+                      "      env:",
+                      "        PROCURVE_STARTUP_CONFIG: /etc/procurve/startup.cfg"]
+        lines += [f"    h{i}:", "      kind: linux", "      exec:",
                   "        - ip link set eth1 mtu 1500",
                   f"        - ip addr add 10.99.{i // 250}.{i % 250 + 1}/16 dev eth1"]
     lines.append("  links:")
     for i in range(1, switches):
         lines.append(f'    - endpoints: ["sw{i}:eth1", "sw{i + 1}:eth2"]')
+    if ring:
+        lines.append(f'    - endpoints: ["sw{switches}:eth1", "sw1:eth2"]')
     for i in range(1, switches + 1):
         lines.append(f'    - endpoints: ["sw{i}:eth3", "h{i}:eth1"]')
     return "\n".join(lines) + "\n"
@@ -110,11 +126,12 @@ def idle_cpu_percent(pids: list[int], window: float) -> float:
     return 100.0 * (cpu_ticks(pids) - before) / TICKS / (time.monotonic() - start)
 
 
-def measure_lab(switches: int, idle: float) -> dict[str, Any]:
+def measure_lab(switches: int, idle: float, ring: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         name = f"bench{os.getpid() % 10000}"
         path = Path(tmp) / f"{name}.clab.yml"
-        path.write_text(chain(name, switches, 16 + os.getpid() % 10))
+        path.write_text(chain(name, switches, 16 + os.getpid() % 10, ring))
+        (Path(tmp) / "startup.cfg").write_text(RING_CONFIG)
         started = time.monotonic()
         try:
             procurve_emu("lab", "up", str(path))
@@ -130,11 +147,12 @@ def measure_lab(switches: int, idle: float) -> dict[str, Any]:
                 time.sleep(0.5)
             last = f"10.99.{switches // 250}.{switches % 250 + 1}"
             ping_deadline = time.monotonic() + 60
-            pinged = False
-            while not pinged and time.monotonic() < ping_deadline:
-                pinged = subprocess.run(
-                    ["ip", "netns", "exec", f"clab-{name}-h1", "ping", "-n", "-c", "1", "-W",
-                     "1", last], capture_output=True, check=False).returncode == 0
+            pinged: float | None = None
+            while pinged is None and time.monotonic() < ping_deadline:
+                if subprocess.run(
+                        ["ip", "netns", "exec", f"clab-{name}-h1", "ping", "-n", "-c", "1", "-W",
+                         "1", last], capture_output=True, check=False).returncode == 0:
+                    pinged = time.monotonic() - started
             switch_ns = [f"clab-{name}-sw{i}" for i in range(1, switches + 1)]
             pids = pids_of(switch_ns)
             pss = sum(pss_kib(pid) for pid in pids) / 1024 / switches
@@ -222,6 +240,8 @@ def print_processes(settle: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--switches", type=int, default=40)
+    parser.add_argument("--ring", action="store_true",
+                        help="close the chain into a ring, spanning tree on every switch")
     parser.add_argument("--idle", type=float, default=30.0)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/lab.md"))
     parser.add_argument("--processes", action="store_true",
@@ -232,11 +252,13 @@ def main() -> None:
     if args.processes:
         print_processes(args.settle)
         return
-    lab = measure_lab(args.switches, args.idle)
+    lab = measure_lab(args.switches, args.idle, args.ring)
     reference = measure_reference(args.switches, args.idle)
     healthy = "never (300 s)" if lab["healthy"] is None else f"{lab['healthy']:.1f}"
+    pinged = "NO" if lab["pinged"] is None else f"yes ({lab['pinged']:.1f})"
     text = "\n".join([
-        f"# Lab benchmark: a chain of {args.switches} switches, a host on each",
+        f"# Lab benchmark: a {'ring' if args.ring else 'chain'} of {args.switches} switches"
+        f"{' (spanning tree on)' if args.ring else ''}, a host on each",
         "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
         f"- machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -248,7 +270,7 @@ def main() -> None:
         "|---|---|---|",
         f"| seconds to every CLI serving | {lab['serving']:.1f} | {reference['serving']:.1f} |",
         f"| seconds to every switch healthy (standby ready) | {healthy} | - |",
-        f"| hosts ping end to end | {'yes' if lab['pinged'] else 'NO'} | - |",
+        f"| hosts ping end to end (seconds from `lab up`) | {pinged} | - |",
         f"| PSS per chassis / per server, MiB | {lab['pss']:.1f} | {reference['pss']:.1f} |",
         f"| processes per chassis | {lab['processes']:.1f} | 1 |",
         f"| idle CPU per chassis / per server, % of a core ({args.idle:.0f} s) | "

@@ -17,6 +17,13 @@ whose back-end speaks virtio_net_hdr (an AF_PACKET socket, a TAP opened with IFF
 it to the kernel with the header, which cuts it in C or passes it on whole (a veth peer, a
 host's stack); any other egress (a UDP tunnel, the switch's own interfaces) cuts it here with
 `SuperFrame.segments`. One 64 KiB frame then crosses the Python path instead of 45.
+
+Copies of a super-frame are what the fabric pays for it beyond its system calls (~1.5 us each
+for 64 KiB on a warm cache, several times that on a cold one), so each is counted: a TAP read
+is sliced past its header and made a SuperFrame (a bytes subclass built from bytes copies them
+once), and written with os.writev behind its header; an AF_PACKET read is made a SuperFrame
+straight from its receive slot (two copies: from a view, a bytes subclass goes through a
+temporary bytes) and sent from its own bytes, not copied into a send slot (mmsg.py).
 """
 
 from __future__ import annotations
@@ -24,8 +31,10 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from typing import Final, SupportsIndex, overload
+from typing import Final, SupportsIndex, TypeAlias, overload
 
+Buffer: TypeAlias = bytes | bytearray | memoryview
+"""What a frame may be read from: the bytes of a read, or a view of a receive buffer."""
 VNET_HDR: Final = struct.Struct("<BBHHHH")
 """struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset; a packet
 socket writes it in the CPU's byte order (little-endian legacy virtio on the hosts we run on)."""
@@ -98,7 +107,7 @@ def _pseudo_sum(frame: bytes, ipv6: bool, length: int) -> int:
     return ones_complement_sum(addresses, IPPROTO_TCP + length)
 
 
-def tcp_layout(frame: bytes, gso_size: int) -> tuple[bool, int, int, int]:
+def tcp_layout(frame: Buffer, gso_size: int) -> tuple[bool, int, int, int]:
     """(IPv6, IP header length, TCP header offset, TCP header length) of an untagged TCP
     super-frame; OffloadError when it is not one that can be cut in `gso_size` pieces."""
     ethertype = frame[12:14]
@@ -176,7 +185,7 @@ class SuperFrame(bytes):
     """Ethernet, IP and TCP headers: what every segment repeats."""
     base: int
 
-    def __new__(cls, data: bytes, gso_type: int, gso_size: int, csum_start: int,
+    def __new__(cls, data: Buffer, gso_type: int, gso_size: int, csum_start: int,
                 csum_offset: int, hdr_len: int, base: int | None = None) -> SuperFrame:
         frame = super().__new__(cls, data)
         frame.gso_type, frame.gso_size = gso_type, gso_size
@@ -238,10 +247,11 @@ class SuperFrame(bytes):
                 for s in segment_tcp(whole[:TAG_AT] + whole[TAG_AT + TAG_LEN:], self.gso_size)]
 
 
-def super_frame(header: bytes, frame: bytes) -> SuperFrame | None:
+def super_frame(header: Buffer, frame: Buffer) -> SuperFrame | None:
     """The read as a SuperFrame to pass on whole: a TCP super-frame (checksum left partial)
     longer than a standard frame, with headers that hold together. None for anything else,
-    which `finish` deals with."""
+    which `finish` deals with. `frame` may be a view of a receive buffer: the SuperFrame is
+    its one copy."""
     _, gso_type, _, gso_size, csum_start, csum_offset = VNET_HDR.unpack_from(header)
     if (gso_type & ~GSO_ECN not in (GSO_TCPV4, GSO_TCPV6) or len(frame) <= STANDARD_FRAME
             or gso_size <= 0):
@@ -255,7 +265,7 @@ def super_frame(header: bytes, frame: bytes) -> SuperFrame | None:
     return SuperFrame(frame, gso_type, gso_size, csum_start, csum_offset, tcp_at + tcp_len)
 
 
-def finish(header: bytes, frame: bytes) -> list[bytes]:
+def finish(header: Buffer, frame: bytes) -> list[bytes]:
     """The frames a virtio_net_hdr-prefixed read stands for, ready for the wire. Any frame
     whose headers do not hold together raises OffloadError, never anything else."""
     flags, gso_type, _, gso_size, csum_start, csum_offset = VNET_HDR.unpack_from(header)
@@ -271,9 +281,14 @@ def finish(header: bytes, frame: bytes) -> list[bytes]:
     return [frame]
 
 
-def receive(data: bytes) -> list[bytes]:
+def receive(data: Buffer) -> list[bytes]:
     """The frames a virtio_net_hdr-prefixed read stands for: one SuperFrame to pass on
-    whole, or what `finish` makes of it. OffloadError as `finish`."""
-    header, frame = data[:VNET_HDR_LEN], data[VNET_HDR_LEN:]
-    whole = super_frame(header, frame)
-    return [whole] if whole is not None else finish(header, frame)
+    whole, or what `finish` makes of it. OffloadError as `finish`.
+
+    `data` may be a view of a receive buffer (an AF_PACKET slot): nothing is copied out of
+    it but the frame that goes on (bytes read whole are sliced once, and a bytes subclass
+    made from bytes copies them once more; from a view it copies twice, which is still one
+    copy fewer than taking the read out of the buffer first)."""
+    frame = data[VNET_HDR_LEN:]
+    whole = super_frame(data, frame)
+    return [whole] if whole is not None else finish(data, bytes(frame))

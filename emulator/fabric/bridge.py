@@ -587,7 +587,7 @@ class Bridge:
         before = [(q.counters, q.counters.copy()) for q in ports]
         self.receive(p.name, frame, sized=True)
         # Inline arithmetic, not SuperFrame's methods per counter: this runs for every
-        # super-frame (the method calls cost ~5 us of one, measured). A copy of `length`
+        # super-frame (7.5 -> 4.8 us for one through the bridge, measured). A copy of `length`
         # octets stands for `segments` frames of length + extra * (repeated + length).
         extra = segments - 1
         repeated = frame.hdr_len - frame.base

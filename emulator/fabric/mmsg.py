@@ -141,7 +141,7 @@ class Incoming(_Slots):
         """Up to BATCH (data, packet type, auxdata) of a non-blocking socket; BlockingIOError
         when none wait. Each data is a view of its slot, valid until the next call: the caller
         copies out what it keeps, once (taking each read out as bytes first, then the frame
-        out of that, cost a copy more per frame: ~1.5 us for a 64 KiB super-frame)."""
+        out of that, cost a copy more per frame: 64 KiB for a super-frame)."""
         if self.release:
             self.memory.madvise(mmap.MADV_DONTNEED)
             self.release = False

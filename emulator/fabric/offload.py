@@ -248,8 +248,8 @@ class SuperFrame(bytes):
 def super_frame(header: Buffer, frame: Buffer) -> SuperFrame | None:
     """The read as a SuperFrame to pass on whole: a TCP super-frame (checksum left partial)
     longer than a standard frame, with headers that hold together. None for anything else,
-    which `finish` deals with. `frame` may be a view of a receive buffer: the SuperFrame is
-    its one copy."""
+    which `finish` deals with. `frame` may be a view of a receive buffer, which the
+    SuperFrame is made from directly."""
     _, gso_type, _, gso_size, csum_start, csum_offset = VNET_HDR.unpack_from(header)
     if (gso_type & ~GSO_ECN not in (GSO_TCPV4, GSO_TCPV6) or len(frame) <= STANDARD_FRAME
             or gso_size <= 0):

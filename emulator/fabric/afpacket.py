@@ -136,8 +136,9 @@ class AfPacketPort:
                 self.take(self.incoming.receive(self.sock.fileno()))
         return self.pending.popleft()
 
-    def take(self, batch: list[tuple[bytes, int, bytes]]) -> None:
-        """A batch's frames into `pending`, ready for the bridge."""
+    def take(self, batch: list[tuple[memoryview, int, bytes]]) -> None:
+        """A batch's frames (views of the receive slots) into `pending` as bytes, ready for
+        the bridge: each frame copied out of its slot once."""
         pending = self.pending
         for data, packet_type, aux in batch:
             if packet_type == PACKET_OUTGOING:
@@ -149,7 +150,7 @@ class AfPacketPort:
                     self.on_error()
                     continue
             else:
-                frames = [data[VNET_HDR_LEN:]]
+                frames = [data[VNET_HDR_LEN:].tobytes()]
             if aux[STATUS_LOW_BYTE] & TP_STATUS_VLAN_VALID:
                 status, _, _, _, _, tci, tpid = AUXDATA.unpack(aux)
                 if not status & TP_STATUS_VLAN_TPID_VALID:

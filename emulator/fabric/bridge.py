@@ -586,14 +586,26 @@ class Bridge:
         ports = {p, *(vlan.egress if vlan is not None else ())}
         before = [(q.counters, q.counters.copy()) for q in ports]
         self.receive(p.name, frame, sized=True)
+        # Inline arithmetic, not SuperFrame's methods per counter: this runs for every
+        # super-frame (the method calls cost ~5 us of one, measured). A copy of `length`
+        # octets stands for `segments` frames of length + extra * (repeated + length).
+        extra = segments - 1
+        repeated = frame.hdr_len - frame.base
         for counters, old in before:
+            if counters == old:
+                continue  # a member the frame did not go to
             for direction in (0, 1):  # rx, tx
-                moved = sum(counters[i] - old[i] for i in range(2 + direction, 8, 2))
+                moved = (counters[2 + direction] - old[2 + direction]
+                         + counters[4 + direction] - old[4 + direction]
+                         + counters[6 + direction] - old[6 + direction])
                 if moved:
                     octets = counters[direction] - old[direction]
-                    counters[direction] += moved * frame.wire_length(octets // moved) - octets
-            for i in range(2, len(counters)):
-                counters[i] += (counters[i] - old[i]) * (segments - 1)
+                    length = octets // moved
+                    counters[direction] += moved * (length + extra * (repeated + length)) - octets
+            if extra:
+                for i in range(2, len(counters)):
+                    if counters[i] != old[i]:
+                        counters[i] += (counters[i] - old[i]) * extra
 
     def _learn_only(self, vlan: _Vlan, p: _Port, frame: bytes) -> None:
         """Spanning tree's learning state: the source is learned (as the forwarding path

@@ -6,9 +6,11 @@ socket makes one more (an ioctl to name the interface in the address it returns)
 reads and sends took the fabric's CPU per frame through two AF_PACKET ports from 10.9 to 7.4
 us (benchmarks/results/dataplane.md).
 
-Each batch owns BATCH slots of SLOT bytes in anonymous memory: pages are touched only as large
-frames pass, and given back after a batch that held one, so a port costs little resident
-memory.
+Each batch owns BATCH slots of SLOT bytes in private anonymous memory: pages are touched only
+as large frames are read, and given back once they stop, so a port costs little resident
+memory. Reads come out as views of their slots, for the port to copy each frame out once; a
+long frame is sent from its own bytes (the message gathers its header from the slot), so a
+super-frame is not copied into a send slot at all.
 """
 
 from __future__ import annotations
@@ -83,18 +85,22 @@ def _failure() -> OSError:
 
 
 class _Slots:
-    """BATCH messages of one buffer each, SLOT bytes apart."""
+    """BATCH messages of one buffer each, SLOT bytes apart; with `gather` > 1, each message's
+    first iovec is its slot and the others (empty until set) point elsewhere."""
 
-    def __init__(self) -> None:
-        self.memory = mmap.mmap(-1, BATCH * SLOT)
+    def __init__(self, gather: int = 1) -> None:
+        # Private: MADV_DONTNEED frees a private mapping's pages (they read as zeros after);
+        # a shared one's stay allocated as shared memory, only unmapped from this process.
+        self.memory = mmap.mmap(-1, BATCH * SLOT, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
         self.view = memoryview(self.memory)
-        self.vectors = (_IoVec * BATCH)()
+        self.vectors = (_IoVec * (BATCH * gather))()
         self.messages = (_MMsgHdr * BATCH)()
         base = ctypes.addressof(ctypes.c_char.from_buffer(self.memory))
         for i in range(BATCH):
-            self.vectors[i].base, self.vectors[i].len = base + i * SLOT, SLOT
+            first = self.vectors[i * gather]
+            first.base, first.len = base + i * SLOT, SLOT
             self.messages[i].hdr.iov, self.messages[i].hdr.iovlen = \
-                ctypes.pointer(self.vectors[i]), 1
+                ctypes.pointer(first), gather
 
     def close(self) -> None:
         self.view.release()
@@ -122,6 +128,8 @@ class Incoming(_Slots):
         self.lengths = memoryview(self.messages).cast("B").cast("I")
         self.touched = False
         """A batch held a frame longer than a page since the pages were last given back."""
+        self.release = False
+        """The pages are to be given back before the next batch is read into them."""
         self.stride = ctypes.sizeof(_MMsgHdr) // 4
         self.length_at = _MMsgHdr.len.offset // 4
 
@@ -129,9 +137,14 @@ class Incoming(_Slots):
         self.lengths.release()
         super().close()
 
-    def receive(self, fd: int) -> list[tuple[bytes, int, bytes]]:
+    def receive(self, fd: int) -> list[tuple[memoryview, int, bytes]]:
         """Up to BATCH (data, packet type, auxdata) of a non-blocking socket; BlockingIOError
-        when none wait."""
+        when none wait. Each data is a view of its slot, valid until the next call: the caller
+        copies out what it keeps, once (taking each read out as bytes first, then the frame
+        out of that, cost a copy more per frame: ~1.5 us for a 64 KiB super-frame)."""
+        if self.release:
+            self.memory.madvise(mmap.MADV_DONTNEED)
+            self.release = False
         ctypes.memmove(self.messages, self.template, len(self.template))
         ctypes.memmove(self.control, self.blank_control, len(self.blank_control))
         count = _recvmmsg(fd, self.messages, BATCH, MSG_DONTWAIT, None)
@@ -145,7 +158,7 @@ class Incoming(_Slots):
             length = lengths[i * self.stride + self.length_at]
             longest = max(longest, length)
             aux_at = i * CONTROL_SIZE + CMSG_HEADER
-            frames.append((view[start:start + length].tobytes(),
+            frames.append((view[start:start + length],
                            names[i * SOCKADDR_LL_SIZE + PKTTYPE_AT],
                            control[aux_at:aux_at + AUXDATA.size]))
         if longest > mmap.PAGESIZE:
@@ -156,7 +169,8 @@ class Incoming(_Slots):
             # TCP would hold 4 MiB for good. Not after every batch that held one: while bulk
             # TCP flows, faulting 16 fresh pages in per super-frame cost a fifth of the
             # throughput (afpacket TCP 3.2 -> 4.1 Gbit/s, benchmarks/results/dataplane.md).
-            self.memory.madvise(mmap.MADV_DONTNEED)
+            # At the next call, not now: this batch's views read those pages until then.
+            self.release = True
             self.touched = False
         return frames
 
@@ -164,31 +178,48 @@ class Incoming(_Slots):
 class Outgoing(_Slots):
     """Frames queued behind a zero virtio_net_hdr (the socket has PACKET_VNET_HDR on) and
     sent by one sendmmsg; a SuperFrame behind its own header (the kernel cuts it, or passes
-    it on whole), which is zeroed again once sent."""
+    it on whole), which is zeroed again once sent.
+
+    A frame longer than a standard one is not copied into its slot: the message gathers the
+    slot's header and the frame's own bytes (held until sent), which spares the fabric a copy
+    of up to 64 KiB per super-frame. Shorter frames are copied: taking a frame's address
+    costs more than copying 1.5 KiB."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(gather=2)
         self.count = 0
-        self.lengths = memoryview(self.vectors).cast("B").cast(NATIVE_WORD)
+        self.words = memoryview(self.vectors).cast("B").cast(NATIVE_WORD)
+        """The iovecs as (base, length) words: message i's slot at 4i, its frame at 4i + 2."""
         self.headed: list[int] = []
         """Slots whose header is not zero (a SuperFrame's)."""
+        self.held: list[bytes] = []
+        """Frames the messages point at, kept alive until sent."""
+        self.gathered: list[int] = []
+        """Word offsets of the iovecs that point at a held frame."""
 
     def close(self) -> None:
-        self.lengths.release()
+        self.words.release()
         super().close()
 
     def queue(self, frame: bytes) -> int:
         """How many frames wait now; OSError (EMSGSIZE) for a frame no slot holds."""
         size = VNET_HDR_LEN + len(frame)
         at = self.count * SLOT
+        word = 4 * self.count
         if size > LONG:
             if size > SLOT:
                 raise OSError(errno.EMSGSIZE, os.strerror(errno.EMSGSIZE))
             if isinstance(frame, SuperFrame):
                 self.view[at:at + VNET_HDR_LEN] = frame.vnet_header()
                 self.headed.append(at)
-        self.view[at + VNET_HDR_LEN:at + size] = frame
-        self.lengths[2 * self.count + 1] = size
+            self.held.append(frame)
+            self.gathered.append(word + 2)
+            self.words[word + 1] = VNET_HDR_LEN
+            self.words[word + 2] = ctypes.cast(ctypes.c_char_p(frame), ctypes.c_void_p).value or 0
+            self.words[word + 3] = len(frame)
+        else:
+            self.view[at + VNET_HDR_LEN:at + size] = frame
+            self.words[word + 1] = size
         self.count += 1
         return self.count
 
@@ -204,6 +235,11 @@ class Outgoing(_Slots):
                 for at in self.headed:
                     self.view[at:at + VNET_HDR_LEN] = NO_VNET_HDR
                 self.headed.clear()
+            if self.held:
+                for word in self.gathered:
+                    self.words[word] = self.words[word + 1] = 0
+                self.gathered.clear()
+                self.held.clear()
 
     def _send(self, fd: int, count: int) -> int:
         at = lost = 0

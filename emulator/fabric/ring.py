@@ -8,10 +8,12 @@ status word turns TP_STATUS_USER, and the socket polls readable) when the next f
 fit or RETIRE_MS after the block took its first frame; we read a retired block by walking its
 tpacket3_hdr chain, then hand it back by zeroing the status word (TP_STATUS_KERNEL).
 
-Each frame comes out as mmsg.Incoming gives it, (virtio_net_hdr + frame, packet type, auxdata),
-so that AfPacketPort.take() treats both alike: the socket has PACKET_VNET_HDR on, so the kernel
-writes the header just before the frame (tp_mac - 10, af_packet.c's tpacket_rcv), and the tag
-it stripped is in the frame header's hv1, which we put where PACKET_AUXDATA has it.
+Each frame comes out as mmsg.Incoming gives it, (virtio_net_hdr + frame, packet type, auxdata)
+with the data a view of the ring, so that AfPacketPort.take() treats both alike (it copies each
+frame out once; the block is handed back at the next read). The socket has PACKET_VNET_HDR on,
+so the kernel writes the header just before the frame (tp_mac - 10, af_packet.c's
+tpacket_rcv), and the tag it stripped is in the frame header's hv1, which we put where
+PACKET_AUXDATA has it.
 """
 
 from __future__ import annotations
@@ -79,18 +81,25 @@ class Ring:
         except OSError:
             sock.setsockopt(SOL_PACKET, PACKET_RX_RING, REQ3.pack(0, 0, 0, 0, 0, 0, 0))
             raise
+        self.view = memoryview(self.memory)
         self.sock = sock
         self.block = 0
         """The next block to read: the kernel retires them in turn."""
+        self.held: int | None = None
+        """Where the block last read starts: its frames are views until the next read."""
 
-    def receive(self, on_clipped: Callable[[], None]) -> list[tuple[bytes, int, bytes]]:
+    def receive(self, on_clipped: Callable[[], None]) -> list[tuple[memoryview, int, bytes]]:
         """The frames of the next retired block, in order, as (virtio_net_hdr + frame, packet
-        type, auxdata); the block is the kernel's again. BlockingIOError when none is retired,
+        type, auxdata), each data a view of the ring valid until the next call (which hands
+        the block back to the kernel). BlockingIOError when none is retired,
         or the error the socket holds (ENETDOWN after the interface was down), as recvmmsg
         would report it: taking it clears it, or epoll would report the socket ready for good.
         A frame longer than a block (the kernel keeps its head only) is dropped, and counted
         by `on_clipped`."""
-        memory = self.memory
+        memory, view = self.memory, self.view
+        if self.held is not None:
+            memory[self.held + STATUS_AT:self.held + STATUS_AT + 4] = KERNEL
+            self.held = None
         at = self.block * BLOCK_SIZE
         status, count, offset = BLOCK.unpack_from(memory, at)
         if not status & TP_STATUS_USER:
@@ -107,16 +116,17 @@ class Ring:
             if snaplen != length:
                 on_clipped()
             elif flags & TP_STATUS_VLAN_VALID:
-                frames.append((memory[start - VNET_HDR_LEN:start + snaplen], packet_type,
+                frames.append((view[start - VNET_HDR_LEN:start + snaplen], packet_type,
                                AUXDATA.pack(flags, length, snaplen, 0, 0, tci, tpid)))
             else:
-                frames.append((memory[start - VNET_HDR_LEN:start + snaplen], packet_type,
+                frames.append((view[start - VNET_HDR_LEN:start + snaplen], packet_type,
                                UNTAGGED))
             offset += step
-        memory[at + STATUS_AT:at + STATUS_AT + 4] = KERNEL
+        self.held = at
         self.block = (self.block + 1) % BLOCKS
         return frames
 
     def close(self) -> None:
-        with contextlib.suppress(BufferError):
+        self.view.release()
+        with contextlib.suppress(BufferError):  # a frame's view still exported: the GC frees it
             self.memory.close()

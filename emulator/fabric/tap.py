@@ -128,8 +128,8 @@ class TapPort:
 
     def send(self, frame: bytes) -> None:
         if len(frame) > STANDARD_FRAME and isinstance(frame, SuperFrame):
-            if self.vnet:
-                os.write(self.fd, frame.vnet_header() + frame)
+            if self.vnet:  # gathered by the kernel: prepending the header copied 64 KiB
+                os.writev(self.fd, (frame.vnet_header(), frame))
             else:
                 for segment in frame.segments():
                     os.write(self.fd, segment)

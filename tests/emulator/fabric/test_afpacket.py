@@ -337,3 +337,39 @@ def test_the_longest_super_frame_fits_a_ring_block(netns: str) -> None:
     finally:
         host.close()
         port.close()
+
+
+def test_frames_after_a_super_frame_are_read_whole(netns: str) -> None:
+    """Reads are views of the receive slots, copied out once: the frames of the batch after
+    a super-frame (when the pages it touched are given back) arrive intact, as bytes that
+    outlive the next batch; the super-frame arrives byte for byte."""
+    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
+    host = inside(netns, lambda: AfPacketPort.open("B1", "host"))
+    try:
+        whole = super_frame()
+        host.send(whole)
+        host.flush()
+        [received] = wait_for(port, lambda data: len(data) > 1000, 1)
+        assert received == whole and isinstance(received, SuperFrame)
+        small = [frame(n, None) for n in range(3)]
+        for data in small:
+            host.send(data)
+        host.flush()
+        after = wait_for(port, ours, 3)
+        host.send(frame(3, None))
+        host.flush()
+        assert wait_for(port, ours, 1) == [frame(3, None)]
+        assert after == small and all(type(f) is bytes for f in after)
+    finally:
+        host.close()
+        port.close()
+
+
+def wait_for(port: AfPacketPort, wanted: Callable[[bytes], bool], count: int) -> list[bytes]:
+    """The next `count` frames `port` reads that are `wanted` (others are dropped)."""
+    frames: list[bytes] = []
+    deadline = time.monotonic() + 10
+    while len(frames) < count and time.monotonic() < deadline:
+        select.select([port.fileno()], [], [], 0.5)
+        frames += [data for data in drain(port) if wanted(data)]
+    return frames

@@ -645,6 +645,32 @@ def test_super_frame_crosses_whole_and_counts_as_its_segments(lab: Lab) -> None:
     assert tx["tx_unicast"] == 4 and tx["tx_bytes"] == len(out) + 3 * 58
 
 
+def test_a_flooded_super_frame_counts_as_its_segments_on_every_port(lab: Lab) -> None:
+    """Unknown unicast floods: each member counts the segments of the variant it got (tagged
+    on A2, untagged on A3), a member whose send fails counts them dropped, and ports of other
+    VLANs count nothing."""
+    lab.port("A2", pvid=None, tagged=(1,))
+    lab.port("B1", pvid=20)
+
+    def refuse(frame: bytes) -> None:
+        raise BlockingIOError
+
+    lab.bridge.attach("A4", refuse)
+    frame = tcp_super_frame(H1, H2, 5000)
+    lab.bridge.receive("A1", frame)
+    out = lab.take()
+    [tagged_out], [plain_out] = out["A2"], out["A3"]
+    assert tagged_out.shift() == 4 and plain_out == frame and "B1" not in out
+    rx = lab.bridge.counters("A1")
+    assert rx["rx_unicast"] == 4 and rx["rx_bytes"] == len(frame) + 3 * 54
+    for port, sent, headers in (("A2", tagged_out, 58), ("A3", plain_out, 54)):
+        tx = lab.bridge.counters(port)
+        assert tx["tx_unicast"] == 4 and tx["tx_bytes"] == len(sent) + 3 * headers
+    dropped = lab.bridge.counters("A4")
+    assert dropped["tx_drops"] == 4 and dropped["tx_unicast"] == dropped["tx_bytes"] == 0
+    assert lab.bridge.counters("B1") == Bridge(PORTS, 300).counters("B1")
+
+
 def test_super_frame_is_a_giant_only_when_its_segments_are(lab: Lab) -> None:
     lab.port("A1", pvid=1, tagged=(10,))
     lab.port("A2", pvid=1, tagged=(10,))

@@ -94,11 +94,31 @@ def _bind(listen: str, port: int, kind: socket.SocketKind, service: str) -> sock
     return sock
 
 
+def start_zygote(options: ChassisOptions) -> Zygote:
+    """The chassis' zygote, forked at once (Zygote.fork_first) if it can be: the first thing a
+    chassis does, so that its imports run on the other core while the chassis prepares its
+    data dir, binds its ports and makes its namespace (one chassis' boot: 2.2x a bare asyncssh
+    server's, benchmarks/results/cli.md). One that cannot be forked is exec'd when the
+    chassis' supervision runs."""
+    package_root = str(Path(emulator.__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    zygote = Zygote(PROFILES[options.timing], asyncio.Event(), {
+        **os.environ,
+        "PYTHONPATH": package_root + (os.pathsep + path if path else ""),
+    })
+    try:
+        zygote.fork_first()
+    except OSError as exc:
+        announce(f"cannot fork the zygote: {exc.strerror or exc}")
+    return zygote
+
+
 class Chassis:
-    def __init__(self, options: ChassisOptions, console: bool = True) -> None:
+    def __init__(self, options: ChassisOptions, zygote: Zygote, console: bool = True) -> None:
         self.options = options
         self.timing = PROFILES[options.timing]
-        self.stopping = asyncio.Event()
+        self.zygote = zygote
+        self.stopping = zygote.stopping
         self.sockets: dict[str, socket.socket] = {}
         self.netns = inband.resolve(options.mgmt_netns, options.data_dir)
         self.netns_made = False
@@ -119,12 +139,6 @@ class Chassis:
         self.exit_code = 0
         self.lateness = 0.0
         """Seconds the chassis' heartbeat timer has run late in all (the chassis starved)."""
-        package_root = str(Path(emulator.__file__).resolve().parent.parent)
-        path = os.environ.get("PYTHONPATH")
-        self.zygote = Zygote(self.timing, self.stopping, {
-            **os.environ,
-            "PYTHONPATH": package_root + (os.pathsep + path if path else ""),
-        })
 
     def child_argv(self, slot: str, ipc_fd: int, heartbeat_fd: int | None) -> list[str]:
         """The command line of the process in `slot`: what exec would run, which the zygote

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from emulator import frr, hardware, inband
-from emulator.chassis.backplane import Chassis, ChassisError, ChassisOptions
+from emulator.chassis.backplane import Chassis, ChassisError, ChassisOptions, start_zygote
 from emulator.chassis.console import announce, claim_stdio
 from emulator.chassis.control import Control
 from emulator.datadir import (
@@ -120,6 +120,7 @@ def run(options: ChassisOptions) -> int:
     signal.signal(signal.SIGTERM, _stop_before_the_loop)
     signal.signal(signal.SIGINT, _stop_before_the_loop)
     console = claim_stdio()
+    zygote = start_zygote(options)  # (it ends when we do, whatever happens below)
     try:
         inventory = prepare_data_dir(options.data_dir,
                                      first_modules(options.modules, options.startup_config))
@@ -137,14 +138,10 @@ def run(options: ChassisOptions) -> int:
                  f"({modules_text(inventory)})")
         return 1
     with lock:
-        chassis = Chassis(options, console)
-        try:  # first: its imports run on the other core while we make the namespace and bind
-            chassis.zygote.fork_first()
-        except OSError as exc:  # the chassis' supervision execs one instead
-            announce(f"cannot fork the zygote: {exc.strerror or exc}")
+        chassis = Chassis(options, zygote, console)
         try:
             chassis.bind()
-        except ChassisError as exc:  # (a zygote forked ends when we do: its socket closes)
+        except ChassisError as exc:
             announce(str(exc))
             return 1
         try:

@@ -9,12 +9,8 @@ with its header again (offload.py, which also finishes what other egresses canno
 own side keeps its segmentation offloads (the kernel passes a super-frame we send on to the
 veth peer whole) and has GRO turned off, when `ethtool` is there to do it.
 
-Frames move in batches. A frame is received through a TPACKET_V3 ring (ring.py): the kernel
-copies it into memory mapped from the socket, and the loop, woken by epoll when the kernel
-retires a block of frames, reads the block without a system call; where the kernel gives no
-ring, the reads of one wake-up go in one recvmmsg (mmsg.py). Either way each frame comes with
-its virtio_net_hdr, packet type and tag, and take() makes it the bridge's frame. The frames
-sent to a port while the fabric handles them leave in one sendmmsg at the loop's next turn.
+Frames move in batches (mmsg.py): the reads of one wake-up in one recvmmsg, and the frames
+sent to a port while the fabric handles them in one sendmmsg at the loop's next turn.
 """
 
 from __future__ import annotations
@@ -35,7 +31,6 @@ from typing import Final
 
 from emulator.fabric.mmsg import AUXDATA, BATCH, Incoming, Outgoing
 from emulator.fabric.offload import VNET_HDR_LEN, OffloadError, receive
-from emulator.fabric.ring import Ring
 
 ETH_P_ALL: Final = 0x0003
 SOL_PACKET: Final = 263
@@ -76,8 +71,6 @@ class AfPacketPort:
     pending: deque[bytes] = field(default_factory=deque)
     """Frames of the last batch (and segments of super-frames) not yet handed to the bridge."""
     incoming: Incoming = field(default_factory=Incoming)
-    ring: Ring | None = None
-    """The socket's receive ring; None where the kernel gave none (frames come by recvmmsg)."""
     outgoing: Outgoing = field(default_factory=Outgoing)
     on_tx_drop: Callable[[int], None] = lambda count: None
     """Counts frames a batched send lost (the fabric points it at the port's tx_drops)."""
@@ -101,13 +94,9 @@ class AfPacketPort:
         except OSError:
             sock.close()
             raise
-        try:
-            ring: Ring | None = Ring(sock)
-        except OSError:
-            ring = None
         sock.setblocking(False)
         _set_offloads(ifname)
-        port = cls(name, sock, ifname=ifname, ifindex=ifindex, ring=ring)
+        port = cls(name, sock, ifname=ifname, ifindex=ifindex)
         port.silence()
         return port
 
@@ -130,10 +119,7 @@ class AfPacketPort:
     def read(self) -> bytes:
         """One frame with its 802.1Q tag put back; BlockingIOError when drained."""
         while not self.pending:
-            if self.ring is not None:
-                self.take(self.ring.receive(self.on_error))
-            else:
-                self.take(self.incoming.receive(self.sock.fileno()))
+            self.take(self.incoming.receive(self.sock.fileno()))
         return self.pending.popleft()
 
     def take(self, batch: list[tuple[memoryview, int, bytes]]) -> None:
@@ -192,8 +178,6 @@ class AfPacketPort:
                 fcntl.ioctl(self.sock, SIOCSIFFLAGS, IFREQ.pack(self.ifname.encode(), wanted))
 
     def close(self) -> None:
-        if self.ring is not None:
-            self.ring.close()
         self.sock.close()
         self.incoming.close()
         self.outgoing.close()

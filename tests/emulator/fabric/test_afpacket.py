@@ -1,7 +1,6 @@
-"""AF_PACKET ports on a veth pair in a namespace the test makes: frames read through the
-TPACKET_V3 ring (or, where there is none, in batches by recvmmsg) come out in order, 802.1Q
-tags rebuilt, our own frames unseen; frames sent in a turn of the event loop leave in order by
-sendmmsg."""
+"""AF_PACKET ports on a veth pair in a namespace the test makes: batches of frames read with
+recvmmsg come out in order, 802.1Q tags rebuilt from PACKET_AUXDATA, our own frames unseen;
+frames sent in a turn of the event loop leave in order by sendmmsg."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from typing import TypeVar
 import pytest
 
 from emulator import inband
-from emulator.fabric import afpacket, mmsg, ring
+from emulator.fabric import afpacket, mmsg
 from emulator.fabric.afpacket import AfPacketPort
 from emulator.fabric.offload import SuperFrame
 from emulator.fabric.process import Fabric
@@ -101,47 +100,16 @@ def drain(port: AfPacketPort) -> list[bytes]:
     return frames
 
 
-@pytest.mark.parametrize("with_ring", [True, False], ids=["ring", "recvmmsg"])
-def test_batches_keep_order_and_tags_and_skip_our_own_frames(
-        netns: str, with_ring: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not with_ring:  # a kernel that gives no ring
-        monkeypatch.setattr(afpacket, "Ring", refuse_ring)
+def test_batches_keep_order_and_tags_and_skip_our_own_frames(netns: str) -> None:
     port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
     host = inside(netns, lambda: raw_socket("host"))
     try:
-        assert (port.ring is not None) == with_ring
         sent = [frame(n, 20 if n % 3 == 0 else None) for n in range(mmsg.BATCH * 3 + 7)]
         port.send(frame(9999, None))  # out of the port: the port must not read it back
         for data in sent:
             host.send(data)
         assert read_all(port, len(sent)) == sent
         assert not any(ours(data) for data in drain(port))
-    finally:
-        host.close()
-        port.close()
-
-
-def refuse_ring(sock: socket.socket) -> ring.Ring:
-    raise OSError(errno.EINVAL, "no TPACKET_V3 here")
-
-
-def test_a_ring_port_reads_more_frames_than_its_ring_holds_in_order(netns: str) -> None:
-    """Frames fill block after block and the ring wraps round more than once: each block is
-    the kernel's again once read. Tags of either TPID come back as they were sent."""
-    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
-    host = inside(netns, lambda: raw_socket("host"))
-    per_block = ring.BLOCK_SIZE // 160  # a 64-octet frame takes 160 octets of a block
-    try:
-        assert port.ring is not None
-        received: list[bytes] = []
-        for turn in range(3 * ring.BLOCKS):
-            sent = [frame(turn * per_block + n, 7 if n % 5 == 0 else None)
-                    for n in range(per_block // 2)]
-            sent[1] = sent[1][:12] + b"\x88\xa8\x00\x64" + sent[1][12:]  # 802.1ad
-            for data in sent:
-                host.send(data)
-            received = read_all(port, len(sent))
-            assert received == sent
     finally:
         host.close()
         port.close()
@@ -311,29 +279,6 @@ def test_a_super_frame_leaves_whole_behind_its_header(netns: str, tag: bytes) ->
             received += [data for data in drain(host) if len(data) > 1000 or ours(data)]
         assert received == [whole, after]
         assert isinstance(received[0], SuperFrame) and not isinstance(received[1], SuperFrame)
-    finally:
-        host.close()
-        port.close()
-
-
-def test_the_longest_super_frame_fits_a_ring_block(netns: str) -> None:
-    """The longest frame a veth passes on whole (the kernel cuts one of 64 KiB or more in
-    software), more than a host's TSO ever hands over, crosses a ring whole."""
-    port = inside(netns, lambda: AfPacketPort.open("A1", "port"))
-    host = inside(netns, lambda: AfPacketPort.open("B1", "host"))
-    errors: list[None] = []
-    host.on_error = lambda: errors.append(None)
-    try:
-        assert host.ring is not None
-        whole = super_frame(payload=65535 - 54)
-        port.send(whole)
-        port.flush()
-        received: list[bytes] = []
-        deadline = time.monotonic() + 10
-        while not received and time.monotonic() < deadline:
-            select.select([host.fileno()], [], [], 0.5)
-            received += [data for data in drain(host) if len(data) > 1000]
-        assert received == [whole] and errors == []
     finally:
         host.close()
         port.close()

@@ -39,21 +39,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench_dataplane import LARGE_PAYLOAD, WINDOW, run
+
 H1, H2 = "10.93.0.1", "10.93.0.2"
 IPERF_PORT = 5203
-LARGE_PAYLOAD = 1358
-"""UDP payload of a 1400-byte frame (bench_dataplane.py's)."""
-WINDOW = "2M"
 PHASE = ["setup"]
 """The test running now, for `--paths`."""
-
-
-def run(*argv: str, ns: str | None = None, check: bool = True) -> str:
-    prefix = ["ip", "netns", "exec", ns] if ns else []
-    done = subprocess.run([*prefix, *argv], capture_output=True, text=True, check=False)
-    if check and done.returncode != 0:
-        raise RuntimeError(f"{' '.join([*prefix, *argv])}: {done.stderr.strip()}")
-    return done.stdout
 
 
 def cpu_seconds() -> tuple[float, float]:

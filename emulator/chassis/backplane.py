@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import emulator
-from emulator import hardware, inband, liveness
+from emulator import hardware, inband, liveness, runnable_env
 from emulator.chassis.child import FABRIC, Child
 from emulator.chassis.console import Console, announce
 from emulator.chassis.zygote import Zygote
@@ -100,12 +99,7 @@ def start_zygote(options: ChassisOptions) -> Zygote:
     data dir, binds its ports and makes its namespace (one chassis' boot: 2.2x a bare asyncssh
     server's, benchmarks/results/cli.md). One that cannot be forked is exec'd when the
     chassis' supervision runs."""
-    package_root = str(Path(emulator.__file__).resolve().parent.parent)
-    path = os.environ.get("PYTHONPATH")
-    zygote = Zygote(PROFILES[options.timing], asyncio.Event(), {
-        **os.environ,
-        "PYTHONPATH": package_root + (os.pathsep + path if path else ""),
-    })
+    zygote = Zygote(PROFILES[options.timing], asyncio.Event(), runnable_env(dict(os.environ)))
     try:
         zygote.fork_first()
     except OSError as exc:

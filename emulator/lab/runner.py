@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-import emulator
+from emulator import PACKAGE_ROOT, runnable_env
 from emulator.datadir import CONTROL_SOCKET
 from emulator.flash import PRIVATE_FILE, private_dir
 from emulator.ipc.messages import StatusReply, StatusRequest
@@ -44,7 +44,6 @@ BOOTING_PER_CPU: Final = 2
 processes importing, the startup config replayed); starting every switch of a big lab at once
 starved them all (40 on two cores: none served its CLI within 60 s, modules fenced for
 silence), so `up` starts the next switch as one before it is ready."""
-PACKAGE_ROOT: Final = Path(emulator.__file__).resolve().parent.parent
 
 
 def _host_path(lab: Lab, node: Node, value: str) -> str:
@@ -64,14 +63,6 @@ def host_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("PROCURVE_", "CLAB_"))}
 
 
-def runnable(env: dict[str, str]) -> dict[str, str]:
-    """`env`, able to run this package's modules with this interpreter (`python -m`)."""
-    python_path = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = str(PACKAGE_ROOT) + (os.pathsep + python_path if python_path else "")
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return env
-
-
 def node_env(lab: Lab, node: Node) -> dict[str, str]:
     """What the node's processes see: the host's environment with the image's variables, the
     node's own and what containerlab adds."""
@@ -82,7 +73,7 @@ def node_env(lab: Lab, node: Node) -> dict[str, str]:
     env[INTFS_VARIABLE] = str(lab.data_links(node.name))
     if node.is_switch:
         env["PROCURVE_DATA_DIR"] = str(lab.node_dir(node.name) / DATA_DIR)
-    return runnable(env)
+    return runnable_env(env)
 
 
 def _start_switch(lab: Lab, node: Node, zygote: LabZygote) -> NodeProcess:
@@ -144,7 +135,7 @@ def _boot_switches(lab: Lab, switches: list[Node], progress: Progress) -> None:
     """Start the switches from the lab's zygote (emulator/lab/spawner.py), at most
     `boot_limit()` booting at once, each given READY_DEADLINE from its own start to serve its
     CLI; a switch that exits is an error."""
-    zygote = LabZygote(PACKAGE_ROOT, runnable(host_env()))
+    zygote = LabZygote(PACKAGE_ROOT, runnable_env(host_env()))
     waiting = list(switches)
     booting: dict[str, tuple[NodeProcess, float]] = {}
     ready = 0
